@@ -1,0 +1,21 @@
+/**
+ * `npm run build`: one self-contained executable, dist/kms, with the sodium-native addon embedded.
+ * It runs with no node_modules beside it (tested by test/server/executable.test.ts).
+ */
+import path from "node:path";
+import { embedSodiumPlugin } from "../native/embed-plugin.ts";
+
+const root = path.resolve(import.meta.dir, "..");
+const outfile = process.argv[2] ?? path.join(root, "dist/kms");
+const result = await Bun.build({
+  entrypoints: [path.join(root, "src/server/main.ts")],
+  compile: { outfile },
+  minify: true,
+  sourcemap: "none",
+  plugins: [embedSodiumPlugin(root)],
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.log(`built ${path.relative(process.cwd(), outfile)}`);
