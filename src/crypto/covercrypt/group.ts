@@ -1,0 +1,130 @@
+/**
+ * ristretto255 and its scalar field for CoverCrypt (curve25519-dalek 4 semantics as used by
+ * cosmian_crypto_core 9): scalars are 32-byte little-endian canonical, random scalars are 64
+ * random bytes reduced mod ℓ, points are RFC 9496 encodings. Spec: covercrypt-v14.md §1.
+ *
+ * Secrets live in Uint8Array (wipeable); they become bigint only inside one computation (bigints
+ * cannot be wiped: a limit of doing this in JS). Public points used repeatedly (g1, g2, H_i) get a
+ * cached fixed-window table, which is what makes encryption fast.
+ */
+import { ristretto255 } from "@noble/curves/ed25519.js";
+import { randomBytes } from "../random.ts";
+import { malformed } from "./errors.ts";
+
+export const Point = ristretto255.Point;
+export type Point = InstanceType<typeof ristretto255.Point>;
+export const L = Point.Fn.ORDER;
+
+export const SCALAR_LENGTH = 32;
+export const POINT_LENGTH = 32;
+
+export function bytesToScalar(b: Uint8Array): bigint {
+  let x = 0n;
+  for (let i = b.length - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+  return x;
+}
+
+export function scalarToBytes(x: bigint): Uint8Array {
+  const out = new Uint8Array(SCALAR_LENGTH);
+  for (let i = 0; i < SCALAR_LENGTH; i++) {
+    out[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+/** Canonical scalar check (dalek `from_canonical_bytes`). */
+export function checkScalar(b: Uint8Array): Uint8Array {
+  if (b.length !== SCALAR_LENGTH || bytesToScalar(b) >= L) throw malformed("non-canonical scalar");
+  return b;
+}
+
+/** dalek `Scalar::random`: 64 random bytes, wide reduction. */
+export function randomScalar(): Uint8Array {
+  const wide = randomBytes(64);
+  const out = scalarToBytes(bytesToScalar(wide) % L);
+  wide.fill(0);
+  return out;
+}
+
+export const mod = (x: bigint): bigint => ((x % L) + L) % L;
+
+export function invert(x: bigint): bigint {
+  if (x === 0n) throw new RangeError("cannot invert the zero scalar");
+  return Point.Fn.inv(x);
+}
+
+export function decodePoint(b: Uint8Array): Point {
+  try {
+    return Point.fromBytes(b);
+  } catch {
+    throw malformed("invalid ristretto255 point encoding");
+  }
+}
+
+/** k·P, constant-time ladder where P is not cached; zero gives the identity (dalek accepts 0). */
+export function mul(p: Point, k: bigint): Point {
+  return k === 0n ? Point.ZERO : p.multiply(k);
+}
+
+export function baseMul(k: bigint): Point {
+  return mul(Point.BASE, k);
+}
+
+// Cache of decoded public points with a precomputed window table. Keys are the (public) encodings.
+const CACHE_LIMIT = 512;
+const cache = new Map<string, Point>();
+
+function hexKey(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += b[i].toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Decodes a public point once (validation included) and caches it, LRU-bounded. */
+export function cachedPoint(encoding: Uint8Array): Point {
+  const key = hexKey(encoding);
+  let p = cache.get(key);
+  if (p) {
+    cache.delete(key);
+    cache.set(key, p);
+    return p;
+  }
+  p = decodePoint(encoding);
+  cache.set(key, p);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  return p;
+}
+
+const withTable = new WeakSet<Point>();
+
+/**
+ * A cached public point with a fixed-window table (W=8, built on first use: afterwards each scalar
+ * multiplication costs ~32 additions and no doublings).
+ */
+export function preparedPoint(encoding: Uint8Array): Point {
+  const p = cachedPoint(encoding);
+  if (!withTable.has(p)) {
+    p.precompute(8, false);
+    withTable.add(p);
+  }
+  return p;
+}
+
+/** a·P + b·R with one shared doubling chain (4-bit windows), for decapsulation's a·c1 + b·c2. */
+export function doubleMul(p: Point, a: bigint, r: Point, b: bigint): Point {
+  const tp: Point[] = [Point.ZERO, p];
+  const tr: Point[] = [Point.ZERO, r];
+  for (let i = 2; i < 16; i++) {
+    tp.push(tp[i - 1].add(p));
+    tr.push(tr[i - 1].add(r));
+  }
+  let acc = Point.ZERO;
+  for (let w = 63; w >= 0; w--) {
+    if (w !== 63) acc = acc.double().double().double().double();
+    const sh = BigInt(4 * w);
+    // always add (the zero entry is the identity) so the operation count does not depend on digits
+    acc = acc.add(tp[Number((a >> sh) & 15n)]).add(tr[Number((b >> sh) & 15n)]);
+  }
+  return acc;
+}

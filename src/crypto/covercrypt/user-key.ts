@@ -1,0 +1,99 @@
+/**
+ * User secret keys of CoverCrypt v14 (core/primitives.rs `keygen`, `refresh`, KMAC).
+ * Spec: covercrypt-v14.md §3.3 and §7 (refresh).
+ */
+import { kmac256xof } from "@noble/hashes/sha3-addons.js";
+import { concatBytes, equalBytes } from "../bytes.ts";
+import * as accessPolicy from "./access-policy.ts";
+import { CoverCryptError } from "./errors.ts";
+import { bytesToScalar, invert, mod, randomScalar, scalarToBytes } from "./group.ts";
+import { partitionKey, type Policy } from "./policy.ts";
+import { KMAC_LENGTH, type MasterSecretKey, type SecretChain, type SecretSubkey, type UserSecretKey } from "./serialize.ts";
+
+/**
+ * KMACXOF256(K = msk.kmacKey, X = b ‖ (partition ‖ kyber_sk? ‖ x)* in serialized order,
+ * L = 32, S = a). Undefined when the MSK has no KMAC key.
+ */
+export function computeKmac(msk: MasterSecretKey, usk: UserSecretKey): Uint8Array | undefined {
+  if (!msk.kmacKey) return undefined;
+  const parts: Uint8Array[] = [usk.b];
+  for (const c of usk.subkeys) {
+    for (const sk of c.chain) {
+      parts.push(c.partition);
+      if (sk.kyberSk) parts.push(sk.kyberSk);
+      parts.push(sk.x);
+    }
+  }
+  const data = concatBytes(...parts);
+  const mac = kmac256xof(msk.kmacKey, data, { dkLen: KMAC_LENGTH, personalization: usk.a });
+  data.fill(0);
+  return mac;
+}
+
+/** The KMAC check `refresh` performs; throws "The provided user key is corrupted." on mismatch. */
+export function verifyKmac(msk: MasterSecretKey, usk: UserSecretKey): void {
+  const expected = computeKmac(msk, usk);
+  const ok = expected === undefined ? usk.kmac === undefined : usk.kmac !== undefined && equalBytes(expected, usk.kmac);
+  if (!ok) throw new CoverCryptError("KeyError", "The provided user key is corrupted.");
+}
+
+const copySubkey = (sk: SecretSubkey): SecretSubkey => ({ kyberSk: sk.kyberSk?.slice(), x: sk.x.slice() });
+const sameSubkey = (u: SecretSubkey, m: SecretSubkey): boolean =>
+  equalBytes(u.x, m.x) && (u.kyberSk === undefined ? m.kyberSk === undefined : m.kyberSk !== undefined && equalBytes(u.kyberSk, m.kyberSk));
+
+/**
+ * `Covercrypt::generate_user_secret_key`: partitions of the access policy **with** cascade, each
+ * holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
+ */
+export function keygen(policy: Policy, msk: MasterSecretKey, access: string | accessPolicy.AccessPolicy): UserSecretKey {
+  const partitions = accessPolicy.toPartitions(access, policy, true);
+  const subkeys: SecretChain[] = [];
+  for (const [key, partition] of partitions) {
+    const latest = msk.subkeys.get(key)?.chain[0];
+    if (!latest) throw new CoverCryptError("KeyError", "Master secret key and Policy are not in sync.");
+    subkeys.push({ partition: partition.slice(), chain: [copySubkey(latest)] });
+  }
+  const a = randomScalar();
+  const s = bytesToScalar(msk.s), s1 = bytesToScalar(msk.s1), s2 = bytesToScalar(msk.s2);
+  const b = scalarToBytes(mod((s - bytesToScalar(a) * s1) * invert(s2)));
+  const usk: UserSecretKey = { a, b, subkeys };
+  usk.kmac = computeKmac(msk, usk);
+  return usk;
+}
+
+/**
+ * `Covercrypt::refresh_user_secret_key`: after a rekey/prune/update, bring a user key up to date
+ * from its own content (never from a label): verify its KMAC, drop partitions the MSK no longer
+ * has, then per partition either only the newest MSK subkey (`keepOldRights` false) or the MSK
+ * subkeys newer than the user's newest, followed by the user's subkeys while they still match the
+ * MSK chain. Never adds partitions. Returns a new key.
+ */
+export function refresh(msk: MasterSecretKey, usk: UserSecretKey, keepOldRights: boolean): UserSecretKey {
+  verifyKmac(msk, usk);
+  const subkeys: SecretChain[] = [];
+  for (const c of usk.subkeys) {
+    const mskChain = msk.subkeys.get(partitionKey(c.partition))?.chain;
+    if (!mskChain || c.chain.length === 0) continue;
+    const candidates = keepOldRights ? mskChain : mskChain.slice(0, 1);
+    const [first, ...older] = c.chain;
+    const chain: SecretSubkey[] = [];
+    let i = 0;
+    for (; i < candidates.length; i++) {
+      if (sameSubkey(first, candidates[i])) {
+        chain.push(copySubkey(first));
+        i++;
+        break;
+      }
+      chain.push(copySubkey(candidates[i]));
+    }
+    for (const sk of older) {
+      if (i >= candidates.length || !sameSubkey(sk, candidates[i])) break;
+      chain.push(copySubkey(sk));
+      i++;
+    }
+    subkeys.push({ partition: c.partition.slice(), chain });
+  }
+  const out: UserSecretKey = { a: usk.a.slice(), b: usk.b.slice(), subkeys };
+  out.kmac = computeKmac(msk, out);
+  return out;
+}

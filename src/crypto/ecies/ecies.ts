@@ -1,0 +1,80 @@
+/**
+ * ECIES entry point for the operation layer: one encrypt/decrypt pair dispatched on the key type,
+ * the way the Cosmian KMS's `ecies_encrypt` / `ecies_decrypt` dispatch on the OpenSSL key id
+ * (spec fpe-ecies.md §2.2; KMS crate/crypto/src/crypto/elliptic_curves/ecies/mod.rs):
+ *
+ *   X25519        sealed box (libsodium crypto_box_seal)         sealed-box.ts
+ *   Ed25519       converted to X25519, then the sealed box        sealed-box.ts
+ *   P-256/384/521 Cosmian ECIES (SHAKE + AES-GCM, R ‖ ct ‖ tag)  nist-curves.ts
+ *   Ristretto255  this project's ECIES (not in the Cosmian KMS)   ristretto.ts
+ *
+ * Keys are raw bytes (see each module; key-formats/pkcs8-spki.ts converts PKCS#8 / SPKI DER).
+ * Associated data is authenticated only by Ristretto255. For the Cosmian schemes, which have
+ * none, a non-empty `aad` is refused with EciesError("UNSUPPORTED") rather than silently ignored
+ * (cloudproof_js ignores it); the operation layer decides whether to drop it for compatibility.
+ */
+import { EciesError } from "./errors.ts";
+import * as nist from "./nist-curves.ts";
+import * as ristretto from "./ristretto.ts";
+import * as sealedBox from "./sealed-box.ts";
+
+export type EciesKeyType = "X25519" | "Ed25519" | nist.NistCurve | "Ristretto255";
+export const KEY_TYPES: readonly EciesKeyType[] = ["X25519", "Ed25519", ...nist.CURVES, "Ristretto255"];
+
+export function isEciesKeyType(value: unknown): value is EciesKeyType {
+  return typeof value === "string" && (KEY_TYPES as readonly string[]).includes(value);
+}
+
+function noAad(keyType: EciesKeyType, aad: Uint8Array | undefined): void {
+  if (aad !== undefined && aad.length > 0) {
+    throw new EciesError("UNSUPPORTED", `ECIES with ${keyType} keys does not authenticate associated data`);
+  }
+}
+
+function checkType(keyType: EciesKeyType): void {
+  if (!isEciesKeyType(keyType)) throw new EciesError("UNSUPPORTED", `ECIES: unsupported key type ${String(keyType)}`);
+}
+
+/** Ciphertext length minus plaintext length. */
+export function overhead(keyType: EciesKeyType): number {
+  checkType(keyType);
+  if (keyType === "X25519" || keyType === "Ed25519") return sealedBox.OVERHEAD;
+  if (keyType === "Ristretto255") return ristretto.OVERHEAD;
+  return nist.overhead(keyType);
+}
+
+/** Encrypts `plaintext` to a raw public key of type `keyType`. */
+export function encrypt(keyType: EciesKeyType, publicKey: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  checkType(keyType);
+  switch (keyType) {
+    case "Ristretto255":
+      return ristretto.encrypt(plaintext, publicKey, aad);
+    case "X25519":
+      noAad(keyType, aad);
+      return sealedBox.seal(plaintext, publicKey);
+    case "Ed25519":
+      noAad(keyType, aad);
+      return sealedBox.sealToEd25519(plaintext, publicKey);
+    default:
+      noAad(keyType, aad);
+      return nist.encrypt(keyType, plaintext, publicKey);
+  }
+}
+
+/** Decrypts with a raw private key of type `keyType` (Ed25519: the 32-byte seed). */
+export function decrypt(keyType: EciesKeyType, privateKey: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
+  checkType(keyType);
+  switch (keyType) {
+    case "Ristretto255":
+      return ristretto.decrypt(ciphertext, privateKey, aad);
+    case "X25519":
+      noAad(keyType, aad);
+      return sealedBox.open(ciphertext, privateKey);
+    case "Ed25519":
+      noAad(keyType, aad);
+      return sealedBox.openWithEd25519(ciphertext, privateKey);
+    default:
+      noAad(keyType, aad);
+      return nist.decrypt(keyType, ciphertext, privateKey);
+  }
+}

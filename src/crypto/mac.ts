@@ -1,0 +1,60 @@
+/**
+ * HMAC (RFC 2104 / FIPS 198-1) over the hashes of hash.ts, for the KMIP MAC / MACVerify operations
+ * (Cosmian algorithms HMACSHA1/224/256/384/512 and HMACSHA3224..512; KAT corpus kat/mac) and for
+ * HKDF. node:crypto createHmac, with @noble/hashes hmac as the fallback of hash.ts.
+ */
+import { createHmac } from "node:crypto";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha1 } from "@noble/hashes/legacy.js";
+import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from "@noble/hashes/sha2.js";
+import { sha3_224, sha3_256, sha3_384, sha3_512 } from "@noble/hashes/sha3.js";
+import { asBytes, assertBytes } from "./cipher-errors.ts";
+import { blockLength, hasNative, outputLength, type HashName } from "./hash.ts";
+import { equalBytes } from "./bytes.ts";
+
+export type { HashName } from "./hash.ts";
+
+const NATIVE: Partial<Record<HashName, string>> = {
+  "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512",
+  "SHA-512/224": "sha512-224", "SHA-512/256": "sha512-256",
+  "SHA3-224": "sha3-224", "SHA3-256": "sha3-256", "SHA3-384": "sha3-384", "SHA3-512": "sha3-512",
+};
+const NOBLE = {
+  "SHA-1": sha1, "SHA-224": sha224, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512,
+  "SHA-512/224": sha512_224, "SHA-512/256": sha512_256,
+  "SHA3-224": sha3_224, "SHA3-256": sha3_256, "SHA3-384": sha3_384, "SHA3-512": sha3_512,
+} as const;
+
+function check(name: HashName, key: Uint8Array, data: Uint8Array): string {
+  const native = NATIVE[name];
+  if (native === undefined) throw new RangeError(`HMAC: unsupported hash algorithm ${String(name)}`);
+  blockLength(name);
+  assertBytes(key, "HMAC key");
+  assertBytes(data, "HMAC data");
+  return native;
+}
+
+/** HMAC-`name`(key, data), full length (the caller truncates if a protocol asks for it). */
+export function compute(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
+  const native = check(name, key, data);
+  if (!hasNative(name)) return nobleCompute(name, key, data);
+  return asBytes(createHmac(native, key).update(data).digest());
+}
+
+/** Same as compute, always through @noble/hashes (the fallback path; exported so it is tested). */
+export function nobleCompute(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
+  check(name, key, data);
+  return hmac(NOBLE[name as keyof typeof NOBLE], key, data);
+}
+
+/**
+ * Verifies a MAC in constant time. A `mac` shorter than the full output is compared with the
+ * same-length prefix (truncated HMAC, RFC 2104 §5), but never below half the output or 10 bytes.
+ */
+export function verify(name: HashName, key: Uint8Array, data: Uint8Array, mac: Uint8Array): boolean {
+  assertBytes(mac, "HMAC value");
+  const full = compute(name, key, data);
+  const min = Math.max(10, outputLength(name) / 2);
+  if (mac.length > full.length || mac.length < min) return false;
+  return equalBytes(full.subarray(0, mac.length), mac);
+}

@@ -1,0 +1,110 @@
+/**
+ * Get and Export share everything but their lifecycle rules (cosmian-kms-server.md §3, §6.3):
+ * Get refuses Deactivated objects, Export allows them; both refuse Destroyed ones.
+ *
+ * The key block returned always carries KeyFormatType and CryptographicLength, and its KeyValue
+ * carries the attributes the Cosmian JS client echoes back on re-import (cloudproof-client.md §3),
+ * restricted to the types that client's parser accepts (no dates, states or booleans).
+ */
+import { KmipError, fail } from "../kmip/error.ts";
+import { setVendorAttribute, type Attributes } from "../kmip/attributes.ts";
+import type { KeyBlock, KeyValue } from "../kmip/objects.ts";
+import type { Get } from "../kmip/requests.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+import type { StoredObject } from "../store/store.ts";
+import type { OperationContext } from "./context.ts";
+import { isDestroyed } from "./_lifecycle.ts";
+import { retrieve } from "./_retrieve.ts";
+import { keyBlockOf, keyMaterialBytes } from "./_keys.ts";
+import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./_wrap.ts";
+
+/** Converts a key block to another key format; registered by schemes with their own formats. */
+export type FormatConverter = (o: StoredObject, kb: KeyBlock, format: string | undefined) => KeyBlock | undefined;
+export const formatConverters: FormatConverter[] = [];
+
+/** The attributes placed inside KeyValue (what the JS client parses and echoes back). */
+export function keyValueAttributes(o: StoredObject, keyFormatType: string): Attributes {
+  const a = o.attributes;
+  const out: Attributes = { ObjectType: o.objectType };
+  if (a.CryptographicAlgorithm) out.CryptographicAlgorithm = a.CryptographicAlgorithm;
+  if (a.CryptographicLength !== undefined) out.CryptographicLength = a.CryptographicLength;
+  if (a.CryptographicUsageMask !== undefined) out.CryptographicUsageMask = a.CryptographicUsageMask;
+  out.KeyFormatType = keyFormatType;
+  if (a.Link?.length) out.Link = a.Link;
+  if (a.VendorAttributes?.length) out.VendorAttributes = [...a.VendorAttributes];
+  const tags = o.tags.filter((t) => !t.startsWith("_"));
+  if (tags.length) setVendorAttribute(out, "tag", new TextEncoder().encode(JSON.stringify(tags)));
+  return out;
+}
+
+/**
+ * Symmetric keys come as Raw or TransparentSymmetricKey. Without a requested format: what each
+ * client generation expects (cloudproof tests assert TransparentSymmetricKey; Cosmian 5.x answers Raw).
+ */
+function symmetricFormat(o: StoredObject, kb: KeyBlock, format: string | undefined, wire: OperationContext["wire"]): KeyBlock {
+  const target = format ?? (wire === "cosmian-js" ? "TransparentSymmetricKey" : "Raw");
+  if (target !== "Raw" && target !== "TransparentSymmetricKey") {
+    fail("Key_Format_Type_Not_Supported", `the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`);
+  }
+  const bytes = keyMaterialBytes(kb, o.id);
+  return { ...kb, KeyFormatType: target, KeyValue: { KeyMaterial: target === "Raw" ? bytes : { Key: bytes } } };
+}
+
+export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | "Export"): Promise<KmipRecord> {
+  const o = await retrieve(ctx, req.UniqueIdentifier, op === "Get" ? "get" : "export");
+  if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `${op}: DENIED: the object ${o.id} has been destroyed`);
+  if (op === "Get" && o.state === "Deactivated") {
+    throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: DENIED: the object ${o.id} is Deactivated; use Export`);
+  }
+  const wrap = req.KeyWrappingSpecification;
+  if (o.attributes.Sensitive && !wrap) throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} may only leave wrapped`);
+  const response: KmipRecord = { ObjectType: o.objectType, UniqueIdentifier: o.id };
+  if (op === "Export") response.Attributes = exportAttributes(o);
+
+  let kb = keyBlockOf(o);
+  if (!kb) {
+    // Certificates, opaque objects...: returned as stored
+    if (wrap) fail("Invalid_Field", `${op}: objects of type ${o.objectType} cannot be wrapped`);
+    response.Object = o.object;
+    return response;
+  }
+  if (isWrapped(kb) && req.KeyWrapType === "NotWrapped") kb = await unwrapKeyBlock(kb, ctx);
+  if (!isWrapped(kb)) {
+    const converted =
+      o.objectType === "SymmetricKey"
+        ? symmetricFormat(o, kb, req.KeyFormatType, ctx.wire)
+        : formatConverters.reduce<KeyBlock | undefined>((acc, f) => acc ?? f(o, kb!, req.KeyFormatType), undefined);
+    if (!converted) {
+      if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
+        fail("Key_Format_Type_Not_Supported", `${op}: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`);
+      }
+    } else kb = converted;
+  } else if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
+    fail("Key_Format_Type_Not_Supported", `${op}: the key ${o.id} is stored wrapped; its format cannot be changed`);
+  }
+  kb = withValueAttributes(o, kb);
+  if (wrap) {
+    if (isWrapped(kb)) fail("Invalid_Field", `${op}: the key ${o.id} is already wrapped`);
+    kb = await wrapKeyBlock(kb, o.id, wrap, ctx);
+  }
+  kb.CryptographicLength ??= o.attributes.CryptographicLength ?? 0;
+  response.Object = { ...o.object, KeyBlock: orderKeyBlock(kb) };
+  return response;
+}
+
+function withValueAttributes(o: StoredObject, kb: KeyBlock): KeyBlock {
+  if (kb.KeyValue instanceof Uint8Array || !kb.KeyValue) return kb;
+  const kv = kb.KeyValue as KeyValue;
+  return { ...kb, KeyValue: { KeyMaterial: kv.KeyMaterial, Attributes: keyValueAttributes(o, kb.KeyFormatType) } };
+}
+
+/** Cosmian's field order (KeyFormatType first, which its KeyBlock parser needs). */
+function orderKeyBlock(kb: KeyBlock): KeyBlock {
+  const { KeyFormatType, KeyCompressionType, KeyValue, CryptographicAlgorithm, CryptographicLength, KeyWrappingData, ...rest } = kb;
+  return { KeyFormatType, KeyCompressionType, KeyValue, CryptographicAlgorithm, CryptographicLength, KeyWrappingData, ...rest } as KeyBlock;
+}
+
+/** Attributes returned by Export and GetAttributes: everything stored, plus the current state. */
+export function exportAttributes(o: StoredObject): Attributes {
+  return { ...o.attributes, State: o.state, UniqueIdentifier: o.id, ObjectType: o.objectType };
+}

@@ -1,0 +1,91 @@
+/**
+ * Create (KMIP 2.1 §6.1.6): a new symmetric key or secret data, generated from the CSPRNG.
+ * CoverCrypt user keys (ObjectType PrivateKey) are made by operations/covercrypt/.
+ */
+import { KmipError, fail } from "../kmip/error.ts";
+import type { Create } from "../kmip/requests.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+import { randomBytes } from "../crypto/random.ts";
+import type { OperationContext } from "./context.ts";
+import { initialState, now } from "./_lifecycle.ts";
+import {
+  DEFAULT_SYMMETRIC_MASK, ensureMayCreate, newId, newObjectAttributes, storedObject, symmetricKeyObject, userTags,
+} from "./_keys.ts";
+import { createKeyHooks } from "./_hooks.ts";
+
+/** Key lengths in bits per symmetric algorithm; `undefined` = any multiple of 8 in 8..8192 (hash-based keys). */
+const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = {
+  AES: [128, 192, 256],
+  ChaCha20: [256],
+  ChaCha20Poly1305: [256],
+  THREE_DES: [112, 168, 128, 192],
+  FPE_FF1: [256],
+  HMACSHA1: undefined, HMACSHA224: undefined, HMACSHA256: undefined, HMACSHA384: undefined, HMACSHA512: undefined,
+  HMACSHA3224: undefined, HMACSHA3256: undefined, HMACSHA3384: undefined, HMACSHA3512: undefined,
+  SHA3224: undefined, SHA3256: undefined, SHA3384: undefined, SHA3512: undefined, SHAKE128: undefined, SHAKE256: undefined,
+};
+
+export function checkSymmetricLength(algorithm: string | undefined, bits: number): void {
+  if (!algorithm) fail("Invalid_Field", "Create: the cryptographic algorithm must be specified for a symmetric key");
+  if (!(algorithm in SYMMETRIC_LENGTHS)) {
+    fail("Invalid_Attribute_Value", `Create: the symmetric algorithm ${algorithm} is not supported`);
+  }
+  const allowed = SYMMETRIC_LENGTHS[algorithm];
+  if (allowed ? !allowed.includes(bits) : bits % 8 !== 0 || bits < 8 || bits > 8192) {
+    fail(
+      "Invalid_Attribute_Value",
+      `Create: invalid key length ${bits} for ${algorithm}; ${allowed ? `allowed lengths: ${allowed.join(", ")}` : "a multiple of 8 from 8 to 8192"}`,
+    );
+  }
+}
+
+export async function create(req: Create, ctx: OperationContext): Promise<KmipRecord> {
+  ensureMayCreate(ctx);
+  if (req.ProtectionStorageMasks !== undefined) fail("Operation_Not_Supported", "Create: ProtectionStorageMasks are not supported");
+  const requested = req.Attributes;
+  if (requested.ObjectType && requested.ObjectType !== req.ObjectType) {
+    fail("Invalid_Field", `Create: Attributes.ObjectType ${requested.ObjectType} differs from ObjectType ${req.ObjectType}`);
+  }
+  const tags = userTags(requested);
+  const id = newId(requested.UniqueIdentifier);
+  const t = now();
+
+  let object: KmipRecord;
+  const fields: Record<string, unknown> = {};
+  switch (req.ObjectType) {
+    case "SymmetricKey": {
+      const algorithm = requested.CryptographicAlgorithm;
+      const bits = requested.CryptographicLength ?? 256;
+      checkSymmetricLength(algorithm, bits);
+      const bytes = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
+      object = symmetricKeyObject(randomBytes(bytes), algorithm!);
+      Object.assign(fields, {
+        CryptographicAlgorithm: algorithm,
+        CryptographicLength: bits,
+        CryptographicUsageMask: requested.CryptographicUsageMask ?? DEFAULT_SYMMETRIC_MASK,
+        KeyFormatType: "TransparentSymmetricKey",
+      });
+      break;
+    }
+    case "SecretData": {
+      const bits = requested.CryptographicLength ?? 256;
+      if (bits % 8 !== 0 || bits < 8 || bits > 8192) fail("Invalid_Attribute_Value", "Create: secret data length must be a multiple of 8 from 8 to 8192");
+      object = {
+        SecretDataType: "Password",
+        KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: randomBytes(bits / 8) }, CryptographicLength: bits },
+      };
+      Object.assign(fields, { CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x200 | 0x800 | 0x100000), KeyFormatType: "Opaque" });
+      break;
+    }
+    default: {
+      const hook = createKeyHooks[req.ObjectType];
+      if (!hook) throw new KmipError("Invalid_Object_Type", `Create: objects of type ${req.ObjectType} cannot be created`);
+      return hook(req, ctx);
+    }
+  }
+  const attrs = newObjectAttributes(requested, fields);
+  attrs.State = initialState(attrs, t);
+  await ctx.store.insert(storedObject(id, req.ObjectType, object, attrs, ctx.user, tags));
+  ctx.log.debug("created", { op: "Create", id, type: req.ObjectType, algorithm: attrs.CryptographicAlgorithm });
+  return { ObjectType: req.ObjectType, UniqueIdentifier: id };
+}

@@ -1,0 +1,28 @@
+/**
+ * Encrypt (KMIP 2.1 §6.1.18). Symmetric keys here; other schemes (CoverCrypt, FPE, public keys)
+ * register a CipherScheme in _hooks.ts.
+ */
+import { KmipError } from "../kmip/error.ts";
+import type { Encrypt } from "../kmip/requests.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+import type { OperationContext } from "./context.ts";
+import { cipherSchemes } from "./_hooks.ts";
+import { ensureCanProtect } from "./_lifecycle.ts";
+import { retrieve } from "./_retrieve.ts";
+import { symmetricEncrypt } from "./_symmetric.ts";
+import { USAGE } from "./_keys.ts";
+
+export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
+  const key = await retrieve(ctx, req.UniqueIdentifier, "encrypt", (o) => o.state === "Active" && o.objectType !== "PrivateKey");
+  ensureCanProtect(key, "Encrypt");
+  const mask = key.attributes.CryptographicUsageMask;
+  if (mask && !(mask & USAGE.Encrypt)) {
+    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Encrypt: the usage mask of ${key.id} does not allow Encrypt`);
+  }
+  const scheme = cipherSchemes.find((s) => s.handles(key, req, "Encrypt"));
+  if (scheme?.encrypt) return scheme.encrypt(key, req, ctx);
+  if (key.objectType !== "SymmetricKey") {
+    throw new KmipError("Operation_Not_Supported", `Encrypt: keys of type ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt`);
+  }
+  return symmetricEncrypt(key, req);
+}

@@ -1,0 +1,53 @@
+/**
+ * Locate (KMIP 2.1 §6.1.27): ids of the objects the caller may see that match every given
+ * attribute. Tags (the `tag` vendor attribute) must all be present. Destroyed objects are left out
+ * unless State asks for them. LocatedItems is the number returned, as Cosmian does.
+ */
+import type { Locate } from "../kmip/requests.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+import type { StoredObject } from "../store/store.ts";
+import type { OperationContext } from "./context.ts";
+import { tagsOf } from "./_keys.ts";
+
+export const MAX_LOCATE_ITEMS = 1000;
+
+export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRecord> {
+  const a = req.Attributes;
+  const tags = tagsOf(a);
+  const ids = await ctx.store.locate({
+    user: ctx.user,
+    tags,
+    objectType: a.ObjectType,
+    cryptographicAlgorithm: a.CryptographicAlgorithm,
+    cryptographicLength: a.CryptographicLength,
+    keyFormatType: a.KeyFormatType,
+    state: a.State,
+  });
+  const needsObject = a.Name?.length || a.Link?.length || a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask;
+  let matched = ids;
+  if (needsObject) {
+    matched = [];
+    for (const id of ids) {
+      const o = await ctx.store.get(id);
+      if (o && matches(o, req)) matched.push(id);
+    }
+  }
+  const offset = req.OffsetItems ?? 0;
+  const max = Math.min(req.MaximumItems || MAX_LOCATE_ITEMS, MAX_LOCATE_ITEMS);
+  const page = matched.slice(offset, offset + max);
+  return { LocatedItems: page.length, UniqueIdentifier: page };
+}
+
+function matches(o: StoredObject, req: Locate): boolean {
+  const a = req.Attributes;
+  if (a.UniqueIdentifier && o.id !== a.UniqueIdentifier) return false;
+  if (a.ObjectGroup && o.attributes.ObjectGroup !== a.ObjectGroup) return false;
+  if (a.CryptographicUsageMask && ((o.attributes.CryptographicUsageMask ?? 0) & a.CryptographicUsageMask) !== a.CryptographicUsageMask) return false;
+  for (const name of a.Name ?? []) {
+    if (!o.attributes.Name?.some((n) => n.NameValue === name.NameValue)) return false;
+  }
+  for (const link of a.Link ?? []) {
+    if (!o.attributes.Link?.some((l) => l.LinkType === link.LinkType && String(l.LinkedObjectIdentifier) === String(link.LinkedObjectIdentifier))) return false;
+  }
+  return true;
+}

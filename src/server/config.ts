@@ -1,0 +1,174 @@
+/**
+ * Server configuration: defaults < TOML config file < environment (KMS_*) < command-line flags.
+ * `kms --help` prints every option.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseToml } from "smol-toml";
+import type { LogLevel } from "./log.ts";
+
+export interface ApiKey {
+  user: string;
+  token: string;
+}
+
+export interface JwtProvider {
+  issuer: string;
+  jwksUri?: string;
+  audience?: string[];
+}
+
+export interface ServerConfig {
+  hostname: string;
+  port: number;
+  dataDir: string;
+  /** Maximum request body, in bytes. */
+  maxBodyBytes: number;
+  logLevel: LogLevel;
+  vendorId: string;
+  defaultUsername: string;
+  apiKeys: ApiKey[];
+  jwtProviders: JwtProvider[];
+  privilegedUsers?: string[];
+  tls?: { certFile: string; keyFile: string; chainFile?: string; clientsCaFile?: string };
+  /** Seconds a client may take to send a request (slow clients are cut). */
+  idleTimeoutSeconds: number;
+}
+
+export const DEFAULTS: ServerConfig = {
+  hostname: "127.0.0.1",
+  port: 9998,
+  dataDir: "./kms-data",
+  maxBodyBytes: 64 * 1024 * 1024,
+  logLevel: "info",
+  vendorId: "cosmian",
+  defaultUsername: "admin",
+  apiKeys: [],
+  jwtProviders: [],
+  idleTimeoutSeconds: 30,
+};
+
+interface Option {
+  flag: string;
+  env?: string;
+  toml?: string;
+  arg?: string;
+  help: string;
+  apply(c: ServerConfig, value: string): void;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function parseApiKey(value: string): ApiKey {
+  const i = value.indexOf(":");
+  if (i <= 0 || i === value.length - 1) throw new ConfigError(`--api-key must be USER:TOKEN`);
+  const token = value.slice(i + 1);
+  if (token.length < 16) throw new ConfigError(`an API key token must be at least 16 characters`);
+  return { user: value.slice(0, i), token };
+}
+
+function parseJwtProvider(value: string): JwtProvider {
+  const [issuer, jwksUri, ...audience] = value.split(",").map((s) => s.trim());
+  if (!issuer) throw new ConfigError("--jwt-auth-provider must be ISSUER[,JWKS_URI[,AUDIENCE...]]");
+  return { issuer, jwksUri: jwksUri || undefined, audience: audience.length ? audience : undefined };
+}
+
+const OPTIONS: Option[] = [
+  { flag: "--port", env: "KMS_PORT", toml: "http.port", arg: "PORT", help: "port to listen on (default 9998)", apply: (c, v) => (c.port = positiveInt("port", v)) },
+  { flag: "--hostname", env: "KMS_HOSTNAME", toml: "http.hostname", arg: "HOST", help: "address to listen on (default 127.0.0.1)", apply: (c, v) => (c.hostname = v) },
+  { flag: "--data-dir", env: "KMS_DATA_DIR", toml: "db.data_dir", arg: "DIR", help: "folder of the SQLite database kms.db (default ./kms-data)", apply: (c, v) => (c.dataDir = v) },
+  { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },
+  { flag: "--idle-timeout", env: "KMS_IDLE_TIMEOUT", toml: "http.idle_timeout", arg: "SECONDS", help: "close connections idle this long (default 30)", apply: (c, v) => (c.idleTimeoutSeconds = Math.min(255, positiveInt("idle timeout", v))) },
+  { flag: "--log-level", env: "KMS_LOG_LEVEL", toml: "logging.level", arg: "LEVEL", help: "debug, info, warn or error (default info)", apply: (c, v) => {
+      if (!["debug", "info", "warn", "error"].includes(v)) throw new ConfigError(`log level must be debug, info, warn or error`);
+      c.logLevel = v as LogLevel;
+    } },
+  { flag: "--tls-cert-file", env: "KMS_TLS_CERT_FILE", toml: "tls.cert_file", arg: "PEM", help: "server certificate (PEM): serve HTTPS, TLS 1.2+ only", apply: (c, v) => (c.tls = { ...(c.tls ?? { keyFile: "" }), certFile: v }) },
+  { flag: "--tls-key-file", env: "KMS_TLS_KEY_FILE", toml: "tls.key_file", arg: "PEM", help: "server private key (PEM)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "" }), keyFile: v }) },
+  { flag: "--tls-chain-file", env: "KMS_TLS_CHAIN_FILE", toml: "tls.chain_file", arg: "PEM", help: "intermediate certificates (PEM)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), chainFile: v }) },
+  { flag: "--clients-ca-cert-file", env: "KMS_CLIENTS_CA_CERT_FILE", toml: "tls.clients_ca_cert_file", arg: "PEM", help: "CA of client certificates: enables TLS client authentication (user = subject CN)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), clientsCaFile: v }) },
+  { flag: "--api-key", env: "KMS_API_KEYS", toml: "auth.api_keys", arg: "USER:TOKEN", help: "accept `Authorization: Bearer TOKEN` as USER (repeatable; env: comma-separated)", apply: (c, v) => c.apiKeys.push(...v.split(",").filter(Boolean).map(parseApiKey)) },
+  { flag: "--jwt-auth-provider", env: "KMS_JWT_AUTH_PROVIDER", toml: "auth.jwt_auth_provider", arg: "ISSUER,JWKS_URI,AUD...", help: "accept JWTs of this OIDC issuer (repeatable); user = email claim", apply: (c, v) => c.jwtProviders.push(parseJwtProvider(v)) },
+  { flag: "--default-username", env: "KMS_DEFAULT_USERNAME", toml: "default_username", arg: "USER", help: "the user when no authentication is configured (default admin)", apply: (c, v) => (c.defaultUsername = v) },
+  { flag: "--privileged-users", env: "KMS_PRIVILEGED_USERS", toml: "privileged_users", arg: "U1,U2", help: "only these users may create objects (default: everyone)", apply: (c, v) => (c.privilegedUsers = v.split(",").map((s) => s.trim()).filter(Boolean)) },
+  { flag: "--vendor-identification", env: "KMS_VENDOR_IDENTIFICATION", toml: "vendor_identification", arg: "ID", help: "vendor id of vendor attributes (default cosmian)", apply: (c, v) => (c.vendorId = v) },
+];
+
+export class ConfigError extends Error {}
+
+export function helpText(program = "kms"): string {
+  const lines = [
+    `Usage: ${program} [options]`,
+    "",
+    "A KMIP 2.1 (JSON TTLV) key management server, compatible with Cosmian KMS clients.",
+    "",
+    "Options (environment variable in brackets):",
+    "  -c, --config FILE              TOML configuration file [KMS_CONFIG]",
+  ];
+  for (const o of OPTIONS) {
+    const left = `      ${o.flag}${o.arg ? ` ${o.arg}` : ""}`;
+    lines.push(`${left.padEnd(33)}${o.help}${o.env ? ` [${o.env}]` : ""}`);
+  }
+  lines.push("  -h, --help                     print this help", "  -V, --version                  print the version");
+  return lines.join("\n");
+}
+
+function tomlValue(doc: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split(".")) {
+    if (typeof cur !== "object" || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+export type ParsedArgs = { kind: "run"; config: ServerConfig } | { kind: "help" } | { kind: "version" };
+
+export function loadConfig(argv: string[], env: Record<string, string | undefined> = process.env): ParsedArgs {
+  const c: ServerConfig = structuredClone(DEFAULTS);
+  const flags: [Option, string][] = [];
+  let configFile = env.KMS_CONFIG;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h" || arg === "--help") return { kind: "help" };
+    if (arg === "-V" || arg === "--version") return { kind: "version" };
+    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new ConfigError(`${name} needs a value`);
+      return next;
+    };
+    if (name === "-c" || name === "--config") {
+      configFile = value();
+      continue;
+    }
+    const option = OPTIONS.find((o) => o.flag === name);
+    if (!option) throw new ConfigError(`unknown option ${name} (see --help)`);
+    flags.push([option, value()]);
+  }
+  if (configFile) {
+    let doc: Record<string, unknown>;
+    try {
+      doc = parseToml(readFileSync(configFile, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`cannot read the config file ${configFile}: ${(e as Error).message}`);
+    }
+    for (const o of OPTIONS) {
+      if (!o.toml) continue;
+      const v = tomlValue(doc, o.toml);
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) o.apply(c, String(item));
+    }
+  }
+  for (const o of OPTIONS) {
+    const v = o.env ? env[o.env] : undefined;
+    if (v !== undefined && v !== "") o.apply(c, v);
+  }
+  for (const [o, v] of flags) o.apply(c, v);
+  if (c.tls && (!c.tls.certFile || !c.tls.keyFile)) throw new ConfigError("TLS needs both --tls-cert-file and --tls-key-file");
+  return { kind: "run", config: c };
+}

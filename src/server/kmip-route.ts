@@ -1,0 +1,93 @@
+/**
+ * POST /kmip/2_1 and POST /kmip: body -> decode -> dispatch -> encode.
+ *
+ * A bare operation answers its bare `<Op>Response` (200) or a text error with a 4xx status.
+ * A RequestMessage always answers a ResponseMessage (200) with one result per batch item; a failed
+ * item does not stop the others unless BatchErrorContinuationOption says Stop or Undo. With Undo,
+ * the whole batch runs in one transaction and a failure rolls every earlier item back.
+ */
+import { KmipError } from "../kmip/error.ts";
+import { decodeRequest, encodeOperationResponse, encodeResponseMessage, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
+import { dispatch } from "../operations/dispatch.ts";
+import type { OperationContext, OperationSettings } from "../operations/context.ts";
+import type { ObjectStore } from "../store/store.ts";
+import { failureResponse, toFailure } from "./errors.ts";
+import type { Logger } from "./log.ts";
+
+export interface KmipDeps {
+  store: ObjectStore;
+  settings: OperationSettings;
+  log: Logger;
+}
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
+export async function handleKmip(body: string, user: string, deps: KmipDeps, requestId: string, messagesOnly: boolean): Promise<Response> {
+  let request: DecodedRequest;
+  try {
+    if (!body.trimStart().startsWith("{")) {
+      throw new KmipError("Invalid_Message", "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)");
+    }
+    request = decodeRequest(body);
+  } catch (e) {
+    const f = toFailure(e, deps.log, requestId);
+    if (!messagesOnly) return failureResponse(f);
+    const results: BatchItemResult[] = [{ status: "OperationFailed", reason: f.reason, message: f.message }];
+    return new Response(encodeResponseMessage({ major: 2, minor: 1 }, results, "kmip-v5"), { headers: JSON_HEADERS });
+  }
+  if (request.kind === "operation") {
+    if (messagesOnly) {
+      return failureResponse({ status: 422, reason: "Invalid_Message", message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1" });
+    }
+    const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+    try {
+      const payload = await dispatch(request.operation, request.payload, ctx);
+      deps.log.info("kmip", { requestId, user, op: request.operation, result: "Success" });
+      return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
+    } catch (e) {
+      const f = toFailure(e, deps.log, requestId);
+      deps.log.info("kmip", { requestId, user, op: request.operation, result: f.reason });
+      return failureResponse(f);
+    }
+  }
+  const results = await runBatch(request, user, deps, requestId);
+  return new Response(encodeResponseMessage(request.protocolVersion, results, request.dialect), { headers: JSON_HEADERS });
+}
+
+class BatchAborted extends Error {}
+
+async function runBatch(request: Extract<DecodedRequest, { kind: "message" }>, user: string, deps: KmipDeps, requestId: string): Promise<BatchItemResult[]> {
+  const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+  const mode = request.batchErrorContinuation ?? "Continue";
+  const results: BatchItemResult[] = [];
+  const runItems = async () => {
+    for (const item of request.items) {
+      const base = { operation: item.operation, uniqueBatchItemId: item.uniqueBatchItemId };
+      if (results.some((r) => r.status === "OperationFailed") && mode !== "Continue") {
+        results.push({ ...base, status: "OperationFailed", reason: "Operation_Canceled_By_Requester", message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})` });
+        continue;
+      }
+      try {
+        const payload = await dispatch(item.operation, item.payload, ctx);
+        results.push({ ...base, status: "Success", payload });
+        deps.log.info("kmip", { requestId, user, op: item.operation, result: "Success" });
+      } catch (e) {
+        const f = toFailure(e, deps.log, requestId);
+        results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
+        deps.log.info("kmip", { requestId, user, op: item.operation, result: f.reason });
+      }
+    }
+    if (mode === "Undo" && results.some((r) => r.status === "OperationFailed")) throw new BatchAborted();
+  };
+  if (mode !== "Undo") {
+    await runItems();
+    return results;
+  }
+  try {
+    await deps.store.atomic(runItems);
+  } catch (e) {
+    if (!(e instanceof BatchAborted)) throw e;
+    return results.map((r) => (r.status === "Success" ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" } : r));
+  }
+  return results;
+}

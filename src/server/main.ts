@@ -1,0 +1,87 @@
+/**
+ * Entry point: `kms [options]` (see --help). Opens the SQLite store, starts HTTP(S), stops cleanly
+ * on SIGINT/SIGTERM.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Authenticator } from "../auth/identity.ts";
+import { SqliteStore } from "../store/sqlite.ts";
+import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
+import { createApp } from "./app.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { VERSION_STRING } from "./version.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const store = SqliteStore.open(config.dataDir);
+  const auth = new Authenticator({
+    defaultUsername: config.defaultUsername,
+    apiKeys: config.apiKeys,
+    jwtProviders: config.jwtProviders,
+    clientCertificates: !!config.tls?.clientsCaFile,
+  });
+  const app = createApp({
+    store,
+    log,
+    auth,
+    maxBodyBytes: config.maxBodyBytes,
+    settings: { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers },
+  });
+  const tls = config.tls
+    ? {
+        cert: readFileSync(config.tls.certFile, "utf8") + (config.tls.chainFile ? readFileSync(config.tls.chainFile, "utf8") : ""),
+        key: readFileSync(config.tls.keyFile, "utf8"),
+        ...(config.tls.clientsCaFile ? { ca: readFileSync(config.tls.clientsCaFile, "utf8"), requestCert: true, rejectUnauthorized: true } : {}),
+      }
+    : undefined;
+  app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
+  const server = app.server!;
+  const scheme = tls ? "https" : "http";
+  const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
+  log.info("listening", { url, dataDir: path.resolve(config.dataDir), auth: auth.enabled ? "on" : "off (every caller is the default user)" });
+  return {
+    url,
+    port: server.port!,
+    async stop() {
+      await app.stop();
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = loadConfig(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (parsed.kind === "help") return void process.stdout.write(helpText() + "\n");
+  if (parsed.kind === "version") return void process.stdout.write(VERSION_STRING + "\n");
+  const log = createLogger(parsed.config.logLevel);
+  let server: RunningServer;
+  try {
+    server = await startServer(parsed.config, log);
+  } catch (e) {
+    log.error("cannot start", { error: e instanceof Error ? e.message : String(e) });
+    process.exit(1);
+  }
+  const shutdown = async (signal: string) => {
+    log.info("stopping", { signal });
+    await server.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,246 @@
+/**
+ * bun:sqlite backend (the only file that imports bun:sqlite).
+ *
+ * WAL mode with synchronous=FULL: an acknowledged write survives a crash (sqlite.org/wal.html).
+ * secure_delete=ON: freed pages are zeroed, so destroyed key material does not linger in the file.
+ * bun:sqlite is synchronous and a transaction is per connection, so: one writer connection whose
+ * transactions are serialised by an async queue (no other request's statements can interleave with an
+ * open BEGIN ... COMMIT, even across awaits), and one reader connection that only ever sees committed
+ * data. AsyncLocalStorage tells whether the caller is inside its own transaction.
+ */
+import { Database } from "bun:sqlite";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { KmipError } from "../kmip/error.ts";
+import type { Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
+import { fromStoredJson, toStoredJson } from "./json.ts";
+import { MIGRATIONS } from "./migrations.ts";
+
+interface ObjectRow {
+  id: string;
+  object_type: string;
+  object: string;
+  attributes: string;
+  state: string;
+  owner: string;
+}
+
+export class SqliteStore implements ObjectStore {
+  /** The writer connection. */
+  readonly db: Database;
+  private readonly reader: Database;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+
+  /** `file` is a path, or ":memory:". */
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file, { create: true, strict: true });
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec("PRAGMA foreign_keys = ON");
+    this.db.exec("PRAGMA secure_delete = ON");
+    this.db.exec("PRAGMA busy_timeout = 5000");
+    this.migrate();
+    this.reader = file === ":memory:" ? this.db : new Database(file, { readonly: true, strict: true });
+    this.reader.exec("PRAGMA busy_timeout = 5000");
+  }
+
+  /** Reads inside a transaction see its own writes; outside, only committed data. */
+  private get r(): Database {
+    return this.inTransaction.getStore() ? this.db : this.reader;
+  }
+
+  static open(dataDir: string): SqliteStore {
+    return new SqliteStore(path.join(dataDir, "kms.db"));
+  }
+
+  private migrate(): void {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const row = this.db.query<{ version: number }, []>("SELECT version FROM schema_version").get();
+    let version = row?.version ?? 0;
+    if (!row) this.db.exec("INSERT INTO schema_version (version) VALUES (0)");
+    if (version > MIGRATIONS.length) {
+      throw new Error(`database schema version ${version} is newer than this server (${MIGRATIONS.length})`);
+    }
+    for (; version < MIGRATIONS.length; version++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[version]);
+        this.db.query("UPDATE schema_version SET version = ?").run(version + 1);
+      })();
+    }
+  }
+
+  async atomic<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore()) return fn(); // nested: part of the caller's transaction
+    const run = () =>
+      this.inTransaction.run(true, async () => {
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn();
+          this.db.exec("COMMIT");
+          return result;
+        } catch (e) {
+          this.db.exec("ROLLBACK");
+          throw e;
+        }
+      });
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A single write: joins the caller's transaction, or runs as its own. */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.atomic(async () => fn());
+  }
+
+  async get(id: string): Promise<StoredObject | undefined> {
+    const row = this.r.query<ObjectRow, [string]>("SELECT * FROM objects WHERE id = ?").get(id);
+    return row ? this.toObject(row) : undefined;
+  }
+
+  private toObject(row: ObjectRow): StoredObject {
+    const tags = this.r.query<{ tag: string }, [string]>("SELECT tag FROM tags WHERE id = ? ORDER BY rowid").all(row.id);
+    return {
+      id: row.id,
+      objectType: row.object_type,
+      object: fromStoredJson(row.object),
+      attributes: fromStoredJson(row.attributes),
+      state: row.state as ObjectState,
+      owner: row.owner,
+      tags: tags.map((t) => t.tag),
+    };
+  }
+
+  async insert(o: StoredObject): Promise<void> {
+    return this.write(() => {
+      const exists = this.db.query("SELECT 1 FROM objects WHERE id = ?").get(o.id);
+      if (exists) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
+      this.db
+        .query("INSERT INTO objects (id, object_type, object, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(o.id, o.objectType, toStoredJson(o.object), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o));
+      this.writeTags(o.id, o.tags);
+    });
+  }
+
+  async update(o: StoredObject): Promise<void> {
+    return this.write(() => {
+      const r = this.db
+        .query("UPDATE objects SET object_type = ?, object = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?")
+        .run(o.objectType, toStoredJson(o.object), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o), o.id);
+      if (r.changes === 0) throw new KmipError("Item_Not_Found", `Item not found: ${o.id}`);
+      this.db.query("DELETE FROM tags WHERE id = ?").run(o.id);
+      this.writeTags(o.id, o.tags);
+    });
+  }
+
+  private indexed(o: StoredObject): [string | null, number | null, string | null] {
+    const a = o.attributes;
+    return [a.CryptographicAlgorithm ?? null, a.CryptographicLength ?? null, a.KeyFormatType ?? null];
+  }
+
+  private writeTags(id: string, tags: string[]): void {
+    const insert = this.db.query("INSERT OR IGNORE INTO tags (id, tag) VALUES (?, ?)");
+    for (const tag of tags) insert.run(id, tag);
+  }
+
+  async delete(id: string): Promise<void> {
+    return this.write(() => {
+      this.db.query("DELETE FROM tags WHERE id = ?").run(id);
+      this.db.query("DELETE FROM grants WHERE id = ?").run(id);
+      this.db.query("DELETE FROM objects WHERE id = ?").run(id);
+    });
+  }
+
+  async locate(q: LocateQuery): Promise<string[]> {
+    const where: string[] = ["(o.owner = ? OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN (?, '*')))"];
+    const params: (string | number)[] = [q.user, q.user];
+    if (q.objectType) (where.push("o.object_type = ?"), params.push(q.objectType));
+    if (q.cryptographicAlgorithm) (where.push("o.algorithm = ?"), params.push(q.cryptographicAlgorithm));
+    if (q.cryptographicLength !== undefined) (where.push("o.length = ?"), params.push(q.cryptographicLength));
+    if (q.keyFormatType) (where.push("o.key_format = ?"), params.push(q.keyFormatType));
+    if (q.state) (where.push("o.state = ?"), params.push(q.state));
+    else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
+    if (q.tags?.length) {
+      const unique = [...new Set(q.tags)];
+      where.push(`o.id IN (SELECT id FROM tags WHERE tag IN (${unique.map(() => "?").join(",")}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?)`);
+      params.push(...unique, unique.length);
+    }
+    let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
+    if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
+    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...params).map((r) => r.id);
+  }
+
+  async idsWithTags(tags: string[]): Promise<string[]> {
+    const unique = [...new Set(tags)];
+    if (unique.length === 0) return [];
+    const sql = `SELECT id FROM tags WHERE tag IN (${unique.map(() => "?").join(",")}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`;
+    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...unique, unique.length).map((r) => r.id);
+  }
+
+  async ownedBy(user: string): Promise<StoredObject[]> {
+    return this.r.query<ObjectRow, [string]>("SELECT * FROM objects WHERE owner = ? ORDER BY seq").all(user).map((r) => this.toObject(r));
+  }
+
+  async grant(objectId: string, userId: string, operations: string[]): Promise<void> {
+    return this.write(() => {
+      const insert = this.db.query("INSERT OR IGNORE INTO grants (id, user_id, operation) VALUES (?, ?, ?)");
+      for (const op of operations) insert.run(objectId, userId, op);
+    });
+  }
+
+  async revokeGrant(objectId: string, userId: string, operations: string[]): Promise<void> {
+    return this.write(() => {
+      const del = this.db.query("DELETE FROM grants WHERE id = ? AND user_id = ? AND operation = ?");
+      for (const op of operations) del.run(objectId, userId, op);
+    });
+  }
+
+  async grantsOn(objectId: string): Promise<Grant[]> {
+    const rows = this.r
+      .query<{ user_id: string; operation: string }, [string]>("SELECT user_id, operation FROM grants WHERE id = ? ORDER BY user_id, operation")
+      .all(objectId);
+    const byUser = new Map<string, string[]>();
+    for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.operation]);
+    return [...byUser].map(([userId, operations]) => ({ userId, operations }));
+  }
+
+  async operationsOf(objectId: string, userId: string): Promise<Set<string>> {
+    const rows = this.r
+      .query<{ operation: string }, [string, string]>("SELECT operation FROM grants WHERE id = ? AND user_id IN (?, '*')")
+      .all(objectId, userId);
+    return new Set(rows.map((r) => r.operation));
+  }
+
+  async obtainedBy(userId: string): Promise<ObtainedGrant[]> {
+    const rows = this.r
+      .query<{ id: string; owner: string; state: string; operation: string }, [string]>(
+        `SELECT g.id, o.owner, o.state, g.operation FROM grants g JOIN objects o ON o.id = g.id
+         WHERE g.user_id = ? ORDER BY o.seq, g.operation`,
+      )
+      .all(userId);
+    const byId = new Map<string, ObtainedGrant>();
+    for (const r of rows) {
+      const g = byId.get(r.id) ?? { objectId: r.id, ownerId: r.owner, state: r.state as ObjectState, operations: [] };
+      g.operations.push(r.operation);
+      byId.set(r.id, g);
+    }
+    return [...byId.values()];
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return this.r.query("SELECT 1 AS ok").get() !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.reader !== this.db) this.reader.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The storage contract. One interface, one file per backend (sqlite.ts; PostgreSQL later).
+ *
+ * Every method that writes runs inside `atomic` when it is part of a larger change, so that a
+ * request either lands whole or not at all (house rule 7). Destroy overwrites key material; the
+ * backend must not keep old copies readable (SQLite: secure_delete).
+ */
+import type { Attributes } from "../kmip/attributes.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+
+export type ObjectState = "PreActive" | "Active" | "Deactivated" | "Compromised" | "Destroyed" | "Destroyed_Compromised";
+
+/** A managed object as stored: the KMIP object (e.g. `{KeyBlock}`) and its attributes. */
+export interface StoredObject {
+  id: string;
+  /** KMIP ObjectType name: SymmetricKey, PrivateKey, PublicKey, Certificate, SecretData, ... */
+  objectType: string;
+  /** The object structure, without its tag (`{KeyBlock: ...}` or `{CertificateType, CertificateValue}`). */
+  object: KmipRecord;
+  attributes: Attributes;
+  state: ObjectState;
+  owner: string;
+  tags: string[];
+}
+
+export interface LocateQuery {
+  /** Only objects this user owns or holds any grant on. */
+  user: string;
+  tags?: string[];
+  objectType?: string;
+  cryptographicAlgorithm?: string;
+  cryptographicLength?: number;
+  keyFormatType?: string;
+  /** When absent, destroyed objects are excluded. */
+  state?: string;
+  /** Upper bound on returned rows (after the SQL filters; other filters run in JS). */
+  limit?: number;
+}
+
+export interface Grant {
+  userId: string;
+  operations: string[];
+}
+
+export interface ObtainedGrant {
+  objectId: string;
+  ownerId: string;
+  state: ObjectState;
+  operations: string[];
+}
+
+export interface ObjectStore {
+  /** Runs `fn` in one transaction: all its writes land, or none (rolled back on throw). */
+  atomic<T>(fn: () => Promise<T>): Promise<T>;
+  get(id: string): Promise<StoredObject | undefined>;
+  /** Fails with Object_Already_Exists when the id is taken. */
+  insert(object: StoredObject): Promise<void>;
+  /** Replaces object, attributes, state and tags of an existing id. */
+  update(object: StoredObject): Promise<void>;
+  /** Removes the row, its tags and its grants. */
+  delete(id: string): Promise<void>;
+  /** Candidate ids for Locate, in creation order, filtered by the SQL-able criteria. */
+  locate(query: LocateQuery): Promise<string[]>;
+  /** Ids of objects carrying all `tags`, regardless of user (resolution of tag-UIDs). */
+  idsWithTags(tags: string[]): Promise<string[]>;
+  ownedBy(user: string): Promise<StoredObject[]>;
+
+  grant(objectId: string, userId: string, operations: string[]): Promise<void>;
+  revokeGrant(objectId: string, userId: string, operations: string[]): Promise<void>;
+  grantsOn(objectId: string): Promise<Grant[]>;
+  /** Operations `userId` holds on `objectId`, wildcard-user grants included. */
+  operationsOf(objectId: string, userId: string): Promise<Set<string>>;
+  obtainedBy(userId: string): Promise<ObtainedGrant[]>;
+
+  /** true when the database answers (for /health). */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,97 @@
+/**
+ * Test helpers: a real server on a random port with a real SQLite file in a temp folder, and a
+ * small KMIP client speaking both wire dialects.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startServer, type RunningServer } from "../../src/server/main.ts";
+import { DEFAULTS, type ServerConfig } from "../../src/server/config.ts";
+import { silentLogger } from "../../src/server/log.ts";
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  config: ServerConfig;
+  /** Stops the server and deletes its data folder. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), "kms-test-"));
+  const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...overrides, dataDir };
+  const server = await startServer(config, silentLogger);
+  return {
+    ...server,
+    dataDir,
+    config,
+    async dispose() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Node = { tag: string; type?: string; value: unknown };
+
+/** Builders for JSON TTLV nodes (the Cosmian JS client's dialect: type on every node). */
+export const t = {
+  s: (tag: string, ...value: Node[]): Node => ({ tag, type: "Structure", value }),
+  text: (tag: string, value: string): Node => ({ tag, type: "TextString", value }),
+  int: (tag: string, value: number): Node => ({ tag, type: "Integer", value }),
+  e: (tag: string, value: string | number): Node => ({ tag, type: "Enumeration", value }),
+  b: (tag: string, hex: string): Node => ({ tag, type: "ByteString", value: hex }),
+  bool: (tag: string, value: boolean): Node => ({ tag, type: "Boolean", value }),
+  date: (tag: string, value: string): Node => ({ tag, type: "DateTime", value }),
+};
+
+export const hex = (b: Uint8Array | string) => Buffer.from(typeof b === "string" ? new TextEncoder().encode(b) : b).toString("hex");
+
+export interface KmipResult {
+  status: number;
+  text: string;
+  json?: Node;
+}
+
+export async function postKmip(url: string, body: unknown, headers: Record<string, string> = {}, route = "/kmip/2_1"): Promise<KmipResult> {
+  const res = await fetch(url + route, {
+    method: "POST",
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: Node | undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+
+/** First descendant node with `tag` (depth-first). */
+export function find(node: Node | undefined, tag: string): Node | undefined {
+  if (!node) return undefined;
+  if (node.tag === tag) return node;
+  if (Array.isArray(node.value)) {
+    for (const c of node.value as Node[]) {
+      const f = find(c, tag);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+export function findAll(node: Node | undefined, tag: string, out: Node[] = []): Node[] {
+  if (!node) return out;
+  if (node.tag === tag) out.push(node);
+  if (Array.isArray(node.value)) for (const c of node.value as Node[]) findAll(c, tag, out);
+  return out;
+}
+
+export const valueOf = (node: Node | undefined, tag: string) => find(node, tag)?.value;
+
+/** Strips `type` from Structures: the Cosmian v5 form of a node. */
+export function v5(node: Node): Node {
+  if (node.type === "Structure") return { tag: node.tag, value: (node.value as Node[]).map(v5) };
+  return node;
+}
