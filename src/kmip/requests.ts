@@ -145,6 +145,14 @@ export const ReKeySchema = v.looseObject({
   Attributes: v.optional(AttributesSchema),
 });
 
+export const ReKeyKeyPairSchema = v.looseObject({
+  PrivateKeyUniqueIdentifier: optionalUid,
+  Offset: v.optional(v.union([int, v.bigint()])),
+  CommonAttributes: v.optional(AttributesSchema),
+  PrivateKeyAttributes: v.optional(AttributesSchema),
+  PublicKeyAttributes: v.optional(AttributesSchema),
+});
+
 export const ActivateSchema = v.looseObject({ UniqueIdentifier: optionalUid });
 
 export const QuerySchema = v.looseObject({ QueryFunction: optionalList("QueryFunction", enumOf("QueryFunction")) });
@@ -170,6 +178,7 @@ export type Decrypt = v.InferOutput<typeof DecryptSchema>;
 export type Revoke = v.InferOutput<typeof RevokeSchema>;
 export type Destroy = v.InferOutput<typeof DestroySchema>;
 export type ReKey = v.InferOutput<typeof ReKeySchema>;
+export type ReKeyKeyPair = v.InferOutput<typeof ReKeyKeyPairSchema>;
 export type Activate = v.InferOutput<typeof ActivateSchema>;
 export type Query = v.InferOutput<typeof QuerySchema>;
 export type DiscoverVersions = v.InferOutput<typeof DiscoverVersionsSchema>;

