@@ -5,10 +5,11 @@
  * packed `nonce || ciphertext || tag` form is what GCM key wrapping (§7) and the CoverCrypt DEM
  * (fpe-ecies.md §3) use.
  *
- * Hot path (one call per KMIP Encrypt): validate lengths, one createCipheriv, one update, no copies.
+ * Hot path (one call per KMIP Encrypt): validate lengths, one createCipheriv, one update, no copies;
+ * the returned byte arrays are node:crypto Buffers (Uint8Array subclasses).
  */
 import { createCipheriv, createDecipheriv, type CipherGCMTypes } from "node:crypto";
-import { AuthenticationError, asBytes, assertBytes } from "./cipher-errors.ts";
+import { AuthenticationError, assertBytes } from "./cipher-errors.ts";
 import { randomBytes } from "./random.ts";
 import { concatBytes, wipe } from "./bytes.ts";
 
@@ -64,12 +65,15 @@ export function encrypt(
   checkNonce(nonce);
   checkTagLength(tagLength);
   assertBytes(plaintext, "AES-GCM plaintext");
-  const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
+  // The options object costs ~0.3 µs per call under Bun: pass it only for a truncated tag.
+  const cipher = tagLength === TAG_LENGTH ? createCipheriv(algorithm, key, nonce) : createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
   if (aad !== undefined && aad.length > 0) cipher.setAAD(aad);
   // GCM is a stream mode: update() returns every byte and final() returns nothing, so no concat.
-  const ciphertext = plaintext.length > 0 ? asBytes(cipher.update(plaintext)) : EMPTY;
+  // Results are the Buffers node:crypto returns (Uint8Array subclasses): re-viewing them as plain
+  // Uint8Arrays costs ~0.35 µs per call under Bun, half the cost of a 64-byte encryption.
+  const ciphertext = plaintext.length > 0 ? cipher.update(plaintext) : EMPTY;
   cipher.final();
-  return { ciphertext, tag: asBytes(cipher.getAuthTag()) };
+  return { ciphertext, tag: cipher.getAuthTag() };
 }
 
 /**
@@ -88,10 +92,10 @@ export function decrypt(
   assertBytes(tag, "AES-GCM tag");
   checkTagLength(tag.length);
   assertBytes(ciphertext, "AES-GCM ciphertext");
-  const decipher = createDecipheriv(algorithm, key, nonce, { authTagLength: tag.length });
+  const decipher = tag.length === TAG_LENGTH ? createDecipheriv(algorithm, key, nonce) : createDecipheriv(algorithm, key, nonce, { authTagLength: tag.length });
   decipher.setAuthTag(tag);
   if (aad !== undefined && aad.length > 0) decipher.setAAD(aad);
-  const plaintext = ciphertext.length > 0 ? asBytes(decipher.update(ciphertext)) : EMPTY;
+  const plaintext = ciphertext.length > 0 ? decipher.update(ciphertext) : EMPTY;
   try {
     decipher.final();
   } catch {

@@ -49,12 +49,18 @@ export function nobleCompute(name: HashName, key: Uint8Array, data: Uint8Array):
 
 /**
  * Verifies a MAC in constant time. A `mac` shorter than the full output is compared with the
- * same-length prefix (truncated HMAC, RFC 2104 §5), but never below half the output or 10 bytes.
+ * same-length prefix (truncated HMAC, RFC 2104 §5): at least 10 bytes and half the output, with
+ * 16 bytes always enough (RFC 4231 test case 5 truncates every SHA-2 HMAC to 128 bits).
  */
 export function verify(name: HashName, key: Uint8Array, data: Uint8Array, mac: Uint8Array): boolean {
   assertBytes(mac, "HMAC value");
   const full = compute(name, key, data);
-  const min = Math.max(10, outputLength(name) / 2);
+  const min = minimumLength(name);
   if (mac.length > full.length || mac.length < min) return false;
   return equalBytes(full.subarray(0, mac.length), mac);
+}
+
+/** Shortest truncated MAC that verify() accepts: max(10, min(16, L/2)) bytes. */
+export function minimumLength(name: HashName): number {
+  return Math.max(10, Math.min(16, Math.ceil(outputLength(name) / 2)));
 }

@@ -8,7 +8,7 @@
  */
 
 export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  // KMIP 2.1 §11.1 (not in Cosmian)
+  // KMIP 2.1 §11 (not in Cosmian)
   AdjustmentType: {
     Increment: 0x01,
     Decrement: 0x02,
@@ -38,7 +38,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     Stop: 0x02,
     Undo: 0x03,
   },
-  // KMIP 2.1 §11.6; GCMSIV and LegacyNISTKeyWrap are Cosmian extensions
+  // KMIP 2.1 §11; GCMSIV and LegacyNISTKeyWrap are Cosmian extensions
   BlockCipherMode: {
     CBC: 0x01,
     ECB: 0x02,
@@ -74,7 +74,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     PKCS10: 0x02,
     PEM: 0x03,
   },
-  // KMIP 2.1 §11.9; PKCS7 is a Cosmian extension
+  // KMIP 2.1 §11; PKCS7 is a Cosmian extension
   CertificateType: {
     X509: 0x01,
     PGP: 0x02,
@@ -96,7 +96,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     HashedPassword: 0x05,
     Ticket: 0x06,
   },
-  // KMIP 2.1 §11.12 (+ PQC values Cosmian assigns after Ed448); 0x8880xxxx are Cosmian extensions
+  // KMIP 2.1 §11 (+ PQC values Cosmian assigns after Ed448); 0x8880xxxx are Cosmian extensions
   CryptographicAlgorithm: {
     DES: 0x01,
     THREE_DES: 0x02,
@@ -290,7 +290,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     ECPublicKeyTypeX962CompressedChar2: 0x03,
     ECPublicKeyTypeX962Hybrid: 0x04,
   },
-  // KMIP 2.1 §11.25; 0x0E-0x13 are KMIP 1.x; 0x8880xxxx are Cosmian extensions
+  // KMIP 2.1 §11; 0x0E-0x13 are KMIP 1.x; 0x8880xxxx are Cosmian extensions
   KeyFormatType: {
     Raw: 0x01,
     Opaque: 0x02,
@@ -350,7 +350,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     IV: 0x17,
     TRKBK: 0x18,
   },
-  // Cosmian's names and values (KMIP 1.2+ defines UninterpretedTextString=1, URI=2)
+  // Cosmian's names and values; KMIP 1.2+ lists other names (Uninterpreted Text String, URI)
   KeyValueLocationType: {
     Unspecified: 0x01,
     OnPremise: 0x02,
@@ -405,7 +405,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     Group_Member_Fresh: 0x01,
     Group_Member_Default: 0x02,
   },
-  // KMIP 2.1 §11.33; Template is KMIP 1.x
+  // KMIP 2.1 §11; Template is KMIP 1.x
   ObjectType: {
     Certificate: 0x01,
     SymmetricKey: 0x02,
@@ -418,12 +418,12 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     CertificateRequest: 0x0A,
     Template: 0x06,
   },
-  // KMIP 2.1 §11.34: extensions only
+  // KMIP 2.1 §11: extensions only
   OpaqueDataType: {
     Unknown: 0x80000001,
     Vendor: 0x80123456,
   },
-  // KMIP 2.1 §11.35 (Cosmian OperationEnumeration)
+  // KMIP 2.1 §11 (Cosmian OperationEnumeration)
   Operation: {
     Create: 0x01,
     CreateKeyPair: 0x02,
@@ -542,7 +542,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     InProcess: 0x02,
     Completed: 0x03,
   },
-  // KMIP 2.1 §11.40
+  // KMIP 2.1 §11
   ProfileName: {
     CompleteServerBasic: 0x0104,
     CompleteServerTLSv12: 0x0105,
@@ -624,7 +624,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     SharedInstantiation: 0x02,
     NonSharedInstantiation: 0x03,
   },
-  // KMIP 2.1 §11.44; CURVEED25519/CURVEED448 are Cosmian extensions
+  // KMIP 2.1 §11; CURVEED25519/CURVEED448 are Cosmian extensions
   RecommendedCurve: {
     P192: 0x01,
     K163: 0x02,
@@ -698,7 +698,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     CURVEED25519: 0x80000001,
     CURVEED448: 0x80000002,
   },
-  // Cosmian's ErrorReason names (with underscores); KMIP 2.1 §11.45. Illegal_Operation and Index_Out_Of_Bounds are KMIP 1.x.
+  // Cosmian's ErrorReason names (with underscores); KMIP 2.1 §11. Illegal_Operation and Index_Out_Of_Bounds are KMIP 1.x.
   ResultReason: {
     Item_Not_Found: 0x01,
     Response_Too_Large: 0x02,
@@ -774,7 +774,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     Illegal_Operation: 0x0B,
     Index_Out_Of_Bounds: 0x0E,
   },
-  // KMIP 2.1 §11.46 (Cosmian ResultStatusEnumeration)
+  // KMIP 2.1 §11 (Cosmian ResultStatusEnumeration)
   ResultStatus: {
     Success: 0x00,
     OperationFailed: 0x01,
@@ -795,7 +795,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     UninterpretedTextString: 0x01,
     URI: 0x02,
   },
-  // KMIP 2.1 §11.51; FunctionalKey(Share) are Cosmian 4.x extensions known to the JS client
+  // KMIP 2.1 §11; FunctionalKey(Share) are Cosmian 4.x extensions known to the JS client
   SecretDataType: {
     Password: 0x01,
     Seed: 0x02,
@@ -824,7 +824,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
   TicketType: {
     Login: 0x01,
   },
-  // KMIP 2.1 §11.57 Unique Identifier Enumeration (placeholders such as IDPlaceholder)
+  // KMIP 2.1 §11 Unique Identifier Enumeration (placeholders such as IDPlaceholder)
   UniqueIdentifierEnumeration: {
     IDPlaceholder: 0x01,
     Certify: 0x02,
@@ -856,7 +856,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     Object: 0x03,
     Operation: 0x04,
   },
-  // Cosmian's names and values (KMIP 2.1 §11.62 defines Unspecified=1, NISTCMVP=2, CommonCriteria=3)
+  // Cosmian's names and values; they differ from the (shorter) list in the KMIP 2.1 spec
   ValidationAuthorityType: {
     CommonCriteriaTestingLaboratory: 0x01,
     Nvlap: 0x02,

@@ -256,7 +256,7 @@ export const USAGE_MASK: Readonly<Record<string, number>> = {
   FPEDecrypt: 0x0080_0000, // the JS client's FPE_Decrypt (not in Cosmian 5.x)
 };
 
-/** Storage Status Mask bits (KMIP 2.1 §11.x; Cosmian StorageStatusMask) */
+/** Storage Status Mask bits (KMIP 2.1 §11; Cosmian StorageStatusMask) */
 export const STORAGE_STATUS_MASK: Readonly<Record<string, number>> = {
   OnlineStorage: 0x01,
   ArchivalStorage: 0x02,

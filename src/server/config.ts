@@ -77,7 +77,11 @@ function parseJwtProvider(value: string): JwtProvider {
 }
 
 const OPTIONS: Option[] = [
-  { flag: "--port", env: "KMS_PORT", toml: "http.port", arg: "PORT", help: "port to listen on (default 9998)", apply: (c, v) => (c.port = positiveInt("port", v)) },
+  { flag: "--port", env: "KMS_PORT", toml: "http.port", arg: "PORT", help: "port to listen on (default 9998; 0 = any free port)", apply: (c, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`port must be 0..65535, got "${v}"`);
+      c.port = n;
+    } },
   { flag: "--hostname", env: "KMS_HOSTNAME", toml: "http.hostname", arg: "HOST", help: "address to listen on (default 127.0.0.1)", apply: (c, v) => (c.hostname = v) },
   { flag: "--data-dir", env: "KMS_DATA_DIR", toml: "db.data_dir", arg: "DIR", help: "folder of the SQLite database kms.db (default ./kms-data)", apply: (c, v) => (c.dataDir = v) },
   { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },

@@ -76,6 +76,9 @@ function bitLength(x: bigint): number {
   return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0], 16)));
 }
 
+/** Per-(radix, length) constants, shared by all instances (one-shot calls create an Ff1 each time). */
+const plans = new Map<number, Plan>();
+
 /**
  * An FF1 instance for one key and radix (like cosmian_fpe's `FF1fr::new(key, radix)`). It keeps a
  * node:crypto cipher object holding the key schedule: drop the instance when done with the key.
@@ -88,7 +91,6 @@ export class Ff1 {
   #block = new Uint8Array(16);
   #chunk: number; // digits per number chunk in NUM/STR conversions: radix^chunk <= 2^53
   #chunkPow: bigint;
-  #plans = new Map<number, Plan>();
 
   constructor(key: Uint8Array, radix: number, options: Ff1Options = {}) {
     const rounds = options.rounds ?? COSMIAN_ROUNDS;
@@ -121,7 +123,8 @@ export class Ff1 {
   }
 
   #plan(n: number): Plan {
-    let plan = this.#plans.get(n);
+    const cacheKey = this.radix * 0x1_0000_0000 + n; // exact: radix <= 2^16, n < 2^32
+    let plan = plans.get(cacheKey);
     if (plan) return plan;
     const u = n >>> 1;
     const v = n - u;
@@ -131,8 +134,8 @@ export class Ff1 {
     const b = Math.ceil(bitLength(modV - 1n) / 8);
     const small = modV <= BigInt(SMALL_LIMIT);
     plan = { u, v, b, d: 4 * Math.ceil(b / 4) + 4, small, modU, modV, modUn: Number(modU), modVn: Number(modV) };
-    if (this.#plans.size >= 64) this.#plans.clear(); // bounded; plans hold no secret
-    this.#plans.set(n, plan);
+    if (plans.size >= 256) plans.clear(); // bounded; plans depend only on (radix, n), no secret
+    plans.set(cacheKey, plan);
     return plan;
   }
 
@@ -218,8 +221,8 @@ export class Ff1 {
       buf[s.roundPos] = i;
       // NUM(.) as b <= 5 bytes: low 32 bits with integer ops, the rest from the high part.
       const num = decrypt ? a : bb;
-      let lo = num % TWO_32;
-      let hi = (num - lo) / TWO_32;
+      let lo = num < TWO_32 ? num >>> 0 : num % TWO_32;
+      let hi = num < TWO_32 ? 0 : (num - lo) / TWO_32;
       for (let j = b - 1; j >= 0; j--) {
         if (j >= b - 4) {
           buf[numPos + j] = lo & 0xff;

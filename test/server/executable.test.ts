@@ -1,0 +1,61 @@
+/**
+ * The single executable: `bun build --compile` output, copied alone into an empty folder (no
+ * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { find, hex, postKmip, t, valueOf } from "../helpers/server.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+let work: string;
+let child: ChildProcess | undefined;
+let url: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "kms-exe-"));
+  const built = path.join(work, "build", "kms");
+  const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
+  const build = spawnSync(bun, [path.join(root, "scripts/build.ts"), built], { cwd: root, encoding: "utf8" });
+  expect(build.status, build.stderr).toBe(0);
+  const alone = path.join(work, "alone");
+  spawnSync("mkdir", ["-p", alone]);
+  copyFileSync(built, path.join(alone, "kms"));
+  spawnSync("chmod", ["+x", path.join(alone, "kms")]);
+  child = spawn(path.join(alone, "kms"), ["--port", "0", "--data-dir", "data"], { cwd: alone, env: { PATH: "/usr/bin:/bin" } });
+  url = await new Promise<string>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`the executable did not start: ${err}`)), 20_000);
+    child!.stderr!.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /"url":"([^"]+)"/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child!.on("exit", (code) => reject(new Error(`the executable exited with ${code}: ${err}`)));
+  });
+}, 120_000);
+
+afterAll(() => {
+  child?.kill("SIGTERM");
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("the compiled executable serves a Create / Encrypt / Decrypt round trip", async () => {
+  const help = spawnSync(path.join(work, "alone", "kms"), ["--help"], { encoding: "utf8" });
+  expect(help.stdout).toMatch(/--data-dir/);
+  for (const alg of ["AES", "ChaCha20"]) {
+    const c = await postKmip(url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", alg))));
+    expect(c.status, c.text).toBe(200);
+    const uid = valueOf(c.json, "UniqueIdentifier") as string;
+    const e = await postKmip(url, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("compiled"))));
+    expect(e.status, e.text).toBe(200);
+    const d = await postKmip(url, t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", valueOf(e.json, "Data") as string), t.b("IvCounterNonce", valueOf(e.json, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", valueOf(e.json, "AuthenticatedEncryptionTag") as string)));
+    expect(d.status, d.text).toBe(200);
+    expect(Buffer.from(find(d.json, "Data")!.value as string, "hex").toString()).toBe("compiled");
+  }
+});
