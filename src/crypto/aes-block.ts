@@ -3,7 +3,7 @@
  * building block for AES key wrap (RFC 3394/5649) and AES-XTS, which Bun's node:crypto lacks
  * (no `id-aes*-wrap`, no `aes-*-xts` ciphers under BoringSSL). Internal module.
  */
-import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from "node:crypto";
+import { createCipheriv, createDecipheriv, type Cipheriv, type Decipheriv } from "node:crypto";
 import { assertBytes } from "./cipher-errors.ts";
 
 export function ecbName(key: Uint8Array, what: string): "aes-128-ecb" | "aes-192-ecb" | "aes-256-ecb" {
@@ -17,14 +17,14 @@ export function ecbName(key: Uint8Array, what: string): "aes-128-ecb" | "aes-192
 }
 
 /** An ECB encryptor with padding off: update(n*16 bytes) returns n*16 bytes at once. */
-export function ecbEncryptor(key: Uint8Array, what: string): Cipher {
+export function ecbEncryptor(key: Uint8Array, what: string): Cipheriv {
   const c = createCipheriv(ecbName(key, what), key, null);
   c.setAutoPadding(false);
   return c;
 }
 
 /** An ECB decryptor with padding off (so update() never holds back a last block). */
-export function ecbDecryptor(key: Uint8Array, what: string): Decipher {
+export function ecbDecryptor(key: Uint8Array, what: string): Decipheriv {
   const d = createDecipheriv(ecbName(key, what), key, null);
   d.setAutoPadding(false);
   return d;

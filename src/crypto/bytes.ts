@@ -30,8 +30,16 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, "0"));
 
+// Node's and Bun's Buffer hex codec is native and ~10x faster than a JS loop on large inputs;
+// the JS loops below serve runtimes without it (Deno, browsers).
+type BufferLike = { from(data: ArrayBufferLike | string, offsetOrEncoding?: number | string, length?: number): Uint8Array & { toString(enc: string): string } };
+const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
 /** Upper-case hex, as Cosmian emits ByteStrings. */
 export function bytesToHex(bytes: Uint8Array): string {
+  if (NativeBuffer && bytes.length > 32) {
+    return NativeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length).toString("hex").toUpperCase();
+  }
   let s = "";
   for (let i = 0; i < bytes.length; i++) s += HEX_UPPER[bytes[i]];
   return s;
@@ -41,6 +49,13 @@ const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 
 /** Parses hex of either case; throws RangeError on odd length or a non-hex character. */
 export function hexToBytes(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new RangeError("invalid hex string");
+  if (NativeBuffer) {
+    // Buffer.from stops at the first invalid pair: a short result means bad input.
+    const decoded = NativeBuffer.from(hex, "hex");
+    if (decoded.length * 2 !== hex.length) throw new RangeError("invalid hex string");
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+  }
   if (!HEX_RE.test(hex)) throw new RangeError("invalid hex string");
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);

@@ -79,7 +79,7 @@ export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array | u
   const inf = info ?? new Uint8Array(0);
   const out = new Uint8Array(length);
   const input = new Uint8Array(hashLen + inf.length + 1);
-  let t = new Uint8Array(0);
+  let t: Uint8Array = new Uint8Array(0);
   for (let i = 1, offset = 0; offset < length; i++, offset += hashLen) {
     // T(i) = HMAC(PRK, T(i-1) || info || i)
     input.set(t, 0);

@@ -697,6 +697,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     CURVE448: 0x46,
     CURVEED25519: 0x80000001,
     CURVEED448: 0x80000002,
+    RISTRETTO255: 0x88800001, // this project's extension for Ristretto255 keys (src/operations/ec/); not in Cosmian
   },
   // Cosmian's ErrorReason names (with underscores); KMIP 2.1 §11. Illegal_Operation and Index_Out_Of_Bounds are KMIP 1.x.
   ResultReason: {

@@ -26,6 +26,8 @@ import { rekey } from "./rekey.ts";
 import { revoke } from "./revoke.ts";
 import { rngRetrieve } from "./rng-retrieve.ts";
 import { addAttribute, modifyAttribute, setAttribute } from "./set-attribute.ts";
+import { SignSchema, SignatureVerifySchema } from "../kmip/requests-sign.ts";
+import { sign, signatureVerify } from "./ec/sign.ts";
 
 export interface OperationEntry<T = any> {
   schema: Schema<T>;
@@ -74,6 +76,8 @@ register("Register", { schema: req.RegisterSchema, handler: registerOp, placehol
 register("Revoke", { schema: req.RevokeSchema, handler: revoke });
 register("RNGRetrieve", { schema: req.RNGRetrieveSchema, handler: rngRetrieve });
 register("SetAttribute", { schema: req.SetAttributeSchema, handler: setAttribute });
+register("Sign", { schema: SignSchema, handler: sign });
+register("SignatureVerify", { schema: SignatureVerifySchema, handler: signatureVerify });
 
 export function isServed(operation: string): boolean {
   return operation in OPERATIONS;

@@ -2,4 +2,5 @@
  * Scheme modules: each registers its hooks (create, key pairs, ciphers, formats, wrapping, extra
  * operations) when imported. One line per scheme.
  */
-export {};
+import "./covercrypt/index.ts";
+import "./ec/index.ts";

@@ -42,11 +42,11 @@ export async function handleKmip(body: string, user: string, deps: KmipDeps, req
     const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
     try {
       const payload = await dispatch(request.operation, request.payload, ctx);
-      deps.log.info("kmip", { requestId, user, op: request.operation, result: "Success" });
+      deps.log.debug("kmip", { requestId, user, op: request.operation, result: "Success" });
       return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
     } catch (e) {
       const f = toFailure(e, deps.log, requestId);
-      deps.log.info("kmip", { requestId, user, op: request.operation, result: f.reason });
+      deps.log.debug("kmip", { requestId, user, op: request.operation, result: f.reason });
       return failureResponse(f);
     }
   }
@@ -70,11 +70,11 @@ async function runBatch(request: Extract<DecodedRequest, { kind: "message" }>, u
       try {
         const payload = await dispatch(item.operation, item.payload, ctx);
         results.push({ ...base, status: "Success", payload });
-        deps.log.info("kmip", { requestId, user, op: item.operation, result: "Success" });
+        deps.log.debug("kmip", { requestId, user, op: item.operation, result: "Success" });
       } catch (e) {
         const f = toFailure(e, deps.log, requestId);
         results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
-        deps.log.info("kmip", { requestId, user, op: item.operation, result: f.reason });
+        deps.log.debug("kmip", { requestId, user, op: item.operation, result: f.reason });
       }
     }
     if (mode === "Undo" && results.some((r) => r.status === "OperationFailed")) throw new BatchAborted();

@@ -32,6 +32,20 @@ export class SqliteStore implements ObjectStore {
   private readonly reader: Database;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly inTransaction = new AsyncLocalStorage<true>();
+  /**
+   * Committed objects by id, so the hot path (Encrypt/Decrypt) does not re-read and re-parse the
+   * row. Writes evict their id (again when their transaction ends); transactions read the database.
+   * Callers must not mutate returned objects (they build new ones).
+   */
+  private readonly cache = new Map<string, StoredObject>();
+  /** Ids written by the open transaction: not cached by readers until it ends, evicted when it does. */
+  private readonly dirty = new Set<string>();
+  static readonly CACHE_SIZE = 10_000;
+
+  private evict(id: string): void {
+    this.cache.delete(id);
+    this.dirty.add(id);
+  }
 
   /** `file` is a path, or ":memory:". */
   constructor(file: string) {
@@ -84,6 +98,9 @@ export class SqliteStore implements ObjectStore {
         } catch (e) {
           this.db.exec("ROLLBACK");
           throw e;
+        } finally {
+          for (const id of this.dirty) this.cache.delete(id);
+          this.dirty.clear();
         }
       });
     const next = this.queue.then(run, run);
@@ -97,8 +114,19 @@ export class SqliteStore implements ObjectStore {
   }
 
   async get(id: string): Promise<StoredObject | undefined> {
+    const inTx = !!this.inTransaction.getStore();
+    if (!inTx) {
+      const hit = this.cache.get(id);
+      if (hit) return hit;
+    }
     const row = this.r.query<ObjectRow, [string]>("SELECT * FROM objects WHERE id = ?").get(id);
-    return row ? this.toObject(row) : undefined;
+    if (!row) return undefined;
+    const object = this.toObject(row);
+    if (!inTx && !this.dirty.has(id)) {
+      if (this.cache.size >= SqliteStore.CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(id, object);
+    }
+    return object;
   }
 
   private toObject(row: ObjectRow): StoredObject {
@@ -116,6 +144,7 @@ export class SqliteStore implements ObjectStore {
 
   async insert(o: StoredObject): Promise<void> {
     return this.write(() => {
+      this.evict(o.id);
       const exists = this.db.query("SELECT 1 FROM objects WHERE id = ?").get(o.id);
       if (exists) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
       this.db
@@ -127,6 +156,7 @@ export class SqliteStore implements ObjectStore {
 
   async update(o: StoredObject): Promise<void> {
     return this.write(() => {
+      this.evict(o.id);
       const r = this.db
         .query("UPDATE objects SET object_type = ?, object = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?")
         .run(o.objectType, toStoredJson(o.object), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o), o.id);
@@ -148,6 +178,7 @@ export class SqliteStore implements ObjectStore {
 
   async delete(id: string): Promise<void> {
     return this.write(() => {
+      this.evict(id);
       this.db.query("DELETE FROM tags WHERE id = ?").run(id);
       this.db.query("DELETE FROM grants WHERE id = ?").run(id);
       this.db.query("DELETE FROM objects WHERE id = ?").run(id);

@@ -13,6 +13,7 @@
  */
 import { type Cipheriv, createCipheriv } from "node:crypto";
 import { FpeError } from "./errors.ts";
+import { numRadix, type Plan, planFor, strRadix } from "./numerals.ts";
 
 /** Cosmian's round count (cloudproof_js, KMS FPE_FF1). */
 export const COSMIAN_ROUNDS = 18;
@@ -28,9 +29,7 @@ export interface Ff1Options {
   rounds?: number;
 }
 
-const SMALL_LIMIT = 2 ** 37; // radix^v up to this: number arithmetic is exact (acc * 2^16 + word < 2^53)
 const TWO_32 = 2 ** 32;
-const TWO_53 = 2 ** 53;
 
 function checkRadix(radix: number): void {
   if (!Number.isInteger(radix) || radix < 2 || radix > MAX_RADIX) {
@@ -59,26 +58,6 @@ function cipherName(key: Uint8Array, rounds: number): string {
   return "aes-256-ecb";
 }
 
-interface Plan {
-  u: number;
-  v: number;
-  b: number; // bytes of NUM(B): ceil(bitlen(radix^v - 1) / 8)
-  d: number; // bytes of S: 4*ceil(b/4) + 4
-  small: boolean;
-  modU: bigint; // radix^u
-  modV: bigint; // radix^v
-  modUn: number; // same as numbers, exact only when small
-  modVn: number;
-}
-
-function bitLength(x: bigint): number {
-  const hex = x.toString(16);
-  return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0], 16)));
-}
-
-/** Per-(radix, length) constants, shared by all instances (one-shot calls create an Ff1 each time). */
-const plans = new Map<number, Plan>();
-
 /**
  * An FF1 instance for one key and radix (like cosmian_fpe's `FF1fr::new(key, radix)`). It keeps a
  * node:crypto cipher object holding the key schedule: drop the instance when done with the key.
@@ -89,8 +68,6 @@ export class Ff1 {
   readonly minLength: number;
   #ecb: Cipheriv;
   #block = new Uint8Array(16);
-  #chunk: number; // digits per number chunk in NUM/STR conversions: radix^chunk <= 2^53
-  #chunkPow: bigint;
 
   constructor(key: Uint8Array, radix: number, options: Ff1Options = {}) {
     const rounds = options.rounds ?? COSMIAN_ROUNDS;
@@ -102,14 +79,6 @@ export class Ff1 {
     this.rounds = rounds;
     this.#ecb = createCipheriv(cipherName(key, rounds), key, null);
     this.#ecb.setAutoPadding(false);
-    let k = 1;
-    let p = radix;
-    while (p * radix <= TWO_53) {
-      p *= radix;
-      k++;
-    }
-    this.#chunk = k;
-    this.#chunkPow = BigInt(p);
   }
 
   /** Encrypts a numeral string (each numeral < radix). Returns a new Uint16Array. */
@@ -120,23 +89,6 @@ export class Ff1 {
   /** Decrypts a numeral string produced by `encrypt` with the same key, radix, rounds and tweak. */
   decrypt(tweak: Uint8Array, x: ArrayLike<number>): Uint16Array {
     return this.#crypt(tweak, x, true);
-  }
-
-  #plan(n: number): Plan {
-    const cacheKey = this.radix * 0x1_0000_0000 + n; // exact: radix <= 2^16, n < 2^32
-    let plan = plans.get(cacheKey);
-    if (plan) return plan;
-    const u = n >>> 1;
-    const v = n - u;
-    const r = BigInt(this.radix);
-    const modU = r ** BigInt(u);
-    const modV = u === v ? modU : modU * r;
-    const b = Math.ceil(bitLength(modV - 1n) / 8);
-    const small = modV <= BigInt(SMALL_LIMIT);
-    plan = { u, v, b, d: 4 * Math.ceil(b / 4) + 4, small, modU, modV, modUn: Number(modU), modVn: Number(modV) };
-    if (plans.size >= 256) plans.clear(); // bounded; plans depend only on (radix, n), no secret
-    plans.set(cacheKey, plan);
-    return plan;
   }
 
   #crypt(tweak: Uint8Array, x: ArrayLike<number>, decrypt: boolean): Uint16Array {
@@ -155,7 +107,7 @@ export class Ff1 {
     }
     const t = tweak.length;
     if (t > MAX_LENGTH) throw new FpeError("TOO_LONG", "The tweak is longer than 2^32 - 1 bytes");
-    const plan = this.#plan(n);
+    const plan = planFor(radix, n);
     const { u, b } = plan;
 
     // P || T || 0^pad || [i] || NUM(.) is a whole number of blocks; only [i] and NUM(.) change per round.
@@ -175,7 +127,8 @@ export class Ff1 {
     if (plan.small) this.#roundsSmall(state, plan, x, out, decrypt);
     else this.#roundsBig(state, plan, x, out, decrypt);
     buf.fill(0);
-    state.h.fill(0);
+    wipeBytes(state.h);
+    this.#block.fill(0);
     return out;
   }
 
@@ -202,8 +155,12 @@ export class Ff1 {
       blocks[o + 12] ^= (j >>> 24) & 0xff;
     }
     const sBytes = new Uint8Array(16 + 16 * extra);
+    const encrypted = this.#ecb.update(blocks); // independent blocks: one native call
     sBytes.set(r);
-    sBytes.set(this.#ecb.update(blocks), 16); // independent blocks: one native call
+    sBytes.set(encrypted, 16);
+    wipeBytes(blocks);
+    wipeBytes(encrypted);
+    wipeBytes(r);
     return sBytes;
   }
 
@@ -262,8 +219,8 @@ export class Ff1 {
 
   #roundsBig(s: Round, plan: Plan, x: ArrayLike<number>, out: Uint16Array, decrypt: boolean): void {
     const { u, v, b, d, modU, modV } = plan;
-    let a = this.#num(x, 0, u);
-    let bb = this.#num(x, u, u + v);
+    let a = numRadix(plan, x, 0, u);
+    let bb = numRadix(plan, x, u, u + v);
     const buf = s.buf;
     const numPos = s.roundPos + 1;
     // NUM(.) is written through an 8-byte-aligned scratch with setBigUint64, and NUM(S) read back
@@ -301,45 +258,8 @@ export class Ff1 {
       }
     }
     scratch.fill(0);
-    this.#str(a, out, 0, u);
-    this.#str(bb, out, u, u + v);
-  }
-
-  /** NUM_radix(x[start..end)), in chunks of radix^chunk so that most steps are number arithmetic. */
-  #num(x: ArrayLike<number>, start: number, end: number): bigint {
-    const radix = this.radix;
-    let acc = 0n;
-    for (let j = start; j < end; ) {
-      const stop = Math.min(end, j + this.#chunk);
-      let chunk = 0;
-      let scale = 1;
-      for (; j < stop; j++) {
-        chunk = chunk * radix + x[j];
-        scale *= radix;
-      }
-      acc = acc * BigInt(scale) + BigInt(chunk);
-    }
-    return acc;
-  }
-
-  /** STR_radix(value) written into out[start..end), most significant numeral first. */
-  #str(value: bigint, out: Uint16Array, start: number, end: number): void {
-    const radix = this.radix;
-    for (let j = end; j > start; ) {
-      const stop = Math.max(start, j - this.#chunk);
-      let chunk: number;
-      if (j - stop === this.#chunk) {
-        const q = value / this.#chunkPow;
-        chunk = Number(value - q * this.#chunkPow);
-        value = q;
-      } else {
-        chunk = Number(value); // last partial chunk: value < radix^(j-stop) <= 2^53
-      }
-      for (; j > stop; j--) {
-        out[j - 1] = chunk % radix;
-        chunk = Math.floor(chunk / radix);
-      }
-    }
+    strRadix(plan, a, out, 0, u);
+    strRadix(plan, bb, out, u, u + v);
   }
 }
 

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, side by side with its baseline.
+ *   npm run bench            all
+ *   npm run bench -- server  only bench/server.ts (also: fpe, covercrypt, symmetric)
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const all = ["server", "symmetric", "fpe", "covercrypt"];
+const chosen = process.argv.slice(2).filter((a) => all.includes(a));
+for (const name of chosen.length ? chosen : all) {
+  console.log(`\n=== bench/${name}.ts`);
+  const r = spawnSync(process.execPath, [path.join(import.meta.dir, `${name}.ts`)], { stdio: "inherit" });
+  if (r.status !== 0) process.exitCode = 1;
+}

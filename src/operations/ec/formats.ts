@@ -1,0 +1,56 @@
+/**
+ * Get/Export format conversion and Import validation for elliptic-curve keys (KMIP 2.1 §2.1.7,
+ * cloudproof-client.md §2.3 / §4.4; formats listed in key-material.ts).
+ *
+ * Get/Export: without a KeyFormatType, or with the stored one, the key comes back as stored (an
+ * imported PKCS#8 / SEC1 key byte for byte; a created key as TransparentEC*, like the KMS).
+ * Otherwise:
+ *   private key  Raw | PKCS8 | ECPrivateKey (NIST curves) | TransparentECPrivateKey
+ *   public key   Raw (NIST: uncompressed point) | PKCS8 or X509 (both SubjectPublicKeyInfo DER) |
+ *                TransparentECPublicKey (NIST: compressed point, as the KMS stores it)
+ * DER and raw forms travel as a plain ByteString KeyMaterial: the only form the JS client parses
+ * for PKCS8 / ECPrivateKey / X509 (cloudproof-client.md §2.3). Ristretto255 has no DER encoding.
+ *
+ * Import: EC key blocks are parsed (DER structure, curve points, scalar ranges) and refused with
+ * Invalid_Field when malformed; they are then stored as given. The curve is recorded in
+ * CryptographicDomainParameters when the request did not say it. Keys of other algorithms (RSA,
+ * X448, CoverCrypt...) pass untouched.
+ */
+import type { KeyBlock } from "../../kmip/objects.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import { formatConverters } from "../_export.ts";
+import { importHooks } from "../import.ts";
+import { CURVES } from "./curves.ts";
+import { ecKeyOfObject, privateKeyMaterial, publicKeyMaterial, readEcKey, type EcKey } from "./key-material.ts";
+
+formatConverters.push((o, kb, format) => {
+  if (format === undefined || format === kb.KeyFormatType) return undefined;
+  if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
+  const k = ecKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
+  if (!k) return undefined;
+  const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k, format) : publicKeyMaterial(k, format);
+  const { KeyCompressionType: _, ...rest } = kb;
+  return { ...rest, KeyFormatType: format, KeyValue: { KeyMaterial: material } } as KeyBlock;
+});
+
+const PRIVATE_FORMATS = new Set(["TransparentECPrivateKey", "ECPrivateKey"]);
+const PUBLIC_FORMATS = new Set(["TransparentECPublicKey", "X509"]);
+
+importHooks.push((kb, attrs) => {
+  if (!kb.KeyValue || kb.KeyWrappingData) return;
+  const declared = attrs.ObjectType;
+  let k: EcKey | undefined;
+  if (PRIVATE_FORMATS.has(kb.KeyFormatType) || declared === "PrivateKey") k = readEcKey(kb, true, attrs);
+  else if (PUBLIC_FORMATS.has(kb.KeyFormatType) || declared === "PublicKey") k = readEcKey(kb, false, attrs);
+  else if (kb.KeyFormatType === "PKCS8") {
+    // The object type is not known here (importKey may omit it): PKCS#8, else SubjectPublicKeyInfo.
+    try {
+      k = readEcKey(kb, true, attrs);
+    } catch {
+      k = readEcKey(kb, false, attrs);
+    }
+  }
+  if (!k) return;
+  const params = (attrs.CryptographicDomainParameters ?? {}) as KmipRecord;
+  if (params.RecommendedCurve === undefined) attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
+});

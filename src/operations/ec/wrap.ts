@@ -1,0 +1,43 @@
+/**
+ * Key wrapping with elliptic-curve keys (cosmian-kms-server.md §7 "EC wrapping key";
+ * cloudproof-client.md §4.4 / §4.5): Get/Export with a KeyWrappingSpecification naming a public
+ * key or a certificate encrypts the key material with ECIES (cipher.ts); Import with KeyWrapType
+ * NotWrapped decrypts it with the private key. The key named in KeyWrappingData may be the
+ * certificate, the public key or the private key: for the first two the server follows the links
+ * to the private key (certificates.ts#privateKeyFor), which is what the JS client's
+ * getWrappedKey(uid, certUid) -> importKey(uid, wrapped, unwrap=true) needs.
+ *
+ * Usage masks, when set: wrapping needs WrapKey or Encrypt, unwrapping UnwrapKey or Decrypt
+ * (Unrestricted allows both). No associated data: the KMS wraps without.
+ */
+import { KmipError } from "../../kmip/error.ts";
+import { USAGE } from "../_keys.ts";
+import { keyWrappers } from "../_wrap.ts";
+import { maskAllows as allows } from "./masks.ts";
+import { privateKeyFor, privateEcKey, tryCertificatePublicKey } from "./certificates.ts";
+import { eciesDecrypt, eciesEncrypt, publicEcKey } from "./cipher.ts";
+import { tryEcKeyOfObject } from "./key-material.ts";
+
+keyWrappers.push({
+  handles(k) {
+    if (k.objectType === "Certificate") return tryCertificatePublicKey(k) !== undefined;
+    return (k.objectType === "PublicKey" || k.objectType === "PrivateKey") && tryEcKeyOfObject(k) !== undefined;
+  },
+  async wrap(k, plaintext) {
+    if (!allows(k, USAGE.WrapKey | USAGE.Encrypt)) {
+      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
+    }
+    // A private key wraps with its public half (derived), so either half of a pair may be named.
+    const key = k.objectType === "PrivateKey" ? privateEcKey(k) : publicEcKey(k);
+    return eciesEncrypt(key, plaintext, undefined, "Wrap");
+  },
+  async unwrapKeyFor(k, ctx) {
+    return privateKeyFor(ctx, k, "decrypt");
+  },
+  async unwrap(k, ciphertext) {
+    if (!allows(k, USAGE.UnwrapKey | USAGE.Decrypt)) {
+      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`);
+    }
+    return eciesDecrypt(privateEcKey(k), ciphertext, undefined, "Unwrap");
+  },
+});
