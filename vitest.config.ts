@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 // unit = pure modules beside their sources; integration = real servers, real SQLite files, real clients.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print the plain "N passed, N failed" closing line.
+    reporters: ["default", "json"],
+    outputFile: { json: ".tmp/vitest-results.json" },
     projects: [
       { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },

@@ -13,8 +13,10 @@ import { failureResponse, textResponse, toFailure } from "./errors.ts";
 import { handleKmip } from "./kmip-route.ts";
 import { grantAccess, listAccess, listObtained, listOwned, revokeAccess } from "./access-routes.ts";
 import type { Logger } from "./log.ts";
+import { auditEvent, type AuditSink } from "./audit.ts";
 
 export interface AppDeps {
+  audit: AuditSink;
   store: ObjectStore;
   settings: OperationSettings;
   log: Logger;
@@ -43,17 +45,33 @@ export function createApp(deps: AppDeps) {
     return new TextDecoder("utf-8", { fatal: false }).decode(buffer);
   }
 
-  /** Runs a route; every failure becomes the one text error answer. */
-  async function guarded(request: Request, run: (user: string, id: string) => Promise<Response>): Promise<Response> {
+  /**
+   * Runs a route; every failure becomes the one text error answer. Failed authentications and the
+   * /access routes are audited here; KMIP operations are audited per operation in kmip-route.ts.
+   */
+  async function guarded(
+    request: Request,
+    client: string | undefined,
+    operation: string,
+    run: (user: string, id: string) => Promise<Response>,
+  ): Promise<Response> {
     const id = requestId();
+    let user = "-";
     try {
-      const user = await caller(request);
-      return await run(user, id);
+      user = await caller(request);
+      const response = await run(user, id);
+      if (operation !== "kmip") await deps.audit.append(auditEvent({ requestId: id, user, client, operation, result: "Success" }));
+      return response;
     } catch (e) {
-      if (e instanceof BodyTooLarge) return textResponse(413, `Invalid_Message: the request body exceeds ${deps.maxBodyBytes} bytes`);
-      return failureResponse(toFailure(e, log, id));
+      const failure = e instanceof BodyTooLarge ? undefined : toFailure(e, log, id);
+      await deps.audit
+        .append(auditEvent({ requestId: id, user, client, operation, result: failure?.reason ?? "Body_Too_Large" }))
+        .catch((err) => log.error("audit trail unavailable", { requestId: id, error: String(err) }));
+      if (!failure) return textResponse(413, `Invalid_Message: the request body exceeds ${deps.maxBodyBytes} bytes`);
+      return failureResponse(failure);
     }
   }
+  const ip = (server: { requestIP(r: Request): { address: string } | null } | null, request: Request) => server?.requestIP(request)?.address;
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
 
@@ -63,8 +81,14 @@ export function createApp(deps: AppDeps) {
       log.error("http error", { code: String(code), error: error instanceof Error ? error.message : String(error) });
       return textResponse(code === "PARSE" ? 400 : 500, code === "PARSE" ? "Invalid_Message: unreadable request" : "General_Failure: internal error");
     })
-    .post("/kmip/2_1", ({ request }) => guarded(request, async (user, id) => handleKmip(await readBody(request), user, deps, id, false)), { parse: "none" })
-    .post("/kmip", ({ request }) => guarded(request, async (user, id) => handleKmip(await readBody(request), user, deps, id, true)), { parse: "none" })
+    .post("/kmip/2_1", ({ request, server }) => {
+      const client = ip(server, request);
+      return guarded(request, client, "kmip", async (user, requestId) => handleKmip(await readBody(request), { user, requestId, client }, deps, false));
+    }, { parse: "none" })
+    .post("/kmip", ({ request, server }) => {
+      const client = ip(server, request);
+      return guarded(request, client, "kmip", async (user, requestId) => handleKmip(await readBody(request), { user, requestId, client }, deps, true));
+    }, { parse: "none" })
     .get("/version", () => json(deps.settings.version))
     .get("/health", async () => {
       const up = await store.healthy();
@@ -73,12 +97,12 @@ export function createApp(deps: AppDeps) {
         headers: JSON_HEADERS,
       });
     })
-    .post("/access/grant", ({ request }) => guarded(request, async (user) => json(await grantAccess(store, user, await readBody(request)))), { parse: "none" })
-    .post("/access/revoke", ({ request }) => guarded(request, async (user) => json(await revokeAccess(store, user, await readBody(request)))), { parse: "none" })
-    .get("/access/list/*", ({ request, params }) => guarded(request, async (user) => json(await listAccess(store, user, decodeURIComponent(params["*"])))))
-    .get("/access/owned", ({ request }) => guarded(request, async (user) => json(await listOwned(store, user))))
-    .get("/access/obtained", ({ request }) => guarded(request, async (user) => json(await listObtained(store, user))))
-    .get("/me", ({ request }) => guarded(request, async (user) => json({ user })));
+    .post("/access/grant", ({ request, server }) => guarded(request, ip(server, request), "access/grant", async (user) => json(await grantAccess(store, user, await readBody(request)))), { parse: "none" })
+    .post("/access/revoke", ({ request, server }) => guarded(request, ip(server, request), "access/revoke", async (user) => json(await revokeAccess(store, user, await readBody(request)))), { parse: "none" })
+    .get("/access/list/*", ({ request, params, server }) => guarded(request, ip(server, request), "access/list", async (user) => json(await listAccess(store, user, decodeURIComponent(params["*"])))))
+    .get("/access/owned", ({ request, server }) => guarded(request, ip(server, request), "access/owned", async (user) => json(await listOwned(store, user))))
+    .get("/access/obtained", ({ request, server }) => guarded(request, ip(server, request), "access/obtained", async (user) => json(await listObtained(store, user))))
+    .get("/me", ({ request, server }) => guarded(request, ip(server, request), "me", async (user) => json({ user })));
 }
 
 class BodyTooLarge extends Error {}

@@ -13,16 +13,28 @@ import type { OperationContext, OperationSettings } from "../operations/context.
 import type { ObjectStore } from "../store/store.ts";
 import { failureResponse, toFailure } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import { auditEvent, objectIdOf, type AuditSink } from "./audit.ts";
 
 export interface KmipDeps {
   store: ObjectStore;
   settings: OperationSettings;
   log: Logger;
+  audit: AuditSink;
+}
+
+/** Who sent the request, for the audit trail. */
+export interface RequestInfo {
+  requestId: string;
+  user: string;
+  client?: string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
-export async function handleKmip(body: string, user: string, deps: KmipDeps, requestId: string, messagesOnly: boolean): Promise<Response> {
+export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
+  const { user, requestId } = info;
+  const audit = (operation: string, result: string, objectId?: string) =>
+    deps.audit.append(auditEvent({ requestId, user, client: info.client, operation, objectId, result }));
   let request: DecodedRequest;
   try {
     if (!body.trimStart().startsWith("{")) {
@@ -31,6 +43,7 @@ export async function handleKmip(body: string, user: string, deps: KmipDeps, req
     request = decodeRequest(body);
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
+    await audit("(undecodable request)", f.reason);
     if (!messagesOnly) return failureResponse(f);
     const results: BatchItemResult[] = [{ status: "OperationFailed", reason: f.reason, message: f.message }];
     return new Response(encodeResponseMessage({ major: 2, minor: 1 }, results, "kmip-v5"), { headers: JSON_HEADERS });
@@ -40,17 +53,23 @@ export async function handleKmip(body: string, user: string, deps: KmipDeps, req
       return failureResponse({ status: 422, reason: "Invalid_Message", message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1" });
     }
     const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+    let payload;
     try {
-      const payload = await dispatch(request.operation, request.payload, ctx);
-      deps.log.debug("kmip", { requestId, user, op: request.operation, result: "Success" });
-      return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
+      payload = await dispatch(request.operation, request.payload, ctx);
     } catch (e) {
       const f = toFailure(e, deps.log, requestId);
       deps.log.debug("kmip", { requestId, user, op: request.operation, result: f.reason });
+      await audit(request.operation, f.reason, objectIdOf(request.payload));
       return failureResponse(f);
     }
+    deps.log.debug("kmip", { requestId, user, op: request.operation, result: "Success" });
+    await audit(request.operation, "Success", objectIdOf(request.payload, payload));
+    return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
   }
   const results = await runBatch(request, user, deps, requestId);
+  for (const [i, r] of results.entries()) {
+    await audit(r.operation ?? "?", r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"), objectIdOf(request.items[i]?.payload, r.payload));
+  }
   return new Response(encodeResponseMessage(request.protocolVersion, results, request.dialect), { headers: JSON_HEADERS });
 }
 

@@ -10,6 +10,7 @@ import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.t
 import { createApp } from "./app.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
+import { DatabaseAuditSink, FileAuditSink } from "./audit.ts";
 
 export interface RunningServer {
   url: string;
@@ -25,7 +26,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     jwtProviders: config.jwtProviders,
     clientCertificates: !!config.tls?.clientsCaFile,
   });
+  const audit = config.audit === "database" ? new DatabaseAuditSink(store) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"));
   const app = createApp({
+    audit,
     store,
     log,
     auth,
@@ -43,7 +46,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const server = app.server!;
   const scheme = tls ? "https" : "http";
   const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
-  log.info("listening", { url, dataDir: path.resolve(config.dataDir), auth: auth.enabled ? "on" : "off (every caller is the default user)" });
+  log.info("listening", {
+    url,
+    dataDir: path.resolve(config.dataDir),
+    audit: audit instanceof FileAuditSink ? audit.file : "database",
+    auth: auth.enabled ? "on" : "off (every caller is the default user)",
+  });
   return {
     url,
     port: server.port!,

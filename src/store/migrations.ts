@@ -31,4 +31,15 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (id, user_id, operation)
    );
    CREATE INDEX grants_user ON grants (user_id);`,
+  // 2: the audit trail (when configured to go to the database)
+  `CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     time TEXT NOT NULL,
+     request_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     client TEXT,
+     operation TEXT NOT NULL,
+     object_id TEXT,
+     result TEXT NOT NULL
+   );`,
 ];

@@ -261,6 +261,23 @@ export class SqliteStore implements ObjectStore {
     return [...byId.values()];
   }
 
+  async appendAudit(e: { time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }): Promise<void> {
+    return this.write(() => {
+      this.db
+        .query("INSERT INTO audit (time, request_id, user_id, client, operation, object_id, result) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result);
+    });
+  }
+
+  async auditTrail(limit: number) {
+    return this.r
+      .query<{ time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string }, [number]>(
+        "SELECT * FROM audit ORDER BY seq DESC LIMIT ?",
+      )
+      .all(limit)
+      .map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));
+  }
+
   async healthy(): Promise<boolean> {
     try {
       return this.r.query("SELECT 1 AS ok").get() !== null;

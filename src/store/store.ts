@@ -72,6 +72,11 @@ export interface ObjectStore {
   operationsOf(objectId: string, userId: string): Promise<Set<string>>;
   obtainedBy(userId: string): Promise<ObtainedGrant[]>;
 
+  /** Appends one audit record (see src/server/audit.ts) durably. */
+  appendAudit(event: { time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }): Promise<void>;
+  /** The newest audit records first (for tests and operators). */
+  auditTrail(limit: number): Promise<{ time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }[]>;
+
   /** true when the database answers (for /health). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
