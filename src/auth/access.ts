@@ -51,6 +51,16 @@ export async function checkAccess(
   throw new KmipError(notFoundReason, `Permission denied: ${user} may not ${right} ${object.id}`, "forbidden");
 }
 
+/**
+ * May `user` create or import objects? Everyone may, unless privileged users are configured: then
+ * only they may (403 for the others, who are authenticated and merely lack the right).
+ */
+export function checkMayCreate(user: string, privilegedUsers: readonly string[] | undefined): void {
+  if (privilegedUsers && privilegedUsers.length > 0 && !privilegedUsers.includes(user)) {
+    throw new KmipError("Permission_Denied", `Permission denied: ${user} may not create objects (not a privileged user)`, "forbidden");
+  }
+}
+
 /** May `user` see `object` at all (Locate, /access/obtained)? */
 export async function canSee(store: ObjectStore, user: string, object: StoredObject): Promise<boolean> {
   return object.owner === user || (await store.operationsOf(object.id, user)).size > 0;

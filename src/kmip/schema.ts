@@ -82,7 +82,7 @@ export function parseKmip<T>(schema: Schema<T>, input: unknown, root: string): T
   const missing = issue.kind === "schema" && issue.input === undefined;
   throw new KmipError(
     missing ? "Invalid_Message" : "Invalid_Field",
-    missing ? `${root}${path}: missing required field` : `${root}${path}: ${issue.message}`,
+    missing ? `${root}${path}: missing field` : `${root}${path}: ${issue.message}`,
   );
 }
 

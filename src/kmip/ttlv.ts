@@ -126,7 +126,7 @@ function decodeValue(tag: string, type: TtlvType, value: unknown, path: string, 
       if (/^0x[0-9a-fA-F]{8}$/.test(value)) return { tag, type, value: enumNameOrNumber(tag, parseInt(value, 16)) };
       if (!(tag in TAG_ENUM)) return { tag, type, value };
       const v = enumValue(tag, value);
-      if (v === undefined) throw new KmipError("Invalid_Field", `${path}: unknown ${TAG_ENUM[tag]} value "${value}"`);
+      if (v === undefined) throw new KmipError("Invalid_Field", `${path}: unknown ${TAG_ENUM[tag]} value "${value}" (not a ${TAG_ENUM[tag]}Enumeration name)`);
       return { tag, type, value: enumName(tag, v) ?? value };
     }
     case "Boolean":

@@ -44,7 +44,7 @@ export function keyValueAttributes(o: StoredObject, keyFormatType: string): Attr
 function symmetricFormat(o: StoredObject, kb: KeyBlock, format: string | undefined, wire: OperationContext["wire"]): KeyBlock {
   const target = format ?? (wire === "cosmian-js" ? "TransparentSymmetricKey" : "Raw");
   if (target !== "Raw" && target !== "TransparentSymmetricKey") {
-    fail("Key_Format_Type_Not_Supported", `the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`);
+    fail("Key_Format_Type_Not_Supported", `unsupported key format: the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`);
   }
   const bytes = keyMaterialBytes(kb, o.id);
   return { ...kb, KeyFormatType: target, KeyValue: { KeyMaterial: target === "Raw" ? bytes : { Key: bytes } } };
@@ -69,14 +69,16 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
     return response;
   }
   if (isWrapped(kb) && req.KeyWrapType === "NotWrapped") kb = await unwrapKeyBlock(kb, ctx);
+  // Wrapping needs bytes: transparent asymmetric keys are wrapped as PKCS#8 / SPKI DER (Cosmian's NoEncoding).
+  const format = req.KeyFormatType ?? (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent") ? "PKCS8" : undefined);
   if (!isWrapped(kb)) {
     const converted =
       o.objectType === "SymmetricKey"
-        ? symmetricFormat(o, kb, req.KeyFormatType, ctx.wire)
-        : formatConverters.reduce<KeyBlock | undefined>((acc, f) => acc ?? f(o, kb!, req.KeyFormatType), undefined);
+        ? symmetricFormat(o, kb, format, ctx.wire)
+        : formatConverters.reduce<KeyBlock | undefined>((acc, f) => acc ?? f(o, kb!, format), undefined);
     if (!converted) {
       if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
-        fail("Key_Format_Type_Not_Supported", `${op}: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`);
+        fail("Key_Format_Type_Not_Supported", `${op}: unsupported key format: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`);
       }
     } else kb = converted;
   } else if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {

@@ -10,10 +10,16 @@ import type { StoredObject } from "../store/store.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import type { OperationContext } from "./context.ts";
 import { now } from "./_lifecycle.ts";
+import { checkMayCreate } from "../auth/access.ts";
 
 /** Encrypt | Decrypt | WrapKey | UnwrapKey | KeyAgreement: Cosmian's default for symmetric keys. */
 export const DEFAULT_SYMMETRIC_MASK = 0x4 | 0x8 | 0x10 | 0x20 | 0x800;
-export const USAGE = { Sign: 0x1, Verify: 0x2, Encrypt: 0x4, Decrypt: 0x8, WrapKey: 0x10, UnwrapKey: 0x20, MACGenerate: 0x80, MACVerify: 0x100, DeriveKey: 0x200, KeyAgreement: 0x800 } as const;
+export const USAGE = { Sign: 0x1, Verify: 0x2, Encrypt: 0x4, Decrypt: 0x8, WrapKey: 0x10, UnwrapKey: 0x20, MACGenerate: 0x80, MACVerify: 0x100, DeriveKey: 0x200, KeyAgreement: 0x800, Unrestricted: 0x200000 } as const;
+
+/** Does a usage mask allow any of `bits`? No mask (or 0) allows everything; Unrestricted too. */
+export function maskAllows(mask: number | undefined, bits: number): boolean {
+  return !mask || (mask & (bits | USAGE.Unrestricted)) !== 0;
+}
 
 /** System tags Cosmian adds per object type. */
 export const SYSTEM_TAG: Record<string, string> = {
@@ -93,10 +99,7 @@ export function newObjectAttributes(requested: Attributes, fields: Partial<Attri
 
 /** Only privileged users may create when privileged users are configured. */
 export function ensureMayCreate(ctx: OperationContext): void {
-  const privileged = ctx.settings.privilegedUsers;
-  if (privileged && privileged.length > 0 && !privileged.includes(ctx.user)) {
-    throw new KmipError("Permission_Denied", `Permission denied: ${ctx.user} may not create objects`, "forbidden");
-  }
+  checkMayCreate(ctx.user, ctx.settings.privilegedUsers); // the rule lives with the other access rules
 }
 
 export function newId(requested: string | undefined): string {

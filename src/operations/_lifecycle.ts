@@ -7,7 +7,7 @@
 import { KmipError } from "../kmip/error.ts";
 import type { Attributes } from "../kmip/attributes.ts";
 import type { ObjectState, StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
+import type { OperationContext, WireDialect } from "./context.ts";
 
 export function now(): Date {
   const d = new Date();
@@ -15,9 +15,15 @@ export function now(): Date {
   return d;
 }
 
-/** State of a new object: Active unless its ActivationDate lies in the future. */
-export function initialState(attrs: Attributes, at: Date): ObjectState {
-  if (attrs.ActivationDate && attrs.ActivationDate.getTime() > at.getTime()) return "PreActive";
+/**
+ * State of a new object: Active unless its ActivationDate lies in the future.
+ * Without an ActivationDate our default is Active (cloudproof_kms_js never sends one and must be able
+ * to encrypt with what it created); a request in Cosmian 5.x's wire form (`wire` "kmip-v5") follows
+ * Cosmian 5.x instead: PreActive until activated (cosmian-kms-server.md §6.3).
+ */
+export function initialState(attrs: Attributes, at: Date, wire?: WireDialect): ObjectState {
+  if (!attrs.ActivationDate) return wire === "kmip-v5" ? "PreActive" : "Active";
+  if (attrs.ActivationDate.getTime() > at.getTime()) return "PreActive";
   return "Active";
 }
 
@@ -48,7 +54,7 @@ export function ensureCanProtect(o: StoredObject, what: string): void {
 /** Decrypt, verify, unwrap: Active, Deactivated or Compromised keys. */
 export function ensureCanUnprotect(o: StoredObject, what: string): void {
   if (o.state !== "Active" && o.state !== "Deactivated" && o.state !== "Compromised") {
-    throw new KmipError("Item_Not_Found", `${what}: no valid key for id ${o.id}: not found in a usable state (it is ${o.state})`);
+    throw new KmipError("Item_Not_Found", `${what}: no valid key for id ${o.id}: failed to retrieve the key in a usable state (it is ${o.state}; Active, Deactivated or Compromised keys only)`);
   }
 }
 

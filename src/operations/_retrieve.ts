@@ -8,6 +8,7 @@ import { KmipError, type ResultReason } from "../kmip/error.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
 import { refreshState } from "./_lifecycle.ts";
+import { keysetMembers, parseKeyset, pick } from "./_keyset.ts";
 
 /** Which not-found reason each right reports (Cosmian: object management vs cryptographic use). */
 const NOT_FOUND_REASON: Partial<Record<Right, ResultReason>> = {
@@ -35,13 +36,24 @@ export function requireUid(uid: string | undefined, ctx: OperationContext): stri
 
 /**
  * Resolves `uid` to the objects the caller may use for `right`. A UID starting with `[` is a JSON
- * array of tags: every visible object carrying all of them.
+ * array of tags: every visible object carrying all of them. A UID naming no object may name a
+ * keyset generation (`name@latest`, `name@N`, bare `name`; see _keyset.ts).
  */
 export async function resolveAll(ctx: OperationContext, uid: string, right: Right): Promise<StoredObject[]> {
   const reason = notFoundReason(right);
   if (!uid.startsWith("[")) {
     const object = await ctx.store.get(uid);
-    if (!object) throw notFound(reason, uid);
+    if (!object) {
+      const ref = parseKeyset(uid);
+      const members = ref ? pick(await keysetMembers(ctx, ref.name), ref) : [];
+      if (members.length === 0) throw notFound(reason, uid);
+      const out: StoredObject[] = [];
+      for (const m of members) {
+        await checkAccess(ctx.store, ctx.user, m, right, reason);
+        out.push(await refreshState(ctx, m));
+      }
+      return out;
+    }
     await checkAccess(ctx.store, ctx.user, object, right, reason);
     return [await refreshState(ctx, object)];
   }
@@ -82,4 +94,24 @@ export async function retrieve(
   if (all.length === 1) return all[0]; // let the operation explain why it is unusable
   if (candidates.length === 0) throw notFound(notFoundReason(right), id);
   throw new KmipError("Invalid_Field", `Invalid Request: ${id} resolves to ${candidates.length} valid keys; name one by its id`);
+}
+
+/**
+ * Every generation of the keyset a bare name designates, newest first, when `uid` is such a name
+ * (and no object has that id); undefined otherwise. Decrypt tries them in turn.
+ */
+export async function keysetChain(ctx: OperationContext, uid: string | undefined, right: Right): Promise<StoredObject[] | undefined> {
+  if (uid === undefined || (await ctx.store.get(uid))) return undefined;
+  const ref = parseKeyset(uid);
+  if (!ref?.bare) return undefined;
+  const out: StoredObject[] = [];
+  for (const m of await keysetMembers(ctx, ref.name)) {
+    try {
+      await checkAccess(ctx.store, ctx.user, m, right, notFoundReason(right));
+      out.push(await refreshState(ctx, m));
+    } catch {
+      continue;
+    }
+  }
+  return out.length ? out : undefined;
 }

@@ -41,7 +41,7 @@ function pickCipher(key: StoredObject, params: CryptographicParameters | undefin
         case "GCM":
         case "AEAD": {
           const tagLength = params?.TagLength ?? 16;
-          if (tagLength < 12 || tagLength > 16) fail("Invalid_Field", `${op}: TagLength must be 12 to 16 bytes for AES-GCM, got ${tagLength}`);
+          if (tagLength < 12 || tagLength > 16) fail("Invalid_Field", `${op}: invalid tag length ${tagLength}: TagLength must be 12 to 16 bytes for AES-GCM`);
           return { kind: "aes-gcm", tagLength };
         }
         case "CBC":

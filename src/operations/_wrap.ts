@@ -18,7 +18,7 @@ import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
 import { ensureCanProtect, ensureCanUnprotect } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
-import { keyBlockOf, keyMaterialBytes, USAGE } from "./_keys.ts";
+import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./_keys.ts";
 import { cryptoError } from "./_symmetric.ts";
 
 /** Wrapping with keys other than symmetric ones (public keys, certificates). */
@@ -84,12 +84,19 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
     if (wrapper) wrapped = await wrapper.wrap(wrappingKey, material, ctx);
     else if (wrappingKey.objectType === "SymmetricKey") {
       const mask = wrappingKey.attributes.CryptographicUsageMask;
-      if (mask && !(mask & (USAGE.WrapKey | USAGE.Encrypt))) {
+      if (!maskAllows(mask, USAGE.WrapKey | USAGE.Encrypt)) {
         fail("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${wrapUid} does not allow WrapKey`);
       }
       const mode = modeOf(params) ?? "AESKeyWrapPadding";
       wrapped = symmetricWrap(mode, keyMaterialBytes(keyBlockOf(wrappingKey), wrapUid), material);
       params = { ...(params ?? {}), BlockCipherMode: mode };
+      // cloudproof_kms_js has no name for NISTKeyWrap / AESKeyWrapPadding (its BlockCipherMode table
+      // ends at XTS, X9_102_*, AEAD): it decodes them as undefined, then crashes re-sending the key in
+      // importKey. Unwrap tells RFC 5649 from RFC 3394 by the integrity check value, so omit them.
+      if (ctx.wire === "cosmian-js" && mode !== "GCM") {
+        const { BlockCipherMode: _, ...rest } = params;
+        params = Object.keys(rest).length ? rest : undefined;
+      }
     } else {
       fail("Operation_Not_Supported", `key wrapping: keys of type ${wrappingKey.objectType} cannot wrap`);
     }

@@ -48,10 +48,10 @@ export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): 
   const t = now();
   const privAttrs = newObjectAttributes(privateIn, privateKey.attributes);
   privAttrs.Link = [...(privAttrs.Link ?? []).filter((l) => l.LinkType !== "PublicKeyLink"), { LinkType: "PublicKeyLink", LinkedObjectIdentifier: publicId }];
-  privAttrs.State = initialState(privAttrs, t);
+  privAttrs.State = initialState(privAttrs, t, ctx.wire);
   const pubAttrs = newObjectAttributes(publicIn, publicKey.attributes);
   pubAttrs.Link = [...(pubAttrs.Link ?? []).filter((l) => l.LinkType !== "PrivateKeyLink"), { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: privateId }];
-  pubAttrs.State = initialState(pubAttrs, t);
+  pubAttrs.State = initialState(pubAttrs, t, ctx.wire);
   await ctx.store.atomic(async () => {
     await ctx.store.insert(storedObject(privateId, "PrivateKey", privateKey.object, privAttrs, ctx.user, tags));
     await ctx.store.insert(storedObject(publicId, "PublicKey", publicKey.object, pubAttrs, ctx.user, tags));

@@ -57,6 +57,7 @@ export async function create(req: Create, ctx: OperationContext): Promise<KmipRe
       const algorithm = requested.CryptographicAlgorithm;
       const bits = requested.CryptographicLength ?? 256;
       checkSymmetricLength(algorithm, bits);
+      if (algorithm === "FPE_FF1" && !tags.includes("fpe-ff1")) tags.push("fpe-ff1"); // Cosmian's tag for FPE keys
       const bytes = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
       object = symmetricKeyObject(randomBytes(bytes), algorithm!);
       Object.assign(fields, {
@@ -84,7 +85,7 @@ export async function create(req: Create, ctx: OperationContext): Promise<KmipRe
     }
   }
   const attrs = newObjectAttributes(requested, fields);
-  attrs.State = initialState(attrs, t);
+  attrs.State = initialState(attrs, t, ctx.wire);
   await ctx.store.insert(storedObject(id, req.ObjectType, object, attrs, ctx.user, tags));
   ctx.log.debug("created", { op: "Create", id, type: req.ObjectType, algorithm: attrs.CryptographicAlgorithm });
   return { ObjectType: req.ObjectType, UniqueIdentifier: id };

@@ -4,26 +4,43 @@
 import { KmipError } from "../kmip/error.ts";
 import type { Decrypt } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
+import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
 import { cipherSchemes } from "./_hooks.ts";
 import { ensureCanUnprotect } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
+import { keysetChain, retrieve } from "./_retrieve.ts";
 import { symmetricDecrypt } from "./_symmetric.ts";
-import { USAGE } from "./_keys.ts";
+import { maskAllows, USAGE } from "./_keys.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
 
 export async function decrypt(req: Decrypt, ctx: OperationContext): Promise<KmipRecord> {
-  const key = await retrieve(ctx, req.UniqueIdentifier, "decrypt", (o) => USABLE.has(o.state) && o.objectType !== "PublicKey");
+  // A bare keyset name: try each generation, newest first (Cosmian's try-each).
+  const chain = await keysetChain(ctx, req.UniqueIdentifier, "decrypt");
+  if (chain && chain.length > 1) {
+    let last: unknown;
+    for (const k of chain) {
+      try {
+        return await decryptWith(k, req, ctx);
+      } catch (e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+  return decryptWith(await retrieve(ctx, req.UniqueIdentifier, "decrypt", (o) => USABLE.has(o.state) && o.objectType !== "PublicKey"), req, ctx);
+}
+
+async function decryptWith(key: StoredObject, req: Decrypt, ctx: OperationContext): Promise<KmipRecord> {
   ensureCanUnprotect(key, "Decrypt");
   const mask = key.attributes.CryptographicUsageMask;
-  if (mask && !(mask & USAGE.Decrypt)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Decrypt: the usage mask of ${key.id} does not allow Decrypt`);
+  if (!maskAllows(mask, USAGE.Decrypt)) {
+    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Decrypt: failed to retrieve the key ${key.id}: its usage mask ${mask} does not allow Decrypt`);
   }
   const scheme = cipherSchemes.find((s) => s.handles(key, req, "Decrypt"));
   if (scheme?.decrypt) return scheme.decrypt(key, req, ctx);
   if (key.objectType !== "SymmetricKey") {
-    throw new KmipError("Operation_Not_Supported", `Decrypt: keys of type ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`);
+    throw new KmipError("Operation_Not_Supported", `Decrypt: failed to retrieve the key ${key.id}: a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`);
   }
   return symmetricDecrypt(key, req);
 }

@@ -28,6 +28,13 @@ import { rngRetrieve } from "./rng-retrieve.ts";
 import { addAttribute, modifyAttribute, setAttribute } from "./set-attribute.ts";
 import { SignSchema, SignatureVerifySchema } from "../kmip/requests-sign.ts";
 import { sign, signatureVerify } from "./ec/sign.ts";
+import * as more from "../kmip/requests-more.ts";
+import { mac } from "./mac.ts";
+import { macVerify } from "./mac-verify.ts";
+import { hash } from "./hash.ts";
+import { deriveKey } from "./derive-key.ts";
+import { check } from "./check.ts";
+import { rngSeed } from "./rng-seed.ts";
 
 export interface OperationEntry<T = any> {
   schema: Schema<T>;
@@ -78,6 +85,12 @@ register("RNGRetrieve", { schema: req.RNGRetrieveSchema, handler: rngRetrieve })
 register("SetAttribute", { schema: req.SetAttributeSchema, handler: setAttribute });
 register("Sign", { schema: SignSchema, handler: sign });
 register("SignatureVerify", { schema: SignatureVerifySchema, handler: signatureVerify });
+register("MAC", { schema: more.MACSchema, handler: mac });
+register("MACVerify", { schema: more.MACVerifySchema, handler: macVerify });
+register("Hash", { schema: more.HashSchema, handler: hash });
+register("DeriveKey", { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId });
+register("Check", { schema: more.CheckSchema, handler: check });
+register("RNGSeed", { schema: more.RNGSeedSchema, handler: rngSeed });
 
 export function isServed(operation: string): boolean {
   return operation in OPERATIONS;

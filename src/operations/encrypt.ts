@@ -10,19 +10,19 @@ import { cipherSchemes } from "./_hooks.ts";
 import { ensureCanProtect } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
 import { symmetricEncrypt } from "./_symmetric.ts";
-import { USAGE } from "./_keys.ts";
+import { maskAllows, USAGE } from "./_keys.ts";
 
 export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
   const key = await retrieve(ctx, req.UniqueIdentifier, "encrypt", (o) => o.state === "Active" && o.objectType !== "PrivateKey");
   ensureCanProtect(key, "Encrypt");
   const mask = key.attributes.CryptographicUsageMask;
-  if (mask && !(mask & USAGE.Encrypt)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Encrypt: the usage mask of ${key.id} does not allow Encrypt`);
+  if (!maskAllows(mask, USAGE.Encrypt)) {
+    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Encrypt: no valid key for id ${key.id}: not found among keys whose usage mask allows Encrypt (its mask ${mask} does not allow Encrypt)`);
   }
   const scheme = cipherSchemes.find((s) => s.handles(key, req, "Encrypt"));
   if (scheme?.encrypt) return scheme.encrypt(key, req, ctx);
   if (key.objectType !== "SymmetricKey") {
-    throw new KmipError("Operation_Not_Supported", `Encrypt: keys of type ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt`);
+    throw new KmipError("Operation_Not_Supported", `Encrypt: no valid key for id ${key.id}: not found among keys that can encrypt (a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt)`);
   }
   return symmetricEncrypt(key, req);
 }

@@ -80,7 +80,7 @@ async function store(
   }
   const attrs = newObjectAttributes(attrsIn, fields);
   for (const k of Object.keys(attrs) as (keyof Attributes)[]) if (attrs[k] === undefined) delete attrs[k];
-  attrs.State = initialState(attrs, now());
+  attrs.State = initialState(attrs, now(), ctx.wire);
 
   const id = newId(requestedId);
   const stored = storedObject(id, objectType, object, attrs, ctx.user, tags);

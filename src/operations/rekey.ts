@@ -1,7 +1,12 @@
 /**
  * ReKey (KMIP 2.1 §6.1.40): a new symmetric key replacing an old one. The new key takes the old
  * one's algorithm, length, usage mask, names and tags; ReplacementObjectLink (old -> new) and
- * ReplacedObjectLink (new -> old) join them; the old key is deactivated. One transaction.
+ * ReplacedObjectLink (new -> old) join them. One transaction.
+ *
+ * As in KMIP and Cosmian's conformance corpus (fips/kmip_operations/rekey_locate_by_name,
+ * rekey_old_key_still_decrypts), the old key keeps its state: it stays usable until revoked. The new
+ * key is activated at now + Offset (PreActive while that lies ahead). In a keyset (RotateName, see
+ * _keyset.ts) the new key is the next generation, and only the latest generation may be re-keyed.
  */
 import { KmipError } from "../kmip/error.ts";
 import type { Link } from "../kmip/attributes.ts";
@@ -11,6 +16,7 @@ import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
 import { now, withState } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
+import { generationOf, keysetMembers } from "./_keyset.ts";
 import { ensureMayCreate, keyBlockOf, keyMaterialBytes, storedObject, symmetricKeyObject } from "./_keys.ts";
 
 const REKEYABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -18,9 +24,20 @@ const REKEYABLE = new Set(["Active", "Deactivated", "Compromised"]);
 export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
   return ctx.store.atomic(async () => {
-    const old = await retrieve(ctx, req.UniqueIdentifier, "rekey");
+    let old;
+    try {
+      old = await retrieve(ctx, req.UniqueIdentifier, "rekey");
+    } catch (e) {
+      // Cosmian's wording: the caller learns only that no key it may re-key was found.
+      if (e instanceof KmipError) throw new KmipError(e.reason, `ReKey: no active symmetric key found: ${e.message}`, e.kind);
+      throw e;
+    }
     if (!REKEYABLE.has(old.state)) {
-      throw new KmipError("Wrong_Key_Lifecycle_State", `ReKey: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`);
+      throw new KmipError("Wrong_Key_Lifecycle_State", `ReKey: no active symmetric key found: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`);
+    }
+    const rotateName = old.attributes.RotateName as string | undefined;
+    if (rotateName && (await keysetMembers(ctx, rotateName)).some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
+      throw new KmipError("Invalid_Field", `ReKey: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
     }
     if (old.objectType !== "SymmetricKey") {
       throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; use ReKeyKeyPair for ${old.objectType}`);
@@ -34,12 +51,18 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
     ];
     const { ActivationDate: _a, DeactivationDate: _d, CompromiseDate: _c, CompromiseOccurrenceDate: _o, RevocationReason: _r, DestroyDate: _x, ...kept } = old.attributes;
-    const attrs = { ...kept, ...(req.Attributes ?? {}), Link: links, State: "Active", InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, CryptographicAlgorithm: algorithm, CryptographicLength: length * 8 };
+    const offset = Number(req.Offset ?? 0);
+    const activation = new Date(t.getTime() + offset * 1000);
+    const attrs = {
+      ...kept, ...(req.Attributes ?? {}), Link: links, State: offset > 0 ? "PreActive" : "Active", ActivationDate: activation,
+      InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, CryptographicAlgorithm: algorithm, CryptographicLength: length * 8,
+      ...(rotateName ? { RotateGeneration: generationOf(old) + 1, RotateDate: t } : {}),
+    };
     const fresh = storedObject(id, "SymmetricKey", symmetricKeyObject(randomBytes(length), algorithm), attrs, old.owner, old.tags.filter((t) => !t.startsWith("_")));
     await ctx.store.insert(fresh);
     const oldLinks = [...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"), { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id }];
     const { Name: _names, ...oldRest } = old.attributes;
-    const retired = old.state === "Active" ? withState({ ...old, attributes: oldRest }, "Deactivated", { DeactivationDate: t, Link: oldLinks }) : { ...old, attributes: { ...oldRest, Link: oldLinks } };
+    const retired = { ...old, attributes: { ...oldRest, Link: oldLinks, LastChangeDate: t, ...(rotateName ? { RotateGeneration: generationOf(old) } : {}) } };
     await ctx.store.update(retired);
     ctx.log.debug("rekeyed", { op: "ReKey", old: old.id, id });
     return { UniqueIdentifier: id };

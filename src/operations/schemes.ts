@@ -4,3 +4,4 @@
  */
 import "./covercrypt/index.ts";
 import "./ec/index.ts";
+import "./fpe/index.ts";

@@ -44,7 +44,8 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await audit("(undecodable request)", f.reason);
-    if (!messagesOnly) return failureResponse(f);
+    // A RequestMessage is answered by a ResponseMessage even when it cannot be read (as Cosmian).
+    if (!messagesOnly && !isRequestMessage(body)) return failureResponse(f);
     const results: BatchItemResult[] = [{ status: "OperationFailed", reason: f.reason, message: f.message }];
     return new Response(encodeResponseMessage({ major: 2, minor: 1 }, results, "kmip-v5"), { headers: JSON_HEADERS });
   }
@@ -109,4 +110,12 @@ async function runBatch(request: Extract<DecodedRequest, { kind: "message" }>, u
     return results.map((r) => (r.status === "Success" ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" } : r));
   }
   return results;
+}
+
+function isRequestMessage(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { tag?: unknown } | null)?.tag === "RequestMessage";
+  } catch {
+    return false;
+  }
 }

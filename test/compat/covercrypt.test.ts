@@ -5,7 +5,7 @@
  * Semantics as Cosmian's client tests assert them (cloudproof-client.md §4.8, §4.8.6).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { AccessPolicyKms, KmsClient, Link, LinkType, PolicyKms, PrivateKey, PublicKey } from "cloudproof_kms_js";
+import { AccessPolicyKms, KMIPOperations, KmsClient, Link, LinkType, PolicyKms, PrivateKey, PublicKey } from "cloudproof_kms_js";
 import { CoverCrypt } from "cloudproof_js";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
@@ -142,13 +142,45 @@ describe("master keys and user keys", () => {
     expect(dec((await client.coverCryptDecrypt(`${udkId}-imported`, ct)).plaintext)).toBe("imported");
   });
 
+  test("master keys made by the WASM, imported with {bytes, policy}: the KMS issues user keys, encrypts and re-keys them", async () => {
+    const policy = demoPolicy();
+    const { secretKey, publicKey } = C.generateMasterKeys(policy);
+    const id = `wasm-${crypto.randomUUID()}`;
+    await client.importCoverCryptSecretMasterKey(id, { bytes: secretKey, policy: new PolicyKms(policy.toBytes()) }, { link: [new Link(LinkType.PublicKeyLink, `${id}_pk`)] });
+    await client.importCoverCryptPublicMasterKey(`${id}_pk`, { bytes: publicKey, policy: new PolicyKms(policy.toBytes()) }, { link: [new Link(LinkType.PrivateKeyLink, id)] });
+    const udkId = await client.createCoverCryptUserDecryptionKey(USER_AP, id);
+    const local = C.encrypt(policy, publicKey, FIN_CONF, enc("wasm keys"));
+    expect(dec((await client.coverCryptDecrypt(udkId, local)).plaintext)).toBe("wasm keys");
+    const wasmUsk = C.generateUserSecretKey(secretKey, USER_AP, policy);
+    expect(dec(C.decrypt(wasmUsk, await client.coverCryptEncrypt(`${id}_pk`, FIN_CONF, enc("kms"))).plaintext)).toBe("kms");
+    expect(await client.rekeyCoverCryptAccessPolicy(id, "Department::FIN")).toEqual([id, `${id}_pk`]);
+    const after = await client.coverCryptEncrypt(`${id}_pk`, FIN_CONF, enc("after"));
+    expect(dec((await client.coverCryptDecrypt(udkId, after)).plaintext)).toBe("after");
+    expect(() => C.decrypt(wasmUsk, after)).toThrow();
+  });
+
   test("a user key for a master key the caller may not use is refused; with a get grant it works", async () => {
     const [mskId] = await client.createCoverCryptMasterKeyPair(new PolicyKms(demoPolicy().toBytes()));
     const bob = new KmsClient(server.url, BOB);
     await rejects(bob.createCoverCryptUserDecryptionKey(USER_AP, mskId), /Item_Not_Found|not found/i);
-    await client.grantAccess(mskId, "bob", ["get" as never]);
+    await client.grantAccess(mskId, "bob", [KMIPOperations.get]);
     const udk = await bob.createCoverCryptUserDecryptionKey(USER_AP, mskId);
     expect(typeof udk).toBe("string");
+  });
+
+  test("revokeCoverCrypt*: a revoked user key still decrypts; a revoked master pair neither encrypts, issues keys nor re-keys", async () => {
+    const [mskId, mpkId] = await client.createCoverCryptMasterKeyPair(new PolicyKms(demoPolicy().toBytes()));
+    const udkId = await client.createCoverCryptUserDecryptionKey(USER_AP, mskId);
+    const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("before"));
+    await client.revokeCoverCryptUserDecryptionKey(udkId, "bye");
+    expect(dec((await client.coverCryptDecrypt(udkId, ct)).plaintext)).toBe("before");
+    await rejects(client.retrieveCoverCryptUserDecryptionKey(udkId), /Wrong_Key_Lifecycle_State/);
+
+    await client.revokeCoverCryptPublicMasterKey(mpkId, "retired");
+    await rejects(client.coverCryptEncrypt(mpkId, FIN_CONF, enc("x")));
+    await client.revokeCoverCryptSecretMasterKey(mskId, "retired");
+    await rejects(client.createCoverCryptUserDecryptionKey(USER_AP, mskId), /Wrong_Key_Lifecycle_State/);
+    await rejects(client.rekeyCoverCryptAccessPolicy(mskId, "Department::FIN"), /Wrong_Key_Lifecycle_State/);
   });
 
   test("a user key from a user key, or with a broken access policy, is refused", async () => {
@@ -366,14 +398,14 @@ describe("rekey family (Cosmian's semantics, cloudproof-client.md §4.8.6)", () 
     // nothing changed
     expect(hex((await client.retrieveCoverCryptPublicMasterKey(mpkId)).bytes())).toBe(mpk0);
     // another user may not re-key (not even with get)
-    await client.grantAccess(mskId, "bob", ["get" as never]);
+    await client.grantAccess(mskId, "bob", [KMIPOperations.get]);
     await rejects(new KmsClient(server.url, BOB).rekeyCoverCryptAccessPolicy(mskId, "Department::FIN"));
     expect(hex((await client.retrieveCoverCryptPublicMasterKey(mpkId)).bytes())).toBe(mpk0);
   });
 
   test("user keys of another owner linked to the master are refreshed too; a wrongly linked key is left alone", async () => {
     const [mskId, mpkId] = await client.createCoverCryptMasterKeyPair(new PolicyKms(demoPolicy().toBytes()));
-    await client.grantAccess(mskId, "bob", ["get" as never]);
+    await client.grantAccess(mskId, "bob", [KMIPOperations.get]);
     const bob = new KmsClient(server.url, BOB);
     const bobKey = await bob.createCoverCryptUserDecryptionKey(FIN_CONF, mskId);
     // a key of another master, linked to this one

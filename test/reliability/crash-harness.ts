@@ -17,6 +17,8 @@ export interface Acknowledged {
   imported: Map<string, string>; // uid -> key hex
   encrypted: { uid: string; plaintext: string; data: string; nonce: string; tag: string }[];
   destroyed: Set<string>;
+  /** Destroys sent, acknowledged or not: a kill may land after the commit and before the answer. */
+  destroyAttempted: Set<string>;
   rekeyed: Map<string, string>; // old -> new
 }
 
@@ -92,6 +94,7 @@ export async function loadUntilDeath(url: string, workers: number, ack: Acknowle
           }
         } else {
           const uid = mine.splice(rand(mine.length), 1)[0];
+          ack.destroyAttempted.add(uid);
           const r = await postKmip(url, t.s("Destroy", t.text("UniqueIdentifier", uid)));
           requests++;
           if (r.status === 200) ack.destroyed.add(uid);
@@ -114,12 +117,12 @@ export async function verify(url: string, ack: Acknowledged): Promise<string[]> 
     if (r.status !== 200) problems.push(`acknowledged object ${uid} is missing: ${r.text}`);
   }
   for (const [uid, key] of ack.imported) {
-    if (ack.destroyed.has(uid)) continue;
+    if (ack.destroyAttempted.has(uid)) continue;
     const r = await postKmip(url, t.s("Export", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", uid)));
     if (valueOf(r.json, "KeyMaterial") !== key) problems.push(`imported key ${uid} changed or unreadable: ${r.status}`);
   }
   for (const e of ack.encrypted) {
-    if (ack.destroyed.has(e.uid)) continue;
+    if (ack.destroyAttempted.has(e.uid)) continue;
     const r = await postKmip(url, t.s("Decrypt", t.text("UniqueIdentifier", e.uid), t.b("Data", e.data), t.b("IvCounterNonce", e.nonce), t.b("AuthenticatedEncryptionTag", e.tag)));
     if (r.status !== 200 || (valueOf(r.json, "Data") as string)?.toLowerCase() !== e.plaintext) problems.push(`ciphertext under ${e.uid} no longer decrypts: ${r.text.slice(0, 200)}`);
   }
@@ -157,7 +160,7 @@ export function integrityCheck(dataDir: string): string {
 }
 
 export function emptyAck(): Acknowledged {
-  return { created: new Set(), imported: new Map(), encrypted: [], destroyed: new Set(), rekeyed: new Map() };
+  return { created: new Set(), imported: new Map(), encrypted: [], destroyed: new Set(), destroyAttempted: new Set(), rekeyed: new Map() };
 }
 
 /** One round: start, load, kill after `killAfterMs`, restart, verify, stop. */

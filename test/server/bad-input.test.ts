@@ -27,7 +27,7 @@ describe("malformed requests on /kmip/2_1", () => {
     ["invalid hex", { tag: "Encrypt", type: "Structure", value: [{ tag: "Data", type: "ByteString", value: "zz" }] }, /ByteString value must be an even-length hex string/],
     ["an integer out of range", { tag: "RNGRetrieve", type: "Structure", value: [{ tag: "DataLength", type: "Integer", value: 1e20 }] }, /32-bit integer/],
     ["an unknown enumeration", { tag: "Create", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "Banana" }] }, /unknown ObjectType value "Banana"/],
-    ["a missing required field", { tag: "Create", type: "Structure", value: [] }, /^Invalid_Message: Create\/ObjectType: missing required field/],
+    ["a missing required field", { tag: "Create", type: "Structure", value: [] }, /^Invalid_Message: Create\/ObjectType: missing field/],
     ["a field of the wrong type", { tag: "Create", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" }, { tag: "Attributes", type: "TextString", value: "x" }] }, /^Invalid_Field: Create\/Attributes/],
     ["an unknown operation", { tag: "Frobnicate", type: "Structure", value: [] }, /unknown tag "Frobnicate"/],
     ["an operation we do not serve", { tag: "Poll", type: "Structure", value: [] }, /^Operation_Not_Supported: /],

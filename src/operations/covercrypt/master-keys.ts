@@ -11,7 +11,7 @@ import { setVendorAttribute, vendorAttributeBytes, type Attributes } from "../..
 import type { CreateKeyPair } from "../../kmip/requests.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { GeneratedKey } from "../create-key-pair.ts";
-import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, ccError, keyObject, parsePolicy } from "./keys.ts";
+import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, ccError, ensurePartitionLimit, keyObject, parsePolicy } from "./keys.ts";
 
 function keyAttributes(requested: Attributes, format: string, length: number, policyBytes: Uint8Array): Partial<Attributes> {
   const vendor: Attributes = { VendorAttributes: [...(requested.VendorAttributes ?? [])] };
@@ -33,6 +33,7 @@ export async function generateMasterKeyPair(
   if (!raw) fail("Invalid_Attribute_Value", `${op}: a CoverCrypt key pair needs the policy in the ${POLICY} vendor attribute`);
   const policy = parsePolicy(raw, op);
   if (policy.dimensions.size === 0) fail("Invalid_Attribute_Value", `${op}: the CoverCrypt policy has no dimension`);
+  ensurePartitionLimit(policy, op);
   const policyBytes = cc.policy.toBytes(policy);
   let keys: { secretKey: Uint8Array; publicKey: Uint8Array };
   try {

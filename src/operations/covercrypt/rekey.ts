@@ -20,9 +20,10 @@ import { equalBytes, utf8 } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { OperationContext } from "../context.ts";
 import { linkTarget } from "../_links.ts";
+import { isDestroyed } from "../_lifecycle.ts";
 import { SYSTEM_TAG } from "../_keys.ts";
 import {
-  REKEY_ACTION, USER_KEY_TAG, ccError, ensureRole, isCoverCryptKey, keyBytes, policyOf, withKeyBytes,
+  REKEY_ACTION, USER_KEY_TAG, ccError, ensurePartitionLimit, ensureRole, isCoverCryptKey, keyBytes, policyOf, withKeyBytes,
 } from "./keys.ts";
 
 const OP = "ReKeyKeyPair";
@@ -79,18 +80,25 @@ export async function rekeyMasterKeyPair(mskObject: StoredObject, req: ReKeyKeyP
   const mpkObject = mpkId ? await ctx.store.get(mpkId) : undefined;
   if (!mpkObject) throw new KmipError("Item_Not_Found", `${OP}: the master public key of ${mskObject.id} was not found (PublicKeyLink ${mpkId ?? "missing"})`);
   ensureRole(mpkObject, "master-public", OP);
+  if (isDestroyed(mpkObject)) {
+    throw new KmipError("Wrong_Key_Lifecycle_State", `${OP}: the master public key ${mpkObject.id} of ${mskObject.id} has been destroyed`);
+  }
 
   const policy = policyOf(mskObject, OP);
   let next: { policy: cc.Policy; mskBytes: Uint8Array; mpkBytes: Uint8Array };
   let msk: cc.MasterSecretKey | undefined;
   try {
     msk = cc.serialize.deserializeMasterSecretKey(keyBytes(mskObject));
+    if ("AddAttribute" in action) {
+      // policy edits are cheap; check the grown universe before any key is generated
+      ensurePartitionLimit(action.AddAttribute.reduce((p, [a, hint]) => cc.policyEdit.addAttribute(p, a, hint), policy), OP);
+    }
     const mpk = cc.serialize.deserializeMasterPublicKey(keyBytes(mpkObject));
     const r = cc.applyRekeyAction(policy, msk, mpk, action);
     next = { policy: r.policy, mskBytes: cc.serialize.serializeMasterSecretKey(r.msk), mpkBytes: cc.serialize.serializeMasterPublicKey(r.mpk) };
     cc.serialize.wipeMasterSecretKey(r.msk);
   } catch (e) {
-    throw ccError(OP, e, "Invalid_Attribute_Value", `cannot apply ${REKEY_ACTION} ${JSON.stringify(action)}`);
+    throw ccError(OP, e, "Invalid_Attribute_Value", `cannot apply ${Object.keys(action)[0]}`);
   } finally {
     if (msk) cc.serialize.wipeMasterSecretKey(msk);
   }

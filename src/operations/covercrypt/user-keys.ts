@@ -6,7 +6,7 @@
  * `AccessPolicyKms.fromKey` returns the caller's string. System tag `_uk`.
  */
 import { KmipError, fail } from "../../kmip/error.ts";
-import { vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
+import { setVendorAttribute, type Attributes } from "../../kmip/attributes.ts";
 import type { Create } from "../../kmip/requests.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { utf8 } from "../../crypto/bytes.ts";
@@ -62,19 +62,19 @@ export async function createUserKey(req: Create, ctx: OperationContext): Promise
     } catch (e) {
       throw ccError(op, e, "Invalid_Attribute_Value", `invalid ${ACCESS_POLICY} "${access}"`);
     }
+    // one canonical access-policy attribute (bytes, as Cosmian stores it); the policy belongs to the master
+    const vendor: Attributes = {
+      VendorAttributes: (requested.VendorAttributes ?? []).filter((a) => ![ACCESS_POLICY, LEGACY_ACCESS_POLICY, POLICY].includes(a.AttributeName)),
+    };
+    setVendorAttribute(vendor, ACCESS_POLICY, apBytes);
     const fields: Partial<Attributes> = {
       CryptographicAlgorithm: ALGORITHM,
       CryptographicLength: usk.length * 8,
       KeyFormatType: SECRET_FORMAT,
-      // one canonical name for the access policy; the master's policy belongs to the master
-      VendorAttributes: [
-        ...(requested.VendorAttributes ?? []).filter((a) => a.AttributeName !== LEGACY_ACCESS_POLICY && a.AttributeName !== POLICY),
-      ],
+      VendorAttributes: vendor.VendorAttributes,
+      // the ParentLink may have named the master by tags: store its id (rekey follows it)
+      Link: (requested.Link ?? []).map((l) => (l.LinkType === "ParentLink" ? { LinkType: "ParentLink", LinkedObjectIdentifier: msk.id } : l)),
     };
-    if (!vendorAttributeBytes(requested, ACCESS_POLICY)) {
-      const legacy = requested.VendorAttributes!.find((a) => a.AttributeName === LEGACY_ACCESS_POLICY)!;
-      fields.VendorAttributes!.push({ ...legacy, AttributeName: ACCESS_POLICY });
-    }
     const attrs = newObjectAttributes(requested, fields);
     attrs.State = initialState(attrs, now());
     const stored = storedObject(id, "PrivateKey", keyObject(usk, SECRET_FORMAT), attrs, ctx.user, tags);

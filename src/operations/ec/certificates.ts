@@ -41,6 +41,16 @@ export function certificatePublicKey(o: StoredObject): EcKey {
   return { type: parsed.algorithm as EcKey["type"], publicKey: parsed.publicKey };
 }
 
+/** "ec" when the certificate holds a key we serve, "invalid" when it cannot be parsed, else "other". */
+export function certificateKind(o: StoredObject): "ec" | "invalid" | "other" {
+  try {
+    certificatePublicKey(o);
+    return "ec";
+  } catch (e) {
+    return e instanceof KmipError && e.reason === "Invalid_Field" ? "invalid" : "other";
+  }
+}
+
 export function tryCertificatePublicKey(o: StoredObject): EcKey | undefined {
   try {
     return o.objectType === "Certificate" ? certificatePublicKey(o) : undefined;

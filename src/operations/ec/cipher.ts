@@ -12,6 +12,7 @@
 import { KmipError } from "../../kmip/error.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import * as ecies from "../../crypto/ecies/ecies.ts";
+import { wipe } from "../../crypto/bytes.ts";
 import { EciesError } from "../../crypto/ecies/errors.ts";
 import { cipherSchemes } from "../_hooks.ts";
 import { certificatePublicKey, privateEcKey, tryCertificatePublicKey } from "./certificates.ts";
@@ -45,11 +46,14 @@ export function eciesEncrypt(k: EcKey, plaintext: Uint8Array, aad: Uint8Array | 
   }
 }
 
+/** Decrypts with `k`'s private key, then wipes that key (callers pass a key read for this call). */
 export function eciesDecrypt(k: EcKey, ciphertext: Uint8Array, aad: Uint8Array | undefined, op: string): Uint8Array {
   try {
     return ecies.decrypt(k.type, k.privateKey!, ciphertext, aad);
   } catch (e) {
     throw eciesError(op, e);
+  } finally {
+    wipe(k.privateKey);
   }
 }
 

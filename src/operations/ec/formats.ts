@@ -11,13 +11,15 @@
  * DER and raw forms travel as a plain ByteString KeyMaterial: the only form the JS client parses
  * for PKCS8 / ECPrivateKey / X509 (cloudproof-client.md §2.3). Ristretto255 has no DER encoding.
  *
- * Import: EC key blocks are parsed (DER structure, curve points, scalar ranges) and refused with
+ * Import: DER key material sent as `{ByteString}` is stored as plain bytes (same bytes; the form
+ * the KMS and the JS client use). EC key blocks are parsed (DER structure, curve points, scalar ranges) and refused with
  * Invalid_Field when malformed; they are then stored as given. The curve is recorded in
  * CryptographicDomainParameters when the request did not say it. Keys of other algorithms (RSA,
  * X448, CoverCrypt...) pass untouched.
  */
 import type { KeyBlock } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
+import { wipe } from "../../crypto/bytes.ts";
 import { formatConverters } from "../_export.ts";
 import { importHooks } from "../import.ts";
 import { CURVES } from "./curves.ts";
@@ -36,8 +38,16 @@ formatConverters.push((o, kb, format) => {
 const PRIVATE_FORMATS = new Set(["TransparentECPrivateKey", "ECPrivateKey"]);
 const PUBLIC_FORMATS = new Set(["TransparentECPublicKey", "X509"]);
 
+const DER_FORMATS = new Set(["PKCS8", "PKCS1", "ECPrivateKey", "X509"]);
+
 importHooks.push((kb, attrs) => {
-  if (!kb.KeyValue || kb.KeyWrappingData) return;
+  if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
+  // DER key material arrives as `{ByteString}` from the JS client's importPrivateKey; the KMS
+  // returns it as a plain ByteString, the only form that client reads back for DER formats.
+  const m = kb.KeyValue.KeyMaterial as KmipRecord;
+  if (DER_FORMATS.has(kb.KeyFormatType) && !(m instanceof Uint8Array) && m.ByteString instanceof Uint8Array && Object.keys(m).length === 1) {
+    kb.KeyValue = { ...kb.KeyValue, KeyMaterial: m.ByteString };
+  }
   const declared = attrs.ObjectType;
   let k: EcKey | undefined;
   if (PRIVATE_FORMATS.has(kb.KeyFormatType) || declared === "PrivateKey") k = readEcKey(kb, true, attrs);
@@ -51,6 +61,7 @@ importHooks.push((kb, attrs) => {
     }
   }
   if (!k) return;
+  wipe(k.privateKey); // parsed only to validate it
   const params = (attrs.CryptographicDomainParameters ?? {}) as KmipRecord;
   if (params.RecommendedCurve === undefined) attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
 });

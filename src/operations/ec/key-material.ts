@@ -147,7 +147,7 @@ export function readEcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?: 
         if (isPrivate) {
           if (raw.length !== CURVES[type].privateLength) fail("Invalid_Field", `a raw ${type} private key must be ${CURVES[type].privateLength} bytes, got ${raw.length}`);
           publicKeyOf(type, raw); // validates the scalar
-          return { type, privateKey: raw };
+          return { type, privateKey: raw.slice() }; // a copy: callers wipe it after use
         }
         return { type, publicKey: validPublic(type, raw) };
       }

@@ -17,7 +17,7 @@ import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import type { Sign, SignatureVerify } from "../../kmip/requests-sign.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
-import { concatBytes } from "../../crypto/bytes.ts";
+import { concatBytes, wipe } from "../../crypto/bytes.ts";
 import type { OperationContext } from "../context.ts";
 import { ensureCanProtect, ensureCanUnprotect } from "../_lifecycle.ts";
 import { retrieve } from "../_retrieve.ts";
@@ -26,7 +26,7 @@ import { certificatePublicKey, privateEcKey } from "./certificates.ts";
 import { publicEcKey } from "./cipher.ts";
 import { maskAllows } from "./masks.ts";
 import * as signature from "./signature.ts";
-import type { EcKey } from "./key-material.ts";
+import { publicOf, type EcKey } from "./key-material.ts";
 
 type Input = { done: true; data: Uint8Array; prehashed: boolean } | { done: false; correlation: Uint8Array };
 
@@ -57,9 +57,14 @@ export async function sign(req: Sign, ctx: OperationContext): Promise<KmipRecord
   ensureCanProtect(o, "Sign");
   if (!maskAllows(o, USAGE.Sign)) throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Sign: the usage mask of ${o.id} does not allow Sign`);
   const key = privateEcKey(o);
-  const what = input(req, "Sign");
-  if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
-  const signatureData = signature.sign(key, what.data, what.prehashed, parameters(req, o));
+  let signatureData: Uint8Array;
+  try {
+    const what = input(req, "Sign");
+    if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
+    signatureData = signature.sign(key, what.data, what.prehashed, parameters(req, o));
+  } finally {
+    wipe(key.privateKey);
+  }
   ctx.log.debug("signed", { op: "Sign", id: o.id, type: key.type });
   return { UniqueIdentifier: o.id, SignatureData: signatureData };
 }
@@ -69,7 +74,12 @@ const VERIFY_TYPES = new Set(["PublicKey", "PrivateKey", "Certificate"]);
 
 function verificationKey(o: StoredObject): EcKey {
   if (o.objectType === "Certificate") return certificatePublicKey(o);
-  if (o.objectType === "PrivateKey") return privateEcKey(o);
+  if (o.objectType === "PrivateKey") {
+    const k = privateEcKey(o);
+    const publicKey = publicOf(k);
+    wipe(k.privateKey);
+    return { type: k.type, publicKey };
+  }
   return publicEcKey(o);
 }
 

@@ -14,13 +14,15 @@ import { KmipError } from "../../kmip/error.ts";
 import { USAGE } from "../_keys.ts";
 import { keyWrappers } from "../_wrap.ts";
 import { maskAllows as allows } from "./masks.ts";
-import { privateKeyFor, privateEcKey, tryCertificatePublicKey } from "./certificates.ts";
+import { certificateKind, privateKeyFor, privateEcKey } from "./certificates.ts";
 import { eciesDecrypt, eciesEncrypt, publicEcKey } from "./cipher.ts";
-import { tryEcKeyOfObject } from "./key-material.ts";
+import { publicOf, tryEcKeyOfObject } from "./key-material.ts";
+import { wipe } from "../../crypto/bytes.ts";
 
 keyWrappers.push({
   handles(k) {
-    if (k.objectType === "Certificate") return tryCertificatePublicKey(k) !== undefined;
+    // Unparsable certificates are claimed too, so that the caller learns why they cannot wrap.
+    if (k.objectType === "Certificate") return certificateKind(k) !== "other";
     return (k.objectType === "PublicKey" || k.objectType === "PrivateKey") && tryEcKeyOfObject(k) !== undefined;
   },
   async wrap(k, plaintext) {
@@ -28,8 +30,11 @@ keyWrappers.push({
       throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
     }
     // A private key wraps with its public half (derived), so either half of a pair may be named.
-    const key = k.objectType === "PrivateKey" ? privateEcKey(k) : publicEcKey(k);
-    return eciesEncrypt(key, plaintext, undefined, "Wrap");
+    if (k.objectType !== "PrivateKey") return eciesEncrypt(publicEcKey(k), plaintext, undefined, "Wrap");
+    const sk = privateEcKey(k);
+    const publicKey = publicOf(sk);
+    wipe(sk.privateKey);
+    return eciesEncrypt({ type: sk.type, publicKey }, plaintext, undefined, "Wrap");
   },
   async unwrapKeyFor(k, ctx) {
     return privateKeyFor(ctx, k, "decrypt");
