@@ -14,7 +14,7 @@ import { linkedPairs } from "./_links.ts";
 import { wipe } from "../crypto/bytes.ts";
 
 export async function destroy(req: Destroy, ctx: OperationContext): Promise<KmipRecord> {
-  return ctx.store.atomic(async () => {
+  const response = await ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, "destroy");
     if (req.ExpectedObjectType && req.ExpectedObjectType !== o.objectType) {
       throw new KmipError("Invalid_Object_Type", `Destroy: ${o.id} is a ${o.objectType}, not a ${req.ExpectedObjectType}`);
@@ -24,6 +24,8 @@ export async function destroy(req: Destroy, ctx: OperationContext): Promise<Kmip
     ctx.log.debug("destroyed", { op: "Destroy", id: o.id, removed: req.Remove ?? false });
     return { UniqueIdentifier: o.id };
   });
+  await ctx.store.scrub();
+  return response;
 }
 
 async function destroyOne(ctx: OperationContext, o: StoredObject, remove: boolean): Promise<void> {

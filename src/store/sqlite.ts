@@ -278,6 +278,15 @@ export class SqliteStore implements ObjectStore {
       .map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));
   }
 
+  async scrub(): Promise<void> {
+    // Wait for our own queued transactions, then checkpoint and truncate the WAL: the frames that
+    // held the old row are gone, and secure_delete has zeroed the freed space in the database file.
+    // Inside a caller's transaction (a batch with Undo) the checkpoint cannot run; the next one will.
+    if (this.inTransaction.getStore()) return;
+    await this.atomic(async () => {});
+    this.db.query("PRAGMA wal_checkpoint(TRUNCATE)").get();
+  }
+
   async healthy(): Promise<boolean> {
     try {
       return this.r.query("SELECT 1 AS ok").get() !== null;

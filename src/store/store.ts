@@ -77,6 +77,12 @@ export interface ObjectStore {
   /** The newest audit records first (for tests and operators). */
   auditTrail(limit: number): Promise<{ time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }[]>;
 
+  /**
+   * Erases old copies of overwritten rows that the backend may still hold (SQLite: the WAL file), so
+   * destroyed key material is gone from disk. Called after Destroy, outside any transaction.
+   */
+  scrub(): Promise<void>;
+
   /** true when the database answers (for /health). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
