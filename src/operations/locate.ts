@@ -14,7 +14,12 @@ export const MAX_LOCATE_ITEMS = 1000;
 export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRecord> {
   const a = req.Attributes;
   const tags = tagsOf(a);
+  const offset = req.OffsetItems ?? 0;
+  const max = Math.min(req.MaximumItems || MAX_LOCATE_ITEMS, MAX_LOCATE_ITEMS);
+  const needsObject = a.Name?.length || a.Link?.length || a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask;
   const ids = await ctx.store.locate({
+    // Without filters that need the objects, the database pages for us.
+    limit: needsObject ? undefined : offset + max,
     user: ctx.user,
     tags,
     objectType: a.ObjectType,
@@ -23,7 +28,6 @@ export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRe
     keyFormatType: a.KeyFormatType,
     state: a.State,
   });
-  const needsObject = a.Name?.length || a.Link?.length || a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask;
   let matched = ids;
   if (needsObject) {
     matched = [];
@@ -32,8 +36,6 @@ export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRe
       if (o && matches(o, req)) matched.push(id);
     }
   }
-  const offset = req.OffsetItems ?? 0;
-  const max = Math.min(req.MaximumItems || MAX_LOCATE_ITEMS, MAX_LOCATE_ITEMS);
   const page = matched.slice(offset, offset + max);
   return { LocatedItems: page.length, UniqueIdentifier: page };
 }

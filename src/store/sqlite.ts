@@ -195,9 +195,9 @@ export class SqliteStore implements ObjectStore {
     if (q.state) (where.push("o.state = ?"), params.push(q.state));
     else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
     if (q.tags?.length) {
-      const unique = [...new Set(q.tags)];
-      where.push(`o.id IN (SELECT id FROM tags WHERE tag IN (${unique.map(() => "?").join(",")}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?)`);
-      params.push(...unique, unique.length);
+      // One EXISTS per tag on the (id, tag) index: with a LIMIT, SQLite stops at the first matches
+      // instead of grouping every tagged row.
+      for (const tag of new Set(q.tags)) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
     }
     let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
     if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
