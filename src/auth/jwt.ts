@@ -1,6 +1,6 @@
 /**
  * JWT bearer tokens from OIDC issuers (jose): signature against the issuer's JWKS, issuer,
- * audience (any of the configured ones), expiry. The user is the `email` claim (as Cosmian), or
+ * audience (any of the configured ones), expiry (required). The user is the `email` claim (as Cosmian), or
  * `sub` when there is no email.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
@@ -24,6 +24,7 @@ export function createJwtVerifier(providers: JwtProvider[]): JwtVerifier {
           const { payload } = await jwtVerify(token, keys, {
             issuer: provider.issuer,
             audience: provider.audience,
+            requiredClaims: ["exp"], // as Cosmian (jsonwebtoken's default): no token valid forever
             algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"],
           });
           const user = typeof payload.email === "string" ? payload.email : typeof payload.sub === "string" ? payload.sub : undefined;

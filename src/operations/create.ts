@@ -12,10 +12,12 @@ import {
   DEFAULT_SYMMETRIC_MASK, ensureMayCreate, newId, newObjectAttributes, storedObject, symmetricKeyObject, userTags,
 } from "./_keys.ts";
 import { createKeyHooks } from "./_hooks.ts";
+import { wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
+import type { KeyBlock } from "../kmip/objects.ts";
 
 /** Key lengths in bits per symmetric algorithm; `undefined` = any multiple of 8 in 8..8192 (hash-based keys). */
 const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = {
-  AES: [128, 192, 256],
+  AES: [128, 192, 256, 512], // 512 = the two AES-256 keys of AES-256-XTS (as Cosmian)
   ChaCha20: [256],
   ChaCha20Poly1305: [256],
   THREE_DES: [112, 168, 128, 192],
@@ -60,6 +62,7 @@ export async function create(req: Create, ctx: OperationContext): Promise<KmipRe
       if (algorithm === "FPE_FF1" && !tags.includes("fpe-ff1")) tags.push("fpe-ff1"); // Cosmian's tag for FPE keys
       const bytes = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
       object = symmetricKeyObject(randomBytes(bytes), algorithm!);
+      object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrappingKeyIdOf(requested), ctx); // stored wrapped when asked
       Object.assign(fields, {
         CryptographicAlgorithm: algorithm,
         CryptographicLength: bits,

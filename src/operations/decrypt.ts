@@ -10,6 +10,7 @@ import { cipherSchemes } from "./_hooks.ts";
 import { ensureCanUnprotect } from "./_lifecycle.ts";
 import { keysetChain, retrieve } from "./_retrieve.ts";
 import { symmetricDecrypt } from "./_symmetric.ts";
+import { forUse } from "./_at-rest.ts";
 import { maskAllows, USAGE } from "./_keys.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -42,5 +43,5 @@ async function decryptWith(key: StoredObject, req: Decrypt, ctx: OperationContex
   if (key.objectType !== "SymmetricKey") {
     throw new KmipError("Operation_Not_Supported", `Decrypt: failed to retrieve the key ${key.id}: a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`);
   }
-  return symmetricDecrypt(key, req);
+  return symmetricDecrypt(await forUse(ctx, key), req); // a key stored wrapped is unwrapped for the call
 }

@@ -22,9 +22,9 @@ export async function deleteAttribute(req: DeleteAttribute, ctx: OperationContex
     if (typeof ref === "string") names.push({ name: canonicalTag(ref.replace(/[\s-]/g, "")) ?? ref });
     else names.push({ name: "VendorAttributes", vendor: ref as { VendorIdentification: string; AttributeName: string } });
   }
-  if (names.length === 0) fail("Invalid_Message", "DeleteAttribute: name the attribute (CurrentAttribute or AttributeReference)");
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, "deleteattribute");
+    if (names.length === 0) fail("Invalid_Message", "DeleteAttribute: name the attribute (CurrentAttribute or AttributeReference)");
     if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `DeleteAttribute: the object ${o.id} has been destroyed`);
     const a = { ...o.attributes };
     let tags = o.tags;

@@ -9,6 +9,7 @@
 import { KmipError, fail } from "../kmip/error.ts";
 import type { DeriveKey } from "../kmip/requests-more.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
+import type { KeyBlock } from "../kmip/objects.ts";
 import * as kdf from "../crypto/kdf.ts";
 import { fromKmipName } from "../crypto/hash.ts";
 import type { OperationContext } from "./context.ts";
@@ -19,6 +20,7 @@ import {
   symmetricKeyObject, USAGE, userTags,
 } from "./_keys.ts";
 import { cryptoError } from "./_symmetric.ts";
+import { forUse, wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
 import { checkSymmetricLength } from "./create.ts";
 import { ensureUsage } from "./mac.ts";
 
@@ -59,7 +61,7 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
       throw new KmipError("Invalid_Object_Type", `DeriveKey: the base object ${base.id} must be a SymmetricKey or SecretData, not a ${base.objectType}`);
     }
     ensureUsage(base, USAGE.DeriveKey, "DeriveKey", "DeriveKey");
-    const secret = keyMaterialBytes(keyBlockOf(base), base.id);
+    const secret = keyMaterialBytes(keyBlockOf(await forUse(ctx, base)), base.id);
     let derived: Uint8Array;
     try {
       derived =
@@ -76,6 +78,7 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
     if (req.ObjectType === "SymmetricKey") {
       const algorithm = requested.CryptographicAlgorithm!;
       object = symmetricKeyObject(derived, algorithm);
+      object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrappingKeyIdOf(requested), ctx);
       Object.assign(fields, {
         CryptographicAlgorithm: algorithm,
         CryptographicLength: bits,

@@ -10,6 +10,7 @@ import { cipherSchemes } from "./_hooks.ts";
 import { ensureCanProtect } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
 import { symmetricEncrypt } from "./_symmetric.ts";
+import { forUse } from "./_at-rest.ts";
 import { maskAllows, USAGE } from "./_keys.ts";
 
 export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
@@ -24,5 +25,5 @@ export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<Kmip
   if (key.objectType !== "SymmetricKey") {
     throw new KmipError("Operation_Not_Supported", `Encrypt: no valid key for id ${key.id}: not found among keys that can encrypt (a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt)`);
   }
-  return symmetricEncrypt(key, req);
+  return symmetricEncrypt(await forUse(ctx, key), req, ctx.wire); // a key stored wrapped is unwrapped for the call
 }

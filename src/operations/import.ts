@@ -17,6 +17,7 @@ import {
 } from "./_keys.ts";
 import { checkSymmetricLength } from "./create.ts";
 import { isWrapped, unwrapKeyBlock } from "./_wrap.ts";
+import { wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
 
 /** Per object type adjustments (e.g. CoverCrypt keys); registered by schemes. */
 export type ImportHook = (kb: KeyBlock, attrs: Attributes, ctx: OperationContext) => void;
@@ -66,6 +67,9 @@ async function store(
     kb = { ...kb };
     if (kb.KeyValue && !(kb.KeyValue instanceof Uint8Array)) kb.KeyValue = { KeyMaterial: (kb.KeyValue as KeyValue).KeyMaterial };
     if (objectType === "SymmetricKey" && !isWrapped(kb)) {
+      if (kb.KeyFormatType === "TransparentSymmetricKey" && (kb.KeyValue as KeyValue | undefined)?.KeyMaterial instanceof Uint8Array) {
+        fail("Invalid_Field", `${op}: invalid KeyMaterial: a TransparentSymmetricKey holds its bytes in KeyMaterial/Key, not directly in KeyMaterial`);
+      }
       const key = keyMaterialBytes(kb, requestedId ?? "");
       const algorithm = kb.CryptographicAlgorithm ?? attrsIn.CryptographicAlgorithm;
       if (algorithm) checkSymmetricLength(algorithm, algorithm === "THREE_DES" ? (key.length === 16 ? 112 : 168) : key.length * 8);
@@ -76,6 +80,7 @@ async function store(
     fields.CryptographicLength = kb.CryptographicLength ?? attrsIn.CryptographicLength;
     fields.KeyFormatType = kb.KeyFormatType;
     for (const hook of importHooks) hook(kb, attrsIn, ctx);
+    if (objectType === "SymmetricKey" || objectType === "SecretData") kb = await wrapAtRest(kb, newId(requestedId), wrappingKeyIdOf(attrsIn), ctx);
     object.KeyBlock = kb;
   }
   const attrs = newObjectAttributes(attrsIn, fields);

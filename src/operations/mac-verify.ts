@@ -12,6 +12,7 @@ import { ensureCanUnprotect } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
 import { keyBlockOf, keyMaterialBytes, USAGE } from "./_keys.ts";
 import { cryptoError } from "./_symmetric.ts";
+import { forUse } from "./_at-rest.ts";
 import { ensureUsage, macHash, refuseStreaming } from "./mac.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -26,7 +27,7 @@ export async function macVerify(req: MACVerify, ctx: OperationContext): Promise<
   }
   ensureUsage(key, USAGE.MACVerify, "MACVerify", "MACVerify");
   const hash = macHash(key, req.CryptographicParameters, "MACVerify");
-  const keyBytes = keyMaterialBytes(keyBlockOf(key), key.id);
+  const keyBytes = keyMaterialBytes(keyBlockOf(await forUse(ctx, key)), key.id);
   let valid: boolean;
   try {
     valid = hmac.verify(hash, keyBytes, req.Data ?? new Uint8Array(0), req.MACData);

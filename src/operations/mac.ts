@@ -19,6 +19,7 @@ import { ensureCanProtect } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
 import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./_keys.ts";
 import { cryptoError } from "./_symmetric.ts";
+import { forUse } from "./_at-rest.ts";
 
 /** HMAC algorithm -> KMIP HashingAlgorithm. */
 const HMAC_HASH: Record<string, string> = {
@@ -72,7 +73,7 @@ export async function mac(req: MAC, ctx: OperationContext): Promise<KmipRecord> 
   }
   ensureUsage(key, USAGE.MACGenerate, "MACGenerate", "MAC");
   const hash = macHash(key, req.CryptographicParameters, "MAC");
-  const keyBytes = keyMaterialBytes(keyBlockOf(key), key.id);
+  const keyBytes = keyMaterialBytes(keyBlockOf(await forUse(ctx, key)), key.id);
   try {
     return { UniqueIdentifier: key.id, MACData: hmac.compute(hash, keyBytes, req.Data ?? new Uint8Array(0)) };
   } catch (e) {

@@ -7,6 +7,8 @@
  * rekey_old_key_still_decrypts), the old key keeps its state: it stays usable until revoked. The new
  * key is activated at now + Offset (PreActive while that lies ahead). In a keyset (RotateName, see
  * _keyset.ts) the new key is the next generation, and only the latest generation may be re-keyed.
+ * A key stored wrapped (_at-rest.ts) gets a successor wrapped by the same key; the keys a re-keyed
+ * wrapping key wraps are re-wrapped with its successor.
  */
 import { KmipError } from "../kmip/error.ts";
 import type { Link } from "../kmip/attributes.ts";
@@ -14,9 +16,11 @@ import type { ReKey } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
-import { now, withState } from "./_lifecycle.ts";
+import { now } from "./_lifecycle.ts";
 import { retrieve } from "./_retrieve.ts";
 import { generationOf, keysetMembers } from "./_keyset.ts";
+import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./_at-rest.ts";
+import type { KeyBlock } from "../kmip/objects.ts";
 import { ensureMayCreate, keyBlockOf, keyMaterialBytes, storedObject, symmetricKeyObject } from "./_keys.ts";
 
 const REKEYABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -43,12 +47,13 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; use ReKeyKeyPair for ${old.objectType}`);
     }
     const algorithm = old.attributes.CryptographicAlgorithm ?? "AES";
-    const length = keyMaterialBytes(keyBlockOf(old), old.id).length;
+    const length = keyMaterialBytes(keyBlockOf(await forUse(ctx, old)), old.id).length;
     const id = crypto.randomUUID();
     const t = now();
+    // The replacement links come first (Cosmian lists them first; its corpus reads the first Link).
     const links: Link[] = [
-      ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink"),
       { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
+      ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink"),
     ];
     const { ActivationDate: _a, DeactivationDate: _d, CompromiseDate: _c, CompromiseOccurrenceDate: _o, RevocationReason: _r, DestroyDate: _x, ...kept } = old.attributes;
     const offset = Number(req.Offset ?? 0);
@@ -58,9 +63,12 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, CryptographicAlgorithm: algorithm, CryptographicLength: length * 8,
       ...(rotateName ? { RotateGeneration: generationOf(old) + 1, RotateDate: t } : {}),
     };
-    const fresh = storedObject(id, "SymmetricKey", symmetricKeyObject(randomBytes(length), algorithm), attrs, old.owner, old.tags.filter((t) => !t.startsWith("_")));
+    const object = symmetricKeyObject(randomBytes(length), algorithm);
+    object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrapperOf(old), ctx); // wrapped like the old one
+    const fresh = storedObject(id, "SymmetricKey", object, attrs, old.owner, old.tags.filter((t) => !t.startsWith("_")));
     await ctx.store.insert(fresh);
-    const oldLinks = [...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"), { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id }];
+    await rewrapDependants(ctx, old.id, id); // keys the old one wrapped are now wrapped by the new one
+    const oldLinks = [{ LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id }, ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink")];
     const { Name: _names, ...oldRest } = old.attributes;
     const retired = { ...old, attributes: { ...oldRest, Link: oldLinks, LastChangeDate: t, ...(rotateName ? { RotateGeneration: generationOf(old) } : {}) } };
     await ctx.store.update(retired);

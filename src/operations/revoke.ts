@@ -1,7 +1,7 @@
 /**
  * Revoke (KMIP 2.1 §6.1.43): KeyCompromise/CACompromise -> Compromised, any other reason ->
  * Deactivated. Revoking a key pair half revokes the other half (Cascade, default on).
- * Revoking a Deactivated key again for a non-compromise reason changes nothing.
+ * Revoking a Deactivated key again for a non-compromise reason, or a destroyed one, changes nothing.
  */
 import { KmipError } from "../kmip/error.ts";
 import { enumName } from "../kmip/enums.ts";
@@ -30,7 +30,7 @@ export async function revoke(req: Revoke, ctx: OperationContext): Promise<KmipRe
 }
 
 async function revokeOne(ctx: OperationContext, o: StoredObject, code: string, message: string | undefined, occurred: Date | undefined): Promise<void> {
-  if (isDestroyed(o)) throw new KmipError("Wrong_Key_Lifecycle_State", `Revoke: the object ${o.id} has been destroyed`);
+  if (isDestroyed(o)) return; // nothing left to revoke (Cosmian answers success too)
   const t = now();
   const reason = { RevocationReasonCode: code, ...(message ? { RevocationMessage: message } : {}) };
   if (COMPROMISE.has(code)) {

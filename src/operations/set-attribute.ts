@@ -32,6 +32,9 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
   const right = mode === "set" ? "setattribute" : mode === "add" ? "addattribute" : "modifyattribute";
   const { name, attrs } = heldAttribute(req.NewAttribute, op);
   ensureWritable(name, op);
+  if (name === "RotateName" && String(attrs.RotateName).includes("@")) {
+    fail("Invalid_Attribute_Value", `${op}: rotate_name must not contain '@' (reserved for keyset versioning: name@latest, name@N)`);
+  }
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, right);
     if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `${op}: the object ${o.id} has been destroyed`);

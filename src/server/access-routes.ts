@@ -50,8 +50,8 @@ async function ownedObject(store: ObjectStore, uid: string, user: string) {
 export async function grantAccess(store: ObjectStore, user: string, body: string): Promise<unknown> {
   const b = parseBody(body);
   const rights = rightsOf(b.operation_types);
+  await ownedObject(store, b.unique_identifier, user); // first: a non-owner learns only that it is not theirs
   if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't grant yourself, you already have all rights on your own objects", "forbidden");
-  await ownedObject(store, b.unique_identifier, user);
   await store.grant(b.unique_identifier, b.user_id, rights);
   return { success: `Access for ${b.user_id} successfully added` };
 }
@@ -59,8 +59,8 @@ export async function grantAccess(store: ObjectStore, user: string, body: string
 export async function revokeAccess(store: ObjectStore, user: string, body: string): Promise<unknown> {
   const b = parseBody(body);
   const rights = rightsOf(b.operation_types);
-  if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't revoke yourself", "forbidden");
   await ownedObject(store, b.unique_identifier, user);
+  if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't revoke yourself", "forbidden");
   await store.revokeGrant(b.unique_identifier, b.user_id, rights);
   return { success: `Access for ${b.user_id} successfully deleted` };
 }

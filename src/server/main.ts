@@ -8,6 +8,7 @@ import { Authenticator } from "../auth/identity.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
+import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink } from "./audit.ts";
@@ -27,7 +28,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     clientCertificates: !!config.tls?.clientsCaFile,
   });
   const audit = config.audit === "database" ? new DatabaseAuditSink(store) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"));
+  let front: MtlsFront | undefined;
   const app = createApp({
+    // TLS client certificates: the CN comes from the node:tls front by connection (mtls-front.ts)
+    clientCertificateCn: (request) => front?.cnOf(app.server?.requestIP(request)),
     audit,
     store,
     log,
@@ -42,8 +46,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         ...(config.tls.clientsCaFile ? { ca: readFileSync(config.tls.clientsCaFile, "utf8"), requestCert: true, rejectUnauthorized: true } : {}),
       }
     : undefined;
-  app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
-  const server = app.server!;
+  if (tls && "ca" in tls && tls.ca) {
+    // Bun.serve cannot tell the handler who the client certificate names: TLS ends in a node:tls front
+    app.listen({ hostname: "127.0.0.1", port: 0, idleTimeout: config.idleTimeoutSeconds });
+    const { ca, cert, key } = tls;
+    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, backendPort: app.server!.port!, idleTimeoutSeconds: config.idleTimeoutSeconds });
+  } else {
+    app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
+  }
+  const server = { port: front?.port ?? app.server!.port };
   const scheme = tls ? "https" : "http";
   const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
   log.info("listening", {
@@ -56,6 +67,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     url,
     port: server.port!,
     async stop() {
+      await front?.close();
       await app.stop();
       await store.close();
     },

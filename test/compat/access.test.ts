@@ -157,6 +157,13 @@ describe("ownership and grants through the client", () => {
     expect(await message(carol.getObject(uid))).toMatch(/Object not found/);
   });
 
+  test("listAccess does not escape the uid: an id with spaces still works (the server decodes the path)", async () => {
+    const uid = await alice.importSymmetricKey(uniq("id with spaces"), randomBytes(32));
+    await alice.grantAccess(uid, "bob", [KMIPOperations.get]);
+    expect(await (await alice.listAccess(uid)).text()).toBe('[{"user_id":"bob","operations":["get"]}]');
+    expect(await keyBytes(bob, uid)).toEqual(await keyBytes(alice, uid));
+  });
+
   test("listOwnedObjects / listObtainedObjects: each user's own view, in Cosmian's JSON shapes", async () => {
     const uid = await alice.createSymmetricKey(SymmetricKeyAlgorithm.ChaCha20, 256);
     await alice.grantAccess(uid, "carol", [KMIPOperations.get, KMIPOperations.decrypt]);
@@ -193,6 +200,27 @@ describe("ownership and grants through the client", () => {
     const copy = uniq("alice-copy");
     await alice.importKey(copy, wrapped, true);
     expect(await keyBytes(alice, copy)).toEqual(await keyBytes(bob, key));
+  });
+});
+
+describe("Locate over raw HTTP only returns what the caller may see", () => {
+  const locateAll = async (token: string) => {
+    const r = await postKmip(server.url, t.s("Locate", t.s("Attributes", t.e("ObjectType", "SymmetricKey"))), { authorization: `Bearer ${token}` });
+    expect(r.status, r.text).toBe(200);
+    return JSON.stringify(r.json);
+  };
+
+  test("an object appears in another user's Locate only once granted, and disappears when revoked", async () => {
+    const uid = await alice.createSymmetricKey();
+    const own = await carol.createSymmetricKey();
+    expect(await locateAll(TOKENS.alice)).toContain(uid);
+    expect(await locateAll(TOKENS.carol)).not.toContain(uid);
+    expect(await locateAll(TOKENS.carol)).toContain(own);
+    expect(await locateAll(TOKENS.alice)).not.toContain(own);
+    await alice.grantAccess(uid, "carol", [KMIPOperations.decrypt]);
+    expect(await locateAll(TOKENS.carol)).toContain(uid);
+    await alice.revokeAccess(uid, "carol", [KMIPOperations.decrypt]);
+    expect(await locateAll(TOKENS.carol)).not.toContain(uid);
   });
 });
 

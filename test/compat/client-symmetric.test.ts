@@ -58,6 +58,25 @@ describe("version and up", () => {
   });
 });
 
+describe("transport", () => {
+  test("a base URL with a path and no trailing slash: the client drops the path (WHATWG resolution) and still reaches us", async () => {
+    const c = new KmsClient(`${server.url}/prefix`);
+    const uid = await c.createSymmetricKey();
+    expect((await c.retrieveSymmetricKey(uid)).bytes().length).toBe(32);
+  });
+
+  test("setEncryption (JWE request bodies) is not supported: a clear 422, not a crash", async () => {
+    const { generateKeyPair, exportJWK } = await import("jose");
+    const { publicKey } = await generateKeyPair("ECDH-ES", { crv: "P-256" });
+    const c = new KmsClient(server.url);
+    c.setEncryption({ ...(await exportJWK(publicKey)), kid: "kms-jwe-key-1", alg: "ECDH-ES" });
+    expect(await failure(c.createSymmetricKey())).toBe(
+      "KMIP request failed (Create): Invalid_Message: the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)",
+    );
+    expect(await c.up()).toBe(true); // version is never encrypted
+  });
+});
+
 describe("createSymmetricKey and retrieveSymmetricKey", () => {
   test("default: AES-256, TransparentSymmetricKey, 32 bytes", async () => {
     const uid = await client.createSymmetricKey();
