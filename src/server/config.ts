@@ -29,7 +29,7 @@ export interface ServerConfig {
   apiKeys: ApiKey[];
   jwtProviders: JwtProvider[];
   privilegedUsers?: string[];
-  tls?: { certFile: string; keyFile: string; chainFile?: string; clientsCaFile?: string };
+  tls?: { certFile: string; keyFile: string; chainFile?: string; clientsCaFile?: string; cipherSuites?: string };
   /** Seconds a client may take to send a request (slow clients are cut). */
   idleTimeoutSeconds: number;
   /** Where the audit trail goes: a file path, or "database". Default: <dataDir>/audit.log. */
@@ -97,6 +97,7 @@ const OPTIONS: Option[] = [
   { flag: "--tls-chain-file", env: "KMS_TLS_CHAIN_FILE", toml: "tls.chain_file", arg: "PEM", help: "intermediate certificates (PEM)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), chainFile: v }) },
   { flag: "--clients-ca-cert-file", env: "KMS_CLIENTS_CA_CERT_FILE", toml: "tls.clients_ca_cert_file", arg: "PEM", help: "CA of client certificates: enables TLS client authentication (user = subject CN)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), clientsCaFile: v }) },
   { flag: "--audit", env: "KMS_AUDIT", toml: "audit.destination", arg: "FILE|database", help: "audit trail: a JSON-lines file or the database (default <data-dir>/audit.log)", apply: (c, v) => (c.audit = v) },
+  { flag: "--tls-cipher-suites", env: "KMS_TLS_CIPHER_SUITES", toml: "tls.cipher_suites", arg: "LIST", help: "TLS 1.2 cipher suites, OpenSSL syntax (default: ECDHE with AES-GCM or ChaCha20-Poly1305)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), cipherSuites: v }) },
   { flag: "--api-key", env: "KMS_API_KEYS", toml: "auth.api_keys", arg: "USER:TOKEN", help: "accept `Authorization: Bearer TOKEN` as USER (repeatable; env: comma-separated)", apply: (c, v) => c.apiKeys.push(...v.split(",").filter(Boolean).map(parseApiKey)) },
   { flag: "--jwt-auth-provider", env: "KMS_JWT_AUTH_PROVIDER", toml: "auth.jwt_auth_provider", arg: "ISSUER,JWKS_URI,AUD...", help: "accept JWTs of this OIDC issuer (repeatable); user = email claim", apply: (c, v) => c.jwtProviders.push(parseJwtProvider(v)) },
   { flag: "--default-username", env: "KMS_DEFAULT_USERNAME", toml: "default_username", arg: "USER", help: "the user when no authentication is configured (default admin)", apply: (c, v) => (c.defaultUsername = v) },

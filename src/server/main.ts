@@ -13,6 +13,16 @@ import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink } from "./audit.ts";
 
+/**
+ * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
+ * and keep the library defaults. TLS 1.0 and 1.1 are switched off.
+ */
+export const TLS12_CIPHERS = [
+  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+].join(":");
+const NO_TLS_BELOW_1_2 = 0x04000000 /* SSL_OP_NO_TLSv1 */ | 0x10000000; /* SSL_OP_NO_TLSv1_1 */
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -43,14 +53,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     ? {
         cert: readFileSync(config.tls.certFile, "utf8") + (config.tls.chainFile ? readFileSync(config.tls.chainFile, "utf8") : ""),
         key: readFileSync(config.tls.keyFile, "utf8"),
+        ciphers: config.tls.cipherSuites ?? TLS12_CIPHERS,
+        secureOptions: NO_TLS_BELOW_1_2,
         ...(config.tls.clientsCaFile ? { ca: readFileSync(config.tls.clientsCaFile, "utf8"), requestCert: true, rejectUnauthorized: true } : {}),
       }
     : undefined;
   if (tls && "ca" in tls && tls.ca) {
     // Bun.serve cannot tell the handler who the client certificate names: TLS ends in a node:tls front
     app.listen({ hostname: "127.0.0.1", port: 0, idleTimeout: config.idleTimeoutSeconds });
-    const { ca, cert, key } = tls;
-    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, backendPort: app.server!.port!, idleTimeoutSeconds: config.idleTimeoutSeconds });
+    const { ca, cert, key, ciphers } = tls;
+    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, ciphers, backendPort: app.server!.port!, idleTimeoutSeconds: config.idleTimeoutSeconds });
   } else {
     app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
   }

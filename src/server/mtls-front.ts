@@ -19,6 +19,8 @@ export interface MtlsFrontOptions {
   hostname: string;
   port: number;
   cert: string;
+  /** TLS 1.2 cipher suites (OpenSSL syntax). */
+  ciphers?: string;
   key: string;
   /** CA(s) that sign client certificates (PEM). */
   ca: string;
@@ -46,7 +48,7 @@ export async function startMtlsFront(o: MtlsFrontOptions): Promise<MtlsFront> {
   const byPort = new Map<number, string>();
   const open = new Set<net.Socket>();
   const server = tls.createServer(
-    { cert: o.cert, key: o.key, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2" },
+    { cert: o.cert, key: o.key, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", ciphers: o.ciphers },
     (socket) => {
       const cn = subjectCn(socket);
       socket.setTimeout(o.idleTimeoutSeconds * 1000, () => socket.destroy());

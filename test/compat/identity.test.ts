@@ -123,7 +123,7 @@ async function withTls<T>(options: Record<string, string>, fn: () => Promise<T>)
 }
 
 /** Outcome of a raw TLS handshake with exactly this protocol version (and optional client certificate). */
-function handshake(port: number, version: tls.SecureVersion, client: { cert?: string; key?: string } = {}): Promise<string> {
+function handshake(port: number, version: tls.SecureVersion, client: { cert?: string; key?: string; ciphers?: string } = {}): Promise<string> {
   return new Promise((resolve) => {
     const s = tls.connect({ host: "127.0.0.1", port, ca: pem("ca.pem"), servername: "localhost", minVersion: version, maxVersion: version, ...client }, () => {
       resolve(`ok ${s.getProtocol()}`);
@@ -159,6 +159,11 @@ describe("HTTPS with --tls-cert-file / --tls-key-file", () => {
     expect(await handshake(server.port, "TLSv1.2")).toBe("ok TLSv1.2");
     expect(await handshake(server.port, "TLSv1.3")).toBe("ok TLSv1.3");
     expect(await handshake(server.port, "TLSv1.1")).toMatch(/^refused: .*PROTOCOL_VERSION/i);
+  });
+
+  test("TLS 1.2 offers forward-secret AEAD suites only: a client offering only CBC suites is refused", async () => {
+    expect(await handshake(server.port, "TLSv1.2", { ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256" })).toBe("ok TLSv1.2");
+    expect(await handshake(server.port, "TLSv1.2", { ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384" })).toMatch(/^refused: /);
   });
 });
 
