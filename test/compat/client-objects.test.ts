@@ -5,26 +5,19 @@
  * of test/vectors/certs/), PKCS#8 (P-256, Ed25519, RSA) and SEC1 ECPrivateKey made with node:crypto,
  * including Cosmian's quirk of PKCS#8 DER under the default ECPrivateKey label.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Certificate, KeyFormatType, KeyValue, KmsClient, LinkType, PrivateKey, deserialize } from "cloudproof_kms_js";
-import { postKmip, startTestServer, t, type TestServer } from "../helpers/server.ts";
+import { postKmip, t, type TestServer } from "../helpers/server.ts";
+import { useServerWithClient, uniq, dec } from "../helpers/client.ts";
 
 const CERTS = path.join(import.meta.dirname, "../vectors/certs");
 let server: TestServer;
 let client: KmsClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new KmsClient(server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useServerWithClient((s, c) => ((server = s), (client = c)));
 
-const uniq = (p: string) => `${p}-${crypto.randomUUID()}`;
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const der = (k: ReturnType<typeof createPrivateKey>, type: "pkcs8" | "sec1") => new Uint8Array(k.export({ format: "der", type }));
 const tagsOf = (a: { vendorAttributes: { attributeName: string; attributeValue: Uint8Array }[] } | null) =>
   JSON.parse(dec(a!.vendorAttributes.find((v) => v.attributeName === "tag")!.attributeValue)) as string[];

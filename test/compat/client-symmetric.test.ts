@@ -7,7 +7,7 @@
  * Error format pinned here: a failed KMIP call throws
  * `KMIP request failed (<Op>): <Reason>: <message>` (our 422 text body, cloudproof-client.md §1.4).
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import {
   Attributes, BlockCipherMode, CryptographicAlgorithm, CryptographicParameters, HashingAlgorithm, KeyBlock, KeyFormatType,
@@ -15,21 +15,13 @@ import {
   SymmetricKeyAlgorithm, TransparentSymmetricKey, VendorAttributes, deserialize,
 } from "cloudproof_kms_js";
 import { sodium } from "../../native/sodium.ts";
-import { postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { postKmip, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { useServerWithClient, uniq, enc, dec } from "../helpers/client.ts";
 
 let server: TestServer;
 let client: KmsClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new KmsClient(server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useServerWithClient((s, c) => ((server = s), (client = c)));
 
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const uniq = (p: string) => `${p}-${crypto.randomUUID()}`;
 
 /** The message a failed KmsClient KMIP call throws. */
 async function failure(p: Promise<unknown>): Promise<string> {

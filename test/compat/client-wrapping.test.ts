@@ -6,23 +6,16 @@
  * wrap with padding); the wrapped bytes are checked against an independent RFC 5649 / RFC 3394
  * written here on node:crypto's AES-ECB (and checked against the RFCs' own vectors).
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { KeyFormatType, KeyValue, KmsClient, Link, LinkType, SymmetricKey, SymmetricKeyAlgorithm, deserialize } from "cloudproof_kms_js";
-import { find, postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { find, postKmip, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { useServerWithClient, uniq, enc } from "../helpers/client.ts";
 
 let server: TestServer;
 let client: KmsClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new KmsClient(server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useServerWithClient((s, c) => ((server = s), (client = c)));
 
-const uniq = (p: string) => `${p}-${crypto.randomUUID()}`;
-const enc = (s: string) => new TextEncoder().encode(s);
 const bytesOf = async (uid: string) => Buffer.from((await client.retrieveSymmetricKey(uid)).bytes());
 
 // ---- independent AES key wrap (RFC 3394 §2.2.1 / RFC 5649 §4.1) on AES-ECB ----

@@ -10,20 +10,15 @@
  * (RFC 5280: version, serial, signature algorithm, issuer = subject CN, validity, SPKI) and signs
  * it with node:crypto; X509Certificate parses and verifies it before use.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { X509Certificate, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { KeyFormatType, KmsClient, type Certificate, type KmsObject, type PrivateKey, type SymmetricKey } from "cloudproof_kms_js";
-import { postKmip, startTestServer, t, valueOf, find, type TestServer } from "../helpers/server.ts";
+import { postKmip, t, valueOf, find, type TestServer } from "../helpers/server.ts";
+import { useServerWithClient } from "../helpers/client.ts";
 
 let server: TestServer;
 let client: KmsClient;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new KmsClient(server.url);
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useServerWithClient((s, c) => ((server = s), (client = c)));
 
 // ---- a minimal DER writer for the certificate ----
 
