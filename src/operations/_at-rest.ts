@@ -28,10 +28,14 @@ export async function wrapAtRest(kb: KeyBlock, id: string, wrappingId: string | 
   return wrapKeyBlock(kb, id, { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: wrappingId } }, ctx);
 }
 
-/** The object with usable key material: a copy unwrapped when it is stored wrapped. */
+/**
+ * The object with usable key material: a copy unwrapped when the server stores it wrapped at rest
+ * (it carries `wrapping_key_id`). A key imported wrapped by the client, without that attribute, stays
+ * unusable until it is re-imported unwrapped (test/compat/client-wrapping.test.ts pins that).
+ */
 export async function forUse(ctx: OperationContext, o: StoredObject): Promise<StoredObject> {
   const kb = keyBlockOf(o);
-  if (!kb || !isWrapped(kb)) return o;
+  if (!kb || !isWrapped(kb) || !wrappingKeyIdOf(o.attributes)) return o;
   return { ...o, object: { ...o.object, KeyBlock: await unwrapKeyBlock(kb, ctx) } };
 }
 
@@ -42,17 +46,18 @@ export function wrapperOf(o: StoredObject): string | undefined {
 }
 
 /**
- * Re-wraps with `newId` the keys of `ctx.user` wrapped by `oldId` (after a ReKey of `oldId`). Runs
- * inside the caller's transaction. Scans the caller's objects: fine for the numbers involved.
+ * Re-wraps with `newId` the keys of `ctx.user` the server keeps wrapped by `oldId` (after a ReKey of
+ * `oldId`); keys imported wrapped by the client stay as registered. Runs inside the caller's
+ * transaction. Scans the caller's objects: fine for the numbers involved.
  */
 export async function rewrapDependants(ctx: OperationContext, oldId: string, newId: string): Promise<void> {
   for (const id of await ctx.store.locate({ user: ctx.user })) {
     const dep = await ctx.store.get(id);
-    if (!dep || dep.owner !== ctx.user || wrapperOf(dep) !== oldId) continue;
+    if (!dep || dep.owner !== ctx.user || wrapperOf(dep) !== oldId || !wrappingKeyIdOf(dep.attributes)) continue;
     const plain = await unwrapKeyBlock(keyBlockOf(dep)!, ctx);
     const kb = await wrapKeyBlock(plain, dep.id, { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: newId } }, ctx);
     const attributes = { ...dep.attributes, Link: [...(dep.attributes.Link ?? []).filter((l) => l.LinkType !== "WrappingKeyLink"), { LinkType: "WrappingKeyLink", LinkedObjectIdentifier: newId }] };
-    if (wrappingKeyIdOf(attributes)) setVendorAttribute(attributes, WRAPPING_KEY_ID, newId);
+    setVendorAttribute(attributes, WRAPPING_KEY_ID, newId);
     await ctx.store.update({ ...dep, object: { ...dep.object, KeyBlock: kb }, attributes });
   }
 }

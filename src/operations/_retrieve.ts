@@ -101,9 +101,8 @@ export async function retrieve(
  * (and no object has that id); undefined otherwise. Decrypt tries them in turn.
  */
 export async function keysetChain(ctx: OperationContext, uid: string | undefined, right: Right): Promise<StoredObject[] | undefined> {
-  if (uid === undefined || (await ctx.store.get(uid))) return undefined;
-  const ref = parseKeyset(uid);
-  if (!ref?.bare) return undefined;
+  const ref = uid === undefined ? undefined : parseKeyset(uid);
+  if (!ref?.bare || (await ctx.store.get(uid!))) return undefined; // UUIDs and tag lists never get here
   const out: StoredObject[] = [];
   for (const m of await keysetMembers(ctx, ref.name)) {
     try {

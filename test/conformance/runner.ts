@@ -132,7 +132,7 @@ export function skipReason(rel: string, manifest: Manifest): string | undefined 
 // ------------------------------------------------------------------------------------------------
 // JSON TTLV helpers (on plain JSON, as Cosmian's runner walks it)
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json | undefined };
 
 function leafString(v: Json): string | undefined {
   if (Array.isArray(v)) return undefined;
@@ -146,7 +146,7 @@ export function findAll(value: Json, tag: string, out: string[] = []): string[] 
   if (Array.isArray(value)) {
     for (const v of value) findAll(v, tag, out);
   } else if (value && typeof value === "object") {
-    if (value.tag === tag && "value" in value) {
+    if (value.tag === tag && value.value !== undefined) {
       const s = leafString(value.value);
       if (s !== undefined) out.push(s);
     }
