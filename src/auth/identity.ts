@@ -9,8 +9,13 @@
 import { createHash } from "node:crypto";
 import { KmipError } from "../kmip/error.ts";
 import { equalBytes } from "../crypto/bytes.ts";
-import type { ApiKey, JwtProvider } from "../server/config.ts";
-import { createJwtVerifier, type JwtVerifier } from "./jwt.ts";
+import { createJwtVerifier, type JwtProvider, type JwtVerifier } from "./jwt.ts";
+
+/** `Authorization: Bearer <token>` authenticates as `user`. */
+export interface ApiKey {
+  user: string;
+  token: string;
+}
 
 export interface IdentityConfig {
   defaultUsername: string;

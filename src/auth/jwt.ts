@@ -4,7 +4,12 @@
  * `sub` when there is no email.
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import type { JwtProvider } from "../server/config.ts";
+/** An OIDC issuer whose tokens we accept (JWKS default: `<issuer>/.well-known/jwks.json`). */
+export interface JwtProvider {
+  issuer: string;
+  jwksUri?: string;
+  audience?: string[];
+}
 import { KmipError } from "../kmip/error.ts";
 
 export interface JwtVerifier {

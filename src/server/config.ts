@@ -5,17 +5,10 @@
 import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import type { LogLevel } from "./log.ts";
+import type { ApiKey } from "../auth/identity.ts";
+import type { JwtProvider } from "../auth/jwt.ts";
 
-export interface ApiKey {
-  user: string;
-  token: string;
-}
-
-export interface JwtProvider {
-  issuer: string;
-  jwksUri?: string;
-  audience?: string[];
-}
+export type { ApiKey, JwtProvider };
 
 export interface ServerConfig {
   hostname: string;
