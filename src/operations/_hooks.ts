@@ -27,3 +27,20 @@ export interface CipherScheme {
 }
 
 export const cipherSchemes: CipherScheme[] = [];
+
+import type { CryptographicParameters } from "../kmip/attributes.ts";
+
+/**
+ * A signature scheme serving Sign / SignatureVerify for keys it recognises (RSA...). The operation
+ * (ec/sign.ts) checks the key's type, state and usage mask and handles streaming first; keys no
+ * scheme claims are signed as elliptic-curve keys. `params` are the request's
+ * CryptographicParameters; the scheme falls back to those stored on the key.
+ */
+export interface SignatureScheme {
+  name: string;
+  handles(key: StoredObject): boolean;
+  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): Uint8Array;
+  verify(key: StoredObject, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean;
+}
+
+export const signatureSchemes: SignatureScheme[] = [];

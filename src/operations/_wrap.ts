@@ -24,10 +24,11 @@ import { cryptoError } from "./_symmetric.ts";
 /** Wrapping with keys other than symmetric ones (public keys, certificates). */
 export interface KeyWrapper {
   handles(wrappingKey: StoredObject): boolean;
-  wrap(wrappingKey: StoredObject, plaintext: Uint8Array, ctx: OperationContext): Promise<Uint8Array>;
+  /** `params`: EncryptionKeyInformation.CryptographicParameters of the request (recorded in KeyWrappingData). */
+  wrap(wrappingKey: StoredObject, plaintext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
   /** The key that unwraps what `wrappingKey` wrapped (e.g. the private key linked to a certificate). */
   unwrapKeyFor?(wrappingKey: StoredObject, ctx: OperationContext): Promise<StoredObject>;
-  unwrap(unwrappingKey: StoredObject, ciphertext: Uint8Array, ctx: OperationContext): Promise<Uint8Array>;
+  unwrap(unwrappingKey: StoredObject, ciphertext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
 }
 export const keyWrappers: KeyWrapper[] = [];
 
@@ -81,7 +82,7 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
   let params = info.CryptographicParameters as KmipRecord | undefined;
   const wrapper = keyWrappers.find((w) => w.handles(wrappingKey));
   try {
-    if (wrapper) wrapped = await wrapper.wrap(wrappingKey, material, ctx);
+    if (wrapper) wrapped = await wrapper.wrap(wrappingKey, material, ctx, params);
     else if (wrappingKey.objectType === "SymmetricKey") {
       const mask = wrappingKey.attributes.CryptographicUsageMask;
       if (!maskAllows(mask, USAGE.WrapKey | USAGE.Encrypt)) {
@@ -136,7 +137,7 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
     if (wrapper) {
       if (wrapper.unwrapKeyFor) unwrappingKey = await wrapper.unwrapKeyFor(unwrappingKey, ctx);
       ensureCanUnprotect(unwrappingKey, "Unwrap");
-      plain = await wrapper.unwrap(unwrappingKey, wrapped, ctx);
+      plain = await wrapper.unwrap(unwrappingKey, wrapped, ctx, info.CryptographicParameters as KmipRecord | undefined);
     } else if (unwrappingKey.objectType === "SymmetricKey") {
       ensureCanUnprotect(unwrappingKey, "Unwrap");
       plain = symmetricUnwrap(modeOf(info.CryptographicParameters as KmipRecord | undefined), keyMaterialBytes(keyBlockOf(unwrappingKey), unwrappingKey.id), wrapped);

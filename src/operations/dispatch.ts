@@ -35,6 +35,10 @@ import { hash } from "./hash.ts";
 import { deriveKey } from "./derive-key.ts";
 import { check } from "./check.ts";
 import { rngSeed } from "./rng-seed.ts";
+import * as cert from "../kmip/requests-cert.ts";
+import { certify } from "./certify.ts";
+import { recertify } from "./recertify.ts";
+import { validate } from "./validate.ts";
 
 export interface OperationEntry<T = any> {
   schema: Schema<T>;
@@ -91,6 +95,9 @@ register("Hash", { schema: more.HashSchema, handler: hash });
 register("DeriveKey", { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId });
 register("Check", { schema: more.CheckSchema, handler: check });
 register("RNGSeed", { schema: more.RNGSeedSchema, handler: rngSeed });
+register("Certify", { schema: cert.CertifySchema, handler: certify, placeholder: createdId });
+register("ReCertify", { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId });
+register("Validate", { schema: cert.ValidateSchema, handler: validate });
 
 export function isServed(operation: string): boolean {
   return operation in OPERATIONS;

@@ -5,3 +5,4 @@
 import "./covercrypt/index.ts";
 import "./ec/index.ts";
 import "./fpe/index.ts";
+import "./rsa/index.ts";

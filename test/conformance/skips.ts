@@ -11,18 +11,18 @@ export const SKIPS: Record<string, string> = {
   "fips/integrations/vast_data": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
   "fips/kmip_operations/rekey_kmip14": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
   "fips/kmip_operations/rekey_keypair_kmip14": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
+  "fips/kmip_operations/rekey_keypair_deactivated_fails":
+    "contradicts fips/kmip_operations/rekey_keypair_deactivated_succeeds (same steps: revoke the private key, then ReKeyKeyPair; one expects Item_Not_Found, the other success); we follow the KMS code (rekey/common.rs accepts Active, Deactivated and Compromised keys) and the succeeding scenario",
   "fips/kmip_operations/crl_validation_lifecycle":
-    "needs steps of Cosmian's own runner (AllocTempFile: CRL files written to disk for Validate) and Certify/Validate",
+    "needs steps of Cosmian's own runner (AllocTempFile, GenerateCrl: CRL files written to disk) and a Validate that reads CRLs from disk; we do not fetch CRLs",
+  "negative/recertify_nonexistent":
+    "asserts Cosmian 5.26's refusal of ReCertify in batches (\"unsupported operation: ReCertify\"); Cosmian serves ReCertify since Cosmian/kms 7fdc944a1 (2026-07-02), as the corpus's fips/kmip_operations/recertify_* scenarios require, and so do we",
 };
 
 export const PENDING: { pattern: RegExp; reason: string }[] = [
   {
-    pattern: /CreateKeyPair: key pairs (of algorithm|on the curve) |ReKeyKeyPair: key pairs of algorithm .* cannot be re-keyed|is not an elliptic-curve private key this server can use|keys of type PrivateKey \(RSA\)|a PrivateKey \(RSA\) cannot/,
-    reason: "pending key pair work (RSA, PQC, secp256k1/Ed448 key pairs, ReKeyKeyPair of EC/RSA pairs: another helper)",
-  },
-  {
-    pattern: /Route not supported: Operation: (Certify|ReCertify|Validate)/,
-    reason: "pending certificate work (Certify, ReCertify, Validate are not served yet)",
+    pattern: /CreateKeyPair: key pairs (of algorithm|on the curve) |is not an elliptic-curve private key this server can use/,
+    reason: "pending key pair work (PQC: ML-DSA, ML-KEM, SLH-DSA; secp256k1 and Ed448 key pairs)",
   },
   {
     pattern: /CoverCrypt|cover_crypt/,

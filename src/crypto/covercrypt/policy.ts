@@ -58,9 +58,10 @@ export function partitionFromIds(ids: number[]): Uint8Array {
 /** Map key for a partition (partition bytes are public). */
 export function partitionKey(partition: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < partition.length; i++) s += partition[i].toString(16).padStart(2, "0");
+  for (let i = 0; i < partition.length; i++) s += HEX[partition[i]];
   return s;
 }
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function emptyPolicy(): Policy {
   return { version: "V2", lastAttributeValue: 0, dimensions: new Map() };

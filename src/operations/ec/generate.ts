@@ -25,6 +25,8 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
 import { USAGE } from "../_keys.ts";
+import { keyPairRekeyers } from "../rekey-key-pair.ts";
+import { rotateKeyPair } from "../_rekey-pair.ts";
 import { CURVES, generate, keyTypeOfCurve, type EcKeyType } from "./curves.ts";
 import { bytesToD } from "./key-material.ts";
 
@@ -98,4 +100,7 @@ const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, public
   };
 };
 
-for (const algorithm of ["EC", "ECDH", "ECDSA", "Ed25519"]) keyPairGenerators[algorithm] = generator;
+for (const algorithm of ["EC", "ECDH", "ECDSA", "Ed25519"]) {
+  keyPairGenerators[algorithm] = generator;
+  keyPairRekeyers[algorithm] = rotateKeyPair; // ReKeyKeyPair: a new pair from this generator
+}

@@ -25,6 +25,7 @@ import { USAGE } from "../_keys.ts";
 import { certificatePublicKey, privateEcKey } from "./certificates.ts";
 import { publicEcKey } from "./cipher.ts";
 import { maskAllows } from "./masks.ts";
+import { signatureSchemes } from "../_hooks.ts";
 import * as signature from "./signature.ts";
 import { publicOf, type EcKey } from "./key-material.ts";
 
@@ -53,9 +54,15 @@ function parameters(req: Sign | SignatureVerify, o: StoredObject): Cryptographic
 
 export async function sign(req: Sign, ctx: OperationContext): Promise<KmipRecord> {
   const o = await retrieve(ctx, req.UniqueIdentifier, "sign", (x) => x.state === "Active" && x.objectType === "PrivateKey");
-  if (o.objectType !== "PrivateKey") throw new KmipError("Item_Not_Found", `Sign: no valid private key for id ${o.id}: it is a ${o.objectType}; sign with the private key`);
+  if (o.objectType !== "PrivateKey") throw new KmipError("Item_Not_Found", `Sign: no valid key for id ${o.id}: it is a ${o.objectType}; sign with a private key`);
   ensureCanProtect(o, "Sign");
-  if (!maskAllows(o, USAGE.Sign)) throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Sign: the usage mask of ${o.id} does not allow Sign`);
+  if (!maskAllows(o, USAGE.Sign)) throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Sign: no valid key for id ${o.id}: its usage mask does not allow Sign`);
+  const scheme = signatureSchemes.find((s) => s.handles(o));
+  if (scheme) {
+    const what = input(req, "Sign");
+    if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
+    return { UniqueIdentifier: o.id, SignatureData: scheme.sign(o, what.data, what.prehashed, req.CryptographicParameters) };
+  }
   const key = privateEcKey(o);
   let signatureData: Uint8Array;
   try {
@@ -87,7 +94,15 @@ export async function signatureVerify(req: SignatureVerify, ctx: OperationContex
   const o = await retrieve(ctx, req.UniqueIdentifier, "signatureverify", (x) => VERIFY_STATES.has(x.state) && VERIFY_TYPES.has(x.objectType));
   if (!VERIFY_TYPES.has(o.objectType)) throw new KmipError("Item_Not_Found", `SignatureVerify: no valid key for id ${o.id}: a ${o.objectType} cannot verify signatures`);
   ensureCanUnprotect(o, "SignatureVerify");
-  if (!maskAllows(o, USAGE.Verify)) throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `SignatureVerify: the usage mask of ${o.id} does not allow Verify`);
+  if (!maskAllows(o, USAGE.Verify)) throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `SignatureVerify: no valid key for id ${o.id}: its usage mask does not allow Verify`);
+  const scheme = signatureSchemes.find((s) => s.handles(o));
+  if (scheme) {
+    const what = input(req, "SignatureVerify");
+    if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
+    if (!req.SignatureData) fail("Invalid_Message", "SignatureVerify: SignatureData is missing");
+    const valid = scheme.verify(o, what.data, req.SignatureData, what.prehashed, req.CryptographicParameters);
+    return { UniqueIdentifier: o.id, ValidityIndicator: valid ? "Valid" : "Invalid" };
+  }
   const key = verificationKey(o);
   const what = input(req, "SignatureVerify");
   if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };

@@ -1,0 +1,81 @@
+/**
+ * What CoverCrypt v14's encapsulation and decapsulation share (core/primitives.rs): the
+ * `Encapsulation` shape, the (tag ‖ K) derivation, the SHAKE256 masks, and the decoded ciphertext
+ * points. Spec: covercrypt-v14.md §4, §5.
+ *
+ * SHAKE256 goes through node:crypto (OpenSSL/BoringSSL, ~3x faster than the JS sponge on 32-byte
+ * inputs) when the runtime's `createHash("shake256")` answers a known-answer check at load, and
+ * through @noble/hashes otherwise.
+ */
+import { createHash } from "node:crypto";
+import { shake256 as nobleShake256 } from "@noble/hashes/sha3.js";
+import { decodeRistretto, type Affine } from "./field25519.ts";
+
+export const TAG_LENGTH = 16;
+export const SYMMETRIC_KEY_LENGTH = 32;
+const KEY_GEN_INFO = new TextEncoder().encode("key generation info");
+
+/** One per targeted partition: the masked seed (classic) or its Kyber encryption (hybrid). */
+export type KeyEncapsulation = { hybrid: false; e: Uint8Array } | { hybrid: true; ciphertext: Uint8Array };
+
+export interface Encapsulation {
+  c1: Uint8Array;
+  c2: Uint8Array;
+  tag: Uint8Array;
+  encs: KeyEncapsulation[];
+}
+
+function nodeShake(input: Uint8Array, dkLen: number): Uint8Array {
+  const h = createHash("shake256", { outputLength: dkLen }).update(input).digest();
+  const out = new Uint8Array(h); // a copy: a Buffer may sit in a shared pool
+  h.fill(0);
+  return out;
+}
+
+const useNode = (() => {
+  try {
+    const probe = new Uint8Array(32).map((_, i) => i);
+    const a = nodeShake(probe, 48), b = nobleShake256(probe, { dkLen: 48 });
+    return a.length === 48 && a.every((x, i) => x === b[i]);
+  } catch {
+    return false;
+  }
+})();
+
+/** SHAKE256(input), `dkLen` bytes. */
+export function shake256(input: Uint8Array, dkLen: number): Uint8Array {
+  return useNode ? nodeShake(input, dkLen) : nobleShake256(input, { dkLen });
+}
+
+/** (tag ‖ K) = SHAKE256(seed ‖ "key generation info", 48). */
+export function tagAndKey(seed: Uint8Array): { tag: Uint8Array; key: Uint8Array } {
+  const input = new Uint8Array(seed.length + KEY_GEN_INFO.length);
+  input.set(seed);
+  input.set(KEY_GEN_INFO, seed.length);
+  const out = shake256(input, TAG_LENGTH + SYMMETRIC_KEY_LENGTH);
+  input.fill(0);
+  const res = { tag: out.slice(0, TAG_LENGTH), key: out.slice(TAG_LENGTH) };
+  out.fill(0);
+  return res;
+}
+
+export const xor32 = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = a[i] ^ b[i];
+  return out;
+};
+
+// Ciphertext points validated by readEncapsulation, so that decapsulation does not decode twice.
+const decoded = new WeakMap<Uint8Array, Affine>();
+
+/** Decodes (and validates) a ciphertext point, remembering the result for `ciphertextPoint`. */
+export function decodeCiphertextPoint(b: Uint8Array): Affine {
+  const p = decodeRistretto(b);
+  decoded.set(b, p);
+  return p;
+}
+
+/** The affine representative of a ciphertext point (decoded now if it was not parsed). */
+export function ciphertextPoint(b: Uint8Array): Affine {
+  return decoded.get(b) ?? decodeCiphertextPoint(b);
+}

@@ -1,0 +1,102 @@
+/**
+ * ristretto255 scalar multiplication on libsodium's Ed25519 arithmetic (through native/sodium.ts),
+ * for CoverCrypt's decapsulation and key generation. Spec: covercrypt-v14.md §1 (group), §4-§5.
+ *
+ * libsodium has no ristretto255 binding in sodium-native, but its constant-time
+ * `crypto_scalarmult_ed25519_noclamp` / `_base_noclamp` accept torsion-free Edwards points and any
+ * scalar below 2^255. Points cross over as Ed25519 encodings of torsion-free representatives (see
+ * field25519.ts for why 4·P is one); results come back torsion-free and are ristretto-encoded by
+ * `edwardsToRistretto`. libsodium refuses the identity, a zero scalar and an identity result: the
+ * callers then fall back to the @noble path, which is always there (and is the only path when
+ * sodium-native lacks these functions).
+ */
+import { sodium } from "../../../native/sodium.ts";
+import { L, scalarToBytes } from "./group.ts";
+
+type Mul = (q: Uint8Array, n: Uint8Array, p: Uint8Array) => void;
+type BaseMul = (q: Uint8Array, n: Uint8Array) => void;
+type Add = (r: Uint8Array, p: Uint8Array, q: Uint8Array) => void;
+
+const lib = sodium as unknown as Record<string, unknown>;
+const fn = <T>(name: string): T | undefined => (typeof lib[name] === "function" ? (lib[name] as T) : undefined);
+const nativeMul = fn<Mul>("crypto_scalarmult_ed25519_noclamp");
+const nativeBaseMul = fn<BaseMul>("crypto_scalarmult_ed25519_base_noclamp");
+const nativeAdd = fn<Add>("crypto_core_ed25519_add");
+
+/** 4^-1 mod ℓ: (k·4^-1)·(4·P) represents k·P. */
+export const INV4 = (3n * L + 1n) / 4n;
+
+function selfTest(): boolean {
+  if (!nativeMul || !nativeBaseMul || !nativeAdd) return false;
+  try {
+    // 2·B by all three routes: base mult, variable-base mult, addition
+    const one = scalarToBytes(1n), two = scalarToBytes(2n);
+    const b = new Uint8Array(32), b2 = new Uint8Array(32), m = new Uint8Array(32), s = new Uint8Array(32);
+    nativeBaseMul(b, one);
+    nativeBaseMul(b2, two);
+    nativeMul(m, two, b);
+    nativeAdd(s, b, b);
+    const hex = (u: Uint8Array) => Array.from(u, (x) => x.toString(16).padStart(2, "0")).join("");
+    return hex(b) === "5866666666666666666666666666666666666666666666666666666666666666" && hex(b2) === hex(m) && hex(m) === hex(s);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether libsodium's Ed25519 functions are present and answer correctly. */
+export const available: boolean = selfTest();
+let enabled = available;
+
+/** Whether the native path is in use. */
+export function isEnabled(): boolean {
+  return enabled;
+}
+
+/** Turns the native path off (or back on, if available): tests compare both paths. Returns the previous state. */
+export function setEnabled(on: boolean): boolean {
+  const prev = enabled;
+  enabled = on && available;
+  return prev;
+}
+
+function withScalar<T>(k: bigint, f: (n: Uint8Array) => T): T {
+  const n = scalarToBytes(((k % L) + L) % L);
+  try {
+    return f(n);
+  } finally {
+    n.fill(0);
+  }
+}
+
+/** k·E for a torsion-free Ed25519 encoding E; undefined where libsodium refuses (k ≡ 0, E or k·E the identity). */
+export function mulEd(k: bigint, e: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(32);
+  try {
+    withScalar(k, (n) => nativeMul!(out, n, e));
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** k·B (B the Ed25519 base point, also ristretto255's generator); undefined for k ≡ 0. */
+export function baseMulEd(k: bigint): Uint8Array | undefined {
+  const out = new Uint8Array(32);
+  try {
+    withScalar(k, (n) => nativeBaseMul!(out, n));
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** E + F; undefined on an invalid encoding. */
+export function addEd(e: Uint8Array, f: Uint8Array): Uint8Array | undefined {
+  const out = new Uint8Array(32);
+  try {
+    nativeAdd!(out, e, f);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
