@@ -161,7 +161,27 @@ export function toCombinations(ap: AccessPolicy, policy: Policy, cascade: boolea
  * by two different combinations is an `ExistingCombination` error, as in Cosmian.
  */
 export function toPartitions(ap: AccessPolicy | string, policy: Policy, cascade: boolean): Map<string, Uint8Array> {
-  const expr = typeof ap === "string" ? parse(ap) : ap;
+  if (typeof ap !== "string") return computePartitions(ap, policy, cascade);
+  // Memoized per policy object and expression (every encryption and user key re-derives them).
+  // Policies are never edited in place (policy-edit.ts clones), so an entry cannot go stale.
+  let memo = partitionMemo.get(policy);
+  if (!memo) partitionMemo.set(policy, (memo = new Map()));
+  const key = (cascade ? "c" : "n") + ap;
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = computePartitions(parse(ap), policy, cascade);
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+    memo.set(key, hit);
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [k, p] of hit) out.set(k, p.slice()); // callers may keep (or alter) the partitions
+  return out;
+}
+
+const MEMO_LIMIT = 256;
+const partitionMemo = new WeakMap<Policy, Map<string, Map<string, Uint8Array>>>();
+
+function computePartitions(expr: AccessPolicy, policy: Policy, cascade: boolean): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const combination of toCombinations(expr, policy, cascade)) {
     const perDim = new Map<string, AttributeParameters[]>();
