@@ -9,7 +9,8 @@ import { KmipError } from "../kmip/error.ts";
 import { parseRight, RIGHTS } from "../auth/access.ts";
 import type { ObjectStore } from "../store/store.ts";
 import { exportAttributes } from "../operations/_export.ts";
-import { toStoredJson } from "../store/json.ts";
+import { bytesToHex } from "../crypto/bytes.ts";
+import { isRawNode } from "../kmip/struct.ts";
 
 const AccessBody = v.object({
   unique_identifier: v.pipe(v.string(), v.minLength(1), v.maxLength(255)),
@@ -74,11 +75,22 @@ export async function listOwned(store: ObjectStore, user: string): Promise<unkno
   return (await store.ownedBy(user)).map((o) => ({
     object_id: o.id,
     state: o.state,
-    attributes: JSON.parse(toStoredJson(exportAttributes(o))),
+    attributes: plainJson(exportAttributes(o)),
     is_wrapped: !!(o.object.KeyBlock as Record<string, unknown> | undefined)?.KeyWrappingData,
   }));
 }
 
 export async function listObtained(store: ObjectStore, user: string): Promise<unknown> {
   return (await store.obtainedBy(user)).map((g) => ({ object_id: g.objectId, owner_id: g.ownerId, state: g.state, operations: g.operations }));
+}
+
+/** Attributes as plain JSON for the REST routes (Cosmian's serde form): dates ISO, bytes hex, vendor values bare. */
+function plainJson(value: unknown): unknown {
+  if (value instanceof Uint8Array) return bytesToHex(value);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return value.toString();
+  if (isRawNode(value)) return plainJson(value.value);
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plainJson(v)]));
+  return value;
 }

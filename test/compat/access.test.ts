@@ -171,6 +171,7 @@ describe("ownership and grants through the client", () => {
     const mine = owned.find((o) => o.object_id === uid)!;
     expect(mine).toMatchObject({ state: "Active", is_wrapped: false });
     expect(mine.attributes).toMatchObject({ ObjectType: "SymmetricKey", CryptographicAlgorithm: "ChaCha20", CryptographicLength: 256 });
+    expect(mine.attributes.InitialDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/); // plain JSON: dates as ISO text
     const bobOwned = (await (await bob.listOwnedObjects()).json()) as { object_id: string }[];
     expect(bobOwned.map((o) => o.object_id)).not.toContain(uid);
     const obtained = (await (await carol.listObtainedObjects()).json()) as unknown[];
