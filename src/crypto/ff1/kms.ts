@@ -27,7 +27,8 @@ const KEY_LENGTH = 32;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
-function utf8(data: Uint8Array, what: string): string {
+/** UTF-8 text of `data`, or an FpeError naming `what`. */
+export function utf8(data: Uint8Array, what: string): string {
   try {
     return decoder.decode(data);
   } catch {

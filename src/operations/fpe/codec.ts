@@ -9,16 +9,8 @@
 import { type Alphabet, FpeError, Ff1, alphabet as alphabets, float, integer, kms, text } from "../../crypto/ff1/index.ts";
 import type { ExtendedMetadata } from "./metadata.ts";
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
-
-function utf8(data: Uint8Array, what: string): string {
-  try {
-    return decoder.decode(data);
-  } catch {
-    throw new FpeError("TEXT", `failed decoding ${what} as UTF-8`);
-  }
-}
+const utf8 = kms.utf8;
 
 /** KMS integer mode: digits = characters, radix = alphabet size (2..16), output zero-padded. */
 function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, alphabet: Alphabet, rounds: number, decrypt: boolean): string {
