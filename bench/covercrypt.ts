@@ -2,9 +2,12 @@
  * CoverCrypt v14: ours (src/crypto/covercrypt) vs cloudproof_js 10.0.1 WASM, side by side in one run.
  * Run: npx bun bench/covercrypt.ts. Both get bytes in and give bytes out, exactly as the KMS uses them
  * (ours keeps its caches of parsed policies and prepared public points, as it would in the server).
+ * "ours, no sodium" turns the libsodium path off (sodium-group.ts), i.e. what runs where sodium-native
+ * lacks the Ed25519 functions. Timings are the best of 5 slices, which tames a shared machine's noise.
  */
 import { CoverCrypt } from "cloudproof_js";
 import * as cc from "../src/crypto/covercrypt/index.ts";
+import * as sodiumGroup from "../src/crypto/covercrypt/sodium-group.ts";
 import { utf8 } from "../src/crypto/bytes.ts";
 
 const C = await CoverCrypt();
@@ -16,17 +19,36 @@ const POLICIES = {
 
 function opsPerSec(fn: () => unknown, ms = 700): number {
   for (let i = 0; i < 20; i++) fn(); // warm-up (and our one-time point tables)
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    fn();
-    n++;
+  let best = 0;
+  for (let slice = 0; slice < 5; slice++) {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms / 5) {
+      fn();
+      n++;
+    }
+    best = Math.max(best, (n * 1000) / (performance.now() - t0));
   }
-  return (n * 1000) / (performance.now() - t0);
+  return best;
 }
 
-const rows: string[][] = [["case", "op", "ours ops/s", "wasm ops/s", "ratio"]];
-const row = (c: string, op: string, ours: number, wasm: number) => rows.push([c, op, ours.toFixed(0), wasm.toFixed(0), (ours / wasm).toFixed(2) + "×"]);
+function noSodium(fn: () => unknown): () => unknown {
+  return () => {
+    sodiumGroup.setEnabled(false);
+    try {
+      return fn();
+    } finally {
+      sodiumGroup.setEnabled(true);
+    }
+  };
+}
+
+console.log(`libsodium path: ${sodiumGroup.available ? "available" : "NOT available"}`);
+const rows: string[][] = [["case", "op", "ours ops/s", "no sodium", "wasm ops/s", "ratio", "no-sodium ratio"]];
+const row = (c: string, op: string, ours: () => unknown, wasm: () => unknown) => {
+  const [o, n, w] = [opsPerSec(ours), opsPerSec(noSodium(ours)), opsPerSec(wasm)];
+  rows.push([c, op, o.toFixed(0), n.toFixed(0), w.toFixed(0), (o / w).toFixed(2) + "×", (n / w).toFixed(2) + "×"]);
+};
 
 for (const [name, json] of Object.entries(POLICIES)) {
   const policy = C.Policy.fromBytes(utf8.encode(json));
@@ -40,11 +62,11 @@ for (const [name, json] of Object.entries(POLICIES)) {
   ] as const) {
     const usk = C.generateUserSecretKey(secretKey, user, policy);
     const ct = C.encrypt(policy, publicKey, target, pt);
-    row(`${name}, ${label}`, "encrypt", opsPerSec(() => cc.encrypt(pbytes, publicKey, target, pt)), opsPerSec(() => C.encrypt(policy, publicKey, target, pt)));
-    row(`${name}, ${label}`, `decrypt (${user})`, opsPerSec(() => cc.decrypt(usk, ct)), opsPerSec(() => C.decrypt(usk, ct)));
+    row(`${name}, ${label}`, "encrypt", () => cc.encrypt(pbytes, publicKey, target, pt), () => C.encrypt(policy, publicKey, target, pt));
+    row(`${name}, ${label}`, `decrypt (${user})`, () => cc.decrypt(usk, ct), () => C.decrypt(usk, ct));
   }
   for (const user of ["Department::HR && Security Level::Medium", "Security Level::High"]) {
-    row(name, `user key (${user})`, opsPerSec(() => cc.generateUserSecretKey(secretKey, user, pbytes)), opsPerSec(() => C.generateUserSecretKey(secretKey, user, policy)));
+    row(name, `user key (${user})`, () => cc.generateUserSecretKey(secretKey, user, pbytes), () => C.generateUserSecretKey(secretKey, user, policy));
   }
 }
 

@@ -5,4 +5,5 @@
 import "./covercrypt/index.ts";
 import "./ec/index.ts";
 import "./fpe/index.ts";
+import "./pqc/index.ts";
 import "./rsa/index.ts";

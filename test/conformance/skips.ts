@@ -17,18 +17,13 @@ export const SKIPS: Record<string, string> = {
     "needs steps of Cosmian's own runner (AllocTempFile, GenerateCrl: CRL files written to disk) and a Validate that reads CRLs from disk; we do not fetch CRLs",
   "negative/recertify_nonexistent":
     "asserts Cosmian 5.26's refusal of ReCertify in batches (\"unsupported operation: ReCertify\"); Cosmian serves ReCertify since Cosmian/kms 7fdc944a1 (2026-07-02), as the corpus's fips/kmip_operations/recertify_* scenarios require, and so do we",
+  "kat/covercrypt_decrypt":
+    "Cosmian 5.x's CoverCrypt (a newer, incompatible CoverCrypt: access structures, another key format); we serve CoverCrypt v14, the one cloudproof_js 10.0.1 and its users' keys and ciphertexts need",
+  "non-fips/rekey_keypair_covercrypt":
+    "Cosmian 5.x's CoverCrypt (the cover_crypt_access_structure attribute of a newer, incompatible CoverCrypt); we serve CoverCrypt v14, the one cloudproof_js 10.0.1 needs",
 };
 
-export const PENDING: { pattern: RegExp; reason: string }[] = [
-  {
-    pattern: /CreateKeyPair: key pairs (of algorithm|on the curve) |is not an elliptic-curve private key this server can use/,
-    reason: "pending key pair work (PQC: ML-DSA, ML-KEM, SLH-DSA; secp256k1 and Ed448 key pairs)",
-  },
-  {
-    pattern: /CoverCrypt|cover_crypt/,
-    reason: "pending CoverCrypt work (Cosmian 5.x CoverCrypt: access structure attribute and key format)",
-  },
-];
+export const PENDING: { pattern: RegExp; reason: string }[] = [];
 
 /** The PENDING reason matching a failure, if any. */
 export function pendingReason(failure: string): string | undefined {

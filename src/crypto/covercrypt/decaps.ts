@@ -7,13 +7,14 @@
  *
  * Two paths give the same bytes:
  *  - libsodium (sodium-group.ts): the first subkey's point x1·Q = (x1·a)·c1 + (x1·b)·c2 costs two
- *    native multiplications and an addition; each further subkey x costs one, (x/x1)·(x1·Q).
+ *    native Edwards multiplications and an addition; each further subkey x costs one X25519,
+ *    u((x/x1)·(x1·Q)), which loses the sign: both candidates ±x·Q are tried against the tags.
  *  - @noble (fallback, or where libsodium refuses an input such as the identity): a shared
  *    doubling chain for Q, then a ladder per subkey.
  */
 import { equalBytes } from "../bytes.ts";
 import { CoverCryptError } from "./errors.ts";
-import { edwardsToRistretto, quadrupledEdwards } from "./field25519.ts";
+import { edwardsToMontgomery, edwardsToRistretto, quadrupledEdwards, ristrettoPairFromMontgomery } from "./field25519.ts";
 import { bytesToScalar, doubleMul, L, mul, Point } from "./group.ts";
 import { ciphertextPoint, shake256, tagAndKey, xor32, type Encapsulation } from "./kem-common.ts";
 import * as kyber from "./kyber.ts";
@@ -28,10 +29,14 @@ function bfs(usk: UserSecretKey): SecretSubkey[] {
   return out;
 }
 
-/** Tries the mask SHAKE256(shared) of subkey `sk` against every entry; the key on a tag match. */
-function tryMask(shared: Uint8Array, sk: SecretSubkey, enc: Encapsulation): Uint8Array | undefined {
-  const mask = shake256(shared, 32);
-  shared.fill(0);
+/**
+ * Tries the masks SHAKE256(shared) of subkey `sk` against every entry; the key on a tag match.
+ * `shared` holds one point encoding, or the two candidates ±R of the X25519 path (the wrong one
+ * fails every tag, as any wrong subkey does).
+ */
+function tryMasks(shared: Uint8Array[], sk: SecretSubkey, enc: Encapsulation): Uint8Array | undefined {
+  const masks = shared.map((p) => shake256(p, 32));
+  for (const p of shared) p.fill(0);
   try {
     for (const E of enc.encs) {
       let e: Uint8Array;
@@ -39,16 +44,21 @@ function tryMask(shared: Uint8Array, sk: SecretSubkey, enc: Encapsulation): Uint
         if (!sk.kyberSk) continue; // a classic subkey cannot open a hybrid entry
         e = kyber.decrypt(sk.kyberSk, E.ciphertext);
       } else e = E.e;
-      const seed = xor32(mask, e);
-      if (E.hybrid) e.fill(0);
-      const { tag, key } = tagAndKey(seed);
-      seed.fill(0);
-      if (equalBytes(tag, enc.tag)) return key;
-      key.fill(0);
+      try {
+        for (const mask of masks) {
+          const seed = xor32(mask, e);
+          const { tag, key } = tagAndKey(seed);
+          seed.fill(0);
+          if (equalBytes(tag, enc.tag)) return key;
+          key.fill(0);
+        }
+      } finally {
+        if (E.hybrid) e.fill(0);
+      }
     }
     return undefined;
   } finally {
-    mask.fill(0);
+    for (const m of masks) m.fill(0);
   }
 }
 
@@ -64,32 +74,44 @@ function decapsNative(usk: UserSecretKey, enc: Encapsulation): Uint8Array | unde
   const b = (bytesToScalar(usk.b) * sodiumGroup.INV4) % L;
   let first: Uint8Array | undefined; // x1·Q, torsion-free
   let x1 = 0n;
-  let firstInv: bigint | undefined; // 1/x1, computed once a second subkey is needed
+  let firstInv: bigint | undefined; // 1/x1, once a second subkey is needed
+  let firstU: Uint8Array | undefined; // u(x1·Q), for X25519
   try {
     for (const sk of bfs(usk)) {
       const x = bytesToScalar(sk.x);
-      let shared: Uint8Array | undefined;
+      let shared: Uint8Array[];
       if (!first) {
         const p1 = sodiumGroup.mulEd((x * a) % L, c1);
         const p2 = p1 && sodiumGroup.mulEd((x * b) % L, c2);
-        shared = p2 && sodiumGroup.addEd(p1!, p2);
+        const sum = p2 && sodiumGroup.addEd(p1!, p2);
         p1?.fill(0);
         p2?.fill(0);
-        if (!shared) return undefined;
-        first = shared.slice();
+        if (!sum) return undefined;
+        first = sum;
         x1 = x;
+        shared = [edwardsToRistretto(first)];
       } else {
         firstInv ??= invertScalar(x1);
-        shared = sodiumGroup.mulEd((x * firstInv) % L, first);
-        if (!shared) return undefined;
+        firstU ??= edwardsToMontgomery(first);
+        const k = (x * firstInv) % L;
+        const u = firstU && sodiumGroup.montgomeryMul(k, firstU);
+        const pair = u && ristrettoPairFromMontgomery(u);
+        u?.fill(0);
+        if (pair) shared = pair;
+        else {
+          // no X25519 scalar fits (probability ~2^-125): the Edwards multiplication
+          const e = sodiumGroup.mulEd(k, first);
+          if (!e) return undefined;
+          shared = [edwardsToRistretto(e)];
+          e.fill(0);
+        }
       }
-      const encoded = edwardsToRistretto(shared);
-      shared.fill(0);
-      const key = tryMask(encoded, sk, enc);
+      const key = tryMasks(shared, sk, enc);
       if (key) return key;
     }
   } finally {
     first?.fill(0);
+    firstU?.fill(0);
   }
   throw insufficient();
 }
@@ -105,7 +127,7 @@ function decapsNoble(usk: UserSecretKey, enc: Encapsulation): Uint8Array {
   let tried = 0;
   for (const sk of order) {
     if (tried++ === 2 && order.length > 3) Q.precompute(4, false);
-    const key = tryMask(mul(Q, bytesToScalar(sk.x)).toBytes(), sk, enc);
+    const key = tryMasks([mul(Q, bytesToScalar(sk.x)).toBytes()], sk, enc);
     if (key) return key;
   }
   throw insufficient();

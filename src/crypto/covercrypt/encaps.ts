@@ -9,7 +9,7 @@ import * as accessPolicy from "./access-policy.ts";
 import { ByteReader, ByteWriter } from "./bytes-io.ts";
 import { CoverCryptError } from "./errors.ts";
 import { mulToBytes } from "./fixed-base.ts";
-import { bytesToScalar, POINT_LENGTH, randomScalar } from "./group.ts";
+import { bytesKey, bytesToScalar, POINT_LENGTH, randomScalar } from "./group.ts";
 import { decodeCiphertextPoint, shake256, tagAndKey, TAG_LENGTH, xor32, type Encapsulation, type KeyEncapsulation } from "./kem-common.ts";
 import * as kyber from "./kyber.ts";
 import type { Policy } from "./policy.ts";
@@ -20,8 +20,7 @@ export { SYMMETRIC_KEY_LENGTH, TAG_LENGTH, type Encapsulation, type KeyEncapsula
 
 const kyberCache = new Map<string, kyber.PreparedPublicKey>();
 function preparedKyber(pk: Uint8Array): kyber.PreparedPublicKey {
-  let key = "";
-  for (let i = 0; i < pk.length; i++) key += pk[i].toString(16).padStart(2, "0");
+  const key = bytesKey(pk);
   let p = kyberCache.get(key);
   if (!p) {
     p = kyber.preparePublicKey(pk);

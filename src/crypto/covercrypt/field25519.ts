@@ -56,6 +56,11 @@ function powP58(x: bigint): bigint {
   return (pow2k(b250, 2) * x) % P;
 }
 
+/** x^(p−2) = x^-1 (0 for 0), by a fixed chain: powP58(x)^8 · x^3. */
+export function invert(x: bigint): bigint {
+  return (pow2k(powP58(x), 3) * ((((x * x) % P) * x) % P)) % P;
+}
+
 /** RFC 9496 §4.2 SQRT_RATIO_M1(u, v): the non-negative √(u/v) (or √(i·u/v)), and whether u/v is square. */
 export function sqrtRatioM1(u: bigint, v: bigint): { wasSquare: boolean; r: bigint } {
   const v3 = (((v * v) % P) * v) % P;
@@ -68,6 +73,8 @@ export function sqrtRatioM1(u: bigint, v: bigint): { wasSquare: boolean; r: bigi
   if (flipped || flippedI) r = (r * SQRT_M1) % P;
   return { wasSquare: correct || flipped, r: abs(r) };
 }
+
+const MASK255 = (1n << 255n) - 1n;
 
 function fromBytesLE(b: Uint8Array): bigint {
   const dv = new DataView(b.buffer, b.byteOffset, 32);
@@ -149,6 +156,14 @@ export function quadrupledEdwards(points: Affine[]): Uint8Array[] {
  * Coordinates may be any bigints congruent to the right values (unreduced, negative).
  */
 export function encodeExtended(X0: bigint, Y0: bigint, Z0: bigint, T0: bigint): Uint8Array {
+  return encodeExtendedPair(X0, Y0, Z0, T0, false)[0];
+}
+
+/**
+ * `encodeExtended` of (X : Y : Z : T) and, with `both`, of its negation (−X : Y : Z : −T), which
+ * shares the inverse square root (it depends on X² only): one exponentiation for the two.
+ */
+function encodeExtendedPair(X0: bigint, Y0: bigint, Z0: bigint, T0: bigint, both: boolean): Uint8Array[] {
   X0 = mod(X0);
   Y0 = mod(Y0);
   Z0 = mod(Z0);
@@ -158,15 +173,20 @@ export function encodeExtended(X0: bigint, Y0: bigint, Z0: bigint, T0: bigint): 
   const { r: invsqrt } = sqrtRatioM1(1n, (u1 * ((u2 * u2) % P)) % P);
   const den1 = (invsqrt * u1) % P;
   const den2 = (invsqrt * u2) % P;
-  const zInv = (((den1 * den2) % P) * T0) % P;
-  let X = X0, Y = Y0, denInv = den2;
-  if (isNeg((T0 * zInv) % P)) {
-    X = (Y0 * SQRT_M1) % P;
-    Y = (X0 * SQRT_M1) % P;
-    denInv = (den1 * INVSQRT_A_MINUS_D) % P;
-  }
-  if (isNeg((X * zInv) % P)) Y = mod(-Y);
-  return toBytesLE(abs(mod((Z0 - Y) * denInv)));
+  const zInv = (((den1 * den2) % P) * T0) % P; // the same for the negation (den2 and T flip)
+  const finish = (X0: bigint, T0: bigint, den2: bigint): Uint8Array => {
+    let X = X0, Y = Y0, denInv = den2;
+    if (isNeg((T0 * zInv) % P)) {
+      X = (Y0 * SQRT_M1) % P;
+      Y = (X0 * SQRT_M1) % P;
+      denInv = (den1 * INVSQRT_A_MINUS_D) % P;
+    }
+    if (isNeg((X * zInv) % P)) Y = mod(-Y);
+    return toBytesLE(abs(mod((Z0 - Y) * denInv)));
+  };
+  const out = [finish(X0, T0, den2)];
+  if (both) out.push(finish(mod(-X0), mod(-T0), mod(-den2)));
+  return out;
 }
 
 /**
@@ -174,9 +194,36 @@ export function encodeExtended(X0: bigint, Y0: bigint, Z0: bigint, T0: bigint): 
  * outputs them): recover x (RFC 8032 §5.1.3), then encode with Z = 1, T = x·y.
  */
 export function edwardsToRistretto(e: Uint8Array): Uint8Array {
-  const y = fromBytesLE(e) & ((1n << 255n) - 1n);
+  const y = fromBytesLE(e) & MASK255;
   const yy = (y * y) % P;
   let { r: x } = sqrtRatioM1(mod(yy - 1n), (D * yy + 1n) % P);
   if (isNeg(x) !== ((e[31] & 0x80) !== 0)) x = mod(-x);
   return encodeExtended(x, y, 1n, (x * y) % P);
+}
+
+/**
+ * The Montgomery u = (1+y)/(1−y) of a valid Ed25519 encoding (RFC 7748 §4.1's birational map),
+ * for X25519; undefined for the identity (y = 1). u does not see the sign of x: ±E map to one u.
+ */
+export function edwardsToMontgomery(e: Uint8Array): Uint8Array | undefined {
+  const y = fromBytesLE(e) & MASK255;
+  const den = mod(1n - y);
+  if (den === 0n) return undefined;
+  return toBytesLE((((1n + y) % P) * invert(den)) % P);
+}
+
+/**
+ * The ristretto255 encodings of ±R, R torsion-free with Montgomery coordinate u (an X25519
+ * output, which has lost R's sign): y = (u−1)/(u+1), x = ±√(−4u / (d(u−1)² + (u+1)²)), taken in
+ * projective form (X : Y : Z : T) = (x(u+1) : u−1 : u+1 : x(u−1)) so that nothing is inverted.
+ * Undefined if u is not such a coordinate.
+ */
+export function ristrettoPairFromMontgomery(uBytes: Uint8Array): [Uint8Array, Uint8Array] | undefined {
+  const u = mod(fromBytesLE(uBytes) & MASK255);
+  const Y = mod(u - 1n), Z = (u + 1n) % P;
+  if (Z === 0n) return undefined;
+  const { wasSquare, r: x } = sqrtRatioM1(mod(-4n * u), (((D * Y) % P) * Y + Z * Z) % P);
+  if (!wasSquare) return undefined;
+  const [plus, minus] = encodeExtendedPair(x * Z, Y, Z, x * Y, true);
+  return [plus, minus];
 }

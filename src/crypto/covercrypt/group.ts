@@ -78,20 +78,21 @@ export function baseMul(k: bigint): Point {
   return mul(Point.BASE, k);
 }
 
-// Cache of decoded public points with a precomputed window table. Keys are the (public) encodings.
+// Decoded public points (MPK validation decodes the same keys on every call). Keys are the encodings.
 const CACHE_LIMIT = 512;
 const cache = new Map<string, Point>();
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-function hexKey(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += HEX[b[i]];
-  return s;
+// One char per byte (windows-1252 is a bijection on bytes): an exact, natively built map key.
+const latin1 = new TextDecoder("latin1");
+
+/** An exact Map key for public bytes (point encodings, Kyber public keys). */
+export function bytesKey(b: Uint8Array): string {
+  return latin1.decode(b);
 }
 
 /** Decodes a public point once (validation included) and caches it, LRU-bounded. */
 export function cachedPoint(encoding: Uint8Array): Point {
-  const key = hexKey(encoding);
+  const key = bytesKey(encoding);
   let p = cache.get(key);
   if (p) {
     cache.delete(key);

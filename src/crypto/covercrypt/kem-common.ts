@@ -2,14 +2,11 @@
  * What CoverCrypt v14's encapsulation and decapsulation share (core/primitives.rs): the
  * `Encapsulation` shape, the (tag ‖ K) derivation, the SHAKE256 masks, and the decoded ciphertext
  * points. Spec: covercrypt-v14.md §4, §5.
- *
- * SHAKE256 goes through node:crypto (OpenSSL/BoringSSL, ~3x faster than the JS sponge on 32-byte
- * inputs) when the runtime's `createHash("shake256")` answers a known-answer check at load, and
- * through @noble/hashes otherwise.
  */
-import { createHash } from "node:crypto";
-import { shake256 as nobleShake256 } from "@noble/hashes/sha3.js";
 import { decodeRistretto, type Affine } from "./field25519.ts";
+import { shake256 } from "./shake.ts";
+
+export { shake256 } from "./shake.ts";
 
 export const TAG_LENGTH = 16;
 export const SYMMETRIC_KEY_LENGTH = 32;
@@ -23,28 +20,6 @@ export interface Encapsulation {
   c2: Uint8Array;
   tag: Uint8Array;
   encs: KeyEncapsulation[];
-}
-
-function nodeShake(input: Uint8Array, dkLen: number): Uint8Array {
-  const h = createHash("shake256", { outputLength: dkLen }).update(input).digest();
-  const out = new Uint8Array(h); // a copy: a Buffer may sit in a shared pool
-  h.fill(0);
-  return out;
-}
-
-const useNode = (() => {
-  try {
-    const probe = new Uint8Array(32).map((_, i) => i);
-    const a = nodeShake(probe, 48), b = nobleShake256(probe, { dkLen: 48 });
-    return a.length === 48 && a.every((x, i) => x === b[i]);
-  } catch {
-    return false;
-  }
-})();
-
-/** SHAKE256(input), `dkLen` bytes. */
-export function shake256(input: Uint8Array, dkLen: number): Uint8Array {
-  return useNode ? nodeShake(input, dkLen) : nobleShake256(input, { dkLen });
 }
 
 /** (tag ‖ K) = SHAKE256(seed ‖ "key generation info", 48). */

@@ -6,7 +6,8 @@
  * Written on @noble/hashes because no @noble/post-quantum version exports the IND-CPA layer.
  * Not constant time (JS numbers); secret polynomials are wiped after use.
  */
-import { sha3_512, shake128, shake256 } from "@noble/hashes/sha3.js";
+import { sha3_512, shake128 } from "@noble/hashes/sha3.js";
+import { shake256 } from "./shake.ts";
 import { randomBytes } from "../random.ts";
 
 const N = 256;
@@ -23,7 +24,9 @@ export const MESSAGE_LENGTH = 32;
 
 type Poly = Int32Array;
 
-const modq = (x: number) => ((x % Q) + Q) % Q;
+// Branch-free reductions (secret data; and unpredictable branches cost more than they save).
+const modq = (x: number) => x + ((x >> 31) & Q); // x in (−Q, Q)
+const subq = (x: number) => modq(x - Q); // x in [0, 2Q)
 
 function bitRev7(i: number): number {
   let r = 0;
@@ -38,6 +41,8 @@ function powMod(b: number, e: number): number {
 const ZETAS = Int32Array.from({ length: 128 }, (_, i) => powMod(17, bitRev7(i)));
 const GAMMAS = Int32Array.from({ length: 128 }, (_, i) => powMod(17, 2 * bitRev7(i) + 1));
 
+// Coefficients stay in [0, Q): sums and differences are brought back by a branch-free
+// conditional subtraction (cheaper than %), products by %.
 function ntt(f: Poly): Poly {
   let k = 1;
   for (let len = 128; len >= 2; len >>= 1) {
@@ -45,8 +50,9 @@ function ntt(f: Poly): Poly {
       const zeta = ZETAS[k++];
       for (let j = start; j < start + len; j++) {
         const t = (zeta * f[j + len]) % Q;
-        f[j + len] = (f[j] - t + Q) % Q;
-        f[j] = (f[j] + t) % Q;
+        const a = f[j];
+        f[j + len] = modq(a - t);
+        f[j] = subq(a + t);
       }
     }
   }
@@ -60,8 +66,9 @@ function invNtt(f: Poly): Poly {
       const zeta = ZETAS[k--];
       for (let j = start; j < start + len; j++) {
         const t = f[j];
-        f[j] = (t + f[j + len]) % Q;
-        f[j + len] = (zeta * (f[j + len] - t + Q)) % Q;
+        const b = f[j + len];
+        f[j] = subq(t + b);
+        f[j + len] = (zeta * (b - t + Q)) % Q;
       }
     }
   }
@@ -105,7 +112,7 @@ function sampleCbd(s: Uint8Array, nonce: number): Poly {
   const input = new Uint8Array(33);
   input.set(s);
   input[32] = nonce;
-  const b = shake256(input, { dkLen: 64 * ETA });
+  const b = shake256(input, 64 * ETA);
   const f = new Int32Array(N);
   for (let i = 0; i < N / 2; i++) {
     const byte = b[i];
@@ -217,16 +224,21 @@ export function decrypt(secretKey: Uint8Array, ciphertext: Uint8Array): Uint8Arr
   if (ciphertext.length !== CIPHERTEXT_LENGTH) throw new RangeError("Kyber768 ciphertext must be 1088 bytes");
   const w = new Int32Array(N);
   for (let i = 0; i < K; i++) {
-    const u = ntt(decompress(decode(ciphertext, 320 * i, DU), DU));
-    const s = decode(secretKey, 384 * i, 12).map((x) => x % Q);
+    const u = decode(ciphertext, 320 * i, DU);
+    for (let n = 0; n < N; n++) u[n] = (u[n] * Q + 512) >> DU; // decompress in place
+    ntt(u);
+    const s = decode(secretKey, 384 * i, 12);
+    for (let n = 0; n < N; n++) s[n] = subq(s[n]); // 12-bit values are below 2Q
     mulAcc(w, s, u);
     s.fill(0);
   }
   invNtt(w);
-  const v = decompress(decode(ciphertext, 320 * K, DV), DV);
-  for (let n = 0; n < N; n++) w[n] = (v[n] - w[n] + Q) % Q;
+  const v = decode(ciphertext, 320 * K, DV);
   const out = new Uint8Array(MESSAGE_LENGTH);
-  encode(compress(w, 1), 1, out, 0);
+  for (let n = 0; n < N; n++) {
+    const x = modq(((v[n] * Q + 8) >> DV) - w[n]); // decompress(v) − w, then compress to 1 bit
+    out[n >> 3] |= (Math.floor(((x << 1) + (Q >> 1)) / Q) & 1) << (n & 7);
+  }
   w.fill(0);
   return out;
 }

@@ -8,7 +8,7 @@
 import { randomBytes } from "../random.ts";
 import * as accessPolicy from "./access-policy.ts";
 import { CoverCryptError } from "./errors.ts";
-import { baseMul, bytesToScalar, mul, randomScalar, type Point } from "./group.ts";
+import { bytesToScalar, L, randomScalar } from "./group.ts";
 import * as kyber from "./kyber.ts";
 import { allPartitions, type EncryptionHint, type Policy } from "./policy.ts";
 import {
@@ -19,15 +19,19 @@ import {
   type SecretChain,
   type SecretSubkey,
 } from "./serialize.ts";
+import { baseMulToBytes } from "./sodium-group.ts";
 
 export interface MasterKeys {
   msk: MasterSecretKey;
   mpk: MasterPublicKey;
 }
 
-function newSubkeyPair(h: Point, partition: Uint8Array, hint: EncryptionHint | boolean): { pub: PublicSubkey; sec: SecretSubkey } {
+/** H = x·h with h = s·G, computed as (x·s)·G: a fixed-base multiplication. */
+const subkeyPoint = (s: bigint, x: Uint8Array): Uint8Array => baseMulToBytes((s * bytesToScalar(x)) % L);
+
+function newSubkeyPair(s: bigint, partition: Uint8Array, hint: EncryptionHint | boolean): { pub: PublicSubkey; sec: SecretSubkey } {
   const x = randomScalar();
-  const H = mul(h, bytesToScalar(x)).toBytes();
+  const H = subkeyPoint(s, x);
   if (hint === "Hybridized" || hint === true) {
     const { publicKey, secretKey } = kyber.keygen();
     return { pub: { partition, kyberPk: publicKey, h: H }, sec: { kyberSk: secretKey, x } };
@@ -54,15 +58,15 @@ export function setup(policy: Policy): MasterKeys {
   const s = randomScalar();
   const s1 = randomScalar();
   const s2 = randomScalar();
-  const h = baseMul(bytesToScalar(s));
+  const sVal = bytesToScalar(s);
   const msk: MasterSecretKey = { s, s1, s2, subkeys: new Map(), kmacKey: undefined };
   const mpk: MasterPublicKey = {
-    g1: baseMul(bytesToScalar(s1)).toBytes(),
-    g2: baseMul(bytesToScalar(s2)).toBytes(),
+    g1: baseMulToBytes(bytesToScalar(s1)),
+    g2: baseMulToBytes(bytesToScalar(s2)),
     subkeys: new Map(),
   };
   for (const [key, info] of allPartitions(policy)) {
-    const { pub, sec } = newSubkeyPair(h, info.partition, info.hint);
+    const { pub, sec } = newSubkeyPair(sVal, info.partition, info.hint);
     msk.subkeys.set(key, { partition: info.partition, chain: [sec] });
     if (info.status === "EncryptDecrypt") mpk.subkeys.set(key, pub);
   }
@@ -81,7 +85,7 @@ export function update(policy: Policy, msk: MasterSecretKey, mpk: MasterPublicKe
   const newMpk = cloneMasterPublicKey(mpk);
   for (const k of [...newMsk.subkeys.keys()]) if (!universe.has(k)) newMsk.subkeys.delete(k);
   for (const k of [...newMpk.subkeys.keys()]) if (!universe.has(k)) newMpk.subkeys.delete(k);
-  const h = baseMul(bytesToScalar(newMsk.s));
+  const sVal = bytesToScalar(newMsk.s);
   for (const [key, info] of universe) {
     const chain = newMsk.subkeys.get(key);
     const latest = chain?.chain[0];
@@ -93,7 +97,7 @@ export function update(policy: Policy, msk: MasterSecretKey, mpk: MasterPublicKe
           // Cosmian hits `unreachable!()` (a panic) when a DecryptOnly partition is re-enabled
           throw new CoverCryptError("KeyError", "Cannot re-enable a partition whose public subkey was removed.");
         }
-        pub.h = mul(h, bytesToScalar(latest.x)).toBytes();
+        pub.h = subkeyPoint(sVal, latest.x);
         if (hybrid) {
           if (!pub.kyberPk) {
             const kp = kyber.keygen();
@@ -108,7 +112,7 @@ export function update(policy: Policy, msk: MasterSecretKey, mpk: MasterPublicKe
         if (hybrid && !latest.kyberSk) latest.kyberSk = kyber.keygen().secretKey;
       }
     } else {
-      const { pub, sec } = newSubkeyPair(h, info.partition, info.hint);
+      const { pub, sec } = newSubkeyPair(sVal, info.partition, info.hint);
       if (chain) chain.chain.unshift(sec);
       else newMsk.subkeys.set(key, { partition: info.partition, chain: [sec] });
       if (info.status === "EncryptDecrypt") newMpk.subkeys.set(key, pub);
@@ -126,10 +130,10 @@ export function rekey(policy: Policy, access: string | accessPolicy.AccessPolicy
   const targets = accessPolicy.toPartitions(access, policy, false);
   const newMsk = cloneMasterSecretKey(msk);
   const newMpk = cloneMasterPublicKey(mpk);
-  const h = baseMul(bytesToScalar(newMsk.s));
+  const sVal = bytesToScalar(newMsk.s);
   for (const [key, partition] of targets) {
     const chain = newMsk.subkeys.get(key);
-    const { pub, sec } = newSubkeyPair(h, partition, chain?.chain[0]?.kyberSk !== undefined);
+    const { pub, sec } = newSubkeyPair(sVal, partition, chain?.chain[0]?.kyberSk !== undefined);
     if (chain) chain.chain.unshift(sec);
     else newMsk.subkeys.set(key, { partition, chain: [sec] });
     if (newMpk.subkeys.has(key)) newMpk.subkeys.set(key, pub);

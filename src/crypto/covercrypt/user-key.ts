@@ -2,10 +2,10 @@
  * User secret keys of CoverCrypt v14 (core/primitives.rs `keygen`, `refresh`, KMAC).
  * Spec: covercrypt-v14.md §3.3 and §7 (refresh).
  */
-import { kmac256xof } from "@noble/hashes/sha3-addons.js";
-import { concatBytes, equalBytes } from "../bytes.ts";
+import { equalBytes } from "../bytes.ts";
 import * as accessPolicy from "./access-policy.ts";
 import { CoverCryptError } from "./errors.ts";
+import { kmacXof256 } from "./kmac.ts";
 import { bytesToScalar, invert, mod, randomScalar, scalarToBytes } from "./group.ts";
 import { partitionKey, type Policy } from "./policy.ts";
 import { KMAC_LENGTH, type MasterSecretKey, type SecretChain, type SecretSubkey, type UserSecretKey } from "./serialize.ts";
@@ -24,9 +24,7 @@ export function computeKmac(msk: MasterSecretKey, usk: UserSecretKey): Uint8Arra
       parts.push(sk.x);
     }
   }
-  const data = concatBytes(...parts);
-  const mac = kmac256xof(msk.kmacKey, data, { dkLen: KMAC_LENGTH, personalization: usk.a });
-  data.fill(0);
+  const mac = kmacXof256(msk.kmacKey, parts, KMAC_LENGTH, usk.a);
   return mac;
 }
 

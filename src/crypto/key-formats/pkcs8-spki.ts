@@ -6,7 +6,8 @@
  *
  * Raw forms
  *   X25519, Ed25519  32 bytes;  X448  56 bytes;  Ed448  57 bytes            (RFC 7748 / 8032 / 8410)
- *   P-256/384/521    private: big-endian d, 32 / 48 / 66 bytes;
+ *   P-256/384/521, secp256k1
+ *                    private: big-endian d, 32 / 48 / 66 / 32 bytes;
  *                    public: SEC1 point; always returned uncompressed (04 ‖ x ‖ y),
  *                    compressed input is accepted and validated on the curve.
  *
@@ -19,12 +20,13 @@
  * everything else (BER, trailing data, unknown OIDs, explicit curve parameters).
  */
 import { p256, p384, p521 } from "@noble/curves/nist.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { bitStringBytes, DerError, encode, encodeBitString, encodeSmallInteger, readAll, readOne, smallIntegerValue, TAG } from "./der.ts";
 
 export type OkpAlgorithm = "X25519" | "Ed25519" | "X448" | "Ed448";
-export type EcCurve = "P-256" | "P-384" | "P-521";
+export type EcCurve = "P-256" | "P-384" | "P-521" | "secp256k1";
 export type KeyAlgorithm = OkpAlgorithm | EcCurve;
-export const ALGORITHMS: readonly KeyAlgorithm[] = ["X25519", "Ed25519", "X448", "Ed448", "P-256", "P-384", "P-521"];
+export const ALGORITHMS: readonly KeyAlgorithm[] = ["X25519", "Ed25519", "X448", "Ed448", "P-256", "P-384", "P-521", "secp256k1"];
 
 export type KeyFormatErrorCode = "MALFORMED" | "UNSUPPORTED" | "INVALID_KEY";
 export class KeyFormatError extends Error {
@@ -59,6 +61,7 @@ const EC: Record<EcCurve, { oid: Uint8Array; length: number; ec: typeof p256 }> 
   "P-256": { oid: hexOid("2a8648ce3d030107"), length: 32, ec: p256 }, // prime256v1
   "P-384": { oid: hexOid("2b81040022"), length: 48, ec: p384 }, // secp384r1
   "P-521": { oid: hexOid("2b81040023"), length: 66, ec: p521 }, // secp521r1
+  secp256k1: { oid: hexOid("2b8104000a"), length: 32, ec: secp256k1 as unknown as typeof p256 }, // 1.3.132.0.10 (SEC 2)
 };
 
 const isOkp = (a: KeyAlgorithm): a is OkpAlgorithm => a in OKP;

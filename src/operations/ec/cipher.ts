@@ -4,6 +4,7 @@
  *   X25519, Ed25519 (converted to X25519)  libsodium sealed box, as the KMS and cloudproof_js
  *   P-256 / P-384 / P-521                  the KMS's ECIES (SHAKE + AES-GCM)
  *   Ristretto255                           this project's ECIES (AAD authenticated)
+ *   secp256k1, Ed448                       none: signature keys only (Operation_Not_Supported)
  * Data in = plaintext, Data out = the whole ciphertext (no separate IV or tag, as the KMS).
  * AuthenticatedEncryptionAdditionalData is authenticated by Ristretto255 only; the other schemes
  * cannot bind it, so a non-empty one is refused rather than silently ignored (the KMS ignores it).
@@ -38,9 +39,14 @@ export function publicEcKey(o: StoredObject): EcKey {
   return k;
 }
 
+function eciesType(k: EcKey, op: string): ecies.EciesKeyType {
+  if (!ecies.isEciesKeyType(k.type)) throw new KmipError("Operation_Not_Supported", `${op}: ${k.type} keys only sign; they cannot encrypt`);
+  return k.type;
+}
+
 export function eciesEncrypt(k: EcKey, plaintext: Uint8Array, aad: Uint8Array | undefined, op: string): Uint8Array {
   try {
-    return ecies.encrypt(k.type, publicOf(k), plaintext, aad);
+    return ecies.encrypt(eciesType(k, op), publicOf(k), plaintext, aad);
   } catch (e) {
     throw eciesError(op, e);
   }
@@ -49,7 +55,7 @@ export function eciesEncrypt(k: EcKey, plaintext: Uint8Array, aad: Uint8Array | 
 /** Decrypts with `k`'s private key, then wipes that key (callers pass a key read for this call). */
 export function eciesDecrypt(k: EcKey, ciphertext: Uint8Array, aad: Uint8Array | undefined, op: string): Uint8Array {
   try {
-    return ecies.decrypt(k.type, k.privateKey!, ciphertext, aad);
+    return ecies.decrypt(eciesType(k, op), k.privateKey!, ciphertext, aad);
   } catch (e) {
     throw eciesError(op, e);
   } finally {
@@ -62,9 +68,9 @@ cipherSchemes.push({
   handles(key, _req, op) {
     if (op === "Encrypt") {
       if (key.objectType === "Certificate") return tryCertificatePublicKey(key) !== undefined;
-      return key.objectType === "PublicKey" && tryEcKeyOfObject(key) !== undefined;
+      return key.objectType === "PublicKey" && ecies.isEciesKeyType(tryEcKeyOfObject(key)?.type);
     }
-    return key.objectType === "PrivateKey" && tryEcKeyOfObject(key) !== undefined;
+    return key.objectType === "PrivateKey" && ecies.isEciesKeyType(tryEcKeyOfObject(key)?.type);
   },
   async encrypt(key, req): Promise<KmipRecord> {
     const data = req.Data ?? new Uint8Array(0);

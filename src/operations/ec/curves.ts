@@ -7,20 +7,25 @@
  *   Ed25519       CURVEED25519       32-byte RFC 8032 seed     32 bytes            256
  *   P-256/384/521 P256 / P384 / P521 big-endian d (32/48/66)   SEC1 point          256/384/521
  *   Ristretto255  RISTRETTO255 (*)   32-byte LE scalar         32-byte encoding    256
+ *   secp256k1     SECP256K1          big-endian d (32)         SEC1 point          256
+ *   Ed448         CURVEED448         57-byte RFC 8032 seed     57 bytes            448
  *
  * (*) RISTRETTO255 = 0x88800001 is this project's RecommendedCurve extension: KMIP and Cosmian have
  * no Ristretto255 curve. Ristretto255 key pairs are created with CryptographicAlgorithm EC or ECDH
  * and this curve; they only encrypt (ECIES, src/crypto/ecies/ristretto.ts).
+ * secp256k1 (ECDSA) and Ed448 (EdDSA) keys only sign: the KMS's ECIES does not cover them.
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { ed448 } from "@noble/curves/ed448.js";
 import * as sealedBox from "../../crypto/ecies/sealed-box.ts";
 import * as nist from "../../crypto/ecies/nist-curves.ts";
 import * as ristretto from "../../crypto/ecies/ristretto.ts";
 import { randomBytes } from "../../crypto/random.ts";
 import type { EciesKeyType } from "../../crypto/ecies/ecies.ts";
 
-export type EcKeyType = EciesKeyType;
+export type EcKeyType = EciesKeyType | "secp256k1" | "Ed448";
 
 export interface CurveInfo {
   curve: string; // RecommendedCurve name
@@ -36,6 +41,8 @@ export const CURVES: Record<EcKeyType, CurveInfo> = {
   "P-384": { curve: "P384", privateLength: 48, bits: 384, canSign: true },
   "P-521": { curve: "P521", privateLength: 66, bits: 521, canSign: true },
   Ristretto255: { curve: "RISTRETTO255", privateLength: 32, bits: 256, canSign: false },
+  secp256k1: { curve: "SECP256K1", privateLength: 32, bits: 256, canSign: true },
+  Ed448: { curve: "CURVEED448", privateLength: 57, bits: 448, canSign: true },
 };
 
 const BY_CURVE: Record<string, EcKeyType> = Object.fromEntries(
@@ -48,6 +55,8 @@ export function keyTypeOfCurve(curve: string | undefined): EcKeyType | undefined
 }
 
 export const isNist = (t: EcKeyType): t is nist.NistCurve => t === "P-256" || t === "P-384" || t === "P-521";
+/** The short-Weierstrass curves: ECDSA signatures, SEC1 points (NIST curves and secp256k1). */
+export const isWeierstrass = (t: EcKeyType): t is nist.NistCurve | "secp256k1" => isNist(t) || t === "secp256k1";
 
 export interface RawKeyPair {
   privateKey: Uint8Array;
@@ -65,6 +74,14 @@ export function generate(type: EcKeyType): RawKeyPair {
     }
     case "Ristretto255":
       return ristretto.generateKeyPair();
+    case "secp256k1": {
+      const { secretKey } = secp256k1.keygen(randomBytes(48));
+      return { privateKey: secretKey, publicKey: secp256k1.getPublicKey(secretKey, true) };
+    }
+    case "Ed448": {
+      const seed = randomBytes(57);
+      return { privateKey: seed, publicKey: ed448.getPublicKey(seed) };
+    }
     default: {
       const { privateKey } = nist.generateKeyPair(type);
       return { privateKey, publicKey: nist.getPublicKey(type, privateKey, true) };
@@ -81,16 +98,22 @@ export function publicKeyOf(type: EcKeyType, privateKey: Uint8Array, uncompresse
       return ed25519.getPublicKey(privateKey);
     case "Ristretto255":
       return ristretto.getPublicKey(privateKey);
+    case "secp256k1":
+      return secp256k1.getPublicKey(privateKey, !uncompressed);
+    case "Ed448":
+      return ed448.getPublicKey(privateKey);
     default:
       return nist.getPublicKey(type, privateKey, !uncompressed);
   }
 }
 
-/** A NIST public key as SEC1 (uncompressed or compressed); other types are returned unchanged. */
+/** A NIST / secp256k1 public key as SEC1 (uncompressed or compressed); other types are returned unchanged. */
 export function reencodePublicKey(type: EcKeyType, publicKey: Uint8Array, compressed: boolean): Uint8Array {
-  if (!isNist(type)) return publicKey;
-  return NIST_EC[type].Point.fromBytes(publicKey).toBytes(compressed);
+  if (!isWeierstrass(type)) return publicKey;
+  return ECDSA_CURVES[type].Point.fromBytes(publicKey).toBytes(compressed);
 }
 
 /** The @noble/curves ECDSA object of a NIST curve (signatures, point decoding). */
 export const NIST_EC = { "P-256": p256, "P-384": p384, "P-521": p521 } as const;
+/** NIST_EC and secp256k1. */
+export const ECDSA_CURVES = { ...NIST_EC, secp256k1: secp256k1 as unknown as typeof p256 };

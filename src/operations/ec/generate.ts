@@ -2,11 +2,11 @@
  * CreateKeyPair for elliptic curves (cosmian-kms-server.md §3; KMS create_key_pair.rs and
  * elliptic_curves/operation.rs).
  *
- * Request: CryptographicAlgorithm EC, ECDH, ECDSA or Ed25519, and
+ * Request: CryptographicAlgorithm EC, ECDH, ECDSA, Ed25519 or Ed448, and
  * CryptographicDomainParameters.RecommendedCurve in the common, private or public attributes:
  *   CURVE25519 -> X25519        CURVEED25519 -> Ed25519     P256 / P384 / P521 -> NIST curves
- *   RISTRETTO255 (our extension) -> Ristretto255
- * Without a curve: Ed25519 for the Ed25519 algorithm, P256 for ECDSA, CURVE25519 otherwise (the
+ *   RISTRETTO255 (our extension) -> Ristretto255     SECP256K1 -> secp256k1     CURVEED448 -> Ed448
+ * Without a curve: Ed25519 / Ed448 for those algorithms, P256 for ECDSA, CURVE25519 otherwise (the
  * KMS's non-FIPS default). Unlike the latest KMS, ECDH/ECDSA/EC with CURVEED25519 is accepted (older
  * KMS versions did so); those Ed25519 keys encrypt after conversion to X25519, as the KMS does.
  *
@@ -15,7 +15,8 @@
  * CryptographicLength = the curve size, CryptographicDomainParameters {RecommendedCurve, Qlength}.
  *
  * Usage masks, unless the request sets them (the KMS sets none; its CLI sends Unrestricted):
- *   ECDSA, Ed25519 algorithm   private Sign                              public Verify
+ *   ECDSA, Ed25519, Ed448      private Sign                              public Verify
+ *   secp256k1, Ed448 curves    the same whatever the algorithm (ECIES does not cover them)
  *   ECDH                       private Decrypt|UnwrapKey|KeyAgreement    public Encrypt|WrapKey|KeyAgreement
  *   EC                         both sets (only the ECDH set for X25519 and Ristretto255, which cannot sign)
  */
@@ -27,6 +28,7 @@ import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts"
 import { USAGE } from "../_keys.ts";
 import { keyPairRekeyers } from "../rekey-key-pair.ts";
 import { rotateKeyPair } from "../_rekey-pair.ts";
+import { isEciesKeyType } from "../../crypto/ecies/ecies.ts";
 import { CURVES, generate, keyTypeOfCurve, type EcKeyType } from "./curves.ts";
 import { bytesToD } from "./key-material.ts";
 
@@ -47,11 +49,11 @@ export function requestedKeyType(algorithm: string, privateIn: Attributes, publi
   if (asked.length === 2 && asked[0] !== asked[1]) {
     fail("Invalid_Field", `CreateKeyPair: the private and public key attributes name different curves (${asked[0]}, ${asked[1]})`);
   }
-  const curve = asked[0] ?? (algorithm === "Ed25519" ? "CURVEED25519" : algorithm === "ECDSA" ? "P256" : "CURVE25519");
+  const curve = asked[0] ?? (algorithm === "Ed25519" ? "CURVEED25519" : algorithm === "Ed448" ? "CURVEED448" : algorithm === "ECDSA" ? "P256" : "CURVE25519");
   const type = keyTypeOfCurve(curve);
-  if (!type) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs on the curve ${curve} are not supported (use CURVE25519, CURVEED25519, P256, P384, P521 or RISTRETTO255)`);
-  if (algorithm === "Ed25519" && type !== "Ed25519") {
-    fail("Invalid_Attribute_Value", `CreateKeyPair: the Ed25519 algorithm needs the CURVEED25519 curve, not ${curve}`);
+  if (!type) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs on the curve ${curve} are not supported (use CURVE25519, CURVEED25519, CURVEED448, P256, P384, P521, SECP256K1 or RISTRETTO255)`);
+  if ((algorithm === "Ed25519" || algorithm === "Ed448") && type !== algorithm) {
+    fail("Invalid_Attribute_Value", `CreateKeyPair: the ${algorithm} algorithm needs the ${CURVES[algorithm].curve} curve, not ${curve}`);
   }
   if (algorithm === "ECDSA" && !CURVES[type].canSign) {
     fail("Invalid_Attribute_Value", `CreateKeyPair: ${type} keys cannot sign; use ECDSA with P256, P384 or P521, or the Ed25519 algorithm`);
@@ -60,7 +62,7 @@ export function requestedKeyType(algorithm: string, privateIn: Attributes, publi
 }
 
 function defaultMasks(algorithm: string, type: EcKeyType): { privateKey: number; publicKey: number } {
-  if (algorithm === "ECDSA" || algorithm === "Ed25519") return SIGN;
+  if (algorithm === "ECDSA" || algorithm === "Ed25519" || algorithm === "Ed448" || !isEciesKeyType(type)) return SIGN;
   if (algorithm === "ECDH" || !CURVES[type].canSign) return ENCRYPT;
   return { privateKey: SIGN.privateKey | ENCRYPT.privateKey, publicKey: SIGN.publicKey | ENCRYPT.publicKey };
 }
@@ -100,7 +102,7 @@ const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, public
   };
 };
 
-for (const algorithm of ["EC", "ECDH", "ECDSA", "Ed25519"]) {
+for (const algorithm of ["EC", "ECDH", "ECDSA", "Ed25519", "Ed448"]) {
   keyPairGenerators[algorithm] = generator;
   keyPairRekeyers[algorithm] = rotateKeyPair; // ReKeyKeyPair: a new pair from this generator
 }

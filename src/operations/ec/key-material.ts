@@ -13,8 +13,8 @@
  *   Raw            raw key bytes; the curve comes from CryptographicDomainParameters.RecommendedCurve
  * KeyMaterial may be the bytes themselves or `{ByteString}` (the JS client's import form).
  *
- * D: the KMS builds it from the raw private key bytes read big-endian (X25519, Ed25519 seed, NIST
- * d), so the bytes come back by left-padding to the curve's length. Ristretto255 (ours only) stores
+ * D: the KMS builds it from the raw private key bytes read big-endian (X25519, Ed25519 / Ed448 seed,
+ * NIST / secp256k1 d), so the bytes come back by left-padding to the curve's length. Ristretto255 (ours only) stores
  * the scalar's value, whose bytes are little-endian.
  */
 import { KmipError, fail } from "../../kmip/error.ts";
@@ -24,7 +24,7 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as formats from "../../crypto/key-formats/pkcs8-spki.ts";
 import * as ristretto from "../../crypto/ecies/ristretto.ts";
-import { CURVES, isNist, keyTypeOfCurve, publicKeyOf, reencodePublicKey, type EcKeyType } from "./curves.ts";
+import { CURVES, isWeierstrass, keyTypeOfCurve, publicKeyOf, reencodePublicKey, type EcKeyType } from "./curves.ts";
 
 export interface EcKey {
   type: EcKeyType;
@@ -43,7 +43,7 @@ export function publicOf(k: EcKey): Uint8Array {
 }
 
 const ALGORITHM_TO_TYPE: Partial<Record<formats.KeyAlgorithm, EcKeyType>> = {
-  X25519: "X25519", Ed25519: "Ed25519", "P-256": "P-256", "P-384": "P-384", "P-521": "P-521",
+  X25519: "X25519", Ed25519: "Ed25519", "P-256": "P-256", "P-384": "P-384", "P-521": "P-521", secp256k1: "secp256k1", Ed448: "Ed448",
 };
 
 export function dToBytes(type: EcKeyType, d: bigint): Uint8Array {
@@ -82,12 +82,12 @@ export function curveOfAttributes(attrs: Attributes | undefined, kb?: KeyBlock):
   const byCurve = keyTypeOfCurve(typeof curve === "string" ? curve : undefined);
   if (byCurve) return byCurve;
   const algorithm = kb?.CryptographicAlgorithm ?? attrs?.CryptographicAlgorithm;
-  return algorithm === "Ed25519" ? "Ed25519" : undefined;
+  return algorithm === "Ed25519" || algorithm === "Ed448" ? algorithm : undefined;
 }
 
 function fromParsed(algorithm: formats.KeyAlgorithm, privateKey: Uint8Array | undefined, publicKey: Uint8Array | undefined): EcKey | undefined {
   const type = ALGORITHM_TO_TYPE[algorithm];
-  if (!type) return undefined; // X448 / Ed448: stored, but not served
+  if (!type) return undefined; // X448: stored, but not served
   return { type, ...(privateKey ? { privateKey } : {}), ...(publicKey ? { publicKey } : {}) };
 }
 
@@ -162,8 +162,9 @@ export function readEcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?: 
 }
 
 function validPublic(type: EcKeyType, publicKey: Uint8Array): Uint8Array {
-  if (isNist(type)) return reencodePublicKey(type, publicKey, false);
-  if (publicKey.length !== 32) throw new RangeError(`a ${type} public key must be 32 bytes, got ${publicKey.length}`);
+  if (isWeierstrass(type)) return reencodePublicKey(type, publicKey, false);
+  const length = type === "Ed448" ? 57 : 32;
+  if (publicKey.length !== length) throw new RangeError(`a ${type} public key must be ${length} bytes, got ${publicKey.length}`);
   if (type === "Ristretto255") ristretto.assertValidPublicKey(publicKey);
   return publicKey;
 }
@@ -202,7 +203,7 @@ export function privateKeyMaterial(k: EcKey, format: string): Uint8Array | KmipR
       if (k.type === "Ristretto255") noFormat(k.type, format, "private key");
       return formats.privateKeyToPkcs8(k.type, sk);
     case "ECPrivateKey":
-      if (!isNist(k.type)) noFormat(k.type, format, "private key (SEC1 is for NIST curves; use PKCS8)");
+      if (!isWeierstrass(k.type)) noFormat(k.type, format, "private key (SEC1 is for NIST curves and secp256k1; use PKCS8)");
       return formats.ecPrivateKeyToSec1(k.type, sk);
     default:
       return noFormat(k.type, format, "private key");

@@ -4,7 +4,8 @@
  *
  *   Ed25519  RFC 8032 pure EdDSA over the given bytes (Data, or DigestedData taken as the message,
  *            as the KMS does); 64-byte signatures; verification is RFC 8032 strict (no ZIP-215).
- *   ECDSA    P-256 / P-384 / P-521; the message is hashed with the chosen hash, or DigestedData is
+ *   Ed448    RFC 8032 pure Ed448 (empty context), 114-byte signatures, as Ed25519.
+ *   ECDSA    P-256 / P-384 / P-521 / secp256k1; the message is hashed with the chosen hash, or DigestedData is
  *            the hash already (its length must match); RFC 6979 deterministic nonces; signatures
  *            are DER (as OpenSSL); verification also takes the fixed-size r ‖ s form, and high-S
  *            signatures (OpenSSL makes them).
@@ -13,9 +14,10 @@
  */
 import { createHash } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed448 } from "@noble/curves/ed448.js";
 import { fail } from "../../kmip/error.ts";
 import type { CryptographicParameters } from "../../kmip/attributes.ts";
-import { NIST_EC, isNist } from "./curves.ts";
+import { ECDSA_CURVES, isWeierstrass } from "./curves.ts";
 import { publicOf, type EcKey } from "./key-material.ts";
 
 const DSA_HASH: Record<string, string> = {
@@ -52,7 +54,7 @@ function digestOf(hash: string, data: Uint8Array, prehashed: boolean, op: string
 }
 
 function cannotSign(k: EcKey, op: string): never {
-  return fail("Operation_Not_Supported", `${op}: ${k.type} keys cannot sign or verify (use Ed25519 or ECDSA on P256, P384, P521)`);
+  return fail("Operation_Not_Supported", `${op}: ${k.type} keys cannot sign or verify (use Ed25519, Ed448 or ECDSA on P256, P384, P521, SECP256K1)`);
 }
 
 /** Signs `data` (or the digest `data` when `prehashed`) with a private EC key. */
@@ -60,9 +62,10 @@ export function sign(k: EcKey, data: Uint8Array, prehashed: boolean, params: Cry
   const sk = k.privateKey;
   if (!sk) fail("Key_Value_Not_Present", "Sign: the key has no private key material");
   if (k.type === "Ed25519") return ed25519.sign(data, sk);
-  if (!isNist(k.type)) cannotSign(k, "Sign");
+  if (k.type === "Ed448") return ed448.sign(data, sk);
+  if (!isWeierstrass(k.type)) cannotSign(k, "Sign");
   const digest = digestOf(ecdsaHash(params, "Sign"), data, prehashed, "Sign");
-  return NIST_EC[k.type].sign(digest, sk, { prehash: false, format: "der", lowS: false });
+  return ECDSA_CURVES[k.type].sign(digest, sk, { prehash: false, format: "der", lowS: false });
 }
 
 /** true when `signature` is valid for `data` (or the digest `data`) under the EC key's public half. */
@@ -75,9 +78,16 @@ export function verify(k: EcKey, data: Uint8Array, signature: Uint8Array, prehas
       return false;
     }
   }
-  if (!isNist(k.type)) cannotSign(k, "SignatureVerify");
+  if (k.type === "Ed448") {
+    try {
+      return ed448.verify(signature, data, pk);
+    } catch {
+      return false;
+    }
+  }
+  if (!isWeierstrass(k.type)) cannotSign(k, "SignatureVerify");
   const digest = digestOf(ecdsaHash(params, "SignatureVerify"), data, prehashed, "SignatureVerify");
-  const ec = NIST_EC[k.type];
+  const ec = ECDSA_CURVES[k.type];
   const compactLength = 2 * Math.ceil(ec.Point.Fn.BITS / 8);
   for (const format of signature.length === compactLength ? (["der", "compact"] as const) : (["der"] as const)) {
     try {

@@ -1,0 +1,223 @@
+// The fast group paths against @noble's ristretto255 (the reference): field25519 (RFC 9496
+// decode/encode, 4·P bridge), fixed-base tables, the libsodium bridge, and decapsulation with
+// libsodium on and off (same keys, same errors), including inputs libsodium refuses.
+import { ed25519, ristretto255 } from "@noble/curves/ed25519.js";
+import { afterEach, describe, expect, it } from "vitest";
+import vectors from "../../../test/vectors/covercrypt/covercrypt-vectors.json" with { type: "json" };
+import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { randomBytes } from "../random.ts";
+import * as field from "./field25519.ts";
+import { mulToBytes } from "./fixed-base.ts";
+import { bytesToScalar, L, randomScalar, scalarToBytes } from "./group.ts";
+import * as cc from "./index.ts";
+import * as sodiumGroup from "./sodium-group.ts";
+
+const RP = ristretto255.Point;
+const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+const randomPoint = () => RP.BASE.multiply(bytesToScalar(randomScalar()) || 1n);
+
+// RFC 9496 Appendix A.2: encodings every decoder must reject
+const BAD = [
+  "00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+  "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  "f3ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  "0100000000000000000000000000000000000000000000000000000000000000",
+  "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  "ed57ffd8c914fb201471d1c3d245ce3c746fcbe63a3679d51b6a516ebebe0e20",
+  "26948d35ca62e643e26a83177332e6b6afeb9d08e4268b650f1f5bbd8d81d371",
+  "4eac077a713c57b4f4397629a4145982c661f48044dd3f96427d40b147d9742f",
+  "3eb858e78f5a7254d8c9731174a94f76755fd3941c0ac93735c07ba14579630e",
+  "a45fdc55c76448c049a1ab33f17023edfb2be3581e9c7aade8a6125215e04220",
+  "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+];
+
+afterEach(() => {
+  sodiumGroup.setEnabled(true);
+});
+
+describe("field25519", () => {
+  it("decodes like @noble (same representative) and rejects the RFC 9496 bad encodings", () => {
+    for (let i = 0; i < 20; i++) {
+      const p = randomPoint();
+      const a = field.decodeRistretto(p.toBytes());
+      const n = RP.fromBytes(p.toBytes());
+      expect([a.x, a.y]).toEqual([n.x, n.y]);
+    }
+    expect(field.decodeRistretto(new Uint8Array(32))).toEqual({ x: 0n, y: 1n });
+    for (const b of BAD) {
+      expect(() => RP.fromBytes(hexToBytes(b))).toThrow();
+      expect(() => field.decodeRistretto(hexToBytes(b)), b).toThrow("invalid ristretto255 point encoding");
+    }
+    // random strings: accepted and rejected exactly as @noble does
+    for (let i = 0; i < 200; i++) {
+      const b = randomBytes(32);
+      b[31] &= 0x7f;
+      b[0] &= 0xfe;
+      let ref: string | undefined;
+      try {
+        ref = hex(RP.fromBytes(b).toBytes());
+      } catch {}
+      let ours: string | undefined;
+      try {
+        ours = hex(RP.fromAffine(field.decodeRistretto(b)).toBytes());
+      } catch {}
+      expect(ours).toBe(ref);
+    }
+  });
+
+  it("quadrupledEdwards gives the Ed25519 encodings of 4·P", () => {
+    const pts = [randomPoint(), randomPoint(), RP.ZERO, RP.BASE];
+    const aff = pts.map((p) => field.decodeRistretto(p.toBytes()));
+    const out = field.quadrupledEdwards(aff);
+    aff.forEach((a, i) => expect(hex(out[i])).toBe(hex(ed25519.Point.fromAffine(a).double().double().toBytes())));
+  });
+
+  it("edwardsToRistretto encodes torsion-free Edwards points as ristretto255 elements", () => {
+    for (const k of [1n, 2n, 3n, L - 1n, bytesToScalar(randomScalar()), bytesToScalar(randomScalar())]) {
+      expect(hex(field.edwardsToRistretto(ed25519.Point.BASE.multiply(k).toBytes()))).toBe(hex(RP.BASE.multiply(k).toBytes()));
+    }
+    expect(hex(field.edwardsToRistretto(ed25519.Point.ZERO.toBytes()))).toBe("00".repeat(32));
+  });
+});
+
+describe("fixed-base tables", () => {
+  it("k·P matches @noble for edge and random scalars", () => {
+    const p = randomPoint();
+    const enc = p.toBytes();
+    const ks = [0n, 1n, 2n, 255n, 256n, 257n, 65535n, L - 1n, L - 256n, (1n << 252n) - 1n];
+    for (let i = 0; i < 10; i++) ks.push(bytesToScalar(randomScalar()));
+    for (const k of ks) expect(hex(mulToBytes(enc, k)), String(k)).toBe(hex(k === 0n ? RP.ZERO.toBytes() : p.multiply(k).toBytes()));
+    expect(hex(mulToBytes(RP.ZERO.toBytes(), 12345n))).toBe("00".repeat(32));
+  });
+});
+
+describe.skipIf(!sodiumGroup.available)("libsodium bridge", () => {
+  it("(k/4)·(4·P) is k·P; refusals are reported, not thrown", () => {
+    for (let i = 0; i < 10; i++) {
+      const p = randomPoint();
+      const k = bytesToScalar(randomScalar());
+      const [e4] = field.quadrupledEdwards([field.decodeRistretto(p.toBytes())]);
+      const e = sodiumGroup.mulEd((k * sodiumGroup.INV4) % L, e4)!;
+      expect(hex(field.edwardsToRistretto(e))).toBe(hex(p.multiply(k).toBytes()));
+      const sum = sodiumGroup.addEd(e, e)!;
+      expect(hex(field.edwardsToRistretto(sum))).toBe(hex(p.multiply(k).double().toBytes()));
+    }
+    const [e4, id4] = field.quadrupledEdwards([field.decodeRistretto(randomPoint().toBytes()), { x: 0n, y: 1n }]);
+    expect(sodiumGroup.mulEd(0n, e4)).toBeUndefined();
+    expect(sodiumGroup.mulEd(L, e4)).toBeUndefined();
+    expect(sodiumGroup.mulEd(5n, id4)).toBeUndefined();
+    expect(sodiumGroup.baseMulEd(0n)).toBeUndefined();
+  });
+
+  it("X25519 on u(R) gives ±k·R; the pair holds k·R's encoding", () => {
+    for (let i = 0; i < 10; i++) {
+      const r = bytesToScalar(randomScalar());
+      const k = i === 0 ? 1n : i === 1 ? L - 1n : bytesToScalar(randomScalar());
+      const e = ed25519.Point.BASE.multiply(r).toBytes();
+      const u = field.edwardsToMontgomery(e)!;
+      expect(hex(u)).toBe(hex(ed25519.utils.toMontgomery(e)));
+      const pair = field.ristrettoPairFromMontgomery(sodiumGroup.montgomeryMul(k, u)!)!;
+      const kr = RP.BASE.multiply((k * r) % L);
+      expect(pair.map(hex).sort()).toEqual([hex(kr.toBytes()), hex(kr.negate().toBytes())].sort());
+    }
+    expect(field.edwardsToMontgomery(ed25519.Point.ZERO.toBytes())).toBeUndefined();
+    const x = bytesToScalar(randomScalar());
+    expect((field.invert(x) * x) % field.P).toBe(1n);
+  });
+
+  it("baseMulToBytes is the same on both paths", () => {
+    for (const k of [0n, 1n, L - 1n, bytesToScalar(randomScalar())]) {
+      const native = sodiumGroup.baseMulToBytes(k);
+      sodiumGroup.setEnabled(false);
+      const noble = sodiumGroup.baseMulToBytes(k);
+      sodiumGroup.setEnabled(true);
+      expect(hex(native)).toBe(hex(noble));
+      expect(hex(noble)).toBe(hex(k === 0n ? RP.ZERO.toBytes() : RP.BASE.multiply(k).toBytes()));
+    }
+  });
+});
+
+/** decrypt on one path: the plaintext (hex) or the error kind/message. */
+function outcome(native: boolean, usk: Uint8Array, ct: Uint8Array, aad?: Uint8Array): string {
+  sodiumGroup.setEnabled(native);
+  try {
+    return "ok:" + hex(cc.decrypt(usk, ct, { authenticationData: aad }).plaintext);
+  } catch (e) {
+    return `err:${(e as cc.CoverCryptError).kind}:${(e as Error).message}`;
+  } finally {
+    sodiumGroup.setEnabled(true);
+  }
+}
+
+describe("decapsulation: libsodium and @noble paths agree", () => {
+  const cases = (vectors as unknown as { cases: { userKeys: { userSecretKey: string }[]; ciphertexts: { ciphertext: string; authenticationData: string }[] }[] }).cases;
+
+  it("on the whole cloudproof_js decryption matrix", () => {
+    let ok = 0;
+    for (const c of cases) {
+      for (const ct of c.ciphertexts) {
+        for (const u of c.userKeys) {
+          const args = [hexToBytes(u.userSecretKey), hexToBytes(ct.ciphertext), hexToBytes(ct.authenticationData)] as const;
+          const native = outcome(true, ...args);
+          expect(native).toBe(outcome(false, ...args));
+          if (native.startsWith("ok:")) ok++;
+        }
+      }
+    }
+    expect(ok).toBeGreaterThan(10);
+  });
+
+  const attr = (id: number, hint: string) => `{"id":${id},"encryption_hint":"${hint}","write_status":"EncryptDecrypt"}`;
+  const policy = `{"version":"V2","last_attribute_value":6,"dimensions":{"L":{"Ordered":{"Lo":${attr(1, "Classic")},"Mid":${attr(2, "Classic")},"Hi":${attr(3, "Hybridized")}}},"D":{"Unordered":{"HR":${attr(4, "Classic")},"FIN":${attr(5, "Hybridized")},"MKG":${attr(6, "Classic")}}}}}`;
+  const pt = utf8.encode("fast paths");
+
+  it("for every subkey position, old subkeys after a rekey, and refused inputs", () => {
+    const { secretKey, publicKey } = cc.generateMasterKeys(policy);
+    const usk = cc.generateUserSecretKey(secretKey, "L::Hi", policy);
+    const targets = ["L::Lo && D::HR", "L::Mid && D::FIN", "L::Hi && D::MKG", "L::Hi && D::FIN", "D::MKG", "L::Lo"];
+    const cts = targets.map((t) => cc.encrypt(policy, publicKey, t, pt));
+    for (const ct of cts) {
+      expect(outcome(true, usk, ct)).toBe("ok:" + hex(pt));
+      expect(outcome(false, usk, ct)).toBe("ok:" + hex(pt));
+    }
+    // a rekey then refresh keeping old rights: an old ciphertext opens with a second-generation subkey
+    const p = cc.policy.parse(policy);
+    const msk = cc.serialize.deserializeMasterSecretKey(secretKey);
+    const mpk = cc.serialize.deserializeMasterPublicKey(publicKey);
+    const next = cc.applyRekeyAction(p, msk, mpk, { RekeyAccessPolicy: "L::Lo" });
+    const fresh = cc.refreshUserSecretKey(cc.serialize.serializeMasterSecretKey(next.msk), usk, true);
+    for (const ct of cts) expect(outcome(true, fresh, ct)).toBe(outcome(false, fresh, ct));
+    expect(outcome(true, fresh, cts[0])).toBe("ok:" + hex(pt));
+    // c1 = identity (a valid encoding libsodium refuses): both paths conclude the same
+    const idCt = cts[0].slice();
+    idCt.fill(0, 0, 32);
+    expect(outcome(true, usk, idCt)).toBe(outcome(false, usk, idCt));
+    expect(outcome(true, usk, idCt)).toContain("InsufficientAccessPolicy");
+    // a user key whose a, or one subkey x, is zero (crafted; libsodium refuses a zero scalar)
+    const zeroA = usk.slice();
+    zeroA.fill(0, 0, 32);
+    expect(outcome(true, zeroA, cts[0])).toBe(outcome(false, zeroA, cts[0]));
+    const parsed = cc.serialize.deserializeUserSecretKey(usk);
+    parsed.subkeys[0].chain[0].x.fill(0);
+    const zeroX = cc.serialize.serializeUserSecretKey(parsed);
+    for (const ct of cts) expect(outcome(true, zeroX, ct)).toBe(outcome(false, zeroX, ct));
+    // an invalid c1 is rejected at parse time on both paths
+    const bad = cts[0].slice();
+    bad.set(hexToBytes(BAD[6]), 0);
+    expect(outcome(true, usk, bad)).toBe(outcome(false, usk, bad));
+    expect(outcome(true, usk, bad)).toContain("invalid ristretto255 point encoding");
+  });
+
+  it("scalar helpers round-trip", () => {
+    for (let i = 0; i < 20; i++) {
+      const b = randomScalar();
+      expect(hex(scalarToBytes(bytesToScalar(b)))).toBe(hex(b));
+    }
+    const wide = randomBytes(64);
+    let ref = 0n;
+    for (let i = 63; i >= 0; i--) ref = (ref << 8n) | BigInt(wide[i]);
+    expect(bytesToScalar(wide)).toBe(ref);
+    expect(bytesToScalar(new Uint8Array([1, 2, 3]))).toBe(0x030201n);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * CreateKeyPair and ReKeyKeyPair for post-quantum key pairs (cosmian-kms-server.md §3; Cosmian
+ * crate/crypto/src/crypto/pqc/{ml_kem,ml_dsa,slh_dsa,mod}.rs): CryptographicAlgorithm MLKEM_512/768/1024,
+ * MLDSA_44/65/87 or SLHDSA_*; nothing else is needed (no length, no curve).
+ *
+ * Stored as the KMS stores them: KeyFormatType PKCS8 on both halves, the private key a PKCS#8 DER
+ * (ML-KEM / ML-DSA in the seed + expanded key form OpenSSL writes), the public key a
+ * SubjectPublicKeyInfo DER. CryptographicLength as OpenSSL's EVP_PKEY_bits reports it: ML-KEM
+ * 512/768/1024, ML-DSA and SLH-DSA 8 × the public key length.
+ * Usage masks, unless the request sets them (as the KMS): ML-KEM Unrestricted on both halves;
+ * ML-DSA / SLH-DSA private Sign, public Verify.
+ * ReKeyKeyPair: a new pair of the same algorithm through _rekey-pair.ts.
+ */
+import * as pqc from "../../crypto/pqc.ts";
+import * as der from "../../crypto/key-formats/pqc-der.ts";
+import { wipe } from "../../crypto/bytes.ts";
+import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
+import { keyPairRekeyers } from "../rekey-key-pair.ts";
+import { rotateKeyPair } from "../_rekey-pair.ts";
+import { USAGE } from "../_keys.ts";
+import { kmipAlgorithm } from "./key-material.ts";
+
+function bits(a: pqc.PqcAlgorithm): number {
+  return pqc.isKem(a) ? Number(a.slice("ML-KEM-".length)) : 8 * pqc.lengths(a).publicKey;
+}
+
+function generatorFor(a: pqc.PqcAlgorithm): KeyPairGenerator {
+  const algorithm = kmipAlgorithm(a);
+  const masks = pqc.isKem(a)
+    ? { privateKey: USAGE.Unrestricted, publicKey: USAGE.Unrestricted }
+    : { privateKey: USAGE.Sign, publicKey: USAGE.Verify };
+  return async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
+    const pair = pqc.generateKeyPair(a);
+    const privateDer = der.privateKeyToPkcs8(a, pair.secretKey, pqc.isSlhDsa(a) ? undefined : pair.seed);
+    const publicDer = der.publicKeyToSpki(a, pair.publicKey);
+    wipe(pair.secretKey, pair.seed);
+    const length = bits(a);
+    const block = (material: Uint8Array) => ({
+      KeyBlock: { KeyFormatType: "PKCS8", KeyValue: { KeyMaterial: material }, CryptographicAlgorithm: algorithm, CryptographicLength: length },
+    });
+    const common = { CryptographicAlgorithm: algorithm, CryptographicLength: length, KeyFormatType: "PKCS8" };
+    return {
+      privateKey: {
+        object: block(privateDer),
+        attributes: { ...common, CryptographicUsageMask: privateIn.CryptographicUsageMask ?? masks.privateKey },
+      },
+      publicKey: {
+        object: block(publicDer),
+        attributes: {
+          ...common,
+          CryptographicUsageMask: publicIn.CryptographicUsageMask ?? masks.publicKey,
+          // `Sensitive` in the common attributes is meant for the private key: a public key is public.
+          ...(publicIn.Sensitive ? { Sensitive: false } : {}),
+        },
+      },
+    };
+  };
+}
+
+for (const a of pqc.ALGORITHMS) {
+  keyPairGenerators[kmipAlgorithm(a)] = generatorFor(a);
+  keyPairRekeyers[kmipAlgorithm(a)] = rotateKeyPair;
+}
