@@ -40,9 +40,10 @@ export function createApp(deps: AppDeps) {
   async function readBody(request: Request): Promise<string> {
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
-    const buffer = await request.arrayBuffer();
-    if (buffer.byteLength > deps.maxBodyBytes) throw new BodyTooLarge();
-    return new TextDecoder("utf-8", { fatal: false }).decode(buffer);
+    // Bodies without a length (chunked) are bounded by Bun's maxRequestBodySize (set from the same limit).
+    const text = await request.text();
+    if (text.length > deps.maxBodyBytes) throw new BodyTooLarge();
+    return text;
   }
 
   /**

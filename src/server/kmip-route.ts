@@ -37,7 +37,7 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
     deps.audit.append(auditEvent({ requestId, user, client: info.client, operation, objectId, result }));
   let request: DecodedRequest;
   try {
-    if (!body.trimStart().startsWith("{")) {
+    if (!/^\s*\{/.test(body)) {
       throw new KmipError("Invalid_Message", "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)");
     }
     request = decodeRequest(body);

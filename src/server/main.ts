@@ -81,6 +81,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     async stop() {
       await front?.close();
       await app.stop();
+      if (audit instanceof FileAuditSink) audit.close();
       await store.close();
     },
   };
