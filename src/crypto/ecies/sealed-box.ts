@@ -23,7 +23,7 @@
  * All libsodium calls go through native/sodium.ts.
  */
 import { createHash } from "node:crypto";
-import { sodium, type Sodium } from "../../../native/sodium.ts";
+import { sodium } from "../../../native/sodium.ts";
 import { concatBytes, wipe } from "../bytes.ts";
 import { DECRYPTION_FAILED, EciesError } from "./errors.ts";
 
@@ -39,12 +39,7 @@ export interface KeyPair {
   privateKey: Uint8Array;
 }
 
-// The two libsodium functions the known-answer path needs, which native/sodium.ts does not type yet.
-type SodiumBox = Sodium & {
-  crypto_box_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): void;
-  crypto_generichash(out: Uint8Array, input: Uint8Array, key?: Uint8Array): void;
-};
-const na = sodium as SodiumBox;
+const na = sodium;
 
 function checkLength(what: string, key: Uint8Array, expected: number): void {
   if (!(key instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
