@@ -44,6 +44,24 @@ const SPECS: Record<HashName, Spec> = {
 
 export const hashNames = Object.keys(SPECS) as HashName[];
 
+/** The fixed-output hashes, as @noble/hashes objects (what HMAC and PBKDF2 take). */
+const NOBLE_HMAC_HASHES = {
+  "SHA-1": sha1, "SHA-224": sha224, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512,
+  "SHA-512/224": sha512_224, "SHA-512/256": sha512_256,
+  "SHA3-224": sha3_224, "SHA3-256": sha3_256, "SHA3-384": sha3_384, "SHA3-512": sha3_512,
+} as const;
+export type HmacHash = (typeof NOBLE_HMAC_HASHES)[keyof typeof NOBLE_HMAC_HASHES];
+
+/**
+ * A hash usable inside HMAC / PBKDF2 / HKDF: its node:crypto name and its @noble/hashes object.
+ * Throws RangeError (naming `what`) for the XOFs and unknown names.
+ */
+export function hmacHash(name: HashName, what: string): { native: string; noble: HmacHash } {
+  const noble = (NOBLE_HMAC_HASHES as Partial<Record<string, HmacHash>>)[name];
+  if (noble === undefined) throw new RangeError(`${what}: unsupported hash algorithm ${String(name)}`);
+  return { native: SPECS[name].native, noble };
+}
+
 /** KMIP HashingAlgorithm enumeration names (as in Cosmian JSON TTLV) → our names. */
 const KMIP_NAMES: Record<string, HashName> = {
   SHA1: "SHA-1", SHA224: "SHA-224", SHA256: "SHA-256", SHA384: "SHA-384", SHA512: "SHA-512",

@@ -5,11 +5,8 @@
  */
 import { pbkdf2Sync } from "node:crypto";
 import { pbkdf2 as noblePbkdf2 } from "@noble/hashes/pbkdf2.js";
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from "@noble/hashes/sha2.js";
-import { sha3_224, sha3_256, sha3_384, sha3_512 } from "@noble/hashes/sha3.js";
 import { asBytes, assertBytes } from "./cipher-errors.ts";
-import { blockLength, hasNative, outputLength, type HashName } from "./hash.ts";
+import { hasNative, hmacHash, outputLength, type HashName } from "./hash.ts";
 import * as mac from "./mac.ts";
 import { wipe } from "./bytes.ts";
 
@@ -20,22 +17,9 @@ export const MAX_OUTPUT_LENGTH = 1 << 20;
 /** Caps PBKDF2 work (one request runs synchronously on the event loop). */
 export const MAX_ITERATIONS = 10_000_000;
 
-const NATIVE: Partial<Record<HashName, string>> = {
-  "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512",
-  "SHA-512/224": "sha512-224", "SHA-512/256": "sha512-256",
-  "SHA3-224": "sha3-224", "SHA3-256": "sha3-256", "SHA3-384": "sha3-384", "SHA3-512": "sha3-512",
-};
-const NOBLE = {
-  "SHA-1": sha1, "SHA-224": sha224, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512,
-  "SHA-512/224": sha512_224, "SHA-512/256": sha512_256,
-  "SHA3-224": sha3_224, "SHA3-256": sha3_256, "SHA3-384": sha3_384, "SHA3-512": sha3_512,
-} as const;
 
 function checkHash(name: HashName, what: string): string {
-  const native = NATIVE[name];
-  if (native === undefined) throw new RangeError(`${what}: unsupported hash algorithm ${String(name)}`);
-  blockLength(name);
-  return native;
+  return hmacHash(name, what).native;
 }
 
 function checkLength(length: number, what: string, max = MAX_OUTPUT_LENGTH): void {
@@ -58,7 +42,7 @@ function checkPbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, ite
 /** PBKDF2-HMAC-`hash`(password, salt, iterations) → `length` bytes. */
 export function pbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Uint8Array {
   const native = checkPbkdf2(hash, password, salt, iterations, length);
-  if (!hasNative(hash)) return noblePbkdf2(NOBLE[hash as keyof typeof NOBLE], password, salt, { c: iterations, dkLen: length });
+  if (!hasNative(hash)) return noblePbkdf2(hmacHash(hash, "PBKDF2").noble, password, salt, { c: iterations, dkLen: length });
   return asBytes(pbkdf2Sync(password, salt, iterations, length, native));
 }
 

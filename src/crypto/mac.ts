@@ -5,30 +5,15 @@
  */
 import { createHmac } from "node:crypto";
 import { hmac } from "@noble/hashes/hmac.js";
-import { sha1 } from "@noble/hashes/legacy.js";
-import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from "@noble/hashes/sha2.js";
-import { sha3_224, sha3_256, sha3_384, sha3_512 } from "@noble/hashes/sha3.js";
 import { asBytes, assertBytes } from "./cipher-errors.ts";
-import { blockLength, hasNative, outputLength, type HashName } from "./hash.ts";
+import { hasNative, hmacHash, outputLength, type HashName } from "./hash.ts";
 import { equalBytes } from "./bytes.ts";
 
 export type { HashName } from "./hash.ts";
 
-const NATIVE: Partial<Record<HashName, string>> = {
-  "SHA-1": "sha1", "SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512",
-  "SHA-512/224": "sha512-224", "SHA-512/256": "sha512-256",
-  "SHA3-224": "sha3-224", "SHA3-256": "sha3-256", "SHA3-384": "sha3-384", "SHA3-512": "sha3-512",
-};
-const NOBLE = {
-  "SHA-1": sha1, "SHA-224": sha224, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512,
-  "SHA-512/224": sha512_224, "SHA-512/256": sha512_256,
-  "SHA3-224": sha3_224, "SHA3-256": sha3_256, "SHA3-384": sha3_384, "SHA3-512": sha3_512,
-} as const;
 
 function check(name: HashName, key: Uint8Array, data: Uint8Array): string {
-  const native = NATIVE[name];
-  if (native === undefined) throw new RangeError(`HMAC: unsupported hash algorithm ${String(name)}`);
-  blockLength(name);
+  const { native } = hmacHash(name, "HMAC");
   assertBytes(key, "HMAC key");
   assertBytes(data, "HMAC data");
   return native;
@@ -44,7 +29,7 @@ export function compute(name: HashName, key: Uint8Array, data: Uint8Array): Uint
 /** Same as compute, always through @noble/hashes (the fallback path; exported so it is tested). */
 export function nobleCompute(name: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
   check(name, key, data);
-  return hmac(NOBLE[name as keyof typeof NOBLE], key, data);
+  return hmac(hmacHash(name, "HMAC").noble, key, data);
 }
 
 /**
