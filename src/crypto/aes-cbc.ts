@@ -3,7 +3,7 @@
  * (the KMS default) or none (`PaddingMethod=None`, input must be block-aligned). 16-byte IV.
  * cosmian-kms-server.md §8. Unauthenticated: a bad padding after decryption is a PaddingError.
  */
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { createCipheriv, createDecipheriv, type Decipheriv } from "node:crypto";
 import { PaddingError, assertBytes } from "./cipher-errors.ts";
 import { wipe } from "./bytes.ts";
 
@@ -62,7 +62,14 @@ export function decrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array,
   if (ciphertext.length % BLOCK_LENGTH !== 0 || (padding === "pkcs5" && ciphertext.length === 0)) {
     throw new RangeError(`AES-CBC: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`);
   }
-  const decipher = createDecipheriv(name, key, iv);
+  return blockDecrypt(createDecipheriv(name, key, iv), ciphertext, padding, "AES-CBC");
+}
+
+/**
+ * Runs a block-mode decipher (CBC or ECB) over the whole ciphertext; a padding failure wipes the
+ * partial plaintext and throws PaddingError.
+ */
+export function blockDecrypt(decipher: Decipheriv, ciphertext: Uint8Array, padding: Padding, what: string): Uint8Array {
   decipher.setAutoPadding(padding === "pkcs5");
   const head = decipher.update(ciphertext);
   let tail: Uint8Array;
@@ -70,7 +77,7 @@ export function decrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array,
     tail = decipher.final();
   } catch {
     wipe(head);
-    throw new PaddingError("AES-CBC: bad padding (wrong key or corrupted data)");
+    throw new PaddingError(`${what}: bad padding (wrong key or corrupted data)`);
   }
   return joinOutput(head, tail);
 }

@@ -4,10 +4,9 @@
  * unauthenticated: for KMIP conformance and legacy interop only.
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { PaddingError, assertBytes } from "./cipher-errors.ts";
+import { assertBytes } from "./cipher-errors.ts";
 import { ecbName } from "./aes-block.ts";
-import { joinOutput, type Padding } from "./aes-cbc.ts";
-import { wipe } from "./bytes.ts";
+import { blockDecrypt, joinOutput, type Padding } from "./aes-cbc.ts";
 
 export { PaddingError } from "./cipher-errors.ts";
 export type { Padding } from "./aes-cbc.ts";
@@ -36,15 +35,5 @@ export function decrypt(key: Uint8Array, ciphertext: Uint8Array, padding: Paddin
   if (ciphertext.length % BLOCK_LENGTH !== 0 || (padding === "pkcs5" && ciphertext.length === 0)) {
     throw new RangeError(`AES-ECB: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`);
   }
-  const decipher = createDecipheriv(name, key, null);
-  decipher.setAutoPadding(padding === "pkcs5");
-  const head = decipher.update(ciphertext);
-  let tail: Uint8Array;
-  try {
-    tail = decipher.final();
-  } catch {
-    wipe(head);
-    throw new PaddingError("AES-ECB: bad padding (wrong key or corrupted data)");
-  }
-  return joinOutput(head, tail);
+  return blockDecrypt(createDecipheriv(name, key, null), ciphertext, padding, "AES-ECB");
 }
