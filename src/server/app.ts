@@ -6,6 +6,7 @@
  * codec (house rule 5), so malformed input is a KMIP error, never Elysia's default answer.
  */
 import { Elysia } from "elysia";
+import { KmipError } from "../kmip/error.ts";
 import { Authenticator, type CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
 import type { OperationSettings } from "../operations/context.ts";
@@ -100,10 +101,19 @@ export function createApp(deps: AppDeps) {
     })
     .post("/access/grant", ({ request, server }) => guarded(request, ip(server, request), "access/grant", async (user) => json(await grantAccess(store, user, await readBody(request)))), { parse: "none" })
     .post("/access/revoke", ({ request, server }) => guarded(request, ip(server, request), "access/revoke", async (user) => json(await revokeAccess(store, user, await readBody(request)))), { parse: "none" })
-    .get("/access/list/*", ({ request, params, server }) => guarded(request, ip(server, request), "access/list", async (user) => json(await listAccess(store, user, decodeURIComponent(params["*"])))))
+    .get("/access/list/*", ({ request, params, server }) => guarded(request, ip(server, request), "access/list", async (user) => json(await listAccess(store, user, pathParameter(params["*"])))))
     .get("/access/owned", ({ request, server }) => guarded(request, ip(server, request), "access/owned", async (user) => json(await listOwned(store, user))))
     .get("/access/obtained", ({ request, server }) => guarded(request, ip(server, request), "access/obtained", async (user) => json(await listObtained(store, user))))
     .get("/me", ({ request, server }) => guarded(request, ip(server, request), "me", async (user) => json({ user })));
 }
 
 class BodyTooLarge extends Error {}
+
+/** A percent-encoded path segment; a malformed encoding is the client's error, not ours. */
+function pathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new KmipError("Invalid_Field", "the object id in the path is not valid percent-encoding");
+  }
+}

@@ -62,6 +62,14 @@ describe("malformed requests on /kmip/2_1", () => {
     expect(v.status).toBe(200);
   });
 
+  test("a malformed percent-encoded id on /access/list is a 4xx, not a fault", async () => {
+    for (const p of ["/access/list/%E0%A4%A", "/access/list/%", "/access/list/%zz"]) {
+      const r = await fetch(server.url + p);
+      expect(r.status, p).toBe(422);
+      expect(await r.text()).toMatch(/^Invalid_Field: /);
+    }
+  });
+
   test("unknown routes are 404 and GET on /kmip/2_1 is not a redirect", async () => {
     const r = await fetch(server.url + "/nope", { redirect: "manual" });
     expect(r.status).toBe(404);
