@@ -8,7 +8,8 @@ import { embedSodiumPlugin } from "../native/embed-plugin.ts";
 const root = path.resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/kms");
 const result = await Bun.build({
-  entrypoints: [path.join(root, "src/server/main.ts")],
+  // The SLH-DSA signing worker is its own entry point so the executable embeds it.
+  entrypoints: [path.join(root, "src/server/main.ts"), path.join(root, "src/operations/pqc/sign-worker.ts")],
   compile: { outfile },
   minify: true,
   sourcemap: "none",

@@ -39,7 +39,8 @@ import type { CryptographicParameters } from "../kmip/attributes.ts";
 export interface SignatureScheme {
   name: string;
   handles(key: StoredObject): boolean;
-  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): Uint8Array;
+  /** May be asynchronous (slow signatures run off the event loop). */
+  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): Uint8Array | Promise<Uint8Array>;
   verify(key: StoredObject, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean;
 }
 

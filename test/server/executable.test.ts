@@ -59,3 +59,14 @@ test("the compiled executable serves a Create / Encrypt / Decrypt round trip", a
     expect(Buffer.from(find(d.json, "Data")!.value as string, "hex").toString()).toBe("compiled");
   }
 });
+
+test("the executable embeds the signing worker: a slow SLH-DSA signature does not hold up other requests", async () => {
+  const c = await postKmip(url, t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "SLHDSA_SHA2_128s"))));
+  expect(c.status, c.text).toBe(200);
+  const order: string[] = [];
+  const signing = postKmip(url, t.s("Sign", t.text("UniqueIdentifier", valueOf(c.json, "PrivateKeyUniqueIdentifier") as string), t.b("Data", "00"))).then((r) => (order.push("sign"), r));
+  await new Promise((r) => setTimeout(r, 50));
+  await fetch(url + "/health").then(() => order.push("health"));
+  expect((await signing).status).toBe(200);
+  expect(order).toEqual(["health", "sign"]);
+}, 60_000);

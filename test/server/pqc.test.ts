@@ -207,3 +207,19 @@ describe("secp256k1 and Ed448 signature keys", () => {
     expect(r.text).toMatch(/^Invalid_Attribute_Value: .*CURVEED448/);
   });
 });
+
+describe("slow signatures run off the event loop", () => {
+  test("an SLH-DSA-SHA2-128s signature (seconds of work) does not hold up other requests; it verifies", async () => {
+    const { sk, pk } = await createPair("SLHDSA_SHA2_128s");
+    const order: string[] = [];
+    const signing = kmip(t.s("Sign", t.text("UniqueIdentifier", sk), t.b("Data", hex(msg)))).then((r) => (order.push("sign"), r));
+    await new Promise((r) => setTimeout(r, 50)); // the signature is under way
+    const health = fetch(server.url + "/health").then((r) => (order.push("health"), r.status));
+    expect(await health).toBe(200);
+    const signed = await signing;
+    expect(signed.status, signed.text).toBe(200);
+    expect(order).toEqual(["health", "sign"]);
+    const verify = await kmip(t.s("SignatureVerify", t.text("UniqueIdentifier", pk), t.b("Data", hex(msg)), t.b("SignatureData", valueOf(signed.json, "SignatureData") as string)));
+    expect(valueOf(verify.json, "ValidityIndicator")).toBe("Valid");
+  }, 60_000);
+});

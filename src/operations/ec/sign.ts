@@ -61,7 +61,7 @@ export async function sign(req: Sign, ctx: OperationContext): Promise<KmipRecord
   if (scheme) {
     const what = input(req, "Sign");
     if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
-    return { UniqueIdentifier: o.id, SignatureData: scheme.sign(o, what.data, what.prehashed, req.CryptographicParameters) };
+    return { UniqueIdentifier: o.id, SignatureData: await scheme.sign(o, what.data, what.prehashed, req.CryptographicParameters) };
   }
   const key = privateEcKey(o);
   let signatureData: Uint8Array;
