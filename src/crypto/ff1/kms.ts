@@ -8,7 +8,7 @@
  * `{"type":"text"|"integer"|"float","alphabet":"..."}`; else the trimmed string is the alphabet
  * (a KMS preset name, else a literal custom alphabet). At most 4096 bytes.
  */
-import { kmsAlphabet } from "./alphabet.ts";
+import { kmsAlphabet, type Alphabet } from "./alphabet.ts";
 import { FpeError } from "./errors.ts";
 import { Ff1 } from "./ff1.ts";
 import { decryptFloatBits, encryptFloatBits } from "./float.ts";
@@ -72,7 +72,15 @@ function checkKey(key: Uint8Array): void {
 /** Integer mode: digits = character count, radix = alphabet size (2..16), output zero-padded. */
 function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, name: string | undefined, decrypt: boolean): string {
   if (name === undefined) throw new FpeError("ALPHABET", "integer FPE requires an alphabet or radix hint");
-  const alphabet = kmsAlphabet(name);
+  return cryptIntegerDigits(key, tweak, input, kmsAlphabet(name), decrypt);
+}
+
+/**
+ * The KMS integer mode on an alphabet: every character is a digit (radix = alphabet size, 2..16)
+ * and the answer keeps the input's length (Integer::encrypt_big zero-pads to `digits` numerals).
+ * `rounds` defaults to Cosmian's 18.
+ */
+export function cryptIntegerDigits(key: Uint8Array, tweak: Uint8Array, input: string, alphabet: Alphabet, decrypt: boolean, rounds?: number): string {
   if (alphabet.size > 16) {
     throw new FpeError("ALPHABET", `integer FPE requires an alphabet with radix between 2 and 16, got ${alphabet.size}`);
   }
@@ -84,8 +92,7 @@ function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, name: s
     if (k < 0) throw new FpeError("INVALID_DIGIT", `character at position ${j} is not part of the integer alphabet`);
     x[j] = k;
   }
-  // Integer::encrypt_big zero-pads the value to `digits` numerals: exactly these numerals.
-  const ff1 = new Ff1(key, alphabet.size);
+  const ff1 = new Ff1(key, alphabet.size, rounds === undefined ? undefined : { rounds });
   const y = decrypt ? ff1.decrypt(tweak, x) : ff1.encrypt(tweak, x);
   let out = "";
   for (let j = 0; j < y.length; j++) out += alphabet.charAt(y[j]);

@@ -12,27 +12,6 @@ import type { ExtendedMetadata } from "./metadata.ts";
 const encoder = new TextEncoder();
 const utf8 = kms.utf8;
 
-/** KMS integer mode: digits = characters, radix = alphabet size (2..16), output zero-padded. */
-function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, alphabet: Alphabet, rounds: number, decrypt: boolean): string {
-  if (alphabet.size > 16) {
-    throw new FpeError("ALPHABET", `integer FPE requires an alphabet with radix between 2 and 16, got ${alphabet.size}`);
-  }
-  const chars = [...input];
-  integer.maxValue(alphabet.size, chars.length); // digit-count errors first, as the KMS
-  const x = new Uint16Array(chars.length);
-  for (let j = 0; j < chars.length; j++) {
-    const k = alphabet.indexOf(chars[j].codePointAt(0)!);
-    if (k < 0) throw new FpeError("INVALID_DIGIT", `character at position ${j} is not part of the integer alphabet`);
-    x[j] = k;
-  }
-  const ff1 = new Ff1(key, alphabet.size, { rounds });
-  const y = decrypt ? ff1.decrypt(tweak, x) : ff1.encrypt(tweak, x);
-  let out = "";
-  for (let j = 0; j < y.length; j++) out += alphabet.charAt(y[j]);
-  x.fill(0);
-  y.fill(0);
-  return out;
-}
 
 /** Rust `u64::from_str_radix(s.trim(), 16)`, as the KMS reads a float ciphertext. */
 function parseHexBits(s: string): bigint {
@@ -54,7 +33,7 @@ function crypt(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak:
       return decrypt ? text.decrypt(key, tweak, input, a, options) : text.encrypt(key, tweak, input, a, options);
     }
     case "integer":
-      return cryptInteger(key, tweak, utf8(data, what), alphabets.kmsAlphabet(meta.alphabet), rounds, decrypt);
+      return kms.cryptIntegerDigits(key, tweak, utf8(data, what), alphabets.kmsAlphabet(meta.alphabet), decrypt, rounds);
     case "float": {
       if (decrypt) {
         const bits = float.decryptFloatBits(key, tweak, parseHexBits(utf8(data, what)), { rounds });
