@@ -6,7 +6,7 @@
  *
  * Key sizes: 18 rounds (Cosmian) takes AES-256 only; 10 rounds (NIST) takes AES-128/192/256.
  */
-import { type Alphabet, FpeError, Ff1, alphabet as alphabets, float, integer, kms, text } from "../../crypto/ff1/index.ts";
+import { FpeError, alphabet as alphabets, float, integer, kms, text } from "../../crypto/ff1/index.ts";
 import type { ExtendedMetadata } from "./metadata.ts";
 
 const encoder = new TextEncoder();
