@@ -2,21 +2,13 @@
  * Shared set-up of the compatibility suites: one real server per test file, and a Cosmian
  * `KmsClient` pointed at it, plus small byte helpers.
  */
-import { afterAll, beforeAll } from "vitest";
 import { KmsClient } from "cloudproof_kms_js";
-import { startTestServer, type TestServer } from "./server.ts";
+import { useTestServer, type TestServer } from "./server.ts";
 import type { ServerConfig } from "../../src/server/config.ts";
 
 /** Starts a server before the file's tests (handing it and a client to `ready`) and disposes of it after. */
 export function useServerWithClient(ready: (server: TestServer, client: KmsClient) => void, config: Partial<ServerConfig> = {}): void {
-  let server: TestServer | undefined;
-  beforeAll(async () => {
-    server = await startTestServer(config);
-    ready(server, new KmsClient(server.url));
-  });
-  afterAll(async () => {
-    await server?.dispose();
-  });
+  useTestServer((server) => ready(server, new KmsClient(server.url)), config);
 }
 
 export const uniq = (prefix: string) => `${prefix}-${crypto.randomUUID()}`;

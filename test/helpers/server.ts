@@ -2,6 +2,7 @@
  * Test helpers: a real server on a random port with a real SQLite file in a temp folder, and a
  * small KMIP client speaking both wire dialects.
  */
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,6 +32,18 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   };
 }
 
+/** Starts a server before the file's tests (handing it to `ready`) and disposes of it after. */
+export function useTestServer(ready: (server: TestServer) => void, overrides: Partial<ServerConfig> = {}): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(overrides);
+    ready(server);
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+}
+
 export type Node = { tag: string; type?: string; value: unknown };
 
 /** Builders for JSON TTLV nodes (the Cosmian JS client's dialect: type on every node). */
@@ -43,6 +56,9 @@ export const t = {
   bool: (tag: string, value: boolean): Node => ({ tag, type: "Boolean", value }),
   date: (tag: string, value: string): Node => ({ tag, type: "DateTime", value }),
 };
+
+/** Bytes of a hex ByteString value from a reply. */
+export const fromHex = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
 
 export const hex = (b: Uint8Array | string) => Buffer.from(typeof b === "string" ? new TextEncoder().encode(b) : b).toString("hex");
 

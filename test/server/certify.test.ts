@@ -8,17 +8,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { X509Certificate } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { x509 } from "../../src/crypto/x509/setup.ts";
-import { find, findAll, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const VECTORS = path.join(import.meta.dirname, "../vectors/x509");
 const vector = (f: string) => readFileSync(path.join(VECTORS, f));

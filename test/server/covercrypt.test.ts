@@ -3,22 +3,16 @@
  * formats, Encrypt/Decrypt framing (single and bulk), ReKeyKeyPair, in both wire dialects, and
  * every kind of bad input answered with a clean 422 (never a 500).
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { find, findAll, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "vitest";
+import { fromHex, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 import * as cc from "../../src/crypto/covercrypt/index.ts";
 
 let server: TestServer;
 const ALICE = "alice-token-0123456789abcdef";
 const BOB = "bob-token-0123456789abcdefgh";
-beforeAll(async () => {
-  server = await startTestServer({ apiKeys: [{ user: "alice", token: ALICE }, { user: "bob", token: BOB }] });
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s), { apiKeys: [{ user: "alice", token: ALICE }, { user: "bob", token: BOB }] });
 
 const kmip = (body: unknown, token = ALICE) => postKmip(server.url, body, { authorization: `Bearer ${token}` });
-const bytes = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
 const text = (h: unknown) => Buffer.from(h as string, "hex").toString("utf8");
 
 const attr = (id: number) => `{"id":${id},"encryption_hint":"Classic","write_status":"EncryptDecrypt"}`;
@@ -67,7 +61,7 @@ async function createUserKey(access: string, msk: string, token = ALICE): Promis
 }
 
 const get = (uid: string) => ok(t.s("Get", t.text("UniqueIdentifier", uid)));
-const keyOf = async (uid: string) => bytes(valueOf(find(await get(uid), "KeyValue"), "KeyMaterial"));
+const keyOf = async (uid: string) => fromHex(valueOf(find(await get(uid), "KeyValue"), "KeyMaterial"));
 
 /** Cosmian's DataToEncrypt framing. */
 function dataToEncrypt(ap: string, meta: string, ...plaintexts: string[]): string {
@@ -175,7 +169,7 @@ describe("user decryption keys (Create PrivateKey)", () => {
     const ct = await encryptHex(mpk, "Dept::FIN && Level::Low", "hello");
     expect(text(valueOf(await ok(decryptBody(uid, ct)), "Data"))).toBe("\x00hello");
     // the key itself: a cover_crypt user key that opens the same ciphertext locally
-    expect(new TextDecoder().decode(cc.decrypt(await keyOf(uid), bytes(ct)).plaintext)).toBe("hello");
+    expect(new TextDecoder().decode(cc.decrypt(await keyOf(uid), fromHex(ct)).plaintext)).toBe("hello");
   });
 
   test("the ParentLink may name the master key by its tags; the stored link is its id and rekey refreshes the key", async () => {
@@ -265,7 +259,7 @@ describe("Encrypt and Decrypt", () => {
   test("Data framing: the reply is a full ciphertext; Decrypt answers LEB128(len meta) ‖ meta ‖ plaintext", async () => {
     const aad = [t.b("AuthenticatedEncryptionAdditionalData", hex("aad"))];
     const ct = await encryptHex(mpk, "Dept::FIN && Level::Low", "top data", "hdr", aad);
-    const local = cc.decrypt(await keyOf(fin), bytes(ct), { authenticationData: new TextEncoder().encode("aad") });
+    const local = cc.decrypt(await keyOf(fin), fromHex(ct), { authenticationData: new TextEncoder().encode("aad") });
     expect(new TextDecoder().decode(local.headerMetadata)).toBe("hdr");
     const r = await ok(decryptBody(fin, ct, aad));
     expect(valueOf(r, "Data")).toBe("03686472746F702064617461");
@@ -279,7 +273,7 @@ describe("Encrypt and Decrypt", () => {
 
   test("bulk: LEB128 lists in and out, each item standalone, metadata once", async () => {
     const r = await ok(encryptBody(mpk, dataToEncrypt("Dept::FIN && Level::Low", "bulk", "a", "bc", ""), [BULK]));
-    const list = bytes(valueOf(r, "Data"));
+    const list = fromHex(valueOf(r, "Data"));
     expect(list[0]).toBe(3);
     const d = await ok(decryptBody(fin, valueOf(r, "Data") as string, [BULK]));
     expect(valueOf(d, "Data")).toBe(Buffer.from("\x04bulk\x03\x01a\x02bc\x00", "latin1").toString("hex").toUpperCase());

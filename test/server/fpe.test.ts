@@ -5,19 +5,14 @@
  * vectors), this server's extensions (additionalCharacters, big_integer, NIST rounds), the errors,
  * key states, both wire dialects and the real cloudproof_kms_js client.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { CryptographicParameters, KmsClient } from "cloudproof_kms_js";
 import vectors from "../vectors/fpe/fpe-vectors.json";
 import * as kms from "../../src/crypto/ff1/kms.ts";
-import { find, findAll, hex, postKmip, startTestServer, t, v5, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { useTestServer, find, findAll, hex, postKmip, t, v5, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));

@@ -5,22 +5,16 @@
  * Sign / SignatureVerify (Ed25519, ECDSA) checked against node:crypto both ways; Import of
  * PKCS#8 / SEC1 / SPKI keys; wrapping with a public key and unwrapping on Import; revoke/destroy.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import * as nist from "../../src/crypto/ecies/nist-curves.ts";
 import { sodium } from "../../native/sodium.ts";
-import { find, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
-const bytes = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
 const uidNode = (uid: string) => t.text("UniqueIdentifier", uid);
 
 async function createPair(algorithm: string, curve?: string, extra: Node[] = [], privateExtra: Node[] = []): Promise<[string, string]> {
@@ -40,7 +34,7 @@ async function get(uid: string, format?: string, op = "Get") {
 async function material(uid: string, format: string): Promise<Uint8Array> {
   const m = find(await get(uid, format), "KeyMaterial")!;
   expect(m.type).toBe("ByteString");
-  return bytes(m.value);
+  return fromHex(m.value);
 }
 
 async function encrypt(uid: string, data: Uint8Array, aad?: Uint8Array) {
@@ -113,7 +107,7 @@ describe.each(CASES)("$name key pair", (c) => {
     expect(valueOf(kb, "KeyFormatType")).toBe("TransparentECPrivateKey");
     expect(valueOf(find(kb, "KeyMaterial"), "RecommendedCurve")).toBe(c.curve);
     expect(find(kb, "D")?.type).toBe("BigInteger");
-    const q = bytes(valueOf(find(await get(pk), "KeyMaterial"), "QString"));
+    const q = fromHex(valueOf(find(await get(pk), "KeyMaterial"), "QString"));
     expect(q.length).toBe(c.nodeCurve ? c.privateLength + 1 : 32); // NIST: compressed point, as the KMS
   });
 
@@ -152,11 +146,11 @@ describe.each(CASES)("$name key pair", (c) => {
     for (const msg of ["hello elliptic world", ""]) {
       const enc = await encrypt(pk, new TextEncoder().encode(msg));
       expect(enc.status, enc.text).toBe(200);
-      const ct = bytes(valueOf(enc.json, "Data"));
+      const ct = fromHex(valueOf(enc.json, "Data"));
       expect(ct.length).toBeGreaterThan(msg.length);
       const dec = await decrypt(sk, ct);
       expect(dec.status, dec.text).toBe(200);
-      expect(Buffer.from(bytes(valueOf(dec.json, "Data"))).toString()).toBe(msg);
+      expect(Buffer.from(fromHex(valueOf(dec.json, "Data"))).toString()).toBe(msg);
     }
     const aad = new TextEncoder().encode("context");
     const enc = await encrypt(pk, new TextEncoder().encode("m"), aad);
@@ -165,7 +159,7 @@ describe.each(CASES)("$name key pair", (c) => {
       return;
     }
     expect(enc.status, enc.text).toBe(200);
-    const ct = bytes(valueOf(enc.json, "Data"));
+    const ct = fromHex(valueOf(enc.json, "Data"));
     expect((await decrypt(sk, ct, aad)).status).toBe(200);
     expectError(await decrypt(sk, ct, new TextEncoder().encode("other")), "Cryptographic_Failure");
     expectError(await decrypt(sk, ct), "Cryptographic_Failure");
@@ -173,7 +167,7 @@ describe.each(CASES)("$name key pair", (c) => {
 
   test("a wrong key, a tampered or a truncated ciphertext is a Cryptographic_Failure", async () => {
     const [otherSk] = await createPair(c.algorithm, c.curve);
-    const ct = bytes(valueOf((await encrypt(pk, new TextEncoder().encode("secret"))).json, "Data"));
+    const ct = fromHex(valueOf((await encrypt(pk, new TextEncoder().encode("secret"))).json, "Data"));
     expectError(await decrypt(otherSk, ct), "Cryptographic_Failure");
     for (const i of [0, ct.length >> 1, ct.length - 1]) {
       const bad = ct.slice();
@@ -185,7 +179,7 @@ describe.each(CASES)("$name key pair", (c) => {
 
   test("revoke then destroy the pair", async () => {
     const [s, p] = await createPair(c.algorithm, c.curve);
-    const ct = bytes(valueOf((await encrypt(p, new TextEncoder().encode("before"))).json, "Data"));
+    const ct = fromHex(valueOf((await encrypt(p, new TextEncoder().encode("before"))).json, "Data"));
     const r = await kmip(t.s("Revoke", uidNode(s), t.text("RevocationReason", "rotated")));
     expect(r.status, r.text).toBe(200);
     expectError(await encrypt(p, new Uint8Array([1])), "Item_Not_Found", /Deactivated/); // the public half was revoked too
@@ -207,14 +201,14 @@ describe.each(CASES)("$name key pair", (c) => {
 describe("ciphertexts interoperate with the reference implementations", () => {
   test("X25519: libsodium crypto_box_seal_open opens the server's box with the exported raw keys", async () => {
     const [sk, pk] = await createPair("ECDH", "CURVE25519");
-    const ct = bytes(valueOf((await encrypt(pk, new TextEncoder().encode("sealed"))).json, "Data"));
+    const ct = fromHex(valueOf((await encrypt(pk, new TextEncoder().encode("sealed"))).json, "Data"));
     const out = new Uint8Array(ct.length - 48);
     expect(sodium.crypto_box_seal_open(out, ct, await material(pk, "Raw"), await material(sk, "Raw"))).toBe(true);
     expect(Buffer.from(out).toString()).toBe("sealed");
     // and the server opens a box sealed by libsodium
     const box = new Uint8Array(48 + 3);
     sodium.crypto_box_seal(box, new TextEncoder().encode("abc"), await material(pk, "Raw"));
-    expect(Buffer.from(bytes(valueOf((await decrypt(sk, box)).json, "Data"))).toString()).toBe("abc");
+    expect(Buffer.from(fromHex(valueOf((await decrypt(sk, box)).json, "Data"))).toString()).toBe("abc");
   });
 
   test("P-256: a ciphertext made locally from the exported SPKI key is decrypted by the server", async () => {
@@ -223,7 +217,7 @@ describe("ciphertexts interoperate with the reference implementations", () => {
     const jwk = nodePublic(spki).export({ format: "jwk" });
     const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
     const ct = nist.encrypt("P-256", new TextEncoder().encode("from outside"), point);
-    expect(Buffer.from(bytes(valueOf((await decrypt(sk, ct)).json, "Data"))).toString()).toBe("from outside");
+    expect(Buffer.from(fromHex(valueOf((await decrypt(sk, ct)).json, "Data"))).toString()).toBe("from outside");
   });
 });
 
@@ -308,7 +302,7 @@ describe("Sign and SignatureVerify", () => {
     const [sk, pk] = await createPair("Ed25519");
     const r = await signReq(sk, [t.b("Data", hex(data))]);
     expect(r.status, r.text).toBe(200);
-    const sig = bytes(valueOf(r.json, "SignatureData"));
+    const sig = fromHex(valueOf(r.json, "SignatureData"));
     expect(sig.length).toBe(64);
     const nodeSk = createPrivateKey({ key: Buffer.from(await material(sk, "PKCS8")), format: "der", type: "pkcs8" });
     expect(Buffer.from(nodeSign(null, data, nodeSk)).toString("hex")).toBe(Buffer.from(sig).toString("hex"));
@@ -333,7 +327,7 @@ describe("Sign and SignatureVerify", () => {
     const [sk, pk] = await createPair("ECDSA", "P256");
     const r = await signReq(sk, [t.b("Data", hex(data))]);
     expect(r.status, r.text).toBe(200);
-    const sig = bytes(valueOf(r.json, "SignatureData"));
+    const sig = fromHex(valueOf(r.json, "SignatureData"));
     expect(sig[0]).toBe(0x30); // DER SEQUENCE
     const spki = await material(pk, "PKCS8");
     expect(nodeVerify("sha256", data, nodePublic(spki), sig)).toBe(true);
@@ -364,9 +358,9 @@ describe("Sign and SignatureVerify", () => {
   test("ECDSA P-384: SHA-256 by default (as the KMS), SHA-384 when asked; P-521 with SHA-512", async () => {
     const [sk, pk] = await createPair("ECDSA", "P384");
     const spki = await material(pk, "PKCS8");
-    const def = bytes(valueOf((await signReq(sk, [t.b("Data", hex(data))])).json, "SignatureData"));
+    const def = fromHex(valueOf((await signReq(sk, [t.b("Data", hex(data))])).json, "SignatureData"));
     expect(nodeVerify("sha256", data, nodePublic(spki), def)).toBe(true);
-    const s384 = bytes(valueOf((await signReq(sk, [dsa("ECDSAWithSHA384"), t.b("Data", hex(data))])).json, "SignatureData"));
+    const s384 = fromHex(valueOf((await signReq(sk, [dsa("ECDSAWithSHA384"), t.b("Data", hex(data))])).json, "SignatureData"));
     expect(nodeVerify("sha384", data, nodePublic(spki), s384)).toBe(true);
     expect(nodeVerify("sha256", data, nodePublic(spki), s384)).toBe(false);
     const withHash = await verifyReq(pk, [t.s("CryptographicParameters", t.e("HashingAlgorithm", "SHA384")), t.b("Data", hex(data)), t.b("SignatureData", hex(s384))]);
@@ -374,7 +368,7 @@ describe("Sign and SignatureVerify", () => {
     expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", hex(s384))])).json, "ValidityIndicator")).toBe("Invalid");
 
     const [sk5, pk5] = await createPair("ECDSA", "P521");
-    const s512 = bytes(valueOf((await signReq(sk5, [dsa("ECDSAWithSHA512"), t.b("Data", hex(data))])).json, "SignatureData"));
+    const s512 = fromHex(valueOf((await signReq(sk5, [dsa("ECDSAWithSHA512"), t.b("Data", hex(data))])).json, "SignatureData"));
     expect(nodeVerify("sha512", data, nodePublic(await material(pk5, "PKCS8")), s512)).toBe(true);
   });
 
@@ -456,9 +450,9 @@ describe("Import of DER keys", () => {
     const d = BigInt(valueOf(find(await get(sk, "TransparentECPrivateKey"), "KeyMaterial"), "D") as string);
     expect(d).toBe(BigInt("0x" + Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url").toString("hex")));
 
-    const ct = bytes(valueOf((await encrypt(pk, data())).json, "Data"));
-    expect(Buffer.from(bytes(valueOf((await decrypt(sk, ct)).json, "Data"))).toString()).toBe("imported");
-    const sig = bytes(valueOf((await signReq(sk, [t.b("Data", hex(data()))])).json, "SignatureData"));
+    const ct = fromHex(valueOf((await encrypt(pk, data())).json, "Data"));
+    expect(Buffer.from(fromHex(valueOf((await decrypt(sk, ct)).json, "Data"))).toString()).toBe("imported");
+    const sig = fromHex(valueOf((await signReq(sk, [t.b("Data", hex(data()))])).json, "SignatureData"));
     expect(nodeVerify("sha256", data(), publicKey, sig)).toBe(true);
   });
 
@@ -475,7 +469,7 @@ describe("Import of DER keys", () => {
     const edPkcs8 = new Uint8Array(ed.privateKey.export({ type: "pkcs8", format: "der" }));
     expect((await importKey(edId, "PrivateKey", "ECPrivateKey", edPkcs8)).status).toBe(200);
     expect(valueOf(await get(edId), "KeyMaterial")).toBe(hex(edPkcs8).toUpperCase()); // as given
-    const sig = bytes(valueOf((await signReq(edId, [t.b("Data", hex(data()))])).json, "SignatureData"));
+    const sig = fromHex(valueOf((await signReq(edId, [t.b("Data", hex(data()))])).json, "SignatureData"));
     expect(nodeVerify(null, data(), ed.publicKey, sig)).toBe(true);
   });
 
@@ -512,7 +506,7 @@ describe("key wrapping with elliptic-curve keys", () => {
       const w = await kmip(t.s("Get", wrapSpec(pk), uidNode(sym)));
       expect(w.status, w.text).toBe(200);
       const kb = find(w.json, "KeyBlock")!;
-      const wrapped = bytes(valueOf(kb, "KeyMaterial"));
+      const wrapped = fromHex(valueOf(kb, "KeyMaterial"));
       expect(wrapped.length).toBe(32 + overhead);
       expect(valueOf(find(kb, "EncryptionKeyInformation"), "UniqueIdentifier")).toBe(pk);
       // re-import the wrapped block as is, asking the server to unwrap it

@@ -2,17 +2,12 @@
  * The symmetric key lifecycle through real HTTP on a real SQLite file: Create, Encrypt/Decrypt,
  * Get/Export formats, Import, Locate, attributes, Revoke, Destroy, ReKey, Activate.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { find, findAll, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
 

@@ -6,24 +6,18 @@
  * Wycheproof ML-DSA key ties the key format to known answers.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { ed448 } from "@noble/curves/ed448.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import * as pqc from "../../src/crypto/pqc.ts";
 import * as pqcDer from "../../src/crypto/key-formats/pqc-der.ts";
-import { find, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
-const bytes = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
 const msg = new TextEncoder().encode("The quick brown fox jumps over the lazy dog");
 // The encapsulation ciphertext: IVCounterNonce, spelt IvCounterNonce in the JS client's dialect used here.
 const nonceOf = (json: Node | undefined) => valueOf(json, "IvCounterNonce") ?? valueOf(json, "IVCounterNonce");
@@ -38,13 +32,13 @@ async function exportKey(uid: string, format?: string): Promise<{ format: unknow
   const r = await kmip(t.s("Export", t.text("UniqueIdentifier", uid), ...(format ? [t.e("KeyFormatType", format)] : [])));
   expect(r.status, r.text).toBe(200);
   const kb = find(r.json, "KeyBlock");
-  return { format: valueOf(kb, "KeyFormatType"), material: bytes(find(kb, "KeyMaterial")!.value), json: r.json! };
+  return { format: valueOf(kb, "KeyFormatType"), material: fromHex(find(kb, "KeyMaterial")!.value), json: r.json! };
 }
 
 async function signWith(uid: string, data: Uint8Array, extra: Node[] = []): Promise<Uint8Array> {
   const r = await kmip(t.s("Sign", t.text("UniqueIdentifier", uid), ...extra, t.b("Data", hex(data))));
   expect(r.status, r.text).toBe(200);
-  return bytes(valueOf(r.json, "SignatureData"));
+  return fromHex(valueOf(r.json, "SignatureData"));
 }
 
 async function verifyWith(uid: string, data: Uint8Array, signature: Uint8Array, extra: Node[] = []): Promise<unknown> {
@@ -63,14 +57,14 @@ describe.each([["MLKEM_512", "ML-KEM-512"], ["MLKEM_768", "ML-KEM-768"], ["MLKEM
 
     const enc = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", pk), t.b("Data", "")));
     expect(enc.status, enc.text).toBe(200);
-    const secret = bytes(valueOf(enc.json, "Data"));
-    const ciphertext = bytes(nonceOf(enc.json));
+    const secret = fromHex(valueOf(enc.json, "Data"));
+    const ciphertext = fromHex(nonceOf(enc.json));
     expect(secret).toHaveLength(32);
     expect(ciphertext).toHaveLength(pqc.lengths(alg).cipherText!);
 
     const dec = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", sk), t.b("Data", hex(ciphertext))));
     expect(dec.status, dec.text).toBe(200);
-    expect(bytes(valueOf(dec.json, "Data"))).toEqual(secret);
+    expect(fromHex(valueOf(dec.json, "Data"))).toEqual(secret);
 
     // The exported raw private key decapsulates the server's ciphertext to the same secret.
     const raw = await exportKey(sk, "Raw");
@@ -79,7 +73,7 @@ describe.each([["MLKEM_512", "ML-KEM-512"], ["MLKEM_768", "ML-KEM-768"], ["MLKEM
     // And a local encapsulation to the exported raw public key is decapsulated by the server.
     const local = pqc.encapsulate(alg, (await exportKey(pk, "Raw")).material);
     const dec2 = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", sk), t.b("Data", hex(local.cipherText))));
-    expect(bytes(valueOf(dec2.json, "Data"))).toEqual(local.sharedSecret);
+    expect(fromHex(valueOf(dec2.json, "Data"))).toEqual(local.sharedSecret);
   });
 });
 
@@ -135,7 +129,7 @@ describe("Import of post-quantum keys", () => {
     const r = await kmip(importNode(uid, "PrivateKey", "MLDSA_44", "PKCS8", vectors.privateKeyPkcs8));
     expect(r.status, r.text).toBe(200);
     const signature = await signWith(uid, msg);
-    expect(pqc.verify("ML-DSA-44", bytes(vectors.publicKey), msg, signature)).toBe(true);
+    expect(pqc.verify("ML-DSA-44", fromHex(vectors.publicKey), msg, signature)).toBe(true);
     const pkUid = `wycheproof-mldsa44-pk-${crypto.randomUUID()}`;
     const p = await kmip(importNode(pkUid, "PublicKey", "MLDSA_44", "PKCS8", vectors.publicKeyDer));
     expect(p.status, p.text).toBe(200);
@@ -163,7 +157,7 @@ describe("ReKeyKeyPair of post-quantum pairs", () => {
     expect(sk).not.toBe(old.sk);
     const enc = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", pk), t.b("Data", "")));
     const dec = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", sk), t.b("Data", nonceOf(enc.json) as string)));
-    expect(bytes(valueOf(dec.json, "Data"))).toEqual(bytes(valueOf(enc.json, "Data")));
+    expect(fromHex(valueOf(dec.json, "Data"))).toEqual(fromHex(valueOf(enc.json, "Data")));
     const oldRaw = (await exportKey(old.pk, "Raw")).material;
     expect((await exportKey(pk, "Raw")).material).not.toEqual(oldRaw);
   });

@@ -5,22 +5,16 @@
  * Sign/SignatureVerify (PSS, PKCS#1 v1.5, digests) both ways with node:crypto, bad signatures;
  * wrapping with RSA keys and unwrapping on Import; ReKeyKeyPair; bad input.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import {
   constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject,
 } from "node:crypto";
-import { find, findAll, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { fromHex, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
-const bytes = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
 const uidNode = (uid: string) => t.text("UniqueIdentifier", uid);
 const big = (tag: string, b64u: string | undefined) => ({ tag, type: "BigInteger", value: `0x00${Buffer.from(b64u!, "base64url").toString("hex")}` });
 const bigHex = (v: unknown) => BigInt(v as string).toString(16);
@@ -52,7 +46,7 @@ async function get(uid: string, format?: string) {
 async function der(uid: string, format: string): Promise<Uint8Array> {
   const m = find(await get(uid, format), "KeyMaterial")!;
   expect(m.type).toBe("ByteString");
-  return bytes(m.value);
+  return fromHex(m.value);
 }
 
 const nodePrivate = async (uid: string) => createPrivateKey({ key: Buffer.from(await der(uid, "PKCS8")), format: "der", type: "pkcs8" });
@@ -172,7 +166,7 @@ describe("Import", () => {
     expect((await importKey(pubId, "PublicKey", "PKCS8", derMaterial(kp.publicKey.export({ format: "der", type: "spki" })))).status).toBe(200);
     const e = await encrypt(pubId, msg);
     expect(e.status, e.text).toBe(200);
-    expect(hex(privateDecrypt({ key: kp.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, bytes(valueOf(e.json, "Data"))))).toBe(hex(msg));
+    expect(hex(privateDecrypt({ key: kp.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, fromHex(valueOf(e.json, "Data"))))).toBe(hex(msg));
   });
 
   test("refuses malformed DER and inconsistent transparent keys", async () => {
@@ -193,19 +187,19 @@ describe("Encrypt / Decrypt", () => {
   test("OAEP-SHA256 by default, OAEP-SHA1/384, OAEP with another MGF1 hash: node:crypto agrees", async () => {
     const e = await encrypt(pk, msg);
     expect(e.status, e.text).toBe(200);
-    const ct = bytes(valueOf(e.json, "Data"));
+    const ct = fromHex(valueOf(e.json, "Data"));
     expect(ct.length).toBe(256);
     expect(oaepDecryptNode(ct, "sha256")).toBe(hex(msg));
     for (const h of ["SHA1", "SHA384"]) {
       const r = await encrypt(pk, msg, t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", h));
-      expect(oaepDecryptNode(bytes(valueOf(r.json, "Data")), h.toLowerCase())).toBe(hex(msg));
-      const d = await decrypt(sk, bytes(valueOf(r.json, "Data")), t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", h));
+      expect(oaepDecryptNode(fromHex(valueOf(r.json, "Data")), h.toLowerCase())).toBe(hex(msg));
+      const d = await decrypt(sk, fromHex(valueOf(r.json, "Data")), t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", h));
       expect(valueOf(d.json, "Data")).toBe(hex(msg).toUpperCase());
     }
     const mgf = [t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", "SHA256"), t.e("MaskGeneratorHashingAlgorithm", "SHA1")];
     const r = await encrypt(pk, msg, ...mgf);
-    expect(() => oaepDecryptNode(bytes(valueOf(r.json, "Data")), "sha256")).toThrow();
-    expect(valueOf((await decrypt(sk, bytes(valueOf(r.json, "Data")), ...mgf)).json, "Data")).toBe(hex(msg).toUpperCase());
+    expect(() => oaepDecryptNode(fromHex(valueOf(r.json, "Data")), "sha256")).toThrow();
+    expect(valueOf((await decrypt(sk, fromHex(valueOf(r.json, "Data")), ...mgf)).json, "Data")).toBe(hex(msg).toUpperCase());
     // the server decrypts node's ciphertext
     const fromNode = publicEncrypt({ key: createPublicKey(node), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, msg);
     expect(valueOf((await decrypt(sk, new Uint8Array(fromNode))).json, "Data")).toBe(hex(msg).toUpperCase());
@@ -217,8 +211,8 @@ describe("Encrypt / Decrypt", () => {
     const long = new Uint8Array(1000).map((_, i) => i);
     const e = await encrypt(pk, long, t.e("PaddingMethod", "None"));
     expect(e.status, e.text).toBe(200);
-    expect(bytes(valueOf(e.json, "Data")).length).toBe(256 + 1008);
-    expect(valueOf((await decrypt(sk, bytes(valueOf(e.json, "Data")), t.e("PaddingMethod", "None"))).json, "Data")).toBe(hex(long).toUpperCase());
+    expect(fromHex(valueOf(e.json, "Data")).length).toBe(256 + 1008);
+    expect(valueOf((await decrypt(sk, fromHex(valueOf(e.json, "Data")), t.e("PaddingMethod", "None"))).json, "Data")).toBe(hex(long).toUpperCase());
   });
 
   test("bad input: data too large, garbage, another key, wrong key types, AAD, unknown padding", async () => {
@@ -226,7 +220,7 @@ describe("Encrypt / Decrypt", () => {
     expectError(await decrypt(sk, new Uint8Array(256).fill(0xff)), "Cryptographic_Failure", /decrypt/);
     expectError(await decrypt(sk, new Uint8Array(10)), "Cryptographic_Failure");
     const [otherSk] = await pair();
-    const ct = bytes(valueOf((await encrypt(pk, msg)).json, "Data"));
+    const ct = fromHex(valueOf((await encrypt(pk, msg)).json, "Data"));
     expectError(await decrypt(otherSk, ct), "Cryptographic_Failure");
     expect((await decrypt(sk, ct)).status).toBe(200);
     expectError(await decrypt(pk, ct), "Incompatible_Cryptographic_Usage_Mask", /failed to retrieve the key/);
@@ -245,13 +239,13 @@ describe("Sign / SignatureVerify", () => {
   test("RSASSA-PSS SHA-256 by default; PSS with SHA-1/384/512; node:crypto verifies them", async () => {
     const s = await sign(sk, dataNode);
     expect(s.status, s.text).toBe(200);
-    const sig = bytes(valueOf(s.json, "SignatureData"));
+    const sig = fromHex(valueOf(s.json, "SignatureData"));
     expect(pssNode("sha256", sig)).toBe(true);
     expect(valueOf((await verify(pk, dataNode, sig)).json, "ValidityIndicator")).toBe("Valid");
     for (const h of ["SHA1", "SHA384", "SHA512"]) {
       const p = [t.e("PaddingMethod", "PSS"), t.e("HashingAlgorithm", h)];
       const r = await sign(sk, dataNode, ...p);
-      const hs = bytes(valueOf(r.json, "SignatureData"));
+      const hs = fromHex(valueOf(r.json, "SignatureData"));
       expect(pssNode(h.toLowerCase(), hs)).toBe(true);
       expect(valueOf((await verify(pk, dataNode, hs, ...p)).json, "ValidityIndicator")).toBe("Valid");
     }
@@ -259,14 +253,14 @@ describe("Sign / SignatureVerify", () => {
 
   test("PKCS#1 v1.5 (SHA256WithRSAEncryption) is node's signature byte for byte; digests sign like data", async () => {
     const p = t.e("DigitalSignatureAlgorithm", "SHA256WithRSAEncryption");
-    const sig = bytes(valueOf((await sign(sk, dataNode, p)).json, "SignatureData"));
+    const sig = fromHex(valueOf((await sign(sk, dataNode, p)).json, "SignatureData"));
     expect(hex(sig)).toBe(hex(nodeSign("sha256", data, node)));
     const digest = createHash("sha256").update(data).digest();
-    const fromDigest = bytes(valueOf((await sign(sk, t.b("DigestedData", hex(digest)), p)).json, "SignatureData"));
+    const fromDigest = fromHex(valueOf((await sign(sk, t.b("DigestedData", hex(digest)), p)).json, "SignatureData"));
     expect(hex(fromDigest)).toBe(hex(sig));
     expect(valueOf((await verify(pk, t.b("DigestedData", hex(digest)), sig, p)).json, "ValidityIndicator")).toBe("Valid");
     // a PSS signature on a digest, verified by node on the data
-    const pss = bytes(valueOf((await sign(sk, t.b("DigestedData", hex(digest)))).json, "SignatureData"));
+    const pss = fromHex(valueOf((await sign(sk, t.b("DigestedData", hex(digest)))).json, "SignatureData"));
     expect(pssNode("sha256", pss)).toBe(true);
   });
 
@@ -276,7 +270,7 @@ describe("Sign / SignatureVerify", () => {
     // a private key verifies too when its mask allows Verify (the default private mask does not)
     expectError(await verify(sk, dataNode, fromNode), "Incompatible_Cryptographic_Usage_Mask", /Verify/);
     const [anySk] = await pair([t.int("CryptographicUsageMask", 0x200000)]);
-    const anySig = bytes(valueOf((await sign(anySk, dataNode)).json, "SignatureData"));
+    const anySig = fromHex(valueOf((await sign(anySk, dataNode)).json, "SignatureData"));
     expect(valueOf((await verify(anySk, dataNode, anySig)).json, "ValidityIndicator")).toBe("Valid");
     const bad = fromNode.slice();
     bad[100] ^= 0x40;
@@ -307,7 +301,7 @@ describe("key wrapping with RSA keys", () => {
     const w = await kmip(t.s("Get", wrapSpec(pk), uidNode(sym)));
     expect(w.status, w.text).toBe(200);
     const kb = find(w.json, "KeyBlock")!;
-    const wrapped = bytes(valueOf(kb, "KeyMaterial") ?? valueOf(kb, "KeyValue"));
+    const wrapped = fromHex(valueOf(kb, "KeyMaterial") ?? valueOf(kb, "KeyValue"));
     expect(wrapped.length).toBe(256);
     expect(oaepOk(wrapped, original)).toBe(true);
     const id = `unwrapped-${crypto.randomUUID()}`;
@@ -357,7 +351,7 @@ describe("ReKeyKeyPair RSA", () => {
     expect(find((await kmip(t.s("GetAttributes", uidNode(newSk)))).json, "Name")).toBeDefined();
     expect(hex(await der(newSk, "PKCS1"))).not.toBe(hex(await der(oldSk, "PKCS1")));
     const msg = new TextEncoder().encode("rotated");
-    const ct = bytes(valueOf((await encrypt(newPk, msg)).json, "Data"));
+    const ct = fromHex(valueOf((await encrypt(newPk, msg)).json, "Data"));
     expect(valueOf((await decrypt(newSk, ct)).json, "Data")).toBe(hex(msg).toUpperCase());
     expectError(await decrypt(oldSk, ct), "Cryptographic_Failure");
   });
