@@ -60,8 +60,3 @@ export function checkMayCreate(user: string, privilegedUsers: readonly string[] 
     throw new KmipError("Permission_Denied", `Permission denied: ${user} may not create objects (not a privileged user)`, "forbidden");
   }
 }
-
-/** May `user` see `object` at all (Locate, /access/obtained)? */
-export async function canSee(store: ObjectStore, user: string, object: StoredObject): Promise<boolean> {
-  return object.owner === user || (await store.operationsOf(object.id, user)).size > 0;
-}

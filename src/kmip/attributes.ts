@@ -7,7 +7,7 @@
  * they came (looseObject), so they are stored and echoed back.
  */
 import * as v from "valibot";
-import { bool, bytes, date, enumOf, int, listOf, optionalList, rawValue, single, text, type Schema } from "./schema.ts";
+import { bool, bytes, date, enumOf, int, optionalList, rawValue, single, text, type Schema } from "./schema.ts";
 import type { KmipRecord } from "./struct.ts";
 import { rawNode } from "./struct.ts";
 import type { TtlvNode } from "./ttlv.ts";
@@ -158,5 +158,3 @@ export function removeVendorAttribute(attrs: Attributes, name: string): void {
   attrs.VendorAttributes = attrs.VendorAttributes.filter((a) => a.AttributeName !== name);
   if (attrs.VendorAttributes.length === 0) delete attrs.VendorAttributes;
 }
-
-export { listOf };

@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import { AttributesSchema, type Attributes } from "./attributes.ts";
-import { bytes, enumOf, int, rawValue, text, type Schema } from "./schema.ts";
+import { bytes, enumOf, int, text, type Schema } from "./schema.ts";
 import type { KmipRecord } from "./struct.ts";
 
 export const OBJECT_TYPES = [
@@ -80,5 +80,3 @@ export const ObjectSchemas: Record<string, Schema<KmipRecord>> = {
   CertificateRequest: v.looseObject({ CertificateRequestType: enumOf("CertificateRequestType"), CertificateRequestValue: bytes }) as Schema<KmipRecord>,
   OpaqueObject: v.looseObject({ OpaqueDataType: enumOf("OpaqueDataType"), OpaqueDataValue: bytes }) as Schema<KmipRecord>,
 };
-
-export { rawValue };

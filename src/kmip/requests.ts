@@ -6,7 +6,7 @@
 import * as v from "valibot";
 import { AttributesSchema, CryptographicParametersSchema } from "./attributes.ts";
 import { KeyWrappingSpecificationSchema } from "./objects.ts";
-import { bool, bytes, date, enumOf, int, listOf, optionalList, single, text, uint } from "./schema.ts";
+import { bool, bytes, date, enumOf, int, optionalList, single, text, uint } from "./schema.ts";
 
 /** A UID: text, an ID placeholder enumeration, or an integer (KMIP 2.1 §7.14). Placeholders resolve to undefined. */
 export const Uid = v.pipe(
@@ -183,5 +183,3 @@ export type Activate = v.InferOutput<typeof ActivateSchema>;
 export type Query = v.InferOutput<typeof QuerySchema>;
 export type DiscoverVersions = v.InferOutput<typeof DiscoverVersionsSchema>;
 export type RNGRetrieve = v.InferOutput<typeof RNGRetrieveSchema>;
-
-export { listOf };

@@ -9,7 +9,7 @@
 import * as v from "valibot";
 import { KmipError } from "./error.ts";
 import { enumName, enumValue, TAG_ENUM } from "./enums.ts";
-import { isRawNode, type KmipRecord, type KmipValue } from "./struct.ts";
+import { isRawNode, type KmipRecord } from "./struct.ts";
 import type { TtlvNode } from "./ttlv.ts";
 
 export type Schema<T> = v.GenericSchema<unknown, T>;
@@ -85,5 +85,3 @@ export function parseKmip<T>(schema: Schema<T>, input: unknown, root: string): T
     missing ? `${root}${path}: missing field` : `${root}${path}: ${issue.message}`,
   );
 }
-
-export type { KmipRecord, KmipValue };

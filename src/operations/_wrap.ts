@@ -7,7 +7,7 @@
  * schemes registering a KeyWrapper (ECIES, RSA). The wrapped bytes are the raw key material
  * (EncodingOption NoEncoding); TTLV encoding of the whole KeyValue is not supported.
  */
-import { KmipError, fail } from "../kmip/error.ts";
+import { fail } from "../kmip/error.ts";
 import type { KeyBlock, KeyValue, KeyWrappingSpecification } from "../kmip/objects.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
@@ -156,5 +156,3 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
 export function isWrapped(kb: KeyBlock | undefined): boolean {
   return !!kb?.KeyWrappingData;
 }
-
-export { KmipError };
