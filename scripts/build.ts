@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/kms");
 const result = await Bun.build({
   // The SLH-DSA signing worker is its own entry point so the executable embeds it.
-  entrypoints: [path.join(root, "src/server/main.ts"), path.join(root, "src/operations/pqc/sign-worker.ts")],
+  entrypoints: [path.join(root, "src/cli/main.ts"), path.join(root, "src/operations/pqc/sign-worker.ts")],
   compile: { outfile },
   minify: true,
   sourcemap: "none",

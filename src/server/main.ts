@@ -87,10 +87,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   };
 }
 
-async function main(): Promise<void> {
+/** `kms [serve] [options]`: parses the options and runs the server until SIGINT/SIGTERM. */
+export async function serve(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = loadConfig(process.argv.slice(2));
+    parsed = loadConfig(argv);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`error: ${e.message}\n`);
@@ -117,4 +118,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) await serve(process.argv.slice(2));

@@ -1,0 +1,15 @@
+/**
+ * The table of `kms` subcommands: the first word of the command line picks one; anything else
+ * (no word, an option, or `serve`) starts the server. Each command lives in its own file in
+ * src/cli/ and parses the rest of its command line itself.
+ */
+export interface Command {
+  /** The first word on the command line, e.g. `audit` for `kms audit verify FILE`. */
+  name: string;
+  /** One line for `kms help`. */
+  summary: string;
+  /** Runs with the words after the name; resolves to the process exit code (0 ok, 1 failure, 2 usage). */
+  run(argv: string[]): Promise<number>;
+}
+
+export const COMMANDS: Command[] = [];
