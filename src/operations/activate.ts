@@ -3,8 +3,8 @@ import { KmipError } from "../kmip/error.ts";
 import type { Activate } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { now, withState } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
+import { now, withState } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
 
 export async function activate(req: Activate, ctx: OperationContext): Promise<KmipRecord> {
   return ctx.store.atomic(async () => {

@@ -23,10 +23,10 @@ import { isEmptyName, nameFromFields, NAME_FIELDS, type NameFields } from "../cr
 import { X509Error } from "../crypto/x509/setup.ts";
 import type { OperationContext } from "./context.ts";
 import { createKeyPair } from "./create-key-pair.ts";
-import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./_keys.ts";
-import { now, withState } from "./_lifecycle.ts";
-import { linkTarget } from "./_links.ts";
-import { retrieve } from "./_retrieve.ts";
+import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./common/keys.ts";
+import { now, withState } from "./common/lifecycle.ts";
+import { linkTarget } from "./common/links.ts";
+import { retrieve } from "./common/retrieve.ts";
 import { publicKeySpki } from "./x509/keys.ts";
 import { buildCertificate, certificateObjectAttributes, VALIDITY_DAYS, X509_EXTENSION } from "./x509/issue.ts";
 import { certificateInfo, load, privateKeyOfPublicKey, renewalIssuer, resolveIssuer, type Subject } from "./x509/parties.ts";

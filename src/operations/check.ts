@@ -8,7 +8,7 @@ import { KmipError } from "../kmip/error.ts";
 import type { Check } from "../kmip/requests-more.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { retrieve } from "./_retrieve.ts";
+import { retrieve } from "./common/retrieve.ts";
 
 export async function check(req: Check, ctx: OperationContext): Promise<KmipRecord> {
   const o = await retrieve(ctx, req.UniqueIdentifier, "get");

@@ -9,8 +9,8 @@ import type { Attributes } from "../kmip/attributes.ts";
 import type { CreateKeyPair } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { initialState, now } from "./_lifecycle.ts";
-import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./_keys.ts";
+import { initialState, now } from "./common/lifecycle.ts";
+import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./common/keys.ts";
 
 export interface GeneratedKey {
   /** The object structure (`{KeyBlock}`). */

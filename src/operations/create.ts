@@ -7,12 +7,12 @@ import type { Create } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
-import { initialState, now } from "./_lifecycle.ts";
+import { initialState, now } from "./common/lifecycle.ts";
 import {
   DEFAULT_SYMMETRIC_MASK, ensureMayCreate, newId, newObjectAttributes, storedObject, symmetricKeyObject, userTags,
-} from "./_keys.ts";
-import { createKeyHooks } from "./_hooks.ts";
-import { wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
+} from "./common/keys.ts";
+import { createKeyHooks } from "./common/hooks.ts";
+import { wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
 import type { KeyBlock } from "../kmip/objects.ts";
 
 /** Key lengths in bits per symmetric algorithm; `undefined` = any multiple of 8 in 8..8192 (hash-based keys). */

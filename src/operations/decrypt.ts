@@ -6,12 +6,12 @@ import type { Decrypt } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { cipherSchemes } from "./_hooks.ts";
-import { ensureCanUnprotect } from "./_lifecycle.ts";
-import { keysetChain, retrieve } from "./_retrieve.ts";
-import { symmetricDecrypt } from "./_symmetric.ts";
-import { forUse } from "./_at-rest.ts";
-import { maskAllows, USAGE } from "./_keys.ts";
+import { cipherSchemes } from "./common/hooks.ts";
+import { ensureCanUnprotect } from "./common/lifecycle.ts";
+import { keysetChain, retrieve } from "./common/retrieve.ts";
+import { symmetricDecrypt } from "./common/symmetric.ts";
+import { forUse } from "./common/at-rest.ts";
+import { maskAllows, USAGE } from "./common/keys.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
 

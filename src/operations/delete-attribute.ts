@@ -4,9 +4,9 @@ import type { DeleteAttribute } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { canonicalTag } from "../kmip/ttlv.ts";
 import type { OperationContext } from "./context.ts";
-import { ensureWritable, heldAttribute } from "./_attribute-edit.ts";
-import { isDestroyed, now } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
+import { ensureWritable, heldAttribute } from "./common/attribute-edit.ts";
+import { isDestroyed, now } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
 
 /** Attributes an object cannot lose, beyond the server-managed ones. */
 const REQUIRED = new Set(["CryptographicUsageMask"]);

@@ -13,14 +13,14 @@ import type { KeyBlock } from "../kmip/objects.ts";
 import * as kdf from "../crypto/kdf.ts";
 import { fromKmipName } from "../crypto/hash.ts";
 import type { OperationContext } from "./context.ts";
-import { ensureCanProtect, initialState, now } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
+import { ensureCanProtect, initialState, now } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
 import {
   DEFAULT_SYMMETRIC_MASK, ensureMayCreate, keyBlockOf, keyMaterialBytes, newId, newObjectAttributes, storedObject,
   symmetricKeyObject, USAGE, userTags,
-} from "./_keys.ts";
-import { cryptoError } from "./_symmetric.ts";
-import { forUse, wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
+} from "./common/keys.ts";
+import { cryptoError } from "./common/symmetric.ts";
+import { forUse, wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
 import { checkSymmetricLength } from "./create.ts";
 import { ensureUsage } from "./mac.ts";
 

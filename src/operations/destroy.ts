@@ -8,9 +8,9 @@ import type { Destroy } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { isDestroyed, now } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { linkedPairs } from "./_links.ts";
+import { isDestroyed, now } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { linkedPairs } from "./common/links.ts";
 import { wipe } from "../crypto/bytes.ts";
 
 export async function destroy(req: Destroy, ctx: OperationContext): Promise<KmipRecord> {

@@ -1,17 +1,17 @@
 /**
  * Encrypt (KMIP 2.1 §6.1.18). Symmetric keys here; other schemes (CoverCrypt, FPE, public keys)
- * register a CipherScheme in _hooks.ts.
+ * register a CipherScheme in common/hooks.ts.
  */
 import { KmipError } from "../kmip/error.ts";
 import type { Encrypt } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { cipherSchemes } from "./_hooks.ts";
-import { ensureCanProtect } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { symmetricEncrypt } from "./_symmetric.ts";
-import { forUse } from "./_at-rest.ts";
-import { maskAllows, USAGE } from "./_keys.ts";
+import { cipherSchemes } from "./common/hooks.ts";
+import { ensureCanProtect } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { symmetricEncrypt } from "./common/symmetric.ts";
+import { forUse } from "./common/at-rest.ts";
+import { maskAllows, USAGE } from "./common/keys.ts";
 
 export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
   const key = await retrieve(ctx, req.UniqueIdentifier, "encrypt", (o) => o.state === "Active" && o.objectType !== "PrivateKey");

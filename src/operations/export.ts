@@ -2,7 +2,7 @@
 import type { Get } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { exportObject } from "./_export.ts";
+import { exportObject } from "./common/export.ts";
 
 export function exportOp(req: Get, ctx: OperationContext): Promise<KmipRecord> {
   return exportObject(req, ctx, "Export");

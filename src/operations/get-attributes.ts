@@ -7,8 +7,8 @@ import type { GetAttributeList, GetAttributes } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { canonicalTag } from "../kmip/ttlv.ts";
 import type { OperationContext } from "./context.ts";
-import { exportAttributes } from "./_export.ts";
-import { retrieve } from "./_retrieve.ts";
+import { exportAttributes } from "./common/export.ts";
+import { retrieve } from "./common/retrieve.ts";
 
 export async function getAttributes(req: GetAttributes, ctx: OperationContext): Promise<KmipRecord> {
   const o = await retrieve(ctx, req.UniqueIdentifier, "getattributes");

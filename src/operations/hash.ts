@@ -7,7 +7,7 @@ import { KmipError, fail } from "../kmip/error.ts";
 import type { Hash } from "../kmip/requests-more.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import * as hashes from "../crypto/hash.ts";
-import { cryptoError } from "./_symmetric.ts";
+import { cryptoError } from "./common/symmetric.ts";
 import { refuseStreaming } from "./mac.ts";
 
 export async function hash(req: Hash): Promise<KmipRecord> {

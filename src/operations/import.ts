@@ -11,13 +11,13 @@ import type { Import, Register } from "../kmip/requests.ts";
 import { parseKmip } from "../kmip/schema.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { initialState, now } from "./_lifecycle.ts";
+import { initialState, now } from "./common/lifecycle.ts";
 import {
   DEFAULT_SYMMETRIC_MASK, ensureMayCreate, keyMaterialBytes, newId, newObjectAttributes, storedObject, userTags,
-} from "./_keys.ts";
+} from "./common/keys.ts";
 import { checkSymmetricLength } from "./create.ts";
-import { isWrapped, unwrapKeyBlock } from "./_wrap.ts";
-import { wrapAtRest, wrappingKeyIdOf } from "./_at-rest.ts";
+import { isWrapped, unwrapKeyBlock } from "./common/wrap.ts";
+import { wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
 
 /** Per object type adjustments (e.g. CoverCrypt keys); registered by schemes. */
 export type ImportHook = (kb: KeyBlock, attrs: Attributes, ctx: OperationContext) => void;

@@ -7,7 +7,7 @@ import type { Locate } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { tagsOf } from "./_keys.ts";
+import { tagsOf } from "./common/keys.ts";
 
 export const MAX_LOCATE_ITEMS = 1000;
 

@@ -8,11 +8,11 @@ import type { MACVerify } from "../kmip/requests-more.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import * as hmac from "../crypto/mac.ts";
 import type { OperationContext } from "./context.ts";
-import { ensureCanUnprotect } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { keyBlockOf, keyMaterialBytes, USAGE } from "./_keys.ts";
-import { cryptoError } from "./_symmetric.ts";
-import { forUse } from "./_at-rest.ts";
+import { ensureCanUnprotect } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { keyBlockOf, keyMaterialBytes, USAGE } from "./common/keys.ts";
+import { cryptoError } from "./common/symmetric.ts";
+import { forUse } from "./common/at-rest.ts";
 import { ensureUsage, macHash, refuseStreaming } from "./mac.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);

@@ -15,11 +15,11 @@ import type { StoredObject } from "../store/store.ts";
 import * as hmac from "../crypto/mac.ts";
 import { fromKmipName, type HashName } from "../crypto/hash.ts";
 import type { OperationContext } from "./context.ts";
-import { ensureCanProtect } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./_keys.ts";
-import { cryptoError } from "./_symmetric.ts";
-import { forUse } from "./_at-rest.ts";
+import { ensureCanProtect } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./common/keys.ts";
+import { cryptoError } from "./common/symmetric.ts";
+import { forUse } from "./common/at-rest.ts";
 
 /** HMAC algorithm -> KMIP HashingAlgorithm. */
 const HMAC_HASH: Record<string, string> = {

@@ -7,8 +7,8 @@ import { KmipError } from "../kmip/error.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { retrieve } from "./_retrieve.ts";
-import { ensureMayCreate } from "./_keys.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { ensureMayCreate } from "./common/keys.ts";
 import type { ReKeyKeyPair } from "../kmip/requests.ts";
 
 export type KeyPairRekeyer = (privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext) => Promise<KmipRecord>;

@@ -6,8 +6,8 @@
  * As in KMIP and Cosmian's conformance corpus (fips/kmip_operations/rekey_locate_by_name,
  * rekey_old_key_still_decrypts), the old key keeps its state: it stays usable until revoked. The new
  * key is activated at now + Offset (PreActive while that lies ahead). In a keyset (RotateName, see
- * _keyset.ts) the new key is the next generation, and only the latest generation may be re-keyed.
- * A key stored wrapped (_at-rest.ts) gets a successor wrapped by the same key; the keys a re-keyed
+ * common/keyset.ts) the new key is the next generation, and only the latest generation may be re-keyed.
+ * A key stored wrapped (common/at-rest.ts) gets a successor wrapped by the same key; the keys a re-keyed
  * wrapping key wraps are re-wrapped with its successor.
  */
 import { KmipError } from "../kmip/error.ts";
@@ -16,12 +16,12 @@ import type { ReKey } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
-import { now } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { generationOf, keysetMembers } from "./_keyset.ts";
-import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./_at-rest.ts";
+import { now } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { generationOf, keysetMembers } from "./common/keyset.ts";
+import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./common/at-rest.ts";
 import type { KeyBlock } from "../kmip/objects.ts";
-import { ensureMayCreate, keyBlockOf, keyMaterialBytes, storedObject, symmetricKeyObject } from "./_keys.ts";
+import { ensureMayCreate, keyBlockOf, keyMaterialBytes, storedObject, symmetricKeyObject } from "./common/keys.ts";
 
 const REKEYABLE = new Set(["Active", "Deactivated", "Compromised"]);
 

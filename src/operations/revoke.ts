@@ -9,9 +9,9 @@ import type { Revoke } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { isDestroyed, now, withState } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { linkedPairs } from "./_links.ts";
+import { isDestroyed, now, withState } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { linkedPairs } from "./common/links.ts";
 
 const COMPROMISE = new Set(["KeyCompromise", "CACompromise"]);
 

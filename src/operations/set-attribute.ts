@@ -9,10 +9,10 @@ import type { ModifyAttribute, SetAttribute } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { heldAttribute, ensureWritable, MULTI_VALUED } from "./_attribute-edit.ts";
-import { isDestroyed, now } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { userTags } from "./_keys.ts";
+import { heldAttribute, ensureWritable, MULTI_VALUED } from "./common/attribute-edit.ts";
+import { isDestroyed, now } from "./common/lifecycle.ts";
+import { retrieve } from "./common/retrieve.ts";
+import { userTags } from "./common/keys.ts";
 
 type Mode = "set" | "add" | "modify";
 const OP_NAME: Record<Mode, string> = { set: "SetAttribute", add: "AddAttribute", modify: "ModifyAttribute" };

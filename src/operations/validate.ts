@@ -21,7 +21,7 @@ import { notFound } from "../auth/access.ts";
 import { revocationUris, validateChain } from "../crypto/x509/chain.ts";
 import { X509Error } from "../crypto/x509/setup.ts";
 import type { OperationContext } from "./context.ts";
-import { retrieve } from "./_retrieve.ts";
+import { retrieve } from "./common/retrieve.ts";
 
 const USABLE = new Set(["PreActive", "Active", "Deactivated"]);
 

@@ -8,7 +8,7 @@ import * as v from "valibot";
 import { KmipError } from "../kmip/error.ts";
 import { parseRight, RIGHTS } from "../auth/access.ts";
 import type { ObjectStore } from "../store/store.ts";
-import { exportAttributes } from "../operations/_export.ts";
+import { exportAttributes } from "../operations/common/export.ts";
 import { bytesToHex } from "../crypto/bytes.ts";
 import { isRawNode } from "../kmip/struct.ts";
 

@@ -16,7 +16,7 @@ import type { StoredObject } from "../../store/store.ts";
 import { concatBytes, equalBytes, wipe } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { OperationContext } from "../context.ts";
-import type { CipherScheme } from "../_hooks.ts";
+import type { CipherScheme } from "../common/hooks.ts";
 import { BULK_ALGORITHM, ALGORITHM, ccError, ensureRole, isCoverCryptKey, keyBytes, policyOf } from "./keys.ts";
 import { encodeDecrypted, encodeList, parseDataToEncrypt, parseList } from "./framing.ts";
 

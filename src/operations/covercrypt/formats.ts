@@ -18,8 +18,8 @@ import { vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts"
 import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
-import { keyMaterialBytes } from "../_keys.ts";
-import { isWrapped } from "../_wrap.ts";
+import { keyMaterialBytes } from "../common/keys.ts";
+import { isWrapped } from "../common/wrap.ts";
 import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, accessPolicyBytes, isCoverCryptKey, parsePolicy } from "./keys.ts";
 
 const FORMATS = new Set([SECRET_FORMAT, PUBLIC_FORMAT]);

@@ -9,11 +9,11 @@
  * The cryptography is src/crypto/covercrypt/ (cover_crypt 14, byte-compatible with cloudproof_js).
  */
 import { fail } from "../../kmip/error.ts";
-import { cipherSchemes, createKeyHooks, type CreateHook } from "../_hooks.ts";
+import { cipherSchemes, createKeyHooks, type CreateHook } from "../common/hooks.ts";
 import { keyPairGenerators } from "../create-key-pair.ts";
 import { keyPairRekeyers } from "../rekey-key-pair.ts";
 import { importHooks } from "../import.ts";
-import { formatConverters } from "../_export.ts";
+import { formatConverters } from "../common/export.ts";
 import { ALGORITHM } from "./keys.ts";
 import { generateMasterKeyPair } from "./master-keys.ts";
 import { createUserKey, isUserKeyRequest } from "./user-keys.ts";

@@ -14,10 +14,10 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { utf8 } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
-import { keyBlockOf, keyMaterialBytes } from "../_keys.ts";
-import { linkTarget } from "../_links.ts";
-import { now } from "../_lifecycle.ts";
-import { cryptoError } from "../_symmetric.ts";
+import { keyBlockOf, keyMaterialBytes } from "../common/keys.ts";
+import { linkTarget } from "../common/links.ts";
+import { now } from "../common/lifecycle.ts";
+import { cryptoError } from "../common/symmetric.ts";
 
 export const ALGORITHM = "CoverCrypt";
 export const BULK_ALGORITHM = "CoverCryptBulk";

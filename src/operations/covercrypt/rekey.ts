@@ -19,9 +19,9 @@ import type { StoredObject } from "../../store/store.ts";
 import { equalBytes, utf8 } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { OperationContext } from "../context.ts";
-import { linkTarget } from "../_links.ts";
-import { isDestroyed } from "../_lifecycle.ts";
-import { SYSTEM_TAG } from "../_keys.ts";
+import { linkTarget } from "../common/links.ts";
+import { isDestroyed } from "../common/lifecycle.ts";
+import { SYSTEM_TAG } from "../common/keys.ts";
 import {
   REKEY_ACTION, USER_KEY_TAG, ccError, ensurePartitionLimit, ensureRole, isCoverCryptKey, keyBytes, policyOf, withKeyBytes,
 } from "./keys.ts";

@@ -12,9 +12,9 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import { utf8 } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { OperationContext } from "../context.ts";
-import { initialState, now } from "../_lifecycle.ts";
-import { retrieve } from "../_retrieve.ts";
-import { newId, newObjectAttributes, storedObject, userTags } from "../_keys.ts";
+import { initialState, now } from "../common/lifecycle.ts";
+import { retrieve } from "../common/retrieve.ts";
+import { newId, newObjectAttributes, storedObject, userTags } from "../common/keys.ts";
 import {
   ACCESS_POLICY, ALGORITHM, LEGACY_ACCESS_POLICY, POLICY, SECRET_FORMAT, USER_KEY_TAG, accessPolicyBytes, ccError, ensureRole,
   keyBytes, keyObject, policyOf, roleOf,

@@ -15,7 +15,7 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import * as ecies from "../../crypto/ecies/ecies.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import { EciesError } from "../../crypto/ecies/errors.ts";
-import { cipherSchemes } from "../_hooks.ts";
+import { cipherSchemes } from "../common/hooks.ts";
 import { certificatePublicKey, privateEcKey, tryCertificatePublicKey } from "./certificates.ts";
 import { ecKeyOfObject, publicOf, tryEcKeyOfObject, type EcKey } from "./key-material.ts";
 import type { StoredObject } from "../../store/store.ts";

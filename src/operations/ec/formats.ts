@@ -20,7 +20,7 @@
 import type { KeyBlock } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { formatConverters } from "../_export.ts";
+import { formatConverters } from "../common/export.ts";
 import { importHooks } from "../import.ts";
 import { CURVES } from "./curves.ts";
 import { ecKeyOfObject, privateKeyMaterial, publicKeyMaterial, readEcKey, type EcKey } from "./key-material.ts";

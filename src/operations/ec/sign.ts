@@ -19,13 +19,13 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { concatBytes, wipe } from "../../crypto/bytes.ts";
 import type { OperationContext } from "../context.ts";
-import { ensureCanProtect, ensureCanUnprotect } from "../_lifecycle.ts";
-import { retrieve } from "../_retrieve.ts";
-import { USAGE } from "../_keys.ts";
+import { ensureCanProtect, ensureCanUnprotect } from "../common/lifecycle.ts";
+import { retrieve } from "../common/retrieve.ts";
+import { USAGE } from "../common/keys.ts";
 import { certificatePublicKey, privateEcKey } from "./certificates.ts";
 import { publicEcKey } from "./cipher.ts";
 import { maskAllows } from "./masks.ts";
-import { signatureSchemes } from "../_hooks.ts";
+import { signatureSchemes } from "../common/hooks.ts";
 import * as signature from "./signature.ts";
 import { publicOf, type EcKey } from "./key-material.ts";
 

@@ -11,8 +11,8 @@
  * (Unrestricted allows both). No associated data: the KMS wraps without.
  */
 import { KmipError } from "../../kmip/error.ts";
-import { USAGE } from "../_keys.ts";
-import { keyWrappers } from "../_wrap.ts";
+import { USAGE } from "../common/keys.ts";
+import { keyWrappers } from "../common/wrap.ts";
 import { maskAllows as allows } from "./masks.ts";
 import { certificateKind, privateKeyFor, privateEcKey } from "./certificates.ts";
 import { eciesDecrypt, eciesEncrypt, publicEcKey } from "./cipher.ts";

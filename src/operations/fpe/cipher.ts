@@ -21,8 +21,8 @@ import type { Decrypt, Encrypt } from "../../kmip/requests.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { FpeError, kms } from "../../crypto/ff1/index.ts";
-import type { CipherScheme } from "../_hooks.ts";
-import { keyBlockOf, keyMaterialBytes } from "../_keys.ts";
+import type { CipherScheme } from "../common/hooks.ts";
+import { keyBlockOf, keyMaterialBytes } from "../common/keys.ts";
 import { decryptExtended, encryptExtended } from "./codec.ts";
 import { parseFpeMetadata } from "./metadata.ts";
 

@@ -4,7 +4,7 @@
  * (cipher.ts). Create of a 256-bit FPE_FF1 SymmetricKey, with Cosmian's `fpe-ff1` tag, is done by
  * operations/create.ts. The cryptography is src/crypto/ff1/ (FF1 with 18 rounds, as cloudproof_js).
  */
-import { cipherSchemes } from "../_hooks.ts";
+import { cipherSchemes } from "../common/hooks.ts";
 import { fpeScheme } from "./cipher.ts";
 
 cipherSchemes.push(fpeScheme);

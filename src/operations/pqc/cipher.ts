@@ -12,8 +12,8 @@ import { KmipError } from "../../kmip/error.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import * as pqc from "../../crypto/pqc.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { cipherSchemes } from "../_hooks.ts";
-import { cryptoError } from "../_symmetric.ts";
+import { cipherSchemes } from "../common/hooks.ts";
+import { cryptoError } from "../common/symmetric.ts";
 import { publicOf, requirePqcKey, pqcAlgorithmOfObject } from "./key-material.ts";
 
 cipherSchemes.push({

@@ -8,7 +8,7 @@
 import type { KeyBlock } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { formatConverters } from "../_export.ts";
+import { formatConverters } from "../common/export.ts";
 import { importHooks } from "../import.ts";
 import { pqcKeyOfObject, privateKeyMaterial, publicKeyMaterial, readPqcKey, type PqcKey } from "./key-material.ts";
 

@@ -9,15 +9,15 @@
  * 512/768/1024, ML-DSA and SLH-DSA 8 × the public key length.
  * Usage masks, unless the request sets them (as the KMS): ML-KEM Unrestricted on both halves;
  * ML-DSA / SLH-DSA private Sign, public Verify.
- * ReKeyKeyPair: a new pair of the same algorithm through _rekey-pair.ts.
+ * ReKeyKeyPair: a new pair of the same algorithm through common/rekey-pair.ts.
  */
 import * as pqc from "../../crypto/pqc.ts";
 import * as der from "../../crypto/key-formats/pqc-der.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
 import { keyPairRekeyers } from "../rekey-key-pair.ts";
-import { rotateKeyPair } from "../_rekey-pair.ts";
-import { USAGE } from "../_keys.ts";
+import { rotateKeyPair } from "../common/rekey-pair.ts";
+import { USAGE } from "../common/keys.ts";
 import { kmipAlgorithm } from "./key-material.ts";
 
 function bits(a: pqc.PqcAlgorithm): number {

@@ -8,8 +8,8 @@
  */
 import * as pqc from "../../crypto/pqc.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { signatureSchemes } from "../_hooks.ts";
-import { cryptoError } from "../_symmetric.ts";
+import { signatureSchemes } from "../common/hooks.ts";
+import { cryptoError } from "../common/symmetric.ts";
 import { publicOf, requirePqcKey, pqcAlgorithmOfObject } from "./key-material.ts";
 
 /**

@@ -13,7 +13,7 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { cipherSchemes } from "../_hooks.ts";
+import { cipherSchemes } from "../common/hooks.ts";
 import { cipherOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 

@@ -17,7 +17,7 @@
 import type { KeyBlock } from "../../kmip/objects.ts";
 import { KmipError } from "../../kmip/error.ts";
 import * as rsa from "../../crypto/rsa.ts";
-import { formatConverters } from "../_export.ts";
+import { formatConverters } from "../common/export.ts";
 import { importHooks } from "../import.ts";
 import { privateKeyMaterial, publicKeyMaterial, readRsaKey, rsaKeyOfObject, type RsaKey } from "./key-material.ts";
 

@@ -10,14 +10,14 @@
  *
  * Usage masks, unless the request sets them (the KMS sets none):
  *   private Sign | Decrypt | UnwrapKey        public Verify | Encrypt | WrapKey
- * ReKeyKeyPair of RSA pairs: _rekey-pair.ts.
+ * ReKeyKeyPair of RSA pairs: common/rekey-pair.ts.
  */
 import { fail } from "../../kmip/error.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
 import { keyPairRekeyers } from "../rekey-key-pair.ts";
-import { rotateKeyPair } from "../_rekey-pair.ts";
-import { USAGE } from "../_keys.ts";
+import { rotateKeyPair } from "../common/rekey-pair.ts";
+import { USAGE } from "../common/keys.ts";
 import { privateKeyMaterial, publicKeyMaterial } from "./key-material.ts";
 
 const MASKS = {

@@ -9,7 +9,7 @@ import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { signatureSchemes } from "../_hooks.ts";
+import { signatureSchemes } from "../common/hooks.ts";
 import { signatureOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 

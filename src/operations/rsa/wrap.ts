@@ -10,8 +10,8 @@
  * Usage masks, when set: wrapping needs WrapKey or Encrypt, unwrapping UnwrapKey or Decrypt.
  */
 import { KmipError } from "../../kmip/error.ts";
-import { USAGE } from "../_keys.ts";
-import { keyWrappers } from "../_wrap.ts";
+import { USAGE } from "../common/keys.ts";
+import { keyWrappers } from "../common/wrap.ts";
 import { maskAllows } from "../ec/masks.ts";
 import { privateKeyFor } from "../ec/certificates.ts";
 import { rsaDecrypt, rsaEncrypt } from "./cipher.ts";

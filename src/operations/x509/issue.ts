@@ -20,7 +20,7 @@ import { buildExtensions, keyIdentifier, noRevAvail, NO_REV_AVAIL, parseExtensio
 import { fieldsFromName, NAME_FIELDS, nameDer } from "../../crypto/x509/names.ts";
 import { x509, X509Error } from "../../crypto/x509/setup.ts";
 import { hexToBytes } from "../../crypto/bytes.ts";
-import { now } from "../_lifecycle.ts";
+import { now } from "../common/lifecycle.ts";
 import type { Issuer, Subject } from "./parties.ts";
 
 export const X509_EXTENSION = "x509-extension";

@@ -3,7 +3,7 @@
  * for a certified public key (RFC 5280 §4.1.2.7), whatever form the key is stored in.
  *
  * Order of attempts: DER key material already in that form (PKCS8, X509; PKCS1 converted), then the
- * Get/Export format converters the key schemes register (src/operations/_export.ts; EC keys, and
+ * Get/Export format converters the key schemes register (src/operations/common/export.ts; EC keys, and
  * RSA once its module registers one), then transparent RSA keys (KMIP 2.1 §2.1.7.2/3) through JWK.
  * Keys stored wrapped at rest are unwrapped for the call (`forUse`); keys a client imported wrapped
  * cannot be used.
@@ -16,10 +16,10 @@ import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { formatConverters } from "../_export.ts";
-import { forUse } from "../_at-rest.ts";
-import { keyBlockOf } from "../_keys.ts";
-import { isWrapped } from "../_wrap.ts";
+import { formatConverters } from "../common/export.ts";
+import { forUse } from "../common/at-rest.ts";
+import { keyBlockOf } from "../common/keys.ts";
+import { isWrapped } from "../common/wrap.ts";
 
 function derMaterial(kb: KeyBlock): Uint8Array | undefined {
   if (!kb.KeyValue || kb.KeyValue instanceof Uint8Array) return undefined;

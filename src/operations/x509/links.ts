@@ -5,7 +5,7 @@
  */
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { linkTarget } from "../_links.ts";
+import { linkTarget } from "../common/links.ts";
 
 /** Points the CertificateLink of each key at `certificateId` (replacing `onlyIfFrom` when given). */
 export async function linkKeysToCertificate(

@@ -17,8 +17,8 @@ import type { StoredObject } from "../../store/store.ts";
 import { parseCertificate, publicSpkiOf, sameKey, type CertificateInfo } from "../../crypto/x509/certificate.ts";
 import type { x509 } from "../../crypto/x509/setup.ts";
 import type { OperationContext } from "../context.ts";
-import { retrieve } from "../_retrieve.ts";
-import { linkTarget } from "../_links.ts";
+import { retrieve } from "../common/retrieve.ts";
+import { linkTarget } from "../common/links.ts";
 import { privateKeyPkcs8 } from "./keys.ts";
 
 export interface Subject {

@@ -3,11 +3,11 @@
  * 6.1.32, 6.1.13): reading the one attribute a NewAttribute/CurrentAttribute holds, and which
  * attributes the server manages itself (read-only for clients).
  */
-import { fail } from "../kmip/error.ts";
-import { AttributesSchema, type Attributes } from "../kmip/attributes.ts";
-import { parseKmip } from "../kmip/schema.ts";
-import { canonicalTag } from "../kmip/ttlv.ts";
-import { isRawNode, type KmipRecord } from "../kmip/struct.ts";
+import { fail } from "../../kmip/error.ts";
+import { AttributesSchema, type Attributes } from "../../kmip/attributes.ts";
+import { parseKmip } from "../../kmip/schema.ts";
+import { canonicalTag } from "../../kmip/ttlv.ts";
+import { isRawNode, type KmipRecord } from "../../kmip/struct.ts";
 
 /** Attributes only the server sets (Cosmian answers "server-managed"). */
 export const SERVER_MANAGED = new Set([

@@ -1,8 +1,8 @@
 /** Following links between objects (key pair halves, replaced keys, certificate <-> key). */
-import type { Right } from "../auth/access.ts";
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
-import { retrieve } from "./_retrieve.ts";
+import type { Right } from "../../auth/access.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
+import { retrieve } from "./retrieve.ts";
 
 export function linkTarget(o: StoredObject, linkType: string): string | undefined {
   const l = o.attributes.Link?.find((x) => x.LinkType === linkType);

@@ -10,8 +10,8 @@
  * Members are found by scanning the objects the caller may see (LocateQuery); fine for the key
  * counts a keyset user has, to be replaced by an indexed query if that ever matters.
  */
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
 
 export interface KeysetRef {
   name: string;

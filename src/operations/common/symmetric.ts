@@ -11,23 +11,23 @@
  * Wire convention (cloudproof-client.md §4.7): Data is the ciphertext alone; the nonce goes in
  * IVCounterNonce (returned when the server made it) and the tag in AuthenticatedEncryptionTag.
  */
-import { KmipError, fail } from "../kmip/error.ts";
-import type { CryptographicParameters } from "../kmip/attributes.ts";
-import type { Decrypt, Encrypt } from "../kmip/requests.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
-import * as aesGcm from "../crypto/aes-gcm.ts";
-import * as chacha from "../crypto/chacha20-poly1305.ts";
-import * as xchacha from "../crypto/xchacha20-poly1305.ts";
-import * as aesCbc from "../crypto/aes-cbc.ts";
-import * as aesEcb from "../crypto/aes-ecb.ts";
-import * as aesXts from "../crypto/aes-xts.ts";
-import * as aesGcmSiv from "../crypto/aes-gcm-siv.ts";
-import * as aesKw from "../crypto/aes-key-wrap.ts";
-import * as chacha20 from "../crypto/chacha20.ts";
-import type { WireDialect } from "./context.ts";
-import { randomBytes } from "../crypto/random.ts";
-import { keyBlockOf, keyMaterialBytes } from "./_keys.ts";
+import { KmipError, fail } from "../../kmip/error.ts";
+import type { CryptographicParameters } from "../../kmip/attributes.ts";
+import type { Decrypt, Encrypt } from "../../kmip/requests.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { StoredObject } from "../../store/store.ts";
+import * as aesGcm from "../../crypto/aes-gcm.ts";
+import * as chacha from "../../crypto/chacha20-poly1305.ts";
+import * as xchacha from "../../crypto/xchacha20-poly1305.ts";
+import * as aesCbc from "../../crypto/aes-cbc.ts";
+import * as aesEcb from "../../crypto/aes-ecb.ts";
+import * as aesXts from "../../crypto/aes-xts.ts";
+import * as aesGcmSiv from "../../crypto/aes-gcm-siv.ts";
+import * as aesKw from "../../crypto/aes-key-wrap.ts";
+import * as chacha20 from "../../crypto/chacha20.ts";
+import type { WireDialect } from "../context.ts";
+import { randomBytes } from "../../crypto/random.ts";
+import { keyBlockOf, keyMaterialBytes } from "./keys.ts";
 
 type Cipher =
   | { kind: "aes-gcm"; tagLength: number }

@@ -4,10 +4,10 @@
  * PreActive -> Active (Activate, or ActivationDate reached) -> Deactivated / Compromised (Revoke,
  * DeactivationDate reached) -> Destroyed / Destroyed_Compromised (Destroy).
  */
-import { KmipError } from "../kmip/error.ts";
-import type { Attributes } from "../kmip/attributes.ts";
-import type { ObjectState, StoredObject } from "../store/store.ts";
-import type { OperationContext, WireDialect } from "./context.ts";
+import { KmipError } from "../../kmip/error.ts";
+import type { Attributes } from "../../kmip/attributes.ts";
+import type { ObjectState, StoredObject } from "../../store/store.ts";
+import type { OperationContext, WireDialect } from "../context.ts";
 
 export function now(): Date {
   const d = new Date();

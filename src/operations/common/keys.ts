@@ -2,15 +2,15 @@
  * Key material in and out of KMIP key blocks, and the attribute bookkeeping shared by the
  * operations that make objects (Create, Import, Register, ReKey, CreateKeyPair).
  */
-import { KmipError, fail } from "../kmip/error.ts";
-import { removeVendorAttribute, vendorAttributeBytes, type Attributes } from "../kmip/attributes.ts";
-import type { KeyBlock, KeyValue } from "../kmip/objects.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
-import { utf8 } from "../crypto/bytes.ts";
-import type { OperationContext } from "./context.ts";
-import { now } from "./_lifecycle.ts";
-import { checkMayCreate } from "../auth/access.ts";
+import { KmipError, fail } from "../../kmip/error.ts";
+import { removeVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
+import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { StoredObject } from "../../store/store.ts";
+import { utf8 } from "../../crypto/bytes.ts";
+import type { OperationContext } from "../context.ts";
+import { now } from "./lifecycle.ts";
+import { checkMayCreate } from "../../auth/access.ts";
 
 /** Encrypt | Decrypt | WrapKey | UnwrapKey | KeyAgreement: Cosmian's default for symmetric keys. */
 export const DEFAULT_SYMMETRIC_MASK = 0x4 | 0x8 | 0x10 | 0x20 | 0x800;

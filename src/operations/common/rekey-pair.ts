@@ -14,17 +14,17 @@
  *   (the corpus checks the old key is still Active), as for ReKey (rekey.ts).
  * Runs inside the transaction opened by rekey-key-pair.ts.
  */
-import { KmipError } from "../kmip/error.ts";
-import type { Attributes, Link } from "../kmip/attributes.ts";
-import type { ReKeyKeyPair } from "../kmip/requests.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
-import { keyPairGenerators, type GeneratedKey } from "./create-key-pair.ts";
-import { now } from "./_lifecycle.ts";
-import { generationOf, keysetMembers } from "./_keyset.ts";
-import { linkTarget } from "./_links.ts";
-import { storedObject } from "./_keys.ts";
+import { KmipError } from "../../kmip/error.ts";
+import type { Attributes, Link } from "../../kmip/attributes.ts";
+import type { ReKeyKeyPair } from "../../kmip/requests.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
+import { keyPairGenerators, type GeneratedKey } from "../create-key-pair.ts";
+import { now } from "./lifecycle.ts";
+import { generationOf, keysetMembers } from "./keyset.ts";
+import { linkTarget } from "./links.ts";
+import { storedObject } from "./keys.ts";
 
 const ROTATABLE = new Set(["Active", "Deactivated", "Compromised"]);
 const PAIR_LINKS = new Set(["PublicKeyLink", "PrivateKeyLink", "ReplacementObjectLink", "ReplacedObjectLink"]);

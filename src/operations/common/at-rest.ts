@@ -1,18 +1,18 @@
 /**
  * Keys stored wrapped (Cosmian's `wrapping_key_id` vendor attribute, cosmian-kms-server.md §4.2, §7):
  * Create/Import with `wrapping_key_id = <uid>` store the new key wrapped by that key (the default
- * wrapping of _wrap.ts: RFC 5649, NoEncoding). Get/Export return the stored (wrapped) form unless
+ * wrapping of common/wrap.ts: RFC 5649, NoEncoding). Get/Export return the stored (wrapped) form unless
  * asked for KeyWrapType NotWrapped; the cryptographic operations unwrap it for the time of the call
  * (`forUse`). ReKey of a wrapped key wraps the new one with the same key; ReKey of a wrapping key
  * re-wraps, with the new key, every key of the same owner it wraps (`rewrapDependants`).
  */
-import { utf8 } from "../crypto/bytes.ts";
-import { setVendorAttribute, vendorAttributeBytes, type Attributes } from "../kmip/attributes.ts";
-import type { KeyBlock } from "../kmip/objects.ts";
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
-import { keyBlockOf } from "./_keys.ts";
-import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./_wrap.ts";
+import { utf8 } from "../../crypto/bytes.ts";
+import { setVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
+import type { KeyBlock } from "../../kmip/objects.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
+import { keyBlockOf } from "./keys.ts";
+import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./wrap.ts";
 
 export const WRAPPING_KEY_ID = "wrapping_key_id";
 

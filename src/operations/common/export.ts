@@ -6,17 +6,17 @@
  * carries the attributes the Cosmian JS client echoes back on re-import (cloudproof-client.md §3),
  * restricted to the types that client's parser accepts (no dates, states or booleans).
  */
-import { KmipError, fail } from "../kmip/error.ts";
-import { setVendorAttribute, type Attributes } from "../kmip/attributes.ts";
-import type { KeyBlock, KeyValue } from "../kmip/objects.ts";
-import type { Get } from "../kmip/requests.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
-import { isDestroyed } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { keyBlockOf, keyMaterialBytes } from "./_keys.ts";
-import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./_wrap.ts";
+import { KmipError, fail } from "../../kmip/error.ts";
+import { setVendorAttribute, type Attributes } from "../../kmip/attributes.ts";
+import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
+import type { Get } from "../../kmip/requests.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
+import { isDestroyed } from "./lifecycle.ts";
+import { retrieve } from "./retrieve.ts";
+import { keyBlockOf, keyMaterialBytes } from "./keys.ts";
+import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./wrap.ts";
 
 /** Converts a key block to another key format; registered by schemes with their own formats. */
 export type FormatConverter = (o: StoredObject, kb: KeyBlock, format: string | undefined) => KeyBlock | undefined;

@@ -3,12 +3,12 @@
  * tags), the access check, and the automatic state transitions. Every operation that touches an
  * existing object goes through `retrieve` (house rule 3: authorize, load, act, persist, respond).
  */
-import { checkAccess, notFound, type Right } from "../auth/access.ts";
-import { KmipError, type ResultReason } from "../kmip/error.ts";
-import type { StoredObject } from "../store/store.ts";
-import type { OperationContext } from "./context.ts";
-import { refreshState } from "./_lifecycle.ts";
-import { keysetMembers, parseKeyset, pick } from "./_keyset.ts";
+import { checkAccess, notFound, type Right } from "../../auth/access.ts";
+import { KmipError, type ResultReason } from "../../kmip/error.ts";
+import type { StoredObject } from "../../store/store.ts";
+import type { OperationContext } from "../context.ts";
+import { refreshState } from "./lifecycle.ts";
+import { keysetMembers, parseKeyset, pick } from "./keyset.ts";
 
 /** Which not-found reason each right reports (Cosmian: object management vs cryptographic use). */
 const NOT_FOUND_REASON: Partial<Record<Right, ResultReason>> = {
@@ -37,7 +37,7 @@ export function requireUid(uid: string | undefined, ctx: OperationContext): stri
 /**
  * Resolves `uid` to the objects the caller may use for `right`. A UID starting with `[` is a JSON
  * array of tags: every visible object carrying all of them. A UID naming no object may name a
- * keyset generation (`name@latest`, `name@N`, bare `name`; see _keyset.ts).
+ * keyset generation (`name@latest`, `name@N`, bare `name`; see common/keyset.ts).
  */
 export async function resolveAll(ctx: OperationContext, uid: string, right: Right): Promise<StoredObject[]> {
   const reason = notFoundReason(right);

@@ -2,17 +2,17 @@
  * Extension points filled by scheme-specific operation modules (CoverCrypt, key pairs, FPE...),
  * so that the generic operations stay free of scheme details. Registration happens in dispatch.ts.
  */
-import type { Create } from "../kmip/requests.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { OperationContext } from "./context.ts";
+import type { Create } from "../../kmip/requests.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { OperationContext } from "../context.ts";
 
 export type CreateHook = (req: Create, ctx: OperationContext) => Promise<KmipRecord>;
 
 /** ObjectType -> creator for types other than SymmetricKey and SecretData (e.g. CoverCrypt user keys). */
 export const createKeyHooks: Record<string, CreateHook> = {};
 
-import type { Decrypt, Encrypt } from "../kmip/requests.ts";
-import type { StoredObject } from "../store/store.ts";
+import type { Decrypt, Encrypt } from "../../kmip/requests.ts";
+import type { StoredObject } from "../../store/store.ts";
 
 /**
  * A cipher scheme serving Encrypt/Decrypt for keys it recognises (CoverCrypt, FPE, ECIES...).
@@ -28,7 +28,7 @@ export interface CipherScheme {
 
 export const cipherSchemes: CipherScheme[] = [];
 
-import type { CryptographicParameters } from "../kmip/attributes.ts";
+import type { CryptographicParameters } from "../../kmip/attributes.ts";
 
 /**
  * A signature scheme serving Sign / SignatureVerify for keys it recognises (RSA...). The operation

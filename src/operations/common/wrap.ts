@@ -7,19 +7,19 @@
  * schemes registering a KeyWrapper (ECIES, RSA). The wrapped bytes are the raw key material
  * (EncodingOption NoEncoding); TTLV encoding of the whole KeyValue is not supported.
  */
-import { fail } from "../kmip/error.ts";
-import type { KeyBlock, KeyValue, KeyWrappingSpecification } from "../kmip/objects.ts";
-import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
-import * as aesKw from "../crypto/aes-key-wrap.ts";
-import * as aesGcm from "../crypto/aes-gcm.ts";
-import { concatBytes } from "../crypto/bytes.ts";
-import { randomBytes } from "../crypto/random.ts";
-import type { OperationContext } from "./context.ts";
-import { ensureCanProtect, ensureCanUnprotect } from "./_lifecycle.ts";
-import { retrieve } from "./_retrieve.ts";
-import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./_keys.ts";
-import { cryptoError } from "./_symmetric.ts";
+import { fail } from "../../kmip/error.ts";
+import type { KeyBlock, KeyValue, KeyWrappingSpecification } from "../../kmip/objects.ts";
+import type { KmipRecord } from "../../kmip/struct.ts";
+import type { StoredObject } from "../../store/store.ts";
+import * as aesKw from "../../crypto/aes-key-wrap.ts";
+import * as aesGcm from "../../crypto/aes-gcm.ts";
+import { concatBytes } from "../../crypto/bytes.ts";
+import { randomBytes } from "../../crypto/random.ts";
+import type { OperationContext } from "../context.ts";
+import { ensureCanProtect, ensureCanUnprotect } from "./lifecycle.ts";
+import { retrieve } from "./retrieve.ts";
+import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./keys.ts";
+import { cryptoError } from "./symmetric.ts";
 
 /** Wrapping with keys other than symmetric ones (public keys, certificates). */
 export interface KeyWrapper {
