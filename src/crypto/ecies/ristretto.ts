@@ -1,35 +1,35 @@
 /**
- * ECIES on Ristretto255 (RFC 9496) with SHAKE256 and AES-256-GCM: this project's own scheme.
- * cloudproof_js 10.0.1 has no Ristretto ECIES and the KMS does not use one (spec fpe-ecies.md §2.1,
- * §2.2), so nothing here has to match Cosmian bytes; the layout is fixed by this header and by the
- * published vectors in test/vectors/ecies/ristretto-vectors.json.
+ * ECIES on Ristretto255 (RFC 9496), byte-compatible with Cosmian's crypto_core `EciesR25519Aes128`
+ * (the generic `EciesAes128` instantiated with the Ristretto group; unchanged from crypto_core 8.0
+ * to 11.0).
  *
- * Keys
+ * Keys (the crypto_core `R25519PrivateKey` / `R25519PublicKey` byte forms)
  *   private key  sk: 32 bytes, little-endian scalar, canonical: 0 < sk < ℓ
- *                (ℓ = 2^252 + 27742317777372353535851937790883648493). Anything else is refused.
+ *                (ℓ = 2^252 + 27742317777372353535851937790883648493). Anything else is refused
+ *                (crypto_core also refuses non-canonical scalars; it would accept 0, we do not).
  *   public key   Q = sk·B: 32-byte canonical Ristretto255 encoding (RFC 9496 §4.3.2). Non-canonical
  *                encodings are refused by the decoder, and the identity (32 zero bytes) is refused.
  *   generation   sk = (64 random bytes, little-endian) mod ℓ, redrawn if 0 (bias < 2^-250).
  *
  * Encryption of m to Q, with optional associated data ad:
- *   r  = fresh random scalar (as above);  R = r·B;  S = r·Q
- *   okm = SHAKE256( DST ‖ R ‖ S ‖ Q )[0..44]         DST = ASCII "ts-kms/ecies/ristretto255-shake256-aes256gcm/v1"
- *   key = okm[0..32],  nonce = okm[32..44]
- *   c ‖ tag = AES-256-GCM(key, nonce, m, aad = ad)  (no AAD when ad is absent or empty)
- *   output  = R (32) ‖ c (|m|) ‖ tag (16)            overhead 48 bytes
- * The DST has a fixed length and every other KDF input is 32 bytes, so the input is unambiguous.
- * Binding Q (recipient) and R (ephemeral) in the KDF makes the key specific to this exchange; the
- * nonce is derived rather than sent because (key, nonce) is fresh for every R.
+ *   r  = fresh random scalar (as above);  R = r·B;  S = r·Q      (R, S, Q as 32-byte encodings)
+ *   key   = SHAKE128(S)[0..16]
+ *   nonce = SHAKE128(R ‖ Q)[0..12]                (derived on both sides, never sent)
+ *   c ‖ tag = AES-128-GCM(key, nonce, m, aad = ad)  (absent ad = empty ad, as in GCM itself)
+ *   output  = R (32) ‖ c (|m|) ‖ tag (16)          overhead 48 bytes; an empty m is allowed
  *
- * Decryption: |ct| ≥ 48, R decoded canonically and ≠ identity, S = sk·R, same KDF, GCM open. Every
- * failure after the length check (bad R, wrong key, bad tag, wrong ad) gives the one DECRYPTION error.
+ * Decryption: |ct| ≥ 48, R decoded canonically and ≠ identity, S = sk·R, the same KDF, GCM open.
+ * Every failure after the length check (bad R, wrong key, bad tag, wrong ad) gives the one
+ * DECRYPTION error. crypto_core accepts R = identity (then S is the identity and the key is public);
+ * an honest sender never produces it, so refusing it costs no interoperability.
  *
- * Curve arithmetic: @noble/curves ristretto255; hashing: @noble/hashes SHAKE256; AES: node:crypto.
+ * Curve arithmetic: @noble/curves ristretto255; SHAKE128 and AES-GCM: node:crypto (aes-gcm.ts).
+ * The known-answer vectors come from a separate implementation (test/vectors/ecies/).
  * Scalars live briefly as bigints, which cannot be wiped; byte buffers are.
  */
 import { ristretto255 } from "@noble/curves/ed25519.js";
-import { shake256 } from "@noble/hashes/sha3.js";
-import { concatBytes, utf8, wipe } from "../bytes.ts";
+import { createHash } from "node:crypto";
+import { concatBytes, wipe } from "../bytes.ts";
 import { randomBytes } from "../random.ts";
 import { gcmDecrypt, gcmEncrypt } from "./aes-gcm.ts";
 import { DECRYPTION_FAILED, EciesError } from "./errors.ts";
@@ -40,13 +40,12 @@ const ORDER = Point.Fn.ORDER;
 
 export const PUBLIC_KEY_LENGTH = 32;
 export const PRIVATE_KEY_LENGTH = 32;
-export const KEY_LENGTH = 32;
+/** AES-128-GCM key length. */
+export const KEY_LENGTH = 16;
 export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;
 /** R(32) ‖ tag(16). */
 export const OVERHEAD = PUBLIC_KEY_LENGTH + TAG_LENGTH;
-export const DOMAIN_SEPARATION = "ts-kms/ecies/ristretto255-shake256-aes256gcm/v1";
-const DST = utf8.encode(DOMAIN_SEPARATION);
 
 export interface KeyPair {
   publicKey: Uint8Array;
@@ -108,15 +107,21 @@ function decodePublicKey(publicKey: Uint8Array): RistrettoPoint {
   return p;
 }
 
-/** The KDF of the module header: returns { key(32), nonce(12) }. Exported for the vector tests. */
+function shake128(length: number, ...parts: Uint8Array[]): Uint8Array {
+  const h = createHash("shake128", { outputLength: length });
+  for (const part of parts) h.update(part);
+  const out = h.digest();
+  const copy = new Uint8Array(out);
+  out.fill(0);
+  return copy;
+}
+
+/**
+ * The KDF of the module header: key = SHAKE128(S)[0..16], nonce = SHAKE128(R ‖ Q)[0..12].
+ * Exported for the vector tests.
+ */
 export function deriveKeyAndNonce(R: Uint8Array, S: Uint8Array, Q: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-  const input = concatBytes(DST, R, S, Q);
-  const okm = shake256(input, { dkLen: KEY_LENGTH + NONCE_LENGTH });
-  wipe(input);
-  const key = okm.slice(0, KEY_LENGTH);
-  const nonce = okm.slice(KEY_LENGTH);
-  wipe(okm);
-  return { key, nonce };
+  return { key: shake128(KEY_LENGTH, S), nonce: shake128(NONCE_LENGTH, R, Q) };
 }
 
 /** A fresh key pair. */
