@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
 import { EciesError } from "./errors.ts";
 import * as ristretto from "./ristretto.ts";
+import * as reference from "../../../test/vectors/ecies/ristretto-reference.ts";
 import vectors from "../../../test/vectors/ecies/ristretto-vectors.json" with { type: "json" };
 
 const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
@@ -81,6 +82,16 @@ describe("ristretto255 keys (RFC 9496 vectors)", () => {
     });
   });
 
+  it("the independent reference implementation agrees on RFC 9496 A.1 and A.2", () => {
+    SMALL_MULTIPLES.forEach((enc, i) => {
+      const k = new Uint8Array(32);
+      k[0] = i + 1;
+      expect(hex(reference.publicKeyOf(k))).toBe(enc);
+      expect(hex(reference.encode(reference.decode(hexToBytes(enc))!))).toBe(enc);
+    });
+    for (const bad of BAD_ENCODINGS) expect(reference.decode(hexToBytes(bad))).toBeNull();
+  });
+
   it("refuses all 29 RFC 9496 bad encodings and the identity as public keys", () => {
     for (const bad of [...BAD_ENCODINGS, "00".repeat(32)]) {
       expectEciesError(() => ristretto.assertValidPublicKey(hexToBytes(bad)), "INVALID_KEY");
@@ -89,19 +100,20 @@ describe("ristretto255 keys (RFC 9496 vectors)", () => {
   });
 });
 
-describe("ristretto255 ECIES: published vectors", () => {
+describe("ristretto255 ECIES (crypto_core EciesR25519Aes128): known-answer vectors", () => {
   it("key pairs", () => {
     vectors.key_pairs.forEach((_, i) => expect(hex(ristretto.getPublicKey(sk(i)))).toBe(vectors.key_pairs[i].public_key));
   });
 
   it("reproduces every encryption vector byte for byte, with its intermediates, and decrypts it", () => {
-    expect(vectors.encryption.length).toBe(7);
+    expect(vectors.encryption.length).toBe(9);
     for (const v of vectors.encryption) {
       const esk = hexToBytes(v.ephemeral_private_key);
       const m = hexToBytes(v.plaintext);
       const aad = hexToBytes(v.aad);
       expect(hex(ristretto.getPublicKey(esk))).toBe(v.ephemeral_public_key);
       const { key, nonce } = ristretto.deriveKeyAndNonce(hexToBytes(v.ephemeral_public_key), hexToBytes(v.shared_point), pk(v.recipient));
+      expect(key.length).toBe(16);
       expect(hex(key)).toBe(v.kdf_key);
       expect(hex(nonce)).toBe(v.kdf_nonce);
       const ct = ristretto.encryptWithEphemeralKey(m, pk(v.recipient), esk, aad);
@@ -131,6 +143,29 @@ describe("ristretto255 ECIES: published vectors", () => {
     for (const v of vectors.invalid_public_keys) {
       expectEciesError(() => ristretto.encrypt(new Uint8Array(1), hexToBytes(v.public_key)), v.error);
     }
+  });
+});
+
+describe("ristretto255 ECIES: production module against the independent reference", () => {
+  it("same bytes for fixed ephemeral scalars; each decrypts the other's random ciphertexts, with and without aad", () => {
+    for (const n of [0, 1, 16, 33, 300]) {
+      const { publicKey, privateKey } = ristretto.generateKeyPair();
+      const eph = ristretto.generateKeyPair().privateKey;
+      const m = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
+      for (const aad of [undefined, utf8.encode("associated data " + n)]) {
+        expect(hex(ristretto.encryptWithEphemeralKey(m, publicKey, eph, aad))).toBe(hex(reference.encrypt(m, publicKey, eph, aad)));
+        expect(hex(reference.decrypt(ristretto.encrypt(m, publicKey, aad), privateKey, aad))).toBe(hex(m));
+        expect(hex(ristretto.decrypt(reference.encrypt(m, publicKey, ristretto.generateKeyPair().privateKey, aad), privateKey, aad))).toBe(hex(m));
+      }
+    }
+  });
+
+  it("the key is SHAKE128(S) and the nonce SHAKE128(R ‖ Q), not SHAKE128 of any other arrangement", () => {
+    const [R, S, Q] = [1, 2, 3].map((i) => new Uint8Array(32).fill(i));
+    const { key, nonce } = ristretto.deriveKeyAndNonce(R, S, Q);
+    expect(hex(key)).toBe(hex(reference.kdf(R, S, Q).key));
+    expect(hex(nonce)).toBe(hex(reference.kdf(R, S, Q).nonce));
+    expect(hex(nonce)).not.toBe(hex(reference.kdf(Q, S, R).nonce));
   });
 });
 

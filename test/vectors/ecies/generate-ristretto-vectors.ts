@@ -1,29 +1,26 @@
 /**
- * Generates ristretto-vectors.json: deterministic known-answer vectors for this project's
- * Ristretto255 ECIES (src/crypto/ecies/ristretto.ts; the layout is in that module's header).
+ * Generates ristretto-vectors.json: known-answer vectors for ECIES on Ristretto255 as Cosmian
+ * crypto_core's `EciesR25519Aes128` (read from crypto_core v11.0.0; the scheme is unchanged since
+ * v8.0.0; see README.md here).
  *
  *   npx bun test/vectors/ecies/generate-ristretto-vectors.ts > test/vectors/ecies/ristretto-vectors.json
  *
- * Every vector is computed twice: once step by step here (noble ristretto255 for the group, but
- * node:crypto SHAKE256 and node:crypto AES-256-GCM for the KDF and AEAD), once by the module's
- * encryptWithEphemeralKey; the script aborts if they differ. Keys and ephemeral scalars are fixed:
- * SHA-512(label) read little-endian and reduced mod ℓ, plus the edge scalars 1 and ℓ−1.
+ * Every value is computed by the independent reference (ristretto-reference.ts: RFC 9496 group on
+ * bigints, @noble/hashes SHAKE128, @noble/ciphers AES-GCM), then the production module
+ * (src/crypto/ecies/ristretto.ts: @noble/curves group, node:crypto SHAKE128 and AES-GCM) must give
+ * the same bytes and decrypt them; the script aborts otherwise. Keys and ephemeral scalars are
+ * fixed: SHA-512(label) read little-endian and reduced mod ℓ, plus the edge scalars 1 and ℓ−1.
  */
-import { createCipheriv, createHash } from "node:crypto";
-import { ristretto255 } from "@noble/curves/ed25519.js";
+import { createHash } from "node:crypto";
 import { bytesToHex } from "../../../src/crypto/bytes.ts";
 import * as ristretto from "../../../src/crypto/ecies/ristretto.ts";
+import * as ref from "./ristretto-reference.ts";
 
-const Point = ristretto255.Point;
-const L = Point.Fn.ORDER;
+const L = ref.L;
 const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const te = new TextEncoder();
 
-function le(n: bigint, len = 32): Uint8Array {
-  const out = new Uint8Array(len);
-  for (let i = 0; i < len; i++, n >>= 8n) out[i] = Number(n & 0xffn);
-  return out;
-}
+const le = (n: bigint) => ref.bigintToLe(n);
 function fromLe(b: Uint8Array): bigint {
   let n = 0n;
   for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]);
@@ -37,7 +34,10 @@ const recipients = [
   { label: "SHA-512(\"ts-kms ristretto255 ECIES test key 0\") mod l", s: scalarFromLabel("ts-kms ristretto255 ECIES test key 0") },
   { label: "SHA-512(\"ts-kms ristretto255 ECIES test key 1\") mod l", s: scalarFromLabel("ts-kms ristretto255 ECIES test key 1") },
   { label: "scalar 1 (public key = base point B)", s: 1n },
-].map((r) => ({ label: r.label, private_key: hex(le(r.s)), public_key: hex(Point.BASE.multiply(r.s).toBytes()), s: r.s }));
+].map((r) => ({ label: r.label, private_key: hex(le(r.s)), public_key: hex(ref.publicKeyOf(le(r.s))), s: r.s }));
+for (const r of recipients) {
+  if (hex(ristretto.getPublicKey(Buffer.from(r.private_key, "hex"))) !== r.public_key) throw new Error(`module and reference disagree on the public key of "${r.label}"`);
+}
 
 const ephemeral = (j: number) => scalarFromLabel(`ts-kms ristretto255 ECIES test ephemeral ${j}`);
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
@@ -50,24 +50,20 @@ const cases: { recipient: number; r: bigint; label: string; plaintext: Uint8Arra
   { recipient: 1, r: ephemeral(4), label: "1000 bytes (i mod 256) with associated data", plaintext: pattern(1000), aad: te.encode("uid-0001") },
   { recipient: 2, r: 1n, label: "ephemeral scalar 1 (R = B) to public key B", plaintext: te.encode("edge: R = Q = B"), aad: new Uint8Array(0) },
   { recipient: 1, r: L - 1n, label: "ephemeral scalar l-1 (R = -B)", plaintext: te.encode("edge: r = l - 1"), aad: new Uint8Array(0) },
+  { recipient: 1, r: ephemeral(5), label: "crypto_core's own test inputs: \"Hello World!\" with \"Optional authenticated data\"", plaintext: te.encode("Hello World!"), aad: te.encode("Optional authenticated data") },
+  { recipient: 0, r: ephemeral(6), label: "empty plaintext with associated data", plaintext: new Uint8Array(0), aad: te.encode("aad only") },
 ];
 
 const encryption = cases.map((c) => {
   const rec = recipients[c.recipient];
-  const Q = Point.fromBytes(Buffer.from(rec.public_key, "hex"));
-  const R = Point.BASE.multiply(c.r).toBytes();
-  const S = Q.multiply(c.r).toBytes();
-  const okm = createHash("shake256", { outputLength: 44 })
-    .update(te.encode(ristretto.DOMAIN_SEPARATION)).update(R).update(S).update(Q.toBytes()).digest();
-  const key = okm.subarray(0, 32);
-  const nonce = okm.subarray(32, 44);
-  const gcm = createCipheriv("aes-256-gcm", key, nonce);
-  if (c.aad.length > 0) gcm.setAAD(c.aad);
-  const body = Buffer.concat([gcm.update(c.plaintext), gcm.final()]);
-  const tag = gcm.getAuthTag();
-  const ciphertext = Buffer.concat([R, body, tag]);
-  const viaModule = ristretto.encryptWithEphemeralKey(c.plaintext, Q.toBytes(), le(c.r), c.aad);
+  const Q = Buffer.from(rec.public_key, "hex");
+  const { R, S, key, nonce, ciphertext } = ref.encryptTrace(c.plaintext, Q, le(c.r), c.aad);
+  const viaModule = ristretto.encryptWithEphemeralKey(c.plaintext, Q, le(c.r), c.aad);
   if (hex(viaModule) !== hex(ciphertext)) throw new Error(`module and reference disagree on "${c.label}"`);
+  const kdfModule = ristretto.deriveKeyAndNonce(R, S, Q);
+  if (hex(kdfModule.key) !== hex(key) || hex(kdfModule.nonce) !== hex(nonce)) throw new Error(`module and reference KDFs disagree on "${c.label}"`);
+  if (hex(ristretto.decrypt(ciphertext, Buffer.from(rec.private_key, "hex"), c.aad)) !== hex(c.plaintext)) throw new Error(`module cannot decrypt "${c.label}"`);
+  if (hex(ref.decrypt(ciphertext, Buffer.from(rec.private_key, "hex"), c.aad)) !== hex(c.plaintext)) throw new Error(`reference cannot decrypt "${c.label}"`);
   return {
     label: c.label,
     recipient: c.recipient,
@@ -131,12 +127,13 @@ const invalid_public_keys = [
 ];
 
 const out = {
-  scheme: "ts-kms ECIES on Ristretto255 (RFC 9496) with SHAKE256 KDF and AES-256-GCM",
-  generator: "test/vectors/ecies/generate-ristretto-vectors.ts",
+  scheme: "ECIES on Ristretto255 (RFC 9496) as Cosmian crypto_core EciesR25519Aes128: SHAKE128 KDF, AES-128-GCM",
+  source: "read from Cosmian/crypto_core v11.0.0 (commit b479f6386ebb32f507a503adf5895e891e81b2d1): crates/core/src/ecies/generic_ecies_aes128gcm.rs, crates/core/src/ecies/curve_25519/r25519.rs, crates/core/src/kdf/sha3.rs (kdf128!); the scheme is the same in v8.0.0 to v11.0.0",
+  generator: "test/vectors/ecies/generate-ristretto-vectors.ts (reference: test/vectors/ecies/ristretto-reference.ts)",
   layout: "ciphertext = R(32) || aes_gcm_ciphertext(len(plaintext)) || tag(16); overhead 48",
-  kdf: `okm = SHAKE256(DST || R || S || Q)[0..44], DST = ASCII "${ristretto.DOMAIN_SEPARATION}"; key = okm[0..32], nonce = okm[32..44]`,
-  aead: "AES-256-GCM(key, nonce, plaintext, aad = associated data; empty = none)",
-  keys: "private key = 32-byte little-endian scalar, 0 < s < l; public key = canonical RFC 9496 encoding of s*B, identity refused",
+  kdf: "key = SHAKE128(S)[0..16]; nonce = SHAKE128(R || Q)[0..12] (R ephemeral, Q recipient, S = r*Q, all 32-byte RFC 9496 encodings)",
+  aead: "AES-128-GCM(key, nonce, plaintext, aad = associated data; absent = empty)",
+  keys: "private key = 32-byte little-endian canonical scalar, 0 < s < l; public key = RFC 9496 encoding of s*B; this server refuses the identity and the zero scalar",
   key_pairs: recipients.map(({ label, private_key, public_key }) => ({ label, private_key, public_key })),
   encryption,
   decryption_failures,
