@@ -1,17 +1,19 @@
 /**
  * ECIES entry point for the operation layer: one encrypt/decrypt pair dispatched on the key type,
  * the way the Cosmian KMS's `ecies_encrypt` / `ecies_decrypt` dispatch on the OpenSSL key id
- * (spec fpe-ecies.md §2.2; KMS crate/crypto/src/crypto/elliptic_curves/ecies/mod.rs):
+ * (KMS crate/crypto/src/crypto/elliptic_curves/ecies/mod.rs); docs/ecies.md has the full table:
  *
- *   X25519        sealed box (libsodium crypto_box_seal)         sealed-box.ts
- *   Ed25519       converted to X25519, then the sealed box        sealed-box.ts
- *   P-256/384/521 Cosmian ECIES (SHAKE + AES-GCM, R ‖ ct ‖ tag)  nist-curves.ts
- *   Ristretto255  this project's ECIES (not in the Cosmian KMS)   ristretto.ts
+ *   X25519        sealed box (libsodium crypto_box_seal)                     sealed-box.ts
+ *   Ed25519       converted to X25519, then the sealed box                   sealed-box.ts
+ *   P-256/384/521 Cosmian KMS ECIES (SHAKE + AES-GCM, R ‖ ct ‖ tag)          nist-curves.ts
+ *   Ristretto255  Cosmian crypto_core EciesR25519Aes128 (SHAKE128, AES-128-GCM) ristretto.ts
  *
  * Keys are raw bytes (see each module; key-formats/pkcs8-spki.ts converts PKCS#8 / SPKI DER).
- * Associated data is authenticated only by Ristretto255. For the Cosmian schemes, which have
- * none, a non-empty `aad` is refused with EciesError("UNSUPPORTED") rather than silently ignored
- * (cloudproof_js ignores it); the operation layer decides whether to drop it for compatibility.
+ * Associated data is authenticated only by Ristretto255 (crypto_core's EciesAes128 passes it to
+ * AES-GCM). For the KMS schemes, which have none, a non-empty `aad` is refused with
+ * EciesError("UNSUPPORTED") rather than silently ignored (the KMS ignores it).
+ * Empty messages: sealed box and Ristretto255 encrypt them (Cosmian opens the result); NIST-curve
+ * ECIES refuses them (EMPTY_PLAINTEXT), because the KMS cannot decrypt R ‖ tag alone.
  */
 import { EciesError } from "./errors.ts";
 import * as nist from "./nist-curves.ts";

@@ -1,6 +1,7 @@
 /**
- * The Cosmian KMS ECIES for NIST curves (spec fpe-ecies.md §0 and §2.2; KMS 5.26
- * crate/crypto/src/crypto/elliptic_curves/ecies/standard_curves.rs, non-FIPS build), on @noble/curves.
+ * The Cosmian KMS ECIES for NIST curves (Cosmian KMS 5.26
+ * crate/crypto/src/crypto/elliptic_curves/ecies/standard_curves.rs, non-FIPS build; the same in
+ * KMS 4.19), on @noble/curves.
  *
  *   r random, R = r·G, S = r·Q                       (Q = recipient public key)
  *   key = XOF(S_compressed)[0..keyLen]                the SEC1 *compressed* shared point 02/03 ‖ x
@@ -22,9 +23,11 @@
  * TransparentECPublicKey Q string). Decryption reads R only in compressed form, as the KMS
  * (it slices exactly ceil(bits/8)+1 bytes).
  *
- * Difference from the KMS: the KMS refuses a ciphertext of exactly |R| + 16 bytes (an empty
- * plaintext: `ciphertext.len() <= R + tag` bails), although its own encrypt produces one for an
- * empty message. We accept it, so that encrypt/decrypt round-trip for every input.
+ * Empty plaintext: the KMS's decrypt refuses a ciphertext of |R| + 16 bytes or fewer
+ * (`ciphertext.len() <= R + tag` bails), although its encrypt produces exactly that for an empty
+ * message. We refuse both sides: `encrypt` of an empty message throws EMPTY_PLAINTEXT (rather than
+ * hand out a ciphertext the KMS cannot open) and `decrypt` of |R| + 16 bytes throws
+ * CIPHERTEXT_LENGTH, as the KMS does.
  */
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { shake128, shake256 } from "@noble/hashes/sha3.js";
@@ -74,7 +77,7 @@ function params(curve: NistCurve): Params {
   return p;
 }
 
-/** R_compressed ‖ tag: the size of an encryption of the empty message. */
+/** R_compressed ‖ tag: ciphertext length minus plaintext length. */
 export function overhead(curve: NistCurve): number {
   return params(curve).compressedLength + GCM_TAG_LENGTH;
 }
@@ -130,6 +133,9 @@ export function deriveKeyAndIv(curve: NistCurve, sharedCompressed: Uint8Array, e
 }
 
 function encryptWith(curve: NistCurve, p: Params, plaintext: Uint8Array, Qc: Uint8Array, r: Uint8Array): Uint8Array {
+  if (plaintext.length === 0) {
+    throw new EciesError("EMPTY_PLAINTEXT", `${curve} ECIES does not encrypt an empty message: its ciphertext (R ‖ tag alone) is refused at decryption by the Cosmian KMS`);
+  }
   const R = p.ec.getPublicKey(r, true);
   const S = p.ec.getSharedSecret(r, Qc, true);
   const { key, iv } = deriveKeyAndIv(curve, S, R, Qc);
@@ -163,8 +169,8 @@ export function encryptWithEphemeralKey(curve: NistCurve, plaintext: Uint8Array,
 export function decrypt(curve: NistCurve, ciphertext: Uint8Array, recipientPrivateKey: Uint8Array): Uint8Array {
   const p = params(curve);
   checkPrivateKey(curve, p, recipientPrivateKey);
-  if (ciphertext.length < p.compressedLength + GCM_TAG_LENGTH) {
-    throw new EciesError("CIPHERTEXT_LENGTH", `${curve} ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${p.compressedLength + GCM_TAG_LENGTH}`);
+  if (ciphertext.length <= p.compressedLength + GCM_TAG_LENGTH) {
+    throw new EciesError("CIPHERTEXT_LENGTH", `${curve} ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${p.compressedLength + GCM_TAG_LENGTH + 1} (R, at least one byte, tag)`);
   }
   const R = ciphertext.subarray(0, p.compressedLength);
   if (R[0] !== 0x02 && R[0] !== 0x03) throw new EciesError("DECRYPTION", DECRYPTION_FAILED);

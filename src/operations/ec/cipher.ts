@@ -1,14 +1,15 @@
 /**
- * Encrypt with an elliptic-curve public key (or a certificate), Decrypt with the private key
- * (cosmian-kms-server.md §8 "Asymmetric"; fpe-ecies.md §2.2), through src/crypto/ecies/ecies.ts:
+ * Encrypt with an elliptic-curve public key (or a certificate), Decrypt with the private key,
+ * through src/crypto/ecies/ecies.ts (the schemes and where they were checked: docs/ecies.md):
  *   X25519, Ed25519 (converted to X25519)  libsodium sealed box, as the KMS and cloudproof_js
- *   P-256 / P-384 / P-521                  the KMS's ECIES (SHAKE + AES-GCM)
- *   Ristretto255                           this project's ECIES (AAD authenticated)
+ *   P-256 / P-384 / P-521                  the KMS's ECIES (SHAKE + AES-GCM); no empty message
+ *   Ristretto255                           crypto_core's EciesR25519Aes128 (AAD authenticated)
  *   secp256k1, Ed448                       none: signature keys only (Operation_Not_Supported)
  * Data in = plaintext, Data out = the whole ciphertext (no separate IV or tag, as the KMS).
  * AuthenticatedEncryptionAdditionalData is authenticated by Ristretto255 only; the other schemes
  * cannot bind it, so a non-empty one is refused rather than silently ignored (the KMS ignores it).
- * Wrong key, modified or truncated ciphertext -> Cryptographic_Failure.
+ * Wrong key, modified or truncated ciphertext -> Cryptographic_Failure; a request the scheme
+ * cannot serve (AAD, an empty message on a NIST curve) -> Invalid_Field.
  */
 import { KmipError } from "../../kmip/error.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
@@ -24,7 +25,7 @@ import type { StoredObject } from "../../store/store.ts";
 export function eciesError(op: string, e: unknown): KmipError {
   if (e instanceof KmipError) return e;
   if (e instanceof EciesError) {
-    if (e.code === "UNSUPPORTED") return new KmipError("Invalid_Field", `${op}: ${e.message}`, "client", { cause: e });
+    if (e.code === "UNSUPPORTED" || e.code === "EMPTY_PLAINTEXT") return new KmipError("Invalid_Field", `${op}: ${e.message}`, "client", { cause: e });
     return new KmipError("Cryptographic_Failure", `${op}: ${e.message}`, "client", { cause: e });
   }
   const message = e instanceof Error ? e.message : String(e);

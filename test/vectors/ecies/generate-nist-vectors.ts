@@ -1,8 +1,8 @@
 /**
  * Generates nist-curves-vectors.json: deterministic known-answer vectors for the Cosmian KMS ECIES
- * on P-256 / P-384 / P-521 as implemented in src/crypto/ecies/nist-curves.ts (spec fpe-ecies.md
- * §2.2). No Cosmian-produced vectors exist for this scheme (the spec's NIST path is from source
- * reading only), so these are our own, with a fixed ephemeral scalar, and every value is computed
+ * on P-256 / P-384 / P-521 as implemented in src/crypto/ecies/nist-curves.ts (read from the KMS's
+ * standard_curves.rs). No Cosmian-produced vectors exist for this scheme (no KMS output was
+ * available), so these are our own, with a fixed ephemeral scalar, and every value is computed
  * twice: by the module, and step by step here on node:crypto / OpenSSL only:
  *   R, Q      = createECDH(curve).setPrivateKey(k).getPublicKey(…, "compressed")
  *   S         = the public key of (r·d mod n), i.e. r·Q = d·R, compressed   (checked against ECDH x)
@@ -64,7 +64,7 @@ for (const curve of Object.keys(CURVES) as Curve[]) {
     const d = scalarFromLabel(`ts-kms ${curve} ECIES test key ${i}`, c.n);
     return { d, private_key: hex(be(d, c.len)), public_key: hex(nodePub(curve, d, "uncompressed")), public_key_compressed: hex(nodePub(curve, d, "compressed")) };
   });
-  const encryption = plaintexts.map((pt, j) => {
+  const all = plaintexts.map((pt, j) => {
     const rec = recipients[j % 2];
     const r = scalarFromLabel(`ts-kms ${curve} ECIES test ephemeral ${j}`, c.n);
     const R = nodePub(curve, r, "compressed");
@@ -78,15 +78,20 @@ for (const curve of Object.keys(CURVES) as Curve[]) {
     const gcm = createCipheriv(c.aes, key, iv);
     const body = Buffer.concat([gcm.update(pt.m), gcm.final(), gcm.getAuthTag()]);
     const ciphertext = Buffer.concat([R, body]);
-    const viaModule = nist.encryptWithEphemeralKey(curve, pt.m, Buffer.from(rec.public_key, "hex"), be(r, c.len));
-    if (hex(viaModule) !== hex(ciphertext)) throw new Error(`module and reference disagree: ${curve} ${pt.label}`);
+    if (pt.m.length > 0) {
+      const viaModule = nist.encryptWithEphemeralKey(curve, pt.m, Buffer.from(rec.public_key, "hex"), be(r, c.len));
+      if (hex(viaModule) !== hex(ciphertext)) throw new Error(`module and reference disagree: ${curve} ${pt.label}`);
+    }
     return {
       label: pt.label, recipient: j % 2, ephemeral_private_key: hex(be(r, c.len)), ephemeral_public_key_compressed: hex(R),
       shared_point_compressed: hex(S), kdf_key: hex(key), kdf_iv: hex(iv), plaintext: hex(pt.m), ciphertext: hex(ciphertext),
     };
   });
 
-  const base = Buffer.from(encryption[1].ciphertext, "hex"); // "Hello World!" to recipient 1
+  // The empty message is not encrypted (the KMS cannot decrypt R ‖ tag): its would-be ciphertext
+  // becomes a negative vector.
+  const [empty, ...encryption] = all;
+  const base = Buffer.from(encryption[0].ciphertext, "hex"); // "Hello World!" to recipient 1
   const rl = c.len + 1;
   const mutate = (f: (b: Buffer) => void) => { const b = Buffer.from(base); f(b); return hex(b); };
   const notOnCurveX = (() => { // smallest x ≥ 1 such that 02 ‖ x is not a curve point (OpenSSL decides)
@@ -108,6 +113,7 @@ for (const curve of Object.keys(CURVES) as Curve[]) {
     { reason: "wrong recipient private key", recipient: 0, ciphertext: hex(base), error: "DECRYPTION" },
     { reason: "last byte removed", recipient: 1, ciphertext: hex(base.subarray(0, base.length - 1)), error: "DECRYPTION" },
     { reason: "one byte shorter than R + tag", recipient: 1, ciphertext: hex(base.subarray(0, rl + 15)), error: "CIPHERTEXT_LENGTH" },
+    { reason: "exactly R + tag: the encryption of an empty message, refused by the KMS's decrypt", recipient: empty.recipient, ciphertext: empty.ciphertext, error: "CIPHERTEXT_LENGTH" },
   ];
   const pubU = Buffer.from(recipients[0].public_key, "hex");
   const invalid_public_keys = [
