@@ -46,6 +46,17 @@ describe("ecies dispatcher", () => {
     expect(utf8.decode(ecies.decrypt("X25519", x.privateKey, ecies.encrypt("X25519", x.publicKey, utf8.encode("m"), new Uint8Array(0))))).toBe("m");
   });
 
+  it.each(ecies.KEY_TYPES)("%s: an empty message round-trips, except on NIST curves (EMPTY_PLAINTEXT)", (t) => {
+    const a = keyPair(t);
+    if (t.startsWith("P-")) {
+      expect(() => ecies.encrypt(t, a.publicKey, new Uint8Array(0))).toThrow(expect.objectContaining({ code: "EMPTY_PLAINTEXT" }));
+      return;
+    }
+    const ct = ecies.encrypt(t, a.publicKey, new Uint8Array(0));
+    expect(ct.length).toBe(ecies.overhead(t));
+    expect(ecies.decrypt(t, a.privateKey, ct).length).toBe(0);
+  });
+
   it("refuses unknown key types", () => {
     expect(ecies.isEciesKeyType("secp256k1")).toBe(false);
     expect(() => ecies.encrypt("RSA" as ecies.EciesKeyType, new Uint8Array(32), new Uint8Array(1))).toThrow(/unsupported key type/);
