@@ -3,6 +3,9 @@
  * (no word, an option, or `serve`) starts the server. Each command lives in its own file in
  * src/cli/ and parses the rest of its command line itself.
  */
+import { backupCommand } from "./backup.ts";
+import { masterKeyCommand } from "./master-key.ts";
+
 export interface Command {
   /** The first word on the command line, e.g. `audit` for `kms audit verify FILE`. */
   name: string;
@@ -12,4 +15,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [masterKeyCommand, backupCommand];

@@ -14,6 +14,8 @@ export interface ServerConfig {
   hostname: string;
   port: number;
   dataDir: string;
+  /** The file holding the master key that seals stored objects. Default: <dataDir>/master.key. */
+  masterKeyFile?: string;
   /** Maximum request body, in bytes. */
   maxBodyBytes: number;
   logLevel: LogLevel;
@@ -79,6 +81,7 @@ const OPTIONS: Option[] = [
     } },
   { flag: "--hostname", env: "KMS_HOSTNAME", toml: "http.hostname", arg: "HOST", help: "address to listen on (default 127.0.0.1)", apply: (c, v) => (c.hostname = v) },
   { flag: "--data-dir", env: "KMS_DATA_DIR", toml: "db.data_dir", arg: "DIR", help: "folder of the SQLite database kms.db (default ./kms-data)", apply: (c, v) => (c.dataDir = v) },
+  { flag: "--master-key-file", env: "KMS_MASTER_KEY_FILE", toml: "db.master_key_file", arg: "FILE", help: "master key sealing the stored objects (default <data-dir>/master.key, generated for a new database; keep it apart from the database)", apply: (c, v) => (c.masterKeyFile = v) },
   { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },
   { flag: "--idle-timeout", env: "KMS_IDLE_TIMEOUT", toml: "http.idle_timeout", arg: "SECONDS", help: "close connections idle this long (default 30)", apply: (c, v) => (c.idleTimeoutSeconds = Math.min(255, positiveInt("idle timeout", v))) },
   { flag: "--log-level", env: "KMS_LOG_LEVEL", toml: "logging.level", arg: "LEVEL", help: "debug, info, warn or error (default info)", apply: (c, v) => {

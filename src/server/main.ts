@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Authenticator } from "../auth/identity.ts";
-import { SqliteStore } from "../store/sqlite.ts";
+import { masterKeyPath, openStore } from "./storage.ts";
 import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
@@ -30,7 +30,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const store = SqliteStore.open(config.dataDir);
+  const store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, log });
   const auth = new Authenticator({
     defaultUsername: config.defaultUsername,
     apiKeys: config.apiKeys,
@@ -72,6 +72,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   log.info("listening", {
     url,
     dataDir: path.resolve(config.dataDir),
+    masterKeyFile: masterKeyPath(config),
     audit: audit instanceof FileAuditSink ? audit.file : "database",
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
   });

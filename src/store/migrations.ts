@@ -42,4 +42,6 @@ export const MIGRATIONS: readonly string[] = [
      object_id TEXT,
      result TEXT NOT NULL
    );`,
+  // 3: the id of the master key that sealed each object column (NULL: not sealed yet)
+  `ALTER TABLE objects ADD COLUMN sealed_by TEXT;`,
 ];

@@ -3,6 +3,8 @@
  *
  * WAL mode with synchronous=FULL: an acknowledged write survives a crash (sqlite.org/wal.html).
  * secure_delete=ON: freed pages are zeroed, so destroyed key material does not linger in the file.
+ * The object column is sealed under the master key when the store is given a keyring (sealed.ts);
+ * the database file is created 0600 and SQLite gives its -wal and -shm files the same mode.
  * bun:sqlite is synchronous and a transaction is per connection, so: one writer connection whose
  * transactions are serialised by an async queue (no other request's statements can interleave with an
  * open BEGIN ... COMMIT, even across awaits), and one reader connection that only ever sees committed
@@ -10,12 +12,14 @@
  */
 import { Database } from "bun:sqlite";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { KmipError } from "../kmip/error.ts";
 import type { Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { DIR_MODE, ensurePrivateFile, FILE_MODE } from "./permissions.ts";
+import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
 
 interface ObjectRow {
   id: string;
@@ -24,9 +28,10 @@ interface ObjectRow {
   attributes: string;
   state: string;
   owner: string;
+  sealed_by: string | null;
 }
 
-export class SqliteStore implements ObjectStore {
+export class SqliteStore implements ObjectStore, SealableRows {
   /** The writer connection. */
   readonly db: Database;
   private readonly reader: Database;
@@ -41,6 +46,10 @@ export class SqliteStore implements ObjectStore {
   /** Ids written by the open transaction: not cached by readers until it ends, evicted when it does. */
   private readonly dirty = new Set<string>();
   static readonly CACHE_SIZE = 10_000;
+  /** A Destroy asked for a scrub inside a transaction: it runs once the outermost one commits. */
+  private scrubDue = false;
+  /** Seals the object column; without one (tools and tests only), rows are written plain. */
+  private keyring: Keyring | undefined;
 
   private evict(id: string): void {
     this.cache.delete(id);
@@ -48,8 +57,13 @@ export class SqliteStore implements ObjectStore {
   }
 
   /** `file` is a path, or ":memory:". */
-  constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  constructor(readonly file: string, keyring?: Keyring) {
+    this.keyring = keyring;
+    if (file !== ":memory:") {
+      // The folder's own mode is the caller's business (see src/server/storage.ts): this may be /tmp.
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: DIR_MODE });
+      ensurePrivateFile(file);
+    }
     this.db = new Database(file, { create: true, strict: true });
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = FULL");
@@ -66,8 +80,14 @@ export class SqliteStore implements ObjectStore {
     return this.inTransaction.getStore() ? this.db : this.reader;
   }
 
-  static open(dataDir: string): SqliteStore {
-    return new SqliteStore(path.join(dataDir, "kms.db"));
+  static open(dataDir: string, keyring?: Keyring): SqliteStore {
+    return new SqliteStore(path.join(dataDir, "kms.db"), keyring);
+  }
+
+  /** Seals every later write with `keyring` (and opens rows sealed by any of its keys). */
+  useKeyring(keyring: Keyring): void {
+    this.keyring = keyring;
+    this.cache.clear();
   }
 
   private migrate(): void {
@@ -94,11 +114,13 @@ export class SqliteStore implements ObjectStore {
         try {
           const result = await fn();
           this.db.exec("COMMIT");
+          if (this.scrubDue) this.checkpoint();
           return result;
         } catch (e) {
           this.db.exec("ROLLBACK");
           throw e;
         } finally {
+          this.scrubDue = false;
           for (const id of this.dirty) this.cache.delete(id);
           this.dirty.clear();
         }
@@ -131,15 +153,29 @@ export class SqliteStore implements ObjectStore {
 
   private toObject(row: ObjectRow): StoredObject {
     const tags = this.r.query<{ tag: string }, [string]>("SELECT tag FROM tags WHERE id = ? ORDER BY rowid").all(row.id);
+    const json = this.keyring ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by }) : this.plain(row);
     return {
       id: row.id,
       objectType: row.object_type,
-      object: fromStoredJson(row.object),
+      object: fromStoredJson(json),
       attributes: fromStoredJson(row.attributes),
       state: row.state as ObjectState,
       owner: row.owner,
       tags: tags.map((t) => t.tag),
     };
+  }
+
+  private plain(row: ObjectRow): string {
+    if (row.sealed_by === null) return row.object;
+    throw new KmipError("Cryptographic_Failure", `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`);
+  }
+
+  /** The object column of `o`: sealed when the store has a keyring. */
+  private sealed(o: StoredObject): [string, string | null] {
+    const json = toStoredJson(o.object);
+    if (!this.keyring) return [json, null];
+    const s = this.keyring.seal(o.id, json);
+    return [s.text, s.sealedBy];
   }
 
   async insert(o: StoredObject): Promise<void> {
@@ -148,8 +184,8 @@ export class SqliteStore implements ObjectStore {
       const exists = this.db.query("SELECT 1 FROM objects WHERE id = ?").get(o.id);
       if (exists) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
       this.db
-        .query("INSERT INTO objects (id, object_type, object, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .run(o.id, o.objectType, toStoredJson(o.object), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o));
+        .query("INSERT INTO objects (id, object_type, object, sealed_by, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(o.id, o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o));
       this.writeTags(o.id, o.tags);
     });
   }
@@ -158,8 +194,8 @@ export class SqliteStore implements ObjectStore {
     return this.write(() => {
       this.evict(o.id);
       const r = this.db
-        .query("UPDATE objects SET object_type = ?, object = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?")
-        .run(o.objectType, toStoredJson(o.object), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o), o.id);
+        .query("UPDATE objects SET object_type = ?, object = ?, sealed_by = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?")
+        .run(o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o), o.id);
       if (r.changes === 0) throw new KmipError("Item_Not_Found", `Item not found: ${o.id}`);
       this.db.query("DELETE FROM tags WHERE id = ?").run(o.id);
       this.writeTags(o.id, o.tags);
@@ -279,12 +315,70 @@ export class SqliteStore implements ObjectStore {
   }
 
   async scrub(): Promise<void> {
-    // Wait for our own queued transactions, then checkpoint and truncate the WAL: the frames that
-    // held the old row are gone, and secure_delete has zeroed the freed space in the database file.
-    // Inside a caller's transaction (a batch with Undo) the checkpoint cannot run; the next one will.
-    if (this.inTransaction.getStore()) return;
+    // Inside a caller's transaction (a batch with Undo) the checkpoint cannot run yet: it runs right
+    // after the outermost transaction commits (see atomic), and not at all if it rolls back.
+    if (this.inTransaction.getStore()) {
+      this.scrubDue = true;
+      return;
+    }
+    // Wait for our own queued transactions, then checkpoint.
     await this.atomic(async () => {});
+    this.checkpoint();
+  }
+
+  /**
+   * Copies the WAL into the database and truncates it: the frames that held old rows are gone, and
+   * secure_delete has zeroed the freed space in the database file.
+   */
+  private checkpoint(): void {
     this.db.query("PRAGMA wal_checkpoint(TRUNCATE)").get();
+  }
+
+  async sealCounts(): Promise<Map<string | null, number>> {
+    const rows = this.r.query<{ sealed_by: string | null; n: number }, []>("SELECT sealed_by, COUNT(*) AS n FROM objects GROUP BY sealed_by").all();
+    return new Map(rows.map((r) => [r.sealed_by, r.n]));
+  }
+
+  async rowsNotSealedBy(keyId: string, limit: number): Promise<RawObjectRow[]> {
+    return this.r
+      .query<{ id: string; object: string; sealed_by: string | null }, [string, number]>(
+        "SELECT id, object, sealed_by FROM objects WHERE sealed_by IS NULL OR sealed_by <> ? ORDER BY seq LIMIT ?",
+      )
+      .all(keyId, limit)
+      .map((r) => ({ id: r.id, text: r.object, sealedBy: r.sealed_by }));
+  }
+
+  async rewriteRows(rows: RawObjectRow[]): Promise<void> {
+    return this.write(() => {
+      const update = this.db.query("UPDATE objects SET object = ?, sealed_by = ? WHERE id = ?");
+      for (const r of rows) {
+        this.evict(r.id);
+        update.run(r.text, r.sealedBy, r.id);
+      }
+    });
+  }
+
+  /**
+   * Rebuilds the database file (no free page keeps an old copy of a row), then empties the WAL. For
+   * after a rewrite of every row (sealing of plain rows, rotation).
+   */
+  async compact(): Promise<void> {
+    await this.atomic(async () => {}); // our queued transactions first
+    this.db.exec("VACUUM");
+    this.checkpoint();
+  }
+
+  /**
+   * Writes a consistent copy of the database to `dest` (a new file, or an empty one), mode 0600.
+   * Rows stay sealed: the copy is useless without the master key.
+   */
+  async backup(dest: string): Promise<void> {
+    ensurePrivateFile(dest);
+    if (statSync(dest).size > 0) throw new Error(`${dest} already exists and is not empty`);
+    if (process.platform !== "win32") chmodSync(dest, FILE_MODE);
+    await this.atomic(async () => {});
+    this.db.query("VACUUM INTO ?").run(dest);
+    if (process.platform !== "win32") chmodSync(dest, FILE_MODE);
   }
 
   async healthy(): Promise<boolean> {

@@ -3,6 +3,7 @@
  * in the logs, the audit trail or error messages; a destroyed key leaves no trace of its bytes in
  * the database files.
  */
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,6 +53,7 @@ test("every operation, verbose logs: no key, plaintext or token in logs, audit o
   await call(t.s("GetAttributes", t.text("UniqueIdentifier", "secret-key")));
   await call(t.s("ReKey", t.text("UniqueIdentifier", other)));
   await call(t.s("Revoke", t.text("UniqueIdentifier", "secret-key"), t.text("RevocationReason", "done")));
+  const sealedBefore = sealedColumn("secret-key");
   const destroyed = await call(t.s("Destroy", t.text("UniqueIdentifier", "secret-key")));
   expect(destroyed.status, destroyed.text).toBe(200);
 
@@ -72,7 +74,21 @@ test("every operation, verbose logs: no key, plaintext or token in logs, audit o
     expect(bytes.includes(Buffer.from(KEY)), `hex key in ${file}`).toBe(false);
     expect(bytes.includes(Buffer.from(KEY.toLowerCase())), `hex key in ${file}`).toBe(false);
   }
-  // ... while a live key is there (the search would find it).
+  // Stored objects are sealed: not even the live key is there in clear, but its sealed row is (the
+  // search would find it), while the destroyed key's sealed row is gone too.
   const all = Buffer.concat(readdirSync(dataDir).filter((f) => f.startsWith("kms.db")).map((f) => readFileSync(path.join(dataDir, f))));
-  expect(all.includes(Buffer.from(otherKey.toUpperCase()))).toBe(true);
+  expect(all.includes(Buffer.from(otherKey.toUpperCase()))).toBe(false);
+  expect(all.includes(Buffer.from(otherKey, "hex"))).toBe(false);
+  expect(all.includes(Buffer.from(sealedColumn(other)))).toBe(true);
+  expect(all.includes(Buffer.from(sealedBefore))).toBe(false);
 });
+
+/** The stored (sealed) object column of `id`, read from the database file. */
+function sealedColumn(id: string): string {
+  const db = new Database(path.join(dataDir, "kms.db"), { readonly: true });
+  try {
+    return db.query<{ object: string }, [string]>("SELECT object FROM objects WHERE id = ?").get(id)!.object;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The data folder at rest: opening the store with its master key, rotating the master key, backups.
+ *
+ * Start-up: the folder is made 0700 and its database files 0600 (tightened with a warning when
+ * looser, refused when owned by someone else); the master key is read from --master-key-file
+ * (default <data-dir>/master.key), or generated there when the database holds no sealed object yet
+ * (never otherwise: a new key would orphan the data); a database sealed under another key is refused;
+ * plain rows left by an older version are sealed; an interrupted rotation is finished.
+ */
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import { SqliteStore } from "../store/sqlite.ts";
+import { Keyring, resealAll, type MasterKey } from "../store/sealed.ts";
+import { generateMasterKeyFile, readMasterKeyFile } from "../store/master-key-file.ts";
+import { securedDir, securePath, writePrivateFile } from "../store/permissions.ts";
+import type { Logger } from "./log.ts";
+
+export class StorageError extends Error {}
+
+export interface StorageOptions {
+  dataDir: string;
+  /** Default: <dataDir>/master.key. */
+  masterKeyFile?: string;
+  log: Logger;
+}
+
+export const masterKeyPath = (o: { dataDir: string; masterKeyFile?: string }) => path.resolve(o.masterKeyFile ?? path.join(o.dataDir, "master.key"));
+/** Where `kms master-key rotate` puts the new key until every row is re-sealed under it. */
+export const pendingKeyPath = (keyFile: string) => `${keyFile}.next`;
+const dbPath = (dataDir: string) => path.join(dataDir, "kms.db");
+
+const KEEP_APART =
+  "keep it apart from the database: back it up separately (a copy of kms.db or of a backup is useless without it), " +
+  "or move it to another disk or a secret store and point --master-key-file at it";
+
+function secureDataDir(o: StorageOptions): void {
+  const warn = (msg: string, fields: Record<string, unknown>) => o.log.warn(msg, fields);
+  securedDir(o.dataDir, { warn });
+  for (const suffix of ["", "-wal", "-shm"]) securePath(dbPath(o.dataDir) + suffix, { warn });
+}
+
+function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring, keyFile: string): void {
+  const unknown = [...counts].filter(([id]) => id !== null && !keyring.knows(id));
+  if (unknown.length === 0) return;
+  const list = unknown.map(([id, n]) => `${n} under key ${id}`).join(", ");
+  throw new StorageError(
+    `the database holds objects sealed under another master key (${list}) than ${keyFile} (key ${keyring.ids.join(", ")}): ` +
+      `wrong --master-key-file? (after an interrupted "kms master-key rotate --new-master-key-file F", run the same command again to finish it)`,
+  );
+}
+
+/** Opens the store of `o.dataDir`, sealed under its master key (see the file comment). */
+export async function openStore(o: StorageOptions): Promise<SqliteStore> {
+  secureDataDir(o);
+  const keyFile = masterKeyPath(o);
+  if (existsSync(pendingKeyPath(keyFile))) {
+    o.log.warn("finishing an interrupted master key rotation", { masterKeyFile: keyFile, newKey: pendingKeyPath(keyFile) });
+    await rotateMasterKey(o);
+  }
+  const store = SqliteStore.open(o.dataDir);
+  try {
+    const counts = await store.sealCounts();
+    const sealed = [...counts].filter(([id]) => id !== null).reduce((n, [, c]) => n + c, 0);
+    let key: MasterKey;
+    if (existsSync(keyFile)) {
+      key = readMasterKeyFile(keyFile, { warn: (m, f) => o.log.warn(m, f) });
+    } else if (sealed > 0) {
+      throw new StorageError(
+        `the master key file ${keyFile} does not exist, and the database holds ${sealed} objects sealed under a master key: ` +
+          `configure the right one with --master-key-file (a new key would leave them unreadable, so none is generated)`,
+      );
+    } else {
+      key = generateMasterKeyFile(keyFile);
+      o.log.warn("generated a new master key", { masterKeyFile: keyFile, keyId: key.id, advice: KEEP_APART });
+    }
+    const keyring = new Keyring(key);
+    refuseUnknownKeys(counts, keyring, keyFile);
+    store.useKeyring(keyring);
+    if (counts.get(null)) {
+      const n = await resealAll(store, keyring);
+      await store.compact();
+      o.log.info("sealed the objects stored in plain under the master key", { objects: n, keyId: key.id });
+    }
+    return store;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+export interface RotationResult {
+  objects: number;
+  oldKeyId: string;
+  newKeyId: string;
+  /** The file that now holds the master key to start the server with. */
+  masterKeyFile: string;
+  /** The new key was generated (rather than read from --new-master-key-file). */
+  generated: boolean;
+  /** Where the previous key was kept (only when the key file was replaced in place). */
+  retired?: string;
+}
+
+/**
+ * Re-seals every object under a new master key. Without `newMasterKeyFile`, the new key is
+ * generated into <key file>.next, and once every row is re-sealed the key file is replaced by it
+ * (the previous key is kept in <key file>.retired-<id>, for older backups). With it, that file's key
+ * (generated there if missing) becomes the key to configure. Killed at any point, every row stays
+ * readable with the two keys, and running the command again (or starting the server, for a pending
+ * <key file>.next) finishes the job. The server must not be running meanwhile.
+ */
+export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: string; batch?: number; progress?: (done: number) => void }): Promise<RotationResult> {
+  secureDataDir(o);
+  const keyFile = masterKeyPath(o);
+  const warn = (m: string, f: Record<string, unknown>) => o.log.warn(m, f);
+  const explicit = o.newMasterKeyFile ? path.resolve(o.newMasterKeyFile) : undefined;
+  const nextFile = explicit ?? pendingKeyPath(keyFile);
+  if (!existsSync(keyFile)) throw new StorageError(`no master key at ${keyFile}: nothing to rotate from (see --master-key-file)`);
+  const old = readMasterKeyFile(keyFile, { warn });
+  const generated = !existsSync(nextFile);
+  const next = generated ? generateMasterKeyFile(nextFile) : readMasterKeyFile(nextFile, { warn });
+  if (generated) o.log.warn("generated a new master key", { masterKeyFile: nextFile, keyId: next.id, advice: KEEP_APART });
+  if (next.id === old.id) throw new StorageError(`${nextFile} holds the same key as ${keyFile} (key ${old.id})`);
+  const keyring = new Keyring(next, [old]);
+  const store = SqliteStore.open(o.dataDir);
+  let objects: number;
+  try {
+    refuseUnknownKeys(await store.sealCounts(), keyring, keyFile);
+    store.useKeyring(keyring);
+    objects = await resealAll(store, keyring, { batch: o.batch, progress: o.progress });
+    await store.compact();
+  } finally {
+    await store.close();
+  }
+  let retired: string | undefined;
+  if (!explicit) {
+    // Each step is atomic, and a crash between them leaves <key file>.next: the next run redoes both.
+    retired = `${keyFile}.retired-${old.id}`;
+    writePrivateFile(retired, readFileSync(keyFile));
+    renameSync(nextFile, keyFile);
+  }
+  o.log.info("master key rotated", { objects, oldKeyId: old.id, newKeyId: next.id, masterKeyFile: explicit ?? keyFile });
+  return { objects, oldKeyId: old.id, newKeyId: next.id, masterKeyFile: explicit ?? keyFile, generated, retired };
+}
+
+/**
+ * Writes a consistent copy of the database to `dest` (mode 0600), rows sealed: restoring it needs
+ * the master key, which is not in the copy. Safe while the server runs.
+ */
+export async function backupStore(o: StorageOptions & { dest: string }): Promise<{ keyId: string }> {
+  const store = await openStore(o);
+  try {
+    await store.backup(path.resolve(o.dest));
+  } finally {
+    await store.close();
+  }
+  return { keyId: readMasterKeyFile(masterKeyPath(o)).id };
+}
