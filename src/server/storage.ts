@@ -7,7 +7,7 @@
  * (never otherwise: a new key would orphan the data); a database sealed under another key is refused;
  * plain rows left by an older version are sealed; an interrupted rotation is finished.
  */
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { SqliteStore } from "../store/sqlite.ts";
 import { Keyring, resealAll, type MasterKey } from "../store/sealed.ts";
@@ -27,7 +27,6 @@ export interface StorageOptions {
 export const masterKeyPath = (o: { dataDir: string; masterKeyFile?: string }) => path.resolve(o.masterKeyFile ?? path.join(o.dataDir, "master.key"));
 /** Where `kms master-key rotate` puts the new key until every row is re-sealed under it. */
 export const pendingKeyPath = (keyFile: string) => `${keyFile}.next`;
-const dbPath = (dataDir: string) => path.join(dataDir, "kms.db");
 
 const KEEP_APART =
   "keep it apart from the database: back it up separately (a copy of kms.db or of a backup is useless without it), " +
@@ -36,7 +35,8 @@ const KEEP_APART =
 function secureDataDir(o: StorageOptions): void {
   const warn = (msg: string, fields: Record<string, unknown>) => o.log.warn(msg, fields);
   securedDir(o.dataDir, { warn });
-  for (const suffix of ["", "-wal", "-shm"]) securePath(dbPath(o.dataDir) + suffix, { warn });
+  // The database and its -wal/-shm, the default master key and its .next/.retired-<id> copies.
+  for (const name of readdirSync(o.dataDir)) if (/^(kms\.db|master\.key)/.test(name)) securePath(path.join(o.dataDir, name), { warn });
 }
 
 function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring, keyFile: string): void {

@@ -2,8 +2,10 @@
  * The storage contract. One interface, one file per backend (sqlite.ts; PostgreSQL later).
  *
  * Every method that writes runs inside `atomic` when it is part of a larger change, so that a
- * request either lands whole or not at all (house rule 7). Destroy overwrites key material; the
- * backend must not keep old copies readable (SQLite: secure_delete).
+ * request either lands whole or not at all. Destroy overwrites key material; the backend must not
+ * keep old copies readable (SQLite: secure_delete, then `scrub`). A backend seals the object column
+ * with the keyring of sealed.ts (key material is never written in clear) and offers `SealableRows`
+ * for migration and master key rotation.
  */
 import type { Attributes } from "../kmip/attributes.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
@@ -79,7 +81,8 @@ export interface ObjectStore {
 
   /**
    * Erases old copies of overwritten rows that the backend may still hold (SQLite: the WAL file), so
-   * destroyed key material is gone from disk. Called after Destroy, outside any transaction.
+   * destroyed key material is gone from disk. Called after Destroy; inside a transaction (a batch
+   * with Undo), it runs right after the outermost transaction commits (not at all on rollback).
    */
   scrub(): Promise<void>;
 
