@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Authenticator } from "../auth/identity.ts";
-import { masterKeyPath, openStore } from "./storage.ts";
+import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
 import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
@@ -31,6 +31,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, log });
+  const release = claimDataDir(config.dataDir);
   const auth = new Authenticator({
     defaultUsername: config.defaultUsername,
     apiKeys: config.apiKeys,
@@ -84,6 +85,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await app.stop();
       if (audit instanceof FileAuditSink) audit.close();
       await store.close();
+      release();
     },
   };
 }

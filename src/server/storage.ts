@@ -7,7 +7,7 @@
  * (never otherwise: a new key would orphan the data); a database sealed under another key is refused;
  * plain rows left by an older version are sealed; an interrupted rotation is finished.
  */
-import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { SqliteStore } from "../store/sqlite.ts";
 import { Keyring, resealAll, type MasterKey } from "../store/sealed.ts";
@@ -39,6 +39,35 @@ function secureDataDir(o: StorageOptions): void {
   for (const name of readdirSync(o.dataDir)) if (/^(kms\.db|master\.key)/.test(name)) securePath(path.join(o.dataDir, name), { warn });
 }
 
+function requireDatabase(dataDir: string): void {
+  if (!existsSync(path.join(dataDir, "kms.db"))) throw new StorageError(`there is no database in ${path.resolve(dataDir)} (see --data-dir)`);
+}
+
+/** Marks the data folder as served by this process until the returned function is called. */
+export function claimDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, "kms.pid");
+  writePrivateFile(file, `${process.pid}\n`);
+  return () => rmSync(file, { force: true });
+}
+
+/** Refuses while a live process (other than this one) serves the folder. */
+function refuseWhileServed(dataDir: string): void {
+  const file = path.join(dataDir, "kms.pid");
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, "utf8").trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return; // left by a server that died
+  }
+  throw new StorageError(`a server (pid ${pid}) is running on ${path.resolve(dataDir)}: stop it first (if none is, delete ${file})`);
+}
+
 function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring, keyFile: string): void {
   const unknown = [...counts].filter(([id]) => id !== null && !keyring.knows(id));
   if (unknown.length === 0) return;
@@ -55,7 +84,7 @@ export async function openStore(o: StorageOptions): Promise<SqliteStore> {
   const keyFile = masterKeyPath(o);
   if (existsSync(pendingKeyPath(keyFile))) {
     o.log.warn("finishing an interrupted master key rotation", { masterKeyFile: keyFile, newKey: pendingKeyPath(keyFile) });
-    await rotateMasterKey(o);
+    await rotateMasterKey({ ...o, atStart: true });
   }
   const store = SqliteStore.open(o.dataDir);
   try {
@@ -108,7 +137,9 @@ export interface RotationResult {
  * readable with the two keys, and running the command again (or starting the server, for a pending
  * <key file>.next) finishes the job. The server must not be running meanwhile.
  */
-export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: string; batch?: number; progress?: (done: number) => void }): Promise<RotationResult> {
+export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: string; batch?: number; progress?: (done: number) => void; atStart?: boolean }): Promise<RotationResult> {
+  requireDatabase(o.dataDir);
+  if (!o.atStart) refuseWhileServed(o.dataDir);
   secureDataDir(o);
   const keyFile = masterKeyPath(o);
   const warn = (m: string, f: Record<string, unknown>) => o.log.warn(m, f);
@@ -147,6 +178,7 @@ export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: s
  * the master key, which is not in the copy. Safe while the server runs.
  */
 export async function backupStore(o: StorageOptions & { dest: string }): Promise<{ keyId: string }> {
+  requireDatabase(o.dataDir);
   const store = await openStore(o);
   try {
     await store.backup(path.resolve(o.dest));

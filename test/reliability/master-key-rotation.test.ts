@@ -2,7 +2,7 @@
  * Master key rotation (`kms master-key rotate`) on a real database of a few thousand objects:
  * SIGKILLed half-way, every object still opens with the two keys, and the next server start finishes
  * the job (then every object opens with the new key alone); with --new-master-key-file, the server
- * must be started with the new file, the old one being refused.
+ * must be started with the new file, the old one being refused; no rotation while a server runs.
  */
 import { afterEach, expect, test } from "vitest";
 import { Database } from "bun:sqlite";
@@ -142,8 +142,14 @@ test("--new-master-key-file: the server then starts with the new file only", asy
   try {
     const g = await postKmip(server.url, t.s("Get", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", "key-7")));
     expect(valueOf(find(g.json, "KeyValue"), "KeyMaterial")).toBe(keys.get("key-7"));
+    // No rotation under a running server (it would keep sealing with the key it started with).
+    const refused = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--master-key-file", newFile], { encoding: "utf8" });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`a server (pid ${process.pid}) is running on ${dir}: stop it first`);
+    expect(existsSync(newFile + ".next")).toBe(false);
   } finally {
     await server.stop();
   }
+  expect(existsSync(path.join(dir, "kms.pid"))).toBe(false);
   expect(existsSync(keyFile)).toBe(true); // the old key file is left for the operator to retire
 });
