@@ -127,7 +127,10 @@ describe("errors name the byte offset", () => {
     ["child overruns its Structure", "42 00 20 01 00 00 00 08 42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00", /byte 8: truncated|byte 12: .*overruns/],
   ])("%s", (_name, input, message) => expectError(input, "Invalid_Message", message));
 
-  test("an unknown tag is Invalid_Field", () => expectError("4F 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00", "Invalid_Field", /byte 0: unknown tag 0x4F0020/));
+  test("a root that is no KMIP tag is Invalid_Message; an unknown tag inside, Invalid_Field", () => {
+    expectError("4F 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00", "Invalid_Message", /byte 0: tag 0x4F0020 is not a KMIP tag/);
+    expectError("42 00 20 01 00 00 00 10 42 FF FE 02 00 00 00 04 00 00 00 08 00 00 00 00", "Invalid_Field", /byte 8: unknown tag 0x42FFFE/);
+  });
 
   test("depth and size limits", () => {
     let node: TtlvNode = { tag: "Attributes", type: "Structure", value: [] };

@@ -82,6 +82,7 @@ function readItem(bytes: Uint8Array, view: DataView, offset: number, limit: numb
   const length = view.getUint32(offset + 4);
   const start = offset + 8;
   if (type === undefined) throw invalid(offset + 3, `unknown item type 0x${hex(bytes, offset + 3, 1)}`);
+  if (depth === 0 && bytes[offset] !== 0x42 && bytes[offset] !== 0x54) throw invalid(offset, `tag 0x${hex(bytes, offset, 3)} is not a KMIP tag (0x42xxxx or 0x54xxxx)`);
   const tag = tagNameOf(code);
   if (tag === undefined) throw new KmipError("Invalid_Field", `binary TTLV at byte ${offset}: unknown tag 0x${code.toString(16).toUpperCase().padStart(6, "0")}`);
   const fixed = FIXED_LENGTH[type];

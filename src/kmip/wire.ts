@@ -38,7 +38,11 @@ export function decodeRequest(text: string): DecodedRequest {
     throw new KmipError("Invalid_Message", `the body is not valid JSON: ${(e as Error).message}`);
   }
   const dialect: WireDialect = typeof json === "object" && json !== null && "type" in json ? "cosmian-js" : "kmip-v5";
-  const root = decodeNode(json);
+  return decodeRequestNode(decodeNode(json), dialect);
+}
+
+/** A decoded request tree (from the JSON or the binary codec) -> a bare operation or a RequestMessage. */
+export function decodeRequestNode(root: TtlvNode, dialect: WireDialect): DecodedRequest {
   if (root.type !== "Structure") throw new KmipError("Invalid_Message", `/${root.tag}: the request root must be a Structure`);
   if (root.tag !== "RequestMessage") {
     return { kind: "operation", dialect, operation: root.tag, payload: fromTtlv(root) as KmipRecord };
@@ -131,6 +135,15 @@ export function encodeResponseMessage(
   results: BatchItemResult[],
   dialect: WireDialect,
 ): string {
+  return serialize(responseMessageNode(protocolVersion, results, dialect), dialect);
+}
+
+/** The ResponseMessage tree (KMIP 2.1 §7), for either codec. */
+export function responseMessageNode(
+  protocolVersion: { major: number; minor: number },
+  results: BatchItemResult[],
+  dialect: WireDialect,
+): TtlvNode {
   const wrapLists = dialect === "cosmian-js" ? JS_WRAPPED_LISTS : undefined;
   const items: TtlvNode[] = results.map((r) => {
     const children: TtlvNode[] = [];
@@ -160,5 +173,5 @@ export function encodeResponseMessage(
       { tag: "BatchCount", type: "Integer", value: results.length },
     ],
   };
-  return serialize({ tag: "ResponseMessage", type: "Structure", value: [header, ...items] }, dialect);
+  return { tag: "ResponseMessage", type: "Structure", value: [header, ...items] };
 }

@@ -1,9 +1,10 @@
 /**
  * The HTTP application (Elysia on Bun). Exported for tests: `createApp(...).handle(request)`.
  *
- * Routes: POST /kmip/2_1 (bare operations or RequestMessage), POST /kmip (RequestMessage),
+ * Routes: POST /kmip/2_1 (bare operations or RequestMessage), POST /kmip (RequestMessage); both
+ * also take a binary TTLV RequestMessage as application/octet-stream and answer in binary;
  * GET /version, GET /health, and the /access routes. Bodies are read as text and decoded by our own
- * codec (house rule 5), so malformed input is a KMIP error, never Elysia's default answer.
+ * codec, so malformed input is a KMIP error, never Elysia's default answer.
  */
 import { Elysia } from "elysia";
 import { KmipError } from "../kmip/error.ts";
@@ -11,7 +12,7 @@ import { Authenticator, type CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
 import type { OperationSettings } from "../operations/context.ts";
 import { failureResponse, textResponse, toFailure } from "./errors.ts";
-import { handleKmip } from "./kmip-route.ts";
+import { handleKmip, handleKmipBinary } from "./kmip-route.ts";
 import { grantAccess, listAccess, listObtained, listOwned, revokeAccess } from "./access-routes.ts";
 import type { Logger } from "./log.ts";
 import { auditEvent, type AuditSink } from "./audit.ts";
@@ -36,6 +37,26 @@ export function createApp(deps: AppDeps) {
   async function caller(request: Request): Promise<string> {
     const info: CallerInfo = { authorization: request.headers.get("authorization"), certificateCn: deps.clientCertificateCn?.(request) };
     return auth.authenticate(info);
+  }
+
+  /** A binary TTLV body (KMIP 2.1 §9.1) is sent as application/octet-stream. */
+  const isBinary = (request: Request) => /^application\/octet-stream\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
+
+  async function readBinaryBody(request: Request): Promise<Uint8Array> {
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > deps.maxBodyBytes) throw new BodyTooLarge();
+    return bytes;
+  }
+
+  /** POST /kmip and /kmip/2_1: JSON TTLV, or binary TTLV answered in binary. */
+  async function kmip(request: Request, info: { user: string; requestId: string; client?: string }, messagesOnly: boolean): Promise<Response> {
+    if (isBinary(request)) {
+      const answer = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
+      return new Response(answer as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
+    }
+    return handleKmip(await readBody(request), info, deps, messagesOnly);
   }
 
   async function readBody(request: Request): Promise<string> {
@@ -85,11 +106,11 @@ export function createApp(deps: AppDeps) {
     })
     .post("/kmip/2_1", ({ request, server }) => {
       const client = ip(server, request);
-      return guarded(request, client, "kmip", async (user, requestId) => handleKmip(await readBody(request), { user, requestId, client }, deps, false));
+      return guarded(request, client, "kmip", async (user, requestId) => kmip(request, { user, requestId, client }, false));
     }, { parse: "none" })
     .post("/kmip", ({ request, server }) => {
       const client = ip(server, request);
-      return guarded(request, client, "kmip", async (user, requestId) => handleKmip(await readBody(request), { user, requestId, client }, deps, true));
+      return guarded(request, client, "kmip", async (user, requestId) => kmip(request, { user, requestId, client }, true));
     }, { parse: "none" })
     .get("/version", () => json(deps.settings.version))
     .get("/health", async () => {

@@ -8,6 +8,7 @@
  */
 import { KmipError } from "../kmip/error.ts";
 import { decodeRequest, encodeOperationResponse, encodeResponseMessage, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
+import { decodeBinaryRequest, encodeBinaryResponse, type DecodedMessage } from "../kmip/wire-binary.ts";
 import { dispatch } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
 import type { ObjectStore } from "../store/store.ts";
@@ -68,15 +69,45 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
     return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
   }
   const results = await runBatch(request, user, deps, requestId);
-  for (const [i, r] of results.entries()) {
-    await audit(r.operation ?? "?", r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"), objectIdOf(request.items[i]?.payload, r.payload));
-  }
+  await auditBatch(request, results, info, deps);
   return new Response(encodeResponseMessage(request.protocolVersion, results, request.dialect), { headers: JSON_HEADERS });
+}
+
+/**
+ * A binary TTLV RequestMessage (KMIP 2.1 §9.1), from POST /kmip or the TLS socket server: the same
+ * batch run, authorization and audit trail as the JSON routes, answered by a binary ResponseMessage
+ * in the request's protocol version. An unreadable message is answered by a ResponseMessage with
+ * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace.
+ */
+export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
+  const { user, requestId } = info;
+  let request: DecodedMessage;
+  try {
+    request = decodeBinaryRequest(body, { maxBytes });
+  } catch (e) {
+    const f = toFailure(e, deps.log, requestId);
+    await deps.audit.append(auditEvent({ requestId, user, client: info.client, operation: "(undecodable request)", result: f.reason }));
+    return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
+  }
+  const results = await runBatch(request, user, deps, requestId);
+  await auditBatch(request, results, info, deps);
+  return encodeBinaryResponse(request.protocolVersion, results, request.items);
+}
+
+/** One audit event per batch item. */
+async function auditBatch(request: DecodedMessage, results: BatchItemResult[], info: RequestInfo, deps: KmipDeps): Promise<void> {
+  for (const [i, r] of results.entries()) {
+    await deps.audit.append(auditEvent({
+      requestId: info.requestId, user: info.user, client: info.client, operation: r.operation ?? "?",
+      result: r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"),
+      objectId: objectIdOf(request.items[i]?.payload, r.payload),
+    }));
+  }
 }
 
 class BatchAborted extends Error {}
 
-async function runBatch(request: Extract<DecodedRequest, { kind: "message" }>, user: string, deps: KmipDeps, requestId: string): Promise<BatchItemResult[]> {
+async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string): Promise<BatchItemResult[]> {
   const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
   const mode = request.batchErrorContinuation ?? "Continue";
   const results: BatchItemResult[] = [];
