@@ -29,6 +29,8 @@ export interface ServerConfig {
   idleTimeoutSeconds: number;
   /** Where the audit trail goes: a file path, or "database". Default: <dataDir>/audit.log. */
   audit?: string;
+  /** The KMIP socket server (binary TTLV over mutual TLS); needs the TLS options and a clients' CA. */
+  socketServer: { start: boolean; port: number; hostname: string };
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -42,7 +44,14 @@ export const DEFAULTS: ServerConfig = {
   apiKeys: [],
   jwtProviders: [],
   idleTimeoutSeconds: 30,
+  socketServer: { start: false, port: 5696, hostname: "0.0.0.0" },
 };
+
+function parseBool(name: string, value: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
 
 interface Option {
   flag: string;
@@ -98,6 +107,13 @@ const OPTIONS: Option[] = [
   { flag: "--jwt-auth-provider", env: "KMS_JWT_AUTH_PROVIDER", toml: "auth.jwt_auth_provider", arg: "ISSUER,JWKS_URI,AUD...", help: "accept JWTs of this OIDC issuer (repeatable); user = email claim", apply: (c, v) => c.jwtProviders.push(parseJwtProvider(v)) },
   { flag: "--default-username", env: "KMS_DEFAULT_USERNAME", toml: "default_username", arg: "USER", help: "the user when no authentication is configured (default admin)", apply: (c, v) => (c.defaultUsername = v) },
   { flag: "--privileged-users", env: "KMS_PRIVILEGED_USERS", toml: "privileged_users", arg: "U1,U2", help: "only these users may create objects (default: everyone)", apply: (c, v) => (c.privilegedUsers = v.split(",").map((s) => s.trim()).filter(Boolean)) },
+  { flag: "--socket-server-start", env: "KMS_SOCKET_SERVER_START", toml: "socket_server.socket_server_start", arg: "BOOL", help: "also serve binary KMIP (TTLV) over mutual TLS; needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file (default false)", apply: (c, v) => (c.socketServer.start = parseBool("--socket-server-start", v)) },
+  { flag: "--socket-server-port", env: "KMS_SOCKET_SERVER_PORT", toml: "socket_server.socket_server_port", arg: "PORT", help: "port of the KMIP socket server (default 5696; 0 = any free port)", apply: (c, v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`socket server port must be 0..65535, got "${v}"`);
+      c.socketServer.port = n;
+    } },
+  { flag: "--socket-server-hostname", env: "KMS_SOCKET_SERVER_HOSTNAME", toml: "socket_server.socket_server_hostname", arg: "HOST", help: "address of the KMIP socket server (default 0.0.0.0)", apply: (c, v) => (c.socketServer.hostname = v) },
   { flag: "--vendor-identification", env: "KMS_VENDOR_IDENTIFICATION", toml: "vendor_identification", arg: "ID", help: "vendor id of vendor attributes (default cosmian)", apply: (c, v) => (c.vendorId = v) },
 ];
 
@@ -174,5 +190,8 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   }
   for (const [o, v] of flags) o.apply(c, v);
   if (c.tls && (!c.tls.certFile || !c.tls.keyFile)) throw new ConfigError("TLS needs both --tls-cert-file and --tls-key-file");
+  if (c.socketServer.start && !c.tls?.clientsCaFile) {
+    throw new ConfigError("the socket server (--socket-server-start) needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file");
+  }
   return { kind: "run", config: c };
 }

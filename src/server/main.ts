@@ -9,6 +9,7 @@ import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
 import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
+import { startSocketServer, type SocketServer } from "./socket-server.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink } from "./audit.ts";
@@ -26,6 +27,8 @@ const NO_TLS_BELOW_1_2 = 0x04000000 /* SSL_OP_NO_TLSv1 */ | 0x10000000; /* SSL_O
 export interface RunningServer {
   url: string;
   port: number;
+  /** Port of the KMIP socket server, when started. */
+  socketPort?: number;
   stop(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   const audit = config.audit === "database" ? new DatabaseAuditSink(store) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"));
   let front: MtlsFront | undefined;
+  const settings = { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers };
   const app = createApp({
     // TLS client certificates: the CN comes from the node:tls front by connection (mtls-front.ts)
     clientCertificateCn: (request) => front?.cnOf(app.server?.requestIP(request)),
@@ -48,7 +52,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     auth,
     maxBodyBytes: config.maxBodyBytes,
-    settings: { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers },
+    settings,
   });
   const tls = config.tls
     ? {
@@ -67,6 +71,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   } else {
     app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
   }
+  let socketServer: SocketServer | undefined;
+  if (config.socketServer.start && tls && "ca" in tls && tls.ca) {
+    const { ca, cert, key, ciphers } = tls;
+    socketServer = await startSocketServer({
+      hostname: config.socketServer.hostname, port: config.socketServer.port, cert, key, ca, ciphers,
+      idleTimeoutSeconds: config.idleTimeoutSeconds, maxMessageBytes: config.maxBodyBytes, auth,
+      kmip: { store, log, audit, settings },
+    });
+  }
   const server = { port: front?.port ?? app.server!.port };
   const scheme = tls ? "https" : "http";
   const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
@@ -80,7 +93,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   return {
     url,
     port: server.port!,
+    socketPort: socketServer?.port,
     async stop() {
+      await socketServer?.close();
       await front?.close();
       await app.stop();
       if (audit instanceof FileAuditSink) audit.close();

@@ -37,7 +37,7 @@ export interface MtlsFront {
 }
 
 /** The CN Cosmian accepts: exactly one, not empty, no wildcard. */
-function subjectCn(socket: tls.TLSSocket): string | undefined {
+export function subjectCn(socket: tls.TLSSocket): string | undefined {
   if (!socket.authorized) return undefined;
   const cn = socket.getPeerCertificate()?.subject?.CN as string | string[] | undefined;
   if (typeof cn !== "string" || cn.trim() === "" || cn.includes("*")) return undefined;
