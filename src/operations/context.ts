@@ -26,6 +26,12 @@ export interface OperationContext {
   store: ObjectStore;
   settings: OperationSettings;
   log: Logger;
+  /**
+   * A standard (binary TTLV) client: Get without a KeyFormatType returns asymmetric keys as DER
+   * byte strings (PKCS#1 RSA public keys, SubjectPublicKeyInfo for others, PKCS#8 private keys)
+   * rather than Transparent structures, which such clients rarely parse.
+   */
+  byteKeyFormats?: boolean;
   /** Set while handling a batch: the id of the last created/located object (KMIP ID Placeholder). */
   idPlaceholder?: string;
 }

@@ -89,7 +89,7 @@ export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps
     await deps.audit.append(auditEvent({ requestId, user, client: info.client, operation: "(undecodable request)", result: f.reason }));
     return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
   }
-  const results = await runBatch(request, user, deps, requestId);
+  const results = await runBatch(request, user, deps, requestId, { byteKeyFormats: true });
   await auditBatch(request, results, info, deps);
   return encodeBinaryResponse(request.protocolVersion, results, request.items);
 }
@@ -107,8 +107,8 @@ async function auditBatch(request: DecodedMessage, results: BatchItemResult[], i
 
 class BatchAborted extends Error {}
 
-async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string): Promise<BatchItemResult[]> {
-  const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string, options: Pick<OperationContext, "byteKeyFormats"> = {}): Promise<BatchItemResult[]> {
+  const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log, ...options };
   const mode = request.batchErrorContinuation ?? "Continue";
   const results: BatchItemResult[] = [];
   const runItems = async () => {

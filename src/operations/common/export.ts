@@ -70,7 +70,7 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
   }
   if (isWrapped(kb) && req.KeyWrapType === "NotWrapped") kb = await unwrapKeyBlock(kb, ctx);
   // Wrapping needs bytes: transparent asymmetric keys are wrapped as PKCS#8 / SPKI DER (Cosmian's NoEncoding).
-  const format = req.KeyFormatType ?? (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent") ? "PKCS8" : undefined);
+  const format = req.KeyFormatType ?? (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent") ? "PKCS8" : standardFormat(o, kb, ctx));
   if (!isWrapped(kb)) {
     const converted =
       o.objectType === "SymmetricKey"
@@ -92,6 +92,14 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
   kb.CryptographicLength ??= o.attributes.CryptographicLength ?? 0;
   response.Object = { ...o.object, KeyBlock: orderKeyBlock(kb) };
   return response;
+}
+
+/** The DER format a standard client gets by default for a Transparent asymmetric key (see OperationContext). */
+function standardFormat(o: StoredObject, kb: KeyBlock, ctx: OperationContext): string | undefined {
+  if (!ctx.byteKeyFormats || !kb.KeyFormatType.startsWith("Transparent")) return undefined;
+  if (o.objectType === "PrivateKey") return "PKCS8";
+  if (o.objectType === "PublicKey") return kb.KeyFormatType === "TransparentRSAPublicKey" ? "PKCS1" : "X509";
+  return undefined;
 }
 
 function withValueAttributes(o: StoredObject, kb: KeyBlock): KeyBlock {
