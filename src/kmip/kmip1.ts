@@ -122,6 +122,10 @@ export function requestFrom1x(operation: string, payload: KmipRecord): KmipRecor
     if (template.Name !== undefined) throw new KmipError("Feature_Not_Supported", `${operation}: templates (named in ${from}) are not supported`);
     out[to] = attributesFrom1x(template.Attribute);
   }
+  if ((operation === "AddAttribute" || operation === "ModifyAttribute") && "Attribute" in out) {
+    out.NewAttribute = attributesFrom1x(out.Attribute);
+    delete out.Attribute;
+  }
   if (operation === "Locate" && "Attribute" in out) {
     out.Attributes = attributesFrom1x(out.Attribute);
     delete out.Attribute;
@@ -198,6 +202,11 @@ export function responseForVersion(operation: string, payload: KmipRecord, versi
       out.Attributes = only ? out.Attributes : standardAttributes(out.Attributes);
     }
   }
+  if (kmip1 && (operation === "AddAttribute" || operation === "ModifyAttribute") && isRecord(asked?.NewAttribute)) {
+    // KMIP 1.x answers with the attribute as set
+    out.Attribute = attributesTo1x(asked.NewAttribute, new Set(Object.keys(asked.NewAttribute)))[0];
+    delete out.EchoedAttribute;
+  }
   if (operation === "Query" && Array.isArray(out.Operation)) {
     // only the operations this protocol version defines (KMIP 1.4 ends with Export, 2.0 with Reprovision)
     const last = kmip1 ? 0x2b : 0x35;
@@ -237,4 +246,18 @@ function isRecord(value: unknown): value is KmipRecord {
 function asList(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The Result Reason a KMIP 1.x client knows (KMIP 1.4 §9.1.3.2.29 ends at Object Already Exists,
+ * 0x18, and General Failure) for a 2.x reason; the original reason stays in the Result Message.
+ */
+export function reasonFor1x(reason: string): string {
+  const n = enumValue("ResultReason", reason);
+  if (n !== undefined && (n <= 0x18 || n === 0x100)) return reason;
+  if (/Not_Found$/.test(reason) || reason === "Object_Destroyed") return "Item_Not_Found";
+  if (["Wrong_Key_Lifecycle_State", "Not_Authorised", "Read_Only_Attribute", "Attribute_Read_Only"].includes(reason)) return "Permission_Denied";
+  if (reason === "Missing_Initialization_Vector") return "Missing_Data";
+  if (/^(Invalid_|Bad_|Unsupported_|Unknown_|Numeric_Range|Multi_Valued|Attribute_Single_Valued|Incompatible_|Illegal_Object_Type|Non_Unique)/.test(reason)) return "Invalid_Field";
+  return "General_Failure";
 }

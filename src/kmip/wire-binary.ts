@@ -5,7 +5,7 @@
  * the 2.x model at this edge (kmip1.ts).
  */
 import { KmipError } from "./error.ts";
-import { requestFrom1x, responseForVersion } from "./kmip1.ts";
+import { reasonFor1x, requestFrom1x, responseForVersion } from "./kmip1.ts";
 import { decodeTtlvBinary, encodeTtlvBinary, type BinaryDecodeOptions } from "./ttlv-binary.ts";
 import { decodeRequestNode, responseMessageNode, type BatchItemResult, type DecodedRequest } from "./wire.ts";
 
@@ -40,8 +40,14 @@ export function decodeBinaryRequest(bytes: Uint8Array, options: BinaryDecodeOpti
  */
 export function encodeBinaryResponse(version: { major: number; minor: number }, results: BatchItemResult[], requests: DecodedMessage["items"] = []): Uint8Array {
   const legacy = version.major < 2 || (version.major === 2 && version.minor === 0);
-  const shaped = legacy
-    ? results.map((r, i) => (r.payload && r.operation ? { ...r, payload: responseForVersion(r.operation, r.payload, version, requests[i]?.payload) } : r))
-    : results;
+  const shaped = !legacy ? results : results.map((r, i) => {
+    const out = { ...r };
+    if (r.payload && r.operation) out.payload = responseForVersion(r.operation, r.payload, version, requests[i]?.payload);
+    if (version.major < 2 && r.reason && reasonFor1x(r.reason) !== r.reason) {
+      out.reason = reasonFor1x(r.reason);
+      out.message = `${r.reason}: ${r.message ?? ""}`;
+    }
+    return out;
+  });
   return encodeTtlvBinary(responseMessageNode(version, shaped, "kmip-v5"));
 }

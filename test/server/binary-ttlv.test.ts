@@ -73,6 +73,20 @@ describe("KMIP 1.x forms", () => {
     expect(findAll(located.node, "UniqueIdentifier").map((n) => n.value)).toEqual([uid]);
   });
 
+  test("AddAttribute with a 1.x Attribute answers the attribute; 1.x clients get 1.x reasons", async () => {
+    const created = await postBinary(server.url, requestMessage([1, 2], ["Create", [t.e("ObjectType", "SymmetricKey"), t.s("TemplateAttribute", attr1("Cryptographic Algorithm", t.e("X", 3)))]]), as("owner"));
+    const uid = valueOf(created.node, "UniqueIdentifier") as string;
+    const added = await postBinary(server.url, requestMessage([1, 2], ["AddAttribute", [t.text("UniqueIdentifier", uid), attr1("Name", t.s("X", t.text("NameValue", "added-name"), t.e("NameType", "UninterpretedTextString")))]]), as("owner"));
+    expect(valueOf(added.node, "ResultStatus")).toBe("Success");
+    expect(valueOf(find(added.node, "Attribute"), "AttributeName")).toBe("Name");
+    expect(valueOf(find(added.node, "Attribute"), "NameValue")).toBe("added-name");
+    const located = await postBinary(server.url, requestMessage([1, 2], ["Locate", [attr1("Name", t.s("X", t.text("NameValue", "added-name"), t.e("NameType", "UninterpretedTextString")))]]), as("owner"));
+    expect(findAll(located.node, "UniqueIdentifier").map((n) => n.value)).toEqual([uid]);
+
+    const missing = await postBinary(server.url, requestMessage([1, 2], ["Get", [t.text("UniqueIdentifier", "no-such-key")]]), as("owner"));
+    expect(valueOf(missing.node, "ResultReason")).toBe("Item_Not_Found"); // KMIP 1.x has no Object_Not_Found
+  });
+
   test("Query in 1.x lists only operations KMIP 1.4 defines", async () => {
     const r = await postBinary(server.url, requestMessage([1, 4], ["Query", [t.e("QueryFunction", "QueryOperations")]]), as("owner"));
     const ops = findAll(batchItems(r.node)[0], "Operation").map((n) => n.value);
