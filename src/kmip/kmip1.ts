@@ -140,6 +140,19 @@ export function requestFrom1x(operation: string, payload: KmipRecord): KmipRecor
   return out;
 }
 
+/**
+ * KMIP 2.0 §7.4 Attribute Reference structures with an empty Vendor Identification name a standard
+ * attribute (PyKMIP sends them so): they become the plain tag names the operations take.
+ */
+export function standardAttributeReferences(payload: KmipRecord): KmipRecord {
+  const refs = payload.AttributeReference;
+  if (refs === undefined) return payload;
+  const mapped = asList(refs).map((ref) =>
+    isRecord(ref) && ref.VendorIdentification === "" && typeof ref.AttributeName === "string" ? (tagOfKmip1Name(ref.AttributeName) ?? ref.AttributeName) : ref,
+  );
+  return { ...payload, AttributeReference: mapped };
+}
+
 // ----------------------------------------------------------------------------------------------
 // Responses
 

@@ -5,7 +5,7 @@
  * the 2.x model at this edge (kmip1.ts).
  */
 import { KmipError } from "./error.ts";
-import { reasonFor1x, requestFrom1x, responseForVersion } from "./kmip1.ts";
+import { reasonFor1x, requestFrom1x, responseForVersion, standardAttributeReferences } from "./kmip1.ts";
 import { decodeTtlvBinary, encodeTtlvBinary, type BinaryDecodeOptions } from "./ttlv-binary.ts";
 import { decodeRequestNode, responseMessageNode, type BatchItemResult, type DecodedRequest } from "./wire.ts";
 
@@ -28,9 +28,8 @@ export function decodeBinaryRequest(bytes: Uint8Array, options: BinaryDecodeOpti
     const { major, minor } = request.protocolVersion;
     throw new KmipError("Invalid_Message", `protocol version ${major}.${minor} is not supported; supported: ${BINARY_PROTOCOL_VERSIONS.map(([M, m]) => `${M}.${m}`).join(", ")}`);
   }
-  if (request.protocolVersion.major < 2) {
-    request.items = request.items.map((item) => ({ ...item, payload: requestFrom1x(item.operation, item.payload) }));
-  }
+  const kmip1 = request.protocolVersion.major < 2;
+  request.items = request.items.map((item) => ({ ...item, payload: standardAttributeReferences(kmip1 ? requestFrom1x(item.operation, item.payload) : item.payload) }));
   return request;
 }
 

@@ -171,6 +171,22 @@ def _():
     return mac.hex()
 
 
+if VERSIONS[version] >= enums.KMIPVersion.KMIP_2_0:
+
+    @step("set_delete_attribute")
+    def _():
+        from kmip.core import objects as cobjects
+
+        c.set_attribute(state["aes"], attribute_name="Contact Information", attribute_value="ops@example.com")
+        _uid, attrs = c.get_attributes(state["aes"], ["Contact Information"])
+        assert [a.attribute_value.value for a in attrs] == ["ops@example.com"], attrs
+        ref = cobjects.AttributeReference(vendor_identification="", attribute_name="Contact Information")
+        c.delete_attribute(state["aes"], attribute_reference=ref)
+        _uid, attrs = c.get_attributes(state["aes"], ["Contact Information"])
+        assert attrs == [], attrs
+        return "set, read back, deleted"
+
+
 @step("rekey")
 def _():
     new = c.rekey(uid=state["aes"])
