@@ -141,6 +141,17 @@ describe("errors name the byte offset", () => {
     expectError(big, "Invalid_Message", /more than the limit of 1024/, { maxBytes: 1024 });
   });
 
+  test("a large BigInteger decodes in linear time", () => {
+    const big = new Uint8Array(8 + 512 * 1024);
+    big.set([0x42, 0x00, 0x2e, 0x04]);
+    new DataView(big.buffer).setUint32(4, 512 * 1024);
+    big[8] = 0x01;
+    const started = performance.now();
+    const node = decodeTtlvBinary(big);
+    expect(node.type === "BigInteger" && node.value > 0n).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   test("binaryMessageLength frames a stream and refuses what cannot start a message", () => {
     expect(binaryMessageLength(bytes("42 00 78 01 00 00 01 08"))).toBe(0x110);
     expect(() => binaryMessageLength(bytes("47 45 54 20 2F 20 48 54"))).toThrow(/not a KMIP tag/); // "GET / HT"

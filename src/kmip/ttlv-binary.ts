@@ -11,6 +11,7 @@ import { KmipError } from "./error.ts";
 import { enumName, enumValue } from "./enums.ts";
 import { tagCode, tagNameOf, type TtlvType } from "./tags.ts";
 import { MAX_DEPTH, type TtlvNode } from "./ttlv.ts";
+import { bytesToHex } from "../crypto/bytes.ts";
 
 /** Type byte <-> TTLV type (KMIP 2.1 §9.1.1.2). */
 const TYPE_CODES: Readonly<Record<TtlvType, number>> = {
@@ -129,8 +130,8 @@ function readItem(bytes: Uint8Array, view: DataView, offset: number, limit: numb
     }
     case "BigInteger": {
       if (length === 0 || length % 8 !== 0) throw invalid(offset + 4, `BigInteger ${tag} length must be a non-zero multiple of 8, got ${length}`);
-      let n = 0n;
-      for (let i = start; i < start + length; i++) n = (n << 8n) | BigInt(bytes[i]!);
+      // via hex: linear in the length (a byte-by-byte shift would be quadratic)
+      const n = BigInt(`0x${bytesToHex(bytes.subarray(start, start + length))}`);
       return [{ tag, type, value: BigInt.asIntN(length * 8, n) }, end];
     }
     case "TextString": {

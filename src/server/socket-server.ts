@@ -95,15 +95,15 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
         if (buffered.length < length) break;
         const message = new Uint8Array(buffered.subarray(0, length));
         buffered = buffered.subarray(length);
-        socket.write(await answer(message));
+        // a client that does not read its answers stops being read from
+        if (!socket.write(await answer(message))) await new Promise<void>((resolve) => socket.once("drain", resolve).once("close", resolve));
       }
     } catch (e) {
       log.error("socket server: request failed", { error: e instanceof Error ? e.message : String(e) });
       socket.destroy();
     } finally {
-      busy = false;
+      busy = false; // data that came during an await was appended and seen by the loop
     }
-    if (buffered.length >= 8 && !socket.destroyed) void pump();
   };
 
   const answer = async (message: Uint8Array): Promise<Uint8Array> => {
@@ -122,8 +122,10 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
 
   socket.on("data", (chunk: Buffer) => {
     buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    // never hold more than one message plus a header while a request runs
-    if (buffered.length > o.maxMessageBytes + 8 && busy) socket.pause();
-    void pump().then(() => socket.isPaused() && socket.resume());
+    // while a request runs, stop reading: pipelined requests wait in the kernel, not in memory
+    if (busy) return void socket.pause();
+    void pump().then(() => {
+      if (!socket.destroyed) socket.resume();
+    });
   });
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => server?.dispose());
 
 /** A TLS connection to the socket server reading whole framed responses. */
-async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Promise<{ send(b: Uint8Array): Promise<Node>; closed: Promise<void>; socket: tls.TLSSocket }> {
+async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Promise<{ send(b: Uint8Array): Promise<Node>; receive(): Promise<Node>; closed: Promise<void>; socket: tls.TLSSocket }> {
   const socket = tls.connect({
     host: "127.0.0.1", port: server.socketPort!, ca: pem("ca.pem"), servername: "localhost",
     ...(who ? { cert: pem(`${who}.pem`), key: pem(`${who}.key`) } : {}),
@@ -43,13 +43,16 @@ async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Prom
       buffered = buffered.subarray(n);
     }
   });
+  const receive = () => new Promise<Node>((resolve) => waiting.push((bytes) => resolve(readBinary(bytes))));
   return {
     socket,
     closed,
-    send: (b) => new Promise<Node>((resolve) => {
-      waiting.push((bytes) => resolve(readBinary(bytes)));
+    receive,
+    send: (b) => {
+      const answer = receive();
       socket.write(b);
-    }),
+      return answer;
+    },
   };
 }
 
@@ -104,6 +107,18 @@ describe("mutual TLS and identity", () => {
 });
 
 describe("framing", () => {
+  test("many requests written at once, split at odd places, are answered in order", async () => {
+    const c = await connect("alice");
+    const uid = valueOf(await c.send(createAes), "UniqueIdentifier") as string;
+    const requests = Array.from({ length: 20 }, (_, i) => (i % 2 ? get(uid) : requestMessage([2, 1], ["Query", [t.e("QueryFunction", "QueryServerInformation")]])));
+    const all = Buffer.concat(requests);
+    const pending = requests.map(() => c.receive());
+    for (let at = 0; at < all.length; at += 1021) c.socket.write(all.subarray(at, at + 1021)); // pieces that split headers
+    const replies = await Promise.all(pending);
+    expect(replies.map((r) => (find(r, "KeyMaterial") ? "Get" : valueOf(r, "VendorIdentification") ? "Query" : "?"))).toEqual(requests.map((_, i) => (i % 2 ? "Get" : "Query")));
+    c.socket.end();
+  });
+
   test("a malformed frame is answered and closes only its own connection", async () => {
     const good = await connect("alice");
     const bad = await connect("alice");
