@@ -652,6 +652,7 @@ export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> =
     SECP224K1: 0x18,
     SECP256K1: 0x19,
     SECT113R1: 0x1A,
+    SECT113R2: 0x1B,
     SECT131R1: 0x1C,
     SECT131R2: 0x1D,
     SECT163R1: 0x1E,

@@ -9,6 +9,8 @@ import { execFile, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { tagNameOf } from "../../src/kmip/tags.ts";
+import { enumName, enumValue } from "../../src/kmip/enums.ts";
 
 /** PYKMIP_PYTHON overrides the interpreter (e.g. to check the skip and CI paths). */
 const PYTHON = process.env.PYKMIP_PYTHON ?? "/usr/bin/python3";
@@ -38,6 +40,24 @@ const EVERY_STEP = [
   "encrypt_decrypt_cbc", "get", "create_key_pair", "sign_verify", "get_public_key", "register_secret_data", "register_hmac_key_and_mac",
   "rekey", "revoke_destroy",
 ];
+
+describe.runIf(available)("PyKMIP's tables", () => {
+  test("every PyKMIP tag code is known, and its enumerations have our values", () => {
+    const r = spawnSync(PYTHON, [path.join(import.meta.dirname, "pykmip/tables.py")], { encoding: "utf8" });
+    const tables = JSON.parse(r.stdout) as { tags: Record<string, number>; enums: Record<string, Record<string, number>> };
+    const unknownTags = Object.entries(tables.tags).filter(([name, code]) => name !== "DEFAULT" && tagNameOf(code) === undefined); // DEFAULT = 0x420000, no tag
+    expect(unknownTags).toEqual([]);
+    const mismatches: string[] = [];
+    for (const [type, members] of Object.entries(tables.enums)) {
+      for (const [name, value] of Object.entries(members)) {
+        const ours = enumValue(type, name);
+        if (ours !== undefined && ours !== value) mismatches.push(`${type}.${name}: ours 0x${ours.toString(16)}, PyKMIP 0x${value.toString(16)}`);
+        if (enumName(type, value) === undefined) mismatches.push(`${type} 0x${value.toString(16)} (${name}) unknown to us`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
 
 describe.runIf(available)("PyKMIP against the KMIP socket server", () => {
   let server: TestServer;
