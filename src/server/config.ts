@@ -123,7 +123,8 @@ export function helpText(program = "kms"): string {
   const lines = [
     `Usage: ${program} [options]`,
     "",
-    "A KMIP 2.1 (JSON TTLV) key management server, compatible with Cosmian KMS clients.",
+    "A KMIP key management server: KMIP 2.1 JSON TTLV, compatible with Cosmian KMS clients, and binary",
+    "TTLV (KMIP 1.0 to 2.1) on POST /kmip (application/octet-stream) and on the socket server.",
     "",
     "Options (environment variable in brackets):",
     "  -c, --config FILE              TOML configuration file [KMS_CONFIG]",

@@ -91,7 +91,14 @@ export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps
   }
   const results = await runBatch(request, user, deps, requestId, { byteKeyFormats: true });
   await auditBatch(request, results, info, deps);
-  return encodeBinaryResponse(request.protocolVersion, results, request.items);
+  try {
+    return encodeBinaryResponse(request.protocolVersion, results, request.items);
+  } catch (e) {
+    // an answer with no binary form (a value outside the tag or enumeration tables): say so, in binary
+    const f = toFailure(e, deps.log, requestId);
+    const failed = results.map((r): BatchItemResult => ({ operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationFailed", reason: f.reason, message: `the answer cannot be encoded in binary TTLV: ${f.message}` }));
+    return encodeBinaryResponse(request.protocolVersion, failed);
+  }
 }
 
 /** One audit event per batch item. */
