@@ -45,6 +45,7 @@ describe("requests in 1.x form", () => {
   test("an unknown attribute name or a missing value is Invalid_Field", () => {
     expect(() => attributesFrom1x([attr("Colour", ALG_AES)])).toThrow(/unknown attribute name "Colour"/);
     expect(() => attributesFrom1x([{ AttributeName: "State" }])).toThrow(KmipError);
+    for (const name of ["__proto__", "constructor", "toString"]) expect(() => attributesFrom1x([attr(name, ALG_AES)])).toThrow(/unknown attribute name/);
   });
 
   test("TemplateAttribute, the three key-pair templates, Locate's Attributes, GetAttributes' names, AddAttribute", () => {

@@ -95,8 +95,8 @@ export const CLIENT_TAG_NAMES: Readonly<Record<string, string>> = {
 
 /** The canonical name for a name or an alias; undefined when unknown. */
 export function canonicalTagName(name: string): string | undefined {
-  if (name in tags) return name;
-  return aliases[name];
+  if (Object.hasOwn(tags, name)) return name; // own keys only: "constructor" is no tag
+  return Object.hasOwn(aliases, name) ? aliases[name] : undefined;
 }
 
 export function tagCode(name: string): number | undefined {

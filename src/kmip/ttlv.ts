@@ -41,8 +41,8 @@ function invalid(path: string, message: string): KmipError {
 
 /** Canonical tag name for a name, alias or `0x42xxxx` hex code; undefined when unknown. */
 export function canonicalTag(tag: string): string | undefined {
-  if (tag in TAGS) return tag;
-  const alias = TAG_ALIASES[tag];
+  if (Object.hasOwn(TAGS, tag)) return tag; // own keys only: "constructor" or "__proto__" are no tags
+  const alias = Object.hasOwn(TAG_ALIASES, tag) ? TAG_ALIASES[tag] : undefined;
   if (alias) return alias;
   if (/^0x[0-9a-fA-F]{6}$/.test(tag)) return tagNameOf(parseInt(tag, 16));
   return undefined;

@@ -3,7 +3,8 @@
  * several requests share a connection; a malformed frame closes only its own connection; rights and
  * the audit trail are those of HTTP. Uses the fixed test certificates of test/vectors/certs/.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -161,6 +162,11 @@ describe("options", () => {
     expect(run([])).toEqual({ start: false, port: 5696, hostname: "0.0.0.0" });
     expect(run([...tlsFlags, "--socket-server-start", "true", "--socket-server-port", "15696", "--socket-server-hostname", "127.0.0.1"])).toEqual({ start: true, port: 15696, hostname: "127.0.0.1" });
     expect(run(tlsFlags, { KMS_SOCKET_SERVER_START: "true", KMS_SOCKET_SERVER_PORT: "5697" })).toEqual({ start: true, port: 5697, hostname: "0.0.0.0" });
+    const dir = mkdtempSync(path.join(tmpdir(), "kms-toml-"));
+    const toml = path.join(dir, "kms.toml");
+    writeFileSync(toml, '[tls]\ncert_file = "s.pem"\nkey_file = "s.key"\nclients_ca_cert_file = "ca.pem"\n[socket_server]\nsocket_server_start = true\nsocket_server_port = 5698\nsocket_server_hostname = "::"\n');
+    expect(run(["-c", toml])).toEqual({ start: true, port: 5698, hostname: "::" });
+    rmSync(dir, { recursive: true });
     expect(() => run(["--socket-server-start", "true"])).toThrow(ConfigError);
     expect(() => run([...tlsFlags, "--socket-server-start", "maybe"])).toThrow(/true or false/);
   });
