@@ -1,7 +1,7 @@
 /**
  * CreateKeyPair (KMIP 2.1 §6.1.7): a private and a public key, linked to each other
- * (PublicKeyLink / PrivateKeyLink). The key material comes from the generator registered for the
- * algorithm (CoverCrypt master keys, EC curves, ...). The public key's id is the private key's id
+ * (PublicKeyLink / PrivateKeyLink). The key material comes from the scheme that generates key
+ * pairs of the algorithm (schemes.ts: CoverCrypt master keys, EC curves, RSA, ...). The public key's id is the private key's id
  * plus `_pk`, as Cosmian does. Tags go to both keys. One transaction.
  */
 import { KmipError, fail } from "../kmip/error.ts";
@@ -11,22 +11,7 @@ import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
 import { initialState, now } from "./common/lifecycle.ts";
 import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./common/keys.ts";
-
-export interface GeneratedKey {
-  /** The object structure (`{KeyBlock}`). */
-  object: KmipRecord;
-  /** Attributes the generator sets (algorithm, length, format, vendor attributes...). */
-  attributes: Partial<Attributes>;
-}
-
-export type KeyPairGenerator = (
-  req: CreateKeyPair,
-  merged: { common: Attributes; privateKey: Attributes; publicKey: Attributes },
-  ctx: OperationContext,
-) => Promise<{ privateKey: GeneratedKey; publicKey: GeneratedKey }>;
-
-/** CryptographicAlgorithm -> generator; filled by scheme modules. */
-export const keyPairGenerators: Record<string, KeyPairGenerator> = {};
+import { keyPairsFor } from "./schemes.ts";
 
 export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
@@ -38,7 +23,7 @@ export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): 
   const publicIn: Attributes = { ...common, ...(req.PublicKeyAttributes ?? {}) };
   const algorithm = privateIn.CryptographicAlgorithm ?? publicIn.CryptographicAlgorithm;
   if (!algorithm) fail("Invalid_Field", "CreateKeyPair: the cryptographic algorithm must be specified");
-  const generate = keyPairGenerators[algorithm];
+  const generate = keyPairsFor(algorithm)?.generate;
   if (!generate) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs of algorithm ${algorithm} are not supported`);
   const tags = [...new Set([...userTags(common), ...userTags(req.PrivateKeyAttributes), ...userTags(req.PublicKeyAttributes)])];
   const { privateKey, publicKey } = await generate(req, { common, privateKey: privateIn, publicKey: publicIn }, ctx);

@@ -6,11 +6,9 @@ import type { Decrypt } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { cipherSchemes } from "./common/hooks.ts";
+import { cipherFor } from "./schemes.ts";
 import { ensureCanUnprotect } from "./common/lifecycle.ts";
 import { keysetChain, retrieve } from "./common/retrieve.ts";
-import { symmetricDecrypt } from "./common/symmetric.ts";
-import { forUse } from "./common/at-rest.ts";
 import { maskAllows, USAGE } from "./common/keys.ts";
 
 const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -38,10 +36,9 @@ async function decryptWith(key: StoredObject, req: Decrypt, ctx: OperationContex
   if (!maskAllows(mask, USAGE.Decrypt)) {
     throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Decrypt: failed to retrieve the key ${key.id}: its usage mask ${mask} does not allow Decrypt`);
   }
-  const scheme = cipherSchemes.find((s) => s.handles(key, req, "Decrypt"));
-  if (scheme?.decrypt) return scheme.decrypt(key, req, ctx);
-  if (key.objectType !== "SymmetricKey") {
+  const cipher = cipherFor(key, req, "Decrypt");
+  if (!cipher?.decrypt) {
     throw new KmipError("Operation_Not_Supported", `Decrypt: failed to retrieve the key ${key.id}: a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`);
   }
-  return symmetricDecrypt(await forUse(ctx, key), req); // a key stored wrapped is unwrapped for the call
+  return cipher.decrypt(key, req, ctx);
 }

@@ -21,7 +21,7 @@ import {
 } from "./common/keys.ts";
 import { cryptoError } from "./common/symmetric.ts";
 import { forUse, wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
-import { checkSymmetricLength } from "./create.ts";
+import { checkSymmetricLength } from "./symmetric/create.ts";
 import { ensureUsage } from "./mac.ts";
 
 /** OWASP's recommendation for PBKDF2-HMAC-SHA256, Cosmian's default. */

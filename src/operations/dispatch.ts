@@ -1,6 +1,6 @@
 /**
- * The ONLY table of operations (house rule 2): operation name -> request schema and handler.
- * Scheme modules (CoverCrypt, FPE, key pairs...) add their own entries through `register`.
+ * The one table of operations: operation name -> request schema and handler. Handlers that depend
+ * on the key's scheme (Create, CreateKeyPair, Encrypt, Sign...) find it through schemes.ts.
  */
 import { KmipError } from "../kmip/error.ts";
 import * as req from "../kmip/requests.ts";
@@ -21,13 +21,14 @@ import { get } from "./get.ts";
 import { getAttributeList, getAttributes } from "./get-attributes.ts";
 import { importOp, register as registerOp } from "./import.ts";
 import { locate } from "./locate.ts";
-import { query, SERVED_OPERATIONS } from "./query.ts";
+import { query } from "./query.ts";
 import { rekey } from "./rekey.ts";
 import { revoke } from "./revoke.ts";
 import { rngRetrieve } from "./rng-retrieve.ts";
 import { addAttribute, modifyAttribute, setAttribute } from "./set-attribute.ts";
 import { SignSchema, SignatureVerifySchema } from "../kmip/requests-sign.ts";
-import { sign, signatureVerify } from "./ec/sign.ts";
+import { sign } from "./sign.ts";
+import { signatureVerify } from "./signature-verify.ts";
 import * as more from "../kmip/requests-more.ts";
 import { mac } from "./mac.ts";
 import { macVerify } from "./mac-verify.ts";
@@ -49,59 +50,54 @@ export interface OperationEntry<T = any> {
 
 const createdId = (r: KmipRecord) => (typeof r.UniqueIdentifier === "string" ? r.UniqueIdentifier : undefined);
 
-const OPERATIONS: Record<string, OperationEntry> = {};
+/** Operation name -> request schema and handler, in the order Query lists them. */
+const OPERATIONS: Record<string, OperationEntry> = {
+  Activate: { schema: req.ActivateSchema, handler: activate },
+  AddAttribute: { schema: req.AddAttributeSchema, handler: addAttribute },
+  Create: { schema: req.CreateSchema, handler: create, placeholder: createdId },
+  CreateKeyPair: {
+    schema: req.CreateKeyPairSchema,
+    handler: createKeyPair,
+    placeholder: (r) => (typeof r.PrivateKeyUniqueIdentifier === "string" ? r.PrivateKeyUniqueIdentifier : undefined),
+  },
+  Decrypt: { schema: req.DecryptSchema, handler: decrypt },
+  DeleteAttribute: { schema: req.DeleteAttributeSchema, handler: deleteAttribute },
+  Destroy: { schema: req.DestroySchema, handler: destroy },
+  DiscoverVersions: { schema: req.DiscoverVersionsSchema, handler: discoverVersions },
+  Encrypt: { schema: req.EncryptSchema, handler: encrypt },
+  Export: { schema: req.GetSchema, handler: exportOp },
+  Get: { schema: req.GetSchema, handler: get },
+  GetAttributeList: { schema: req.GetAttributeListSchema, handler: getAttributeList },
+  GetAttributes: { schema: req.GetAttributesSchema, handler: getAttributes },
+  Import: { schema: req.ImportSchema, handler: importOp, placeholder: createdId },
+  Locate: {
+    schema: req.LocateSchema,
+    handler: locate,
+    placeholder: (r) => (Array.isArray(r.UniqueIdentifier) ? (r.UniqueIdentifier[0] as string | undefined) : undefined),
+  },
+  ModifyAttribute: { schema: req.ModifyAttributeSchema, handler: modifyAttribute },
+  Query: { schema: req.QuerySchema, handler: query },
+  ReKey: { schema: req.ReKeySchema, handler: rekey, placeholder: createdId },
+  ReKeyKeyPair: { schema: req.ReKeyKeyPairSchema, handler: rekeyKeyPair },
+  Register: { schema: req.RegisterSchema, handler: registerOp, placeholder: createdId },
+  Revoke: { schema: req.RevokeSchema, handler: revoke },
+  RNGRetrieve: { schema: req.RNGRetrieveSchema, handler: rngRetrieve },
+  SetAttribute: { schema: req.SetAttributeSchema, handler: setAttribute },
+  Sign: { schema: SignSchema, handler: sign },
+  SignatureVerify: { schema: SignatureVerifySchema, handler: signatureVerify },
+  MAC: { schema: more.MACSchema, handler: mac },
+  MACVerify: { schema: more.MACVerifySchema, handler: macVerify },
+  Hash: { schema: more.HashSchema, handler: hash },
+  DeriveKey: { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId },
+  Check: { schema: more.CheckSchema, handler: check },
+  RNGSeed: { schema: more.RNGSeedSchema, handler: rngSeed },
+  Certify: { schema: cert.CertifySchema, handler: certify, placeholder: createdId },
+  ReCertify: { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId },
+  Validate: { schema: cert.ValidateSchema, handler: validate },
+};
 
-export function register<T>(name: string, entry: OperationEntry<T>): void {
-  OPERATIONS[name] = entry as OperationEntry;
-  if (!SERVED_OPERATIONS.includes(name)) SERVED_OPERATIONS.push(name);
-}
-
-register("Activate", { schema: req.ActivateSchema, handler: activate });
-register("AddAttribute", { schema: req.AddAttributeSchema, handler: addAttribute });
-register("Create", { schema: req.CreateSchema, handler: create, placeholder: createdId });
-register("CreateKeyPair", {
-  schema: req.CreateKeyPairSchema,
-  handler: createKeyPair,
-  placeholder: (r) => (typeof r.PrivateKeyUniqueIdentifier === "string" ? r.PrivateKeyUniqueIdentifier : undefined),
-});
-register("Decrypt", { schema: req.DecryptSchema, handler: decrypt });
-register("DeleteAttribute", { schema: req.DeleteAttributeSchema, handler: deleteAttribute });
-register("Destroy", { schema: req.DestroySchema, handler: destroy });
-register("DiscoverVersions", { schema: req.DiscoverVersionsSchema, handler: discoverVersions });
-register("Encrypt", { schema: req.EncryptSchema, handler: encrypt });
-register("Export", { schema: req.GetSchema, handler: exportOp });
-register("Get", { schema: req.GetSchema, handler: get });
-register("GetAttributeList", { schema: req.GetAttributeListSchema, handler: getAttributeList });
-register("GetAttributes", { schema: req.GetAttributesSchema, handler: getAttributes });
-register("Import", { schema: req.ImportSchema, handler: importOp, placeholder: createdId });
-register("Locate", {
-  schema: req.LocateSchema,
-  handler: locate,
-  placeholder: (r) => (Array.isArray(r.UniqueIdentifier) ? (r.UniqueIdentifier[0] as string | undefined) : undefined),
-});
-register("ModifyAttribute", { schema: req.ModifyAttributeSchema, handler: modifyAttribute });
-register("Query", { schema: req.QuerySchema, handler: query });
-register("ReKey", { schema: req.ReKeySchema, handler: rekey, placeholder: createdId });
-register("ReKeyKeyPair", { schema: req.ReKeyKeyPairSchema, handler: rekeyKeyPair });
-register("Register", { schema: req.RegisterSchema, handler: registerOp, placeholder: createdId });
-register("Revoke", { schema: req.RevokeSchema, handler: revoke });
-register("RNGRetrieve", { schema: req.RNGRetrieveSchema, handler: rngRetrieve });
-register("SetAttribute", { schema: req.SetAttributeSchema, handler: setAttribute });
-register("Sign", { schema: SignSchema, handler: sign });
-register("SignatureVerify", { schema: SignatureVerifySchema, handler: signatureVerify });
-register("MAC", { schema: more.MACSchema, handler: mac });
-register("MACVerify", { schema: more.MACVerifySchema, handler: macVerify });
-register("Hash", { schema: more.HashSchema, handler: hash });
-register("DeriveKey", { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId });
-register("Check", { schema: more.CheckSchema, handler: check });
-register("RNGSeed", { schema: more.RNGSeedSchema, handler: rngSeed });
-register("Certify", { schema: cert.CertifySchema, handler: certify, placeholder: createdId });
-register("ReCertify", { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId });
-register("Validate", { schema: cert.ValidateSchema, handler: validate });
-
-export function isServed(operation: string): boolean {
-  return operation in OPERATIONS;
-}
+/** The operations served (Query). */
+export const SERVED_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
 
 /** Validates `payload` against the operation's schema and runs it. */
 export async function dispatch(operation: string, payload: KmipRecord, ctx: OperationContext): Promise<KmipRecord> {
@@ -113,6 +109,3 @@ export async function dispatch(operation: string, payload: KmipRecord, ctx: Oper
   if (id) ctx.idPlaceholder = id;
   return response;
 }
-
-// Scheme modules register themselves (after the table above exists).
-await import("./schemes.ts");

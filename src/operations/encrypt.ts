@@ -1,16 +1,14 @@
 /**
- * Encrypt (KMIP 2.1 §6.1.18). Symmetric keys here; other schemes (CoverCrypt, FPE, public keys)
- * register a CipherScheme in common/hooks.ts.
+ * Encrypt (KMIP 2.1 §6.1.18) with the scheme that claims the key and request (schemes.ts:
+ * symmetric ciphers, FF1, CoverCrypt, ECIES, RSA, ML-KEM).
  */
 import { KmipError } from "../kmip/error.ts";
 import type { Encrypt } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-import { cipherSchemes } from "./common/hooks.ts";
+import { cipherFor } from "./schemes.ts";
 import { ensureCanProtect } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
-import { symmetricEncrypt } from "./common/symmetric.ts";
-import { forUse } from "./common/at-rest.ts";
 import { maskAllows, USAGE } from "./common/keys.ts";
 
 export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
@@ -20,10 +18,9 @@ export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<Kmip
   if (!maskAllows(mask, USAGE.Encrypt)) {
     throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Encrypt: no valid key for id ${key.id}: not found among keys whose usage mask allows Encrypt (its mask ${mask} does not allow Encrypt)`);
   }
-  const scheme = cipherSchemes.find((s) => s.handles(key, req, "Encrypt"));
-  if (scheme?.encrypt) return scheme.encrypt(key, req, ctx);
-  if (key.objectType !== "SymmetricKey") {
+  const cipher = cipherFor(key, req, "Encrypt");
+  if (!cipher?.encrypt) {
     throw new KmipError("Operation_Not_Supported", `Encrypt: no valid key for id ${key.id}: not found among keys that can encrypt (a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt)`);
   }
-  return symmetricEncrypt(await forUse(ctx, key), req, ctx.wire); // a key stored wrapped is unwrapped for the call
+  return cipher.encrypt(key, req, ctx);
 }

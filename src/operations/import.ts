@@ -15,13 +15,10 @@ import { initialState, now } from "./common/lifecycle.ts";
 import {
   DEFAULT_SYMMETRIC_MASK, ensureMayCreate, keyMaterialBytes, newId, newObjectAttributes, storedObject, userTags,
 } from "./common/keys.ts";
-import { checkSymmetricLength } from "./create.ts";
+import { checkSymmetricLength } from "./symmetric/create.ts";
+import { checkImportedKey } from "./schemes.ts";
 import { isWrapped, unwrapKeyBlock } from "./common/wrap.ts";
 import { wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
-
-/** Per object type adjustments (e.g. CoverCrypt keys); registered by schemes. */
-export type ImportHook = (kb: KeyBlock, attrs: Attributes, ctx: OperationContext) => void;
-export const importHooks: ImportHook[] = [];
 
 export async function importOp(req: Import, ctx: OperationContext): Promise<KmipRecord> {
   return store(req, req.UniqueIdentifier, req.ReplaceExisting ?? false, req.KeyWrapType, ctx, "Import");
@@ -79,7 +76,7 @@ async function store(
     fields.CryptographicAlgorithm = attrsIn.CryptographicAlgorithm ?? kb.CryptographicAlgorithm;
     fields.CryptographicLength = kb.CryptographicLength ?? attrsIn.CryptographicLength;
     fields.KeyFormatType = kb.KeyFormatType;
-    for (const hook of importHooks) hook(kb, attrsIn, ctx);
+    checkImportedKey(kb, attrsIn, ctx); // each scheme validates (and may normalise) the keys it knows
     if (objectType === "SymmetricKey" || objectType === "SecretData") kb = await wrapAtRest(kb, newId(requestedId), wrappingKeyIdOf(attrsIn), ctx);
     object.KeyBlock = kb;
   }

@@ -2,9 +2,7 @@
 import type { Query } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
-
-/** Filled by dispatch.ts with the operations it serves. */
-export const SERVED_OPERATIONS: string[] = [];
+import { SERVED_OPERATIONS } from "./dispatch.ts";
 const OBJECT_TYPES = ["Certificate", "SymmetricKey", "PrivateKey", "PublicKey", "SecretData", "OpaqueObject"];
 
 export async function query(req: Query, ctx: OperationContext): Promise<KmipRecord> {

@@ -1,20 +1,15 @@
 /**
  * ReKeyKeyPair (KMIP 2.1 §6.1.41): re-keys a key pair. What that means depends on the scheme
- * (CoverCrypt keeps its ids and refreshes its user keys; other pairs get new ids), so the handler
- * registered for the private key's algorithm does the work.
+ * (CoverCrypt keeps its ids and refreshes its user keys; other pairs get new ids), so the scheme
+ * that generates key pairs of the private key's algorithm does the work (schemes.ts).
  */
 import { KmipError } from "../kmip/error.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
-import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { ensureMayCreate } from "./common/keys.ts";
 import type { ReKeyKeyPair } from "../kmip/requests.ts";
-
-export type KeyPairRekeyer = (privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext) => Promise<KmipRecord>;
-
-/** CryptographicAlgorithm of the private key -> handler; filled by scheme modules. */
-export const keyPairRekeyers: Record<string, KeyPairRekeyer> = {};
+import { keyPairsFor } from "./schemes.ts";
 
 export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
@@ -24,7 +19,7 @@ export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Pr
       throw new KmipError("Invalid_Object_Type", `ReKeyKeyPair: ${privateKey.id} is a ${privateKey.objectType}, not a private key`);
     }
     const algorithm = privateKey.attributes.CryptographicAlgorithm ?? "";
-    const handler = keyPairRekeyers[algorithm];
+    const handler = keyPairsFor(algorithm)?.rekey;
     if (!handler) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`);
     return handler(privateKey, req, ctx);
   });

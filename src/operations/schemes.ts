@@ -1,9 +1,67 @@
 /**
- * Scheme modules: each registers its hooks (create, key pairs, ciphers, formats, wrapping, extra
- * operations) when imported. One line per scheme.
+ * The schemes this server supports, and the lookups the generic operations use to find the one
+ * that serves a request (scheme.ts says what a scheme may bring; docs/adding-a-scheme.md how to add one).
+ *
+ * The order is the precedence: every lookup takes the first scheme, in this order, that claims the
+ * request. It matters only where two schemes could claim the same thing:
+ *  - ec before covercrypt: an elliptic-curve key encrypts with ECIES even when the request names
+ *    CoverCrypt (CoverCrypt claims any key for a request naming it, to explain the refusal);
+ *  - covercrypt before fpe, pqc, rsa and symmetric, for the same reason;
+ *  - fpe before symmetric: FF1 keys are symmetric keys, and FPE claims them (and requests naming FPE_FF1);
+ * everything else is claimed by one scheme only. Import checks run for every scheme, in this order.
+ *
+ * The scheme folders' index.ts files are imported from here only (key wrapping, which schemes use,
+ * looks wrappers up here, so an index.ts loaded first would find this table half-built).
  */
-import "./covercrypt/index.ts";
-import "./ec/index.ts";
-import "./fpe/index.ts";
-import "./pqc/index.ts";
-import "./rsa/index.ts";
+import type { KeyBlock } from "../kmip/objects.ts";
+import type { Attributes } from "../kmip/attributes.ts";
+import type { Create, Decrypt, Encrypt } from "../kmip/requests.ts";
+import type { WireDialect } from "../kmip/wire.ts";
+import type { StoredObject } from "../store/store.ts";
+import type { OperationContext } from "./context.ts";
+import type { Cipher, KeyPairs, KeyWrapper, ObjectCreator, Scheme, Signer } from "./scheme.ts";
+import { ec } from "./ec/index.ts";
+import { covercrypt } from "./covercrypt/index.ts";
+import { fpe } from "./fpe/index.ts";
+import { pqc } from "./pqc/index.ts";
+import { rsa } from "./rsa/index.ts";
+import { symmetric } from "./symmetric/index.ts";
+import { x509 } from "./x509/index.ts";
+
+export const SCHEMES: readonly Scheme[] = [ec, covercrypt, fpe, pqc, rsa, symmetric, x509];
+
+/** The creator of the objects `req` asks for (Create). */
+export function creatorFor(req: Create): ObjectCreator | undefined {
+  return SCHEMES.find((s) => s.create?.handles(req))?.create;
+}
+
+/** The key pairs of a CryptographicAlgorithm (CreateKeyPair, ReKeyKeyPair). */
+export function keyPairsFor(algorithm: string): KeyPairs | undefined {
+  return SCHEMES.find((s) => s.keyPairs?.algorithms.includes(algorithm))?.keyPairs;
+}
+
+export function cipherFor(key: StoredObject, req: Encrypt | Decrypt, op: "Encrypt" | "Decrypt"): Cipher | undefined {
+  return SCHEMES.find((s) => s.cipher?.handles(key, req, op))?.cipher;
+}
+
+export function signerFor(key: StoredObject): Signer | undefined {
+  return SCHEMES.find((s) => s.signer?.handles(key))?.signer;
+}
+
+export function wrapperFor(key: StoredObject): KeyWrapper | undefined {
+  return SCHEMES.find((s) => s.wrapper?.handles(key))?.wrapper;
+}
+
+/** The key block in `format`, from the first scheme that converts it; undefined = none does. */
+export function exportKey(o: StoredObject, kb: KeyBlock, format: string | undefined, wire: WireDialect): KeyBlock | undefined {
+  for (const s of SCHEMES) {
+    const out = s.formats?.exportKey?.(o, kb, format, wire);
+    if (out) return out;
+  }
+  return undefined;
+}
+
+/** Every scheme's import check, in order (they validate and may normalise `kb` and `attrs`). */
+export function checkImportedKey(kb: KeyBlock, attrs: Attributes, ctx: OperationContext): void {
+  for (const s of SCHEMES) s.formats?.importKey?.(kb, attrs, ctx);
+}

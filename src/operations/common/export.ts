@@ -15,12 +15,9 @@ import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
 import { isDestroyed } from "./lifecycle.ts";
 import { retrieve } from "./retrieve.ts";
-import { keyBlockOf, keyMaterialBytes } from "./keys.ts";
+import { keyBlockOf } from "./keys.ts";
+import { exportKey } from "../schemes.ts";
 import { isWrapped, unwrapKeyBlock, wrapKeyBlock } from "./wrap.ts";
-
-/** Converts a key block to another key format; registered by schemes with their own formats. */
-export type FormatConverter = (o: StoredObject, kb: KeyBlock, format: string | undefined) => KeyBlock | undefined;
-export const formatConverters: FormatConverter[] = [];
 
 /** The attributes placed inside KeyValue (what the JS client parses and echoes back). */
 export function keyValueAttributes(o: StoredObject, keyFormatType: string): Attributes {
@@ -35,19 +32,6 @@ export function keyValueAttributes(o: StoredObject, keyFormatType: string): Attr
   const tags = o.tags.filter((t) => !t.startsWith("_"));
   if (tags.length) setVendorAttribute(out, "tag", new TextEncoder().encode(JSON.stringify(tags)));
   return out;
-}
-
-/**
- * Symmetric keys come as Raw or TransparentSymmetricKey. Without a requested format: what each
- * client generation expects (cloudproof tests assert TransparentSymmetricKey; Cosmian 5.x answers Raw).
- */
-function symmetricFormat(o: StoredObject, kb: KeyBlock, format: string | undefined, wire: OperationContext["wire"]): KeyBlock {
-  const target = format ?? (wire === "cosmian-js" ? "TransparentSymmetricKey" : "Raw");
-  if (target !== "Raw" && target !== "TransparentSymmetricKey") {
-    fail("Key_Format_Type_Not_Supported", `unsupported key format: the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`);
-  }
-  const bytes = keyMaterialBytes(kb, o.id);
-  return { ...kb, KeyFormatType: target, KeyValue: { KeyMaterial: target === "Raw" ? bytes : { Key: bytes } } };
 }
 
 export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | "Export"): Promise<KmipRecord> {
@@ -72,10 +56,7 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
   // Wrapping needs bytes: transparent asymmetric keys are wrapped as PKCS#8 / SPKI DER (Cosmian's NoEncoding).
   const format = req.KeyFormatType ?? (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent") ? "PKCS8" : standardFormat(o, kb, ctx));
   if (!isWrapped(kb)) {
-    const converted =
-      o.objectType === "SymmetricKey"
-        ? symmetricFormat(o, kb, format, ctx.wire)
-        : formatConverters.reduce<KeyBlock | undefined>((acc, f) => acc ?? f(o, kb!, format), undefined);
+    const converted = exportKey(o, kb, format, ctx.wire); // the key's scheme, in the format asked
     if (!converted) {
       if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
         fail("Key_Format_Type_Not_Supported", `${op}: unsupported key format: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`);

@@ -1,7 +1,7 @@
 /**
  * ReKeyKeyPair for key pairs that get new ids (KMIP 2.1 §6.1.41; cosmian-kms-server.md §3, Cosmian
  * 5.x crate/server/src/core/operations/rekey/keypair/sql.rs): EC, RSA and any scheme whose key pairs
- * come from a `keyPairGenerators` entry. Schemes opt in with `keyPairRekeyers[alg] = rotateKeyPair`.
+ * are generated (Scheme.keyPairs). Schemes opt in with `rekey: rotateWith(generate)`.
  *
  * Rules, as the KMS and its conformance corpus (fips/kmip_operations/rekey_keypair_*):
  * - the private key must be Active, Deactivated or Compromised (not PreActive), and carry a
@@ -20,7 +20,7 @@ import type { ReKeyKeyPair } from "../../kmip/requests.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { keyPairGenerators, type GeneratedKey } from "../create-key-pair.ts";
+import type { GeneratedKey, KeyPairGenerator, KeyPairRekeyer } from "../scheme.ts";
 import { now } from "./lifecycle.ts";
 import { generationOf, keysetMembers } from "./keyset.ts";
 import { linkTarget } from "./links.ts";
@@ -85,7 +85,12 @@ function retired(o: StoredObject, successorId: string, t: Date): StoredObject {
   return { ...o, attributes: { ...rest, Link: links, LastChangeDate: t, ...(rest.RotateName ? { RotateGeneration: generationOf(o) } : {}) } };
 }
 
-export async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: OperationContext): Promise<KmipRecord> {
+/** ReKeyKeyPair that replaces the pair with a new one from `generate`. */
+export function rotateWith(generate: KeyPairGenerator): KeyPairRekeyer {
+  return (oldSk, req, ctx) => rotateKeyPair(oldSk, req, ctx, generate);
+}
+
+async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, generate: KeyPairGenerator): Promise<KmipRecord> {
   if (!ROTATABLE.has(oldSk.state)) {
     throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: only Active or Deactivated keys can be rotated; ${oldSk.id} is ${oldSk.state}`);
   }
@@ -100,8 +105,6 @@ export async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx:
   if (!oldPk || oldPk.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
 
   const algorithm = oldSk.attributes.CryptographicAlgorithm ?? "";
-  const generate = keyPairGenerators[algorithm];
-  if (!generate) throw new KmipError("Operation_Not_Supported", `${op}: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`);
   const common = generationAttributes(oldSk.attributes);
   const privateIn = { ...common, ...(oldSk.attributes.CryptographicUsageMask !== undefined ? { CryptographicUsageMask: oldSk.attributes.CryptographicUsageMask } : {}) };
   const publicIn = { ...generationAttributes(oldPk.attributes), ...common, CryptographicUsageMask: oldPk.attributes.CryptographicUsageMask };

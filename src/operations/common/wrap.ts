@@ -3,8 +3,8 @@
  *
  * Symmetric wrapping keys: RFC 5649 AES key wrap with padding by default (any key length), RFC 3394
  * when BlockCipherMode is NISTKeyWrap, AES-GCM (nonce ‖ ct ‖ tag) when it is GCM. The mode used is
- * written in KeyWrappingData so the key can be unwrapped later. Public-key wrapping is provided by
- * schemes registering a KeyWrapper (ECIES, RSA). The wrapped bytes are the raw key material
+ * written in KeyWrappingData so the key can be unwrapped later. Wrapping with other keys (public
+ * keys, certificates: ECIES, RSA) is done by the scheme that claims the wrapping key (schemes.ts). The wrapped bytes are the raw key material
  * (EncodingOption NoEncoding); TTLV encoding of the whole KeyValue is not supported.
  */
 import { fail } from "../../kmip/error.ts";
@@ -20,17 +20,7 @@ import { ensureCanProtect, ensureCanUnprotect } from "./lifecycle.ts";
 import { retrieve } from "./retrieve.ts";
 import { keyBlockOf, keyMaterialBytes, maskAllows, USAGE } from "./keys.ts";
 import { cryptoError } from "./symmetric.ts";
-
-/** Wrapping with keys other than symmetric ones (public keys, certificates). */
-export interface KeyWrapper {
-  handles(wrappingKey: StoredObject): boolean;
-  /** `params`: EncryptionKeyInformation.CryptographicParameters of the request (recorded in KeyWrappingData). */
-  wrap(wrappingKey: StoredObject, plaintext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
-  /** The key that unwraps what `wrappingKey` wrapped (e.g. the private key linked to a certificate). */
-  unwrapKeyFor?(wrappingKey: StoredObject, ctx: OperationContext): Promise<StoredObject>;
-  unwrap(unwrappingKey: StoredObject, ciphertext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
-}
-export const keyWrappers: KeyWrapper[] = [];
+import { wrapperFor } from "../schemes.ts";
 
 type Mode = "AESKeyWrapPadding" | "NISTKeyWrap" | "GCM";
 
@@ -80,7 +70,7 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
   const material = keyMaterialBytes(kb, uid);
   let wrapped: Uint8Array;
   let params = info.CryptographicParameters as KmipRecord | undefined;
-  const wrapper = keyWrappers.find((w) => w.handles(wrappingKey));
+  const wrapper = wrapperFor(wrappingKey);
   try {
     if (wrapper) wrapped = await wrapper.wrap(wrappingKey, material, ctx, params);
     else if (wrappingKey.objectType === "SymmetricKey") {
@@ -131,7 +121,7 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
         : ((kb.KeyValue as KeyValue | undefined)?.KeyMaterial as KmipRecord | undefined)?.ByteString;
   if (!(wrapped instanceof Uint8Array)) fail("Invalid_Message", "key unwrapping: the wrapped key material must be a byte string");
   let unwrappingKey = await retrieve(ctx, String(info.UniqueIdentifier), "decrypt");
-  const wrapper = keyWrappers.find((w) => w.handles(unwrappingKey));
+  const wrapper = wrapperFor(unwrappingKey);
   let plain: Uint8Array;
   try {
     if (wrapper) {

@@ -15,8 +15,6 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { concatBytes, equalBytes, wipe } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
-import type { OperationContext } from "../context.ts";
-import type { CipherScheme } from "../common/hooks.ts";
 import { BULK_ALGORITHM, ALGORITHM, ccError, ensureRole, isCoverCryptKey, keyBytes, policyOf } from "./keys.ts";
 import { encodeDecrypted, encodeList, parseDataToEncrypt, parseList } from "./framing.ts";
 
@@ -104,12 +102,8 @@ export async function decrypt(key: StoredObject, req: Decrypt): Promise<KmipReco
   return response;
 }
 
-export const coverCryptScheme: CipherScheme = {
-  name: ALGORITHM,
-  handles(key, req) {
-    const algorithm = req.CryptographicParameters?.CryptographicAlgorithm;
-    return isCoverCryptKey(key) || algorithm === ALGORITHM || algorithm === BULK_ALGORITHM;
-  },
-  encrypt: (key, req, _ctx: OperationContext) => encrypt(key, req),
-  decrypt: (key, req, _ctx: OperationContext) => decrypt(key, req),
-};
+/** CoverCrypt keys, and any key a request asks to use with CoverCrypt (to refuse it clearly). */
+export function coverCryptHandles(key: StoredObject, req: Encrypt | Decrypt): boolean {
+  const algorithm = req.CryptographicParameters?.CryptographicAlgorithm;
+  return isCoverCryptKey(key) || algorithm === ALGORITHM || algorithm === BULK_ALGORITHM;
+}

@@ -10,7 +10,7 @@ import { fail } from "../../kmip/error.ts";
 import { setVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
 import type { CreateKeyPair } from "../../kmip/requests.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
-import type { GeneratedKey } from "../create-key-pair.ts";
+import type { GeneratedKey } from "../scheme.ts";
 import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, ccError, ensurePartitionLimit, keyObject, parsePolicy } from "./keys.ts";
 
 function keyAttributes(requested: Attributes, format: string, length: number, policyBytes: Uint8Array): Partial<Attributes> {

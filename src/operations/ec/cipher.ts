@@ -16,7 +16,7 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import * as ecies from "../../crypto/ecies/ecies.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import { EciesError } from "../../crypto/ecies/errors.ts";
-import { cipherSchemes } from "../common/hooks.ts";
+import type { Cipher } from "../scheme.ts";
 import { certificatePublicKey, privateEcKey, tryCertificatePublicKey } from "./certificates.ts";
 import { ecKeyOfObject, publicOf, tryEcKeyOfObject, type EcKey } from "./key-material.ts";
 import type { StoredObject } from "../../store/store.ts";
@@ -64,8 +64,7 @@ export function eciesDecrypt(k: EcKey, ciphertext: Uint8Array, aad: Uint8Array |
   }
 }
 
-cipherSchemes.push({
-  name: "ECIES",
+export const eciesCipher: Cipher = {
   handles(key, _req, op) {
     if (op === "Encrypt") {
       if (key.objectType === "Certificate") return tryCertificatePublicKey(key) !== undefined;
@@ -83,4 +82,4 @@ cipherSchemes.push({
     const plaintext = eciesDecrypt(privateEcKey(key), req.Data, req.AuthenticatedEncryptionAdditionalData, "Decrypt");
     return { UniqueIdentifier: key.id, Data: plaintext, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
   },
-});
+};

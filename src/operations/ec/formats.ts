@@ -17,15 +17,16 @@
  * CryptographicDomainParameters when the request did not say it. Keys of other algorithms (RSA,
  * X448, CoverCrypt...) pass untouched.
  */
+import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
+import type { StoredObject } from "../../store/store.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { formatConverters } from "../common/export.ts";
-import { importHooks } from "../import.ts";
+import type { KeyFormats } from "../scheme.ts";
 import { CURVES } from "./curves.ts";
 import { ecKeyOfObject, privateKeyMaterial, publicKeyMaterial, readEcKey, type EcKey } from "./key-material.ts";
 
-formatConverters.push((o, kb, format) => {
+function exportEcKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
   if (format === undefined || format === kb.KeyFormatType) return undefined;
   if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
   const k = ecKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
@@ -33,14 +34,14 @@ formatConverters.push((o, kb, format) => {
   const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k, format) : publicKeyMaterial(k, format);
   const { KeyCompressionType: _, ...rest } = kb;
   return { ...rest, KeyFormatType: format, KeyValue: { KeyMaterial: material } } as KeyBlock;
-});
+}
 
 const PRIVATE_FORMATS = new Set(["TransparentECPrivateKey", "ECPrivateKey"]);
 const PUBLIC_FORMATS = new Set(["TransparentECPublicKey", "X509"]);
 
 const DER_FORMATS = new Set(["PKCS8", "PKCS1", "ECPrivateKey", "X509"]);
 
-importHooks.push((kb, attrs) => {
+function importEcKey(kb: KeyBlock, attrs: Attributes): void {
   if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
   // DER key material arrives as `{ByteString}` from the JS client's importPrivateKey; the KMS
   // returns it as a plain ByteString, the only form that client reads back for DER formats.
@@ -64,4 +65,6 @@ importHooks.push((kb, attrs) => {
   wipe(k.privateKey); // parsed only to validate it
   const params = (attrs.CryptographicDomainParameters ?? {}) as KmipRecord;
   if (params.RecommendedCurve === undefined) attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
-});
+}
+
+export const ecFormats: KeyFormats = { exportKey: exportEcKey, importKey: importEcKey };

@@ -24,10 +24,8 @@ import { KmipError, fail } from "../../kmip/error.ts";
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
+import type { KeyPairGenerator } from "../scheme.ts";
 import { USAGE } from "../common/keys.ts";
-import { keyPairRekeyers } from "../rekey-key-pair.ts";
-import { rotateKeyPair } from "../common/rekey-pair.ts";
 import { isEciesKeyType } from "../../crypto/ecies/ecies.ts";
 import { CURVES, generate, keyTypeOfCurve, type EcKeyType } from "./curves.ts";
 import { bytesToD } from "./key-material.ts";
@@ -67,7 +65,10 @@ function defaultMasks(algorithm: string, type: EcKeyType): { privateKey: number;
   return { privateKey: SIGN.privateKey | ENCRYPT.privateKey, publicKey: SIGN.publicKey | ENCRYPT.publicKey };
 }
 
-const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
+/** The CryptographicAlgorithm values of elliptic-curve key pairs. */
+export const EC_ALGORITHMS = ["EC", "ECDH", "ECDSA", "Ed25519", "Ed448"] as const;
+
+export const generateEcKeyPair: KeyPairGenerator = async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
   const algorithm = (privateIn.CryptographicAlgorithm ?? publicIn.CryptographicAlgorithm)!;
   const type = requestedKeyType(algorithm, privateIn, publicIn);
   const { curve, bits } = CURVES[type];
@@ -101,8 +102,3 @@ const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, public
     },
   };
 };
-
-for (const algorithm of ["EC", "ECDH", "ECDSA", "Ed25519", "Ed448"]) {
-  keyPairGenerators[algorithm] = generator;
-  keyPairRekeyers[algorithm] = rotateKeyPair; // ReKeyKeyPair: a new pair from this generator
-}

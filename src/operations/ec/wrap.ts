@@ -11,22 +11,21 @@
  * (Unrestricted allows both). No associated data: the KMS wraps without.
  */
 import { KmipError } from "../../kmip/error.ts";
-import { USAGE } from "../common/keys.ts";
-import { keyWrappers } from "../common/wrap.ts";
-import { maskAllows as allows } from "./masks.ts";
+import { maskAllows, USAGE } from "../common/keys.ts";
+import type { KeyWrapper } from "../scheme.ts";
 import { certificateKind, privateKeyFor, privateEcKey } from "./certificates.ts";
 import { eciesDecrypt, eciesEncrypt, publicEcKey } from "./cipher.ts";
 import { publicOf, tryEcKeyOfObject } from "./key-material.ts";
 import { wipe } from "../../crypto/bytes.ts";
 
-keyWrappers.push({
+export const ecWrapper: KeyWrapper = {
   handles(k) {
     // Unparsable certificates are claimed too, so that the caller learns why they cannot wrap.
     if (k.objectType === "Certificate") return certificateKind(k) !== "other";
     return (k.objectType === "PublicKey" || k.objectType === "PrivateKey") && tryEcKeyOfObject(k) !== undefined;
   },
   async wrap(k, plaintext) {
-    if (!allows(k, USAGE.WrapKey | USAGE.Encrypt)) {
+    if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.WrapKey | USAGE.Encrypt)) {
       throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
     }
     // A private key wraps with its public half (derived), so either half of a pair may be named.
@@ -40,9 +39,9 @@ keyWrappers.push({
     return privateKeyFor(ctx, k, "decrypt");
   },
   async unwrap(k, ciphertext) {
-    if (!allows(k, USAGE.UnwrapKey | USAGE.Decrypt)) {
+    if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.UnwrapKey | USAGE.Decrypt)) {
       throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`);
     }
     return eciesDecrypt(privateEcKey(k), ciphertext, undefined, "Unwrap");
   },
-});
+};

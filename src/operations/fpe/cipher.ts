@@ -21,7 +21,7 @@ import type { Decrypt, Encrypt } from "../../kmip/requests.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { FpeError, kms } from "../../crypto/ff1/index.ts";
-import type { CipherScheme } from "../common/hooks.ts";
+import type { Cipher } from "../scheme.ts";
 import { keyBlockOf, keyMaterialBytes } from "../common/keys.ts";
 import { decryptExtended, encryptExtended } from "./codec.ts";
 import { parseFpeMetadata } from "./metadata.ts";
@@ -84,8 +84,7 @@ function run(op: Op, key: StoredObject, req: Encrypt | Decrypt): KmipRecord {
   return response;
 }
 
-export const fpeScheme: CipherScheme = {
-  name: FPE_ALGORITHM,
+export const fpeCipher: Cipher = {
   handles(key, req) {
     if (key.objectType !== "SymmetricKey") return false;
     return selectedAlgorithm(key, req) === FPE_ALGORITHM || keyAlgorithm(key) === FPE_ALGORITHM;

@@ -12,12 +12,11 @@ import { KmipError } from "../../kmip/error.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import * as pqc from "../../crypto/pqc.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { cipherSchemes } from "../common/hooks.ts";
+import type { Cipher } from "../scheme.ts";
 import { cryptoError } from "../common/symmetric.ts";
 import { publicOf, requirePqcKey, pqcAlgorithmOfObject } from "./key-material.ts";
 
-cipherSchemes.push({
-  name: "ML-KEM",
+export const mlKemCipher: Cipher = {
   handles(key, _req, op) {
     if (key.objectType !== (op === "Encrypt" ? "PublicKey" : "PrivateKey")) return false;
     const a = pqcAlgorithmOfObject(key);
@@ -45,4 +44,4 @@ cipherSchemes.push({
       wipe(k.secretKey, k.seed);
     }
   },
-});
+};

@@ -5,14 +5,15 @@
  * OID, or Raw with a PQC algorithm) are parsed, refused with Invalid_Field when malformed, and
  * stored as given; DER sent as `{ByteString}` is stored as plain bytes (as ec/formats.ts does).
  */
+import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
+import type { StoredObject } from "../../store/store.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { formatConverters } from "../common/export.ts";
-import { importHooks } from "../import.ts";
+import type { KeyFormats } from "../scheme.ts";
 import { pqcKeyOfObject, privateKeyMaterial, publicKeyMaterial, readPqcKey, type PqcKey } from "./key-material.ts";
 
-formatConverters.push((o, kb, format) => {
+function exportPqcKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
   if (format === undefined || format === kb.KeyFormatType) return undefined;
   if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
   const k = pqcKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
@@ -20,9 +21,9 @@ formatConverters.push((o, kb, format) => {
   const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k, format) : publicKeyMaterial(k, format);
   const { KeyCompressionType: _, ...rest } = kb;
   return { ...rest, KeyFormatType: format, KeyValue: { KeyMaterial: material } } as KeyBlock;
-});
+}
 
-importHooks.push((kb, attrs) => {
+function importPqcKey(kb: KeyBlock, attrs: Attributes): void {
   if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
   const m = kb.KeyValue.KeyMaterial as KmipRecord;
   let k: PqcKey | undefined;
@@ -40,4 +41,6 @@ importHooks.push((kb, attrs) => {
   if (!(m instanceof Uint8Array) && m.ByteString instanceof Uint8Array && Object.keys(m).length === 1) {
     kb.KeyValue = { ...kb.KeyValue, KeyMaterial: m.ByteString };
   }
-});
+}
+
+export const pqcFormats: KeyFormats = { exportKey: exportPqcKey, importKey: importPqcKey };

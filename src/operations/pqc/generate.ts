@@ -14,9 +14,7 @@
 import * as pqc from "../../crypto/pqc.ts";
 import * as der from "../../crypto/key-formats/pqc-der.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
-import { keyPairRekeyers } from "../rekey-key-pair.ts";
-import { rotateKeyPair } from "../common/rekey-pair.ts";
+import type { KeyPairGenerator } from "../scheme.ts";
 import { USAGE } from "../common/keys.ts";
 import { kmipAlgorithm } from "./key-material.ts";
 
@@ -57,7 +55,13 @@ function generatorFor(a: pqc.PqcAlgorithm): KeyPairGenerator {
   };
 }
 
-for (const a of pqc.ALGORITHMS) {
-  keyPairGenerators[kmipAlgorithm(a)] = generatorFor(a);
-  keyPairRekeyers[kmipAlgorithm(a)] = rotateKeyPair;
-}
+/** The CryptographicAlgorithm values of post-quantum key pairs (MLKEM_512, MLDSA_44, SLHDSA_*...). */
+export const PQC_ALGORITHMS: readonly string[] = pqc.ALGORITHMS.map(kmipAlgorithm);
+
+const GENERATORS = new Map(pqc.ALGORITHMS.map((a) => [kmipAlgorithm(a), generatorFor(a)]));
+
+/** Generates a pair of the request's algorithm (one of PQC_ALGORITHMS). */
+export const generatePqcKeyPair: KeyPairGenerator = (req, merged, ctx) => {
+  const algorithm = (merged.privateKey.CryptographicAlgorithm ?? merged.publicKey.CryptographicAlgorithm)!;
+  return GENERATORS.get(algorithm)!(req, merged, ctx);
+};

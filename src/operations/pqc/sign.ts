@@ -3,12 +3,12 @@
  * crate/server/src/core/operations/sign.rs and crypto/pqc/ml_dsa.rs): pure signatures with an
  * empty context over Data, or over DigestedData taken as the message (as the KMS does), hedged as
  * OpenSSL signs. CryptographicParameters do not apply and are ignored. The operation itself (key
- * type, state, usage mask, streaming) is ec/sign.ts; this registers the scheme it consults.
+ * type, state, usage mask, streaming) is operations/sign.ts and signature-verify.ts.
  * Verification takes the public key or the private key (its public half).
  */
 import * as pqc from "../../crypto/pqc.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { signatureSchemes } from "../common/hooks.ts";
+import type { Signer } from "../scheme.ts";
 import { cryptoError } from "../common/symmetric.ts";
 import { publicOf, requirePqcKey, pqcAlgorithmOfObject } from "./key-material.ts";
 
@@ -49,8 +49,7 @@ function signInWorker(algorithm: pqc.SignatureAlgorithm, secretKey: Uint8Array, 
   });
 }
 
-signatureSchemes.push({
-  name: "ML-DSA / SLH-DSA",
+export const pqcSigner: Signer = {
   handles(key) {
     const a = pqcAlgorithmOfObject(key);
     return a !== undefined && pqc.isSignature(a);
@@ -80,4 +79,4 @@ signatureSchemes.push({
       throw cryptoError("SignatureVerify", e);
     }
   },
-});
+};

@@ -13,7 +13,7 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { cipherSchemes } from "../common/hooks.ts";
+import type { Cipher } from "../scheme.ts";
 import { cipherOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 
@@ -50,8 +50,7 @@ function refuseAad(req: Encrypt | Decrypt, op: string): void {
   }
 }
 
-cipherSchemes.push({
-  name: "RSA",
+export const rsaCipher: Cipher = {
   handles(key, _req, op) {
     if (op === "Encrypt") {
       if (key.objectType === "Certificate") return certificateRsaKey(key) !== undefined;
@@ -70,4 +69,4 @@ cipherSchemes.push({
     const data = rsaDecrypt(privateRsaKey(key), req.Data, paramsOf(key, req), "Decrypt");
     return { UniqueIdentifier: key.id, Data: data, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
   },
-});
+};

@@ -14,14 +14,15 @@
  * private keys checked for consistency (refused with Invalid_Field when malformed); they are then
  * stored as given. Other keys pass untouched.
  */
+import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
+import type { StoredObject } from "../../store/store.ts";
 import { KmipError } from "../../kmip/error.ts";
 import * as rsa from "../../crypto/rsa.ts";
-import { formatConverters } from "../common/export.ts";
-import { importHooks } from "../import.ts";
+import type { KeyFormats } from "../scheme.ts";
 import { privateKeyMaterial, publicKeyMaterial, readRsaKey, rsaKeyOfObject, type RsaKey } from "./key-material.ts";
 
-formatConverters.push((o, kb, format) => {
+function exportRsaKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
   if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
   if (format === undefined || format === kb.KeyFormatType) return undefined; // as stored
   const target = format;
@@ -30,11 +31,11 @@ formatConverters.push((o, kb, format) => {
   const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k.privateKey!, target) : publicKeyMaterial(k.publicKey, target);
   const { KeyCompressionType: _, ...rest } = kb;
   return { ...rest, KeyFormatType: target, KeyValue: { KeyMaterial: material } } as KeyBlock;
-});
+}
 
 const PRIVATE_ONLY = new Set(["TransparentRSAPrivateKey"]);
 
-importHooks.push((kb, attrs) => {
+function importRsaKey(kb: KeyBlock, attrs: Attributes): void {
   if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
   let k: RsaKey | undefined;
   if (PRIVATE_ONLY.has(kb.KeyFormatType) || attrs.ObjectType === "PrivateKey") k = readRsaKey(kb, true);
@@ -53,4 +54,6 @@ importHooks.push((kb, attrs) => {
   } catch (e) {
     throw new KmipError("Invalid_Field", `Import: ${(e as Error).message}`, "client", { cause: e });
   }
-});
+}
+
+export const rsaFormats: KeyFormats = { exportKey: exportRsaKey, importKey: importRsaKey };

@@ -14,9 +14,7 @@
  */
 import { fail } from "../../kmip/error.ts";
 import * as rsa from "../../crypto/rsa.ts";
-import { keyPairGenerators, type KeyPairGenerator } from "../create-key-pair.ts";
-import { keyPairRekeyers } from "../rekey-key-pair.ts";
-import { rotateKeyPair } from "../common/rekey-pair.ts";
+import type { KeyPairGenerator } from "../scheme.ts";
 import { USAGE } from "../common/keys.ts";
 import { privateKeyMaterial, publicKeyMaterial } from "./key-material.ts";
 
@@ -25,7 +23,7 @@ const MASKS = {
   publicKey: USAGE.Verify | USAGE.Encrypt | USAGE.WrapKey,
 };
 
-const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
+export const generateRsaKeyPair: KeyPairGenerator = async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
   const bits = privateIn.CryptographicLength ?? publicIn.CryptographicLength;
   if (bits === undefined) fail("Invalid_Field", "CreateKeyPair: an RSA key pair needs a CryptographicLength (2048, 3072 or 4096)");
   if (privateIn.CryptographicLength !== undefined && publicIn.CryptographicLength !== undefined && privateIn.CryptographicLength !== publicIn.CryptographicLength) {
@@ -56,6 +54,3 @@ const generator: KeyPairGenerator = async (_req, { privateKey: privateIn, public
     },
   };
 };
-
-keyPairGenerators.RSA = generator;
-keyPairRekeyers.RSA = rotateKeyPair;

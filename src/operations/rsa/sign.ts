@@ -2,21 +2,20 @@
  * Sign / SignatureVerify with RSA keys (KMIP 2.1 §6.1.46 / §6.1.47; cosmian-kms-server.md §3):
  * RSASSA-PSS (the default) and RSASSA-PKCS1-v1_5, on Data or on DigestedData, chosen from the
  * CryptographicParameters as params.ts explains (the request's, else those stored on the key).
- * The operation itself (key type, state, usage mask, streaming) is ec/sign.ts; this registers the
- * RSA scheme it consults. Verification takes a public key, a private key or a certificate.
+ * The operations (operations/sign.ts, signature-verify.ts) check the key type, state and usage mask
+ * and handle streaming. Verification takes a public key, a private key or a certificate.
  */
 import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import { wipe } from "../../crypto/bytes.ts";
-import { signatureSchemes } from "../common/hooks.ts";
+import type { Signer } from "../scheme.ts";
 import { signatureOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 
 const paramsOf = (key: StoredObject, p: CryptographicParameters | undefined) => p ?? key.attributes.CryptographicParameters;
 
-signatureSchemes.push({
-  name: "RSA",
+export const rsaSigner: Signer = {
   handles(key) {
     if (key.objectType === "Certificate") return certificateRsaKey(key) !== undefined;
     return tryRsaKeyOfObject(key) !== undefined;
@@ -41,4 +40,4 @@ signatureSchemes.push({
       throw rsaError("SignatureVerify", e);
     }
   },
-});
+};

@@ -10,20 +10,19 @@
  * Usage masks, when set: wrapping needs WrapKey or Encrypt, unwrapping UnwrapKey or Decrypt.
  */
 import { KmipError } from "../../kmip/error.ts";
-import { USAGE } from "../common/keys.ts";
-import { keyWrappers } from "../common/wrap.ts";
-import { maskAllows } from "../ec/masks.ts";
+import { maskAllows, USAGE } from "../common/keys.ts";
+import type { KeyWrapper } from "../scheme.ts";
 import { privateKeyFor } from "../ec/certificates.ts";
 import { rsaDecrypt, rsaEncrypt } from "./cipher.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, tryRsaKeyOfObject } from "./key-material.ts";
 
-keyWrappers.push({
+export const rsaWrapper: KeyWrapper = {
   handles(k) {
     if (k.objectType === "Certificate") return certificateRsaKey(k) !== undefined;
     return (k.objectType === "PublicKey" || k.objectType === "PrivateKey") && tryRsaKeyOfObject(k) !== undefined;
   },
   async wrap(k, plaintext, _ctx, params) {
-    if (!maskAllows(k, USAGE.WrapKey | USAGE.Encrypt)) {
+    if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.WrapKey | USAGE.Encrypt)) {
       throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
     }
     try {
@@ -39,9 +38,9 @@ keyWrappers.push({
     return privateKeyFor(ctx, k, "decrypt");
   },
   async unwrap(k, ciphertext, _ctx, params) {
-    if (!maskAllows(k, USAGE.UnwrapKey | USAGE.Decrypt)) {
+    if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.UnwrapKey | USAGE.Decrypt)) {
       throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`);
     }
     return rsaDecrypt(privateRsaKey(k), ciphertext, params, "Unwrap");
   },
-});
+};

@@ -3,8 +3,8 @@
  * for a certified public key (RFC 5280 §4.1.2.7), whatever form the key is stored in.
  *
  * Order of attempts: DER key material already in that form (PKCS8, X509; PKCS1 converted), then the
- * Get/Export format converters the key schemes register (src/operations/common/export.ts; EC keys, and
- * RSA once its module registers one), then transparent RSA keys (KMIP 2.1 §2.1.7.2/3) through JWK.
+ * Get/Export format conversion of the key's scheme (schemes.ts#exportKey), then transparent RSA
+ * keys (KMIP 2.1 §2.1.7.2/3) through JWK.
  * Keys stored wrapped at rest are unwrapped for the call (`forUse`); keys a client imported wrapped
  * cannot be used.
  */
@@ -16,7 +16,7 @@ import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { formatConverters } from "../common/export.ts";
+import { exportKey } from "../schemes.ts";
 import { forUse } from "../common/at-rest.ts";
 import { keyBlockOf } from "../common/keys.ts";
 import { isWrapped } from "../common/wrap.ts";
@@ -53,16 +53,12 @@ function rsaJwk(kb: KeyBlock, isPrivate: boolean): JsonWebKey | undefined {
 }
 
 function converted(o: StoredObject, kb: KeyBlock): Uint8Array | undefined {
-  for (const f of formatConverters) {
-    try {
-      const out = f(o, kb, "PKCS8");
-      const der = out && derMaterial(out);
-      if (der) return der;
-    } catch {
-      // that converter does not handle this key; try the next
-    }
+  try {
+    const out = exportKey(o, kb, "PKCS8", "kmip-v5");
+    return out && derMaterial(out);
+  } catch {
+    return undefined; // no scheme converts this key to PKCS#8
   }
-  return undefined;
 }
 
 async function usableBlock(ctx: OperationContext, o: StoredObject): Promise<{ o: StoredObject; kb: KeyBlock }> {
