@@ -17,6 +17,11 @@ import { decodeNode, encodeNode, type TtlvNode } from "./ttlv.ts";
 import { CLIENT_TAG_NAMES } from "./tags.ts";
 import { utf8 } from "../crypto/bytes.ts";
 
+/**
+ * Which Cosmian wire generation a request came in: the JS client (cloudproof_kms_js, KMS 4.x:
+ * `"type":"Structure"` everywhere, objects under `Object`) or KMS 5.x (no type on Structures,
+ * objects under their type tag). Replies follow the request's generation.
+ */
 export type WireDialect = "cosmian-js" | "kmip-v5";
 
 export interface BatchItemRequest {

@@ -2,7 +2,21 @@
  * What every operation receives besides its request: who calls, where objects live, settings.
  */
 import type { ObjectStore } from "../store/store.ts";
-import type { Logger } from "../server/log.ts";
+import type { WireDialect } from "../kmip/wire.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/**
+ * Structured logs (server/log.ts writes them as JSON lines). Callers pass only identifiers, names
+ * and sizes, never key material, plaintext or tokens.
+ */
+export interface Logger {
+  level: LogLevel;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
 
 export interface OperationSettings {
   /** Vendor identification returned by Query and used for vendor attributes. */
@@ -13,14 +27,8 @@ export interface OperationSettings {
   privilegedUsers?: string[];
 }
 
-/**
- * Which Cosmian wire generation the request came in (see src/kmip/wire.ts): the JS client
- * (cloudproof_kms_js, KMS 4.x: `"type":"Structure"` everywhere, objects under `Object`) or KMS 5.x
- * (no type on Structures, objects under their type tag). Replies follow the request's generation.
- */
-export type WireDialect = "cosmian-js" | "kmip-v5";
-
 export interface OperationContext {
+  /** The wire generation the request came in (kmip/wire.ts); replies follow it. */
   wire: WireDialect;
   user: string;
   store: ObjectStore;

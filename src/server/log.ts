@@ -2,16 +2,11 @@
  * Structured logs: one JSON object per line on stderr. Callers pass only identifiers, names and
  * sizes, never key material, plaintext or tokens (tested by the secrets regression test).
  */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import type { Logger, LogLevel } from "../operations/context.ts";
 
-export interface Logger {
-  level: LogLevel;
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger, LogLevel };
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger(level: LogLevel = "info", sink: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
   const logger: Logger = {

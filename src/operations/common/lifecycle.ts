@@ -7,7 +7,8 @@
 import { KmipError } from "../../kmip/error.ts";
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { ObjectState, StoredObject } from "../../store/store.ts";
-import type { OperationContext, WireDialect } from "../context.ts";
+import type { OperationContext } from "../context.ts";
+import type { WireDialect } from "../../kmip/wire.ts";
 
 export function now(): Date {
   const d = new Date();

@@ -25,7 +25,7 @@ import * as aesXts from "../../crypto/aes-xts.ts";
 import * as aesGcmSiv from "../../crypto/aes-gcm-siv.ts";
 import * as aesKw from "../../crypto/aes-key-wrap.ts";
 import * as chacha20 from "../../crypto/chacha20.ts";
-import type { WireDialect } from "../context.ts";
+import type { WireDialect } from "../../kmip/wire.ts";
 import { randomBytes } from "../../crypto/random.ts";
 import { keyBlockOf, keyMaterialBytes } from "./keys.ts";
 
