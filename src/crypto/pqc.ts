@@ -54,8 +54,6 @@ export const isKem = (a: string): a is KemAlgorithm => a in KEM;
 export const isMlDsa = (a: string): a is MlDsaAlgorithm => a in ML_DSA;
 export const isSlhDsa = (a: string): a is SlhDsaAlgorithm => a in SLH_DSA;
 export const isSignature = (a: string): a is SignatureAlgorithm => isMlDsa(a) || isSlhDsa(a);
-export const isPqcAlgorithm = (a: string): a is PqcAlgorithm => isKem(a) || isSignature(a);
-
 function impl(a: PqcAlgorithm) {
   if (isKem(a)) return KEM[a];
   if (isMlDsa(a)) return ML_DSA[a];

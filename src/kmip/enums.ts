@@ -213,18 +213,6 @@ export function clientEnumName(tag: string, name: string): string | undefined {
   return type === undefined || value === undefined ? undefined : CLIENT_ENUM_NAMES[type]?.[value];
 }
 
-/**
- * Tags whose Enumeration nodes the JS client's decoder accepts (its ENUMS table keys, plus ObjectType,
- * taken raw, and CryptographicUsageMask, a number). Any other Enumeration in a reply makes it throw.
- */
-export const CLIENT_ENUM_TAGS: ReadonlySet<string> = new Set([
-  "LinkType", "LinkedUniqueIdentifier", "BlockCipherMode", "PaddingMethod", "HashingAlgorithm", "KeyRoleType",
-  "DigitalSignatureAlgorithm", "MaskGenerator", "KeyFormatType", "KeyCompressionType", "CryptographicAlgorithm",
-  "WrappingMethod", "EncodingOption", "RecommendedCurve", "CertificateType", "CertificateRequestType",
-  "OpaqueDataType", "SecretDataType", "SplitKeyMethod", "KeyWrapType", "RevocationReasonEnumeration",
-  "ObjectType", "CryptographicUsageMask",
-]);
-
 // ------------------------------------------------------------------------------------------------
 // Bit masks (sent as Integer numbers, §1.6; the JS client sends CryptographicUsageMask as an Enumeration number)
 

@@ -1,5 +1,5 @@
 /**
- * KmipError: the one error type of the server (house rule 6).
+ * KmipError: the one error type of the server; every failure carries a KMIP Result Reason.
  *
  * `reason` is a KMIP 2.1 Result Reason, spelled as Cosmian spells it on the wire (`Item_Not_Found`,
  * `Invalid_Field`, ...). `message` is safe to send to the client; `cause` is for the log only and is
@@ -99,6 +99,3 @@ export function fail(reason: ResultReason, message: string, options?: { cause?: 
   throw new KmipError(reason, message, "client", options);
 }
 
-export function ensure(condition: unknown, reason: ResultReason, message: string): asserts condition {
-  if (!condition) throw new KmipError(reason, message);
-}

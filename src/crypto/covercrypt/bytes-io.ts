@@ -5,15 +5,6 @@
  */
 import { malformed } from "./errors.ts";
 
-export function leb128Length(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
 export class ByteWriter {
   private parts: Uint8Array[] = [];
   private small: number[] = [];

@@ -91,13 +91,3 @@ export function readEncapsulation(r: ByteReader): Encapsulation {
   return { c1, c2, tag, encs };
 }
 
-export function serializeEncapsulation(enc: Encapsulation): Uint8Array {
-  return writeEncapsulation(new ByteWriter(), enc).finish();
-}
-
-export function deserializeEncapsulation(bytes: Uint8Array): Encapsulation {
-  const r = new ByteReader(bytes);
-  const enc = readEncapsulation(r);
-  r.end();
-  return enc;
-}

@@ -34,13 +34,6 @@ export function create(dimensions: DimensionSpec[]): Policy {
   return p;
 }
 
-export function removeDimension(policy: Policy, name: string): Policy {
-  if (!policy.dimensions.has(name)) throw new CoverCryptError("DimensionNotFound", name);
-  const p = clonePolicy(policy);
-  p.dimensions.delete(name);
-  return p;
-}
-
 function dimensionOf(p: Policy, dim: string) {
   const d = p.dimensions.get(dim);
   if (!d) throw new CoverCryptError("DimensionNotFound", dim);

@@ -139,8 +139,6 @@ export const CLOUDPROOF_PRESETS = [
   "latin1sup",
   "latin1sup_alphanum",
 ] as const;
-export type CloudproofPreset = (typeof CLOUDPROOF_PRESETS)[number];
-
 /** KMS >= 5.24 preset names (`AlphabetPreset::PRESET_NAMES`). */
 export const KMS_PRESETS = [
   "numeric",
@@ -156,8 +154,6 @@ export const KMS_PRESETS = [
   "ascii_printable",
   "base64",
 ] as const;
-export type KmsPreset = (typeof KMS_PRESETS)[number];
-
 const presetCache = new Map<string, Alphabet>();
 
 function builtin(source: string): Alphabet {

@@ -1,5 +1,5 @@
 /**
- * ReKeyKeyPair for key pairs that get new ids (KMIP 2.1 §6.1.41; cosmian-kms-server.md §3, Cosmian
+ * ReKeyKeyPair for key pairs that get new ids (KMIP 2.1 §6.1.41; Cosmian
  * 5.x crate/server/src/core/operations/rekey/keypair/sql.rs): EC, RSA and any scheme whose key pairs
  * are generated (Scheme.keyPairs). Schemes opt in with `rekey: rotateWith(generate)`.
  *

@@ -1,5 +1,5 @@
 /**
- * Key wrapping on Get/Export and unwrapping on Import (KMIP 2.1 §2.1.5, cosmian-kms-server.md §7).
+ * Key wrapping on Get/Export and unwrapping on Import (KMIP 2.1 §2.1.5, as the Cosmian KMS).
  *
  * Symmetric wrapping keys: RFC 5649 AES key wrap with padding by default (any key length), RFC 3394
  * when BlockCipherMode is NISTKeyWrap, AES-GCM (nonce ‖ ct ‖ tag) when it is GCM. The mode used is

@@ -1,5 +1,5 @@
 /**
- * Sign / SignatureVerify with ML-DSA and SLH-DSA keys (cosmian-kms-server.md §3; Cosmian
+ * Sign / SignatureVerify with ML-DSA and SLH-DSA keys (as the Cosmian KMS:
  * crate/server/src/core/operations/sign.rs and crypto/pqc/ml_dsa.rs): pure signatures with an
  * empty context over Data, or over DigestedData taken as the message (as the KMS does), hedged as
  * OpenSSL signs. CryptographicParameters do not apply and are ignored. The operation itself (key

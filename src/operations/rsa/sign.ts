@@ -1,5 +1,5 @@
 /**
- * Sign / SignatureVerify with RSA keys (KMIP 2.1 §6.1.46 / §6.1.47; cosmian-kms-server.md §3):
+ * Sign / SignatureVerify with RSA keys (KMIP 2.1 §6.1.46 / §6.1.47, as the Cosmian KMS):
  * RSASSA-PSS (the default) and RSASSA-PKCS1-v1_5, on Data or on DigestedData, chosen from the
  * CryptographicParameters as params.ts explains (the request's, else those stored on the key).
  * The operations (operations/sign.ts, signature-verify.ts) check the key type, state and usage mask
