@@ -11,7 +11,7 @@
 import { kmsAlphabet, type Alphabet } from "./alphabet.ts";
 import { FpeError } from "./errors.ts";
 import { Ff1 } from "./ff1.ts";
-import { decryptFloatBits, encryptFloatBits } from "./float.ts";
+import { bitsToFloat, decryptFloatBits, encryptFloatBits, floatToBits } from "./float.ts";
 import { maxValue } from "./integer.ts";
 import * as text from "./text.ts";
 
@@ -110,9 +110,7 @@ export function parseRustF64Bits(s: string): bigint {
   const body = s.replace(/^[+-]/, "").toLowerCase();
   if (body === "nan") return negative ? 0xfff8_0000_0000_0000n : 0x7ff8_0000_0000_0000n;
   const value = body.startsWith("inf") ? Infinity : Number(body);
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, negative ? -value : value);
-  return view.getBigUint64(0);
+  return floatToBits(negative ? -value : value);
 }
 
 /** Rust `f64::to_string()`: shortest round-trip digits, never an exponent; inf, -inf, NaN, -0. */
@@ -131,7 +129,7 @@ export function rustF64ToString(x: number): string {
   return `${sign}${mantissa.slice(0, point)}.${mantissa.slice(point)}`;
 }
 
-/** Rust `u64::from_str_radix(s.trim(), 16)`. */
+/** Rust `u64::from_str_radix(s.trim(), 16)`: how the KMS reads a float ciphertext. */
 function parseHexBits(s: string): bigint {
   const body = s.trim().replace(/^\+/, "");
   if (!/^[0-9a-fA-F]{1,16}$/.test(body.replace(/^0+(?=.)/, ""))) {
@@ -140,10 +138,14 @@ function parseHexBits(s: string): bigint {
   return BigInt(`0x${body}`);
 }
 
-function bitsToFloat(bits: bigint): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setBigUint64(0, bits);
-  return view.getFloat64(0);
+/**
+ * The KMS float mode on text: a Rust float literal encrypts to the 16 hex digits of the encrypted
+ * IEEE-754 bits, and back. `rounds` defaults to Cosmian's 18.
+ */
+export function cryptFloatText(key: Uint8Array, tweak: Uint8Array, input: string, decrypt: boolean, rounds?: number): string {
+  const options = rounds === undefined ? {} : { rounds };
+  if (decrypt) return rustF64ToString(bitsToFloat(decryptFloatBits(key, tweak, parseHexBits(input), options)));
+  return encryptFloatBits(key, tweak, parseRustF64Bits(input), options).toString(16).padStart(16, "0");
 }
 
 /** KMS `encrypt_fpe(key, data, additional_data, tweak)`. */
@@ -156,10 +158,8 @@ export function encrypt(key: Uint8Array, data: Uint8Array, additionalData?: Uint
       return encoder.encode(text.encrypt(key, t, utf8(data, "FPE plaintext"), kmsAlphabet(meta.alphabet!)));
     case "integer":
       return encoder.encode(cryptInteger(key, t, utf8(data, "FPE integer plaintext"), meta.alphabet, false));
-    case "float": {
-      const bits = encryptFloatBits(key, t, parseRustF64Bits(utf8(data, "FPE float plaintext")));
-      return encoder.encode(bits.toString(16).padStart(16, "0"));
-    }
+    case "float":
+      return encoder.encode(cryptFloatText(key, t, utf8(data, "FPE float plaintext"), false));
   }
 }
 
@@ -173,9 +173,7 @@ export function decrypt(key: Uint8Array, data: Uint8Array, additionalData?: Uint
       return encoder.encode(text.decrypt(key, t, utf8(data, "FPE ciphertext"), kmsAlphabet(meta.alphabet!)));
     case "integer":
       return encoder.encode(cryptInteger(key, t, utf8(data, "FPE integer ciphertext"), meta.alphabet, true));
-    case "float": {
-      const bits = decryptFloatBits(key, t, parseHexBits(utf8(data, "FPE float ciphertext")));
-      return encoder.encode(rustF64ToString(bitsToFloat(bits)));
-    }
+    case "float":
+      return encoder.encode(cryptFloatText(key, t, utf8(data, "FPE float ciphertext"), true));
   }
 }

@@ -13,8 +13,6 @@ import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import * as aesKw from "../../crypto/aes-key-wrap.ts";
 import * as aesGcm from "../../crypto/aes-gcm.ts";
-import { concatBytes } from "../../crypto/bytes.ts";
-import { randomBytes } from "../../crypto/random.ts";
 import type { OperationContext } from "../context.ts";
 import { ensureCanProtect, ensureCanUnprotect } from "./lifecycle.ts";
 import { retrieve } from "./retrieve.ts";
@@ -26,18 +24,14 @@ type Mode = "AESKeyWrapPadding" | "NISTKeyWrap" | "GCM";
 
 function symmetricWrap(mode: Mode, kek: Uint8Array, plaintext: Uint8Array): Uint8Array {
   if (mode === "NISTKeyWrap") return aesKw.wrap(kek, plaintext);
-  if (mode === "GCM") {
-    const nonce = randomBytes(12);
-    const { ciphertext, tag } = aesGcm.encrypt(kek, nonce, plaintext);
-    return concatBytes(nonce, ciphertext, tag);
-  }
+  if (mode === "GCM") return aesGcm.encryptPacked(kek, plaintext);
   return aesKw.wrapWithPadding(kek, plaintext);
 }
 
 function symmetricUnwrap(mode: Mode | undefined, kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   if (mode === "GCM") {
     if (wrapped.length < 28) throw new Error("wrapped key too short for AES-GCM");
-    return aesGcm.decrypt(kek, wrapped.subarray(0, 12), wrapped.subarray(12, wrapped.length - 16), wrapped.subarray(wrapped.length - 16));
+    return aesGcm.decryptPacked(kek, wrapped);
   }
   if (mode === "NISTKeyWrap") return aesKw.unwrap(kek, wrapped);
   if (mode === "AESKeyWrapPadding") return aesKw.unwrapWithPadding(kek, wrapped);

@@ -6,21 +6,11 @@
  *
  * Key sizes: 18 rounds (Cosmian) takes AES-256 only; 10 rounds (NIST) takes AES-128/192/256.
  */
-import { FpeError, alphabet as alphabets, float, integer, kms, text } from "../../crypto/ff1/index.ts";
+import { alphabet as alphabets, integer, kms, text } from "../../crypto/ff1/index.ts";
 import type { ExtendedMetadata } from "./metadata.ts";
 
 const encoder = new TextEncoder();
 const utf8 = kms.utf8;
-
-
-/** Rust `u64::from_str_radix(s.trim(), 16)`, as the KMS reads a float ciphertext. */
-function parseHexBits(s: string): bigint {
-  const body = s.trim().replace(/^\+/, "");
-  if (!/^[0-9a-fA-F]{1,16}$/.test(body.replace(/^0+(?=.)/, ""))) {
-    throw new FpeError("FLOAT", "failed decoding FPE float ciphertext: expected at most 16 hex digits");
-  }
-  return BigInt(`0x${body}`);
-}
 
 function crypt(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak: Uint8Array, decrypt: boolean): string {
   const rounds = meta.rounds;
@@ -34,14 +24,8 @@ function crypt(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak:
     }
     case "integer":
       return kms.cryptIntegerDigits(key, tweak, utf8(data, what), alphabets.kmsAlphabet(meta.alphabet), decrypt, rounds);
-    case "float": {
-      if (decrypt) {
-        const bits = float.decryptFloatBits(key, tweak, parseHexBits(utf8(data, what)), { rounds });
-        return kms.rustF64ToString(float.bitsToFloat(bits));
-      }
-      const bits = float.encryptFloatBits(key, tweak, kms.parseRustF64Bits(utf8(data, what)), { rounds });
-      return bits.toString(16).padStart(16, "0");
-    }
+    case "float":
+      return kms.cryptFloatText(key, tweak, utf8(data, what), decrypt, rounds);
     case "big_integer": {
       const options = { radix: meta.radix, digits: meta.digits, rounds };
       const input = utf8(data, what);
