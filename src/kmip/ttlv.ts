@@ -51,15 +51,18 @@ export function canonicalTag(tag: string): string | undefined {
 // ----------------------------------------------------------------------------------------------
 // Decoding
 
-/** Parses a request body. Bad JSON and bad nodes become Invalid_Message errors. */
-export function parseTtlvJson(text: string): TtlvNode {
-  let json: unknown;
+/** The JSON of a request body; bad JSON becomes an Invalid_Message error. */
+export function parseJsonBody(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new KmipError("Invalid_Message", `the body is not valid JSON: ${(e as Error).message}`);
   }
-  return decodeNode(json);
+}
+
+/** Parses a request body. Bad JSON and bad nodes become Invalid_Message errors. */
+export function parseTtlvJson(text: string): TtlvNode {
+  return decodeNode(parseJsonBody(text));
 }
 
 export function decodeNode(json: unknown, parentPath = "", depth = 0): TtlvNode {

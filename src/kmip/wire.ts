@@ -13,7 +13,7 @@
 import { KmipError } from "./error.ts";
 import { clientEnumName } from "./enums.ts";
 import { fromTtlv, isRawNode, rawNode, toTtlv, toTtlvNodes, type KmipRecord, type KmipValue } from "./struct.ts";
-import { decodeNode, encodeNode, type TtlvNode } from "./ttlv.ts";
+import { decodeNode, encodeNode, parseJsonBody, type TtlvNode } from "./ttlv.ts";
 import { CLIENT_TAG_NAMES } from "./tags.ts";
 import { utf8 } from "../crypto/bytes.ts";
 
@@ -36,12 +36,7 @@ export type DecodedRequest =
 
 /** Parses a request body; throws KmipError (Invalid_Message / Invalid_Field) naming what is wrong. */
 export function decodeRequest(text: string): DecodedRequest {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new KmipError("Invalid_Message", `the body is not valid JSON: ${(e as Error).message}`);
-  }
+  const json = parseJsonBody(text);
   const dialect: WireDialect = typeof json === "object" && json !== null && "type" in json ? "cosmian-js" : "kmip-v5";
   return decodeRequestNode(decodeNode(json), dialect);
 }
