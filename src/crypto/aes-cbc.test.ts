@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as aesCbc from "./aes-cbc.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import sp80038a from "../../test/vectors/symmetric/nist-sp800-38a.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import wycheproof from "../../test/vectors/symmetric/wycheproof/aes_cbc_pkcs5_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("AES-CBC known answers", () => {
   for (const v of sp80038a.vectors.filter((x) => x.cipher === "cbc")) {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as siv from "./aes-gcm-siv.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
+import { hexToBytes } from "./bytes.ts";
 import vectors from "../../test/vectors/symmetric/aes-gcm-siv.json" with { type: "json" };
-
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { hex } from "../../test/helpers/bytes.ts";
 
 describe("AES-GCM-SIV known answers (RFC 8452 Appendix C, Cosmian KAT)", () => {
   for (const v of vectors.vectors) {

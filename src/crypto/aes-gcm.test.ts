@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as aesGcm from "./aes-gcm.ts";
-import { bytesToHex, concatBytes, hexToBytes } from "./bytes.ts";
+import { concatBytes } from "./bytes.ts";
 import gcmSpec from "../../test/vectors/symmetric/gcm-spec.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import cloudproof from "../../test/vectors/symmetric/cloudproof-aes256gcm.json" with { type: "json" };
 import wycheproof from "../../test/vectors/symmetric/wycheproof/aes_gcm_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
+import { wycheproofAead } from "../../test/helpers/aead.ts";
 
 describe("AES-GCM known answers: McGrew-Viega GCM spec test cases 1-18", () => {
   for (const v of gcmSpec.vectors) {
@@ -49,30 +44,8 @@ describe("AES-GCM: Cosmian KMS KAT corpus and cloudproof_js outputs", () => {
   }
 });
 
-describe("AES-GCM: Wycheproof aes_gcm_test.json", () => {
-  for (const group of wycheproof.testGroups) {
-    it(`key ${group.keySize} bits, IV ${group.ivSize} bits, tag ${group.tagSize} bits (${group.tests.length} cases)`, () => {
-      for (const t of group.tests) {
-        const key = h(t.key), iv = h(t.iv), aad = h(t.aad), msg = h(t.msg), ct = h(t.ct), tag = h(t.tag);
-        const label = `tcId ${t.tcId} ${t.comment}`;
-        if (iv.length > aesGcm.MAX_NONCE_LENGTH) {
-          // 257-byte IVs: valid GCM, but over the portable cap (BoringSSL refuses them).
-          expect(() => aesGcm.encrypt(key, iv, msg, aad), label).toThrow(/invalid IV\/nonce length/);
-          expect(() => aesGcm.decrypt(key, iv, ct, tag, aad), label).toThrow(RangeError);
-        } else if (t.result === "valid" || t.result === "acceptable") {
-          const out = aesGcm.encrypt(key, iv, msg, aad, tag.length);
-          expect(hex(out.ciphertext), label).toBe(t.ct);
-          expect(hex(out.tag), label).toBe(t.tag);
-          expect(hex(aesGcm.decrypt(key, iv, ct, tag, aad)), label).toBe(t.msg);
-        } else if (iv.length === 0) {
-          expect(() => aesGcm.decrypt(key, iv, ct, tag, aad), label).toThrow(RangeError);
-        } else {
-          expect(() => aesGcm.decrypt(key, iv, ct, tag, aad), label).toThrow(aesGcm.AuthenticationError);
-        }
-      }
-    });
-  }
-});
+// 257-byte IVs are valid GCM but over the portable cap (BoringSSL refuses them); empty IVs are not GCM.
+wycheproofAead("AES-GCM: Wycheproof aes_gcm_test.json", wycheproof, aesGcm, (iv) => iv.length === 0 || iv.length > aesGcm.MAX_NONCE_LENGTH);
 
 describe("AES-GCM negative cases", () => {
   const v = gcmSpec.vectors[15]; // test case 16, AES-256 with AAD

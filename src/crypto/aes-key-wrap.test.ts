@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
 import * as crypto from "node:crypto";
 import * as keyWrap from "./aes-key-wrap.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import rfc from "../../test/vectors/symmetric/aes-kw.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import wpKw from "../../test/vectors/symmetric/wycheproof/aes_wrap_test.json" with { type: "json" };
 import wpKwp from "../../test/vectors/symmetric/wycheproof/aes_kwp_test.json" with { type: "json" };
+import { h, hex } from "../../test/helpers/bytes.ts";
 
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 type Wrap = (kek: Uint8Array, data: Uint8Array) => Uint8Array;
 
 describe("AES-KW (RFC 3394) and AES-KWP (RFC 5649) known answers", () => {

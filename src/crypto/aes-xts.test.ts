@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as crypto from "node:crypto";
 import * as aesXts from "./aes-xts.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import ieee from "../../test/vectors/symmetric/ieee1619-xts.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import wycheproof from "../../test/vectors/symmetric/wycheproof/aes_xts_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("AES-XTS known answers (IEEE 1619-2007 Annex B)", () => {
   for (const v of ieee.vectors) {

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as chacha from "./chacha20-poly1305.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import rfc from "../../test/vectors/symmetric/chacha20-poly1305.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import wycheproof from "../../test/vectors/symmetric/wycheproof/chacha20_poly1305_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
+import { wycheproofAead } from "../../test/helpers/aead.ts";
 
 describe("ChaCha20-Poly1305 known answers", () => {
   for (const v of rfc.vectors) {
@@ -30,27 +24,7 @@ describe("ChaCha20-Poly1305 known answers", () => {
   }
 });
 
-describe("ChaCha20-Poly1305: Wycheproof chacha20_poly1305_test.json", () => {
-  for (const group of wycheproof.testGroups) {
-    it(`IV ${group.ivSize} bits (${group.tests.length} cases)`, () => {
-      for (const t of group.tests) {
-        const key = h(t.key), iv = h(t.iv), aad = h(t.aad), msg = h(t.msg), ct = h(t.ct), tag = h(t.tag);
-        const label = `tcId ${t.tcId} ${t.comment}`;
-        if (iv.length !== chacha.NONCE_LENGTH) {
-          expect(() => chacha.encrypt(key, iv, msg, aad), label).toThrow(/invalid IV\/nonce length/);
-          expect(() => chacha.decrypt(key, iv, ct, tag, aad), label).toThrow(RangeError);
-        } else if (t.result === "valid" || t.result === "acceptable") {
-          const out = chacha.encrypt(key, iv, msg, aad);
-          expect(hex(out.ciphertext), label).toBe(t.ct);
-          expect(hex(out.tag), label).toBe(t.tag);
-          expect(hex(chacha.decrypt(key, iv, ct, tag, aad)), label).toBe(t.msg);
-        } else {
-          expect(() => chacha.decrypt(key, iv, ct, tag, aad), label).toThrow(chacha.AuthenticationError);
-        }
-      }
-    });
-  }
-});
+wycheproofAead("ChaCha20-Poly1305: Wycheproof chacha20_poly1305_test.json", wycheproof, chacha, (iv) => iv.length !== chacha.NONCE_LENGTH);
 
 describe("ChaCha20-Poly1305 negative cases", () => {
   const v = rfc.vectors[0];

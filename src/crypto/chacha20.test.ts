@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as chacha20 from "./chacha20.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import rfc from "../../test/vectors/symmetric/chacha20.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("ChaCha20 (original 64-bit nonce) known answers", () => {
   for (const v of rfc.vectors) {

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as hash from "./hash.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import kat from "../../test/vectors/symmetric/hash.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("hash known answers (FIPS 180-4 / FIPS 202 examples, Keccak ShortMsgKAT)", () => {
   for (const backend of ["digest", "nobleDigest"] as const) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import * as kdf from "./kdf.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import { fromKmipName } from "./hash.ts";
 import * as mac from "./mac.ts";
 import rfc from "../../test/vectors/symmetric/kdf.json" with { type: "json" };
@@ -14,13 +13,7 @@ import wpPb224 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha224_t
 import wpPb256 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha256_test.json" with { type: "json" };
 import wpPb384 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha384_test.json" with { type: "json" };
 import wpPb512 from "../../test/vectors/symmetric/wycheproof/pbkdf2_hmacsha512_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("PBKDF2 known answers (RFC 6070, RFC 7914 §11)", () => {
   for (const v of rfc.pbkdf2.filter((x) => !("slow" in x))) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import * as mac from "./mac.ts";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
 import { fromKmipName } from "./hash.ts";
 import rfc from "../../test/vectors/symmetric/hmac.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
@@ -13,13 +12,7 @@ import wpSha3_224 from "../../test/vectors/symmetric/wycheproof/hmac_sha3_224_te
 import wpSha3_256 from "../../test/vectors/symmetric/wycheproof/hmac_sha3_256_test.json" with { type: "json" };
 import wpSha3_384 from "../../test/vectors/symmetric/wycheproof/hmac_sha3_384_test.json" with { type: "json" };
 import wpSha3_512 from "../../test/vectors/symmetric/wycheproof/hmac_sha3_512_test.json" with { type: "json" };
-
-/** Hex field of a vector; throws if the field is missing (vector files are heterogeneous). */
-const h = (s: string | undefined): Uint8Array => {
-  if (s === undefined) throw new Error("missing vector field");
-  return hexToBytes(s);
-};
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { h, hex } from "../../test/helpers/bytes.ts";
 
 describe("HMAC known answers (RFC 4231, RFC 2202)", () => {
   for (const backend of ["compute", "nobleCompute"] as const) {

@@ -2,14 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bytesToHex, hexToBytes } from "./bytes.ts";
+import { hexToBytes } from "./bytes.ts";
 import * as aesKw from "./aes-key-wrap.ts";
 import * as rsa from "./rsa.ts";
 import { RsaError, type RsaHash } from "./rsa.ts";
+import { hex } from "../../test/helpers/bytes.ts";
 
 const VECTORS = path.join(import.meta.dirname, "../../test/vectors/rsa");
 const load = (name: string) => JSON.parse(readFileSync(path.join(VECTORS, name), "utf8"));
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 
 const HASHES: Record<string, RsaHash> = { "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AccessPolicyKms, KMIPOperations, KmsClient, Link, LinkType, PolicyKms, PrivateKey, PublicKey } from "cloudproof_kms_js";
 import { CoverCrypt } from "cloudproof_js";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { hex } from "../helpers/bytes.ts";
 
 type C = Awaited<ReturnType<typeof CoverCrypt>>;
 let C: C;
@@ -27,7 +28,6 @@ afterAll(async () => {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** The policy of cloudproof-client.md §7.1 (3 ordered levels, 3 departments). */
 function demoPolicy() {

@@ -2,7 +2,7 @@
  * Test helpers: a real server on a random port with a real SQLite file in a temp folder, and a
  * small KMIP client speaking both wire dialects.
  */
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,10 +57,8 @@ export const t = {
   date: (tag: string, value: string): Node => ({ tag, type: "DateTime", value }),
 };
 
-/** Bytes of a hex ByteString value from a reply. */
-export const fromHex = (h: unknown) => new Uint8Array(Buffer.from(h as string, "hex"));
-
-export const hex = (b: Uint8Array | string) => Buffer.from(typeof b === "string" ? new TextEncoder().encode(b) : b).toString("hex");
+// Hex helpers for ByteString values, here too since most server tests need them.
+export { fromHex, hex } from "./bytes.ts";
 
 export interface KmipResult {
   status: number;
@@ -82,6 +80,16 @@ export async function postKmip(url: string, body: unknown, headers: Record<strin
     json = undefined;
   }
   return { status: res.status, text, json };
+}
+
+/**
+ * Asserts a KMIP failure: the HTTP status (422 for operation errors, 401/403/... for the gate), the
+ * Result Reason that starts the body (`<Reason>: <message>`), and the message when given.
+ */
+export function expectKmipError(r: { status: number; text: string }, status: number, reason: string, message?: RegExp): void {
+  expect(r.status, r.text).toBe(status);
+  expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
+  if (message) expect(r.text).toMatch(message);
 }
 
 /** First descendant node with `tag` (depth-first). */

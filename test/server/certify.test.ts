@@ -10,7 +10,7 @@ import path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { x509 } from "../../src/crypto/x509/setup.ts";
-import { useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { expectKmipError, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -26,12 +26,6 @@ const DAY = 86_400_000;
 function expectOk(r: { status: number; text: string }) {
   expect(r.status, r.text).toBe(200);
 }
-function expectError(r: { status: number; text: string }, reason: string, message?: RegExp) {
-  expect(r.status, r.text).toBe(422);
-  expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
-  if (message) expect(r.text).toMatch(message);
-}
-
 async function keyPair(algorithm = "ECDSA", curve = "P256"): Promise<{ sk: string; pk: string }> {
   const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", algorithm), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve)))));
   expectOk(r);
@@ -169,11 +163,11 @@ describe("Certify", () => {
       expect(Buffer.from(node.publicKey.export({ type: "spki", format: "der" })).equals(Buffer.from(csr.publicKey.rawData))).toBe(true);
     }
     // Without an issuer a CSR cannot be self-signed (no private key).
-    expectError(await kmip(t.s("Certify", t.b("CertificateRequestValue", hex(vector("csr_test_ec_p256.csr.pem"))))), "Invalid_Field", /self-signed certificate cannot be created from a CSR/);
+    expectKmipError(await kmip(t.s("Certify", t.b("CertificateRequestValue", hex(vector("csr_test_ec_p256.csr.pem"))))), 422, "Invalid_Field", /self-signed certificate cannot be created from a CSR/);
     const tampered = pemDer("csr_test_ec_p256.csr.pem");
     tampered[tampered.length - 4] ^= 1;
-    expectError(await kmip(t.s("Certify", t.e("CertificateRequestType", "PKCS10"), t.b("CertificateRequestValue", hex(tampered)), t.s("Attributes", link("CertificateLink", ca.cert)))), "Invalid_CSR");
-    expectError(await kmip(t.s("Certify", t.e("CertificateRequestType", "CRMF"), t.b("CertificateRequestValue", "3000"), t.s("Attributes", link("CertificateLink", ca.cert)))), "Operation_Not_Supported", /CRMF/);
+    expectKmipError(await kmip(t.s("Certify", t.e("CertificateRequestType", "PKCS10"), t.b("CertificateRequestValue", hex(tampered)), t.s("Attributes", link("CertificateLink", ca.cert)))), 422, "Invalid_CSR");
+    expectKmipError(await kmip(t.s("Certify", t.e("CertificateRequestType", "CRMF"), t.b("CertificateRequestValue", "3000"), t.s("Attributes", link("CertificateLink", ca.cert)))), 422, "Operation_Not_Supported", /CRMF/);
   });
 
   test("with a key pair it generates", async () => {
@@ -216,26 +210,26 @@ describe("Certify", () => {
   test("bad requests", async () => {
     const aes = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
     const aesId = valueOf(aes.json, "UniqueIdentifier") as string;
-    expectError(await kmip(t.s("Certify", uidNode(aesId))), "Invalid_Object_Type", /Invalid Certify request for object type SymmetricKey/);
-    expectError(await kmip(t.s("Certify", uidNode("no-such-key"))), "Item_Not_Found");
+    expectKmipError(await kmip(t.s("Certify", uidNode(aesId))), 422, "Invalid_Object_Type", /Invalid Certify request for object type SymmetricKey/);
+    expectKmipError(await kmip(t.s("Certify", uidNode("no-such-key"))), 422, "Item_Not_Found");
     const keys = await keyPair();
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk))), "Invalid_Field", /subject name/);
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "" })))), "Invalid_Field", /subject is empty/);
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x", C: "France" })))), "Invalid_Attribute_Value", /two-letter/);
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x" }), extension("[ v3_ca ]\nnsComment=hi\n")))), "Invalid_Attribute_Value", /nsComment is not supported/);
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x" }), vendor("requested_validity_days", t.int("AttributeValue", 0))))), "Invalid_Attribute_Value");
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk))), 422, "Invalid_Field", /subject name/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "" })))), 422, "Invalid_Field", /subject is empty/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x", C: "France" })))), 422, "Invalid_Attribute_Value", /two-letter/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x" }), extension("[ v3_ca ]\nnsComment=hi\n")))), 422, "Invalid_Attribute_Value", /nsComment is not supported/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "x" }), vendor("requested_validity_days", t.int("AttributeValue", 0))))), 422, "Invalid_Attribute_Value");
     // An issuer private key that is not the issuer certificate's.
     const ca = await selfSignedCa("Mismatch CA");
-    expectError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", link("CertificateLink", ca.cert), link("PrivateKeyLink", keys.sk), subjectNode({ Cn: "x" })))), "Invalid_Field", /does not match/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(keys.pk), t.s("Attributes", link("CertificateLink", ca.cert), link("PrivateKeyLink", keys.sk), subjectNode({ Cn: "x" })))), 422, "Invalid_Field", /does not match/);
     // An X25519 key cannot sign its own certificate.
     const x = await keyPair("ECDH", "CURVE25519");
-    expectError(await kmip(t.s("Certify", uidNode(x.pk), t.s("Attributes", subjectNode({ Cn: "x" })))), "Invalid_Attribute_Value", /x25519 keys cannot sign/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(x.pk), t.s("Attributes", subjectNode({ Cn: "x" })))), 422, "Invalid_Attribute_Value", /x25519 keys cannot sign/);
     // A public key without a private key link cannot self-sign.
     const caSpki = new Uint8Array((await certificate(ca.cert)).node.publicKey.export({ type: "spki", format: "der" }));
     const keyBlock = t.s("KeyBlock", t.e("KeyFormatType", "PKCS8"), t.s("KeyValue", t.b("KeyMaterial", hex(caSpki))));
     const imported = await kmip(t.s("Import", uidNode(""), t.e("ObjectType", "PublicKey"), t.s("Attributes"), t.s("Object", keyBlock)));
     expectOk(imported);
-    expectError(await kmip(t.s("Certify", uidNode(valueOf(imported.json, "UniqueIdentifier") as string), t.s("Attributes", subjectNode({ Cn: "x" })))), "Invalid_Field", /No private key link/);
+    expectKmipError(await kmip(t.s("Certify", uidNode(valueOf(imported.json, "UniqueIdentifier") as string), t.s("Attributes", subjectNode({ Cn: "x" })))), 422, "Invalid_Field", /No private key link/);
   });
 });
 
@@ -254,13 +248,13 @@ describe("Validate", () => {
       expect(valueOf(r.json, "ValidityIndicator")).toBe("Valid");
     }
     expectOk(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", new Date(Date.now() + 100 * DAY).toISOString().replace(/[-:T]/g, "").slice(0, 14) + "Z")));
-    expectError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "20991231000000Z")), "Operation_Not_Supported", /Certificate error: .*has expired/);
-    expectError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "2001-01-01T00:00:00Z")), "Operation_Not_Supported", /not yet valid/);
-    expectError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "yesterday")), "Invalid_Field", /ValidityTime/);
+    expectKmipError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "20991231000000Z")), 422, "Operation_Not_Supported", /Certificate error: .*has expired/);
+    expectKmipError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "2001-01-01T00:00:00Z")), 422, "Operation_Not_Supported", /not yet valid/);
+    expectKmipError(await validate(uidNode(leaf), uidNode(ca.cert), t.text("ValidityTime", "yesterday")), 422, "Invalid_Field", /ValidityTime/);
     // A leaf alone has no trust anchor; a leaf cannot issue.
-    expectError(await validate(uidNode(leaf)), "Operation_Not_Supported", /No root authority found/);
+    expectKmipError(await validate(uidNode(leaf)), 422, "Operation_Not_Supported", /No root authority found/);
     const under = await certify(uidNode((await keyPair()).pk), t.s("Attributes", link("CertificateLink", leaf), link("PrivateKeyLink", leafKeys.sk), subjectNode({ Cn: "Under a leaf" })));
-    expectError(await validate(uidNode(ca.cert), uidNode(leaf), uidNode(under)), "Operation_Not_Supported", /"CN=Validate leaf" is not a CA/);
+    expectKmipError(await validate(uidNode(ca.cert), uidNode(leaf), uidNode(under)), 422, "Operation_Not_Supported", /"CN=Validate leaf" is not a CA/);
   });
 
   test("OpenSSL-made chains: valid without CRL points; a CRL point cannot be fetched; expired", async () => {
@@ -269,9 +263,9 @@ describe("Validate", () => {
     expectOk(r);
     expect(valueOf(r.json, "ValidityIndicator")).toBe("Valid");
     const withLeaf = await validate(...["chain_leaf1.cert.pem", "chain_ca.cert.pem", "chain_intermediate.cert.pem"].map((f) => t.b("Certificate", hex(pemDer(f)))), at);
-    expectError(withLeaf, "Operation_Not_Supported", /does not fetch CRLs.*https:\/\/package\.cosmian\.com\/kms\/crl_tests\/intermediate\.crl\.pem/);
+    expectKmipError(withLeaf, 422, "Operation_Not_Supported", /does not fetch CRLs.*https:\/\/package\.cosmian\.com\/kms\/crl_tests\/intermediate\.crl\.pem/);
     const expired = await validate(...["another_p12_root.crt", "another_p12_intermediate.crt", "another_p12_expired.crt"].map((f) => t.b("Certificate", hex(pemDer(f)))));
-    expectError(expired, "Operation_Not_Supported", /expired\.foo\.com" has expired/);
+    expectKmipError(expired, 422, "Operation_Not_Supported", /expired\.foo\.com" has expired/);
   });
 
   test("revoked, destroyed, missing, not a certificate, garbage, nothing", async () => {
@@ -279,11 +273,11 @@ describe("Validate", () => {
     const id = await certify(uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "Revoked" })));
     expectOk(await validate(uidNode(id)));
     expectOk(await kmip(t.s("Revoke", uidNode(id), t.s("RevocationReason", t.e("RevocationReasonCode", "KeyCompromise")))));
-    expectError(await validate(uidNode(id)), "Object_Not_Found", /not found/);
-    expectError(await validate(uidNode("no-such-certificate")), "Object_Not_Found");
-    expectError(await validate(uidNode(keys.pk)), "Invalid_Object_Type", /got a PublicKey/);
-    expectError(await validate(t.b("Certificate", "30030201ff")), "Operation_Not_Supported", /not a valid DER X.509 certificate/);
-    expectError(await validate(), "Operation_Not_Supported", /Empty chain/);
+    expectKmipError(await validate(uidNode(id)), 422, "Object_Not_Found", /not found/);
+    expectKmipError(await validate(uidNode("no-such-certificate")), 422, "Object_Not_Found");
+    expectKmipError(await validate(uidNode(keys.pk)), 422, "Invalid_Object_Type", /got a PublicKey/);
+    expectKmipError(await validate(t.b("Certificate", "30030201ff")), 422, "Operation_Not_Supported", /not a valid DER X.509 certificate/);
+    expectKmipError(await validate(), 422, "Operation_Not_Supported", /Empty chain/);
   });
 });
 
@@ -328,12 +322,12 @@ describe("ReCertify", () => {
   });
 
   test("errors name ReCertify", async () => {
-    expectError(await kmip(t.s("ReCertify")), "Invalid_Field", /ReCertify: the UniqueIdentifier/);
-    expectError(await kmip(t.s("ReCertify", uidNode("no-such-certificate"))), "Item_Not_Found", /^Item_Not_Found: ReCertify:/);
+    expectKmipError(await kmip(t.s("ReCertify")), 422, "Invalid_Field", /ReCertify: the UniqueIdentifier/);
+    expectKmipError(await kmip(t.s("ReCertify", uidNode("no-such-certificate"))), 422, "Item_Not_Found", /^Item_Not_Found: ReCertify:/);
     const keys = await keyPair();
-    expectError(await kmip(t.s("ReCertify", uidNode(keys.pk))), "Invalid_Object_Type", /ReCertify: object .* is not a Certificate/);
+    expectKmipError(await kmip(t.s("ReCertify", uidNode(keys.pk))), 422, "Invalid_Object_Type", /ReCertify: object .* is not a Certificate/);
     const id = await certify(uidNode(keys.pk), t.s("Attributes", subjectNode({ Cn: "Revoked" })));
     expectOk(await kmip(t.s("Revoke", uidNode(id), t.s("RevocationReason", t.e("RevocationReasonCode", "KeyCompromise")))));
-    expectError(await kmip(t.s("ReCertify", uidNode(id))), "Item_Not_Found", /ReCertify: .*Compromised/);
+    expectKmipError(await kmip(t.s("ReCertify", uidNode(id))), 422, "Item_Not_Found", /ReCertify: .*Compromised/);
   });
 });

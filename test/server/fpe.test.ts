@@ -9,13 +9,12 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { CryptographicParameters, KmsClient } from "cloudproof_kms_js";
 import vectors from "../vectors/fpe/fpe-vectors.json";
 import * as kms from "../../src/crypto/ff1/kms.ts";
-import { useTestServer, find, findAll, hex, postKmip, t, v5, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { expectKmipError, useTestServer, find, findAll, fromHex, hex, postKmip, t, v5, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const README_TWEAK = hex("unique tweak");
 const ZERO_KEY = "00".repeat(32);
@@ -96,13 +95,7 @@ async function dec(uid: string, data: string, o: FpeOptions = {}): Promise<strin
 
 /** The library's answer (src/crypto/ff1/kms.ts) for the same inputs. */
 function lib(op: "encrypt" | "decrypt", keyHex: string, data: string, aad?: string, tweakHex = ""): string {
-  return new TextDecoder().decode(kms[op](bytes(keyHex), utf8(data), aad === undefined ? undefined : utf8(aad), bytes(tweakHex)));
-}
-
-function expectFailure(r: FpeResult, reason: string, message?: RegExp): void {
-  expect(r.status, r.text).toBe(422);
-  expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
-  if (message) expect(r.text).toMatch(message);
+  return new TextDecoder().decode(kms[op](fromHex(keyHex), utf8(data), aad === undefined ? undefined : utf8(aad), fromHex(tweakHex)));
 }
 
 describe("Create", () => {
@@ -336,7 +329,7 @@ describe("keys: FPE_FF1, AES and the algorithm selection", () => {
   test("wrong key length: a 128-bit AES key asked for Cosmian's FF1 is a Cryptographic_Failure", async () => {
     const uid = await importKey("11".repeat(16), "AES");
     for (const op of ["Encrypt", "Decrypt"] as const) {
-      expectFailure(await fpe(op, uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" }), "Cryptographic_Failure", /FPE .*crypt failed: FPE key must be 32 bytes, got 16/);
+      expectKmipError(await fpe(op, uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" }), 422, "Cryptographic_Failure", /FPE .*crypt failed: FPE key must be 32 bytes, got 16/);
     }
   });
 
@@ -344,8 +337,8 @@ describe("keys: FPE_FF1, AES and the algorithm selection", () => {
     const uid = await createFpeKey();
     expect(await enc(uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" })).toMatch(/^\d{6}$/);
     for (const op of ["Encrypt", "Decrypt"] as const) {
-      expectFailure(await fpe(op, uid, "123456", { algorithm: "AES" }), "Incompatible_Cryptographic_Usage_Mask", /only be used for FPE_FF1/);
-      expectFailure(await fpe(op, uid, "123456", { algorithm: "ChaCha20Poly1305" }), "Incompatible_Cryptographic_Usage_Mask");
+      expectKmipError(await fpe(op, uid, "123456", { algorithm: "AES" }), 422, "Incompatible_Cryptographic_Usage_Mask", /only be used for FPE_FF1/);
+      expectKmipError(await fpe(op, uid, "123456", { algorithm: "ChaCha20Poly1305" }), 422, "Incompatible_Cryptographic_Usage_Mask");
     }
   });
 
@@ -389,14 +382,14 @@ describe("errors are clean KMIP failures (never 500)", () => {
     ["big_integer huge digits", "1", '{"type":"big_integer","digits":100000000}', /at most 16384/],
     ["big_integer with an alphabet", "123456", '{"type":"big_integer","alphabet":"numeric"}', /give "radix"/],
   ])("Encrypt with %s -> Invalid_Field", async (_, data, aad, message) => {
-    expectFailure(await fpe("Encrypt", uid, data, { aad }), "Invalid_Field", message);
+    expectKmipError(await fpe("Encrypt", uid, data, { aad }), 422, "Invalid_Field", message);
   });
 
   test("Decrypt errors: too short, characters outside the integer alphabet, bad float ciphertext", async () => {
-    expectFailure(await fpe("Decrypt", uid, "123", { aad: "numeric" }), "Invalid_Field", /too short for FF1 \(3 < 6\)/);
-    expectFailure(await fpe("Decrypt", uid, "12a456", { aad: '{"type":"integer","alphabet":"numeric"}' }), "Invalid_Field", /not part of the integer alphabet/);
-    expectFailure(await fpe("Decrypt", uid, "xyz", { aad: '{"type":"float"}' }), "Invalid_Field", /16 hex digits/);
-    expectFailure(await fpe("Decrypt", uid, "12345678901234567", { aad: '{"type":"float"}' }), "Invalid_Field");
+    expectKmipError(await fpe("Decrypt", uid, "123", { aad: "numeric" }), 422, "Invalid_Field", /too short for FF1 \(3 < 6\)/);
+    expectKmipError(await fpe("Decrypt", uid, "12a456", { aad: '{"type":"integer","alphabet":"numeric"}' }), 422, "Invalid_Field", /not part of the integer alphabet/);
+    expectKmipError(await fpe("Decrypt", uid, "xyz", { aad: '{"type":"float"}' }), 422, "Invalid_Field", /16 hex digits/);
+    expectKmipError(await fpe("Decrypt", uid, "12345678901234567", { aad: '{"type":"float"}' }), 422, "Invalid_Field");
   });
 
   test("characters outside a text alphabet are kept in place, not refused", async () => {
@@ -406,24 +399,24 @@ describe("errors are clean KMIP failures (never 500)", () => {
   });
 
   test("invalid UTF-8, missing Data, oversized Data", async () => {
-    expectFailure(await fpe("Encrypt", uid, Uint8Array.of(0x31, 0x32, 0xc3, 0x28, 0x33, 0x34, 0x35, 0x36), { aad: "numeric" }), "Invalid_Field", /UTF-8/);
-    expectFailure(await fpe("Encrypt", uid, "123456", { aad: Uint8Array.of(0xff, 0xfe) }), "Invalid_Field", /UTF-8/);
+    expectKmipError(await fpe("Encrypt", uid, Uint8Array.of(0x31, 0x32, 0xc3, 0x28, 0x33, 0x34, 0x35, 0x36), { aad: "numeric" }), 422, "Invalid_Field", /UTF-8/);
+    expectKmipError(await fpe("Encrypt", uid, "123456", { aad: Uint8Array.of(0xff, 0xfe) }), 422, "Invalid_Field", /UTF-8/);
     const r = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("AuthenticatedEncryptionAdditionalData", hex("numeric"))));
-    expectFailure(r, "Invalid_Message", /data to encrypt must be provided/);
-    expectFailure(await fpe("Encrypt", uid, "1".repeat(16_385), { aad: "numeric" }), "Invalid_Field", /at most 16384 bytes/);
+    expectKmipError(r, 422, "Invalid_Message", /data to encrypt must be provided/);
+    expectKmipError(await fpe("Encrypt", uid, "1".repeat(16_385), { aad: "numeric" }), 422, "Invalid_Field", /at most 16384 bytes/);
     expect((await fpe("Encrypt", uid, "1".repeat(16_384), { aad: "numeric" })).status).toBe(200);
   });
 
   test("non-Active keys: PreActive refused both ways; a revoked key decrypts but does not encrypt", async () => {
     const pre = await createFpeKey([t.date("ActivationDate", "2099-01-01T00:00:00Z")]);
-    expectFailure(await fpe("Encrypt", pre, "123456", { aad: "numeric" }), "Item_Not_Found", /PreActive/);
-    expectFailure(await fpe("Decrypt", pre, "123456", { aad: "numeric" }), "Item_Not_Found", /PreActive/);
+    expectKmipError(await fpe("Encrypt", pre, "123456", { aad: "numeric" }), 422, "Item_Not_Found", /PreActive/);
+    expectKmipError(await fpe("Decrypt", pre, "123456", { aad: "numeric" }), 422, "Item_Not_Found", /PreActive/);
 
     const k = await createFpeKey();
     const c = await enc(k, "123456", { aad: "numeric" });
     const rev = await kmip(t.s("Revoke", t.text("UniqueIdentifier", k), t.text("RevocationReason", "rotated")));
     expect(rev.status, rev.text).toBe(200);
-    expectFailure(await fpe("Encrypt", k, "123456", { aad: "numeric" }), "Item_Not_Found", /Deactivated/);
+    expectKmipError(await fpe("Encrypt", k, "123456", { aad: "numeric" }), 422, "Item_Not_Found", /Deactivated/);
     expect(await dec(k, c, { aad: "numeric" })).toBe("123456");
     await kmip(t.s("Destroy", t.text("UniqueIdentifier", k)));
     expect((await fpe("Decrypt", k, c, { aad: "numeric" })).status).toBe(422);
@@ -431,7 +424,7 @@ describe("errors are clean KMIP failures (never 500)", () => {
 
   test("a usage mask without Encrypt is refused", async () => {
     const k = await createFpeKey([t.int("CryptographicUsageMask", 8)]); // Decrypt only
-    expectFailure(await fpe("Encrypt", k, "123456", { aad: "numeric" }), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await fpe("Encrypt", k, "123456", { aad: "numeric" }), 422, "Incompatible_Cryptographic_Usage_Mask");
   });
 });
 
@@ -449,7 +442,7 @@ describe("wire dialects and clients", () => {
     const d5 = await fpe("Decrypt", uid, v.ciphertext, { aad: '{"type":"text","alphabet":"numeric"}', tweak: v.tweak, dialect: "v5" });
     expect(d5.out).toBe(v.plaintext);
     // v5 error: same clean failure
-    expectFailure(await fpe("Encrypt", uid, "123", { aad: "numeric", dialect: "v5" }), "Invalid_Field", /too short/);
+    expectKmipError(await fpe("Encrypt", uid, "123", { aad: "numeric", dialect: "v5" }), 422, "Invalid_Field", /too short/);
   });
 
   test("a RequestMessage batch: the CorrelationValue comes back; a failed item does not stop the next", async () => {
@@ -472,11 +465,11 @@ describe("wire dialects and clients", () => {
   test("the real cloudproof_kms_js client: encrypt/decrypt with an FPE_FF1 key (tweak as ivCounterNonce, metadata as AAD)", async () => {
     const client = new KmsClient(server.url);
     const uid = await keyFor(ZERO_KEY);
-    const res = await client.encrypt(uid, utf8("plaintext"), { ivCounterNonce: bytes(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
+    const res = await client.encrypt(uid, utf8("plaintext"), { ivCounterNonce: fromHex(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
     expect(new TextDecoder().decode(res.data)).toBe("phqivnqmo");
     expect(res.ivCounterNonce ?? null).toBeNull();
     expect(res.authenticatedEncryptionTag ?? null).toBeNull();
-    const back = await client.decrypt(uid, utf8("phqivnqmo"), { ivCounterNonce: bytes(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
+    const back = await client.decrypt(uid, utf8("phqivnqmo"), { ivCounterNonce: fromHex(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
     expect(new TextDecoder().decode(back)).toBe("plaintext");
 
     // its CryptographicAlgorithm enum has no FPE_FF1: the client selects FPE through the key only

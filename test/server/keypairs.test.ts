@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
 import * as nist from "../../src/crypto/ecies/nist-curves.ts";
 import { sodium } from "../../native/sodium.ts";
-import { fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { expectKmipError, fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -42,12 +42,6 @@ async function encrypt(uid: string, data: Uint8Array, aad?: Uint8Array) {
 }
 async function decrypt(uid: string, data: Uint8Array, aad?: Uint8Array) {
   return kmip(t.s("Decrypt", uidNode(uid), t.b("Data", hex(data)), ...(aad ? [t.b("AuthenticatedEncryptionAdditionalData", hex(aad))] : [])));
-}
-
-function expectError(r: { status: number; text: string }, reason: string, message?: RegExp) {
-  expect(r.status, r.text).toBe(422);
-  expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
-  if (message) expect(r.text).toMatch(message);
 }
 
 const nodePublic = (spki: Uint8Array) => createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
@@ -120,7 +114,7 @@ describe.each(CASES)("$name key pair", (c) => {
     const dBytes = c.curve === "RISTRETTO255" ? Buffer.from(rawSk).reverse() : Buffer.from(rawSk);
     expect(d).toBe(BigInt("0x" + dBytes.toString("hex")));
     if (!c.der) {
-      expectError(await kmip(t.s("Get", t.e("KeyFormatType", "PKCS8"), uidNode(sk))), "Key_Format_Type_Not_Supported");
+      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", "PKCS8"), uidNode(sk))), 422, "Key_Format_Type_Not_Supported");
       return;
     }
     const pkcs8 = await material(sk, "PKCS8");
@@ -138,7 +132,7 @@ describe.each(CASES)("$name key pair", (c) => {
       const fromSec1 = createPrivateKey({ key: Buffer.from(sec1), format: "der", type: "sec1" });
       expect(fromSec1.export({ format: "jwk" }).d).toBe(jwk.d);
     } else {
-      expectError(await kmip(t.s("Get", t.e("KeyFormatType", "ECPrivateKey"), uidNode(sk))), "Key_Format_Type_Not_Supported");
+      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", "ECPrivateKey"), uidNode(sk))), 422, "Key_Format_Type_Not_Supported");
     }
   });
 
@@ -162,26 +156,26 @@ describe.each(CASES)("$name key pair", (c) => {
     const aad = new TextEncoder().encode("context");
     const enc = await encrypt(pk, new TextEncoder().encode("m"), aad);
     if (c.curve !== "RISTRETTO255") {
-      expectError(enc, "Invalid_Field", /associated data/);
+      expectKmipError(enc, 422, "Invalid_Field", /associated data/);
       return;
     }
     expect(enc.status, enc.text).toBe(200);
     const ct = fromHex(valueOf(enc.json, "Data"));
     expect((await decrypt(sk, ct, aad)).status).toBe(200);
-    expectError(await decrypt(sk, ct, new TextEncoder().encode("other")), "Cryptographic_Failure");
-    expectError(await decrypt(sk, ct), "Cryptographic_Failure");
+    expectKmipError(await decrypt(sk, ct, new TextEncoder().encode("other")), 422, "Cryptographic_Failure");
+    expectKmipError(await decrypt(sk, ct), 422, "Cryptographic_Failure");
   });
 
   test("a wrong key, a tampered or a truncated ciphertext is a Cryptographic_Failure", async () => {
     const [otherSk] = await createPair(c.algorithm, c.curve);
     const ct = fromHex(valueOf((await encrypt(pk, new TextEncoder().encode("secret"))).json, "Data"));
-    expectError(await decrypt(otherSk, ct), "Cryptographic_Failure");
+    expectKmipError(await decrypt(otherSk, ct), 422, "Cryptographic_Failure");
     for (const i of [0, ct.length >> 1, ct.length - 1]) {
       const bad = ct.slice();
       bad[i] ^= 0x01;
-      expectError(await decrypt(sk, bad), "Cryptographic_Failure");
+      expectKmipError(await decrypt(sk, bad), 422, "Cryptographic_Failure");
     }
-    expectError(await decrypt(sk, ct.subarray(0, 20)), "Cryptographic_Failure");
+    expectKmipError(await decrypt(sk, ct.subarray(0, 20)), 422, "Cryptographic_Failure");
   });
 
   test("revoke then destroy the pair", async () => {
@@ -189,19 +183,19 @@ describe.each(CASES)("$name key pair", (c) => {
     const ct = fromHex(valueOf((await encrypt(p, new TextEncoder().encode("before"))).json, "Data"));
     const r = await kmip(t.s("Revoke", uidNode(s), t.text("RevocationReason", "rotated")));
     expect(r.status, r.text).toBe(200);
-    expectError(await encrypt(p, new Uint8Array([1])), "Item_Not_Found", /Deactivated/); // the public half was revoked too
+    expectKmipError(await encrypt(p, new Uint8Array([1])), 422, "Item_Not_Found", /Deactivated/); // the public half was revoked too
     const dec = await decrypt(s, ct); // decrypting with a Deactivated key is allowed
     expect(dec.status, dec.text).toBe(200);
-    expectError(await kmip(t.s("Get", uidNode(s))), "Wrong_Key_Lifecycle_State");
+    expectKmipError(await kmip(t.s("Get", uidNode(s))), 422, "Wrong_Key_Lifecycle_State");
     expect((await kmip(t.s("Export", uidNode(s)))).status).toBe(200);
     const d = await kmip(t.s("Destroy", uidNode(s)));
     expect(d.status, d.text).toBe(200);
     for (const uid of [s, p]) {
-      expectError(await kmip(t.s("Get", uidNode(uid))), "Object_Destroyed");
+      expectKmipError(await kmip(t.s("Get", uidNode(uid))), 422, "Object_Destroyed");
       const a = await kmip(t.s("GetAttributes", uidNode(uid)));
       expect(valueOf(a.json, "State")).toBe("Destroyed");
     }
-    expectError(await decrypt(s, ct), "Item_Not_Found");
+    expectKmipError(await decrypt(s, ct), 422, "Item_Not_Found");
   });
 });
 
@@ -273,21 +267,21 @@ describe("CreateKeyPair requests", () => {
     ["ECDSA on X25519", "ECDSA", "CURVE25519", "Invalid_Attribute_Value", /cannot sign/],
   ])("refuses %s", async (_, alg, curve, reason, message) => {
     const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", alg), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve)))));
-    expectError(r, reason, message);
+    expectKmipError(r, 422, reason, message);
   });
 
   test("refuses different curves for the two halves, and an unknown curve name", async () => {
     const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH")),
       t.s("PrivateKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256"))),
       t.s("PublicKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P384")))));
-    expectError(r, "Invalid_Field", /different curves/);
+    expectKmipError(r, 422, "Invalid_Field", /different curves/);
     const u = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "Curve9999")))));
-    expectError(u, "Invalid_Field");
+    expectKmipError(u, 422, "Invalid_Field");
   });
 
   test("Sensitive private key: Get refused, wrapped export allowed; the public key stays readable", async () => {
     const [sk, pk] = await createPair("ECDH", "P256", [t.bool("Sensitive", true)]);
-    expectError(await kmip(t.s("Get", uidNode(sk))), "Sensitive");
+    expectKmipError(await kmip(t.s("Get", uidNode(sk))), 422, "Sensitive");
     expect((await kmip(t.s("Get", uidNode(pk)))).status).toBe(200);
   });
 });
@@ -324,7 +318,7 @@ describe("Sign and SignatureVerify", () => {
     expect(valueOf((await verifyReq(pk, [t.b("Data", hex("other")), t.b("SignatureData", hex(sig))])).json, "ValidityIndicator")).toBe("Invalid");
     expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", "00")])).json, "ValidityIndicator")).toBe("Invalid");
     // a private key verifies with its public half when its mask allows Verify (this one: Sign only)
-    expectError(await verifyReq(sk, [t.b("Data", hex(data)), t.b("SignatureData", hex(sig))]), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await verifyReq(sk, [t.b("Data", hex(data)), t.b("SignatureData", hex(sig))]), 422, "Incompatible_Cryptographic_Usage_Mask");
     const [both] = await createPair("Ed25519", undefined, [t.int("CryptographicUsageMask", 0x1 | 0x2)]);
     const sig2 = valueOf((await signReq(both, [t.b("Data", hex(data))])).json, "SignatureData") as string;
     expect(valueOf((await verifyReq(both, [t.b("Data", hex(data)), t.b("SignatureData", sig2)])).json, "ValidityIndicator")).toBe("Valid");
@@ -394,19 +388,19 @@ describe("Sign and SignatureVerify", () => {
   test("lifecycle and usage: only Active private keys sign; revoked public keys still verify", async () => {
     const [sk, pk] = await createPair("ECDSA", "P256");
     const sig = valueOf((await signReq(sk, [t.b("Data", hex(data))])).json, "SignatureData") as string;
-    expectError(await signReq(pk, [t.b("Data", hex(data))]), "Item_Not_Found", /private key/);
+    expectKmipError(await signReq(pk, [t.b("Data", hex(data))]), 422, "Item_Not_Found", /private key/);
     expect((await kmip(t.s("Revoke", uidNode(sk), t.text("RevocationReason", "done")))).status).toBe(200);
-    expectError(await signReq(sk, [t.b("Data", hex(data))]), "Item_Not_Found", /Deactivated/);
+    expectKmipError(await signReq(sk, [t.b("Data", hex(data))]), 422, "Item_Not_Found", /Deactivated/);
     const v = await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", sig)]);
     expect(valueOf(v.json, "ValidityIndicator"), v.text).toBe("Valid");
 
     const [encSk] = await createPair("ECDH", "P256"); // mask: no Sign
-    expectError(await signReq(encSk, [t.b("Data", hex(data))]), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await signReq(encSk, [t.b("Data", hex(data))]), 422, "Incompatible_Cryptographic_Usage_Mask");
     const [xSk] = await createPair("EC", "CURVE25519", [t.int("CryptographicUsageMask", 0x200000)]);
-    expectError(await signReq(xSk, [t.b("Data", hex(data))]), "Operation_Not_Supported", /X25519/);
+    expectKmipError(await signReq(xSk, [t.b("Data", hex(data))]), 422, "Operation_Not_Supported", /X25519/);
     const [signSk, signPk] = await createPair("ECDSA", "P256"); // mask: Sign / Verify only
-    expectError(await encrypt(signPk, data), "Incompatible_Cryptographic_Usage_Mask");
-    expectError(await decrypt(signSk, data), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await encrypt(signPk, data), 422, "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await decrypt(signSk, data), 422, "Incompatible_Cryptographic_Usage_Mask");
   });
 
   test.each([
@@ -418,13 +412,13 @@ describe("Sign and SignatureVerify", () => {
     ["Init and Final together", [t.bool("InitIndicator", true), t.bool("FinalIndicator", true), t.b("Data", "00")], "Invalid_Field", /both be true/],
   ])("Sign refuses %s", async (_, fields, reason, message) => {
     const [sk] = await createPair("ECDSA", "P256");
-    expectError(await signReq(sk, fields as Node[]), reason as string, message as RegExp);
+    expectKmipError(await signReq(sk, fields as Node[]), 422, reason as string, message as RegExp);
   });
 
   test("SignatureVerify refuses a request without SignatureData, and an unknown key", async () => {
     const [, pk] = await createPair("Ed25519");
-    expectError(await verifyReq(pk, [t.b("Data", "00")]), "Invalid_Message", /SignatureData/);
-    expectError(await verifyReq("no-such-key", [t.b("Data", "00"), t.b("SignatureData", "00")]), "Item_Not_Found");
+    expectKmipError(await verifyReq(pk, [t.b("Data", "00")]), 422, "Invalid_Message", /SignatureData/);
+    expectKmipError(await verifyReq("no-such-key", [t.b("Data", "00"), t.b("SignatureData", "00")]), 422, "Item_Not_Found");
   });
 
   test("Query lists Sign and SignatureVerify", async () => {
@@ -481,11 +475,11 @@ describe("Import of DER keys", () => {
   });
 
   test("malformed EC keys are refused; keys of other algorithms are stored as given", async () => {
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "ECPrivateKey", new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])), "Invalid_Field");
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", new Uint8Array([1, 2, 3])), "Invalid_Field");
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "ECPrivateKey", new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])), 422, "Invalid_Field");
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", new Uint8Array([1, 2, 3])), 422, "Invalid_Field");
     const offCurve = spkiOf(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey);
     offCurve[offCurve.length - 1] ^= 1;
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", offCurve), "Invalid_Field", /point/);
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", offCurve), 422, "Invalid_Field", /point/);
     const rsa = new Uint8Array(generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "der" }));
     const rsaId = `rsa-${crypto.randomUUID()}`;
     expect((await importKey(rsaId, "PrivateKey", "PKCS8", rsa)).status).toBe(200);
@@ -530,7 +524,7 @@ describe("key wrapping with elliptic-curve keys", () => {
       // a wrong private key cannot unwrap it
       const [otherSk] = await createPair("ECDH", curve);
       const kb2 = JSON.parse(JSON.stringify(kb).replace(`"${pk}"`, `"${otherSk}"`));
-      expectError(await kmip(t.s("Import", uidNode(`x-${crypto.randomUUID()}`), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb2))), "Cryptographic_Failure");
+      expectKmipError(await kmip(t.s("Import", uidNode(`x-${crypto.randomUUID()}`), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb2))), 422, "Cryptographic_Failure");
       void sk;
     },
   );
@@ -551,9 +545,9 @@ describe("key wrapping with elliptic-curve keys", () => {
   test("the wrapping key's usage mask and state are checked", async () => {
     const [, signPk] = await createPair("ECDSA", "P256"); // Verify only
     const [sym] = await symmetricKey();
-    expectError(await kmip(t.s("Get", wrapSpec(signPk), uidNode(sym))), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await kmip(t.s("Get", wrapSpec(signPk), uidNode(sym))), 422, "Incompatible_Cryptographic_Usage_Mask");
     const [sk, pk] = await createPair("ECDH", "P256");
     await kmip(t.s("Revoke", uidNode(sk), t.text("RevocationReason", "x")));
-    expectError(await kmip(t.s("Get", wrapSpec(pk), uidNode(sym))), "Item_Not_Found");
+    expectKmipError(await kmip(t.s("Get", wrapSpec(pk), uidNode(sym))), 422, "Item_Not_Found");
   });
 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import {
   constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject,
 } from "node:crypto";
-import { fromHex, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import { expectKmipError, fromHex, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -19,12 +19,6 @@ const uidNode = (uid: string) => t.text("UniqueIdentifier", uid);
 const big = (tag: string, b64u: string | undefined) => ({ tag, type: "BigInteger", value: `0x00${Buffer.from(b64u!, "base64url").toString("hex")}` });
 const bigHex = (v: unknown) => BigInt(v as string).toString(16);
 const jwkHex = (b64u: string | undefined) => BigInt(`0x${Buffer.from(b64u!, "base64url").toString("hex")}`).toString(16);
-
-function expectError(r: { status: number; text: string }, reason: string, message?: RegExp) {
-  expect(r.status, r.text).toBe(422);
-  expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
-  if (message) expect(r.text).toMatch(message);
-}
 
 async function createPair(bits: number | null, extra: Node[] = [], privateExtra: Node[] = [], publicExtra: Node[] = []) {
   const common = t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), ...(bits !== null ? [t.int("CryptographicLength", bits)] : []), ...extra);
@@ -95,10 +89,10 @@ describe("CreateKeyPair RSA", () => {
   });
 
   test("refuses keys below 2048 bits, odd sizes and a missing length", async () => {
-    expectError(await createPair(1024), "Invalid_Attribute_Value", /at least 2048/);
-    expectError(await createPair(2049), "Invalid_Attribute_Value");
-    expectError(await createPair(16384), "Invalid_Attribute_Value");
-    expectError(await createPair(null), "Invalid_Field", /CryptographicLength/);
+    expectKmipError(await createPair(1024), 422, "Invalid_Attribute_Value", /at least 2048/);
+    expectKmipError(await createPair(2049), 422, "Invalid_Attribute_Value");
+    expectKmipError(await createPair(16384), 422, "Invalid_Attribute_Value");
+    expectKmipError(await createPair(null), 422, "Invalid_Field", /CryptographicLength/);
   });
 });
 
@@ -128,7 +122,7 @@ describe("Get / Export formats", () => {
 
   test("Raw and symmetric formats are refused", async () => {
     for (const [uid, format] of [[sk, "Raw"], [pk, "Raw"], [sk, "TransparentSymmetricKey"], [pk, "ECPrivateKey"]]) {
-      expectError(await kmip(t.s("Get", t.e("KeyFormatType", format), uidNode(uid))), "Key_Format_Type_Not_Supported");
+      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", format), uidNode(uid))), 422, "Key_Format_Type_Not_Supported");
     }
   });
 });
@@ -170,13 +164,13 @@ describe("Import", () => {
   });
 
   test("refuses malformed DER and inconsistent transparent keys", async () => {
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "PKCS1", [t.b("ByteString", "300302010a")]), "Invalid_Field");
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "PKCS1", [t.b("ByteString", "300302010a")]), 422, "Invalid_Field");
     const jwk = kp.privateKey.export({ format: "jwk" });
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
     const mixed = [big("Modulus", other.n), big("PrivateExponent", jwk.d), big("PublicExponent", jwk.e), big("P", jwk.p), big("Q", jwk.q),
       big("PrimeExponentP", jwk.dp), big("PrimeExponentQ", jwk.dq), big("CRTCoefficient", jwk.qi)] as Node[];
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed), "Invalid_Field", /inconsistent/);
-    expectError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed.slice(0, 3)), "Invalid_Field", /missing/);
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed), 422, "Invalid_Field", /inconsistent/);
+    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed.slice(0, 3)), 422, "Invalid_Field", /missing/);
   });
 });
 
@@ -216,17 +210,17 @@ describe("Encrypt / Decrypt", () => {
   });
 
   test("bad input: data too large, garbage, another key, wrong key types, AAD, unknown padding", async () => {
-    expectError(await encrypt(pk, new Uint8Array(191)), "Invalid_Field", /data too large/);
-    expectError(await decrypt(sk, new Uint8Array(256).fill(0xff)), "Cryptographic_Failure", /decrypt/);
-    expectError(await decrypt(sk, new Uint8Array(10)), "Cryptographic_Failure");
+    expectKmipError(await encrypt(pk, new Uint8Array(191)), 422, "Invalid_Field", /data too large/);
+    expectKmipError(await decrypt(sk, new Uint8Array(256).fill(0xff)), 422, "Cryptographic_Failure", /decrypt/);
+    expectKmipError(await decrypt(sk, new Uint8Array(10)), 422, "Cryptographic_Failure");
     const [otherSk] = await pair();
     const ct = fromHex(valueOf((await encrypt(pk, msg)).json, "Data"));
-    expectError(await decrypt(otherSk, ct), "Cryptographic_Failure");
+    expectKmipError(await decrypt(otherSk, ct), 422, "Cryptographic_Failure");
     expect((await decrypt(sk, ct)).status).toBe(200);
-    expectError(await decrypt(pk, ct), "Incompatible_Cryptographic_Usage_Mask", /failed to retrieve the key/);
-    expectError(await encrypt(sk, msg), "Incompatible_Cryptographic_Usage_Mask", /not found/);
-    expectError(await kmip(t.s("Encrypt", uidNode(pk), t.b("Data", hex(msg)), t.b("AuthenticatedEncryptionAdditionalData", "01"))), "Invalid_Field", /PSource/);
-    expectError(await encrypt(pk, msg, t.e("PaddingMethod", "PKCS5")), "Invalid_Field", /padding method/);
+    expectKmipError(await decrypt(pk, ct), 422, "Incompatible_Cryptographic_Usage_Mask", /failed to retrieve the key/);
+    expectKmipError(await encrypt(sk, msg), 422, "Incompatible_Cryptographic_Usage_Mask", /not found/);
+    expectKmipError(await kmip(t.s("Encrypt", uidNode(pk), t.b("Data", hex(msg)), t.b("AuthenticatedEncryptionAdditionalData", "01"))), 422, "Invalid_Field", /PSource/);
+    expectKmipError(await encrypt(pk, msg, t.e("PaddingMethod", "PKCS5")), 422, "Invalid_Field", /padding method/);
   });
 });
 
@@ -268,7 +262,7 @@ describe("Sign / SignatureVerify", () => {
     const fromNode = new Uint8Array(nodeSign("sha256", data, { key: node, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }));
     expect(valueOf((await verify(pk, dataNode, fromNode)).json, "ValidityIndicator")).toBe("Valid");
     // a private key verifies too when its mask allows Verify (the default private mask does not)
-    expectError(await verify(sk, dataNode, fromNode), "Incompatible_Cryptographic_Usage_Mask", /Verify/);
+    expectKmipError(await verify(sk, dataNode, fromNode), 422, "Incompatible_Cryptographic_Usage_Mask", /Verify/);
     const [anySk] = await pair([t.int("CryptographicUsageMask", 0x200000)]);
     const anySig = fromHex(valueOf((await sign(anySk, dataNode)).json, "SignatureData"));
     expect(valueOf((await verify(anySk, dataNode, anySig)).json, "ValidityIndicator")).toBe("Valid");
@@ -282,11 +276,11 @@ describe("Sign / SignatureVerify", () => {
   });
 
   test("refused: ECDSA algorithms, signing with the public key or an encrypt-only key, wrong digest length", async () => {
-    expectError(await sign(sk, dataNode, t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")), "Invalid_Field", /not supported: ECDSAWithSHA256/);
-    expectError(await sign(pk, dataNode), "Item_Not_Found", /no valid key for id/);
+    expectKmipError(await sign(sk, dataNode, t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")), 422, "Invalid_Field", /not supported: ECDSAWithSHA256/);
+    expectKmipError(await sign(pk, dataNode), 422, "Item_Not_Found", /no valid key for id/);
     const [encSk] = await pair([t.int("CryptographicUsageMask", 8)]);
-    expectError(await sign(encSk, dataNode), "Incompatible_Cryptographic_Usage_Mask", /no valid key for id/);
-    expectError(await sign(sk, t.b("DigestedData", "00".repeat(31)), t.e("HashingAlgorithm", "SHA256")), "Invalid_Field", /32 bytes/);
+    expectKmipError(await sign(encSk, dataNode), 422, "Incompatible_Cryptographic_Usage_Mask", /no valid key for id/);
+    expectKmipError(await sign(sk, t.b("DigestedData", "00".repeat(31)), t.e("HashingAlgorithm", "SHA256")), 422, "Invalid_Field", /32 bytes/);
   });
 });
 
@@ -317,7 +311,7 @@ describe("key wrapping with RSA keys", () => {
   test("an RSA private key wraps with CKM_RSA_AES_KEY_WRAP (PaddingMethod None); plain OAEP says why it cannot", async () => {
     const [other] = await pair();
     const pkcs8 = await der(other, "PKCS8");
-    expectError(await kmip(t.s("Get", wrapSpec(pk), uidNode(other))), "Invalid_Field", /PaddingMethod None/);
+    expectKmipError(await kmip(t.s("Get", wrapSpec(pk), uidNode(other))), 422, "Invalid_Field", /PaddingMethod None/);
     const w = await kmip(t.s("Get", wrapSpec(pk, t.e("PaddingMethod", "None")), uidNode(other)));
     expect(w.status, w.text).toBe(200);
     const kb = find(w.json, "KeyBlock")!;
@@ -328,7 +322,7 @@ describe("key wrapping with RSA keys", () => {
     expect(hex(await der(id, "PKCS8"))).toBe(hex(pkcs8));
     // a key without WrapKey/Encrypt cannot wrap
     const [, signPk] = await pair([], [t.int("CryptographicUsageMask", 2)]);
-    expectError(await kmip(t.s("Get", wrapSpec(signPk, t.e("PaddingMethod", "None")), uidNode(other))), "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(await kmip(t.s("Get", wrapSpec(signPk, t.e("PaddingMethod", "None")), uidNode(other))), 422, "Incompatible_Cryptographic_Usage_Mask");
   });
 });
 
@@ -353,16 +347,16 @@ describe("ReKeyKeyPair RSA", () => {
     const msg = new TextEncoder().encode("rotated");
     const ct = fromHex(valueOf((await encrypt(newPk, msg)).json, "Data"));
     expect(valueOf((await decrypt(newSk, ct)).json, "Data")).toBe(hex(msg).toUpperCase());
-    expectError(await decrypt(oldSk, ct), "Cryptographic_Failure");
+    expectKmipError(await decrypt(oldSk, ct), 422, "Cryptographic_Failure");
   });
 
   test("refuses changing the algorithm or the length, and keys without a PublicKeyLink", async () => {
     const [oldSk, oldPk] = await pair();
     const rekey = (...n: Node[]) => kmip(t.s("ReKeyKeyPair", t.text("PrivateKeyUniqueIdentifier", oldSk), ...n));
-    expectError(await rekey(t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"))), "Constraint_Violation", /changing the cryptographic algorithm is not allowed/);
-    expectError(await rekey(t.s("PrivateKeyAttributes", t.int("CryptographicLength", 4096))), "Constraint_Violation", /length/);
+    expectKmipError(await rekey(t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"))), 422, "Constraint_Violation", /changing the cryptographic algorithm is not allowed/);
+    expectKmipError(await rekey(t.s("PrivateKeyAttributes", t.int("CryptographicLength", 4096))), 422, "Constraint_Violation", /length/);
     const del = await kmip(t.s("DeleteAttribute", uidNode(oldSk), t.s("CurrentAttribute", t.s("Link", t.e("LinkType", "PublicKeyLink"), t.text("LinkedObjectIdentifier", oldPk)))));
     expect(del.status, del.text).toBe(200);
-    expectError(await rekey(), "Invalid_Field", /no PublicKeyLink/);
+    expectKmipError(await rekey(), 422, "Invalid_Field", /no PublicKeyLink/);
   });
 });

@@ -4,16 +4,16 @@
 import { ed25519, ristretto255 } from "@noble/curves/ed25519.js";
 import { afterEach, describe, expect, it } from "vitest";
 import vectors from "../../../test/vectors/covercrypt/covercrypt-vectors.json" with { type: "json" };
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import { randomBytes } from "../random.ts";
 import * as field from "./field25519.ts";
 import { mulToBytes } from "./fixed-base.ts";
 import { bytesToScalar, L, randomScalar, scalarToBytes } from "./group.ts";
 import * as cc from "./index.ts";
 import * as sodiumGroup from "./sodium-group.ts";
+import { hex } from "../../../test/helpers/bytes.ts";
 
 const RP = ristretto255.Point;
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const randomPoint = () => RP.BASE.multiply(bytesToScalar(randomScalar()) || 1n);
 
 // RFC 9496 Appendix A.2: encodings every decoder must reject

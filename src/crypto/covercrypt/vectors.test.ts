@@ -2,12 +2,12 @@
 // policy and key round trips, KMAC, derived partitions, the decryption matrix and error cases.
 import { describe, expect, it } from "vitest";
 import vectors from "../../../test/vectors/covercrypt/covercrypt-vectors.json" with { type: "json" };
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import * as cc from "./index.ts";
 import { bytesToScalar, L, Point, mul } from "./group.ts";
 import * as kyber from "./kyber.ts";
+import { hex } from "../../../test/helpers/bytes.ts";
 
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const sorted = (it: Iterable<string>) => [...it].sort();
 /** Our error message is the Debug part cloudproof_js prints after its "Error …: " prefix. */
 const cosmianSuffix = (s: string) => s.replace(/^Error [a-z ]+: /, "");

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import * as ecies from "./ecies.ts";
 import { EciesError } from "./errors.ts";
 import * as nist from "./nist-curves.ts";
 import * as ristretto from "./ristretto.ts";
 import * as sealedBox from "./sealed-box.ts";
 import cloudproof from "../../../test/vectors/ecies/ecies-vectors.json" with { type: "json" };
-
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+import { hex } from "../../../test/helpers/bytes.ts";
 
 function keyPair(t: ecies.EciesKeyType): { publicKey: Uint8Array; privateKey: Uint8Array } {
   if (t === "X25519") return sealedBox.generateKeyPair();

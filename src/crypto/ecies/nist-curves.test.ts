@@ -1,11 +1,11 @@
 import { createECDH, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import { EciesError } from "./errors.ts";
 import * as nist from "./nist-curves.ts";
 import vectors from "../../../test/vectors/ecies/nist-curves-vectors.json" with { type: "json" };
+import { hex } from "../../../test/helpers/bytes.ts";
 
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 type CurveVectors = (typeof vectors.curves)["P-256"];
 const V = vectors.curves as Record<nist.NistCurve, CurveVectors>;
 

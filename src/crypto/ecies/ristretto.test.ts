@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import { EciesError } from "./errors.ts";
 import * as ristretto from "./ristretto.ts";
 import * as reference from "../../../test/vectors/ecies/ristretto-reference.ts";
 import vectors from "../../../test/vectors/ecies/ristretto-vectors.json" with { type: "json" };
+import { hex } from "../../../test/helpers/bytes.ts";
 
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const sk = (i: number) => hexToBytes(vectors.key_pairs[i].private_key);
 const pk = (i: number) => hexToBytes(vectors.key_pairs[i].public_key);
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
-import { bytesToHex, hexToBytes, utf8 } from "../bytes.ts";
+import { hexToBytes, utf8 } from "../bytes.ts";
 import { EciesError } from "./errors.ts";
 import * as sealedBox from "./sealed-box.ts";
 import vectors from "../../../test/vectors/ecies/ecies-vectors.json" with { type: "json" };
+import { hex } from "../../../test/helpers/bytes.ts";
 
 const V = vectors.ecies;
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const keyPair = (i: number) => ({ sk: hexToBytes(V.key_pairs[i].sk), pk: hexToBytes(V.key_pairs[i].pk) });
 
 function expectEciesError(fn: () => unknown, code: string): void {

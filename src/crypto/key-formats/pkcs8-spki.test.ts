@@ -1,12 +1,12 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ed448, x448 } from "@noble/curves/ed448.js";
-import { bytesToHex, hexToBytes } from "../bytes.ts";
+import { hexToBytes } from "../bytes.ts";
 import * as sealedBox from "../ecies/sealed-box.ts";
 import * as keyFormats from "./pkcs8-spki.ts";
 import { KeyFormatError, type KeyAlgorithm } from "./pkcs8-spki.ts";
+import { hex } from "../../../test/helpers/bytes.ts";
 
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
 const b64u = (s: string | undefined) => new Uint8Array(Buffer.from(s!, "base64url"));
 

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { bytesToHex } from "../bytes.ts";
+import { hex } from "../../../test/helpers/bytes.ts";
 import { parseCertificate } from "./certificate.ts";
 import { buildExtensions, keyIdentifier, parseExtensionConfig } from "./extensions.ts";
 import { X509Error } from "./setup.ts";
@@ -16,8 +17,7 @@ const pemDer = (file: string) => new Uint8Array(Buffer.from(readFileSync(path.jo
 const leaf = parseCertificate(pemDer("chain_leaf1.cert.pem"));
 const intermediate = parseCertificate(pemDer("chain_intermediate.cert.pem"));
 const authority = { keyId: intermediate.ski!, issuerNameDer: intermediate.issuerDer, serial: intermediate.serial };
-const valueHex = (ext: { value: ArrayBuffer }) => bytesToHex(new Uint8Array(ext.value)).toLowerCase();
-const lhex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
+const valueHex = (ext: { value: ArrayBuffer }) => hex(new Uint8Array(ext.value));
 
 describe("parseExtensionConfig", () => {
   test("reads the [ v3_ca ] section of the Cosmian corpus text", () => {
@@ -68,7 +68,7 @@ describe("buildExtensions", () => {
     expect(bytesToHex(keyIdentifier(leaf.spki))).toBe(bytesToHex(leaf.ski!));
     expect(bytesToHex(keyIdentifier(intermediate.spki))).toBe(bytesToHex(intermediate.ski!));
     const [ski] = build("subjectKeyIdentifier=hash");
-    expect(valueHex(ski)).toBe(`0414${lhex(leaf.ski!)}`);
+    expect(valueHex(ski)).toBe(`0414${hex(leaf.ski!)}`);
     const [given] = build("subjectKeyIdentifier=01:02:0A");
     expect(valueHex(given)).toBe("040301020a");
   });
@@ -81,11 +81,11 @@ describe("buildExtensions", () => {
 
   test("authorityKeyIdentifier: issuer only when no key id, unless always", () => {
     const [keyidOnly] = build("authorityKeyIdentifier=keyid:always,issuer");
-    expect(valueHex(keyidOnly)).toBe(`30168014${lhex(intermediate.ski!)}`);
+    expect(valueHex(keyidOnly)).toBe(`30168014${hex(intermediate.ski!)}`);
     const [issuerOnly] = build("authorityKeyIdentifier=issuer");
     expect(valueHex(issuerOnly).startsWith("30")).toBe(true);
-    expect(valueHex(issuerOnly)).not.toContain(`8014${lhex(intermediate.ski!)}`);
-    expect(valueHex(issuerOnly)).toContain(lhex(intermediate.issuerDer));
+    expect(valueHex(issuerOnly)).not.toContain(`8014${hex(intermediate.ski!)}`);
+    expect(valueHex(issuerOnly)).toContain(hex(intermediate.issuerDer));
   });
 
   test("names, CRL distribution points, AIA, policies, noRevAvail", () => {
@@ -94,10 +94,10 @@ describe("buildExtensions", () => {
     );
     expect(san.type).toBe("2.5.29.17");
     // [2] dNSName, [7] iPAddress 10.0.0.1, [1] rfc822Name, [6] URI
-    expect(valueHex(san)).toContain(lhex(new TextEncoder().encode("kms.example.com")));
+    expect(valueHex(san)).toContain(hex(new TextEncoder().encode("kms.example.com")));
     expect(valueHex(san)).toContain("87040a000001");
     expect(cdp.type).toBe("2.5.29.31");
-    expect(valueHex(cdp)).toContain(lhex(new TextEncoder().encode("http://crl.example/ca.crl")));
+    expect(valueHex(cdp)).toContain(hex(new TextEncoder().encode("http://crl.example/ca.crl")));
     expect(aia.type).toBe("1.3.6.1.5.5.7.1.1");
     expect(pol.type).toBe("2.5.29.32");
     expect([nra.type, valueHex(nra)]).toEqual(["2.5.29.56", "0500"]);

@@ -14,10 +14,9 @@
  */
 import { createCipheriv, createECDH, createHash, ECDH } from "node:crypto";
 import { p256, p384, p521 } from "@noble/curves/nist.js"; // group orders only
-import { bytesToHex } from "../../../src/crypto/bytes.ts";
+import { hex } from "../../helpers/bytes.ts";
 import * as nist from "../../../src/crypto/ecies/nist-curves.ts";
 
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const te = new TextEncoder();
 const CURVES = {
   "P-256": { node: "prime256v1", n: p256.Point.Fn.ORDER, len: 32, xof: "shake128", aes: "aes-128-gcm", keyLen: 16 },

@@ -12,12 +12,11 @@
  * fixed: SHA-512(label) read little-endian and reduced mod ℓ, plus the edge scalars 1 and ℓ−1.
  */
 import { createHash } from "node:crypto";
-import { bytesToHex } from "../../../src/crypto/bytes.ts";
+import { hex } from "../../helpers/bytes.ts";
 import * as ristretto from "../../../src/crypto/ecies/ristretto.ts";
 import * as ref from "./ristretto-reference.ts";
 
 const L = ref.L;
-const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 const te = new TextEncoder();
 
 const le = (n: bigint) => ref.bigintToLe(n);
