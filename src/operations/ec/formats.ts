@@ -19,22 +19,14 @@
  */
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
-import type { StoredObject } from "../../store/store.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import type { KeyFormats } from "../scheme.ts";
+import { convertAsymmetricKey } from "../common/key-conversion.ts";
 import { CURVES } from "./curves.ts";
 import { ecKeyOfObject, privateKeyMaterial, publicKeyMaterial, readEcKey, type EcKey } from "./key-material.ts";
 
-function exportEcKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
-  if (format === undefined || format === kb.KeyFormatType) return undefined;
-  if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
-  const k = ecKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
-  if (!k) return undefined;
-  const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k, format) : publicKeyMaterial(k, format);
-  const { KeyCompressionType: _, ...rest } = kb;
-  return { ...rest, KeyFormatType: format, KeyValue: { KeyMaterial: material } } as KeyBlock;
-}
+const EC_CODEC = { read: ecKeyOfObject, privateMaterial: privateKeyMaterial, publicMaterial: publicKeyMaterial };
 
 const PRIVATE_FORMATS = new Set(["TransparentECPrivateKey", "ECPrivateKey"]);
 const PUBLIC_FORMATS = new Set(["TransparentECPublicKey", "X509"]);
@@ -67,4 +59,4 @@ function importEcKey(kb: KeyBlock, attrs: Attributes): void {
   if (params.RecommendedCurve === undefined) attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
 }
 
-export const ecFormats: KeyFormats = { exportKey: exportEcKey, importKey: importEcKey };
+export const ecFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(EC_CODEC, o, kb, format), importKey: importEcKey };

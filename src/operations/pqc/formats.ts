@@ -7,21 +7,13 @@
  */
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
-import type { StoredObject } from "../../store/store.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { wipe } from "../../crypto/bytes.ts";
 import type { KeyFormats } from "../scheme.ts";
+import { convertAsymmetricKey } from "../common/key-conversion.ts";
 import { pqcKeyOfObject, privateKeyMaterial, publicKeyMaterial, readPqcKey, type PqcKey } from "./key-material.ts";
 
-function exportPqcKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
-  if (format === undefined || format === kb.KeyFormatType) return undefined;
-  if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
-  const k = pqcKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
-  if (!k) return undefined;
-  const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k, format) : publicKeyMaterial(k, format);
-  const { KeyCompressionType: _, ...rest } = kb;
-  return { ...rest, KeyFormatType: format, KeyValue: { KeyMaterial: material } } as KeyBlock;
-}
+const PQC_CODEC = { read: pqcKeyOfObject, privateMaterial: privateKeyMaterial, publicMaterial: publicKeyMaterial };
 
 function importPqcKey(kb: KeyBlock, attrs: Attributes): void {
   if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
@@ -43,4 +35,4 @@ function importPqcKey(kb: KeyBlock, attrs: Attributes): void {
   }
 }
 
-export const pqcFormats: KeyFormats = { exportKey: exportPqcKey, importKey: importPqcKey };
+export const pqcFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(PQC_CODEC, o, kb, format), importKey: importPqcKey };

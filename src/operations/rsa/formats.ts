@@ -16,22 +16,17 @@
  */
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
-import type { StoredObject } from "../../store/store.ts";
 import { KmipError } from "../../kmip/error.ts";
 import * as rsa from "../../crypto/rsa.ts";
 import type { KeyFormats } from "../scheme.ts";
+import { convertAsymmetricKey } from "../common/key-conversion.ts";
 import { privateKeyMaterial, publicKeyMaterial, readRsaKey, rsaKeyOfObject, type RsaKey } from "./key-material.ts";
 
-function exportRsaKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
-  if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
-  if (format === undefined || format === kb.KeyFormatType) return undefined; // as stored
-  const target = format;
-  const k = rsaKeyOfObject({ ...o, object: { ...o.object, KeyBlock: kb } });
-  if (!k) return undefined;
-  const material = o.objectType === "PrivateKey" ? privateKeyMaterial(k.privateKey!, target) : publicKeyMaterial(k.publicKey, target);
-  const { KeyCompressionType: _, ...rest } = kb;
-  return { ...rest, KeyFormatType: target, KeyValue: { KeyMaterial: material } } as KeyBlock;
-}
+const RSA_CODEC = {
+  read: rsaKeyOfObject,
+  privateMaterial: (k: RsaKey, format: string) => privateKeyMaterial(k.privateKey!, format),
+  publicMaterial: (k: RsaKey, format: string) => publicKeyMaterial(k.publicKey, format),
+};
 
 const PRIVATE_ONLY = new Set(["TransparentRSAPrivateKey"]);
 
@@ -56,4 +51,4 @@ function importRsaKey(kb: KeyBlock, attrs: Attributes): void {
   }
 }
 
-export const rsaFormats: KeyFormats = { exportKey: exportRsaKey, importKey: importRsaKey };
+export const rsaFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(RSA_CODEC, o, kb, format), importKey: importRsaKey };
