@@ -9,19 +9,15 @@
 import { KmipError, fail } from "../kmip/error.ts";
 import type { DeriveKey } from "../kmip/requests-more.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
-import type { KeyBlock } from "../kmip/objects.ts";
 import * as kdf from "../crypto/kdf.ts";
 import { fromKmipName } from "../crypto/hash.ts";
 import type { OperationContext } from "./context.ts";
 import { ensureCanProtect, initialState, now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
-import {
-  DEFAULT_SYMMETRIC_MASK, ensureMayCreate, keyBlockOf, keyMaterialBytes, newId, newObjectAttributes, storedObject,
-  symmetricKeyObject, USAGE, userTags,
-} from "./common/keys.ts";
+import { ensureMayCreate, keyBlockOf, keyMaterialBytes, newId, newObjectAttributes, storedObject, USAGE, userTags } from "./common/keys.ts";
 import { cryptoError } from "./common/symmetric.ts";
-import { forUse, wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
-import { checkSymmetricLength } from "./symmetric/create.ts";
+import { forUse } from "./common/at-rest.ts";
+import { checkSymmetricLength, symmetricObject } from "./symmetric/create.ts";
 import { ensureUsage } from "./mac.ts";
 
 /** OWASP's recommendation for PBKDF2-HMAC-SHA256, Cosmian's default. */
@@ -73,22 +69,7 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
     }
 
     const id = newId(requested.UniqueIdentifier);
-    let object: KmipRecord;
-    const fields: Record<string, unknown> = {};
-    if (req.ObjectType === "SymmetricKey") {
-      const algorithm = requested.CryptographicAlgorithm!;
-      object = symmetricKeyObject(derived, algorithm);
-      object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrappingKeyIdOf(requested), ctx);
-      Object.assign(fields, {
-        CryptographicAlgorithm: algorithm,
-        CryptographicLength: bits,
-        CryptographicUsageMask: requested.CryptographicUsageMask ?? DEFAULT_SYMMETRIC_MASK,
-        KeyFormatType: "TransparentSymmetricKey",
-      });
-    } else {
-      object = { SecretDataType: "Password", KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: derived }, CryptographicLength: bits } };
-      Object.assign(fields, { CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x200 | 0x800 | 0x100000), KeyFormatType: "Opaque" });
-    }
+    const { object, fields } = await symmetricObject(req.ObjectType as "SymmetricKey" | "SecretData", derived, bits, requested.CryptographicAlgorithm, id, requested, ctx);
     const attrs = newObjectAttributes(requested, fields);
     attrs.Link = [...(attrs.Link ?? []).filter((l) => l.LinkType !== "DerivationBaseObjectLink"), { LinkType: "DerivationBaseObjectLink", LinkedObjectIdentifier: base.id }];
     attrs.State = initialState(attrs, now(), ctx.wire);

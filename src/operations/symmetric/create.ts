@@ -3,6 +3,7 @@
  * created for FPE_FF1 gets Cosmian's `fpe-ff1` tag. Asked for, the key is stored wrapped at rest.
  */
 import { fail } from "../../kmip/error.ts";
+import type { Attributes } from "../../kmip/attributes.ts";
 import type { Create } from "../../kmip/requests.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { KeyBlock } from "../../kmip/objects.ts";
@@ -38,6 +39,34 @@ export function checkSymmetricLength(algorithm: string | undefined, bits: number
   }
 }
 
+/**
+ * The object holding `bytes` as a SymmetricKey of `algorithm` (stored wrapped at rest when the
+ * attributes ask) or as SecretData, and the attributes that describe it.
+ */
+export async function symmetricObject(
+  objectType: "SymmetricKey" | "SecretData",
+  bytes: Uint8Array,
+  bits: number,
+  algorithm: string | undefined,
+  id: string,
+  requested: Attributes,
+  ctx: OperationContext,
+): Promise<{ object: KmipRecord; fields: Partial<Attributes> }> {
+  if (objectType === "SymmetricKey") {
+    const object = symmetricKeyObject(bytes, algorithm!);
+    object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrappingKeyIdOf(requested), ctx); // stored wrapped when asked
+    const fields = {
+      CryptographicAlgorithm: algorithm,
+      CryptographicLength: bits,
+      CryptographicUsageMask: requested.CryptographicUsageMask ?? DEFAULT_SYMMETRIC_MASK,
+      KeyFormatType: "TransparentSymmetricKey",
+    };
+    return { object, fields };
+  }
+  const object = { SecretDataType: "Password", KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: bytes }, CryptographicLength: bits } };
+  return { object, fields: { CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x200 | 0x800 | 0x100000), KeyFormatType: "Opaque" } };
+}
+
 /** Create of a SymmetricKey or SecretData (the generic checks are done by operations/create.ts). */
 export async function createSymmetric(req: Create, ctx: OperationContext): Promise<KmipRecord> {
   const requested = req.Attributes;
@@ -45,31 +74,19 @@ export async function createSymmetric(req: Create, ctx: OperationContext): Promi
   const id = newId(requested.UniqueIdentifier);
   const t = now();
 
-  let object: KmipRecord;
-  const fields: Record<string, unknown> = {};
-  if (req.ObjectType === "SymmetricKey") {
-    const algorithm = requested.CryptographicAlgorithm;
-    const bits = requested.CryptographicLength ?? 256;
+  const objectType = req.ObjectType as "SymmetricKey" | "SecretData";
+  const algorithm = objectType === "SymmetricKey" ? requested.CryptographicAlgorithm : undefined;
+  const bits = requested.CryptographicLength ?? 256;
+  let length: number;
+  if (objectType === "SymmetricKey") {
     checkSymmetricLength(algorithm, bits);
     if (algorithm === "FPE_FF1" && !tags.includes("fpe-ff1")) tags.push("fpe-ff1"); // Cosmian's tag for FPE keys
-    const bytes = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
-    object = symmetricKeyObject(randomBytes(bytes), algorithm!);
-    object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrappingKeyIdOf(requested), ctx); // stored wrapped when asked
-    Object.assign(fields, {
-      CryptographicAlgorithm: algorithm,
-      CryptographicLength: bits,
-      CryptographicUsageMask: requested.CryptographicUsageMask ?? DEFAULT_SYMMETRIC_MASK,
-      KeyFormatType: "TransparentSymmetricKey",
-    });
+    length = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
   } else {
-    const bits = requested.CryptographicLength ?? 256;
     if (bits % 8 !== 0 || bits < 8 || bits > 8192) fail("Invalid_Attribute_Value", "Create: secret data length must be a multiple of 8 from 8 to 8192");
-    object = {
-      SecretDataType: "Password",
-      KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: randomBytes(bits / 8) }, CryptographicLength: bits },
-    };
-    Object.assign(fields, { CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x200 | 0x800 | 0x100000), KeyFormatType: "Opaque" });
+    length = bits / 8;
   }
+  const { object, fields } = await symmetricObject(objectType, randomBytes(length), bits, algorithm, id, requested, ctx);
   const attrs = newObjectAttributes(requested, fields);
   attrs.State = initialState(attrs, t, ctx.wire);
   await ctx.store.insert(storedObject(id, req.ObjectType, object, attrs, ctx.user, tags));
