@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { AesGcmMasterKey, Keyring } from "./sealed.ts";
 import { KmipError } from "../kmip/error.ts";
-
-const h = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
+import { h } from "../../test/helpers/bytes.ts";
 
 describe("AesGcmMasterKey", () => {
   // AES-256-GCM, Test Case 16 of McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)".
