@@ -1,7 +1,7 @@
 /**
  * KMIP tag table, as data (KMIP 2.1 §11.56 Tag Enumeration, KMIP 1.4 §9.1.3.1, plus the names the
- * Cosmian JSON dialect uses; see /work/shared/spec/cosmian-kms-server.md §1.3, §1.9, §1.10 and
- * cloudproof-client.md §2.1). The logic that turns these rows into look-up maps is in tags.ts.
+ * Cosmian JSON dialect uses: its spellings of tag names, its extension tags and the tags the
+ * cloudproof_kms_js client serialises). The logic that turns these rows into look-up maps is in tags.ts.
  *
  * Sources of the facts: the OASIS KMIP 2.1 and 1.4 specifications (codes, types) and the `Tag`
  * enums of Cosmian KMS 5.26 (`crate/kmip/src/kmip_2_1/kmip_types.rs`, `kmip_1_4/kmip_types.rs`), whose
