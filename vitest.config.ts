@@ -7,7 +7,8 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: ".tmp/vitest-results.json" },
     projects: [
-      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
+      // 30 s: a few pure-JS known-answer tests (SLH-DSA key generation) take seconds on a busy 2-core machine.
+      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"], testTimeout: 30_000 } },
       { extends: true, test: { name: "integration", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
   },

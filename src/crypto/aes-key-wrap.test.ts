@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as crypto from "node:crypto";
+import { aeskw, aeskwp } from "@noble/ciphers/aes.js";
 import * as keyWrap from "./aes-key-wrap.ts";
+import { skipUnderBun } from "../../test/helpers/runtime.ts";
 import rfc from "../../test/vectors/symmetric/aes-kw.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
 import wpKw from "../../test/vectors/symmetric/wycheproof/aes_wrap_test.json" with { type: "json" };
@@ -93,9 +95,9 @@ describe("AES key wrap: tampering and misuse", () => {
     for (const n of [0, 8, 15, 33, 64]) expect(() => keyWrap.wrap(new Uint8Array(n), key32), `KEK ${n}`).toThrow(/invalid key length/);
   });
 
-  // Differential check against OpenSSL's own id-aes*-wrap(-pad) where the runtime has them (Node).
-  const native = crypto.getCiphers().includes("id-aes256-wrap-pad");
-  it.skipIf(!native)("agrees with OpenSSL id-aes*-wrap / id-aes*-wrap-pad (Node only)", () => {
+  // Differential check against OpenSSL's own id-aes*-wrap(-pad) (Node; Bun's node:crypto has no key wrap).
+  it.skipIf(skipUnderBun("OpenSSL id-aes*-wrap differential test"))("agrees with OpenSSL id-aes*-wrap / id-aes*-wrap-pad (Node only)", () => {
+    expect(crypto.getCiphers()).toContain("id-aes256-wrap-pad");
     for (const kekLen of [16, 24, 32]) {
       const k = new Uint8Array(kekLen).map((_, i) => i * 13 + kekLen);
       for (const n of [1, 7, 8, 9, 16, 24, 32, 40, 64, 100]) {
@@ -106,6 +108,43 @@ describe("AES key wrap: tampering and misuse", () => {
           const kw = crypto.createCipheriv(`id-aes${kekLen * 8}-wrap`, k, h("a6a6a6a6a6a6a6a6"));
           expect(hex(keyWrap.wrap(k, data))).toBe(hex(Buffer.concat([kw.update(data), kw.final()])));
         }
+      }
+    }
+  });
+});
+
+describe("AES-KW / AES-KWP agree with @noble/ciphers aeskw / aeskwp", () => {
+  it("wraps to the same bytes and unwraps each other's output, for every KEK size and many lengths", () => {
+    for (const kekLen of [16, 24, 32]) {
+      const k = crypto.randomBytes(kekLen);
+      for (let n = 1; n <= 72; n++) {
+        const data = new Uint8Array(crypto.randomBytes(n));
+        const ours = keyWrap.wrapWithPadding(k, data);
+        expect(hex(ours), `KWP ${kekLen}/${n}`).toBe(hex(aeskwp(k).encrypt(data)));
+        expect(hex(keyWrap.unwrapWithPadding(k, aeskwp(k).encrypt(data)))).toBe(hex(data));
+        expect(hex(aeskwp(k).decrypt(ours))).toBe(hex(data));
+        if (n >= 16 && n % 8 === 0) {
+          const kw = keyWrap.wrap(k, data);
+          expect(hex(kw), `KW ${kekLen}/${n}`).toBe(hex(aeskw(k).encrypt(data)));
+          expect(hex(keyWrap.unwrap(k, aeskw(k).encrypt(data)))).toBe(hex(data));
+          expect(hex(aeskw(k).decrypt(kw))).toBe(hex(data));
+        }
+      }
+    }
+  });
+
+  it("both refuse the same tampered inputs", () => {
+    const k = new Uint8Array(crypto.randomBytes(32));
+    const data = new Uint8Array(crypto.randomBytes(32));
+    for (const [ours, theirs, wrapped] of [
+      [keyWrap.unwrap, (w: Uint8Array) => aeskw(k).decrypt(w), keyWrap.wrap(k, data)],
+      [keyWrap.unwrapWithPadding, (w: Uint8Array) => aeskwp(k).decrypt(w), keyWrap.wrapWithPadding(k, data)],
+    ] as const) {
+      for (let i = 0; i < wrapped.length; i += 7) {
+        const bad = wrapped.slice();
+        bad[i] ^= 0x01;
+        expect(() => ours(k, bad), `byte ${i}`).toThrow(keyWrap.AuthenticationError);
+        expect(() => theirs(bad), `byte ${i}`).toThrow();
       }
     }
   });

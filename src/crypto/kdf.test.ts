@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { hkdfSync, randomBytes } from "node:crypto";
+import { hkdf as nobleHkdf } from "@noble/hashes/hkdf.js";
 import * as kdf from "./kdf.ts";
-import { fromKmipName } from "./hash.ts";
+import { fromKmipName, hasNative, hashNames, hmacHash, type HashName } from "./hash.ts";
 import * as mac from "./mac.ts";
 import rfc from "../../test/vectors/symmetric/kdf.json" with { type: "json" };
 import cosmianKat from "../../test/vectors/symmetric/cosmian-kat.json" with { type: "json" };
@@ -100,5 +102,29 @@ describe("KDF errors", () => {
     expect(hex(kdf.pbkdf2("SHA3-256", p, s, 1, 32))).toBe(hex(mac.compute("SHA3-256", p, h("73616c7400000001"))));
     // HKDF-Expand, L <= HashLen: OKM = HMAC(PRK, info || 0x01).
     expect(hex(kdf.hkdfExpand("SHA3-512", p, s, 64))).toBe(hex(mac.compute("SHA3-512", p, h("73616c7401"))));
+  });
+});
+
+describe("HKDF agrees with node:crypto hkdfSync and @noble/hashes hkdf", () => {
+  const hmacHashes = hashNames.filter((n): n is HashName => !n.startsWith("SHAKE"));
+
+  it("on random inputs, every HMAC hash, with and without salt and info", () => {
+    for (const hash of hmacHashes) {
+      for (const [saltLen, infoLen, length] of [[0, 0, 1], [16, 0, 32], [0, 10, 42], [13, 77, 100], [64, 3, 255]]) {
+        const ikm = new Uint8Array(randomBytes(22));
+        const salt = new Uint8Array(randomBytes(saltLen));
+        const info = new Uint8Array(randomBytes(infoLen));
+        const ours = hex(kdf.hkdf(hash, ikm, salt, info, length));
+        const what = `${hash} salt ${saltLen} info ${infoLen} L ${length}`;
+        expect(ours, what).toBe(hex(nobleHkdf(hmacHash(hash, "test").noble, ikm, salt, info, length)));
+        if (hasNative(hash)) expect(ours, what).toBe(hex(new Uint8Array(hkdfSync(hmacHash(hash, "test").native, ikm, salt, info, length))));
+      }
+    }
+  });
+
+  it("at the RFC 5869 maximum length, 255 * HashLen", () => {
+    const ikm = new Uint8Array(randomBytes(32));
+    expect(hex(kdf.hkdf("SHA-256", ikm, undefined, undefined, 255 * 32))).toBe(hex(new Uint8Array(hkdfSync("sha256", ikm, new Uint8Array(0), new Uint8Array(0), 255 * 32))));
+    expect(() => kdf.hkdf("SHA-256", ikm, undefined, undefined, 255 * 32 + 1)).toThrow(RangeError);
   });
 });
