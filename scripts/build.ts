@@ -1,9 +1,11 @@
 /**
  * `npm run build`: one self-contained executable, dist/kms, with the sodium-native addon embedded.
- * It runs with no node_modules beside it (tested by test/server/executable.test.ts).
+ * It runs with no node_modules beside it (tested by test/server/executable.test.ts). The git commit
+ * is embedded (KMS_BUILD_COMMIT, read by src/server/version.ts) so that `kms --version` names it.
  */
 import path from "node:path";
 import { embedSodiumPlugin } from "../native/embed-plugin.ts";
+import { gitCommit } from "../src/server/version.ts";
 
 const root = path.resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/kms");
@@ -14,6 +16,7 @@ const result = await Bun.build({
   minify: true,
   sourcemap: "none",
   plugins: [embedSodiumPlugin(root)],
+  define: { KMS_BUILD_COMMIT: JSON.stringify(gitCommit(root) ?? "unknown") },
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

@@ -1,10 +1,11 @@
 /**
  * The single executable: `bun build --compile` output, copied alone into an empty folder (no
- * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP.
+ * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP, and
+ * `kms --version` names the version and the git commit it was built from (from source too).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { find, hex, postKmip, t, valueOf } from "../helpers/server.ts";
@@ -70,3 +71,26 @@ test("the executable embeds the signing worker: a slow SLH-DSA signature does no
   expect((await signing).status).toBe(200);
   expect(order).toEqual(["health", "sign"]);
 }, 60_000);
+
+/** The checkout's commit as git tells it (12 hex digits), or "unknown" outside a git checkout. */
+function headCommit(): string {
+  const r = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim().slice(0, 12) : "unknown";
+}
+const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+
+test("kms --version from the executable: the package version and the embedded commit, from outside any git repository", () => {
+  expect(version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/);
+  // cwd is a temp folder outside any git repository: the commit printed must be the embedded one
+  const r = spawnSync(path.join(work, "alone", "kms"), ["--version"], { cwd: path.join(work, "alone"), env: { PATH: "/usr/bin:/bin" }, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toBe(`${version} (commit ${headCommit()}; TS KMS, Bun)\n`);
+});
+
+test("kms --version from source asks git for the commit", () => {
+  const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
+  const r = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "--version"], { cwd: tmpdir(), encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toBe(`${version} (commit ${headCommit()}; TS KMS, Bun)\n`);
+  expect(headCommit()).toMatch(/^[0-9a-f]{12}$/); // the tests run from a git checkout
+});
