@@ -1,7 +1,8 @@
 /**
  * `npm run conformance`: runs the Cosmian corpus (test/conformance/vectors/) against fresh servers,
- * prints one line per scenario and a summary by folder, and raises test/conformance/baseline.json
- * where more scenarios pass (it never lowers it; `--force-baseline` writes the counts as they are).
+ * prints one line per scenario and a summary by folder, and adds the newly passing scenarios to
+ * test/conformance/baseline.json (it never removes one; `--force-baseline` writes the list as it is)
+ * with the skipped ones and their reasons. It exits non-zero when a scenario fails or regresses.
  *
  * Options: `--only <prefix>` (e.g. `--only negative/decrypt`), `--quiet` (summary and failures only),
  * `--no-baseline` (do not touch baseline.json).
@@ -25,13 +26,12 @@ for (const [folder, s] of Object.entries(summary)) {
 }
 if (!only && !args.includes("--no-baseline")) {
   const old = readBaseline();
-  const next: Record<string, number> = {};
-  for (const [folder, s] of Object.entries(summary)) {
-    if (folder === "total") continue;
-    next[folder] = args.includes("--force-baseline") ? s.pass : Math.max(s.pass, old[folder] ?? 0);
-  }
-  writeBaseline(next);
-  const dropped = Object.entries(summary).filter(([f, s]) => f !== "total" && s.pass < (old[f] ?? 0));
-  for (const [f, s] of dropped) console.log(`REGRESSION ${f}: ${s.pass} passing, baseline ${old[f]}`);
-  if (dropped.length) process.exitCode = 1;
+  const passing = results.filter((r) => r.status === "PASS").map((r) => r.path);
+  const lost = old.pass.filter((p) => !passing.includes(p));
+  const skip = Object.fromEntries(results.filter((r) => r.status === "SKIP").map((r) => [r.path, r.reason ?? ""]));
+  // The pass list only grows, unless --force-baseline writes it as it is now.
+  writeBaseline({ pass: args.includes("--force-baseline") ? passing : [...old.pass, ...passing], skip });
+  for (const p of lost) console.log(`REGRESSION ${p}: in the baseline, ${results.find((r) => r.path === p)?.status ?? "not found"} now`);
+  if (lost.length) process.exitCode = 1;
 }
+if (results.some((r) => r.status === "FAIL")) process.exitCode = 1;

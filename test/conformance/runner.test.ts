@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
@@ -146,6 +148,37 @@ assert_error_contains = "is not owned by owner"
 `, { "c.json": create, "g.json": get, "grant.json": { user_id: "user.client@acme.com", unique_identifier: "{{key_id}}", operation_types: ["get"] } });
     const r = await runScenario(root, rel, target);
     expect(r.status, r.reason).toBe("PASS");
+  });
+
+  test("an unreachable (crashed) server or an HTTP 500 fails a step, even one that expects a failure", async () => {
+    const expectFailure = `[[steps]]\noperation = "Get"\nrequest = "g.json"\nassert_success = false\nassert_error_contains = ""\n`;
+    const allowFailure = `[[steps]]\noperation = "Get"\nrequest = "g.json"\nallow_failure = true\n`;
+    const grant = `[[steps]]\noperation = "GrantAccess"\nrequest = "grant.json"\nassert_success = false\nassert_error_contains = ""\n`;
+    const files = { "g.json": { tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "k" }] }, "grant.json": { user_id: "u", unique_identifier: "k", operation_types: ["get"] } };
+    // a port where nothing listens: bind one, note it, close it
+    const closed = await new Promise<number>((res) => {
+      const s = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => res(port));
+      });
+    });
+    // a server that answers 500 with a text body, as a crashing handler would
+    const broken: Server = createServer((_req, res) => res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error"));
+    await new Promise<void>((res) => broken.listen(0, "127.0.0.1", res));
+    try {
+      const targets: [string, Target][] = [
+        ["unreachable", { url: `http://127.0.0.1:${closed}` }],
+        ["HTTP 500", { url: `http://127.0.0.1:${(broken.address() as AddressInfo).port}` }],
+      ];
+      for (const [what, target] of targets) {
+        for (const [name, steps] of [["expect-failure", expectFailure], ["allow-failure", allowFailure], ["grant", grant]]) {
+          const r = await runScenario(root, scenario(`${name}-${what.replace(/\W/g, "")}`, steps, files), target);
+          expect(r, `${what} / ${name}`).toMatchObject({ status: "FAIL", reason: expect.stringMatching(what === "HTTP 500" ? /server error HTTP 500/ : /server unreachable/) });
+        }
+      }
+    } finally {
+      await new Promise((res) => broken.close(res));
+    }
   });
 
   test("binary TTLV scenarios are skipped with their reason", async () => {

@@ -18,6 +18,9 @@
  *   `assert_error_reason` = the first ResultReason, `assert_error_contains` = substring of the first
  *   ResultMessage (a non-JSON error body counts as the ResultMessage); `allow_failure` ignores the
  *   outcome and skips assertions and captures;
+ * - a server that cannot be reached (refused or reset connection: a crashed server) or that answers
+ *   HTTP 5xx fails the step whatever it expects, `allow_failure` included: a KMIP failure is an
+ *   answer, a crash is not;
  * - after a success: `assert_fields` (first leaf with the tag equals the value), `assert_any_field`
  *   (some leaf equals it), `assert_none_field` (no leaf equals it), `assert_fields_absent`,
  *   `assert_count` (number of leaves with the tag), then the captures. Leaves compare as strings:
@@ -30,7 +33,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { pendingReason, SKIPS } from "./skips.ts";
+import { SKIPS } from "./skips.ts";
 
 export type Status = "PASS" | "FAIL" | "SKIP";
 
@@ -189,14 +192,14 @@ function wrap(op: Json, major: number, minor: number): Json {
 
 class StepFailure extends Error {}
 
-async function post(target: Target, route: string, user: string, body: string): Promise<{ ok: boolean; text: string } | Error> {
+async function post(target: Target, route: string, user: string, body: string): Promise<{ ok: boolean; status: number; text: string } | Error> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = target.tokens?.[user];
   if (target.tokens && !token) return new Error(`no API key for user ${user}`);
   if (token) headers.authorization = `Bearer ${token}`;
   try {
     const res = await fetch(target.url + route, { method: "POST", headers, body });
-    return { ok: res.ok, text: await res.text() };
+    return { ok: res.ok, status: res.status, text: await res.text() };
   } catch (e) {
     return e as Error;
   }
@@ -220,8 +223,7 @@ export async function runScenario(root: string, rel: string, target: Target): Pr
     return { ...base, status: "PASS" };
   } catch (e) {
     const reason = e instanceof StepFailure ? e.message : `runner error: ${(e as Error).message}`;
-    const pending = pendingReason(reason);
-    return pending ? { ...base, status: "SKIP", reason: `${pending} [${reason}]` } : { ...base, status: "FAIL", reason };
+    return { ...base, status: "FAIL", reason };
   }
 }
 
@@ -248,8 +250,9 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
     if (step.operation === "GrantAccess" || step.operation === "RevokeAccess") {
       const route = step.operation === "GrantAccess" ? "/access/grant" : "/access/revoke";
       const r = await post(target, route, user, text);
-      const ok = !(r instanceof Error) && r.ok;
-      const message = r instanceof Error ? r.message : r.text;
+      if (r instanceof Error) failStep(`server unreachable: ${r.message}`);
+      const { ok, status, text: message } = r as { ok: boolean; status: number; text: string };
+      if (status >= 500) failStep(`server error HTTP ${status}: ${clip(message)}`);
       if (step.allow_failure) continue;
       if (ok && !expectSuccess) failStep("expected failure but got success");
       if (!ok && expectSuccess) failStep(`expected success, got error: ${clip(message)}`);
@@ -262,11 +265,9 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
     const request = JSON.parse(text) as Json;
     const message = step.raw_request ? request : wrap(request, major, minor);
     const r = await post(target, "/kmip/2_1", user, JSON.stringify(message));
-    if (r instanceof Error) {
-      if (!expectSuccess || step.allow_failure) continue;
-      failStep(`HTTP request failed: ${r.message}`);
-    }
-    const { ok, text: body } = r as { ok: boolean; text: string };
+    if (r instanceof Error) failStep(`server unreachable: ${r.message}`);
+    const { ok, status, text: body } = r as { ok: boolean; status: number; text: string };
+    if (status >= 500) failStep(`server error HTTP ${status}: ${clip(body)}`);
     let response: Json;
     try {
       response = JSON.parse(body) as Json;

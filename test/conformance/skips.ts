@@ -1,11 +1,8 @@
 /**
- * Scenarios of the Cosmian corpus we do not count, each with its reason (the lead copies them into
- * README.md). Three kinds:
+ * Scenarios of the Cosmian corpus we do not run, each with its reason. Two kinds:
  * - recognised from the manifest (runner.ts#skipReason): HSM scenarios, binary TTLV (`wire_format`);
- * - SKIPS: named scenarios that need something we have decided not to serve;
- * - PENDING: a scenario that FAILS with one of these messages is reported SKIP with the reason,
- *   because the feature is being built elsewhere; once it is there the scenario passes (and
- *   `npm run conformance` raises the baseline).
+ * - SKIPS: named scenarios that need something we have decided not to serve.
+ * A scenario that runs either passes or fails the conformance test: there is no third way.
  */
 export const SKIPS: Record<string, string> = {
   "fips/integrations/vast_data": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
@@ -22,10 +19,3 @@ export const SKIPS: Record<string, string> = {
   "non-fips/rekey_keypair_covercrypt":
     "Cosmian 5.x's CoverCrypt (the cover_crypt_access_structure attribute of a newer, incompatible CoverCrypt); we serve CoverCrypt v14, the one cloudproof_js 10.0.1 needs",
 };
-
-export const PENDING: { pattern: RegExp; reason: string }[] = [];
-
-/** The PENDING reason matching a failure, if any. */
-export function pendingReason(failure: string): string | undefined {
-  return PENDING.find((p) => p.pattern.test(failure))?.reason;
-}
