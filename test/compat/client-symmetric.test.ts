@@ -40,7 +40,7 @@ describe("version and up", () => {
     const r = await client.version();
     expect(r.status).toBe(200);
     const text = await r.text();
-    expect(JSON.parse(text)).toMatch(/^\d+\.\d+\.\d+ /);
+    expect(JSON.parse(text)).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)? /);
     expect(text.startsWith('"')).toBe(true);
   });
 
