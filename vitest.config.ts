@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // unit = pure modules beside their sources; integration = real servers, real SQLite files, real clients.
 export default defineConfig({
@@ -9,7 +9,11 @@ export default defineConfig({
     projects: [
       // 30 s: a few pure-JS known-answer tests (SLH-DSA key generation) take seconds on a busy 2-core machine.
       { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"], testTimeout: 30_000 } },
-      { extends: true, test: { name: "integration", include: ["test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
+      // test/portability/ holds tests for other runtimes (Deno: npm run test:deno), not for vitest.
+      {
+        extends: true,
+        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/portability/**"], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
     ],
   },
 });
