@@ -1,9 +1,12 @@
 /**
- * Access rights: the ONE place that decides whether a caller may use an object (house rule 4).
+ * Access rights: the ONE place that decides whether a caller may use an object.
  *
  * The owner may do anything. Others need a grant for the operation, given to them or to the
- * wildcard user `*`. As in Cosmian, `get` implies every non-strict operation; the strict ones
- * (revoke, destroy, rekey) need their own grant; any grant allows getattributes.
+ * wildcard user `*`. `get` implies the other non-strict operations (encrypt, decrypt, sign, ...), as
+ * in Cosmian; the strict ones need their own grant: revoke, destroy, rekey and, unlike Cosmian, the
+ * attribute writes (setattribute, addattribute, modifyattribute, deleteattribute), since reading a
+ * key must not let anyone change its links, usage mask or sensitivity. Any grant allows
+ * getattributes. (docs/security-resolution-and-rights.md has the whole model.)
  *
  * Not found versus denied, decided once: a caller with no right on an object is answered as if it
  * did not exist (the operation's not-found reason), so existence is never revealed. A caller who
@@ -21,7 +24,7 @@ export const RIGHTS = [
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
-const STRICT = new Set<Right>(["revoke", "destroy", "rekey"]);
+const STRICT = new Set<Right>(["revoke", "destroy", "rekey", "setattribute", "addattribute", "modifyattribute", "deleteattribute"]);
 const RIGHT_SET = new Set<string>(RIGHTS);
 
 /** `get_attributes`, `GetAttributes` and `getattributes` name the same right. */

@@ -10,6 +10,7 @@ import type { CreateKeyPair } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
 import { initialState, now } from "./common/lifecycle.ts";
+import { checkCreationAttributes } from "./common/attribute-edit.ts";
 import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./common/keys.ts";
 import { keyPairsFor } from "./schemes.ts";
 
@@ -19,6 +20,7 @@ export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): 
     fail("Operation_Not_Supported", "CreateKeyPair: ProtectionStorageMasks are not supported");
   }
   const common = req.CommonAttributes ?? {};
+  for (const a of [common, req.PrivateKeyAttributes, req.PublicKeyAttributes]) await checkCreationAttributes(ctx, a, "CreateKeyPair");
   const privateIn: Attributes = { ...common, ...(req.PrivateKeyAttributes ?? {}) };
   const publicIn: Attributes = { ...common, ...(req.PublicKeyAttributes ?? {}) };
   const algorithm = privateIn.CryptographicAlgorithm ?? publicIn.CryptographicAlgorithm;

@@ -9,6 +9,7 @@ import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
 import { ensureMayCreate } from "./common/keys.ts";
 import { creatorFor } from "./schemes.ts";
+import { checkCreationAttributes } from "./common/attribute-edit.ts";
 
 export async function create(req: Create, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
@@ -17,6 +18,7 @@ export async function create(req: Create, ctx: OperationContext): Promise<KmipRe
   if (requested.ObjectType && requested.ObjectType !== req.ObjectType) {
     fail("Invalid_Field", `Create: Attributes.ObjectType ${requested.ObjectType} differs from ObjectType ${req.ObjectType}`);
   }
+  await checkCreationAttributes(ctx, requested, "Create");
   const creator = creatorFor(req);
   if (!creator) throw new KmipError("Invalid_Object_Type", `Create: objects of type ${req.ObjectType} cannot be created`);
   return creator.create(req, ctx);

@@ -18,6 +18,7 @@ import {
 import { checkSymmetricLength } from "./symmetric/create.ts";
 import { checkImportedKey } from "./schemes.ts";
 import { isWrapped, unwrapKeyBlock } from "./common/wrap.ts";
+import { sanitizeImportedAttributes } from "./common/attribute-edit.ts";
 import { wrapAtRest, wrappingKeyIdOf } from "./common/at-rest.ts";
 
 export async function importOp(req: Import, ctx: OperationContext): Promise<KmipRecord> {
@@ -57,6 +58,7 @@ async function store(
     const names = new Set(requested.VendorAttributes.map((a) => a.AttributeName));
     attrsIn.VendorAttributes = [...requested.VendorAttributes, ...inner.VendorAttributes.filter((a) => !names.has(a.AttributeName))];
   }
+  await sanitizeImportedAttributes(ctx, attrsIn);
   const tags = userTags(attrsIn);
   const fields: Partial<Attributes> = {};
   if (kb) {
@@ -89,8 +91,14 @@ async function store(
   await ctx.store.atomic(async () => {
     const existing = await ctx.store.get(id);
     if (existing) {
-      if (!replace) throw new KmipError("Object_Already_Exists", `${op}: an object with the unique identifier ${id} already exists; set ReplaceExisting to replace it`);
-      if (existing.owner !== ctx.user) throw new KmipError("Permission_Denied", `${op}: only the owner may replace ${id}`, "forbidden");
+      const taken = new KmipError("Object_Already_Exists", `${op}: an object with the unique identifier ${id} already exists; set ReplaceExisting to replace it`);
+      if (!replace) throw taken;
+      if (existing.owner !== ctx.user) {
+        // Ids are global, so that this one is taken cannot be hidden; but someone holding no right on
+        // the object hears exactly what they would without ReplaceExisting, nothing about its owner.
+        if ((await ctx.store.operationsOf(id, ctx.user)).size === 0) throw taken;
+        throw new KmipError("Permission_Denied", `${op}: only the owner may replace ${id}`, "forbidden");
+      }
       await ctx.store.update(stored);
     } else {
       await ctx.store.insert(stored);

@@ -40,7 +40,7 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       throw new KmipError("Wrong_Key_Lifecycle_State", `ReKey: no active symmetric key found: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`);
     }
     const rotateName = old.attributes.RotateName as string | undefined;
-    if (rotateName && (await keysetMembers(ctx, rotateName)).some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
+    if (rotateName && (await keysetMembers(ctx, old.owner, rotateName)).some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
       throw new KmipError("Invalid_Field", `ReKey: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
     }
     if (old.objectType !== "SymmetricKey") {

@@ -9,7 +9,7 @@ import type { ModifyAttribute, SetAttribute } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { heldAttribute, ensureWritable, MULTI_VALUED } from "./common/attribute-edit.ts";
+import { checkClientLinks, heldAttribute, ensureWritable, MULTI_VALUED, SERVER_LINKS } from "./common/attribute-edit.ts";
 import { isDestroyed, now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { userTags } from "./common/keys.ts";
@@ -38,9 +38,17 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, right);
     if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `${op}: the object ${o.id} has been destroyed`);
+    if (name === "Link") await checkClientLinks(ctx, attrs.Link, op); // after the access check: no probing without a right
     const updated: StoredObject = { ...o, attributes: { ...o.attributes }, tags: [...o.tags] };
     if (name === "VendorAttributes") applyVendor(updated, attrs.VendorAttributes ?? [], mode, op);
-    else applyStandard(updated.attributes, name, attrs[name], mode, op);
+    else if (name === "Link") {
+      // Clients edit their own links only: the server-managed ones (key pair, replacement) are kept as they are.
+      const server = (o.attributes.Link ?? []).filter((l) => SERVER_LINKS.has(l.LinkType));
+      const client: Attributes = { Link: (o.attributes.Link ?? []).filter((l) => !SERVER_LINKS.has(l.LinkType)) };
+      if (!client.Link!.length) delete client.Link;
+      applyStandard(client, name, attrs.Link, mode, op);
+      updated.attributes.Link = [...server, ...(client.Link ?? [])];
+    } else applyStandard(updated.attributes, name, attrs[name], mode, op);
     if (name === "ActivationDate" && updated.state === "PreActive" && updated.attributes.ActivationDate && updated.attributes.ActivationDate.getTime() <= Date.now()) {
       updated.state = "Active";
       updated.attributes.State = "Active";

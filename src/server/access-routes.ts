@@ -1,5 +1,5 @@
 /**
- * The access-rights REST routes, with Cosmian's JSON shapes (cloudproof-client.md §4.9):
+ * The access-rights REST routes, with Cosmian's JSON shapes:
  * POST /access/grant, POST /access/revoke, GET /access/list/:uid, GET /access/owned,
  * GET /access/obtained. Only an object's owner may grant, revoke or list its grants, and never to
  * themselves.
@@ -41,11 +41,15 @@ function rightsOf(names: string[]): string[] {
   });
 }
 
+/**
+ * The caller's own object `uid`. Someone holding no right on it is answered exactly as for a
+ * missing id; a grantee, who knows the object exists, is told it is not theirs (403).
+ */
 async function ownedObject(store: ObjectStore, uid: string, user: string) {
   const o = await store.get(uid);
-  if (!o) throw new KmipError("Item_Not_Found", `Item not found: ${uid}`);
-  if (o.owner !== user) throw new KmipError("Permission_Denied", `Access denied: Object with uid \`${uid}\` is not owned by owner \`${user}\``, "forbidden");
-  return o;
+  if (o?.owner === user) return o;
+  if (!o || (await store.operationsOf(uid, user)).size === 0) throw new KmipError("Item_Not_Found", `Item not found: ${uid}`);
+  throw new KmipError("Permission_Denied", `Access denied: Object with uid \`${uid}\` is not owned by owner \`${user}\``, "forbidden");
 }
 
 export async function grantAccess(store: ObjectStore, user: string, body: string): Promise<unknown> {

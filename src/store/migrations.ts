@@ -44,4 +44,32 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 3: the id of the master key that sealed each object column (NULL: not sealed yet)
   `ALTER TABLE objects ADD COLUMN sealed_by TEXT;`,
+  // 4: indexes for name resolution and Locate: object Names and keyset names (RotateName) by value,
+  // links by target; kept up to date by the store on insert/update/delete, filled here for existing rows.
+  `CREATE TABLE object_names (
+     id TEXT NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     value TEXT NOT NULL,
+     UNIQUE (id, kind, value)
+   );
+   CREATE INDEX object_names_value ON object_names (kind, value);
+   CREATE TABLE object_links (
+     id TEXT NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+     link_type TEXT NOT NULL,
+     target TEXT NOT NULL,
+     UNIQUE (id, link_type, target)
+   );
+   CREATE INDEX object_links_target ON object_links (target, link_type);
+   INSERT OR IGNORE INTO object_names (id, kind, value)
+     SELECT o.id, 'Name', CAST(json_extract(n.value, '$.NameValue') AS TEXT)
+     FROM objects o, json_each(o.attributes, '$.Name') n
+     WHERE json_type(o.attributes, '$.Name') = 'array' AND json_extract(n.value, '$.NameValue') IS NOT NULL;
+   INSERT OR IGNORE INTO object_names (id, kind, value)
+     SELECT id, 'RotateName', CAST(json_extract(attributes, '$.RotateName') AS TEXT)
+     FROM objects WHERE json_type(attributes, '$.RotateName') = 'text';
+   INSERT OR IGNORE INTO object_links (id, link_type, target)
+     SELECT o.id, CAST(json_extract(l.value, '$.LinkType') AS TEXT), CAST(json_extract(l.value, '$.LinkedObjectIdentifier') AS TEXT)
+     FROM objects o, json_each(o.attributes, '$.Link') l
+     WHERE json_type(o.attributes, '$.Link') = 'array' AND json_type(l.value, '$.LinkType') = 'text'
+       AND json_type(l.value, '$.LinkedObjectIdentifier') IN ('text', 'integer');`,
 ];

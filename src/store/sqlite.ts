@@ -187,6 +187,7 @@ export class SqliteStore implements ObjectStore, SealableRows {
         .query("INSERT INTO objects (id, object_type, object, sealed_by, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .run(o.id, o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o));
       this.writeTags(o.id, o.tags);
+      this.writeIndexes(o);
     });
   }
 
@@ -199,6 +200,8 @@ export class SqliteStore implements ObjectStore, SealableRows {
       if (r.changes === 0) throw new KmipError("Item_Not_Found", `Item not found: ${o.id}`);
       this.db.query("DELETE FROM tags WHERE id = ?").run(o.id);
       this.writeTags(o.id, o.tags);
+      this.deleteIndexes(o.id);
+      this.writeIndexes(o);
     });
   }
 
@@ -212,9 +215,26 @@ export class SqliteStore implements ObjectStore, SealableRows {
     for (const tag of tags) insert.run(id, tag);
   }
 
+  /** The name and link index rows of an object (see migration 4). */
+  private writeIndexes(o: StoredObject): void {
+    const name = this.db.query("INSERT OR IGNORE INTO object_names (id, kind, value) VALUES (?, ?, ?)");
+    for (const n of o.attributes.Name ?? []) if (typeof n?.NameValue === "string") name.run(o.id, "Name", n.NameValue);
+    if (typeof o.attributes.RotateName === "string") name.run(o.id, "RotateName", o.attributes.RotateName);
+    const link = this.db.query("INSERT OR IGNORE INTO object_links (id, link_type, target) VALUES (?, ?, ?)");
+    for (const l of o.attributes.Link ?? []) {
+      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined) link.run(o.id, l.LinkType, String(l.LinkedObjectIdentifier));
+    }
+  }
+
+  private deleteIndexes(id: string): void {
+    this.db.query("DELETE FROM object_names WHERE id = ?").run(id);
+    this.db.query("DELETE FROM object_links WHERE id = ?").run(id);
+  }
+
   async delete(id: string): Promise<void> {
     return this.write(() => {
       this.evict(id);
+      this.deleteIndexes(id);
       this.db.query("DELETE FROM tags WHERE id = ?").run(id);
       this.db.query("DELETE FROM grants WHERE id = ?").run(id);
       this.db.query("DELETE FROM objects WHERE id = ?").run(id);
@@ -222,29 +242,19 @@ export class SqliteStore implements ObjectStore, SealableRows {
   }
 
   async locate(q: LocateQuery): Promise<string[]> {
-    const where: string[] = ["(o.owner = ? OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN (?, '*')))"];
-    const params: (string | number)[] = [q.user, q.user];
-    if (q.objectType) (where.push("o.object_type = ?"), params.push(q.objectType));
-    if (q.cryptographicAlgorithm) (where.push("o.algorithm = ?"), params.push(q.cryptographicAlgorithm));
-    if (q.cryptographicLength !== undefined) (where.push("o.length = ?"), params.push(q.cryptographicLength));
-    if (q.keyFormatType) (where.push("o.key_format = ?"), params.push(q.keyFormatType));
-    if (q.state) (where.push("o.state = ?"), params.push(q.state));
-    else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
-    if (q.tags?.length) {
-      // One EXISTS per tag on the (id, tag) index: with a LIMIT, SQLite stops at the first matches
-      // instead of grouping every tagged row.
-      for (const tag of new Set(q.tags)) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
-    }
-    let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
-    if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
+    const { sql, params } = locateSql(q);
     return this.r.query<{ id: string }, (string | number)[]>(sql).all(...params).map((r) => r.id);
   }
 
-  async idsWithTags(tags: string[]): Promise<string[]> {
+  async idsWithTags(tags: string[], owner?: string): Promise<string[]> {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return [];
-    const sql = `SELECT id FROM tags WHERE tag IN (${unique.map(() => "?").join(",")}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`;
-    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...unique, unique.length).map((r) => r.id);
+    const { sql, params } = tagsSql(unique, owner);
+    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...params).map((r) => r.id);
+  }
+
+  async keysetOf(owner: string, rotateName: string): Promise<string[]> {
+    return this.r.query<{ id: string }, [string, string]>(KEYSET_SQL).all(rotateName, owner).map((r) => r.id);
   }
 
   async ownedBy(user: string): Promise<StoredObject[]> {
@@ -395,3 +405,45 @@ export class SqliteStore implements ObjectStore, SealableRows {
     this.db.close();
   }
 }
+
+/**
+ * The statements behind Locate, tag lists and keyset names, built here so tests can check their
+ * query plans (every name and link filter goes through an index, never a scan of all objects).
+ */
+export function locateSql(q: LocateQuery): { sql: string; params: (string | number)[] } {
+  const where: string[] = ["(o.owner = ? OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN (?, '*')))"];
+  const params: (string | number)[] = [q.user, q.user];
+  // Names and links drive the query: each is an IN over its index table, looked up by value.
+  for (const name of new Set(q.names ?? [])) (where.push("o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ?)"), params.push(name));
+  for (const l of q.links ?? []) (where.push("o.id IN (SELECT l.id FROM object_links l WHERE l.target = ? AND l.link_type = ?)"), params.push(l.target, l.linkType));
+  if (q.objectType) (where.push("o.object_type = ?"), params.push(q.objectType));
+  if (q.cryptographicAlgorithm) (where.push("o.algorithm = ?"), params.push(q.cryptographicAlgorithm));
+  if (q.cryptographicLength !== undefined) (where.push("o.length = ?"), params.push(q.cryptographicLength));
+  if (q.keyFormatType) (where.push("o.key_format = ?"), params.push(q.keyFormatType));
+  if (q.state) (where.push("o.state = ?"), params.push(q.state));
+  else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
+  if (q.tags?.length) {
+    // One EXISTS per tag on the (id, tag) index: with a LIMIT, SQLite stops at the first matches
+    // instead of grouping every tagged row.
+    for (const tag of new Set(q.tags)) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
+  }
+  let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
+  if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
+  return { sql, params };
+}
+
+/** Objects carrying every one of `tags` (distinct, non-empty), only `owner`'s when given. */
+export function tagsSql(tags: string[], owner?: string): { sql: string; params: (string | number)[] } {
+  const marks = tags.map(() => "?").join(",");
+  if (owner === undefined) {
+    return { sql: `SELECT id FROM tags WHERE tag IN (${marks}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`, params: [...tags, tags.length] };
+  }
+  return {
+    sql: `SELECT t.id FROM tags t CROSS JOIN objects o ON o.id = t.id WHERE t.tag IN (${marks}) AND o.owner = ? GROUP BY t.id HAVING COUNT(DISTINCT t.tag) = ?`,
+    params: [...tags, owner, tags.length],
+  };
+}
+
+/** The owner's objects of a keyset (any state), looked up by name first (CROSS JOIN fixes the order). */
+export const KEYSET_SQL =
+  "SELECT n.id FROM object_names n CROSS JOIN objects o ON o.id = n.id WHERE n.kind = 'RotateName' AND n.value = ? AND o.owner = ? ORDER BY o.seq";

@@ -35,6 +35,10 @@ export interface LocateQuery {
   keyFormatType?: string;
   /** When absent, destroyed objects are excluded. */
   state?: string;
+  /** Objects with a Name of each of these values (indexed). */
+  names?: string[];
+  /** Objects with each of these links (indexed by target). */
+  links?: { linkType: string; target: string }[];
   /** Upper bound on returned rows (after the SQL filters; other filters run in JS). */
   limit?: number;
 }
@@ -63,8 +67,16 @@ export interface ObjectStore {
   delete(id: string): Promise<void>;
   /** Candidate ids for Locate, in creation order, filtered by the SQL-able criteria. */
   locate(query: LocateQuery): Promise<string[]>;
-  /** Ids of objects carrying all `tags`, regardless of user (resolution of tag-UIDs). */
-  idsWithTags(tags: string[]): Promise<string[]>;
+  /**
+   * Ids of objects carrying all `tags`: only those `owner` owns when given (resolution of tag-list
+   * UIDs), any owner's otherwise (server-internal bookkeeping).
+   */
+  idsWithTags(tags: string[], owner?: string): Promise<string[]>;
+  /**
+   * Ids of `owner`'s objects whose RotateName is `rotateName` (a keyset), in any state, in creation
+   * order. Must be an indexed lookup: it runs for every UID that names no object.
+   */
+  keysetOf(owner: string, rotateName: string): Promise<string[]>;
   ownedBy(user: string): Promise<StoredObject[]>;
 
   grant(objectId: string, userId: string, operations: string[]): Promise<void>;

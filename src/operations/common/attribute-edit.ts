@@ -1,10 +1,12 @@
 /**
  * Shared by AddAttribute, SetAttribute, ModifyAttribute and DeleteAttribute (KMIP 2.1 §6.1.2, 6.1.47,
- * 6.1.32, 6.1.13): reading the one attribute a NewAttribute/CurrentAttribute holds, and which
- * attributes the server manages itself (read-only for clients).
+ * 6.1.32, 6.1.13) and by the operations that make objects: reading the one attribute a
+ * NewAttribute/CurrentAttribute holds, which attributes the server manages itself (read-only for
+ * clients), and where a client-set link may point.
  */
 import { fail } from "../../kmip/error.ts";
-import { AttributesSchema, type Attributes } from "../../kmip/attributes.ts";
+import { AttributesSchema, type Attributes, type Link } from "../../kmip/attributes.ts";
+import type { OperationContext } from "../context.ts";
 import { parseKmip } from "../../kmip/schema.ts";
 import { canonicalTag } from "../../kmip/ttlv.ts";
 import { isRawNode, type KmipRecord } from "../../kmip/struct.ts";
@@ -14,7 +16,25 @@ export const SERVER_MANAGED = new Set([
   "UniqueIdentifier", "ObjectType", "State", "InitialDate", "LastChangeDate", "OriginalCreationDate", "DestroyDate",
   "CompromiseDate", "KeyFormatType", "CryptographicLength", "CryptographicAlgorithm", "Digest", "Fresh",
   "AlwaysSensitive", "NeverExtractable", "KeyValuePresent", "RevocationReason", "LeaseTime", "UsageLimits",
+  ...["RotateGeneration", "RotateLatest", "RotateDate"],
 ]);
+
+/**
+ * Attributes a client may not supply when it creates an object (Create, CreateKeyPair): the
+ * server sets them (KMIP 2.1 §4: Initial Date, Last Change Date, State, Digest are server-set;
+ * keyset generations are numbered by ReKey).
+ */
+export const SET_AT_CREATION = new Set([
+  "RotateGeneration", "RotateLatest", "RotateDate", "InitialDate", "LastChangeDate", "DestroyDate", "CompromiseDate",
+  "State", "Digest", "RevocationReason", "Fresh", "AlwaysSensitive", "NeverExtractable", "KeyValuePresent",
+]);
+
+/**
+ * Links only the server makes: the two halves of a key pair (CreateKeyPair, ReKeyKeyPair) and the
+ * replacement chain (ReKey). Cascading Revoke/Destroy follows the key-pair ones, so a client that
+ * could write them could aim the owner's Destroy at any key.
+ */
+export const SERVER_LINKS = new Set(["PrivateKeyLink", "PublicKeyLink", "ReplacementObjectLink", "ReplacedObjectLink"]);
 
 /** Attributes whose values form a list (added to, rather than replaced). */
 export const MULTI_VALUED = new Set(["Name", "Link", "VendorAttributes", "ObjectGroup", "AlternativeName", "ApplicationSpecificInformation"]);
@@ -37,4 +57,46 @@ export function heldAttribute(holder: KmipRecord, op: string): { name: string; a
 
 export function ensureWritable(name: string, op: string): void {
   if (SERVER_MANAGED.has(name)) fail("Attribute_Read_Only", `${op}: the attribute ${name} is server-managed and cannot be modified`);
+}
+
+/**
+ * Links a client writes (Create, CreateKeyPair, Set/Add/ModifyAttribute): never a server-managed
+ * type, and only towards objects the caller owns. A foreign target and a missing one get the same
+ * answer, so a link cannot be used to probe for ids.
+ */
+export async function checkClientLinks(ctx: OperationContext, links: readonly Link[] | undefined, op: string): Promise<void> {
+  for (const l of links ?? []) {
+    if (SERVER_LINKS.has(l.LinkType)) fail("Attribute_Read_Only", `${op}: ${l.LinkType} links are server-managed and cannot be set by clients`);
+    const target = String(l.LinkedObjectIdentifier);
+    const o = await ctx.store.get(target);
+    if (!o || o.owner !== ctx.user) fail("Invalid_Attribute_Value", `${op}: a ${l.LinkType} must point at an object you own; ${target} is not one`);
+  }
+}
+
+/** Create and CreateKeyPair: refuses server-set attributes and checks the links. */
+export async function checkCreationAttributes(ctx: OperationContext, attrs: Attributes | undefined, op: string): Promise<void> {
+  if (!attrs) return;
+  for (const name of Object.keys(attrs)) {
+    if (SET_AT_CREATION.has(name) && attrs[name] !== undefined) fail("Invalid_Field", `${op}: the attribute ${name} is set by the server and cannot be supplied`);
+  }
+  await checkClientLinks(ctx, attrs.Link, op);
+}
+
+/**
+ * Import and Register: the attributes of an object exported elsewhere come back with it (the
+ * Cosmian client echoes all of them), so the server-set ones are dropped rather than refused, and
+ * so are links that do not point at an object the caller owns (key-pair links between two of the
+ * caller's own objects are kept: the pair stays usable, and a cascade cannot leave the owner's objects).
+ */
+export async function sanitizeImportedAttributes(ctx: OperationContext, attrs: Attributes): Promise<void> {
+  for (const name of SET_AT_CREATION) delete attrs[name];
+  if (!attrs.Link) return;
+  const kept: Link[] = [];
+  for (const l of attrs.Link) {
+    if (l.LinkType === "ReplacementObjectLink" || l.LinkType === "ReplacedObjectLink") continue;
+    const o = await ctx.store.get(String(l.LinkedObjectIdentifier));
+    if (o && o.owner === ctx.user) kept.push(l);
+  }
+  if (kept.length) attrs.Link = kept;
+  else delete attrs.Link;
 }

@@ -1,21 +1,36 @@
 /** Following links between objects (key pair halves, replaced keys, certificate <-> key). */
-import type { Right } from "../../auth/access.ts";
+import { checkAccess, type Right } from "../../auth/access.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { retrieve } from "./retrieve.ts";
+import { refreshState } from "./lifecycle.ts";
+import { notFoundReason } from "./retrieve.ts";
 
 export function linkTarget(o: StoredObject, linkType: string): string | undefined {
   const l = o.attributes.Link?.find((x) => x.LinkType === linkType);
   return l === undefined ? undefined : String(l.LinkedObjectIdentifier);
 }
 
-/** The other half of a key pair, when the caller may act on it too. */
+const PAIR_LINK: Record<string, [mine: string, theirs: string]> = {
+  PrivateKey: ["PublicKeyLink", "PrivateKeyLink"],
+  PublicKey: ["PrivateKeyLink", "PublicKeyLink"],
+};
+
+/**
+ * The other half of a key pair, for a cascading Revoke/Destroy, when the caller may act on it too.
+ * Only a true pair counts: the two objects link to each other by their exact ids (as CreateKeyPair
+ * and ReKeyKeyPair make them; clients cannot write these links) and have the same owner. So a
+ * cascade never reaches a key of someone else, nor an unrelated key of the same owner.
+ */
 export async function linkedPairs(ctx: OperationContext, o: StoredObject, right: Right): Promise<StoredObject[]> {
-  const other = linkTarget(o, o.objectType === "PrivateKey" ? "PublicKeyLink" : o.objectType === "PublicKey" ? "PrivateKeyLink" : "");
-  if (!other) return [];
+  const pairLink = PAIR_LINK[o.objectType];
+  const otherId = pairLink && linkTarget(o, pairLink[0]);
+  if (!otherId) return [];
+  const other = await ctx.store.get(otherId);
+  if (!other || other.owner !== o.owner || PAIR_LINK[other.objectType]?.[0] !== pairLink[1] || linkTarget(other, pairLink[1]) !== o.id) return [];
   try {
-    return [await retrieve(ctx, other, right)];
+    await checkAccess(ctx.store, ctx.user, other, right, notFoundReason(right));
   } catch {
     return [];
   }
+  return [await refreshState(ctx, other)];
 }

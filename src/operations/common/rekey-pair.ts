@@ -96,7 +96,7 @@ async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: Operat
   }
   ensureSameCrypto(oldSk.attributes, req);
   const rotateName = oldSk.attributes.RotateName as string | undefined;
-  if (rotateName && (await keysetMembers(ctx, rotateName)).some((m) => m.id !== oldSk.id && generationOf(m) > generationOf(oldSk))) {
+  if (rotateName && (await keysetMembers(ctx, oldSk.owner, rotateName)).some((m) => m.id !== oldSk.id && generationOf(m) > generationOf(oldSk))) {
     throw new KmipError("Invalid_Field", `${op}: key '${oldSk.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
   }
   const pkId = linkTarget(oldSk, "PublicKeyLink");

@@ -1,14 +1,14 @@
 /**
  * Loading objects for an operation: UID resolution (plain id, ID placeholder, or a JSON array of
  * tags), the access check, and the automatic state transitions. Every operation that touches an
- * existing object goes through `retrieve` (house rule 3: authorize, load, act, persist, respond).
+ * existing object goes through `retrieve` (authorize, load, act, persist, respond).
  */
 import { checkAccess, notFound, type Right } from "../../auth/access.ts";
 import { KmipError, type ResultReason } from "../../kmip/error.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
-import { refreshState } from "./lifecycle.ts";
-import { keysetMembers, parseKeyset, pick } from "./keyset.ts";
+import { isDestroyed, refreshState } from "./lifecycle.ts";
+import { isNameLike, keysetMembers, ownKeyset, parseKeyset, pick } from "./keyset.ts";
 
 /** Which not-found reason each right reports (Cosmian: object management vs cryptographic use). */
 const NOT_FOUND_REASON: Partial<Record<Right, ResultReason>> = {
@@ -35,28 +35,46 @@ export function requireUid(uid: string | undefined, ctx: OperationContext): stri
 }
 
 /**
- * Resolves `uid` to the objects the caller may use for `right`. A UID starting with `[` is a JSON
- * array of tags: every visible object carrying all of them. A UID naming no object may name a
- * keyset generation (`name@latest`, `name@N`, bare `name`; see common/keyset.ts).
+ * Resolves `uid` to the objects the caller may use for `right`. Names only ever reach the caller's
+ * own objects; an object that reaches the caller through a grant must be named by its exact id:
+ * 1. a JSON array of tags (`[...]`): the caller's own objects carrying all of them;
+ * 2. an id starting with a UUID (as the server makes them) or `hsm::`: that object, subject to the
+ *    access check (grants to `*` included);
+ * 3. anything else may be a name: the caller's own object with that exact id; else the caller's own
+ *    keyset of that name (`name`, `name@latest`, `name@N`; see keyset.ts), which therefore wins over
+ *    a foreign object whose id is the same text (no id squatting); else a foreign object with that
+ *    exact id, only when its owner granted the caller a right by name (a grant to `*` alone is not
+ *    enough: anyone can create such an object and share it with everybody); else not found.
+ * "Not found" is the same answer whether the id is missing or belongs to someone else.
  */
 export async function resolveAll(ctx: OperationContext, uid: string, right: Right): Promise<StoredObject[]> {
   const reason = notFoundReason(right);
-  if (!uid.startsWith("[")) {
-    const object = await ctx.store.get(uid);
-    if (!object) {
-      const ref = parseKeyset(uid);
-      const members = ref ? pick(await keysetMembers(ctx, ref.name), ref) : [];
-      if (members.length === 0) throw notFound(reason, uid);
-      const out: StoredObject[] = [];
-      for (const m of members) {
-        await checkAccess(ctx.store, ctx.user, m, right, reason);
-        out.push(await refreshState(ctx, m));
-      }
-      return out;
-    }
-    await checkAccess(ctx.store, ctx.user, object, right, reason);
-    return [await refreshState(ctx, object)];
+  if (uid.startsWith("[")) return resolveTags(ctx, uid, right);
+  const object = await ctx.store.get(uid);
+  const ref = parseKeyset(uid);
+  if (object && (!isNameLike(uid) || object.owner === ctx.user)) return [await usable(ctx, object, right)];
+  const own = ref ? await ownKeyset(ctx, ctx.user, ref.name) : [];
+  if (ref && own.length > 0) {
+    const members = pick(own.filter((o) => !isDestroyed(o)), ref);
+    if (members.length === 0) throw notFound(reason, uid);
+    return Promise.all(members.map((m) => usable(ctx, m, right)));
   }
+  if (object && (await grantedByName(ctx, object))) return [await usable(ctx, object, right)];
+  throw notFound(reason, uid);
+}
+
+/** After the access check, with date-driven state changes applied. */
+async function usable(ctx: OperationContext, o: StoredObject, right: Right): Promise<StoredObject> {
+  await checkAccess(ctx.store, ctx.user, o, right, notFoundReason(right));
+  return refreshState(ctx, o);
+}
+
+/** Did the owner grant the caller a right on `o` by name (not merely to `*`)? */
+async function grantedByName(ctx: OperationContext, o: StoredObject): Promise<boolean> {
+  return (await ctx.store.grantsOn(o.id)).some((g) => g.userId === ctx.user && g.operations.length > 0);
+}
+
+async function resolveTags(ctx: OperationContext, uid: string, right: Right): Promise<StoredObject[]> {
   let tags: unknown;
   try {
     tags = JSON.parse(uid);
@@ -67,15 +85,9 @@ export async function resolveAll(ctx: OperationContext, uid: string, right: Righ
     throw new KmipError("Invalid_Field", `UniqueIdentifier ${uid} must be a non-empty JSON array of tag strings`);
   }
   const found: StoredObject[] = [];
-  for (const id of await ctx.store.idsWithTags(tags)) {
+  for (const id of await ctx.store.idsWithTags(tags, ctx.user)) {
     const object = await ctx.store.get(id);
-    if (!object) continue;
-    try {
-      await checkAccess(ctx.store, ctx.user, object, right, reason);
-    } catch {
-      continue;
-    }
-    found.push(await refreshState(ctx, object));
+    if (object?.owner === ctx.user) found.push(await usable(ctx, object, right));
   }
   return found;
 }
@@ -97,20 +109,14 @@ export async function retrieve(
 }
 
 /**
- * Every generation of the keyset a bare name designates, newest first, when `uid` is such a name
- * (and no object has that id); undefined otherwise. Decrypt tries them in turn.
+ * Every usable generation of the caller's own keyset a bare name designates, newest first, when
+ * `uid` resolves to that keyset (see resolveAll); undefined otherwise. Decrypt tries them in turn.
  */
 export async function keysetChain(ctx: OperationContext, uid: string | undefined, right: Right): Promise<StoredObject[] | undefined> {
   const ref = uid === undefined ? undefined : parseKeyset(uid);
-  if (!ref?.bare || (await ctx.store.get(uid!))) return undefined; // UUIDs and tag lists never get here
-  const out: StoredObject[] = [];
-  for (const m of await keysetMembers(ctx, ref.name)) {
-    try {
-      await checkAccess(ctx.store, ctx.user, m, right, notFoundReason(right));
-      out.push(await refreshState(ctx, m));
-    } catch {
-      continue;
-    }
-  }
-  return out.length ? out : undefined;
+  if (!ref?.bare) return undefined; // UUIDs and tag lists never get here
+  if ((await ctx.store.get(uid!))?.owner === ctx.user) return undefined; // the caller's own object of that id
+  const members = await keysetMembers(ctx, ctx.user, ref.name);
+  if (members.length === 0) return undefined;
+  return Promise.all(members.map((m) => usable(ctx, m, right)));
 }
