@@ -58,7 +58,7 @@ async function store(
     const names = new Set(requested.VendorAttributes.map((a) => a.AttributeName));
     attrsIn.VendorAttributes = [...requested.VendorAttributes, ...inner.VendorAttributes.filter((a) => !names.has(a.AttributeName))];
   }
-  await sanitizeImportedAttributes(ctx, attrsIn);
+  sanitizeImportedAttributes(attrsIn);
   const tags = userTags(attrsIn);
   const fields: Partial<Attributes> = {};
   if (kb) {

@@ -42,13 +42,13 @@ function rightsOf(names: string[]): string[] {
 }
 
 /**
- * The caller's own object `uid`. Someone holding no right on it is answered exactly as for a
- * missing id; a grantee, who knows the object exists, is told it is not theirs (403).
+ * The caller's own object `uid`. Any other id, whether missing, someone else's or shared with the
+ * caller, gets one and the same answer (Cosmian's wording), so these routes reveal nothing about
+ * which ids exist.
  */
 async function ownedObject(store: ObjectStore, uid: string, user: string) {
   const o = await store.get(uid);
   if (o?.owner === user) return o;
-  if (!o || (await store.operationsOf(uid, user)).size === 0) throw new KmipError("Item_Not_Found", `Item not found: ${uid}`);
   throw new KmipError("Permission_Denied", `Access denied: Object with uid \`${uid}\` is not owned by owner \`${user}\``, "forbidden");
 }
 

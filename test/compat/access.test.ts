@@ -1,10 +1,10 @@
 /**
  * Ownership, grants and authentication through the real Cosmian JS client and through raw HTTP
- * (cloudproof-client.md §1.2, §1.4, §4.9; cosmian-kms-server.md §2.3, §2.4, §4.5, §5), with users
- * authenticated by API keys (`--api-key user:token`):
- * - the creator owns; others need a grant per operation (`get` implies the non-strict operations,
- *   revoke/destroy need their own); `*` grants to everyone; only the owner grants, revokes, lists;
+ * with users authenticated by API keys (`--api-key user:token`):
+ * - the creator owns; others need a grant per operation (`get` implies the non-strict operations;
+ *   revoke, destroy, rekey and the attribute writes need their own); `*` grants to everyone; only the owner grants, revokes, lists;
  * - an object a caller has no right on is "not found" (422), one it holds some other grant on is 403;
+ *   the /access/* routes answer 403 "not owned" for every id the caller does not own, missing ones too;
  * - Locate and getObjectsByTags only return what the caller may see;
  * - `--privileged-users`: only they may create or import (others 403);
  * - missing or bad credentials: 401 with a clear message; /version stays public.
@@ -257,11 +257,12 @@ describe("/access routes over raw HTTP (Cosmian's JSON bodies)", () => {
     const missing = await raw("/access/grant", TOKENS.alice, { method: "POST", body: JSON.stringify({ unique_identifier: uid, operation_types: ["get"] }) });
     expect(missing.status).toBe(422);
     expect(missing.text).toMatch(/^Invalid_Field: user_id/);
-    const unknown = await raw("/access/list/no-such-object", TOKENS.alice);
-    expect(unknown).toEqual({ status: 422, text: "Item_Not_Found: Item not found: no-such-object" });
-    const foreign = await raw(`/access/list/${uid}`, TOKENS.bob);
-    expect(foreign.status).toBe(403);
-    expect(foreign.text).toBe(`Permission_Denied: Access denied: Object with uid \`${uid}\` is not owned by owner \`bob\``);
+    // an unknown id, another owner's object, and one bob holds a grant on: one answer (no existence oracle)
+    const notOwned = (id: string, user: string) => ({ status: 403, text: `Permission_Denied: Access denied: Object with uid \`${id}\` is not owned by owner \`${user}\`` });
+    expect(await raw("/access/list/no-such-object", TOKENS.alice)).toEqual(notOwned("no-such-object", "alice"));
+    expect(await raw(`/access/list/${uid}`, TOKENS.bob)).toEqual(notOwned(uid, "bob"));
+    await alice.grantAccess(uid, "bob", [KMIPOperations.encrypt]);
+    expect(await raw(`/access/list/${uid}`, TOKENS.bob)).toEqual(notOwned(uid, "bob"));
     expect((await raw("/access/owned", undefined)).status).toBe(401);
   });
 });

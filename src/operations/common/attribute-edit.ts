@@ -7,6 +7,8 @@
 import { fail } from "../../kmip/error.ts";
 import { AttributesSchema, type Attributes, type Link } from "../../kmip/attributes.ts";
 import type { OperationContext } from "../context.ts";
+import type { StoredObject } from "../../store/store.ts";
+import { checkAccess } from "../../auth/access.ts";
 import { parseKmip } from "../../kmip/schema.ts";
 import { canonicalTag } from "../../kmip/ttlv.ts";
 import { isRawNode, type KmipRecord } from "../../kmip/struct.ts";
@@ -61,15 +63,27 @@ export function ensureWritable(name: string, op: string): void {
 
 /**
  * Links a client writes (Create, CreateKeyPair, Set/Add/ModifyAttribute): never a server-managed
- * type, and only towards objects the caller owns. A foreign target and a missing one get the same
- * answer, so a link cannot be used to probe for ids.
+ * type, and only towards objects the caller owns; a ParentLink (a CoverCrypt user key naming its
+ * master key) may also point at an object the caller may `get`. A foreign target and a missing one
+ * get the same answer, so a link cannot be used to probe for ids.
  */
 export async function checkClientLinks(ctx: OperationContext, links: readonly Link[] | undefined, op: string): Promise<void> {
   for (const l of links ?? []) {
     if (SERVER_LINKS.has(l.LinkType)) fail("Attribute_Read_Only", `${op}: ${l.LinkType} links are server-managed and cannot be set by clients`);
     const target = String(l.LinkedObjectIdentifier);
     const o = await ctx.store.get(target);
-    if (!o || o.owner !== ctx.user) fail("Invalid_Attribute_Value", `${op}: a ${l.LinkType} must point at an object you own; ${target} is not one`);
+    if (o?.owner === ctx.user) continue;
+    if (o && l.LinkType === "ParentLink" && (await mayGet(ctx, o))) continue;
+    fail("Item_Not_Found", `${op}: ${l.LinkType} target not found: ${target} (a link must point at an object you own)`);
+  }
+}
+
+async function mayGet(ctx: OperationContext, o: StoredObject): Promise<boolean> {
+  try {
+    await checkAccess(ctx.store, ctx.user, o, "get", "Item_Not_Found");
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -85,18 +99,13 @@ export async function checkCreationAttributes(ctx: OperationContext, attrs: Attr
 /**
  * Import and Register: the attributes of an object exported elsewhere come back with it (the
  * Cosmian client echoes all of them), so the server-set ones are dropped rather than refused, and
- * so are links that do not point at an object the caller owns (key-pair links between two of the
- * caller's own objects are kept: the pair stays usable, and a cascade cannot leave the owner's objects).
+ * so is the replacement chain (it belongs to the original). Other links are kept as given: they may
+ * name objects imported next (a certificate and then its private key), and they are inert: nothing
+ * follows a link without the caller's own access check, and a cascade needs a same-owner pair.
  */
-export async function sanitizeImportedAttributes(ctx: OperationContext, attrs: Attributes): Promise<void> {
+export function sanitizeImportedAttributes(attrs: Attributes): void {
   for (const name of SET_AT_CREATION) delete attrs[name];
   if (!attrs.Link) return;
-  const kept: Link[] = [];
-  for (const l of attrs.Link) {
-    if (l.LinkType === "ReplacementObjectLink" || l.LinkType === "ReplacedObjectLink") continue;
-    const o = await ctx.store.get(String(l.LinkedObjectIdentifier));
-    if (o && o.owner === ctx.user) kept.push(l);
-  }
-  if (kept.length) attrs.Link = kept;
-  else delete attrs.Link;
+  attrs.Link = attrs.Link.filter((l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink");
+  if (attrs.Link.length === 0) delete attrs.Link;
 }
