@@ -1,7 +1,8 @@
 /**
  * Locate (KMIP 2.1 §6.1.27): ids of the objects the caller may see that match every given
  * attribute. Tags (the `tag` vendor attribute) must all be present. Destroyed objects are left out
- * unless State asks for them. LocatedItems is the number returned, as Cosmian does.
+ * unless State asks for them. Name and Link criteria go through the store's indexes (no scan).
+ * LocatedItems is the number returned, as Cosmian does.
  */
 import type { Locate } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
@@ -16,8 +17,11 @@ export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRe
   const tags = tagsOf(a);
   const offset = req.OffsetItems ?? 0;
   const max = Math.min(req.MaximumItems || MAX_LOCATE_ITEMS, MAX_LOCATE_ITEMS);
-  const needsObject = a.Name?.length || a.Link?.length || a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask;
+  // Names and links are looked up through the store's indexes; these remaining filters need the objects.
+  const needsObject = a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask;
   const ids = await ctx.store.locate({
+    names: a.Name?.map((n) => n.NameValue),
+    links: a.Link?.map((l) => ({ linkType: l.LinkType, target: String(l.LinkedObjectIdentifier) })),
     // Without filters that need the objects, the database pages for us.
     limit: needsObject ? undefined : offset + max,
     user: ctx.user,
@@ -45,11 +49,5 @@ function matches(o: StoredObject, req: Locate): boolean {
   if (a.UniqueIdentifier && o.id !== a.UniqueIdentifier) return false;
   if (a.ObjectGroup && o.attributes.ObjectGroup !== a.ObjectGroup) return false;
   if (a.CryptographicUsageMask && ((o.attributes.CryptographicUsageMask ?? 0) & a.CryptographicUsageMask) !== a.CryptographicUsageMask) return false;
-  for (const name of a.Name ?? []) {
-    if (!o.attributes.Name?.some((n) => n.NameValue === name.NameValue)) return false;
-  }
-  for (const link of a.Link ?? []) {
-    if (!o.attributes.Link?.some((l) => l.LinkType === link.LinkType && String(l.LinkedObjectIdentifier) === String(link.LinkedObjectIdentifier))) return false;
-  }
   return true;
 }

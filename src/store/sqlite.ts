@@ -439,7 +439,7 @@ export function tagsSql(tags: string[], owner?: string): { sql: string; params: 
     return { sql: `SELECT id FROM tags WHERE tag IN (${marks}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`, params: [...tags, tags.length] };
   }
   return {
-    sql: `SELECT t.id FROM tags t CROSS JOIN objects o ON o.id = t.id WHERE t.tag IN (${marks}) AND o.owner = ? GROUP BY t.id HAVING COUNT(DISTINCT t.tag) = ?`,
+    sql: `SELECT t.id FROM tags t INDEXED BY tags_tag CROSS JOIN objects o ON o.id = t.id WHERE t.tag IN (${marks}) AND o.owner = ? GROUP BY t.id HAVING COUNT(DISTINCT t.tag) = ?`,
     params: [...tags, owner, tags.length],
   };
 }

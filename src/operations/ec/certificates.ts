@@ -69,10 +69,8 @@ export async function privateKeyFor(ctx: OperationContext, o: StoredObject, righ
   if (linked) return retrieve(ctx, linked, right);
   if (o.objectType === "Certificate") {
     // A private key pointing at this certificate (importPrivateKey{certificateIdentifier}).
-    for (const id of await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey" })) {
-      const candidate = await ctx.store.get(id);
-      if (candidate && linkTarget(candidate, "CertificateLink") === o.id) return retrieve(ctx, id, right);
-    }
+    const [id] = await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: o.id }], limit: 1 });
+    if (id) return retrieve(ctx, id, right);
   }
   throw new KmipError("Item_Not_Found", `no private key is linked to the ${o.objectType} ${o.id}`);
 }

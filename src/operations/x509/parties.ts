@@ -83,10 +83,8 @@ export async function privateKeyOfCertificate(ctx: OperationContext, cert: Store
   const pk = await linked(ctx, cert, "PublicKeyLink", "the public key linked to the certificate");
   const viaPk = pk && (await privateKeyOfPublicKey(ctx, pk));
   if (viaPk) return viaPk;
-  for (const id of await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey" })) {
-    const candidate = await ctx.store.get(id);
-    if (candidate && linkTarget(candidate, "CertificateLink") === cert.id) return load(ctx, id, "the private key of the certificate");
-  }
+  const [id] = await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: cert.id }], limit: 1 });
+  if (id) return load(ctx, id, "the private key of the certificate");
   return undefined;
 }
 
