@@ -18,6 +18,7 @@ import { randomBytes } from "../crypto/random.ts";
 import type { OperationContext } from "./context.ts";
 import { now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
+import { checkCreationAttributes } from "./common/attribute-edit.ts";
 import { generationOf, keysetMembers } from "./common/keyset.ts";
 import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./common/at-rest.ts";
 import type { KeyBlock } from "../kmip/objects.ts";
@@ -38,6 +39,11 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
     }
     if (!REKEYABLE.has(old.state)) {
       throw new KmipError("Wrong_Key_Lifecycle_State", `ReKey: no active symmetric key found: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`);
+    }
+    // The successor's keyset and generation follow from the old key, never from the request.
+    await checkCreationAttributes(ctx, req.Attributes, "ReKey");
+    if (req.Attributes?.RotateName !== undefined && req.Attributes.RotateName !== old.attributes.RotateName) {
+      throw new KmipError("Invalid_Field", "ReKey: the RotateName of a re-keyed key is that of the old key; it cannot be changed here");
     }
     const rotateName = old.attributes.RotateName as string | undefined;
     if (rotateName && (await keysetMembers(ctx, old.owner, rotateName)).some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {

@@ -63,7 +63,7 @@ async function aliceKeyset(name: string): Promise<string> {
 }
 
 describe("keyset hijack", () => {
-  test("bob cannot give himself a higher RotateGeneration (Create, SetAttribute, AddAttribute)", async () => {
+  test("bob cannot give himself a higher RotateGeneration (Create, SetAttribute, AddAttribute, ReKey)", async () => {
     const name = uniq("payroll");
     await aliceKeyset(name);
     const created = await as("bob", t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("RotateName", name), t.int("RotateGeneration", 99))));
@@ -75,6 +75,9 @@ describe("keyset hijack", () => {
       expect(r.status, r.text).toBe(422);
       expect(r.text).toMatch(/^(Invalid_Field|Attribute_Read_Only): .*RotateGeneration/);
     }
+    const rekeyed = await as("bob", t.s("ReKey", t.text("UniqueIdentifier", bobKey), t.s("Attributes", t.int("RotateGeneration", 99))));
+    expect(rekeyed.status, rekeyed.text).toBe(422);
+    expect(rekeyed.text).toMatch(/^Invalid_Field: .*RotateGeneration/);
     expect(await attributesOf("bob", bobKey)).not.toContain("RotateGeneration");
   });
 

@@ -7,8 +7,8 @@
 import { fail } from "../../kmip/error.ts";
 import { AttributesSchema, type Attributes, type Link } from "../../kmip/attributes.ts";
 import type { OperationContext } from "../context.ts";
-import type { StoredObject } from "../../store/store.ts";
-import { checkAccess } from "../../auth/access.ts";
+import { notFound } from "../../auth/access.ts";
+import { resolveAll } from "./retrieve.ts";
 import { parseKmip } from "../../kmip/schema.ts";
 import { canonicalTag } from "../../kmip/ttlv.ts";
 import { isRawNode, type KmipRecord } from "../../kmip/struct.ts";
@@ -63,27 +63,22 @@ export function ensureWritable(name: string, op: string): void {
 
 /**
  * Links a client writes (Create, CreateKeyPair, Set/Add/ModifyAttribute): never a server-managed
- * type, and only towards objects the caller owns; a ParentLink (a CoverCrypt user key naming its
- * master key) may also point at an object the caller may `get`. A foreign target and a missing one
- * get the same answer, so a link cannot be used to probe for ids.
+ * type, and only towards objects the caller owns, named by their exact id. A ParentLink (a
+ * CoverCrypt user key naming its master key) may name any object the caller may `get`, resolved as
+ * a UniqueIdentifier is (an id, one of the caller's names or a tag list). A foreign target and a
+ * missing one get the same answer, so a link cannot be used to probe for ids.
  */
 export async function checkClientLinks(ctx: OperationContext, links: readonly Link[] | undefined, op: string): Promise<void> {
   for (const l of links ?? []) {
     if (SERVER_LINKS.has(l.LinkType)) fail("Attribute_Read_Only", `${op}: ${l.LinkType} links are server-managed and cannot be set by clients`);
     const target = String(l.LinkedObjectIdentifier);
-    const o = await ctx.store.get(target);
-    if (o?.owner === ctx.user) continue;
-    if (o && l.LinkType === "ParentLink" && (await mayGet(ctx, o))) continue;
-    fail("Item_Not_Found", `${op}: ${l.LinkType} target not found: ${target} (a link must point at an object you own)`);
-  }
-}
-
-async function mayGet(ctx: OperationContext, o: StoredObject): Promise<boolean> {
-  try {
-    await checkAccess(ctx.store, ctx.user, o, "get", "Item_Not_Found");
-    return true;
-  } catch {
-    return false;
+    if (l.LinkType === "ParentLink") {
+      if ((await resolveAll(ctx, target, "get")).length === 0) throw notFound("Object_Not_Found", target);
+      continue;
+    }
+    if ((await ctx.store.get(target))?.owner !== ctx.user) {
+      fail("Object_Not_Found", `${op}: ${l.LinkType} target: Object not found: ${target} (a link must point at an object you own)`);
+    }
   }
 }
 
