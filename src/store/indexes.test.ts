@@ -1,5 +1,5 @@
 /**
- * The name and link indexes of the SQLite store (migration 3), on real database files: resolution
+ * The name and link indexes of the SQLite store (the object_names/object_links migration), on real database files: resolution
  * by keyset name, tag lists of one owner and Locate by Name / Link read through indexes (checked on
  * the query plans, not by timing), the index rows follow insert/update/delete, and the migration
  * fills them for rows written before it existed.
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { KEYSET_SQL, SqliteStore, locateSql, tagsSql } from "./sqlite.ts";
 import type { StoredObject } from "./store.ts";
+import { MIGRATIONS } from "./migrations.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -88,12 +89,14 @@ describe("the indexes follow the objects", () => {
     const old = new SqliteStore(file);
     await old.insert(object("a1", "alice", { RotateName: "payroll", Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }], Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: "m1" }] }));
     await old.insert(object("a2", "alice", { Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }, { NameValue: "other", NameType: "UninterpretedTextString" }] }));
-    // back to the schema before migration 3: no index tables, the rows already there
-    old.db.exec("DROP TABLE object_names; DROP TABLE object_links; UPDATE schema_version SET version = 2");
+    // back to the schema before the index migration: no index tables, the rows already there
+    const before = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE object_names"));
+    expect(before).toBeGreaterThan(0);
+    old.db.exec(`DROP TABLE object_names; DROP TABLE object_links; UPDATE schema_version SET version = ${before}`);
     await old.close();
 
     const store = new SqliteStore(file);
-    expect(store.db.query("SELECT version FROM schema_version").get()).toEqual({ version: 3 });
+    expect(store.db.query("SELECT version FROM schema_version").get()).toEqual({ version: MIGRATIONS.length });
     expect(await store.keysetOf("alice", "payroll")).toEqual(["a1"]);
     expect(await store.locate({ user: "alice", names: ["pay"] })).toEqual(["a1", "a2"]);
     expect(await store.locate({ user: "alice", names: ["other"] })).toEqual(["a2"]);
