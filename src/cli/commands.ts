@@ -3,6 +3,7 @@
  * (no word, an option, or `serve`) starts the server. Each command lives in its own file in
  * src/cli/ and parses the rest of its command line itself.
  */
+import { auditCommand } from "./audit.ts";
 import { backupCommand } from "./backup.ts";
 import { masterKeyCommand } from "./master-key.ts";
 
@@ -15,4 +16,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [masterKeyCommand, backupCommand];
+export const COMMANDS: Command[] = [masterKeyCommand, backupCommand, auditCommand];

@@ -15,7 +15,8 @@ import { failureResponse, textResponse, toFailure } from "./errors.ts";
 import { handleKmip, handleKmipBinary } from "./kmip-route.ts";
 import { grantAccess, listAccess, listObtained, listOwned, revokeAccess } from "./access-routes.ts";
 import type { Logger } from "./log.ts";
-import { auditEvent, type AuditSink } from "./audit.ts";
+import { AuditUnavailable, peerAddress, type AuditFields, type AuditSink } from "./audit.ts";
+import { requestGuard } from "./request-guard.ts";
 
 export interface AppDeps {
   audit: AuditSink;
@@ -24,18 +25,29 @@ export interface AppDeps {
   log: Logger;
   auth: Authenticator;
   maxBodyBytes: number;
-  /** Subject CN of the verified TLS client certificate of a request, when mTLS is on. */
-  clientCertificateCn?: (request: Request) => string | undefined;
+  /**
+   * Under mTLS: the subject CN of the verified client certificate and the real client address
+   * (`host:port`) behind a request, as the TLS front saw them; undefined for a connection that did
+   * not come through the front.
+   */
+  mtlsPeer?: (request: Request) => { cn?: string; client: string } | undefined;
+  /**
+   * Without authentication (loopback only): the port this server answers on, to check `Host`
+   * against DNS rebinding (see request-guard.ts).
+   */
+  publicPort: () => number;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
+
+type Server = { requestIP(r: Request): { address: string; port: number } | null } | null;
 
 export function createApp(deps: AppDeps) {
   const { store, log, auth } = deps;
   const requestId = () => crypto.randomUUID().slice(0, 8);
 
   async function caller(request: Request): Promise<string> {
-    const info: CallerInfo = { authorization: request.headers.get("authorization"), certificateCn: deps.clientCertificateCn?.(request) };
+    const info: CallerInfo = { authorization: request.headers.get("authorization"), certificateCn: deps.mtlsPeer?.(request)?.cn };
     return auth.authenticate(info);
   }
 
@@ -80,25 +92,38 @@ export function createApp(deps: AppDeps) {
   ): Promise<Response> {
     const id = requestId();
     let user = "-";
+    const record = (result: string): AuditFields => ({ requestId: id, user, client, operation, result });
     try {
       user = await caller(request);
-      const response = await run(user, id);
-      if (operation !== "kmip") await deps.audit.append(auditEvent({ requestId: id, user, client, operation, result: "Success" }));
-      return response;
+      if (operation === "kmip") return await run(user, id);
+      await deps.audit.intent(record("Pending"));
+      return await deps.audit.committed(() => run(user, id), () => [record("Success")]);
     } catch (e) {
+      if (e instanceof AuditUnavailable) {
+        log.error("request refused: the audit trail cannot be written", { requestId: id });
+        return textResponse(503, `General_Failure: the audit trail cannot be written, so the request was not run (request ${id})`);
+      }
       const failure = e instanceof BodyTooLarge ? undefined : toFailure(e, log, id);
-      await deps.audit
-        .append(auditEvent({ requestId: id, user, client, operation, result: failure?.reason ?? "Body_Too_Large" }))
-        .catch((err) => log.error("audit trail unavailable", { requestId: id, error: String(err) }));
+      await deps.audit.append(record(failure?.reason ?? "Body_Too_Large"));
       if (!failure) return textResponse(413, `Invalid_Message: the request body exceeds ${deps.maxBodyBytes} bytes`);
       return failureResponse(failure);
     }
   }
-  const ip = (server: { requestIP(r: Request): { address: string } | null } | null, request: Request) => server?.requestIP(request)?.address;
+  /** The client's address and port: the TLS front's peer under mTLS, else the socket's. */
+  const ip = (server: Server, request: Request) => deps.mtlsPeer?.(request)?.client ?? peerAddress(server?.requestIP(request));
+  const guard = requestGuard({ authenticated: auth.enabled, port: deps.publicPort });
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
 
   return new Elysia({ serve: { maxRequestBodySize: deps.maxBodyBytes + 1024 } })
+    .onRequest(({ request, server }) => {
+      const refused = guard(request);
+      if (!refused) return;
+      const client = ip(server as Server, request);
+      log.warn("request refused", { client, path: new URL(request.url).pathname, why: refused.why });
+      void deps.audit.append({ requestId: requestId(), user: "-", client, operation: new URL(request.url).pathname, result: refused.reason });
+      return refused.response;
+    })
     .onError(({ code, error }) => {
       if (code === "NOT_FOUND") return textResponse(404, "Not found: unknown route");
       log.error("http error", { code: String(code), error: error instanceof Error ? error.message : String(error) });

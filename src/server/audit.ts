@@ -1,76 +1,309 @@
 /**
- * The audit trail: one record per operation (time, user, operation, object id, result, client
- * address, request id), appended BEFORE the response is sent. Clients cannot turn it off; the
- * server's configuration chooses where it goes: a JSON-lines file (default `<data-dir>/audit.log`)
- * or the database (`audit` table). Records hold identifiers only, never key material or data.
+ * The audit trail: who did what to which object, with what result, from which address. Clients
+ * cannot turn it off; the server's configuration chooses where it goes: a JSON-lines file (default
+ * `<data-dir>/audit.log`) or the database (`audit` table). Records hold identifiers only, never key
+ * material or data. Records are hash-chained and checkpointed with an HMAC (audit-chain.ts).
+ *
+ * An acknowledged operation always has its record, and a failed audit write never turns a committed
+ * operation into an error:
+ * - database: the record is written in the same transaction as the operation (both or neither);
+ * - file: an "intent" record is written (and fdatasync'ed) before the operation runs (if it cannot
+ *   be, the operation is refused before it runs), and an "outcome" record after; if the outcome
+ *   cannot be written the real result is answered and the failure is logged as an error.
+ * Durability: records of requests answered in the same turn of the event loop are written together
+ * (group commit): one write plus one fdatasync, and only then are the callers' answers sent.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { ObjectStore } from "../store/store.ts";
+import type { Logger } from "./log.ts";
+import { checkpointLine, eventLine, headAfter, type AuditFields, type ChainHead } from "./audit-chain.ts";
 
-export interface AuditEvent {
-  time: string;
-  requestId: string;
-  user: string;
-  client?: string;
-  operation: string;
-  objectId?: string;
-  /** "Success", or the KMIP result reason of the failure */
-  result: string;
+export type { AuditFields };
+
+export interface AuditOptions {
+  /** HMAC-SHA256 key of the checkpoints (see loadAuditKey). */
+  key: Uint8Array;
+  /** A checkpoint after this many records ... */
+  checkpointRecords: number;
+  /** ... or this many seconds after the first record not yet covered, whichever comes first. */
+  checkpointSeconds: number;
+  log: Logger;
 }
+
+/** The audit trail cannot be written: the operation was not run (or was rolled back). */
+export class AuditUnavailable extends Error {}
 
 export interface AuditSink {
-  append(event: AuditEvent): Promise<void>;
+  /** File trail: writes the intent record; throws AuditUnavailable if it cannot (do not run the operation). Database: nothing. */
+  intent(fields: AuditFields): Promise<void>;
+  /**
+   * Runs `work` and records `records(result)` for it. Database: in the same transaction as the
+   * work's writes (an audit failure rolls the work back: AuditUnavailable). File: after the work
+   * (a failure is logged, never thrown). Errors of `work` itself are rethrown unrecorded.
+   */
+  committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[]): Promise<T>;
+  /** Records something that changed nothing (refused, failed): a write failure is logged, never thrown. */
+  append(...records: AuditFields[]): Promise<void>;
+  readonly where: string;
+  close(): Promise<void>;
 }
 
-/**
- * JSON lines on a descriptor kept open in append mode. Records of requests answered in the same
- * turn of the event loop are written together (group commit): `append` resolves once its record is
- * in the file, and the caller answers only then. One write per batch instead of one per request.
- */
+/** Reads the audit key (64 hex digits), or creates it (0600) when the file does not exist. */
+export function loadAuditKey(file: string, log: Logger): Uint8Array {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the audit key file ${file}: ${(e as Error).message}`);
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const key = randomBytes(32);
+    writeFileSync(file, key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+    log.warn("audit key generated: keep a copy away from the server; it authenticates the audit checkpoints", { file: path.resolve(file) });
+    return new Uint8Array(key);
+  }
+  const hex = text.trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`the audit key file ${file} must hold 64 hex digits (32 bytes)`);
+  return new Uint8Array(Buffer.from(hex, "hex"));
+}
+
+/** The last line of a file (without its newline), or undefined when empty; throws on a torn last line. */
+export function lastLineOf(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return undefined;
+    for (let span = 4096; ; span *= 2) {
+      const start = Math.max(0, size - span);
+      const buf = Buffer.alloc(size - start);
+      readSync(fd, buf, 0, buf.length, start);
+      if (buf[buf.length - 1] !== 0x0a) throw new Error(`the audit trail ${file} ends with an incomplete record; check it with \`kms audit verify\` and move it aside`);
+      const cut = buf.lastIndexOf(0x0a, buf.length - 2);
+      if (cut >= 0 || start === 0) return buf.subarray(cut + 1, buf.length - 1).toString("utf8");
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Checkpoint bookkeeping shared by both trails. */
+class Checkpoints {
+  since = 0;
+  private timer: ReturnType<typeof setInterval>;
+  private oldest = 0;
+  constructor(private readonly o: AuditOptions, onTimer: () => void) {
+    this.timer = setInterval(() => {
+      if (this.since > 0 && Date.now() - this.oldest >= o.checkpointSeconds * 1000) onTimer();
+    }, Math.max(200, Math.min(o.checkpointSeconds * 1000, 5000)));
+    this.timer.unref?.();
+  }
+  counted(n: number): boolean {
+    if (this.since === 0 && n > 0) this.oldest = Date.now();
+    this.since += n;
+    return this.since >= this.o.checkpointRecords;
+  }
+  reset() {
+    this.since = 0;
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
 export class FileAuditSink implements AuditSink {
   private readonly fd: number;
-  private pending: string[] = [];
+  private head: ChainHead;
+  private pending: (AuditFields | "checkpoint")[] = [];
   private batch: Promise<void> | undefined;
+  private readonly checkpoints: Checkpoints;
+  private closed = false;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly o: AuditOptions,
+  ) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.head = headAfter(lastLineOf(file));
     this.fd = openSync(file, "a", 0o600);
+    this.checkpoints = new Checkpoints(o, () => void this.write(["checkpoint"]).catch(() => {}));
   }
 
-  append(event: AuditEvent): Promise<void> {
-    this.pending.push(JSON.stringify(event) + "\n");
+  get where() {
+    return this.file;
+  }
+
+  /** Queues lines for the group commit of this turn; resolves when they are written and fdatasync'ed. */
+  private write(records: (AuditFields | "checkpoint")[]): Promise<void> {
+    if (this.closed) return Promise.reject(new AuditUnavailable("the audit trail is closed"));
+    this.pending.push(...records);
     this.batch ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
-        const lines = this.pending.join("");
-        this.pending = [];
         this.batch = undefined;
         try {
-          writeSync(this.fd, lines);
+          this.flush();
           resolve();
         } catch (e) {
-          reject(e);
+          this.o.log.error("AUDIT TRAIL WRITE FAILED", { file: this.file, error: (e as Error).message });
+          reject(new AuditUnavailable(`the audit trail cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`));
         }
       }),
     );
     return this.batch;
   }
 
-  close(): void {
-    if (this.pending.length) writeSync(this.fd, this.pending.join(""));
+  private flush(): void {
+    const records = this.pending;
+    this.pending = [];
+    if (!records.length) return;
+    const time = new Date().toISOString();
+    let head = this.head;
+    const lines: string[] = [];
+    const add = (line: string) => {
+      lines.push(line);
+      head = headAfter(line);
+    };
+    const checkpoint = () => {
+      add(checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev));
+      this.o.log.info("audit checkpoint", { seq: head.seq - 1, hash: head.prev });
+      this.checkpoints.reset();
+    };
+    for (const r of records) {
+      if (r === "checkpoint") {
+        if (this.checkpoints.since > 0) checkpoint();
+        continue;
+      }
+      add(eventLine(head.seq, time, r, head.prev));
+      if (this.checkpoints.counted(1)) checkpoint();
+    }
+    if (!lines.length) return;
+    const text = lines.join("\n") + "\n";
+    writeSync(this.fd, text);
+    fdatasyncSync(this.fd);
+    this.head = head; // only once on disk: a failed write leaves the chain where the file is
+  }
+
+  async intent(fields: AuditFields): Promise<void> {
+    await this.write([{ ...fields, phase: "intent", result: "Pending" }]);
+  }
+
+  async committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[]): Promise<T> {
+    const result = await work();
+    await this.append(...records(result));
+    return result;
+  }
+
+  async append(...records: AuditFields[]): Promise<void> {
+    try {
+      await this.write(records.map((r) => ({ ...r, phase: "outcome" as const })));
+    } catch (e) {
+      this.o.log.error("AUDIT RECORD LOST: an operation ran but its outcome record could not be written", { records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`), error: (e as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.checkpoints.stop();
+    await this.batch?.catch(() => {});
+    if (this.checkpoints.since > 0) {
+      this.pending.push("checkpoint");
+      try {
+        this.flush();
+      } catch (e) {
+        this.o.log.error("AUDIT TRAIL WRITE FAILED", { file: this.file, error: (e as Error).message });
+      }
+    }
+    this.closed = true;
     closeSync(this.fd);
   }
 }
 
+/**
+ * The trail in the database: each record is inserted in the transaction of the operation it
+ * records, chained to the row before it (read in that same transaction, so the chain follows the
+ * commit order).
+ */
 export class DatabaseAuditSink implements AuditSink {
-  constructor(private readonly store: ObjectStore) {}
-  async append(event: AuditEvent): Promise<void> {
-    await this.store.appendAudit(event);
+  private readonly checkpoints: Checkpoints;
+  readonly where = "database";
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly o: AuditOptions,
+  ) {
+    this.checkpoints = new Checkpoints(o, () => void this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e)));
+  }
+
+  /** Inside the caller's transaction. */
+  private async insert(records: AuditFields[], forceCheckpoint = false): Promise<void> {
+    let head = headAfter(await this.store.lastAuditLine());
+    const time = new Date().toISOString();
+    const checkpoint = async () => {
+      const line = checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev);
+      await this.store.appendAudit({ seq: head.seq, line, time, requestId: "-", user: "-", operation: "(checkpoint)", result: "-" });
+      this.o.log.info("audit checkpoint", { seq: head.seq - 1, hash: head.prev });
+      head = headAfter(line);
+      this.checkpoints.reset();
+    };
+    for (const r of records) {
+      const line = eventLine(head.seq, time, r, head.prev);
+      await this.store.appendAudit({ seq: head.seq, line, time, ...r });
+      head = headAfter(line);
+      if (this.checkpoints.counted(1)) await checkpoint();
+    }
+    if (forceCheckpoint && this.checkpoints.since > 0) await checkpoint();
+  }
+
+  async intent(): Promise<void> {}
+
+  async committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[]): Promise<T> {
+    let auditFailure: unknown;
+    try {
+      return await this.store.atomic(async () => {
+        const result = await work();
+        try {
+          await this.insert(records(result));
+        } catch (e) {
+          auditFailure = e;
+          throw e;
+        }
+        return result;
+      });
+    } catch (e) {
+      if (auditFailure === undefined) throw e;
+      this.o.log.error("AUDIT TRAIL WRITE FAILED: the operation was rolled back", { error: String(auditFailure) });
+      throw new AuditUnavailable("the audit trail cannot be written");
+    }
+  }
+
+  async append(...records: AuditFields[]): Promise<void> {
+    try {
+      await this.store.atomic(() => this.insert(records));
+    } catch (e) {
+      this.lost(records, e);
+    }
+  }
+
+  private lost(records: AuditFields[], e: unknown) {
+    this.o.log.error("AUDIT RECORD LOST", { records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`), error: String(e) });
+  }
+
+  async close(): Promise<void> {
+    this.checkpoints.stop();
+    if (this.checkpoints.since > 0) await this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e));
   }
 }
 
-export function auditEvent(fields: Omit<AuditEvent, "time">): AuditEvent {
-  return { time: new Date().toISOString(), ...fields };
+/** `host:port` of a peer, with IPv6 in brackets (and IPv4-mapped IPv6 shown as IPv4). */
+export function peerAddress(peer: { address: string; port: number } | null | undefined): string | undefined {
+  if (!peer) return undefined;
+  const address = peer.address.startsWith("::ffff:") && peer.address.includes(".") ? peer.address.slice(7) : peer.address;
+  return address.includes(":") ? `[${address}]:${peer.port}` : `${address}:${peer.port}`;
 }
 
 /** The object id an operation concerns: from its response, else its request. */

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import type { LogLevel } from "./log.ts";
 import type { ApiKey } from "../auth/identity.ts";
-import type { JwtProvider } from "../auth/jwt.ts";
+import { isLoopbackHost, jwtProviderProblem, type JwtProvider } from "../auth/jwt.ts";
+import { userNameProblem } from "../auth/names.ts";
 
 export type { ApiKey, JwtProvider };
 
@@ -22,7 +23,11 @@ export interface ServerConfig {
   vendorId: string;
   defaultUsername: string;
   apiKeys: ApiKey[];
+  /** `USER:SHA256-HEX-OF-TOKEN` lines, re-read on SIGHUP. */
+  apiKeysFile?: string;
   jwtProviders: JwtProvider[];
+  /** Allow running without any authentication on a non-loopback address (every caller is the default user). */
+  insecureNoAuthOnNetwork?: boolean;
   privilegedUsers?: string[];
   tls?: { certFile: string; keyFile: string; chainFile?: string; clientsCaFile?: string; cipherSuites?: string };
   /** Seconds a client may take to send a request (slow clients are cut). */
@@ -31,6 +36,12 @@ export interface ServerConfig {
   audit?: string;
   /** The KMIP socket server (binary TTLV over mutual TLS); needs the TLS options and a clients' CA. */
   socketServer: { start: boolean; port: number; hostname: string };
+  /** HMAC key of the audit checkpoints (64 hex digits; created 0600 if absent). Default: <dataDir>/audit.key. */
+  auditKeyFile?: string;
+  /** An audit checkpoint every this many records ... */
+  auditCheckpointRecords: number;
+  /** ... or this many seconds after the first record it does not cover yet. */
+  auditCheckpointSeconds: number;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -45,6 +56,8 @@ export const DEFAULTS: ServerConfig = {
   jwtProviders: [],
   idleTimeoutSeconds: 30,
   socketServer: { start: false, port: 5696, hostname: "0.0.0.0" },
+  auditCheckpointRecords: 1000,
+  auditCheckpointSeconds: 60,
 };
 
 function parseBool(name: string, value: string): boolean {
@@ -57,6 +70,7 @@ interface Option {
   flag: string;
   env?: string;
   toml?: string;
+  /** Without `arg`: a switch (`--flag`, env/TOML `true` or `false`). */
   arg?: string;
   help: string;
   apply(c: ServerConfig, value: string): void;
@@ -103,8 +117,13 @@ const OPTIONS: Option[] = [
   { flag: "--clients-ca-cert-file", env: "KMS_CLIENTS_CA_CERT_FILE", toml: "tls.clients_ca_cert_file", arg: "PEM", help: "CA of client certificates: enables TLS client authentication (user = subject CN)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), clientsCaFile: v }) },
   { flag: "--audit", env: "KMS_AUDIT", toml: "audit.destination", arg: "FILE|database", help: "audit trail: a JSON-lines file or the database (default <data-dir>/audit.log)", apply: (c, v) => (c.audit = v) },
   { flag: "--tls-cipher-suites", env: "KMS_TLS_CIPHER_SUITES", toml: "tls.cipher_suites", arg: "LIST", help: "TLS 1.2 cipher suites, OpenSSL syntax (default: ECDHE with AES-GCM or ChaCha20-Poly1305)", apply: (c, v) => (c.tls = { ...(c.tls ?? { certFile: "", keyFile: "" }), cipherSuites: v }) },
-  { flag: "--api-key", env: "KMS_API_KEYS", toml: "auth.api_keys", arg: "USER:TOKEN", help: "accept `Authorization: Bearer TOKEN` as USER (repeatable; env: comma-separated)", apply: (c, v) => c.apiKeys.push(...v.split(",").filter(Boolean).map(parseApiKey)) },
+  { flag: "--api-keys-file", env: "KMS_API_KEYS_FILE", toml: "auth.api_keys_file", arg: "FILE", help: "API keys, one USER:SHA256-HEX-OF-TOKEN per line (# comments); re-read on SIGHUP. Preferred to --api-key", apply: (c, v) => (c.apiKeysFile = v) },
+  { flag: "--api-key", env: "KMS_API_KEYS", toml: "auth.api_keys", arg: "USER:TOKEN", help: "accept `Authorization: Bearer TOKEN` as USER (repeatable; env: comma-separated). The token shows in `ps`: prefer --api-keys-file", apply: (c, v) => c.apiKeys.push(...v.split(",").filter(Boolean).map(parseApiKey)) },
   { flag: "--jwt-auth-provider", env: "KMS_JWT_AUTH_PROVIDER", toml: "auth.jwt_auth_provider", arg: "ISSUER,JWKS_URI,AUD...", help: "accept JWTs of this OIDC issuer (repeatable); user = email claim", apply: (c, v) => c.jwtProviders.push(parseJwtProvider(v)) },
+  { flag: "--insecure-no-auth-on-network", env: "KMS_INSECURE_NO_AUTH_ON_NETWORK", toml: "auth.insecure_no_auth_on_network", help: "allow no authentication on a non-loopback --hostname (anyone who can connect is the default user)", apply: (c, v) => (c.insecureNoAuthOnNetwork = parseBool("--insecure-no-auth-on-network", v)) },
+  { flag: "--audit-key-file", env: "KMS_AUDIT_KEY_FILE", toml: "audit.key_file", arg: "FILE", help: "HMAC key of the audit checkpoints, created (0600) if absent; keep a copy off the server (default <data-dir>/audit.key)", apply: (c, v) => (c.auditKeyFile = v) },
+  { flag: "--audit-checkpoint-records", env: "KMS_AUDIT_CHECKPOINT_RECORDS", toml: "audit.checkpoint_records", arg: "N", help: "an audit checkpoint every N records (default 1000)", apply: (c, v) => (c.auditCheckpointRecords = positiveInt("audit checkpoint records", v)) },
+  { flag: "--audit-checkpoint-seconds", env: "KMS_AUDIT_CHECKPOINT_SECONDS", toml: "audit.checkpoint_seconds", arg: "T", help: "... or T seconds after the first record not yet covered (default 60)", apply: (c, v) => (c.auditCheckpointSeconds = positiveInt("audit checkpoint seconds", v)) },
   { flag: "--default-username", env: "KMS_DEFAULT_USERNAME", toml: "default_username", arg: "USER", help: "the user when no authentication is configured (default admin)", apply: (c, v) => (c.defaultUsername = v) },
   { flag: "--privileged-users", env: "KMS_PRIVILEGED_USERS", toml: "privileged_users", arg: "U1,U2", help: "only these users may create objects (default: everyone)", apply: (c, v) => (c.privilegedUsers = v.split(",").map((s) => s.trim()).filter(Boolean)) },
   { flag: "--socket-server-start", env: "KMS_SOCKET_SERVER_START", toml: "socket_server.socket_server_start", arg: "BOOL", help: "also serve binary KMIP (TTLV) over mutual TLS; needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file (default false)", apply: (c, v) => (c.socketServer.start = parseBool("--socket-server-start", v)) },
@@ -131,7 +150,7 @@ export function helpText(program = "kms"): string {
   ];
   for (const o of OPTIONS) {
     const left = `      ${o.flag}${o.arg ? ` ${o.arg}` : ""}`;
-    lines.push(`${left.padEnd(33)}${o.help}${o.env ? ` [${o.env}]` : ""}`);
+    lines.push(`${left.length >= 33 ? `${left}  ` : left.padEnd(33)}${o.help}${o.env ? ` [${o.env}]` : ""}`);
   }
   lines.push("  -h, --help                     print this help", "  -V, --version                  print the version");
   return lines.join("\n");
@@ -169,7 +188,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     }
     const option = OPTIONS.find((o) => o.flag === name);
     if (!option) throw new ConfigError(`unknown option ${name} (see --help)`);
-    flags.push([option, value()]);
+    flags.push([option, option.arg ? value() : (inline ?? "true")]);
   }
   if (configFile) {
     let doc: Record<string, unknown>;
@@ -194,5 +213,25 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (c.socketServer.start && !c.tls?.clientsCaFile) {
     throw new ConfigError("the socket server (--socket-server-start) needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file");
   }
+  checkConfig(c);
   return { kind: "run", config: c };
+}
+
+/** Rules that need the whole configuration; also run by startServer. Throws ConfigError. */
+export function checkConfig(c: ServerConfig): void {
+  for (const [what, name] of [["--default-username", c.defaultUsername], ...c.apiKeys.map((k) => ["--api-key user", k.user])] as const) {
+    const problem = userNameProblem(name);
+    if (problem) throw new ConfigError(`${what} ${JSON.stringify(name)}: ${problem}`);
+  }
+  for (const p of c.jwtProviders) {
+    const problem = jwtProviderProblem(p);
+    if (problem) throw new ConfigError(problem);
+  }
+  const authenticated = c.apiKeys.length > 0 || !!c.apiKeysFile || c.jwtProviders.length > 0 || !!c.tls?.clientsCaFile;
+  if (!authenticated && !isLoopbackHost(c.hostname) && !c.insecureNoAuthOnNetwork) {
+    throw new ConfigError(
+      `refusing to listen on ${c.hostname} without authentication: anyone who can connect would be "${c.defaultUsername}". ` +
+        "Configure --api-keys-file, --jwt-auth-provider or --clients-ca-cert-file, listen on 127.0.0.1, or pass --insecure-no-auth-on-network",
+    );
+  }
 }

@@ -14,7 +14,7 @@ import type { OperationContext, OperationSettings } from "../operations/context.
 import type { ObjectStore } from "../store/store.ts";
 import { failureResponse, toFailure } from "./errors.ts";
 import type { Logger } from "./log.ts";
-import { auditEvent, objectIdOf, type AuditSink } from "./audit.ts";
+import { AuditUnavailable, objectIdOf, type AuditFields, type AuditSink } from "./audit.ts";
 
 export interface KmipDeps {
   store: ObjectStore;
@@ -32,10 +32,11 @@ export interface RequestInfo {
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
+const recordOf = (info: RequestInfo) => (operation: string, result: string, objectId?: string): AuditFields => ({ requestId: info.requestId, user: info.user, client: info.client, operation, objectId, result });
+
 export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
   const { user, requestId } = info;
-  const audit = (operation: string, result: string, objectId?: string) =>
-    deps.audit.append(auditEvent({ requestId, user, client: info.client, operation, objectId, result }));
+  const record = recordOf(info);
   let request: DecodedRequest;
   try {
     if (!/^\s*\{/.test(body)) {
@@ -44,32 +45,35 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
     request = decodeRequest(body);
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
-    await audit("(undecodable request)", f.reason);
+    await deps.audit.append(record("(undecodable request)", f.reason));
     // A RequestMessage is answered by a ResponseMessage even when it cannot be read (as Cosmian).
     if (!messagesOnly && !isRequestMessage(body)) return failureResponse(f);
     const results: BatchItemResult[] = [{ status: "OperationFailed", reason: f.reason, message: f.message }];
     return new Response(encodeResponseMessage({ major: 2, minor: 1 }, results, "kmip-v5"), { headers: JSON_HEADERS });
   }
+  if (request.kind === "operation" && messagesOnly) {
+    return failureResponse({ status: 422, reason: "Invalid_Message", message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1" });
+  }
+  // Nothing runs unless the trail can say it is about to (file trail; the database trail records in the operation's transaction).
+  const operations = request.kind === "operation" ? request.operation : request.items.map((i) => i.operation).join(",");
+  await deps.audit.intent(record(operations, "Pending", request.kind === "operation" ? objectIdOf(request.payload) : undefined));
   if (request.kind === "operation") {
-    if (messagesOnly) {
-      return failureResponse({ status: 422, reason: "Invalid_Message", message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1" });
-    }
     const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+    const { operation, payload: input } = request;
     let payload;
     try {
-      payload = await dispatch(request.operation, request.payload, ctx);
+      payload = await deps.audit.committed(() => dispatch(operation, input, ctx), (out) => [record(operation, "Success", objectIdOf(input, out))]);
     } catch (e) {
+      if (e instanceof AuditUnavailable) throw e;
       const f = toFailure(e, deps.log, requestId);
-      deps.log.debug("kmip", { requestId, user, op: request.operation, result: f.reason });
-      await audit(request.operation, f.reason, objectIdOf(request.payload));
+      deps.log.debug("kmip", { requestId, user, op: operation, result: f.reason });
+      await deps.audit.append(record(operation, f.reason, objectIdOf(input)));
       return failureResponse(f);
     }
-    deps.log.debug("kmip", { requestId, user, op: request.operation, result: "Success" });
-    await audit(request.operation, "Success", objectIdOf(request.payload, payload));
-    return new Response(encodeOperationResponse(request.operation, payload, request.dialect), { headers: JSON_HEADERS });
+    deps.log.debug("kmip", { requestId, user, op: operation, result: "Success" });
+    return new Response(encodeOperationResponse(operation, payload, request.dialect), { headers: JSON_HEADERS });
   }
-  const results = await runBatch(request, user, deps, requestId);
-  await auditBatch(request, results, info, deps);
+  const results = await runBatch(request, user, deps, requestId, record);
   return new Response(encodeResponseMessage(request.protocolVersion, results, request.dialect), { headers: JSON_HEADERS });
 }
 
@@ -77,20 +81,30 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
  * A binary TTLV RequestMessage (KMIP 2.1 §9.1), from POST /kmip or the TLS socket server: the same
  * batch run, authorization and audit trail as the JSON routes, answered by a binary ResponseMessage
  * in the request's protocol version. An unreadable message is answered by a ResponseMessage with
- * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace.
+ * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace. When the audit
+ * trail cannot record the request, nothing runs and every item fails with General_Failure.
  */
 export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
   const { user, requestId } = info;
+  const record = recordOf(info);
   let request: DecodedMessage;
   try {
     request = decodeBinaryRequest(body, { maxBytes });
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
-    await deps.audit.append(auditEvent({ requestId, user, client: info.client, operation: "(undecodable request)", result: f.reason }));
+    await deps.audit.append(record("(undecodable request)", f.reason));
     return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
   }
-  const results = await runBatch(request, user, deps, requestId, { byteKeyFormats: true });
-  await auditBatch(request, results, info, deps);
+  let results: BatchItemResult[];
+  try {
+    await deps.audit.intent(record(request.items.map((i) => i.operation).join(","), "Pending"));
+    results = await runBatch(request, user, deps, requestId, record, { byteKeyFormats: true });
+  } catch (e) {
+    if (!(e instanceof AuditUnavailable)) throw e;
+    deps.log.error("request refused: the audit trail cannot be written", { requestId });
+    const message = `the audit trail cannot be written, so the request was not run (request ${requestId})`;
+    return encodeBinaryResponse(request.protocolVersion, request.items.map((i) => ({ operation: i.operation, uniqueBatchItemId: i.uniqueBatchItemId, status: "OperationFailed", reason: "General_Failure", message })));
+  }
   try {
     return encodeBinaryResponse(request.protocolVersion, results, request.items);
   } catch (e) {
@@ -101,53 +115,49 @@ export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps
   }
 }
 
-/** One audit event per batch item. */
-async function auditBatch(request: DecodedMessage, results: BatchItemResult[], info: RequestInfo, deps: KmipDeps): Promise<void> {
-  for (const [i, r] of results.entries()) {
-    await deps.audit.append(auditEvent({
-      requestId: info.requestId, user: info.user, client: info.client, operation: r.operation ?? "?",
-      result: r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"),
-      objectId: objectIdOf(request.items[i]?.payload, r.payload),
-    }));
-  }
-}
-
 class BatchAborted extends Error {}
 
-async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string, options: Pick<OperationContext, "byteKeyFormats"> = {}): Promise<BatchItemResult[]> {
+type RecordOf = (operation: string, result: string, objectId?: string) => AuditFields;
+
+/** Each item is audited: on its own (Continue, Stop), or with the whole batch in one transaction (Undo). */
+async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string, record: RecordOf, options: Pick<OperationContext, "byteKeyFormats"> = {}): Promise<BatchItemResult[]> {
   const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log, ...options };
   const mode = request.batchErrorContinuation ?? "Continue";
+  const recordOf = (r: BatchItemResult, i: number) =>
+    record(r.operation ?? "?", r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"), objectIdOf(request.items[i]?.payload, r.payload));
   const results: BatchItemResult[] = [];
   const runItems = async () => {
-    for (const item of request.items) {
+    for (const [i, item] of request.items.entries()) {
       const base = { operation: item.operation, uniqueBatchItemId: item.uniqueBatchItemId };
       if (results.some((r) => r.status === "OperationFailed") && mode !== "Continue") {
         results.push({ ...base, status: "OperationFailed", reason: "Operation_Canceled_By_Requester", message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})` });
+        if (mode !== "Undo") await deps.audit.append(recordOf(results[i], i));
         continue;
       }
       try {
-        const payload = await dispatch(item.operation, item.payload, ctx);
+        const run = () => dispatch(item.operation, item.payload, ctx);
+        const payload = mode === "Undo" ? await run() : await deps.audit.committed(run, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
         results.push({ ...base, status: "Success", payload });
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: "Success" });
       } catch (e) {
-        const f = toFailure(e, deps.log, requestId);
+        const f = e instanceof AuditUnavailable ? { reason: "General_Failure" as const, message: `not run: ${e.message}` } : toFailure(e, deps.log, requestId);
         results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: f.reason });
+        if (mode !== "Undo" && !(e instanceof AuditUnavailable)) await deps.audit.append(recordOf(results[i], i));
       }
     }
     if (mode === "Undo" && results.some((r) => r.status === "OperationFailed")) throw new BatchAborted();
-  };
-  if (mode !== "Undo") {
-    await runItems();
     return results;
-  }
+  };
+  if (mode !== "Undo") return runItems();
   try {
-    await deps.store.atomic(runItems);
+    return await deps.audit.committed(() => deps.store.atomic(runItems), (all) => all.map(recordOf));
   } catch (e) {
     if (!(e instanceof BatchAborted)) throw e;
-    return results.map((r) => (r.status === "Success" ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" } : r));
+    const undone = results.map((r): BatchItemResult => (r.status === "Success" ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" } : r));
+    await deps.audit.append(...undone.map(recordOf));
+    return undone;
   }
-  return results;
 }
 
 function isRequestMessage(body: string): boolean {

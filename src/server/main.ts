@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Authenticator } from "../auth/identity.ts";
 import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
-import { ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
+import { checkConfig, ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
 import { startSocketServer, type SocketServer } from "./socket-server.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
-import { DatabaseAuditSink, FileAuditSink } from "./audit.ts";
+import { DatabaseAuditSink, FileAuditSink, loadAuditKey, type AuditSink } from "./audit.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -29,24 +29,43 @@ export interface RunningServer {
   port: number;
   /** Port of the KMIP socket server, when started. */
   socketPort?: number;
+  /** Re-reads the API keys file (what SIGHUP does); logs the outcome. */
+  reloadCredentials(): void;
   stop(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, log });
-  const release = claimDataDir(config.dataDir);
+  checkConfig(config);
   const auth = new Authenticator({
     defaultUsername: config.defaultUsername,
     apiKeys: config.apiKeys,
+    apiKeysFile: config.apiKeysFile,
     jwtProviders: config.jwtProviders,
     clientCertificates: !!config.tls?.clientsCaFile,
   });
-  const audit = config.audit === "database" ? new DatabaseAuditSink(store) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"));
+  const store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, log });
+  const release = claimDataDir(config.dataDir);
+  let audit: AuditSink;
+  try {
+    const auditOptions = {
+      key: loadAuditKey(config.auditKeyFile ?? path.join(config.dataDir, "audit.key"), log),
+      checkpointRecords: config.auditCheckpointRecords,
+      checkpointSeconds: config.auditCheckpointSeconds,
+      log,
+    };
+    audit = config.audit === "database" ? new DatabaseAuditSink(store, auditOptions) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"), auditOptions);
+  } catch (e) {
+    await store.close();
+    release();
+    throw e;
+  }
   let front: MtlsFront | undefined;
   const settings = { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers };
+  let publicPort = 0;
   const app = createApp({
-    // TLS client certificates: the CN comes from the node:tls front by connection (mtls-front.ts)
-    clientCertificateCn: (request) => front?.cnOf(app.server?.requestIP(request)),
+    // TLS client certificates: the CN and the client's address come from the node:tls front by connection (mtls-front.ts)
+    mtlsPeer: (request) => front?.peerOf(app.server?.requestIP(request)),
+    publicPort: () => publicPort,
     audit,
     store,
     log,
@@ -81,24 +100,33 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     });
   }
   const server = { port: front?.port ?? app.server!.port };
+  publicPort = server.port!;
   const scheme = tls ? "https" : "http";
   const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
   log.info("listening", {
     url,
     dataDir: path.resolve(config.dataDir),
     masterKeyFile: masterKeyPath(config),
-    audit: audit instanceof FileAuditSink ? audit.file : "database",
+    audit: audit.where,
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
   });
   return {
     url,
     port: server.port!,
     socketPort: socketServer?.port,
+    reloadCredentials() {
+      if (!config.apiKeysFile) return log.info("SIGHUP: no API keys file to re-read");
+      try {
+        log.info("API keys file re-read", { file: config.apiKeysFile, keys: auth.reloadApiKeys() });
+      } catch (e) {
+        log.error("API keys file NOT re-read: the previous keys stay in use", { error: (e as Error).message });
+      }
+    },
     async stop() {
       await socketServer?.close();
       await front?.close();
       await app.stop();
-      if (audit instanceof FileAuditSink) audit.close();
+      await audit.close();
       await store.close();
       release();
     },
@@ -124,6 +152,10 @@ export async function serve(argv: string[]): Promise<void> {
   try {
     server = await startServer(parsed.config, log);
   } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
     log.error("cannot start", { error: e instanceof Error ? e.message : String(e) });
     process.exit(1);
   }
@@ -134,6 +166,7 @@ export async function serve(argv: string[]): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGHUP", () => server.reloadCredentials());
 }
 
 if (import.meta.main) await serve(process.argv.slice(2));

@@ -16,7 +16,7 @@ import type { Authenticator } from "../auth/identity.ts";
 import { KmipError } from "../kmip/error.ts";
 import { binaryMessageLength } from "../kmip/ttlv-binary.ts";
 import { encodeBinaryResponse } from "../kmip/wire-binary.ts";
-import { auditEvent } from "./audit.ts";
+import { peerAddress } from "./audit.ts";
 import { toFailure } from "./errors.ts";
 import { handleKmipBinary, type KmipDeps } from "./kmip-route.ts";
 import { subjectCn } from "./mtls-front.ts";
@@ -71,7 +71,7 @@ export async function startSocketServer(o: SocketServerOptions): Promise<SocketS
 
 function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
   const cn = subjectCn(socket);
-  const client = socket.remoteAddress;
+  const client = peerAddress(socket.remoteAddress ? { address: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined);
   const log = o.kmip.log;
   socket.setTimeout(o.idleTimeoutSeconds * 1000, () => socket.destroy());
   socket.on("error", () => socket.destroy());
@@ -88,7 +88,7 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
           length = binaryMessageLength(buffered.subarray(0, 8), o.maxMessageBytes);
         } catch (e) {
           const f = toFailure(e, log, "socket");
-          await o.kmip.audit.append(auditEvent({ requestId: crypto.randomUUID().slice(0, 8), user: cn ?? "-", client, operation: "(undecodable request)", result: f.reason }));
+          await o.kmip.audit.append({ requestId: crypto.randomUUID().slice(0, 8), user: cn ?? "-", client, operation: "(undecodable request)", result: f.reason });
           socket.end(encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]));
           return;
         }
@@ -114,7 +114,7 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
       user = await o.auth.authenticate({ authorization: null, certificateCn: cn });
     } catch (e) {
       const f = toFailure(e, log, requestId);
-      await o.kmip.audit.append(auditEvent({ requestId, user: "-", client, operation: "kmip", result: f.reason }));
+      await o.kmip.audit.append({ requestId, user: "-", client, operation: "kmip", result: f.reason });
       return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
     }
     return handleKmipBinary(message, { requestId, user, client }, o.kmip, o.maxMessageBytes);

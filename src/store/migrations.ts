@@ -72,4 +72,6 @@ export const MIGRATIONS: readonly string[] = [
      FROM objects o, json_each(o.attributes, '$.Link') l
      WHERE json_type(o.attributes, '$.Link') = 'array' AND json_type(l.value, '$.LinkType') = 'text'
        AND json_type(l.value, '$.LinkedObjectIdentifier') IN ('text', 'integer');`,
+  // 5: the canonical hash-chained line of each audit record (NULL for records written before)
+  `ALTER TABLE audit ADD COLUMN line TEXT;`,
 ];

@@ -15,7 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { KmipError } from "../kmip/error.ts";
-import type { Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
+import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { DIR_MODE, ensurePrivateFile, FILE_MODE } from "./permissions.ts";
@@ -307,18 +307,30 @@ export class SqliteStore implements ObjectStore, SealableRows {
     return [...byId.values()];
   }
 
-  async appendAudit(e: { time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }): Promise<void> {
+  async appendAudit(e: AuditRow): Promise<void> {
     return this.write(() => {
       this.db
-        .query("INSERT INTO audit (time, request_id, user_id, client, operation, object_id, result) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .run(e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result);
+        .query("INSERT INTO audit (seq, line, time, request_id, user_id, client, operation, object_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .run(e.seq, e.line, e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result);
     });
+  }
+
+  async lastAuditLine(): Promise<string | undefined> {
+    const row = this.r.query<{ line: string | null }, []>("SELECT line FROM audit ORDER BY seq DESC LIMIT 1").get();
+    return row?.line ?? undefined;
+  }
+
+  *auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }> {
+    type Row = { seq: number; line: string | null; time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string };
+    for (const r of this.reader.query<Row, []>("SELECT seq, line, time, request_id, user_id, client, operation, object_id, result FROM audit ORDER BY seq").iterate()) {
+      yield { seq: r.seq, line: r.line, time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result };
+    }
   }
 
   async auditTrail(limit: number) {
     return this.r
       .query<{ time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string }, [number]>(
-        "SELECT * FROM audit ORDER BY seq DESC LIMIT ?",
+        "SELECT * FROM audit WHERE operation != '(checkpoint)' ORDER BY seq DESC LIMIT ?",
       )
       .all(limit)
       .map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));

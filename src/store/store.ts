@@ -55,6 +55,18 @@ export interface ObtainedGrant {
   operations: string[];
 }
 
+export interface AuditRow {
+  seq: number;
+  line: string;
+  time: string;
+  requestId: string;
+  user: string;
+  client?: string;
+  operation: string;
+  objectId?: string;
+  result: string;
+}
+
 export interface ObjectStore {
   /** Runs `fn` in one transaction: all its writes land, or none (rolled back on throw). */
   atomic<T>(fn: () => Promise<T>): Promise<T>;
@@ -86,9 +98,16 @@ export interface ObjectStore {
   operationsOf(objectId: string, userId: string): Promise<Set<string>>;
   obtainedBy(userId: string): Promise<ObtainedGrant[]>;
 
-  /** Appends one audit record (see src/server/audit.ts) durably. */
-  appendAudit(event: { time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }): Promise<void>;
-  /** The newest audit records first (for tests and operators). */
+  /**
+   * Appends one audit record: `line` is its canonical, hash-chained form (src/server/audit-chain.ts),
+   * the other fields are copies for queries. Joins the caller's transaction.
+   */
+  appendAudit(record: AuditRow): Promise<void>;
+  /** The `line` of the last audit record (in the caller's transaction when there is one). */
+  lastAuditLine(): Promise<string | undefined>;
+  /** Every audit record in seq order, checkpoints included (for verification). */
+  auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }>;
+  /** The newest audit event records first, checkpoints left out (for tests and operators). */
   auditTrail(limit: number): Promise<{ time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }[]>;
 
   /**
