@@ -118,8 +118,8 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
     started = true;
     const seq = rec.seq;
     if (!Number.isSafeInteger(seq)) return fail(where, "the record has no valid seq (modified)");
-    if ((seq as number) > expected.seq) return fail(where, `record(s) missing: expected seq ${expected.seq}, found ${seq as number}`);
-    if ((seq as number) < expected.seq) return fail(where, `records out of order: expected seq ${expected.seq}, found ${seq as number} (reordered or duplicated)`);
+    if ((seq as number) > expected.seq) return fail(where, `record(s) missing or reordered: expected seq ${expected.seq}, found ${seq as number}`);
+    if ((seq as number) < expected.seq) return fail(where, `record(s) reordered or duplicated: expected seq ${expected.seq}, found ${seq as number}`);
     if (typeof rec.prev !== "string" || !HEX64.test(rec.prev)) return fail(where, "the record has no valid prev hash (modified)");
     if (rec.prev !== expected.prev) {
       return fail(where, seq === 1 ? "the first record does not start the chain (records removed from the start)" : `the previous record (${previousWhere}) was modified: its SHA-256 is not the prev hash this record carries`);
