@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
@@ -50,6 +50,23 @@ describe("user names refused from every source", () => {
     expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(`Error: ${file} line 3: the wildcard * is not a user`);
     writeFileSync(file, `alice:not-a-digest\n`);
     expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(`Error: ${file} line 1: expected USER:SHA256-HEX-OF-TOKEN (64 hex digits)`);
+  });
+});
+
+describe("certificate CN: trimmed, and refused when it is not a valid user name", () => {
+  const CERTS = path.join(root, "test/vectors/certs");
+  const pem = (f: string) => readFileSync(path.join(CERTS, f), "utf8");
+  let server: TestServer;
+  useTestServer((s) => (server = s), { tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key"), clientsCaFile: path.join(CERTS, "ca.pem") } });
+  const me = async (who: string) => {
+    const r = await fetch(`${server.url}/me`, { tls: { ca: pem("ca.pem"), cert: pem(`${who}.pem`), key: pem(`${who}.key`) } } as RequestInit);
+    return `${r.status} ${await r.text()}`;
+  };
+  test("CN ' carol@example.com ' is carol@example.com; CN 'eve<TAB>admin' and CN '*' are no identity", async () => {
+    expect(await me("spaced")).toBe('200 {"user":"carol@example.com"}');
+    expect(await me("control")).toBe("401 Authentication_Not_Successful: No authentication provided.");
+    expect(await me("wildcard")).toBe("401 Authentication_Not_Successful: No authentication provided.");
+    expect(await me("alice")).toBe('200 {"user":"alice@example.com"}');
   });
 });
 

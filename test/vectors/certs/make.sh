@@ -23,6 +23,8 @@ client() {
 client alice alice@example.com ca 0x2001
 client bob bob@example.com ca 0x2002
 client wildcard "*" ca 0x2003
+client spaced " carol@example.com " ca 0x2004
+client control "$(printf 'eve\tadmin')" ca 0x2005
 # a client certificate from a CA the server does not trust
 ec rogue-ca.key
 openssl req -x509 -new -key rogue-ca.key -out rogue-ca.pem -days $DAYS -subj "/CN=Rogue CA" -sha256
