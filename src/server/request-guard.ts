@@ -24,7 +24,8 @@ const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const ALLOWED_TYPES = new Set(["application/json", "application/octet-stream"]);
 
 const refuse = (status: number, reason: string, why: string): Refusal => ({
-  response: new Response(`${reason}: ${why}`, { status, headers: { "content-type": "text/plain; charset=utf-8" } }),
+  // Connection: close, since the body (maybe still arriving, maybe never) is not read
+  response: new Response(`${reason}: ${why}`, { status, headers: { "content-type": "text/plain; charset=utf-8", connection: "close" } }),
   reason,
   why,
 });
