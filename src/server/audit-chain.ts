@@ -154,7 +154,8 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
 
 export function formatReport(r: VerifyReport, source: string): string {
   if (!r.ok) return `BROKEN ${source}: ${r.problem!.where}: ${r.problem!.what} (${r.records} records verified before it)`;
-  const parts = [`OK ${source}: ${r.records} records (${r.events} events, ${r.checkpoints} checkpoints)`];
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const parts = [`OK ${source}: ${plural(r.records, "record")} (${plural(r.events, "event")}, ${plural(r.checkpoints, "checkpoint")})`];
   if (r.legacy) parts.push(`${r.legacy} older unchained lines before the chain`);
   if (r.macsUnchecked) parts.push("checkpoint MACs NOT checked (no audit key given)");
   else if (r.lastCheckpointSeq !== undefined) parts.push(`last checkpoint at seq ${r.lastCheckpointSeq} (${r.lastCheckpointTime})`);

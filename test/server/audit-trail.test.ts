@@ -118,6 +118,16 @@ describe("file trail", () => {
     expect(kms("audit", "verify", file).out).toMatch(/^OK .*: 6 records \(4 events, 2 checkpoints\); last checkpoint at seq 6/);
   });
 
+  test("a checkpoint is also written T seconds after the first record it does not cover yet", async () => {
+    const server = await serverWithTrail({ auditCheckpointRecords: 1000, auditCheckpointSeconds: 1 });
+    const file = path.join(server.dataDir, "audit.log");
+    await create(server.url);
+    expect(records(file).map((r) => r.type)).toEqual(["event", "event"]);
+    for (let i = 0; i < 60 && records(file).length < 3; i++) await Bun.sleep(100);
+    expect(records(file).map((r) => r.type)).toEqual(["event", "event", "checkpoint"]);
+    expect(kms("audit", "verify", file).out).toMatch(/^OK .*: 3 records \(2 events, 1 checkpoint\); last checkpoint at seq 3/);
+  });
+
   test("when the intent record cannot be written the operation does not run: 503, no object created", async () => {
     const server = await serverWithTrail({ audit: "/dev/full" }); // every write fails with ENOSPC
     const c = await create(server.url);
