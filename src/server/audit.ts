@@ -306,14 +306,18 @@ export function peerAddress(peer: { address: string; port: number } | null | und
   return address.includes(":") ? `[${address}]:${peer.port}` : `${address}:${peer.port}`;
 }
 
-/** The object id an operation concerns: from its response, else its request. */
+/** Longest object id kept in a record: a client-chosen id cannot make records (each fdatasync'ed) huge. */
+const MAX_OBJECT_ID = 512;
+
+/** The object id an operation concerns: from its response, else its request (cut to MAX_OBJECT_ID characters, marked with "..."). */
 export function objectIdOf(request: Record<string, unknown> | undefined, response?: Record<string, unknown>): string | undefined {
+  const cut = (id: string) => (id.length > MAX_OBJECT_ID ? `${id.slice(0, MAX_OBJECT_ID)}...` : id);
   for (const r of [response, request]) {
     if (!r) continue;
     for (const key of ["UniqueIdentifier", "PrivateKeyUniqueIdentifier"]) {
       const v = r[key];
-      if (typeof v === "string") return v;
-      if (Array.isArray(v) && typeof v[0] === "string") return v.join(",");
+      if (typeof v === "string") return cut(v);
+      if (Array.isArray(v) && typeof v[0] === "string") return cut(v.join(","));
     }
   }
   return undefined;

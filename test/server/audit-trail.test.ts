@@ -103,6 +103,18 @@ describe("file trail", () => {
     expect(kms("audit", "verify", file, "--audit-key-file", key).code).toBe(0);
   });
 
+  test("a client-chosen object id is cut to 512 characters in the records", async () => {
+    const server = await serverWithTrail();
+    const long = "x".repeat(100_000);
+    const r = await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", long)), auth);
+    expect(r.status).toBe(422);
+    const mine = records(path.join(server.dataDir, "audit.log")).filter((rec) => rec.operation === "Get");
+    expect(mine.map((rec) => [rec.phase, rec.result, rec.objectId])).toEqual([
+      ["intent", "Pending", "x".repeat(512) + "..."],
+      ["outcome", "Object_Not_Found", "x".repeat(512) + "..."],
+    ]);
+  });
+
   test("a restarted server continues the chain of the existing file", async () => {
     const server = await serverWithTrail({ auditCheckpointRecords: 1000 });
     await create(server.url);
