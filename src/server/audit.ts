@@ -11,9 +11,12 @@
  *   be, the operation is refused before it runs), and an "outcome" record after; if the outcome
  *   cannot be written the real result is answered and the failure is logged as an error.
  * Durability: records of requests answered in the same turn of the event loop are written together
- * (group commit): one write plus one fdatasync, and only then are the callers' answers sent.
+ * (group commit): one write plus one fdatasync, and only then are the callers' answers sent. One
+ * commit is on its way to the disk at a time (without blocking the event loop); records arriving
+ * meanwhile go in the next.
  */
-import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, readFileSync, readSync, write, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { ObjectStore } from "../store/store.ts";
@@ -21,6 +24,16 @@ import type { Logger } from "./log.ts";
 import { checkpointLine, eventLine, headAfter, type AuditFields, type ChainHead } from "./audit-chain.ts";
 
 export type { AuditFields };
+
+const fdatasyncAsync = promisify(fdatasync);
+/** Writes all of `text` (a short write is continued). */
+async function writeAsync(fd: number, text: string): Promise<void> {
+  let buf = Buffer.from(text, "utf8");
+  while (buf.length) {
+    const n = await new Promise<number>((resolve, reject) => write(fd, buf, 0, buf.length, null, (e, written) => (e ? reject(e) : resolve(written))));
+    buf = buf.subarray(n);
+  }
+}
 
 export interface AuditOptions {
   /** HMAC-SHA256 key of the checkpoints (see loadAuditKey). */
@@ -121,7 +134,11 @@ export class FileAuditSink implements AuditSink {
   private readonly fd: number;
   private head: ChainHead;
   private pending: (AuditFields | "checkpoint")[] = [];
-  private batch: Promise<void> | undefined;
+  /** The commit gathering records now. */
+  private next: Promise<void> | undefined;
+  /** The last commit started (settled or not). */
+  private inFlight: Promise<void> = Promise.resolve();
+  private staged: ChainHead | undefined;
   private readonly checkpoints: Checkpoints;
   private closed = false;
 
@@ -139,29 +156,43 @@ export class FileAuditSink implements AuditSink {
     return this.file;
   }
 
-  /** Queues lines for the group commit of this turn; resolves when they are written and fdatasync'ed. */
+  /**
+   * Queues records for the next group commit; resolves when they are written and fdatasync'ed.
+   * One commit at a time: records arriving while one is on its way to the disk wait for it and go
+   * together in the next, so the event loop never blocks on the disk and a busy server makes one
+   * fdatasync for many requests.
+   */
   private write(records: (AuditFields | "checkpoint")[]): Promise<void> {
     if (this.closed) return Promise.reject(new AuditUnavailable("the audit trail is closed"));
     this.pending.push(...records);
-    this.batch ??= new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        this.batch = undefined;
+    if (!this.next) {
+      const previous = this.inFlight;
+      const next = (async () => {
+        await previous;
+        await new Promise((resolve) => setImmediate(resolve)); // gather the records of this turn
+        this.next = undefined; // records from now on go to the commit after this one
         try {
-          this.flush();
-          resolve();
+          const text = this.take();
+          if (text) {
+            await writeAsync(this.fd, text);
+            await fdatasyncAsync(this.fd);
+            this.head = this.staged!; // only once on disk: a failed write leaves the chain where the file is
+          }
         } catch (e) {
           this.o.log.error("AUDIT TRAIL WRITE FAILED", { file: this.file, error: (e as Error).message });
-          reject(new AuditUnavailable(`the audit trail cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`));
+          throw new AuditUnavailable(`the audit trail cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`);
         }
-      }),
-    );
-    return this.batch;
+      })();
+      this.next = next;
+      this.inFlight = next.catch(() => {});
+    }
+    return this.next;
   }
 
-  private flush(): void {
+  /** Chains the pending records into lines (the new head goes to `staged`); "" when there are none. */
+  private take(): string {
     const records = this.pending;
     this.pending = [];
-    if (!records.length) return;
     const time = new Date().toISOString();
     let head = this.head;
     const lines: string[] = [];
@@ -182,11 +213,8 @@ export class FileAuditSink implements AuditSink {
       add(eventLine(head.seq, time, r, head.prev));
       if (this.checkpoints.counted(1)) checkpoint();
     }
-    if (!lines.length) return;
-    const text = lines.join("\n") + "\n";
-    writeSync(this.fd, text);
-    fdatasyncSync(this.fd);
-    this.head = head; // only once on disk: a failed write leaves the chain where the file is
+    this.staged = head;
+    return lines.length ? lines.join("\n") + "\n" : "";
   }
 
   async intent(fields: AuditFields): Promise<void> {
@@ -209,15 +237,8 @@ export class FileAuditSink implements AuditSink {
 
   async close(): Promise<void> {
     this.checkpoints.stop();
-    await this.batch?.catch(() => {});
-    if (this.checkpoints.since > 0) {
-      this.pending.push("checkpoint");
-      try {
-        this.flush();
-      } catch (e) {
-        this.o.log.error("AUDIT TRAIL WRITE FAILED", { file: this.file, error: (e as Error).message });
-      }
-    }
+    if (this.checkpoints.since > 0 || this.pending.length) await this.write(["checkpoint"]).catch(() => {});
+    await this.inFlight;
     this.closed = true;
     closeSync(this.fd);
   }
