@@ -14,6 +14,7 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { KmipError } from "../kmip/error.ts";
+import { isLoopbackHost } from "./loopback.ts";
 import { userNameProblem } from "./names.ts";
 
 /** An OIDC issuer whose tokens we accept (JWKS default: `<issuer>/.well-known/jwks.json`). */
@@ -25,12 +26,6 @@ export interface JwtProvider {
 
 export interface JwtVerifier {
   verify(token: string): Promise<string>;
-}
-
-/** localhost, 127.0.0.0/8 or ::1. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 const jwksUriOf = (p: JwtProvider) => p.jwksUri ?? `${p.issuer.replace(/\/$/, "")}/.well-known/jwks.json`;

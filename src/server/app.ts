@@ -31,11 +31,8 @@ export interface AppDeps {
    * not come through the front.
    */
   mtlsPeer?: (request: Request) => { cn?: string; client: string } | undefined;
-  /**
-   * Without authentication (loopback only): the port this server answers on, to check `Host`
-   * against DNS rebinding (see request-guard.ts).
-   */
-  publicPort: () => number;
+  /** What request-guard.ts needs beyond the authenticator: does the server listen on loopback, on which port. */
+  listening: { loopback: boolean; port: () => number };
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
@@ -111,7 +108,7 @@ export function createApp(deps: AppDeps) {
   }
   /** The client's address and port: the TLS front's peer under mTLS, else the socket's. */
   const ip = (server: Server, request: Request) => deps.mtlsPeer?.(request)?.client ?? peerAddress(server?.requestIP(request));
-  const guard = requestGuard({ authenticated: auth.enabled, port: deps.publicPort });
+  const guard = requestGuard({ authenticated: auth.enabled, ...deps.listening });
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
 

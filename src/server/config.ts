@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import type { LogLevel } from "./log.ts";
 import type { ApiKey } from "../auth/identity.ts";
-import { isLoopbackHost, jwtProviderProblem, type JwtProvider } from "../auth/jwt.ts";
+import { jwtProviderProblem, type JwtProvider } from "../auth/jwt.ts";
+import { isLoopbackHost } from "../auth/loopback.ts";
 import { userNameProblem } from "../auth/names.ts";
 
 export type { ApiKey, JwtProvider };

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Authenticator } from "../auth/identity.ts";
 import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
+import { isLoopbackHost } from "../auth/loopback.ts";
 import { checkConfig, ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
@@ -65,7 +66,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const app = createApp({
     // TLS client certificates: the CN and the client's address come from the node:tls front by connection (mtls-front.ts)
     mtlsPeer: (request) => front?.peerOf(app.server?.requestIP(request)),
-    publicPort: () => publicPort,
+    listening: { loopback: isLoopbackHost(config.hostname), port: () => publicPort },
     audit,
     store,
     log,

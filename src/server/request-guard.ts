@@ -6,10 +6,10 @@
  * every POST) is refused unless that origin is this server itself (same host and port as `Host`);
  * `Origin: null` (sandboxed frames, file: pages) is refused. KMIP clients do not send Origin.
  *
- * Without authentication (allowed on loopback only), where any local page could otherwise act as
- * the default user:
- * - `Host` must be `localhost`, `127.0.0.1` or `[::1]` with this server's port: a DNS name an
- *   attacker points at 127.0.0.1 arrives with the attacker's name in `Host` and is refused;
+ * Without authentication, where any page could otherwise act as the default user:
+ * - when listening on loopback (the only place allowed without an explicit insecure switch), `Host`
+ *   must be `localhost`, `127.0.0.1` or `[::1]` with this server's port: a DNS name an attacker
+ *   points at 127.0.0.1 arrives with the attacker's name in `Host` and is refused;
  * - a POST body must be `application/json` or `application/octet-stream`: the types a page can send
  *   cross-site without a CORS preflight (text/plain, forms, multipart) are refused.
  */
@@ -36,7 +36,15 @@ function splitHost(host: string): { name: string; port?: string } {
   return m ? { name: m[1].toLowerCase(), port: m[2] } : { name: "" };
 }
 
-export function requestGuard(o: { authenticated: boolean; port: () => number }) {
+export interface GuardOptions {
+  authenticated: boolean;
+  /** The server listens on a loopback address. */
+  loopback: boolean;
+  /** The port clients connect to. */
+  port: () => number;
+}
+
+export function requestGuard(o: GuardOptions) {
   return (request: Request): Refusal | undefined => {
     const host = request.headers.get("host") ?? "";
     const origin = request.headers.get("origin");
@@ -56,7 +64,7 @@ export function requestGuard(o: { authenticated: boolean; port: () => number }) 
     const { name, port } = splitHost(host);
     const ours = String(o.port());
     const portOk = port === ours || (port === undefined && (ours === "80" || ours === "443"));
-    if (!LOOPBACK_NAMES.has(name) || !portOk) {
+    if (o.loopback && (!LOOPBACK_NAMES.has(name) || !portOk)) {
       return refuse(403, "Permission_Denied", `unexpected Host ${JSON.stringify(host.slice(0, 100))}: without authentication this server only answers localhost, 127.0.0.1 or [::1] on port ${ours}`);
     }
     if (request.method === "POST") {

@@ -249,6 +249,19 @@ describe("no authentication: loopback only", () => {
   });
 });
 
+describe("no authentication on the network (--insecure-no-auth-on-network)", () => {
+  let server: TestServer;
+  useTestServer((s) => (server = s), { hostname: "0.0.0.0", insecureNoAuthOnNetwork: true });
+  test("any Host is answered (clients use the machine's name), but cross-site bodies and origins are still refused", async () => {
+    const url = `http://127.0.0.1:${server.port}/kmip/2_1`;
+    const body = JSON.stringify(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
+    const post = async (headers: Record<string, string>) => (await fetch(url, { method: "POST", headers, body })).status;
+    expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "application/json" })).toBe(200);
+    expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "text/plain" })).toBe(415);
+    expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "application/json", origin: "http://evil.example" })).toBe(403);
+  });
+});
+
 describe("with authentication, a foreign Origin is refused too", () => {
   let server: TestServer;
   useTestServer((s) => (server = s), { apiKeys: [{ user: "alice", token: "alice-token-0123456789" }] });
