@@ -101,7 +101,7 @@ function usage(message: string): number {
 
 export const auditCommand: Command = {
   name: "audit",
-  summary: "audit verify FILE | --data-dir DIR [--audit-key-file KEY]: check the audit trail's hash chain and checkpoints",
+  summary: "verify FILE | --data-dir DIR [--audit-key-file KEY]: check the audit trail's hash chain and checkpoints",
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "verify") return verify(rest);
