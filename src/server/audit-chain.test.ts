@@ -17,9 +17,9 @@ const L2 = `{"seq":2,"time":"2026-01-01T00:00:01.000Z","type":"checkpoint","reco
 const asTrail = (lines: string[]): TrailLine[] => lines.map((text, i) => ({ where: `line ${i + 1}`, text }));
 
 /** A trail of `n` events with a checkpoint after every `every` events. */
-function trail(n: number, every: number, key = KEY): string[] {
-  const lines: string[] = [];
-  let head = headAfter(undefined);
+function trail(n: number, every: number, key = KEY, legacy: string[] = []): string[] {
+  const lines: string[] = [...legacy];
+  let head = headAfter(legacy.at(-1), legacy.length);
   let since = 0;
   for (let i = 0; i < n; i++) {
     lines.push(eventLine(head.seq, `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`, { ...fields, requestId: `r${i}`, user: `user${i}` }, head.prev));
@@ -98,9 +98,12 @@ describe("verification", () => {
     expect(verifyTrail(asTrail(torn), KEY).problem).toEqual({ where: "line 12", what: "not a JSON record (modified, or an incomplete write)" });
   });
 
-  test("lines written before the chain existed are counted as legacy, and refused once the chain has started", () => {
-    const legacy = ['{"time":"2025-01-01T00:00:00.000Z","requestId":"x","user":"a","operation":"Get","result":"Success"}'];
-    expect(verifyTrail(asTrail([...legacy, ...trail(4, 4)]), KEY)).toMatchObject({ ok: true, legacy: 1, records: 5 });
+  test("lines written before the chain existed are counted as legacy (the chain starts after them), and refused once the chain has started", () => {
+    const legacy = ['{"time":"2025-01-01T00:00:00.000Z","requestId":"x","user":"a","operation":"Get","result":"Success"}', '{"time":"2025-01-01T00:00:01.000Z","requestId":"y","user":"a","operation":"Get","result":"Success"}'];
+    const upgraded = trail(4, 4, KEY, legacy);
+    expect(JSON.parse(upgraded[2])).toMatchObject({ seq: 3, prev: GENESIS });
+    expect(verifyTrail(asTrail(upgraded), KEY)).toMatchObject({ ok: true, legacy: 2, records: 5, lastCheckpointSeq: 7 });
+    expect(verifyTrail(asTrail(upgraded.slice(1)), KEY).problem).toEqual({ where: "line 2", what: "record(s) missing or reordered: expected seq 2, found 3" });
     const lines = trail(4, 4);
     expect(verifyTrail(asTrail([...lines.slice(0, 2), legacy[0], ...lines.slice(2)]), KEY).problem).toEqual({ where: "line 3", what: "the record has no valid seq (modified)" });
   });

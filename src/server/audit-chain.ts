@@ -4,11 +4,12 @@
  *
  * Canonical form: a record is ONE line of JSON (UTF-8, no trailing newline), hashed exactly as
  * stored. Fields, in this order:
- *   seq        1, 2, 3, ... with no gap (a removed record shows as a gap, a moved one as a step back)
+ *   seq        1, 2, 3, ... with no gap (a removed record shows as a gap, a moved one as a step back);
+ *              after k older records written before the chain existed, the chain starts at k + 1
  *   time       ISO 8601 UTC
  *   type       "event" or "checkpoint"
  *   ...        event fields (phase, requestId, user, client, operation, objectId, result)
- *   prev       lower-case hex SHA-256 of the previous record's line (64 zeros for seq 1)
+ *   prev       lower-case hex SHA-256 of the previous record's line (64 zeros for the first)
  * A checkpoint is `{"seq","time","type":"checkpoint","records","keyId","prev"}` followed by
  * `,"mac":"<hex>"}`: the HMAC-SHA256, under the operator's audit key, of the line without that
  * suffix (i.e. of the bytes up to and including `"prev":"..."` then `}`). `keyId` is the first 16
@@ -53,14 +54,21 @@ export interface ChainHead {
   prev: string;
 }
 
-export function headAfter(line: string | undefined): ChainHead {
+/**
+ * The chain's position after `line`. After `legacy` older records written before the chain existed
+ * (lines without seq; their count is only needed when the last line is one of them), the chain
+ * starts at seq legacy + 1 with the genesis prev.
+ */
+export function headAfter(line: string | undefined, legacy = 0): ChainHead {
   if (line === undefined) return { seq: 1, prev: GENESIS };
   const seq = (JSON.parse(line) as { seq?: unknown }).seq;
-  // A trail written before the chain existed (lines without seq): the chain starts after it.
-  if (seq === undefined) return { seq: 1, prev: GENESIS };
+  if (seq === undefined) return { seq: legacy + 1, prev: GENESIS };
   if (!Number.isSafeInteger(seq)) throw new Error("the last audit record has no valid seq");
   return { seq: (seq as number) + 1, prev: sha256Hex(line) };
 }
+
+/** A line written before the chain existed. */
+export const isLegacyLine = (line: string) => (JSON.parse(line) as { seq?: unknown }).seq === undefined;
 
 export interface VerifyReport {
   ok: boolean;
@@ -100,7 +108,7 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
     r.problem = { where, what };
     return r;
   };
-  let expected: ChainHead = { seq: 1, prev: GENESIS };
+  let expected: ChainHead = { seq: 1, prev: GENESIS }; // after k legacy lines: seq k + 1
   let previousWhere = "";
   let started = false;
   for (const { where, text, check } of lines) {
@@ -113,6 +121,7 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
     }
     if (!started && rec.seq === undefined && rec.prev === undefined) {
       r.legacy++; // written before the chain existed
+      expected = { seq: r.legacy + 1, prev: GENESIS };
       continue;
     }
     started = true;
@@ -122,7 +131,7 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
     if ((seq as number) < expected.seq) return fail(where, `record(s) reordered or duplicated: expected seq ${expected.seq}, found ${seq as number}`);
     if (typeof rec.prev !== "string" || !HEX64.test(rec.prev)) return fail(where, "the record has no valid prev hash (modified)");
     if (rec.prev !== expected.prev) {
-      return fail(where, seq === 1 ? "the first record does not start the chain (records removed from the start)" : `the previous record (${previousWhere}) was modified: its SHA-256 is not the prev hash this record carries`);
+      return fail(where, seq === r.legacy + 1 ? "the first record does not start the chain (records removed from the start)" : `the previous record (${previousWhere}) was modified: its SHA-256 is not the prev hash this record carries`);
     }
     const problem = check?.(rec);
     if (problem) return fail(where, problem);

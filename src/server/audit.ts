@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { ObjectStore } from "../store/store.ts";
 import type { Logger } from "./log.ts";
-import { checkpointLine, eventLine, headAfter, type AuditFields, type ChainHead } from "./audit-chain.ts";
+import { checkpointLine, eventLine, GENESIS, headAfter, isLegacyLine, type AuditFields, type ChainHead } from "./audit-chain.ts";
 
 export type { AuditFields };
 
@@ -147,7 +147,9 @@ export class FileAuditSink implements AuditSink {
     private readonly o: AuditOptions,
   ) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.head = headAfter(lastLineOf(file));
+    const last = lastLineOf(file);
+    // a trail of an older server (no chain): the chain starts after its lines (counted once)
+    this.head = headAfter(last, last !== undefined && isLegacyLine(last) ? readFileSync(file, "utf8").split("\n").length - 1 : 0);
     this.fd = openSync(file, "a", 0o600);
     this.checkpoints = new Checkpoints(o, () => void this.write(["checkpoint"]).catch(() => {}));
   }
@@ -262,7 +264,9 @@ export class DatabaseAuditSink implements AuditSink {
 
   /** Inside the caller's transaction. */
   private async insert(records: AuditFields[], forceCheckpoint = false): Promise<void> {
-    let head = headAfter(await this.store.lastAuditLine());
+    const last = await this.store.lastAuditRecord();
+    // rows of an older server (no line): the chain starts after them
+    let head = !last ? headAfter(undefined) : last.line === null ? { seq: last.seq + 1, prev: GENESIS } : headAfter(last.line);
     const time = new Date().toISOString();
     const checkpoint = async () => {
       const line = checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev);

@@ -315,9 +315,8 @@ export class SqliteStore implements ObjectStore, SealableRows {
     });
   }
 
-  async lastAuditLine(): Promise<string | undefined> {
-    const row = this.r.query<{ line: string | null }, []>("SELECT line FROM audit ORDER BY seq DESC LIMIT 1").get();
-    return row?.line ?? undefined;
+  async lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined> {
+    return this.r.query<{ seq: number; line: string | null }, []>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1").get() ?? undefined;
   }
 
   *auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }> {

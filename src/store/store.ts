@@ -103,8 +103,8 @@ export interface ObjectStore {
    * the other fields are copies for queries. Joins the caller's transaction.
    */
   appendAudit(record: AuditRow): Promise<void>;
-  /** The `line` of the last audit record (in the caller's transaction when there is one). */
-  lastAuditLine(): Promise<string | undefined>;
+  /** seq and `line` of the last audit record (in the caller's transaction when there is one); line is null for rows older than the chain. */
+  lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined>;
   /** Every audit record in seq order, checkpoints included (for verification). */
   auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }>;
   /** The newest audit event records first, checkpoints left out (for tests and operators). */

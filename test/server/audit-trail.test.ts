@@ -140,6 +140,21 @@ describe("file trail", () => {
     expect(kms("audit", "verify", file).out).toMatch(/^OK .*: 3 records \(2 events, 1 checkpoint\); last checkpoint at seq 3/);
   });
 
+  test("a trail written by an older server (no chain): kept as is, the chain starts after it", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "kms-test-"));
+    const file = path.join(dataDir, "audit.log");
+    const old = ['{"time":"2025-01-01T00:00:00.000Z","requestId":"a","user":"alice","operation":"Get","result":"Success"}', '{"time":"2025-01-01T00:00:01.000Z","requestId":"b","user":"alice","operation":"Get","result":"Success"}'];
+    writeFileSync(file, old.join("\n") + "\n");
+    const server = await serverWithTrail({ dataDir, auditCheckpointRecords: 1000 });
+    expect((await create(server.url)).status).toBe(200);
+    await server.stop();
+    servers.pop();
+    dirs.push(dataDir);
+    expect(lines(file).slice(0, 2)).toEqual(old);
+    expect(records(file).slice(2).map((r) => r.seq)).toEqual([3, 4, 5]);
+    expect(kms("audit", "verify", file).out).toMatch(/^OK .*: 3 records \(2 events, 1 checkpoint\); 2 older unchained lines before the chain; last checkpoint at seq 5/);
+  });
+
   test("when the intent record cannot be written the operation does not run: 503, no object created", async () => {
     const server = await serverWithTrail({ audit: "/dev/full" }); // every write fails with ENOSPC
     const c = await create(server.url);
@@ -190,6 +205,23 @@ describe("database trail", () => {
     expect(tamper("DELETE FROM audit WHERE seq = 3", restore).out).toMatch(/: row seq 4: record\(s\) missing or reordered: expected seq 3, found 4/);
     db.close();
     expect(kms("audit", "verify", "--data-dir", dir).code).toBe(0);
+  });
+
+  test("rows written by an older server (no line): the chain starts after them", async () => {
+    const server = await serverWithTrail({ audit: "database", auditCheckpointRecords: 1000 });
+    await create(server.url);
+    await create(server.url);
+    await server.stop();
+    servers.pop();
+    const db = new Database(path.join(server.dataDir, "kms.db"));
+    db.exec("DELETE FROM audit WHERE operation = '(checkpoint)'; UPDATE audit SET line = NULL"); // as before the chain existed
+    db.close();
+    const again = await serverWithTrail({ audit: "database", auditCheckpointRecords: 1000, dataDir: server.dataDir });
+    expect((await create(again.url)).status).toBe(200);
+    await again.stop();
+    servers.pop();
+    dirs.push(server.dataDir);
+    expect(kms("audit", "verify", "--data-dir", server.dataDir).out).toMatch(/^OK database .*: 2 records \(1 event, 1 checkpoint\); 2 older unchained lines before the chain; last checkpoint at seq 4/);
   });
 
   test("when the record cannot be inserted the operation is rolled back with it: 503, no object", async () => {
