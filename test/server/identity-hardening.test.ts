@@ -161,6 +161,17 @@ describe("--api-keys-file in a real process, re-read on SIGHUP", () => {
     }
   });
 
+  test("the new settings from TOML and the environment", () => {
+    const dir = tempDir();
+    const toml = path.join(dir, "kms.toml");
+    writeFileSync(toml, '[http]\nhostname = "0.0.0.0"\n[auth]\napi_keys_file = "/etc/kms/api-keys"\n[audit]\nkey_file = "/etc/kms/audit.key"\ncheckpoint_records = 50\ncheckpoint_seconds = 5\n');
+    expect(loadConfig(["-c", toml], {})).toMatchObject({ kind: "run", config: { hostname: "0.0.0.0", apiKeysFile: "/etc/kms/api-keys", auditKeyFile: "/etc/kms/audit.key", auditCheckpointRecords: 50, auditCheckpointSeconds: 5 } });
+    writeFileSync(toml, '[http]\nhostname = "0.0.0.0"\n[auth]\ninsecure_no_auth_on_network = true\n');
+    expect(loadConfig(["-c", toml], {})).toMatchObject({ kind: "run", config: { insecureNoAuthOnNetwork: true } });
+    expect(loadConfig([], { KMS_API_KEYS_FILE: "/k", KMS_AUDIT_KEY_FILE: "/a" })).toMatchObject({ config: { apiKeysFile: "/k", auditKeyFile: "/a" } });
+    expect(() => loadConfig(["--audit-checkpoint-records", "0"], {})).toThrow('audit checkpoint records must be a positive integer, got "0"');
+  });
+
   test("--help prefers the file to --api-key", () => {
     const help = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "--help"], { cwd: root, encoding: "utf8" }).stdout;
     expect(help).toMatch(/--api-keys-file FILE +API keys, one USER:SHA256-HEX-OF-TOKEN per line .*re-read on SIGHUP\. Preferred to --api-key/);
