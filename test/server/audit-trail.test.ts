@@ -239,6 +239,37 @@ describe("database trail", () => {
   });
 });
 
+describe("batches", () => {
+  const header = (mode: string) => t.s("RequestHeader", t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)), t.e("BatchErrorContinuationOption", mode), t.int("BatchCount", 2));
+  const item = (op: string, ...payload: ReturnType<typeof t.s>[]) => t.s("BatchItem", t.e("Operation", op), t.s("RequestPayload", ...payload));
+  const createItem = item("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)));
+  const getMissing = item("Get", t.text("UniqueIdentifier", "missing"));
+  const message = (mode: string) => t.s("RequestMessage", header(mode), createItem, getMissing);
+
+  test.each([["file"], ["database"]])("%s trail: each item has its record; an Undo batch records Undone for the rolled-back items", async (where) => {
+    const server = await serverWithTrail(where === "database" ? { audit: "database" } : {});
+    for (const mode of ["Continue", "Undo"]) expect((await postKmip(server.url, message(mode), auth)).status).toBe(200);
+    await server.stop();
+    servers.pop();
+    dirs.push(server.dataDir);
+    let events: Record<string, unknown>[];
+    if (where === "file") events = records(path.join(server.dataDir, "audit.log")).filter((r) => r.type === "event");
+    else {
+      const db = new Database(path.join(server.dataDir, "kms.db"), { readonly: true });
+      events = (db.query("SELECT line FROM audit ORDER BY seq").all() as { line: string }[]).map((r) => JSON.parse(r.line)).filter((r) => r.type === "event");
+      db.close();
+    }
+    const summary = events.map((r) => `${r.phase ?? "-"} ${r.operation} ${r.result}`);
+    const intents = where === "file" ? ["intent Create,Get Pending"] : [];
+    expect(summary).toEqual([
+      ...intents, `${where === "file" ? "outcome" : "-"} Create Success`, `${where === "file" ? "outcome" : "-"} Get Object_Not_Found`,
+      ...intents, `${where === "file" ? "outcome" : "-"} Create Undone`, `${where === "file" ? "outcome" : "-"} Get Object_Not_Found`,
+    ]);
+    const verify = where === "file" ? kms("audit", "verify", path.join(server.dataDir, "audit.log")) : kms("audit", "verify", "--data-dir", server.dataDir);
+    expect(verify.code).toBe(0);
+  });
+});
+
 describe("under mTLS the audit names the real client address and port, not the front's loopback connection", () => {
   test("the source port of the client's own TLS connection is in the record", async () => {
     const pem = (f: string) => readFileSync(path.join(CERTS, f), "utf8");
