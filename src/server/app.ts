@@ -4,7 +4,9 @@
  * Routes: POST /kmip/2_1 (bare operations or RequestMessage), POST /kmip (RequestMessage); both
  * also take a binary TTLV RequestMessage as application/octet-stream and answer in binary;
  * GET /version, GET /health, and the /access routes. Bodies are read as text and decoded by our own
- * codec, so malformed input is a KMIP error, never Elysia's default answer.
+ * codec, so malformed input is a KMIP error, never Elysia's default answer. Before any route,
+ * request-guard.ts refuses what a browser could be tricked into sending (cross-site requests, DNS
+ * rebinding).
  */
 import { Elysia } from "elysia";
 import { KmipError } from "../kmip/error.ts";
