@@ -155,6 +155,16 @@ describe("file trail", () => {
     expect(kms("audit", "verify", file).out).toMatch(/^OK .*: 3 records \(2 events, 1 checkpoint\); 2 older unchained lines before the chain; last checkpoint at seq 5/);
   });
 
+  test("a trail whose last line is incomplete: the server does not start, and says what to do", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "kms-test-"));
+    dirs.push(dataDir);
+    const file = path.join(dataDir, "audit.log");
+    writeFileSync(file, '{"seq":1,"time":"2026-01-01T00:00:00.000Z","type":"ev');
+    const started = startTestServer({ dataDir, apiKeys: [{ user: "alice", token: TOKEN }] });
+    await expect(started).rejects.toThrow(`the audit trail ${file} ends with an incomplete record; check it with \`kms audit verify\` and move it aside`);
+    expect(existsSync(path.join(dataDir, "kms.pid"))).toBe(false); // the data folder is released
+  });
+
   test("when the intent record cannot be written the operation does not run: 503, no object created", async () => {
     const server = await serverWithTrail({ audit: "/dev/full" }); // every write fails with ENOSPC
     const c = await create(server.url);
