@@ -12,7 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { findAll, postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { postBinary, requestMessage } from "../helpers/binary.ts";
 import { FileAuditSink } from "../../src/server/audit.ts";
 import { createLogger } from "../../src/server/log.ts";
 
@@ -170,6 +171,11 @@ describe("file trail", () => {
     const c = await create(server.url);
     expect(c).toMatchObject({ status: 503, uid: undefined });
     expect(c.text).toMatch(/^General_Failure: the audit trail cannot be written, so the request was not run \(request \w+\)$/);
+    // binary TTLV: a ResponseMessage whose items all failed, nothing run
+    const binary = await postBinary(server.url, requestMessage([2, 1], ["Create", [t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))]]), auth);
+    expect(binary.status).toBe(200);
+    expect(findAll(binary.node, "BatchItem").map((i) => [valueOf(i, "ResultStatus"), valueOf(i, "ResultReason")])).toEqual([["OperationFailed", "General_Failure"]]);
+    expect(valueOf(binary.node, "ResultMessage")).toMatch(/^the audit trail cannot be written, so the request was not run/);
     await server.stop();
     servers.pop();
     dirs.push(server.dataDir);

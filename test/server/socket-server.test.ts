@@ -79,6 +79,7 @@ describe("mutual TLS and identity", () => {
       expect(valueOf(r, "ResultReason")).toMatch(/Not_Found$/);
       expect(find(r, "ResponsePayload")).toBeUndefined();
     }
+    const bobPort = bob.socket.localPort;
     bob.socket.end();
     const again = await connect("alice");
     expect(valueOf(await again.send(get(uid)), "KeyMaterial")).toBe(valueOf(a, "KeyMaterial"));
@@ -86,7 +87,7 @@ describe("mutual TLS and identity", () => {
 
     const lines = readFileSync(path.join(server.dataDir, "audit.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ user: "alice@example.com", operation: "Create", objectId: uid, result: "Success" }));
-    expect(lines).toContainEqual(expect.objectContaining({ user: "bob@example.com", operation: "Destroy", objectId: uid, result: expect.stringMatching(/Not_Found$/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ user: "bob@example.com", operation: "Destroy", objectId: uid, result: expect.stringMatching(/Not_Found$/), client: `127.0.0.1:${bobPort}` }));
   });
 
   test("no certificate, or one from another CA, is refused at the handshake", async () => {
