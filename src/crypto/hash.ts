@@ -6,6 +6,7 @@
  * Backend: node:crypto (native; measured 6-12x faster than @noble/hashes under Bun, see report),
  * with @noble/hashes as a per-algorithm fallback for a runtime whose node:crypto lacks one.
  */
+import { lookupTable } from "./lookup.ts";
 import { createHash } from "node:crypto";
 import { sha1 } from "@noble/hashes/legacy.js";
 import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from "@noble/hashes/sha2.js";
@@ -63,11 +64,11 @@ export function hmacHash(name: HashName, what: string): { native: string; noble:
 }
 
 /** KMIP HashingAlgorithm enumeration names (as in Cosmian JSON TTLV) → our names. */
-const KMIP_NAMES: Record<string, HashName> = {
+const KMIP_NAMES: Record<string, HashName> = lookupTable({
   SHA1: "SHA-1", SHA224: "SHA-224", SHA256: "SHA-256", SHA384: "SHA-384", SHA512: "SHA-512",
   SHA512224: "SHA-512/224", SHA512256: "SHA-512/256",
   SHA3224: "SHA3-224", SHA3256: "SHA3-256", SHA3384: "SHA3-384", SHA3512: "SHA3-512",
-};
+});
 
 /** Maps a KMIP HashingAlgorithm name (e.g. "SHA3256") to a HashName, or undefined if unsupported (MD5, RIPEMD160…). */
 export function fromKmipName(name: string): HashName | undefined {

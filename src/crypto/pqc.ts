@@ -50,9 +50,9 @@ const SLH_DSA: Record<SlhDsaAlgorithm, typeof slh.slh_dsa_sha2_128f> = {
   "SLH-DSA-SHAKE-256s": slh.slh_dsa_shake_256s, "SLH-DSA-SHAKE-256f": slh.slh_dsa_shake_256f,
 };
 
-export const isKem = (a: string): a is KemAlgorithm => a in KEM;
-export const isMlDsa = (a: string): a is MlDsaAlgorithm => a in ML_DSA;
-export const isSlhDsa = (a: string): a is SlhDsaAlgorithm => a in SLH_DSA;
+export const isKem = (a: string): a is KemAlgorithm => Object.hasOwn(KEM, a);
+export const isMlDsa = (a: string): a is MlDsaAlgorithm => Object.hasOwn(ML_DSA, a);
+export const isSlhDsa = (a: string): a is SlhDsaAlgorithm => Object.hasOwn(SLH_DSA, a);
 export const isSignature = (a: string): a is SignatureAlgorithm => isMlDsa(a) || isSlhDsa(a);
 function impl(a: PqcAlgorithm) {
   if (isKem(a)) return KEM[a];

@@ -11,14 +11,15 @@
  * accepting more is harmless, and the names we emit are always canonical (or the JS client's, through
  * clientEnumName).
  */
+import { lookupTable } from "../crypto/lookup.ts";
 import { CLIENT_ENUM_NAMES, ENUMS as DATA_ENUMS } from "./enums-data.ts";
 import { canonicalTagName, kmipTagNames, tagCode, tagEnumSpelling, TAG_ALIASES, TAGS } from "./tags.ts";
 
 export { CLIENT_ENUM_NAMES };
 
 /** The `Tag` enumeration (AttributeReference): KMIP spellings, as in Cosmian's `Tag` enum. */
-const TAG_ENUMERATION: Record<string, number> = {};
-const TAG_ENUMERATION_ALIASES: Record<string, string> = {};
+const TAG_ENUMERATION: Record<string, number> = Object.create(null);
+const TAG_ENUMERATION_ALIASES: Record<string, string> = Object.create(null);
 for (const name of kmipTagNames()) {
   const spelled = tagEnumSpelling(name)!;
   TAG_ENUMERATION[spelled] = tagCode(name)!;
@@ -32,10 +33,12 @@ for (const [alias, canonical] of Object.entries(TAG_ALIASES)) {
 }
 
 /** enumeration type name -> variant name -> value */
-export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> = { ...DATA_ENUMS, Tag: TAG_ENUMERATION };
+export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> = lookupTable(
+  Object.fromEntries(Object.entries({ ...DATA_ENUMS, Tag: TAG_ENUMERATION }).map(([type, variants]) => [type, lookupTable(variants)])),
+);
 
 /** which enumeration type a tag carries (only tags that may hold an Enumeration) */
-export const TAG_ENUM: Readonly<Record<string, string>> = {
+export const TAG_ENUM: Readonly<Record<string, string>> = lookupTable({
   AdjustmentType: "AdjustmentType",
   AlternativeNameType: "AlternativeNameType",
   AsynchronousIndicator: "AsynchronousIndicator",
@@ -110,7 +113,7 @@ export const TAG_ENUM: Readonly<Record<string, string>> = {
   ValidationType: "ValidationType",
   ValidityIndicator: "ValidityIndicator",
   WrappingMethod: "WrappingMethod",
-};
+});
 
 /** Explicit aliases (KMIP XML / Cosmian enum_lookup.rs spellings and Cosmian 1.x names). */
 const EXPLICIT_ALIASES: Record<string, Record<string, string>> = {
@@ -128,10 +131,10 @@ const EXPLICIT_ALIASES: Record<string, Record<string, string>> = {
 };
 
 function buildAliases(): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
+  const out: Record<string, Record<string, string>> = Object.create(null);
   const put = (type: string, alias: string, canonical: string) => {
     if (!(canonical in ENUMS[type])) throw new Error(`enums: alias ${type}.${alias} targets unknown ${canonical}`);
-    if (alias !== canonical) (out[type] ??= {})[alias] = canonical;
+    if (alias !== canonical) (out[type] ??= Object.create(null))[alias] = canonical;
   };
   for (const [type, map] of Object.entries(EXPLICIT_ALIASES)) for (const [a, c] of Object.entries(map)) put(type, a, c);
   // The JS client's spellings are accepted on input too.

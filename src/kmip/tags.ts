@@ -13,6 +13,7 @@
  *   - pseudo-tags with private codes 0x54FFxx (`Object`, `ByteString`, `VendorAttributes`, ...).
  * TAG_ALIASES maps other accepted spellings (KMIP spellings, the JS client's, `Mac`) to canonical names.
  */
+import { lookupTable } from "../crypto/lookup.ts";
 import { ENUMS } from "./enums-data.ts";
 import {
   COSMIAN_SPELLINGS,
@@ -39,11 +40,11 @@ export type TtlvType =
 export const REQUEST_PAYLOAD_CODE = 0x420079;
 export const RESPONSE_PAYLOAD_CODE = 0x42007c;
 
-const tags: Record<string, readonly [number, TtlvType]> = {};
-const aliases: Record<string, string> = {};
+const tags: Record<string, readonly [number, TtlvType]> = Object.create(null);
+const aliases: Record<string, string> = Object.create(null);
 const byCode = new Map<number, string>();
 /** canonical name -> the name used for it in the `Tag` enumeration (the KMIP spelling) */
-const kmipSpelling: Record<string, string> = {};
+const kmipSpelling: Record<string, string> = Object.create(null);
 
 function add(name: string, code: number, type: TtlvType, primary: boolean): void {
   if (name in tags) throw new Error(`tags: duplicate tag name ${name}`);
@@ -86,12 +87,12 @@ export const PSEUDO_TAG_NAMES: ReadonlySet<string> = new Set(PSEUDO_TAGS.map(([n
  * Tag spellings the Cosmian JS client (cloudproof_kms_js 4.0.0) needs in replies, where ours differ:
  * it finds a property by lower-casing the first letter of the tag (`IvCounterNonce` -> `ivCounterNonce`).
  */
-export const CLIENT_TAG_NAMES: Readonly<Record<string, string>> = {
+export const CLIENT_TAG_NAMES: Readonly<Record<string, string>> = lookupTable({
   IVCounterNonce: "IvCounterNonce",
   MacSignature: "MacOrSignature",
   MacSignatureKeyInformation: "MacOrSignatureKeyInformation",
   PGPKeyVersion: "PgpKeyVersion",
-};
+});
 
 /** The canonical name for a name or an alias; undefined when unknown. */
 export function canonicalTagName(name: string): string | undefined {

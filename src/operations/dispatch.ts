@@ -2,6 +2,7 @@
  * The one table of operations: operation name -> request schema and handler. Handlers that depend
  * on the key's scheme (Create, CreateKeyPair, Encrypt, Sign...) find it through schemes.ts.
  */
+import { lookupTable } from "../crypto/lookup.ts";
 import { KmipError } from "../kmip/error.ts";
 import * as req from "../kmip/requests.ts";
 import { parseKmip, type Schema } from "../kmip/schema.ts";
@@ -51,7 +52,7 @@ export interface OperationEntry<T = any> {
 const createdId = (r: KmipRecord) => (typeof r.UniqueIdentifier === "string" ? r.UniqueIdentifier : undefined);
 
 /** Operation name -> request schema and handler, in the order Query lists them. */
-const OPERATIONS: Record<string, OperationEntry> = {
+const OPERATIONS: Record<string, OperationEntry> = lookupTable({
   Activate: { schema: req.ActivateSchema, handler: activate },
   AddAttribute: { schema: req.AddAttributeSchema, handler: addAttribute },
   Create: { schema: req.CreateSchema, handler: create, placeholder: createdId },
@@ -94,7 +95,7 @@ const OPERATIONS: Record<string, OperationEntry> = {
   Certify: { schema: cert.CertifySchema, handler: certify, placeholder: createdId },
   ReCertify: { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId },
   Validate: { schema: cert.ValidateSchema, handler: validate },
-};
+});
 
 /** The operations served (Query). */
 export const SERVED_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);

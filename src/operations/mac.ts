@@ -7,6 +7,7 @@
  * Cosmian's "streaming" re-keys each step with the previous MAC, which is not the MAC of the whole
  * message, so we do not imitate it.
  */
+import { lookupTable } from "../crypto/lookup.ts";
 import { KmipError, fail } from "../kmip/error.ts";
 import type { CryptographicParameters } from "../kmip/attributes.ts";
 import type { MAC } from "../kmip/requests-more.ts";
@@ -22,10 +23,10 @@ import { cryptoError } from "./common/symmetric.ts";
 import { forUse } from "./common/at-rest.ts";
 
 /** HMAC algorithm -> KMIP HashingAlgorithm. */
-const HMAC_HASH: Record<string, string> = {
+const HMAC_HASH: Record<string, string> = lookupTable({
   HMACSHA1: "SHA1", HMACSHA224: "SHA224", HMACSHA256: "SHA256", HMACSHA384: "SHA384", HMACSHA512: "SHA512",
   HMACSHA3224: "SHA3224", HMACSHA3256: "SHA3256", HMACSHA3384: "SHA3384", HMACSHA3512: "SHA3512",
-};
+});
 
 /** The hash of an HMAC with `key` for this request; fails naming what is missing or unsupported. */
 export function macHash(key: StoredObject, params: CryptographicParameters | undefined, op: string): HashName {

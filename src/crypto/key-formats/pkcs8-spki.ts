@@ -64,7 +64,7 @@ const EC: Record<EcCurve, { oid: Uint8Array; length: number; ec: typeof p256 }> 
   secp256k1: { oid: hexOid("2b8104000a"), length: 32, ec: secp256k1 as unknown as typeof p256 }, // 1.3.132.0.10 (SEC 2)
 };
 
-const isOkp = (a: KeyAlgorithm): a is OkpAlgorithm => a in OKP;
+const isOkp = (a: KeyAlgorithm): a is OkpAlgorithm => Object.hasOwn(OKP, a);
 const isEc = (a: KeyAlgorithm): a is EcCurve => a in EC;
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 

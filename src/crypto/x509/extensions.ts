@@ -18,6 +18,7 @@
  * computes it, RFC 5280 §4.2.1.2 method 1); `issuer` adds the issuer's issuer name and serial only
  * when no key id was obtained, or always with `issuer:always`.
  */
+import { lookupTable } from "../lookup.ts";
 import { createHash } from "node:crypto";
 import { bytesToHex } from "../bytes.ts";
 import * as der from "../key-formats/der.ts";
@@ -93,7 +94,7 @@ const KEY_USAGE: Record<string, x509.KeyUsageFlags> = {
   decipherOnly: x509.KeyUsageFlags.decipherOnly,
 };
 
-const EXTENDED_KEY_USAGE: Record<string, string> = {
+const EXTENDED_KEY_USAGE: Record<string, string> = lookupTable({
   serverAuth: "1.3.6.1.5.5.7.3.1",
   clientAuth: "1.3.6.1.5.5.7.3.2",
   codeSigning: "1.3.6.1.5.5.7.3.3",
@@ -108,7 +109,7 @@ const EXTENDED_KEY_USAGE: Record<string, string> = {
   msEFS: "1.3.6.1.4.1.311.10.3.4",
   nsSGC: "2.16.840.1.113730.4.1",
   anyExtendedKeyUsage: "2.5.29.37.0",
-};
+});
 
 const OID = /^\d+(\.\d+)+$/;
 

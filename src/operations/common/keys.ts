@@ -2,6 +2,7 @@
  * Key material in and out of KMIP key blocks, and the attribute bookkeeping shared by the
  * operations that make objects (Create, Import, Register, ReKey, CreateKeyPair).
  */
+import { lookupTable } from "../../crypto/lookup.ts";
 import { KmipError, fail } from "../../kmip/error.ts";
 import { removeVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
@@ -22,9 +23,9 @@ export function maskAllows(mask: number | undefined, bits: number): boolean {
 }
 
 /** System tags Cosmian adds per object type. */
-export const SYSTEM_TAG: Record<string, string> = {
+export const SYSTEM_TAG: Record<string, string> = lookupTable({
   SymmetricKey: "_kk", PrivateKey: "_sk", PublicKey: "_pk", Certificate: "_cert", SecretData: "_sd", OpaqueObject: "_oo",
-};
+});
 
 export function keyBlockOf(o: { object: KmipRecord }): KeyBlock | undefined {
   return o.object.KeyBlock as KeyBlock | undefined;

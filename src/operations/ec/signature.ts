@@ -12,6 +12,7 @@
  * Hash choice: DigitalSignatureAlgorithm ECDSAWithSHA224/256/384/512, else HashingAlgorithm, else
  * SHA-256 for every curve (the KMS's default, ECDSAWithSHA256, even on P-384 / P-521).
  */
+import { lookupTable } from "../../crypto/lookup.ts";
 import { createHash } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { ed448 } from "@noble/curves/ed448.js";
@@ -20,16 +21,16 @@ import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import { ECDSA_CURVES, isWeierstrass } from "./curves.ts";
 import { publicOf, type EcKey } from "./key-material.ts";
 
-const DSA_HASH: Record<string, string> = {
+const DSA_HASH: Record<string, string> = lookupTable({
   ECDSAWithSHA224: "sha224", ECDSAWithSHA256: "sha256", ECDSAWithSHA384: "sha384", ECDSAWithSHA512: "sha512",
-};
-const HASH: Record<string, string> = {
+});
+const HASH: Record<string, string> = lookupTable({
   SHA224: "sha224", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512",
   SHA3224: "sha3-224", SHA3256: "sha3-256", SHA3384: "sha3-384", SHA3512: "sha3-512",
-};
-const HASH_LENGTH: Record<string, number> = {
+});
+const HASH_LENGTH: Record<string, number> = lookupTable({
   sha224: 28, sha256: 32, sha384: 48, sha512: 64, "sha3-224": 28, "sha3-256": 32, "sha3-384": 48, "sha3-512": 64,
-};
+});
 
 /** The node:crypto hash name for ECDSA, from the request's parameters merged over the key's. */
 export function ecdsaHash(params: CryptographicParameters | undefined, op: string): string {

@@ -14,20 +14,21 @@
  * PSS: MGF1 with MaskGeneratorHashingAlgorithm or the same hash; salt = SaltLength or the digest
  * length; verification accepts any salt length unless SaltLength is given.
  */
+import { lookupTable } from "../../crypto/lookup.ts";
 import { fail } from "../../kmip/error.ts";
 import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import type { OaepOptions, PssOptions, RsaHash, SignOptions } from "../../crypto/rsa.ts";
 
-const HASHES: Record<string, RsaHash> = {
+const HASHES: Record<string, RsaHash> = lookupTable({
   MD5: "md5", SHA1: "sha1", SHA224: "sha224", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512",
   SHA3224: "sha3-224", SHA3256: "sha3-256", SHA3384: "sha3-384", SHA3512: "sha3-512",
-};
+});
 
-const DSA_HASH: Record<string, RsaHash | undefined> = {
+const DSA_HASH: Record<string, RsaHash | undefined> = lookupTable({
   RSASSAPSS: undefined, MD5WithRSAEncryption: "md5", SHA1WithRSAEncryption: "sha1", SHA224WithRSAEncryption: "sha224",
   SHA256WithRSAEncryption: "sha256", SHA384WithRSAEncryption: "sha384", SHA512WithRSAEncryption: "sha512",
   SHA3256WithRSAEncryption: "sha3-256", SHA3384WithRSAEncryption: "sha3-384", SHA3512WithRSAEncryption: "sha3-512",
-};
+});
 
 const BY_DIGEST_LENGTH: Record<number, RsaHash> = { 20: "sha1", 32: "sha256", 48: "sha384", 64: "sha512" };
 

@@ -2,6 +2,7 @@
  * Create (KMIP 2.1 §6.1.6) of a symmetric key or secret data, generated from the CSPRNG. A key
  * created for FPE_FF1 gets Cosmian's `fpe-ff1` tag. Asked for, the key is stored wrapped at rest.
  */
+import { lookupTable } from "../../crypto/lookup.ts";
 import { fail } from "../../kmip/error.ts";
 import type { Attributes } from "../../kmip/attributes.ts";
 import type { Create } from "../../kmip/requests.ts";
@@ -14,7 +15,7 @@ import { DEFAULT_SYMMETRIC_MASK, newId, newObjectAttributes, storedObject, symme
 import { wrapAtRest, wrappingKeyIdOf } from "../common/at-rest.ts";
 
 /** Key lengths in bits per symmetric algorithm; `undefined` = any multiple of 8 in 8..8192 (hash-based keys). */
-const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = {
+const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = lookupTable({
   AES: [128, 192, 256, 512], // 512 = the two AES-256 keys of AES-256-XTS (as Cosmian)
   ChaCha20: [256],
   ChaCha20Poly1305: [256],
@@ -23,7 +24,7 @@ const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = {
   HMACSHA1: undefined, HMACSHA224: undefined, HMACSHA256: undefined, HMACSHA384: undefined, HMACSHA512: undefined,
   HMACSHA3224: undefined, HMACSHA3256: undefined, HMACSHA3384: undefined, HMACSHA3512: undefined,
   SHA3224: undefined, SHA3256: undefined, SHA3384: undefined, SHA3512: undefined, SHAKE128: undefined, SHAKE256: undefined,
-};
+});
 
 export function checkSymmetricLength(algorithm: string | undefined, bits: number): void {
   if (!algorithm) fail("Invalid_Field", "Create: the cryptographic algorithm must be specified for a symmetric key");
