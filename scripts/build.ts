@@ -10,8 +10,9 @@ import { gitCommit } from "../src/server/version.ts";
 const root = path.resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/kms");
 const result = await Bun.build({
-  // The SLH-DSA signing worker is its own entry point so the executable embeds it.
-  entrypoints: [path.join(root, "src/cli/main.ts"), path.join(root, "src/operations/pqc/sign-worker.ts")],
+  // The heavy-work pool's worker (src/operations/common/heavy.ts) is its own entry point so the
+  // executable embeds it.
+  entrypoints: [path.join(root, "src/cli/main.ts"), path.join(root, "src/operations/common/heavy-worker.ts")],
   compile: { outfile },
   minify: true,
   sourcemap: "none",

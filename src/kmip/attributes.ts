@@ -12,6 +12,7 @@ import type { KmipRecord } from "./struct.ts";
 import { rawNode } from "./struct.ts";
 import type { TtlvNode } from "./ttlv.ts";
 import { utf8 } from "../crypto/bytes.ts";
+import { KmipError } from "./error.ts";
 
 export const VENDOR_ID = "cosmian";
 
@@ -123,9 +124,61 @@ export const AttributesSchema: Schema<Attributes> = v.pipe(
     if (Link?.length) out.Link = Link;
     if (Name?.length) out.Name = Name;
     if (vendor.length) out.VendorAttributes = vendor;
+    checkAttributeLimits(out);
     return out;
   }),
 );
+
+// ----------------------------------------------------------------------------------------------
+// Limits: what one object (or one Locate) may carry. No real client comes near them; they keep a
+// single request from filling the database or the memory of the server.
+
+export const ATTRIBUTE_LIMITS = {
+  /** Distinct attributes of one object. */
+  attributes: 256,
+  /** Values of one multi-valued attribute (Name, Link, VendorAttributes...). */
+  values: 256,
+  /** Characters of a name, a vendor attribute name or identification, a text attribute. */
+  text: 4096,
+  /** Bytes (or characters) of one vendor attribute value. */
+  vendorValue: 1 << 20,
+  /** Tags of one object or one Locate. */
+  tags: 256,
+  /** Characters of one tag. */
+  tagLength: 1024,
+} as const;
+
+const limitError = (message: string) => new KmipError("Server_Limit_Exceeded", message);
+
+/** Throws Server_Limit_Exceeded when `attrs` exceeds ATTRIBUTE_LIMITS (counts, sizes). */
+export function checkAttributeLimits(attrs: KmipRecord): void {
+  const L = ATTRIBUTE_LIMITS;
+  const names = Object.keys(attrs);
+  if (names.length > L.attributes) throw limitError(`too many attributes: ${names.length} (at most ${L.attributes})`);
+  for (const name of names) {
+    const value = attrs[name];
+    if (Array.isArray(value) && value.length > L.values) throw limitError(`too many ${name} values: ${value.length} (at most ${L.values})`);
+    if (typeof value === "string" && value.length > L.text) throw limitError(`${name} is too long: ${value.length} characters (at most ${L.text})`);
+  }
+  for (const n of (attrs.Name ?? []) as Name[]) {
+    if (n.NameValue.length > L.text) throw limitError(`a Name is too long: ${n.NameValue.length} characters (at most ${L.text})`);
+  }
+  for (const va of (attrs.VendorAttributes ?? []) as VendorAttribute[]) {
+    if (va.AttributeName.length > L.text || va.VendorIdentification.length > L.text) {
+      throw limitError(`a vendor attribute name or identification is too long (at most ${L.text} characters)`);
+    }
+    const raw = va.AttributeValue.value;
+    const size = raw instanceof Uint8Array || typeof raw === "string" ? raw.length : JSON.stringify(raw ?? null).length;
+    if (size > L.vendorValue) throw limitError(`the vendor attribute ${va.AttributeName} is too large: ${size} (at most ${L.vendorValue})`);
+  }
+}
+
+/** Throws Server_Limit_Exceeded when a list of tags exceeds ATTRIBUTE_LIMITS. */
+export function checkTagLimits(tags: readonly string[]): void {
+  const L = ATTRIBUTE_LIMITS;
+  if (tags.length > L.tags) throw limitError(`too many tags: ${tags.length} (at most ${L.tags})`);
+  for (const t of tags) if (t.length > L.tagLength) throw limitError(`a tag is too long: ${t.length} characters (at most ${L.tagLength})`);
+}
 
 // ----------------------------------------------------------------------------------------------
 // Vendor attributes

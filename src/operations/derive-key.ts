@@ -1,6 +1,6 @@
 /**
  * DeriveKey (KMIP 2.1 §6.1.12): a new SymmetricKey or SecretData from an Active base key or secret
- * (cosmian-kms-server.md §3), by PBKDF2 (password = base key bytes, Salt required, IterationCount
+ * (as Cosmian KMS does), by PBKDF2 (password = base key bytes, Salt required, IterationCount
  * default 600 000) or HKDF (IKM = base key bytes, optional Salt, info = DerivationData). The hash is
  * DerivationParameters.CryptographicParameters.HashingAlgorithm (or HashingAlgorithm placed directly
  * in DerivationParameters), SHA-256 by default. The base needs the DeriveKey usage and right; the new
@@ -19,9 +19,12 @@ import { cryptoError } from "./common/symmetric.ts";
 import { forUse } from "./common/at-rest.ts";
 import { checkSymmetricLength, symmetricObject } from "./symmetric/create.ts";
 import { ensureUsage } from "./mac.ts";
+import { runHeavy } from "./common/heavy.ts";
 
 /** OWASP's recommendation for PBKDF2-HMAC-SHA256, Cosmian's default. */
 const DEFAULT_PBKDF2_ITERATIONS = 600_000;
+/** Below this (about 20 ms of PBKDF2-SHA256 here), a worker thread costs more than it saves. */
+const INLINE_PBKDF2_ITERATIONS = 10_000;
 
 export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
@@ -50,23 +53,34 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
   }
   const tags = userTags(requested);
 
-  return ctx.store.atomic(async () => {
+  const loadBase = async () => {
     const base = await retrieve(ctx, req.ObjectUniqueIdentifier ?? req.UniqueIdentifier, "derivekey", (o) => o.state === "Active");
     ensureCanProtect(base, "DeriveKey");
     if (base.objectType !== "SymmetricKey" && base.objectType !== "SecretData") {
       throw new KmipError("Invalid_Object_Type", `DeriveKey: the base object ${base.id} must be a SymmetricKey or SecretData, not a ${base.objectType}`);
     }
     ensureUsage(base, USAGE.DeriveKey, "DeriveKey", "DeriveKey");
-    const secret = keyMaterialBytes(keyBlockOf(await forUse(ctx, base)), base.id);
-    let derived: Uint8Array;
-    try {
-      derived =
-        method === "PBKDF2"
-          ? kdf.pbkdf2(hash, secret, params.Salt!, iterations, bits / 8)
-          : kdf.hkdf(hash, secret, params.Salt, params.DerivationData, bits / 8);
-    } catch (e) {
-      throw cryptoError("DeriveKey", e);
-    }
+    return base;
+  };
+  // The derivation runs before the write transaction (PBKDF2 may take seconds, on a worker thread);
+  // the transaction checks the base again before it records anything.
+  const first = await loadBase();
+  const secret = keyMaterialBytes(keyBlockOf(await forUse(ctx, first)), first.id);
+  let derived: Uint8Array;
+  try {
+    derived =
+      method === "PBKDF2"
+        ? iterations > INLINE_PBKDF2_ITERATIONS
+          ? await runHeavy("pbkdf2", hash, secret, params.Salt!, iterations, bits / 8)
+          : kdf.pbkdf2(hash, secret, params.Salt!, iterations, bits / 8)
+        : kdf.hkdf(hash, secret, params.Salt, params.DerivationData, bits / 8);
+  } catch (e) {
+    throw cryptoError("DeriveKey", e);
+  }
+
+  return ctx.store.atomic(async () => {
+    const base = await loadBase();
+    if (base.id !== first.id) throw new KmipError("Illegal_Operation", "DeriveKey: the base object changed during the derivation; retry");
 
     const id = newId(requested.UniqueIdentifier);
     const { object, fields } = await symmetricObject(req.ObjectType as "SymmetricKey" | "SecretData", derived, bits, requested.CryptographicAlgorithm, id, requested, ctx);

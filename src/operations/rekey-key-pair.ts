@@ -13,7 +13,7 @@ import { keyPairsFor } from "./schemes.ts";
 
 export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
-  return ctx.store.atomic(async () => {
+  const load = async () => {
     const privateKey = await retrieve(ctx, req.PrivateKeyUniqueIdentifier, "rekey");
     if (privateKey.objectType !== "PrivateKey") {
       throw new KmipError("Invalid_Object_Type", `ReKeyKeyPair: ${privateKey.id} is a ${privateKey.objectType}, not a private key`);
@@ -21,6 +21,15 @@ export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Pr
     const algorithm = privateKey.attributes.CryptographicAlgorithm ?? "";
     const handler = keyPairsFor(algorithm)?.rekey;
     if (!handler) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`);
-    return handler(privateKey, req, ctx);
+    return { privateKey, handler };
+  };
+  const first = await load();
+  const prepared = first.handler.prepare ? await first.handler.prepare(first.privateKey, req, ctx) : undefined;
+  return ctx.store.atomic(async () => {
+    const { privateKey, handler } = await load();
+    if (privateKey.id !== first.privateKey.id || handler !== first.handler) {
+      throw new KmipError("Illegal_Operation", "ReKeyKeyPair: the key pair changed while its successor was generated; retry");
+    }
+    return handler(privateKey, req, ctx, prepared);
   });
 }

@@ -29,7 +29,13 @@ export type KeyPairGenerator = (
 ) => Promise<{ privateKey: GeneratedKey; publicKey: GeneratedKey }>;
 
 /** ReKeyKeyPair of a private key of the scheme; runs inside the operation's transaction. */
-export type KeyPairRekeyer = (privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext) => Promise<KmipRecord>;
+export type KeyPairRekeyer = ((privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, prepared?: unknown) => Promise<KmipRecord>) & {
+  /**
+   * Runs first, outside the transaction, for the slow part (generating the new keys on a worker
+   * thread) so that the write lock is not held meanwhile; its result comes back as `prepared`.
+   */
+  prepare?: (privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext) => Promise<unknown>;
+};
 
 /** Create (KMIP 2.1 §6.1.6) of the objects a scheme claims. */
 export interface ObjectCreator {

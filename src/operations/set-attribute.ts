@@ -4,7 +4,7 @@
  * replaces the object's tags.
  */
 import { KmipError, fail } from "../kmip/error.ts";
-import type { Attributes, VendorAttribute } from "../kmip/attributes.ts";
+import { checkAttributeLimits, checkTagLimits, type Attributes, type VendorAttribute } from "../kmip/attributes.ts";
 import type { ModifyAttribute, SetAttribute } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
@@ -54,6 +54,8 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
       updated.attributes.State = "Active";
     }
     updated.attributes.LastChangeDate = now();
+    checkAttributeLimits(updated.attributes);
+    checkTagLimits(updated.tags);
     await ctx.store.update(updated);
     const response: KmipRecord = { UniqueIdentifier: o.id };
     if (mode === "modify") response.EchoedAttribute = req.NewAttribute;

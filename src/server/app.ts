@@ -13,6 +13,8 @@ import { KmipError } from "../kmip/error.ts";
 import { Authenticator, type CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
 import type { OperationSettings } from "../operations/context.ts";
+import type { WorkerPool } from "../operations/common/heavy.ts";
+import type { KmipLimits } from "./kmip-route.ts";
 import { failureResponse, textResponse, toFailure } from "./errors.ts";
 import { handleKmip, handleKmipBinary } from "./kmip-route.ts";
 import { grantAccess, listAccess, listObtained, listOwned, revokeAccess } from "./access-routes.ts";
@@ -35,6 +37,9 @@ export interface AppDeps {
   mtlsPeer?: (request: Request) => { cn?: string; client: string } | undefined;
   /** What request-guard.ts needs beyond the authenticator: does the server listen on loopback, on which port. */
   listening: { loopback: boolean; port: () => number };
+  /** Threads for CPU-heavy operations. */
+  pool: WorkerPool;
+  limits: KmipLimits;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
@@ -62,7 +67,8 @@ export function createApp(deps: AppDeps) {
   }
 
   /** POST /kmip and /kmip/2_1: JSON TTLV, or binary TTLV answered in binary. */
-  async function kmip(request: Request, info: { user: string; requestId: string; client?: string }, messagesOnly: boolean): Promise<Response> {
+  async function kmip(request: Request, who: { user: string; requestId: string; client?: string }, messagesOnly: boolean): Promise<Response> {
+    const info = { ...who, signal: request.signal }; // heavy work is abandoned when the client goes away
     if (isBinary(request)) {
       const answer = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
       return new Response(answer as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });

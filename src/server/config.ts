@@ -43,6 +43,14 @@ export interface ServerConfig {
   auditCheckpointRecords: number;
   /** ... or this many seconds after the first record it does not cover yet. */
   auditCheckpointSeconds: number;
+  /** Worker threads for CPU-heavy operations (key generation, PBKDF2, SLH-DSA...); 0 = number of cores. */
+  workerThreads: number;
+  /** Heavy operations that may wait for a worker; more are refused with Server_Limit_Exceeded. 0 = 16 per thread. */
+  workerQueue: number;
+  /** Batch items a RequestMessage may carry. */
+  maxBatchItems: number;
+  /** Largest answer the server builds, in bytes (a batch stops there with Response_Too_Large). */
+  maxResponseBytes: number;
 }
 
 export const DEFAULTS: ServerConfig = {
@@ -59,6 +67,10 @@ export const DEFAULTS: ServerConfig = {
   socketServer: { start: false, port: 5696, hostname: "0.0.0.0" },
   auditCheckpointRecords: 1000,
   auditCheckpointSeconds: 60,
+  workerThreads: 0,
+  workerQueue: 0,
+  maxBatchItems: 1000,
+  maxResponseBytes: 64 * 1024 * 1024,
 };
 
 function parseBool(name: string, value: string): boolean {
@@ -80,6 +92,12 @@ interface Option {
 function positiveInt(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -108,6 +126,10 @@ const OPTIONS: Option[] = [
   { flag: "--master-key-file", env: "KMS_MASTER_KEY_FILE", toml: "db.master_key_file", arg: "FILE", help: "master key sealing the stored objects (default <data-dir>/master.key, generated for a new database; keep it apart from the database)", apply: (c, v) => (c.masterKeyFile = v) },
   { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },
   { flag: "--idle-timeout", env: "KMS_IDLE_TIMEOUT", toml: "http.idle_timeout", arg: "SECONDS", help: "close connections idle this long (default 30)", apply: (c, v) => (c.idleTimeoutSeconds = Math.min(255, positiveInt("idle timeout", v))) },
+  { flag: "--worker-threads", env: "KMS_WORKER_THREADS", toml: "limits.worker_threads", arg: "N", help: "threads for CPU-heavy operations: key generation, PBKDF2, SLH-DSA... (default 0 = number of cores)", apply: (c, v) => (c.workerThreads = nonNegativeInt("worker threads", v)) },
+  { flag: "--worker-queue", env: "KMS_WORKER_QUEUE", toml: "limits.worker_queue", arg: "N", help: "heavy operations that may wait for a thread; more are refused with Server_Limit_Exceeded (default 0 = 16 per thread)", apply: (c, v) => (c.workerQueue = nonNegativeInt("worker queue", v)) },
+  { flag: "--max-batch-items", env: "KMS_MAX_BATCH_ITEMS", toml: "limits.max_batch_items", arg: "N", help: "batch items one RequestMessage may carry (default 1000)", apply: (c, v) => (c.maxBatchItems = positiveInt("max batch items", v)) },
+  { flag: "--max-response-size", env: "KMS_MAX_RESPONSE_SIZE", toml: "limits.max_response_size", arg: "BYTES", help: "largest answer built; a batch stops there with Response_Too_Large (default 67108864)", apply: (c, v) => (c.maxResponseBytes = positiveInt("max response size", v)) },
   { flag: "--log-level", env: "KMS_LOG_LEVEL", toml: "logging.level", arg: "LEVEL", help: "debug, info, warn or error (default info)", apply: (c, v) => {
       if (!["debug", "info", "warn", "error"].includes(v)) throw new ConfigError(`log level must be debug, info, warn or error`);
       c.logLevel = v as LogLevel;

@@ -5,6 +5,11 @@
  * A RequestMessage always answers a ResponseMessage (200) with one result per batch item; a failed
  * item does not stop the others unless BatchErrorContinuationOption says Stop or Undo. With Undo,
  * the whole batch runs in one transaction and a failure rolls every earlier item back.
+ *
+ * Limits: a RequestMessage carries at most `maxBatchItems` items (Server_Limit_Exceeded), and the
+ * answer stops growing at `maxResponseBytes`: the item that would pass it, and every later one, fail
+ * with Response_Too_Large instead of being run. Heavy work runs on the worker pool and is abandoned
+ * when the client disconnects.
  */
 import { KmipError } from "../kmip/error.ts";
 import { decodeRequest, encodeOperationResponse, encodeResponseMessage, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
@@ -15,12 +20,21 @@ import type { ObjectStore } from "../store/store.ts";
 import { failureResponse, toFailure } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { AuditUnavailable, objectIdOf, type AuditFields, type AuditSink } from "./audit.ts";
+import { withHeavyContext, type WorkerPool } from "../operations/common/heavy.ts";
+import type { KmipRecord } from "../kmip/struct.ts";
 
 export interface KmipDeps {
   store: ObjectStore;
   settings: OperationSettings;
   log: Logger;
   audit: AuditSink;
+  pool: WorkerPool;
+  limits: KmipLimits;
+}
+
+export interface KmipLimits {
+  maxBatchItems: number;
+  maxResponseBytes: number;
 }
 
 /** Who sent the request, for the audit trail. */
@@ -28,13 +42,19 @@ export interface RequestInfo {
   requestId: string;
   user: string;
   client?: string;
+  /** Aborts when the client goes away. */
+  signal?: AbortSignal;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
 const recordOf = (info: RequestInfo) => (operation: string, result: string, objectId?: string): AuditFields => ({ requestId: info.requestId, user: info.user, client: info.client, operation, objectId, result });
 
-export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
+export function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
+  return withHeavyContext(deps.pool, info.signal, () => handle(body, info, deps, messagesOnly));
+}
+
+async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
   const { user, requestId } = info;
   const record = recordOf(info);
   let request: DecodedRequest;
@@ -43,6 +63,9 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
       throw new KmipError("Invalid_Message", "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)");
     }
     request = decodeRequest(body);
+    if (request.kind === "message" && request.items.length > deps.limits.maxBatchItems) {
+      throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: ${request.items.length} batch items; this server takes at most ${deps.limits.maxBatchItems} per message`);
+    }
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await deps.audit.append(record("(undecodable request)", f.reason));
@@ -63,6 +86,10 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
     let payload;
     try {
       payload = await deps.audit.committed(() => dispatch(operation, input, ctx), (out) => [record(operation, "Success", objectIdOf(input, out))]);
+      const size = estimatedSize(payload);
+      if (size > deps.limits.maxResponseBytes) {
+        throw new KmipError("Response_Too_Large", `${operation}: the answer would be about ${size} bytes; this server sends at most ${deps.limits.maxResponseBytes}`);
+      }
     } catch (e) {
       if (e instanceof AuditUnavailable) throw e;
       const f = toFailure(e, deps.log, requestId);
@@ -84,12 +111,19 @@ export async function handleKmip(body: string, info: RequestInfo, deps: KmipDeps
  * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace. When the audit
  * trail cannot record the request, nothing runs and every item fails with General_Failure.
  */
-export async function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
+export function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
+  return withHeavyContext(deps.pool, info.signal, () => handleBinary(body, info, deps, maxBytes));
+}
+
+async function handleBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
   const { user, requestId } = info;
   const record = recordOf(info);
   let request: DecodedMessage;
   try {
     request = decodeBinaryRequest(body, { maxBytes });
+    if (request.items.length > deps.limits.maxBatchItems) {
+      throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: more than ${deps.limits.maxBatchItems} batch items; this server takes at most ${deps.limits.maxBatchItems} per message`);
+    }
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await deps.audit.append(record("(undecodable request)", f.reason));
@@ -126,10 +160,18 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
   const recordOf = (r: BatchItemResult, i: number) =>
     record(r.operation ?? "?", r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"), objectIdOf(request.items[i]?.payload, r.payload));
   const results: BatchItemResult[] = [];
+  const { maxResponseBytes } = deps.limits;
   const runItems = async () => {
+    let failed = false;
+    let size = 0;
     for (const [i, item] of request.items.entries()) {
       const base = { operation: item.operation, uniqueBatchItemId: item.uniqueBatchItemId };
-      if (results.some((r) => r.status === "OperationFailed") && mode !== "Continue") {
+      if (size > maxResponseBytes) {
+        results.push({ ...base, status: "OperationFailed", reason: "Response_Too_Large", message: `not processed: the answer reached this server's limit of ${maxResponseBytes} bytes` });
+        failed = true;
+        continue;
+      }
+      if (failed && mode !== "Continue") {
         results.push({ ...base, status: "OperationFailed", reason: "Operation_Canceled_By_Requester", message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})` });
         if (mode !== "Undo") await deps.audit.append(recordOf(results[i], i));
         continue;
@@ -137,16 +179,21 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
       try {
         const run = () => dispatch(item.operation, item.payload, ctx);
         const payload = mode === "Undo" ? await run() : await deps.audit.committed(run, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
+        size += estimatedSize(payload);
+        if (size > maxResponseBytes) {
+          throw new KmipError("Response_Too_Large", `${item.operation}: the answer would exceed this server's limit of ${maxResponseBytes} bytes`);
+        }
         results.push({ ...base, status: "Success", payload });
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: "Success" });
       } catch (e) {
         const f = e instanceof AuditUnavailable ? { reason: "General_Failure" as const, message: `not run: ${e.message}` } : toFailure(e, deps.log, requestId);
         results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
+        failed = true;
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: f.reason });
         if (mode !== "Undo" && !(e instanceof AuditUnavailable)) await deps.audit.append(recordOf(results[i], i));
       }
     }
-    if (mode === "Undo" && results.some((r) => r.status === "OperationFailed")) throw new BatchAborted();
+    if (mode === "Undo" && failed) throw new BatchAborted();
     return results;
   };
   if (mode !== "Undo") return runItems();
@@ -166,4 +213,23 @@ function isRequestMessage(body: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An upper estimate of the JSON TTLV size of a payload (bytes are sent as hex, each node carries
+ * its tag and type), cheap enough to compute for every batch item.
+ */
+export function estimatedSize(value: unknown): number {
+  let total = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    total += 64;
+    if (v instanceof Uint8Array) total += 2 * v.length;
+    else if (typeof v === "string") total += 2 * v.length;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v instanceof Date || v === null || typeof v !== "object") continue;
+    else for (const [k, x] of Object.entries(v as KmipRecord)) (total += k.length), stack.push(x);
+  }
+  return total;
 }

@@ -14,6 +14,7 @@ import { startSocketServer, type SocketServer } from "./socket-server.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink, loadAuditKey, type AuditSink } from "./audit.ts";
+import { WorkerPool } from "../operations/common/heavy.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -62,8 +63,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   }
   let front: MtlsFront | undefined;
   const settings = { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers };
+  const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
+  const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue || undefined });
   let publicPort = 0;
   const app = createApp({
+    pool,
+    limits,
     // TLS client certificates: the CN and the client's address come from the node:tls front by connection (mtls-front.ts)
     mtlsPeer: (request) => front?.peerOf(app.server?.requestIP(request)),
     listening: { loopback: isLoopbackHost(config.hostname), port: () => publicPort },
@@ -97,7 +102,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     socketServer = await startSocketServer({
       hostname: config.socketServer.hostname, port: config.socketServer.port, cert, key, ca, ciphers,
       idleTimeoutSeconds: config.idleTimeoutSeconds, maxMessageBytes: config.maxBodyBytes, auth,
-      kmip: { store, log, audit, settings },
+      kmip: { store, log, audit, settings, pool, limits },
     });
   }
   const server = { port: front?.port ?? app.server!.port };
@@ -127,6 +132,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await socketServer?.close();
       await front?.close();
       await app.stop();
+      pool.close();
       await audit.close();
       await store.close();
       release();

@@ -4,7 +4,7 @@
  */
 import { lookupTable } from "../../crypto/lookup.ts";
 import { KmipError, fail } from "../../kmip/error.ts";
-import { removeVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
+import { checkTagLimits, removeVendorAttribute, vendorAttributeBytes, type Attributes } from "../../kmip/attributes.ts";
 import type { KeyBlock, KeyValue } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
@@ -77,7 +77,9 @@ export function tagsOf(attrs: Attributes | undefined): string[] {
   for (const t of tags as string[]) {
     if (t === "") fail("Invalid_Attribute_Value", "tags must not be empty strings");
   }
-  return [...new Set(tags as string[])];
+  const unique = [...new Set(tags as string[])];
+  checkTagLimits(unique);
+  return unique;
 }
 
 /** User tags must not use the `_` prefix reserved for system tags. */

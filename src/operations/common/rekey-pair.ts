@@ -85,12 +85,40 @@ function retired(o: StoredObject, successorId: string, t: Date): StoredObject {
   return { ...o, attributes: { ...rest, Link: links, LastChangeDate: t, ...(rest.RotateName ? { RotateGeneration: generationOf(o) } : {}) } };
 }
 
-/** ReKeyKeyPair that replaces the pair with a new one from `generate`. */
+type GeneratedPair = { privateKey: GeneratedKey; publicKey: GeneratedKey };
+
+/**
+ * ReKeyKeyPair that replaces the pair with a new one from `generate`. The new pair is generated
+ * before the store transaction (`prepare`: RSA-4096 or SLH-DSA take seconds, on a worker thread),
+ * so that the write lock is held only to record it.
+ */
 export function rotateWith(generate: KeyPairGenerator): KeyPairRekeyer {
-  return (oldSk, req, ctx) => rotateKeyPair(oldSk, req, ctx, generate);
+  const rekey: KeyPairRekeyer = (oldSk, req, ctx, prepared) => rotateKeyPair(oldSk, req, ctx, generate, prepared as GeneratedPair | undefined);
+  rekey.prepare = async (oldSk, _req, ctx) => {
+    if (!ROTATABLE.has(oldSk.state)) return undefined; // rotateKeyPair refuses it
+    return generateSuccessor(oldSk, await linkedPublicKey(oldSk, ctx), generate, ctx);
+  };
+  return rekey;
 }
 
-async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, generate: KeyPairGenerator): Promise<KmipRecord> {
+async function linkedPublicKey(oldSk: StoredObject, ctx: OperationContext): Promise<StoredObject> {
+  const pkId = linkTarget(oldSk, "PublicKeyLink");
+  if (!pkId) throw new KmipError("Invalid_Field", `${op}: the private key ${oldSk.id} has no PublicKeyLink: cannot determine the paired public key`);
+  const oldPk = await ctx.store.get(pkId);
+  if (!oldPk || oldPk.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
+  return oldPk;
+}
+
+/** A new pair with the old one's algorithm, size and usage. */
+function generateSuccessor(oldSk: StoredObject, oldPk: StoredObject, generate: KeyPairGenerator, ctx: OperationContext): Promise<GeneratedPair> {
+  const common = generationAttributes(oldSk.attributes);
+  const privateIn = { ...common, ...(oldSk.attributes.CryptographicUsageMask !== undefined ? { CryptographicUsageMask: oldSk.attributes.CryptographicUsageMask } : {}) };
+  const publicIn = { ...generationAttributes(oldPk.attributes), ...common, CryptographicUsageMask: oldPk.attributes.CryptographicUsageMask };
+  if (publicIn.CryptographicUsageMask === undefined) delete publicIn.CryptographicUsageMask;
+  return generate({ CommonAttributes: common, PrivateKeyAttributes: privateIn, PublicKeyAttributes: publicIn }, { common, privateKey: privateIn, publicKey: publicIn }, ctx);
+}
+
+async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, generate: KeyPairGenerator, prepared?: GeneratedPair): Promise<KmipRecord> {
   if (!ROTATABLE.has(oldSk.state)) {
     throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: only Active or Deactivated keys can be rotated; ${oldSk.id} is ${oldSk.state}`);
   }
@@ -99,17 +127,8 @@ async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: Operat
   if (rotateName && (await keysetMembers(ctx, oldSk.owner, rotateName)).some((m) => m.id !== oldSk.id && generationOf(m) > generationOf(oldSk))) {
     throw new KmipError("Invalid_Field", `${op}: key '${oldSk.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
   }
-  const pkId = linkTarget(oldSk, "PublicKeyLink");
-  if (!pkId) throw new KmipError("Invalid_Field", `${op}: the private key ${oldSk.id} has no PublicKeyLink: cannot determine the paired public key`);
-  const oldPk = await ctx.store.get(pkId);
-  if (!oldPk || oldPk.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
-
-  const algorithm = oldSk.attributes.CryptographicAlgorithm ?? "";
-  const common = generationAttributes(oldSk.attributes);
-  const privateIn = { ...common, ...(oldSk.attributes.CryptographicUsageMask !== undefined ? { CryptographicUsageMask: oldSk.attributes.CryptographicUsageMask } : {}) };
-  const publicIn = { ...generationAttributes(oldPk.attributes), ...common, CryptographicUsageMask: oldPk.attributes.CryptographicUsageMask };
-  if (publicIn.CryptographicUsageMask === undefined) delete publicIn.CryptographicUsageMask;
-  const pair = await generate({ CommonAttributes: common, PrivateKeyAttributes: privateIn, PublicKeyAttributes: publicIn }, { common, privateKey: privateIn, publicKey: publicIn }, ctx);
+  const oldPk = await linkedPublicKey(oldSk, ctx);
+  const pair = prepared ?? (await generateSuccessor(oldSk, oldPk, generate, ctx));
 
   const skId = crypto.randomUUID();
   const newPkId = `${skId}_pk`;
@@ -126,6 +145,7 @@ async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: Operat
   await ctx.store.insert(storedObject(newPkId, "PublicKey", pair.publicKey.object, pkAttrs, oldPk.owner, userTags(oldPk)));
   await ctx.store.update(retired(oldSk, skId, t));
   await ctx.store.update(retired(oldPk, newPkId, t));
-  ctx.log.debug("rekeyed key pair", { op, old: oldSk.id, id: skId, algorithm });
+  ctx.log.debug("rekeyed key pair", { op, old: oldSk.id, id: skId, algorithm: oldSk.attributes.CryptographicAlgorithm });
   return { PrivateKeyUniqueIdentifier: skId, PublicKeyUniqueIdentifier: newPkId };
 }
+

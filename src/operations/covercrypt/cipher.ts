@@ -17,6 +17,7 @@ import { concatBytes, equalBytes, wipe } from "../../crypto/bytes.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import { BULK_ALGORITHM, ALGORITHM, ccError, ensureRole, isCoverCryptKey, keyBytes, policyOf } from "./keys.ts";
 import { encodeDecrypted, encodeList, parseDataToEncrypt, parseList } from "./framing.ts";
+import { runHeavy } from "../common/heavy.ts";
 
 const isBulk = (req: Encrypt | Decrypt) => req.CryptographicParameters?.CryptographicAlgorithm === BULK_ALGORITHM;
 
@@ -39,17 +40,17 @@ export async function encrypt(key: StoredObject, req: Encrypt): Promise<KmipReco
   const authenticationData = aadOf(req);
   let data: Uint8Array;
   try {
-    const mpk = cc.serialize.deserializeMasterPublicKey(keyBytes(key));
+    const mpk = keyBytes(key);
+    cc.serialize.deserializeMasterPublicKey(mpk); // a malformed key fails here, before any work is queued
     const options = { headerMetadata: headerMetadata ?? null, authenticationData };
-    if (!bulk) {
-      data = cc.hybrid.encrypt(policy, mpk, accessPolicy, plaintext as Uint8Array, options);
-    } else {
-      const { key: dek, header } = cc.hybrid.encryptHeader(policy, mpk, accessPolicy, options);
-      try {
-        data = encodeList((plaintext as Uint8Array[]).map((chunk) => concatBytes(header, cc.hybrid.demEncrypt(dek, chunk, authenticationData))));
-      } finally {
-        wipe(dek);
-      }
+    // One encapsulation per partition the access policy covers: up to thousands, so on a worker thread.
+    const { key: dek, header } = await runHeavy("coverCryptEncryptHeader", policy, mpk, accessPolicy, options);
+    try {
+      data = !bulk
+        ? concatBytes(header, cc.hybrid.demEncrypt(dek, plaintext as Uint8Array, authenticationData))
+        : encodeList((plaintext as Uint8Array[]).map((chunk) => concatBytes(header, cc.hybrid.demEncrypt(dek, chunk, authenticationData))));
+    } finally {
+      wipe(dek);
     }
   } catch (e) {
     throw ccError(op, e, "Invalid_Field", `cannot encrypt for "${accessPolicy}"`);

@@ -12,6 +12,7 @@ import type { CreateKeyPair } from "../../kmip/requests.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { GeneratedKey } from "../scheme.ts";
 import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, ccError, ensurePartitionLimit, keyObject, parsePolicy } from "./keys.ts";
+import { runHeavy } from "../common/heavy.ts";
 
 function keyAttributes(requested: Attributes, format: string, length: number, policyBytes: Uint8Array): Partial<Attributes> {
   const vendor: Attributes = { VendorAttributes: [...(requested.VendorAttributes ?? [])] };
@@ -37,7 +38,7 @@ export async function generateMasterKeyPair(
   const policyBytes = cc.policy.toBytes(policy);
   let keys: { secretKey: Uint8Array; publicKey: Uint8Array };
   try {
-    keys = cc.generateMasterKeys(policy);
+    keys = await runHeavy("coverCryptMasterKeys", policy);
   } catch (e) {
     throw ccError(op, e, "Invalid_Attribute_Value", `invalid ${POLICY}`);
   }

@@ -17,6 +17,7 @@ import { wipe } from "../../crypto/bytes.ts";
 import type { KeyPairGenerator } from "../scheme.ts";
 import { USAGE } from "../common/keys.ts";
 import { kmipAlgorithm } from "./key-material.ts";
+import { runHeavy } from "../common/heavy.ts";
 
 function bits(a: pqc.PqcAlgorithm): number {
   return pqc.isKem(a) ? Number(a.slice("ML-KEM-".length)) : 8 * pqc.lengths(a).publicKey;
@@ -28,7 +29,8 @@ function generatorFor(a: pqc.PqcAlgorithm): KeyPairGenerator {
     ? { privateKey: USAGE.Unrestricted, publicKey: USAGE.Unrestricted }
     : { privateKey: USAGE.Sign, publicKey: USAGE.Verify };
   return async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
-    const pair = pqc.generateKeyPair(a);
+    // ML-KEM takes milliseconds; ML-DSA tens of ms and SLH-DSA up to seconds: those go to a worker
+    const pair = pqc.isKem(a) ? pqc.generateKeyPair(a) : await runHeavy("pqcGenerate", a);
     const privateDer = der.privateKeyToPkcs8(a, pair.secretKey, pqc.isSlhDsa(a) ? undefined : pair.seed);
     const publicDer = der.publicKeyToSpki(a, pair.publicKey);
     wipe(pair.secretKey, pair.seed);

@@ -17,6 +17,7 @@ import * as rsa from "../../crypto/rsa.ts";
 import type { KeyPairGenerator } from "../scheme.ts";
 import { USAGE } from "../common/keys.ts";
 import { privateKeyMaterial, publicKeyMaterial } from "./key-material.ts";
+import { runHeavy } from "../common/heavy.ts";
 
 const MASKS = {
   privateKey: USAGE.Sign | USAGE.Decrypt | USAGE.UnwrapKey,
@@ -31,7 +32,7 @@ export const generateRsaKeyPair: KeyPairGenerator = async (_req, { privateKey: p
   }
   if (bits < rsa.MIN_BITS) fail("Invalid_Attribute_Value", `CreateKeyPair: RSA keys must be at least ${rsa.MIN_BITS} bits (the FIPS 140 minimum); ${bits} is too weak`);
   if (bits > rsa.MAX_BITS || bits % 8 !== 0) fail("Invalid_Attribute_Value", `CreateKeyPair: the RSA key size must be a multiple of 8 up to ${rsa.MAX_BITS} bits, got ${bits}`);
-  const key = rsa.generate(bits);
+  const key = await runHeavy("rsaGenerate", bits);
   const block = (format: string, material: ReturnType<typeof privateKeyMaterial>) => ({
     KeyBlock: { KeyFormatType: format, KeyValue: { KeyMaterial: material }, CryptographicAlgorithm: "RSA", CryptographicLength: bits },
   });
