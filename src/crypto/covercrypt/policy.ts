@@ -132,6 +132,11 @@ export function rustTrim(s: string): string {
   return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
 }
 
+/** Whether one character is White_Space for Rust's `str::trim` (the set rustTrim removes). */
+export function isRustWhitespace(ch: string): boolean {
+  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(ch);
+}
+
 /**
  * V1 and legacy policies (§2.2). Cosmian builds each hierarchy from hash-map iteration order
  * (random); we use `attribute_names` order instead, which is what the author of the policy meant.
