@@ -81,7 +81,7 @@ export type ResultReason =
   | "General_Failure";
 
 /** How the failure maps to HTTP for a bare operation on /kmip/2_1 (see src/server/errors.ts). */
-export type FailureKind = "client" | "unauthenticated" | "forbidden";
+export type FailureKind = "client" | "unauthenticated" | "forbidden" | "busy";
 
 export class KmipError extends Error {
   override readonly name = "KmipError";

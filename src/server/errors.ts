@@ -1,10 +1,11 @@
 /**
- * The ONE mapping from errors to the wire (house rule 6).
+ * The one mapping from errors to the wire.
  *
  * A KmipError is the client's: its reason and message are sent. Anything else is an internal fault:
  * logged with its cause under a request id, answered General_Failure with a generic message.
  * Bare operations answer an HTTP status and a one-line text body `<Reason>: <message>` (what
- * cloudproof_kms_js shows its callers): 422 for KMIP failures, 401 unauthenticated, 403 forbidden.
+ * cloudproof_kms_js shows its callers): 422 for KMIP failures, 401 unauthenticated, 403 forbidden,
+ * 503 (with Retry-After) when the server is too busy to take the request now.
  */
 import { KmipError, type ResultReason } from "../kmip/error.ts";
 import type { Logger } from "./log.ts";
@@ -15,7 +16,7 @@ export interface Failure {
   message: string;
 }
 
-const STATUS = { client: 422, unauthenticated: 401, forbidden: 403 } as const;
+const STATUS = { client: 422, unauthenticated: 401, forbidden: 403, busy: 503 } as const;
 
 export function toFailure(e: unknown, log: Logger, requestId: string): Failure {
   if (e instanceof KmipError) return { status: STATUS[e.kind], reason: e.reason, message: e.message };
@@ -28,5 +29,7 @@ export function textResponse(status: number, body: string): Response {
 }
 
 export function failureResponse(f: Failure): Response {
-  return textResponse(f.status, `${f.reason}: ${f.message}`);
+  const response = textResponse(f.status, `${f.reason}: ${f.message}`);
+  if (f.status === 503) response.headers.set("retry-after", "1");
+  return response;
 }

@@ -64,7 +64,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let front: MtlsFront | undefined;
   const settings = { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers };
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
-  const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue || undefined });
+  const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });
   let publicPort = 0;
   const app = createApp({
     pool,

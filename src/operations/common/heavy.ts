@@ -88,7 +88,7 @@ export class WorkerPool {
     if (!this.workersAvailable) return runInline(task, args);
     if (this.busy.size >= this.threads && this.waiting.length >= this.queueLimit) {
       return Promise.reject(
-        new KmipError("Server_Limit_Exceeded", `the server is busy: ${this.busy.size} heavy operations are running and ${this.waiting.length} are waiting; retry later`),
+        new KmipError("Server_Limit_Exceeded", `the server is busy: ${this.busy.size} heavy operations are running and ${this.waiting.length} are waiting; retry later`, "busy"),
       );
     }
     return new Promise((resolve, reject) => {
