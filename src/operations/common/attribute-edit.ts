@@ -47,6 +47,7 @@ export function heldAttribute(holder: KmipRecord, op: string): { name: string; a
   // KMIP 1.x form: AttributeName + AttributeValue
   if (typeof holder.AttributeName === "string" && holder.AttributeValue !== undefined) {
     const name = canonicalTag(holder.AttributeName.replace(/[\s-]/g, "")) ?? holder.AttributeName;
+    if (name in Object.prototype) fail("Invalid_Attribute", `${op}: ${JSON.stringify(name)} is not an attribute name`);
     const value = holder.AttributeValue;
     record = { [name]: isRawNode(value) ? (value.value as KmipRecord[string]) : value };
   }
