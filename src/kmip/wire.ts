@@ -34,8 +34,19 @@ export type DecodedRequest =
   | { kind: "operation"; dialect: WireDialect; operation: string; payload: KmipRecord }
   | { kind: "message"; dialect: WireDialect; protocolVersion: { major: number; minor: number }; batchErrorContinuation?: string; items: BatchItemRequest[] };
 
-/** Parses a request body; throws KmipError (Invalid_Message / Invalid_Field) naming what is wrong. */
-export function decodeRequest(text: string): DecodedRequest {
+/**
+ * Parses a request body; throws KmipError (Invalid_Message / Invalid_Field) naming what is wrong.
+ * A RequestMessage of more than `maxBatchItems` items is refused (Server_Limit_Exceeded) before its
+ * items are decoded.
+ */
+export function decodeRequest(text: string, maxBatchItems = Infinity): DecodedRequest {
+  // Counted in the text first: a message far over the limit is refused without parsing megabytes
+  if (Number.isFinite(maxBatchItems)) {
+    const items = /"tag"\s*:\s*"BatchItem"/g;
+    let count = 0;
+    while (items.exec(text) && ++count <= maxBatchItems);
+    if (count > maxBatchItems) throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: more than ${maxBatchItems} batch items; this server takes at most ${maxBatchItems} per message`);
+  }
   const json = parseJsonBody(text);
   const dialect: WireDialect = typeof json === "object" && json !== null && "type" in json ? "cosmian-js" : "kmip-v5";
   return decodeRequestNode(decodeNode(json), dialect);
@@ -144,20 +155,25 @@ export function responseMessageNode(
   results: BatchItemResult[],
   dialect: WireDialect,
 ): TtlvNode {
+  return { tag: "ResponseMessage", type: "Structure", value: [responseHeaderNode(protocolVersion, results.length), ...results.map((r) => batchItemNode(r, dialect))] };
+}
+
+function batchItemNode(r: BatchItemResult, dialect: WireDialect): TtlvNode {
   const wrapLists = dialect === "cosmian-js" ? JS_WRAPPED_LISTS : undefined;
-  const items: TtlvNode[] = results.map((r) => {
-    const children: TtlvNode[] = [];
-    if (r.operation) children.push({ tag: "Operation", type: "Enumeration", value: r.operation });
-    if (r.uniqueBatchItemId) children.push({ tag: "UniqueBatchItemID", type: "ByteString", value: r.uniqueBatchItemId });
-    children.push({ tag: "ResultStatus", type: "Enumeration", value: r.status });
-    if (r.reason) children.push({ tag: "ResultReason", type: "Enumeration", value: r.reason });
-    if (r.message !== undefined) children.push({ tag: "ResultMessage", type: "TextString", value: r.message });
-    if (r.payload) children.push(...toTtlvNodes("ResponsePayload", adapt(r.payload, dialect), { wrapLists }));
-    return { tag: "BatchItem", type: "Structure", value: children };
-  });
+  const children: TtlvNode[] = [];
+  if (r.operation) children.push({ tag: "Operation", type: "Enumeration", value: r.operation });
+  if (r.uniqueBatchItemId) children.push({ tag: "UniqueBatchItemID", type: "ByteString", value: r.uniqueBatchItemId });
+  children.push({ tag: "ResultStatus", type: "Enumeration", value: r.status });
+  if (r.reason) children.push({ tag: "ResultReason", type: "Enumeration", value: r.reason });
+  if (r.message !== undefined) children.push({ tag: "ResultMessage", type: "TextString", value: r.message });
+  if (r.payload) children.push(...toTtlvNodes("ResponsePayload", adapt(r.payload, dialect), { wrapLists }));
+  return { tag: "BatchItem", type: "Structure", value: children };
+}
+
+function responseHeaderNode(protocolVersion: { major: number; minor: number }, count: number): TtlvNode {
   const timestamp = new Date();
   timestamp.setMilliseconds(0);
-  const header: TtlvNode = {
+  return {
     tag: "ResponseHeader",
     type: "Structure",
     value: [
@@ -170,8 +186,23 @@ export function responseMessageNode(
         ],
       },
       { tag: "TimeStamp", type: "DateTime", value: timestamp },
-      { tag: "BatchCount", type: "Integer", value: results.length },
+      { tag: "BatchCount", type: "Integer", value: count },
     ],
   };
-  return { tag: "ResponseMessage", type: "Structure", value: [header, ...items] };
+}
+
+/**
+ * A JSON ResponseMessage built in steps (a large answer is encoded item by item, and the server
+ * answers other requests in between): `head`, then each `encodeBatchItem` separated by commas,
+ * then `tail`.
+ */
+export function responseMessageFrame(protocolVersion: { major: number; minor: number }, count: number, dialect: WireDialect): [head: string, tail: string] {
+  const text = serialize({ tag: "ResponseMessage", type: "Structure", value: [responseHeaderNode(protocolVersion, count)] }, dialect);
+  // `…"value":[<header>]}`: the items go after the header, inside the list
+  return [text.slice(0, -2) + (count > 0 ? "," : ""), "]}"];
+}
+
+/** One BatchItem of a JSON ResponseMessage, as text (see responseMessageFrame). */
+export function encodeBatchItem(r: BatchItemResult, dialect: WireDialect): string {
+  return serialize(batchItemNode(r, dialect), dialect);
 }

@@ -12,8 +12,9 @@
  * when the client disconnects.
  */
 import { KmipError } from "../kmip/error.ts";
-import { decodeRequest, encodeOperationResponse, encodeResponseMessage, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
+import { decodeRequest, encodeBatchItem, encodeOperationResponse, encodeResponseMessage, responseMessageFrame, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
 import { decodeBinaryRequest, encodeBinaryResponse, type DecodedMessage } from "../kmip/wire-binary.ts";
+import { utf8 } from "../crypto/bytes.ts";
 import { dispatch } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
 import type { ObjectStore } from "../store/store.ts";
@@ -62,10 +63,7 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
     if (!/^\s*\{/.test(body)) {
       throw new KmipError("Invalid_Message", "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)");
     }
-    request = decodeRequest(body);
-    if (request.kind === "message" && request.items.length > deps.limits.maxBatchItems) {
-      throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: ${request.items.length} batch items; this server takes at most ${deps.limits.maxBatchItems} per message`);
-    }
+    request = decodeRequest(body, deps.limits.maxBatchItems);
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await deps.audit.append(record("(undecodable request)", f.reason));
@@ -101,7 +99,28 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
     return new Response(encodeOperationResponse(operation, payload, request.dialect), { headers: JSON_HEADERS });
   }
   const results = await runBatch(request, user, deps, requestId, record);
-  return new Response(encodeResponseMessage(request.protocolVersion, results, request.dialect), { headers: JSON_HEADERS });
+  // Encoded item by item, letting other requests in between every megabyte or so. A large answer
+  // is streamed part by part (chunked): copying tens of megabytes into one buffer would stall.
+  const [head, tail] = responseMessageFrame(request.protocolVersion, results.length, request.dialect);
+  const parts: string[] = [head];
+  let total = 0;
+  let sinceYield = 0;
+  for (const [i, r] of results.entries()) {
+    const text = (i > 0 ? "," : "") + encodeBatchItem(r, request.dialect);
+    parts.push(text);
+    total += text.length;
+    if ((sinceYield += text.length) > YIELD_EVERY_BYTES) (sinceYield = 0), await yieldToEventLoop();
+  }
+  parts.push(tail);
+  if (total <= YIELD_EVERY_BYTES) return new Response(parts.join(""), { headers: JSON_HEADERS });
+  let next = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next < parts.length) controller.enqueue(utf8.encode(parts[next++]));
+      else controller.close();
+    },
+  });
+  return new Response(stream, { headers: JSON_HEADERS });
 }
 
 /**
@@ -149,6 +168,10 @@ async function handleBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps,
   }
 }
 
+/** Long batches hand the event loop back to other requests after about this much work. */
+const YIELD_EVERY_BYTES = 1 << 20;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class BatchAborted extends Error {}
 
 type RecordOf = (operation: string, result: string, objectId?: string) => AuditFields;
@@ -164,7 +187,9 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
   const runItems = async () => {
     let failed = false;
     let size = 0;
+    let sinceYield = 0;
     for (const [i, item] of request.items.entries()) {
+      if (size - sinceYield > YIELD_EVERY_BYTES || i % 64 === 63) (sinceYield = size), await yieldToEventLoop();
       const base = { operation: item.operation, uniqueBatchItemId: item.uniqueBatchItemId };
       if (size > maxResponseBytes) {
         results.push({ ...base, status: "OperationFailed", reason: "Response_Too_Large", message: `not processed: the answer reached this server's limit of ${maxResponseBytes} bytes` });
@@ -208,6 +233,7 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
 }
 
 function isRequestMessage(body: string): boolean {
+  if (/^\s*\{\s*"tag"\s*:\s*"RequestMessage"/.test(body)) return true;
   try {
     return (JSON.parse(body) as { tag?: unknown } | null)?.tag === "RequestMessage";
   } catch {
