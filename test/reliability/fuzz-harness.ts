@@ -1,8 +1,9 @@
 /**
  * Hostile-input fuzzer shared by the CI test (test/reliability/fuzz.test.ts) and the long script
  * (bench/fuzz.ts): mutates valid KMIP requests and access bodies (truncation, wrong types, huge
- * numbers, deep nesting, enormous strings, invalid hex, unknown tags and enumerations, missing and
- * extra fields, random bytes) and sends them to every route. Every answer must be a clear 2xx/4xx,
+ * numbers, deep nesting, enormous strings, invalid hex, unknown tags and enumerations, names of
+ * Object.prototype members as tags, types, enumerations and attribute names, oversized lists,
+ * missing and extra fields, random bytes) and sends them to every route. Every answer must be a clear 2xx/4xx,
  * never a 5xx or a stack trace, and a rejected request must leave the store unchanged.
  */
 import { Database } from "bun:sqlite";
@@ -56,13 +57,16 @@ export function seeds(uid: string): { route: string; body: Json }[] {
   ];
 }
 
+/** Names that a plain-object lookup would resolve to Object.prototype members. */
+export const PROTOTYPE_NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+
 const NASTY: Json[] = [
   null, true, -1, 0, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 1, 1e308, -1e308, 0.5, "", "x".repeat(100_000), "zz", "0x", "0xFFFFFFFFFFFFFFFFFF",
   "\u0000", "\ud800", "../../etc/passwd", "'; DROP TABLE objects; --", "[\"a\"]", "[", {}, [], [[[]]], { tag: "Nope", type: "Structure", value: [] },
-  "SymmetricKey", "NotAnEnum", "9999-99-99T99:99:99Z",
+  "SymmetricKey", "NotAnEnum", "9999-99-99T99:99:99Z", ...PROTOTYPE_NAMES,
 ];
-const TAGS = ["UniqueIdentifier", "Data", "Attributes", "ObjectType", "Frobnicate", "0x420094", "0x999999", "Link", "KeyBlock", "AttributeValue"];
-const TYPES = ["Structure", "Integer", "LongInteger", "BigInteger", "Enumeration", "Boolean", "TextString", "ByteString", "DateTime", "Interval", "Nope"];
+const TAGS = ["UniqueIdentifier", "Data", "Attributes", "ObjectType", "Frobnicate", "0x420094", "0x999999", "Link", "KeyBlock", "AttributeValue", ...PROTOTYPE_NAMES];
+const TYPES = ["Structure", "Integer", "LongInteger", "BigInteger", "Enumeration", "Boolean", "TextString", "ByteString", "DateTime", "Interval", "Nope", ...PROTOTYPE_NAMES];
 
 function clone(x: Json): Json {
   return x === null || typeof x !== "object" ? x : JSON.parse(JSON.stringify(x));
@@ -83,9 +87,51 @@ function deep(depth: number): Json {
   return v;
 }
 
+/** A list grown far past what a client sends: thousands of batch items, tags, names or links. */
+function oversized(seed: Json, r: ReturnType<typeof prng>): string {
+  const n = [300, 1001, 5000][r.int(3)];
+  const pick = r.int(4);
+  if (pick === 0) {
+    const item = s("BatchItem", node("Operation", "Enumeration", "Query"), s("RequestPayload", node("QueryFunction", "Enumeration", "QueryOperations")));
+    return JSON.stringify(s("RequestMessage", s("RequestHeader", s("ProtocolVersion", node("ProtocolVersionMajor", "Integer", 2), node("ProtocolVersionMinor", "Integer", 1)), node("BatchCount", "Integer", n)), ...Array.from({ length: n }, () => item)));
+  }
+  const many: Json[] =
+    pick === 1
+      ? [s("VendorAttributes", s("VendorAttributes", node("VendorIdentification", "TextString", "cosmian"), node("AttributeName", "TextString", "tag"), node("AttributeValue", "TextString", JSON.stringify(Array.from({ length: n }, (_, i) => `t${i}`)))))]
+      : pick === 2
+        ? Array.from({ length: n }, (_, i) => s("Name", node("NameValue", "TextString", `n${i}`), node("NameType", "Enumeration", "UninterpretedTextString")))
+        : Array.from({ length: n }, (_, i) => s("Link", node("LinkType", "Enumeration", "ParentLink"), node("LinkedObjectIdentifier", "TextString", `id${i}`)));
+  const body = clone(seed) as { tag?: string; value?: Json[] };
+  const attrs = Array.isArray(body.value) ? (body.value.find((x) => (x as { tag?: string })?.tag === "Attributes") as { value?: Json[] } | undefined) : undefined;
+  if (attrs && Array.isArray(attrs.value)) attrs.value.push(...many);
+  else if (Array.isArray(body.value)) body.value.push(s("Attributes", ...many));
+  return JSON.stringify(body);
+}
+
+/** The seed with one tag, type, enumeration value or attribute name replaced by an Object.prototype member's name. */
+function prototypeNames(seed: Json, r: ReturnType<typeof prng>): string {
+  const body = clone(seed);
+  const nodes = places(body).filter((x): x is { [k: string]: Json } => !Array.isArray(x) && typeof x.tag === "string");
+  const name = r.pick(PROTOTYPE_NAMES);
+  if (nodes.length === 0) {
+    // an /access body: {unique_identifier, user_id, operation_types}
+    const o = body as { [k: string]: Json };
+    const key = r.pick(Object.keys(o));
+    o[key] = Array.isArray(o[key]) ? [name] : name;
+    return JSON.stringify(body);
+  }
+  const target = r.pick(nodes);
+  const field = r.pick(["tag", "type", "value"] as const);
+  if (field === "value" && target.type === "Structure") target.value = [node(name, "TextString", "x")];
+  else target[field] = name;
+  return JSON.stringify(body);
+}
+
 /** One mutated request body (a string: some mutations are not valid JSON at all). */
 export function mutate(seed: Json, r: ReturnType<typeof prng>): string {
-  const kind = r.int(12);
+  const kind = r.int(14);
+  if (kind === 12) return oversized(seed, r);
+  if (kind === 13) return prototypeNames(seed, r);
   if (kind === 0) {
     const text = JSON.stringify(seed);
     return text.slice(0, r.int(text.length)); // truncated
