@@ -173,7 +173,7 @@ describe("names of Object.prototype members", () => {
     expect(results(batch)).toEqual([
       { status: "OperationFailed", reason: "Invalid_Field", message: `/RequestMessage/BatchItem/Operation: unknown Operation value "${name}" (not a OperationEnumeration name)` },
     ]);
-    const grant = await fetch(server.url + "/access/grant", { method: "POST", body: JSON.stringify({ unique_identifier: uid, user_id: "mallory", operation_types: [name] }) });
+    const grant = await fetch(server.url + "/access/grant", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ unique_identifier: uid, user_id: "mallory", operation_types: [name] }) });
     expect(grant.status).toBeGreaterThanOrEqual(400);
     expect(grant.status).toBeLessThan(500);
     const after = await kmip(t.s("GetAttributes", t.text("UniqueIdentifier", uid)));
@@ -185,11 +185,11 @@ describe("heavy work", () => {
   test("a full worker queue answers 503 Server_Limit_Exceeded with Retry-After; the client that goes away frees its worker", async () => {
     const abort = new AbortController();
     // SLH-DSA-SHAKE-256s key generation: seconds of work on the only worker thread
-    const slow = fetch(small.url + "/kmip/2_1", { method: "POST", body: JSON.stringify(kp("SLHDSA_SHAKE_256s")), signal: abort.signal }).catch((e: Error) => e.name);
+    const slow = fetch(small.url + "/kmip/2_1", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(kp("SLHDSA_SHAKE_256s")), signal: abort.signal }).catch((e: Error) => e.name);
     let busy: Response | undefined;
     for (let i = 0; i < 50; i++) {
       await Bun.sleep(20);
-      busy = await fetch(small.url + "/kmip/2_1", { method: "POST", body: JSON.stringify(kp("RSA", 2048)) });
+      busy = await fetch(small.url + "/kmip/2_1", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(kp("RSA", 2048)) });
       if (busy.status === 503) break;
       await busy.text();
     }
