@@ -48,7 +48,8 @@ export async function checkAccess(
   if (object.owner === user) return;
   const held = await store.operationsOf(object.id, user);
   if (held.has(right)) return;
-  if (!STRICT.has(right) && held.has("get")) return;
+  // Get implies the other non-strict rights, except on HSM objects (hsm:: ids): each right is granted alone
+  if (!STRICT.has(right) && held.has("get") && !object.id.startsWith("hsm::")) return;
   if (right === "getattributes" && held.size > 0) return;
   if (held.size === 0) throw notFound(notFoundReason, object.id);
   throw new KmipError(notFoundReason, `Permission denied: ${user} may not ${right} ${object.id}`, "forbidden");

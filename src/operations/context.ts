@@ -3,6 +3,7 @@
  */
 import type { ObjectStore } from "../store/store.ts";
 import type { WireDialect } from "../kmip/wire.ts";
+import type { HsmRuntime } from "./hsm/uid.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -25,6 +26,8 @@ export interface OperationSettings {
   version: string;
   /** Users allowed to create objects when set; undefined = everyone. */
   privilegedUsers?: string[];
+  /** The configured HSM (PKCS#11) and its admins; undefined = no HSM. */
+  hsm?: HsmRuntime;
 }
 
 export interface OperationContext {

@@ -66,7 +66,7 @@ export interface Cipher {
 export interface Signer {
   handles(key: StoredObject): boolean;
   /** May be asynchronous (slow signatures run off the event loop). */
-  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): Uint8Array | Promise<Uint8Array>;
+  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined, ctx: OperationContext): Uint8Array | Promise<Uint8Array>;
   verify(key: StoredObject, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean;
 }
 

@@ -4,6 +4,7 @@
  *
  * The order is the precedence: every lookup takes the first scheme, in this order, that claims the
  * request. It matters only where two schemes could claim the same thing:
+ *  - hsm first: an object whose id is `hsm::...` lives in the HSM, whatever its algorithm;
  *  - ec before covercrypt: an elliptic-curve key encrypts with ECIES even when the request names
  *    CoverCrypt (CoverCrypt claims any key for a request naming it, to explain the refusal);
  *  - covercrypt before fpe, pqc, rsa and symmetric, for the same reason;
@@ -27,8 +28,9 @@ import { pqc } from "./pqc/index.ts";
 import { rsa } from "./rsa/index.ts";
 import { symmetric } from "./symmetric/index.ts";
 import { x509 } from "./x509/index.ts";
+import { hsm } from "./hsm/index.ts";
 
-export const SCHEMES: readonly Scheme[] = [ec, covercrypt, fpe, pqc, rsa, symmetric, x509];
+export const SCHEMES: readonly Scheme[] = [hsm, ec, covercrypt, fpe, pqc, rsa, symmetric, x509];
 
 /** The creator of the objects `req` asks for (Create). */
 export function creatorFor(req: Create): ObjectCreator | undefined {

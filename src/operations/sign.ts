@@ -27,7 +27,7 @@ export async function sign(req: Sign, ctx: OperationContext): Promise<KmipRecord
   }
   const what = signingInput(req, "Sign");
   if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };
-  const signatureData = await signer.sign(o, what.data, what.prehashed, req.CryptographicParameters);
+  const signatureData = await signer.sign(o, what.data, what.prehashed, req.CryptographicParameters, ctx);
   ctx.log.debug("signed", { op: "Sign", id: o.id, algorithm: o.attributes.CryptographicAlgorithm });
   return { UniqueIdentifier: o.id, SignatureData: signatureData };
 }

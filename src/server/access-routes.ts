@@ -57,6 +57,9 @@ export async function grantAccess(store: ObjectStore, user: string, body: string
   const rights = rightsOf(b.operation_types);
   await ownedObject(store, b.unique_identifier, user); // first: a non-owner learns only that it is not theirs
   if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't grant yourself, you already have all rights on your own objects", "forbidden");
+  if (b.unique_identifier.startsWith("hsm::") && rights.includes("destroy")) {
+    throw new KmipError("Permission_Denied", `Access denied: Destroy on the HSM object ${b.unique_identifier} cannot be granted: it is reserved for HSM admins only`, "forbidden");
+  }
   await store.grant(b.unique_identifier, b.user_id, rights);
   return { success: `Access for ${b.user_id} successfully added` };
 }

@@ -51,7 +51,30 @@ export interface ServerConfig {
   maxBatchItems: number;
   /** Largest answer the server builds, in bytes (a batch stops there with Response_Too_Large). */
   maxResponseBytes: number;
+  /** A PKCS#11 HSM (keys with hsm:: ids, an HSM key-encryption key). */
+  hsm?: HsmConfig;
+  /** `hsm::<slot>::<key_id>`: the HSM key that seals every stored object (replaces the master key file). */
+  keyEncryptionKey?: string;
 }
+
+export interface HsmConfig {
+  /** softhsm2 or generic. */
+  model?: string;
+  /** The vendor's PKCS#11 library (default for softhsm2: its Debian path). */
+  module?: string;
+  /** Slot ids (decimal CK_SLOT_ID) served. */
+  slots: string[];
+  /** File holding the user PIN (never on the command line). */
+  passwordFile?: string;
+  /** Users who alone may create and destroy HSM objects (default: admin). */
+  admins: string[];
+}
+
+/** Where Debian's softhsm2 package puts its PKCS#11 library. */
+export const SOFTHSM2_MODULE = "/usr/lib/softhsm/libsofthsm2.so";
+export const HSM_MODELS = ["softhsm2", "generic"];
+
+const hsmOf = (c: ServerConfig): HsmConfig => (c.hsm ??= { slots: [], admins: [] });
 
 export const DEFAULTS: ServerConfig = {
   hostname: "127.0.0.1",
@@ -155,6 +178,23 @@ const OPTIONS: Option[] = [
       c.socketServer.port = n;
     } },
   { flag: "--socket-server-hostname", env: "KMS_SOCKET_SERVER_HOSTNAME", toml: "socket_server.socket_server_hostname", arg: "HOST", help: "address of the KMIP socket server (default 0.0.0.0)", apply: (c, v) => (c.socketServer.hostname = v) },
+  { flag: "--hsm-model", env: "KMS_HSM_MODEL", toml: "hsm_model", arg: "MODEL", help: "PKCS#11 HSM: softhsm2 or generic (any PKCS#11 v2.40 library, named by --hsm-module)", apply: (c, v) => {
+      if (!HSM_MODELS.includes(v)) throw new ConfigError(`--hsm-model must be ${HSM_MODELS.join(" or ")}, got "${v}"`);
+      hsmOf(c).model = v;
+    } },
+  { flag: "--hsm-module", env: "KMS_HSM_MODULE", toml: "hsm_module", arg: "FILE", help: `the HSM vendor's PKCS#11 library (default for softhsm2: ${SOFTHSM2_MODULE})`, apply: (c, v) => (hsmOf(c).module = v) },
+  { flag: "--hsm-slot", env: "KMS_HSM_SLOT", toml: "hsm_slot", arg: "N", help: "HSM slot id to serve (repeatable; env: comma-separated); keys there are hsm::N::<key_id>", apply: (c, v) => {
+      for (const s of v.split(",").map((x) => x.trim()).filter(Boolean)) {
+        if (!/^\d{1,20}$/.test(s)) throw new ConfigError(`--hsm-slot must be a decimal slot id, got "${s}"`);
+        if (!hsmOf(c).slots.includes(s)) hsmOf(c).slots.push(s);
+      }
+    } },
+  { flag: "--hsm-password-file", env: "KMS_HSM_PASSWORD_FILE", toml: "hsm_password_file", arg: "FILE", help: "file holding the HSM user PIN (the PIN itself is never taken on the command line)", apply: (c, v) => (hsmOf(c).passwordFile = v) },
+  { flag: "--hsm-admin", env: "KMS_HSM_ADMIN", toml: "hsm_admin", arg: "U1,U2", help: "users who alone may create and destroy HSM keys (default admin)", apply: (c, v) => (hsmOf(c).admins = v.split(",").map((s) => s.trim()).filter(Boolean)) },
+  { flag: "--key-encryption-key", env: "KMS_KEY_ENCRYPTION_KEY", toml: "key_encryption_key", arg: "hsm::SLOT::ID", help: "an HSM key sealing every stored object instead of the master key file (may be created through the API after start)", apply: (c, v) => {
+      if (!/^hsm::(\d+|[a-z0-9]+::\d+)::.+/.test(v)) throw new ConfigError(`--key-encryption-key must name an HSM key, hsm::<slot>::<key_id>, got "${v}"`);
+      c.keyEncryptionKey = v;
+    } },
   { flag: "--vendor-identification", env: "KMS_VENDOR_IDENTIFICATION", toml: "vendor_identification", arg: "ID", help: "vendor id of vendor attributes (default cosmian)", apply: (c, v) => (c.vendorId = v) },
 ];
 
@@ -235,6 +275,16 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   if (c.socketServer.start && !c.tls?.clientsCaFile) {
     throw new ConfigError("the socket server (--socket-server-start) needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file");
   }
+  if (c.hsm) {
+    const h = c.hsm;
+    h.model ??= "softhsm2";
+    if (h.model === "softhsm2") h.module ??= SOFTHSM2_MODULE;
+    if (!h.module) throw new ConfigError(`--hsm-model ${h.model} needs --hsm-module (the vendor's PKCS#11 library)`);
+    if (h.slots.length === 0) throw new ConfigError("an HSM needs --hsm-slot (the slot id of its token)");
+    if (!h.passwordFile) throw new ConfigError("an HSM needs --hsm-password-file (a file holding the user PIN)");
+    if (h.admins.length === 0) h.admins = [c.defaultUsername];
+  }
+  if (c.keyEncryptionKey && !c.hsm) throw new ConfigError("--key-encryption-key hsm::... needs an HSM (--hsm-model, --hsm-slot, --hsm-password-file)");
   checkConfig(c);
   return { kind: "run", config: c };
 }

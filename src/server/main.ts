@@ -15,6 +15,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink, loadAuditKey, type AuditSink } from "./audit.ts";
 import { WorkerPool } from "../operations/common/heavy.ts";
+import { openHsm, hsmMasterKey } from "./hsm.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -45,7 +46,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     jwtProviders: config.jwtProviders,
     clientCertificates: !!config.tls?.clientsCaFile,
   });
-  const store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, log });
+  const hsm = config.hsm ? openHsm(config.hsm, log) : undefined;
+  let store;
+  try {
+    const masterKey = hsm && config.keyEncryptionKey ? hsmMasterKey(hsm, config.keyEncryptionKey, log) : undefined;
+    store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, masterKey, log });
+  } catch (e) {
+    hsm?.close();
+    throw e;
+  }
   const release = claimDataDir(config.dataDir);
   let audit: AuditSink;
   try {
@@ -58,11 +67,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     audit = config.audit === "database" ? new DatabaseAuditSink(store, auditOptions) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"), auditOptions);
   } catch (e) {
     await store.close();
+    hsm?.close();
     release();
     throw e;
   }
   let front: MtlsFront | undefined;
-  const settings = { vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers };
+  const settings = {
+    vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers,
+    hsm: hsm && config.hsm ? { hsm, admins: config.hsm.admins } : undefined,
+  };
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
   const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });
   let publicPort = 0;
@@ -112,7 +125,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   log.info("listening", {
     url,
     dataDir: path.resolve(config.dataDir),
-    masterKeyFile: masterKeyPath(config),
+    masterKeyFile: config.keyEncryptionKey ? undefined : masterKeyPath(config),
+    keyEncryptionKey: config.keyEncryptionKey,
+    hsm: hsm ? { model: hsm.model, slots: hsm.slots.join(",") } : undefined,
     audit: audit.where,
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
   });
@@ -135,6 +150,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       pool.close();
       await audit.close();
       await store.close();
+      hsm?.close();
       release();
     },
   };

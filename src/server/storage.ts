@@ -21,6 +21,8 @@ export interface StorageOptions {
   dataDir: string;
   /** Default: <dataDir>/master.key. */
   masterKeyFile?: string;
+  /** A master key held elsewhere (an HSM key-encryption key): replaces the master key file. */
+  masterKey?: MasterKey;
   log: Logger;
 }
 
@@ -82,7 +84,7 @@ function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring,
 export async function openStore(o: StorageOptions): Promise<SqliteStore> {
   secureDataDir(o);
   const keyFile = masterKeyPath(o);
-  if (existsSync(pendingKeyPath(keyFile))) {
+  if (!o.masterKey && existsSync(pendingKeyPath(keyFile))) {
     o.log.warn("finishing an interrupted master key rotation", { masterKeyFile: keyFile, newKey: pendingKeyPath(keyFile) });
     await rotateMasterKey({ ...o, atStart: true });
   }
@@ -91,8 +93,16 @@ export async function openStore(o: StorageOptions): Promise<SqliteStore> {
     const counts = await store.sealCounts();
     const sealed = [...counts].filter(([id]) => id !== null).reduce((n, [, c]) => n + c, 0);
     let key: MasterKey;
-    if (existsSync(keyFile)) {
+    if (o.masterKey) {
+      key = o.masterKey;
+    } else if (existsSync(keyFile)) {
       key = readMasterKeyFile(keyFile, { warn: (m, f) => o.log.warn(m, f) });
+    } else if (sealed > 0 && [...counts.keys()].some((id) => id?.startsWith("hsm::"))) {
+      const kek = [...counts.keys()].find((id) => id?.startsWith("hsm::"));
+      throw new StorageError(
+        `the database holds ${sealed} objects sealed under the HSM key-encryption key ${kek}: ` +
+          `configure the HSM (--hsm-model, --hsm-slot, --hsm-password-file) and --key-encryption-key ${kek}`,
+      );
     } else if (sealed > 0) {
       throw new StorageError(
         `the master key file ${keyFile} does not exist, and the database holds ${sealed} objects sealed under a master key: ` +
@@ -103,7 +113,7 @@ export async function openStore(o: StorageOptions): Promise<SqliteStore> {
       o.log.warn("generated a new master key", { masterKeyFile: keyFile, keyId: key.id, advice: KEEP_APART });
     }
     const keyring = new Keyring(key);
-    refuseUnknownKeys(counts, keyring, keyFile);
+    refuseUnknownKeys(counts, keyring, o.masterKey ? `the key-encryption key ${o.masterKey.id}` : keyFile);
     store.useKeyring(keyring);
     if (counts.get(null)) {
       const n = await resealAll(store, keyring);

@@ -7,16 +7,21 @@
 import { describe, expect, test } from "vitest";
 import { FOLDERS } from "./runner.ts";
 import { readBaseline, runAll } from "./suite.ts";
+import { MISSING as SOFTHSM_MISSING, softHsmAvailable } from "../helpers/softhsm.ts";
 
 const baseline = readBaseline();
+
+// The hsm folder runs on SoftHSM2: with CI=true a missing SoftHSM2 fails its test (too few passes), otherwise one skip line.
+const hsmSkipped = !softHsmAvailable && process.env.CI !== "true";
+if (hsmSkipped) console.log(`SKIP test/conformance/conformance.test.ts hsm folder: ${SOFTHSM_MISSING}`);
 
 describe("Cosmian conformance corpus", () => {
   test("the baseline lists passing scenarios by name", () => {
     expect(baseline.pass.length).toBeGreaterThan(300);
-    for (const folder of FOLDERS) expect(baseline.pass.some((p) => p.startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of FOLDERS.filter((f) => f !== "hsm")) expect(baseline.pass.some((p) => p.startsWith(`${folder}/`)), folder).toBe(true);
   });
 
-  for (const folder of FOLDERS) {
+  for (const folder of FOLDERS.filter((f) => f !== "hsm" || !hsmSkipped)) {
     const expected = baseline.pass.filter((p) => p.startsWith(`${folder}/`));
     test(`${folder}: no scenario fails, the ${expected.length} of the baseline pass`, { timeout: 600_000 }, async () => {
       const results = await runAll({ folders: [folder] });

@@ -34,6 +34,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { SKIPS } from "./skips.ts";
+import { MISSING as SOFTHSM_MISSING, softHsmAvailable } from "../helpers/softhsm.ts";
 
 export type Status = "PASS" | "FAIL" | "SKIP";
 
@@ -81,10 +82,12 @@ export interface Target {
   url: string;
   /** Bearer token of each user name (see `userOfCertificate`); undefined = no authentication. */
   tokens?: Record<string, string>;
+  /** Values of the `{{$NAME}}` placeholders (Cosmian's runner takes them from its environment: HSM_SLOT_ID...). */
+  env?: Record<string, string>;
 }
 
 export const VECTORS_ROOT = path.join(import.meta.dirname, "vectors");
-export const FOLDERS = ["fips", "negative", "kat", "non-fips", "access_control"] as const;
+export const FOLDERS = ["fips", "negative", "kat", "non-fips", "access_control", "hsm"] as const;
 
 /** The default identity of steps without `identity` (Cosmian's "owner" client). */
 export const OWNER = "owner.client@acme.com";
@@ -124,10 +127,13 @@ export function usersOf(manifest: Manifest): string[] {
   return [...users];
 }
 
+/** Scenarios run against a server with an HSM (Cosmian's server types hsm_kek, hsm_kek_uncreated). */
+export const needsHsm = (m: Manifest) => !!(m.server_type?.startsWith("hsm") || m.requires_env?.includes("HSM_SLOT_ID"));
+
 /** Why a scenario is not run, or undefined. */
 export function skipReason(rel: string, manifest: Manifest): string | undefined {
   if (SKIPS[rel]) return SKIPS[rel];
-  if (manifest.server_type?.startsWith("hsm") || manifest.requires_env?.includes("HSM_SLOT_ID")) return "needs an HSM";
+  if (needsHsm(manifest) && !softHsmAvailable) return `needs an HSM: ${SOFTHSM_MISSING}`;
   if (manifest.wire_format && manifest.wire_format !== "json") return "binary TTLV (wire_format): we serve JSON TTLV only";
   return undefined;
 }
@@ -160,8 +166,8 @@ export function findAll(value: Json, tag: string, out: string[] = []): string[] 
 
 const first = (value: Json, tag: string) => findAll(value, tag)[0];
 
-function substitute(text: string, captures: Map<string, string>): string {
-  let out = text;
+function substitute(text: string, captures: Map<string, string>, env: Record<string, string> = {}): string {
+  let out = text.replace(/\{\{\$([A-Z0-9_]+)\}\}/g, (all, name: string) => env[name] ?? all);
   for (const [k, v] of captures) out = out.split(`{{${k}}}`).join(v);
   return out;
 }
@@ -240,9 +246,9 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
     const idCert = manifest.identities?.[step.identity ?? "owner"]?.client_cert;
     const user = idCert ? userOfCertificate(idCert) : OWNER;
     const expectSuccess = step.assert_success ?? true;
-    const text = substitute(readFileSync(path.join(dir, step.request), "utf8"), captures);
+    const text = substitute(readFileSync(path.join(dir, step.request), "utf8"), captures, target.env);
     const resolve = (template: string) => {
-      const v = substitute(template, captures);
+      const v = substitute(template, captures, target.env);
       if (/\{\{[^}]*\}\}/.test(v)) failStep(`unresolved placeholder in "${template}"`);
       return v;
     };

@@ -5,8 +5,10 @@
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { startTestServer } from "../helpers/server.ts";
-import { FOLDERS, listScenarios, loadManifest, runScenario, skipReason, usersOf, VECTORS_ROOT, type ScenarioResult } from "./runner.ts";
+import { startTestServer, type TestServer } from "../helpers/server.ts";
+import { createSoftHsmToken, SOFTHSM_MODULE } from "../helpers/softhsm.ts";
+import { Hsm } from "../../src/hsm/pkcs11.ts";
+import { FOLDERS, needsHsm, OWNER, listScenarios, loadManifest, runScenario, skipReason, usersOf, VECTORS_ROOT, type ScenarioResult } from "./runner.ts";
 
 export const BASELINE_FILE = path.join(import.meta.dirname, "baseline.json");
 
@@ -29,11 +31,40 @@ export async function runOne(rel: string): Promise<ScenarioResult> {
   if (skipReason(rel, manifest)) return runScenario(VECTORS_ROOT, rel, { url: "http://127.0.0.1:1" });
   const tokens: Record<string, string> = {};
   for (const user of usersOf(manifest)) tokens[user] = randomBytes(24).toString("base64url");
-  const server = await startTestServer({ apiKeys: Object.entries(tokens).map(([user, token]) => ({ user, token })) });
+  const apiKeys = Object.entries(tokens).map(([user, token]) => ({ user, token }));
+  if (needsHsm(manifest)) return runWithHsm(rel, manifest.server_type, apiKeys, tokens);
+  const server = await startTestServer({ apiKeys });
   try {
     return await runScenario(VECTORS_ROOT, rel, { url: server.url, tokens });
   } finally {
     await server.dispose();
+  }
+}
+
+/**
+ * Cosmian's HSM server types, on a throwaway SoftHSM2 token: `hsm_kek` has the key-encryption key
+ * hsm::<slot>::kek created beforehand, `hsm_kek_uncreated` names hsm::<slot>::kek_bootstrap (the
+ * scenario creates it). The HSM admin is the owner identity.
+ */
+async function runWithHsm(rel: string, serverType: string | undefined, apiKeys: { user: string; token: string }[], tokens: Record<string, string>): Promise<ScenarioResult> {
+  const token = createSoftHsmToken();
+  let server: TestServer | undefined;
+  try {
+    const kek = serverType === "hsm_kek_uncreated" ? `hsm::${token.slot}::kek_bootstrap` : `hsm::${token.slot}::kek`;
+    if (serverType !== "hsm_kek_uncreated") {
+      const hsm = Hsm.open({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [token.slot], pin: token.pin });
+      try {
+        hsm.generateAesKey(token.slot, "kek", 256);
+      } finally {
+        hsm.close();
+      }
+    }
+    server = await startTestServer({ apiKeys, hsm: token.config([OWNER]), keyEncryptionKey: kek });
+    const env = { HSM_SLOT_ID: token.slot, HSM_BOOTSTRAP_KEK_ID: `hsm::${token.slot}::kek_bootstrap` };
+    return await runScenario(VECTORS_ROOT, rel, { url: server.url, tokens, env });
+  } finally {
+    await server?.dispose();
+    token.dispose();
   }
 }
 

@@ -41,6 +41,9 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
     throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: DENIED: the object ${o.id} is Deactivated; use Export`);
   }
   const wrap = req.KeyWrappingSpecification;
+  if (o.id.startsWith("hsm::") && o.objectType !== "PublicKey") {
+    throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} is held in the HSM and never leaves it`);
+  }
   if (o.attributes.Sensitive && !wrap) throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} may only leave wrapped`);
   const response: KmipRecord = { ObjectType: o.objectType, UniqueIdentifier: o.id };
   if (op === "Export") response.Attributes = exportAttributes(o);

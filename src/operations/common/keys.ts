@@ -108,7 +108,7 @@ export function ensureMayCreate(ctx: OperationContext): void {
 export function newId(requested: string | undefined): string {
   if (requested === undefined || requested === "") return crypto.randomUUID();
   if (requested.startsWith("[")) fail("Invalid_Field", "a UniqueIdentifier must not start with [ (reserved for tag queries)");
-  if (requested.startsWith("hsm::")) fail("Invalid_Field", `No HSM is configured: the UniqueIdentifier ${requested} names an HSM object (hsm:: prefix)`);
+  if (requested.startsWith("hsm::")) fail("Invalid_Field", `the UniqueIdentifier ${requested} names an HSM object (hsm:: prefix): only Create and CreateKeyPair make HSM objects, and only when an HSM is configured`);
   if (requested.length > 255) fail("Invalid_Field", "a UniqueIdentifier must be at most 255 characters");
   return requested;
 }
