@@ -216,6 +216,17 @@ export class Hsm {
     }
   }
 
+  /** C_xxxInit, its failure named as such (a mechanism or parameters the HSM refuses). */
+  #init(what: "encryption" | "decryption" | "signature", init: () => void): void {
+    try {
+      init();
+    } catch (e) {
+      const ckr = ckrOf(e);
+      if (ckr && RECONNECT.has(ckr)) throw e;
+      throw new HsmError(`Failed to initialize ${what}: ${ckr ?? (e as Error).message}`, ckr);
+    }
+  }
+
   #find(lib: PKCS11, session: Handle, c: Pkcs11Module, keyId: string, cls?: number): Handle | undefined {
     const template: { type: number; value: unknown }[] = [{ type: c.CKA_ID, value: Buffer.from(keyId, "utf8") }];
     if (cls !== undefined) template.push({ type: c.CKA_CLASS, value: cls });
@@ -361,7 +372,7 @@ export class Hsm {
   aesEncrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
     return this.#run(slot, "encryption", (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
-      lib.C_EncryptInit(s, this.#aesMechanism(c, mode) as never, key);
+      this.#init("encryption", () => lib.C_EncryptInit(s, this.#aesMechanism(c, mode) as never, key));
       const out = Buffer.alloc(data.length + 32);
       return new Uint8Array(lib.C_Encrypt(s, Buffer.from(data), out));
     });
@@ -371,7 +382,7 @@ export class Hsm {
   aesDecrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
     return this.#run(slot, "decryption", (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
-      lib.C_DecryptInit(s, this.#aesMechanism(c, mode) as never, key);
+      this.#init("decryption", () => lib.C_DecryptInit(s, this.#aesMechanism(c, mode) as never, key));
       const out = Buffer.alloc(data.length + 32);
       return new Uint8Array(lib.C_Decrypt(s, Buffer.from(data), out));
     });
@@ -396,7 +407,7 @@ export class Hsm {
   rsaEncrypt(slot: string, pkId: string, p: RsaEncryption, data: Uint8Array): Uint8Array {
     return this.#run(slot, "encryption", (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, pkId, c.CKO_PUBLIC_KEY);
-      lib.C_EncryptInit(s, this.#rsaMechanism(c, p) as never, key);
+      this.#init("encryption", () => lib.C_EncryptInit(s, this.#rsaMechanism(c, p) as never, key));
       return new Uint8Array(lib.C_Encrypt(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }
@@ -404,7 +415,7 @@ export class Hsm {
   rsaDecrypt(slot: string, skId: string, p: RsaEncryption, data: Uint8Array): Uint8Array {
     return this.#run(slot, "decryption", (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, skId, c.CKO_PRIVATE_KEY);
-      lib.C_DecryptInit(s, this.#rsaMechanism(c, p) as never, key);
+      this.#init("decryption", () => lib.C_DecryptInit(s, this.#rsaMechanism(c, p) as never, key));
       return new Uint8Array(lib.C_Decrypt(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }
@@ -416,7 +427,7 @@ export class Hsm {
       const mech = p.kind === "pkcs1"
         ? { mechanism: h.pkcs1 }
         : { mechanism: h.pss, parameter: { type: c.CK_PARAMS_RSA_PSS, hashAlg: h.digest, mgf: h.mgf, saltLen: h.len } };
-      lib.C_SignInit(s, mech as never, key);
+      this.#init("signature", () => lib.C_SignInit(s, mech as never, key));
       return new Uint8Array(lib.C_Sign(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }

@@ -8,13 +8,15 @@
  */
 import { KmipError, fail } from "../../kmip/error.ts";
 import type { Attributes, CryptographicParameters } from "../../kmip/attributes.ts";
-import type { Create, CreateKeyPair, Decrypt, Destroy, Encrypt } from "../../kmip/requests.ts";
+import type { Create, CreateKeyPair, Decrypt, Destroy, Encrypt, ReKey } from "../../kmip/requests.ts";
+import type { Link } from "../../kmip/attributes.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { HsmError, gcmNonce, type AesMode, type HashName, type RsaEncryption } from "../../hsm/pkcs11.ts";
 import { randomBytes } from "../../crypto/random.ts";
 import type { OperationContext } from "../context.ts";
-import { initialState, now } from "../common/lifecycle.ts";
+import { now } from "../common/lifecycle.ts";
+import { generationOf } from "../common/keyset.ts";
 import { newObjectAttributes, storedObject, userTags } from "../common/keys.ts";
 import { retrieve } from "../common/retrieve.ts";
 import { isHsmAdmin, isHsmUid, parseHsmUid, resolveHsmRef, type HsmRef } from "./uid.ts";
@@ -34,7 +36,7 @@ export function hsmError(op: string, e: unknown): KmipError {
       return new KmipError("Cryptographic_Failure", `${op}: the HSM refused the data (${e.ckr}): wrong key, altered ciphertext or tag, or bad length`);
     }
     if (e.ckr === "CKR_ARGUMENTS_BAD" || e.ckr === "CKR_MECHANISM_PARAM_INVALID" || e.ckr === "CKR_MECHANISM_INVALID") {
-      return new KmipError("Operation_Not_Supported", `${op}: the HSM does not support these cryptographic parameters (${e.ckr})`);
+      return new KmipError("Operation_Not_Supported", `${op}: the HSM does not support these cryptographic parameters: ${e.message}`);
     }
     return new KmipError("Cryptographic_Failure", `${op}: HSM error: ${e.message}`);
   }
@@ -79,7 +81,8 @@ export async function createInHsm(req: Create, ctx: OperationContext): Promise<K
     CryptographicAlgorithm: "AES", CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x4 | 0x8 | 0x10 | 0x20),
     KeyFormatType: "TransparentSymmetricKey", Sensitive: true, Extractable: false,
   });
-  attrs.State = initialState(attrs, now(), ctx.wire);
+  attrs.State = "Active"; // an HSM key has no lifecycle of its own: usable from its creation (as Cosmian's)
+  attrs.ActivationDate ??= now();
   const object = { KeyBlock: { KeyFormatType: "TransparentSymmetricKey", CryptographicAlgorithm: "AES", CryptographicLength: bits } };
   try {
     await ctx.store.insert(storedObject(uid, "SymmetricKey", object, attrs, ctx.user, tags));
@@ -115,10 +118,12 @@ export async function createKeyPairInHsm(req: CreateKeyPair, ctx: OperationConte
     const t = now();
     const privAttrs = newObjectAttributes(privateIn, { CryptographicAlgorithm: "RSA", CryptographicLength: bits, KeyFormatType: "TransparentRSAPrivateKey", Sensitive: true, Extractable: false });
     privAttrs.Link = [{ LinkType: "PublicKeyLink", LinkedObjectIdentifier: publicUid }];
-    privAttrs.State = initialState(privAttrs, t, ctx.wire);
+    privAttrs.State = "Active";
+    privAttrs.ActivationDate ??= t;
     const pubAttrs = newObjectAttributes(publicIn, { CryptographicAlgorithm: "RSA", CryptographicLength: bits, KeyFormatType: "TransparentRSAPublicKey" });
     pubAttrs.Link = [{ LinkType: "PrivateKeyLink", LinkedObjectIdentifier: uid }];
-    pubAttrs.State = initialState(pubAttrs, t, ctx.wire);
+    pubAttrs.State = "Active";
+    pubAttrs.ActivationDate ??= t;
     const privObject = { KeyBlock: { KeyFormatType: "TransparentRSAPrivateKey", CryptographicAlgorithm: "RSA", CryptographicLength: bits } };
     const pubObject = {
       KeyBlock: {
@@ -151,6 +156,50 @@ export async function destroyInHsm(req: Destroy, ctx: OperationContext, uid: str
   await ctx.store.delete(uid);
   ctx.log.info("destroyed an HSM key", { op: "Destroy", id: uid });
   return { UniqueIdentifier: uid };
+}
+
+/**
+ * ReKey of an HSM key: a new AES key of the same length in the HSM, `<key_id>::<generation>` (the
+ * next generation of its keyset, 1 when it has none), with the old key's attributes, names and
+ * tags, and the replacement links both ways. The old key stays usable (data it encrypted still
+ * decrypts, e.g. through the keyset name).
+ */
+export async function rekeyInHsm(req: ReKey, ctx: OperationContext, uid: string): Promise<KmipRecord> {
+  const ref = resolveHsmRef(ctx, uid);
+  if (!isHsmAdmin(ctx)) throw new KmipError("Permission_Denied", `ReKey: ${uid}: only an HSM Admin may create HSM objects (operations reserved for HSM admins)`);
+  const old = await retrieve(ctx, uid, "rekey");
+  if (old.objectType !== "SymmetricKey") throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; ${uid} is a ${old.objectType}`);
+  const bits = Number(old.attributes.CryptographicLength ?? 256);
+  const base = ref.keyId.replace(/::\d+$/, "");
+  const generation = generationOf(old) + 1;
+  const newKeyId = `${base}::${generation}`;
+  const newRef = { ...parseHsmUid(`hsm::${ref.slot}::${newKeyId}`), rt: ref.rt };
+  await ensureFree(ctx, "ReKey", newRef);
+  call("ReKey", () => ref.rt.hsm.generateAesKey(ref.slot, newKeyId, bits));
+  const t = now();
+  try {
+    await ctx.store.atomic(async () => {
+      const links: Link[] = [
+        { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
+        ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink"),
+      ];
+      const { DeactivationDate: _d, CompromiseDate: _c, CompromiseOccurrenceDate: _o, RevocationReason: _r, ...kept } = old.attributes;
+      const attrs = {
+        ...kept, ...(req.Attributes ?? {}), UniqueIdentifier: newRef.uid, Link: links, State: "Active", ActivationDate: t,
+        InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, RotateGeneration: generation, ...(old.attributes.RotateName ? { RotateDate: t } : {}),
+      };
+      const object = { KeyBlock: { KeyFormatType: "TransparentSymmetricKey", CryptographicAlgorithm: "AES", CryptographicLength: bits } };
+      await ctx.store.insert(storedObject(newRef.uid, "SymmetricKey", object, attrs as Attributes, old.owner, old.tags.filter((x) => !x.startsWith("_"))));
+      const oldLinks = [{ LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: newRef.uid }, ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink")];
+      const { Name: _names, ...oldRest } = old.attributes;
+      await ctx.store.update({ ...old, attributes: { ...oldRest, Link: oldLinks, LastChangeDate: t, RotateGeneration: generationOf(old) } });
+    });
+  } catch (e) {
+    call("ReKey", () => ref.rt.hsm.destroyKey(ref.slot, newKeyId));
+    throw e;
+  }
+  ctx.log.info("re-keyed an HSM key", { op: "ReKey", old: uid, id: newRef.uid });
+  return { UniqueIdentifier: newRef.uid };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -198,6 +247,10 @@ export async function hsmEncrypt(key: StoredObject, req: Encrypt, ctx: Operation
   const ref = resolveHsmRef(ctx, key.id);
   const data = req.Data;
   if (!data) fail("Invalid_Field", "Encrypt: Data is missing");
+  if (key.objectType === "PublicKey") {
+    // in the HSM too, so that what it cannot decrypt (its mechanisms) is refused now rather than later
+    return { UniqueIdentifier: key.id, Data: call("Encrypt", () => ref.rt.hsm.rsaEncrypt(ref.slot, ref.keyId, rsaEncryption(key, req.CryptographicParameters, "Encrypt"), data)) };
+  }
   if (key.objectType !== "SymmetricKey") {
     fail("Operation_Not_Supported", `Encrypt: ${key.id} is an HSM ${key.objectType}: encrypt with its public key`);
   }
@@ -261,5 +314,5 @@ export function hsmSign(key: StoredObject, data: Uint8Array, prehashed: boolean,
   return call("Sign", () => ref.rt.hsm.rsaSign(ref.slot, ref.keyId, scheme, data));
 }
 
-/** Keys held in the HSM (their rows carry no key material): not the public half of a pair. */
+/** Keys held in the HSM whose secret never leaves it (their rows carry no key material). */
 export const isHsmResident = (key: StoredObject) => isHsmUid(key.id) && key.objectType !== "PublicKey";

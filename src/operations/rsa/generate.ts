@@ -30,7 +30,7 @@ export const generateRsaKeyPair: KeyPairGenerator = async (_req, { privateKey: p
   if (privateIn.CryptographicLength !== undefined && publicIn.CryptographicLength !== undefined && privateIn.CryptographicLength !== publicIn.CryptographicLength) {
     fail("Invalid_Field", "CreateKeyPair: the private and public key attributes ask for different RSA key sizes");
   }
-  if (bits < rsa.MIN_BITS) fail("Invalid_Attribute_Value", `CreateKeyPair: RSA keys must be at least ${rsa.MIN_BITS} bits (the FIPS 140 minimum); ${bits} is too weak`);
+  if (bits < rsa.MIN_BITS) fail("Invalid_Attribute_Value", `CreateKeyPair: RSA keys must be at least ${rsa.MIN_BITS} bits (the FIPS 140 minimum key length); ${bits} is too weak`);
   if (bits > rsa.MAX_BITS || bits % 8 !== 0) fail("Invalid_Attribute_Value", `CreateKeyPair: the RSA key size must be a multiple of 8 up to ${rsa.MAX_BITS} bits, got ${bits}`);
   const key = await runHeavy("rsaGenerate", bits);
   const block = (format: string, material: ReturnType<typeof privateKeyMaterial>) => ({
