@@ -1,6 +1,9 @@
 /**
- * `npm run build`: one self-contained executable, dist/kms, with the sodium-native addon embedded.
- * It runs with no node_modules beside it (tested by test/server/executable.test.ts). The git commit
+ * `npm run build`: one self-contained executable, dist/kms, with the sodium-native addon embedded,
+ * and the pkcs11js addon (PKCS#11 HSMs: src/hsm/pkcs11.ts imports it with a literal dynamic import,
+ * which Bun bundles with its statically required .node file). The HSM vendor's PKCS#11 library
+ * stays a system file named by --hsm-module. It runs with no node_modules beside it (tested by
+ * test/server/executable.test.ts, with SoftHSM2 for the HSM part). The git commit
  * is embedded (KMS_BUILD_COMMIT, read by src/server/version.ts) so that `kms --version` names it.
  */
 import path from "node:path";

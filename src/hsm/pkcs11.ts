@@ -12,7 +12,6 @@
  * fails because the device or the session went away, the library is finalized, re-initialized and
  * logged in again once, then the call is retried (an HSM that comes back is used again).
  */
-import { createRequire } from "node:module";
 import { randomBytes } from "node:crypto";
 
 // The addon is loaded only when an HSM is configured (a server without one never needs it).
@@ -21,16 +20,24 @@ type PKCS11 = InstanceType<Pkcs11Module["PKCS11"]>;
 type Handle = Buffer;
 
 let addon: Pkcs11Module | undefined;
-/** Set by the single-executable build: the embedded addon (see native/embed-plugin.ts). */
-export const embedded: { load?: () => Pkcs11Module } = {};
 
-function loadAddon(): Pkcs11Module {
+/**
+ * The binding, imported on first use (a literal dynamic import: `bun build --compile` embeds the
+ * addon, and a server without an HSM never loads it).
+ */
+async function importAddon(): Promise<Pkcs11Module> {
   if (addon) return addon;
   try {
-    addon = embedded.load ? embedded.load() : (createRequire(import.meta.url)("pkcs11js") as Pkcs11Module);
+    const mod = (await import("pkcs11js")) as Pkcs11Module & { default?: Pkcs11Module };
+    addon = mod.default ?? mod;
   } catch (e) {
     throw new HsmError(`cannot load the PKCS#11 binding (pkcs11js): ${(e as Error).message}`);
   }
+  return addon;
+}
+
+function loadAddon(): Pkcs11Module {
+  if (!addon) throw new HsmError("the PKCS#11 binding is not loaded");
   return addon;
 }
 
@@ -103,9 +110,9 @@ export class Hsm {
    * Loads the library, initializes it and logs in to every configured slot; throws an HsmError
    * saying what is wrong (library missing, slot absent, wrong PIN...).
    */
-  static open(o: HsmOptions): Hsm {
+  static async open(o: HsmOptions): Promise<Hsm> {
     if (o.slots.length === 0) throw new HsmError("no HSM slot is configured (--hsm-slot)");
-    const mod = loadAddon();
+    const mod = await importAddon();
     const lib = new mod.PKCS11();
     try {
       lib.load(o.module);

@@ -11,7 +11,7 @@ import type { HsmConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { StorageError } from "./storage.ts";
 
-export function openHsm(c: HsmConfig, log: Logger): Hsm {
+export async function openHsm(c: HsmConfig, log: Logger): Promise<Hsm> {
   let pin: string;
   try {
     pin = readFileSync(c.passwordFile!, "utf8").replace(/\r?\n$/, "");
@@ -20,7 +20,7 @@ export function openHsm(c: HsmConfig, log: Logger): Hsm {
   }
   if (pin === "") throw new StorageError(`the HSM password file ${c.passwordFile} is empty`);
   try {
-    const hsm = Hsm.open({ model: c.model!, module: c.module!, slots: c.slots, pin });
+    const hsm = await Hsm.open({ model: c.model!, module: c.module!, slots: c.slots, pin });
     log.info("HSM ready", { model: c.model, module: c.module, slots: c.slots.join(","), admins: c.admins.join(",") });
     return hsm;
   } catch (e) {

@@ -46,7 +46,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     jwtProviders: config.jwtProviders,
     clientCertificates: !!config.tls?.clientsCaFile,
   });
-  const hsm = config.hsm ? openHsm(config.hsm, log) : undefined;
+  const hsm = config.hsm ? await openHsm(config.hsm, log) : undefined;
   let store;
   try {
     const masterKey = hsm && config.keyEncryptionKey ? hsmMasterKey(hsm, config.keyEncryptionKey, log) : undefined;

@@ -52,7 +52,7 @@ async function runWithHsm(rel: string, serverType: string | undefined, apiKeys: 
   try {
     const kek = serverType === "hsm_kek_uncreated" ? `hsm::${token.slot}::kek_bootstrap` : `hsm::${token.slot}::kek`;
     if (serverType !== "hsm_kek_uncreated") {
-      const hsm = Hsm.open({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [token.slot], pin: token.pin });
+      const hsm = await Hsm.open({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [token.slot], pin: token.pin });
       try {
         hsm.generateAesKey(token.slot, "kek", 256);
       } finally {

@@ -42,7 +42,7 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     token = createSoftHsmToken();
     k = (id) => `hsm::${token.slot}::${id}`;
     server = await startTestServer({ apiKeys, hsm: token.config(["admin"]) });
-    probe = Hsm.open({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [token.slot], pin: token.pin });
+    probe = await Hsm.open({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [token.slot], pin: token.pin });
   });
   afterAll(async () => {
     probe?.close();

@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { find, hex, postKmip, t, valueOf } from "../helpers/server.ts";
+import { createSoftHsmToken, requireSoftHsm } from "../helpers/softhsm.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let work: string;
@@ -94,3 +95,43 @@ test("kms --version from source asks git for the commit", () => {
   expect(r.stdout).toBe(`${version} (commit ${headCommit()}; TS KMS, Bun)\n`);
   expect(headCommit()).toMatch(/^[0-9a-f]{12}$/); // the tests run from a git checkout
 });
+
+// The pkcs11js addon is embedded too: the executable alone, with SoftHSM2's library as the system
+// file the configuration names, makes a key in the HSM and encrypts with it.
+const hsmReady = requireSoftHsm("test/server/executable.test.ts (HSM part)", test);
+test.runIf(hsmReady)("the executable embeds the PKCS#11 binding: an HSM key created and used through it (SoftHSM2)", async () => {
+  const token = createSoftHsmToken();
+  const alone = path.join(work, "alone");
+  const hsmChild = spawn(path.join(alone, "kms"), ["--port", "0", "--data-dir", "data-hsm", "--hsm-model", "softhsm2", "--hsm-slot", token.slot, "--hsm-password-file", token.pinFile, "--key-encryption-key", `hsm::${token.slot}::kek`], {
+    cwd: alone,
+    env: { PATH: "/usr/bin:/bin", SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") },
+  });
+  try {
+    const hsmUrl = await new Promise<string>((resolve, reject) => {
+      let err = "";
+      const timer = setTimeout(() => reject(new Error(`the executable did not start: ${err}`)), 20_000);
+      hsmChild.stderr!.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        const m = /"url":"([^"]+)"/.exec(err);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      hsmChild.on("exit", (code) => reject(new Error(`the executable exited with ${code}: ${err}`)));
+    });
+    const uid = `hsm::${token.slot}::exe-key`;
+    for (const id of [`hsm::${token.slot}::kek`, uid]) {
+      const c = await postKmip(hsmUrl, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256), t.text("UniqueIdentifier", id))));
+      expect(c.status, c.text).toBe(200);
+    }
+    const e = await postKmip(hsmUrl, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("compiled hsm"))));
+    expect(e.status, e.text).toBe(200);
+    const d = await postKmip(hsmUrl, t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", valueOf(e.json, "Data") as string), t.b("IvCounterNonce", valueOf(e.json, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", valueOf(e.json, "AuthenticatedEncryptionTag") as string)));
+    expect(d.status, d.text).toBe(200);
+    expect(Buffer.from(find(d.json, "Data")!.value as string, "hex").toString()).toBe("compiled hsm");
+  } finally {
+    hsmChild.kill("SIGTERM");
+    token.dispose();
+  }
+}, 60_000);
