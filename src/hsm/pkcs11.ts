@@ -439,6 +439,52 @@ export class Hsm {
     });
   }
 
+  /**
+   * Wraps key bytes under the HSM AES key `keyId` with C_WrapKey: RFC 5649 (CKM_AES_KEY_WRAP_PAD)
+   * or RFC 3394 (CKM_AES_KEY_WRAP). The bytes enter the HSM as a session object that is destroyed
+   * right after.
+   */
+  aesKeyWrap(slot: string, keyId: string, mode: "rfc5649" | "rfc3394", keyBytes: Uint8Array): Uint8Array {
+    return this.#run(slot, "key wrapping", (lib, s, c) => {
+      const kek = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
+      const tmp = lib.C_CreateObject(s, [
+        { type: c.CKA_CLASS, value: c.CKO_SECRET_KEY },
+        { type: c.CKA_KEY_TYPE, value: c.CKK_GENERIC_SECRET },
+        { type: c.CKA_VALUE, value: Buffer.from(keyBytes) },
+        { type: c.CKA_TOKEN, value: false },
+        { type: c.CKA_SENSITIVE, value: false },
+        { type: c.CKA_EXTRACTABLE, value: true },
+      ]);
+      try {
+        const mechanism = mode === "rfc5649" ? c.CKM_AES_KEY_WRAP_PAD : c.CKM_AES_KEY_WRAP;
+        return new Uint8Array(lib.C_WrapKey(s, { mechanism }, kek, tmp, Buffer.alloc(keyBytes.length + 16)));
+      } finally {
+        lib.C_DestroyObject(s, tmp);
+      }
+    });
+  }
+
+  /** The key bytes `aesKeyWrap` wrapped (C_UnwrapKey into a session object, read, destroyed). */
+  aesKeyUnwrap(slot: string, keyId: string, mode: "rfc5649" | "rfc3394", wrapped: Uint8Array): Uint8Array {
+    return this.#run(slot, "key unwrapping", (lib, s, c) => {
+      const kek = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
+      const mechanism = mode === "rfc5649" ? c.CKM_AES_KEY_WRAP_PAD : c.CKM_AES_KEY_WRAP;
+      const tmp = lib.C_UnwrapKey(s, { mechanism }, kek, Buffer.from(wrapped), [
+        { type: c.CKA_CLASS, value: c.CKO_SECRET_KEY },
+        { type: c.CKA_KEY_TYPE, value: c.CKK_GENERIC_SECRET },
+        { type: c.CKA_TOKEN, value: false },
+        { type: c.CKA_SENSITIVE, value: false },
+        { type: c.CKA_EXTRACTABLE, value: true },
+      ]);
+      try {
+        const [value] = lib.C_GetAttributeValue(s, tmp, [{ type: c.CKA_VALUE }]);
+        return new Uint8Array(value.value as Buffer);
+      } finally {
+        lib.C_DestroyObject(s, tmp);
+      }
+    });
+  }
+
   /** Random bytes from the HSM's generator. */
   random(slot: string, n: number): Uint8Array {
     return this.#run(slot, "random generation", (lib, s) => new Uint8Array(lib.C_GenerateRandom(s, Buffer.alloc(n))));

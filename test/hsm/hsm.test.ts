@@ -212,6 +212,28 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     expect(probe.exists(token.slot, "rot::2")).toBe(false);
   });
 
+  test("database keys wrapped under an HSM key (Get with KeyWrappingSpecification, Import of the wrapped key) in the three modes", async () => {
+    ok(await kmip(server, "admin", createAes(k("wrapper"))));
+    const KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    ok(await kmip(server, "admin", t.s("Import", t.text("UniqueIdentifier", "plain-dek"), t.e("ObjectType", "SymmetricKey"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", KEY)), t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))))));
+    const enc = await kmip(server, "admin", encryptGcm("plain-dek"));
+    ok(enc);
+    for (const [mode, size] of [[undefined, 40], ["NISTKeyWrap", 40], ["GCM", 12 + 32 + 16]] as const) {
+      const params = mode ? [t.s("CryptographicParameters", t.e("BlockCipherMode", mode))] : [];
+      const got = await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", "plain-dek"), t.e("KeyFormatType", "Raw"), t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", k("wrapper")), ...params))));
+      ok(got);
+      const wrapped = valueOf(got.json, "KeyMaterial") as string;
+      expect(fromHex(wrapped).length).toBe(size);
+      expect(wrapped.toLowerCase()).not.toContain(KEY.slice(0, 16));
+      const id = `wrapped-dek-${mode ?? "default"}`;
+      // imported with KeyWrapType NotWrapped: unwrapped by the HSM on the way in
+      ok(await kmip(server, "admin", t.s("Import", t.text("UniqueIdentifier", id), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Object", find(got.json, "KeyBlock")!))));
+      const dec = await kmip(server, "admin", decryptGcm(id, enc.json!));
+      ok(dec);
+      expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
+    }
+  });
+
   test("Destroy deletes the key in the HSM and its row; the id can be used again", async () => {
     ok(await kmip(server, "admin", createAes(k("gone"))));
     ok(await kmip(server, "admin", t.s("Destroy", t.text("UniqueIdentifier", k("gone")))));

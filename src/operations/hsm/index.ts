@@ -1,6 +1,6 @@
 /**
  * HSM-resident keys (hsm:: ids): Create makes the key in the HSM; Encrypt / Decrypt and Sign run
- * inside it (keys.ts). CreateKeyPair, ReKey and Destroy of hsm:: ids are routed here by their
+ * inside it (keys.ts), and so does wrapping database keys under an HSM AES key (wrap.ts). CreateKeyPair, ReKey and Destroy of hsm:: ids are routed here by their
  * operations (the id, not the algorithm, decides). First in SCHEMES: an hsm:: id is the HSM's
  * whatever its algorithm.
  */
@@ -8,6 +8,7 @@ import { KmipError } from "../../kmip/error.ts";
 import type { Scheme } from "../scheme.ts";
 import { createInHsm, hsmDecrypt, hsmEncrypt, hsmSign, isHsmResident } from "./keys.ts";
 import { isHsmUid } from "./uid.ts";
+import { hsmKeyWrapper } from "./wrap.ts";
 
 export const hsm: Scheme = {
   name: "HSM (PKCS#11)",
@@ -21,4 +22,5 @@ export const hsm: Scheme = {
       throw new KmipError("Operation_Not_Supported", `SignatureVerify: ${key.id} is held in the HSM: verify with its public key (${key.id}_pk)`);
     },
   },
+  wrapper: hsmKeyWrapper,
 };
