@@ -4,7 +4,7 @@
  * HTTP, real SQLite files. Needs SoftHSM2 (see test/helpers/softhsm.ts).
  */
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -284,6 +284,40 @@ describe.runIf(run)("the key-encryption key in the HSM (SoftHSM2)", () => {
     ok(dec);
     expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
     await server.stop();
+  });
+});
+
+describe.runIf(run)("an HSM that goes away and comes back (SoftHSM2)", () => {
+  test("requests fail with a clear error while the token is gone, and work again once it is back, without a restart", async () => {
+    const token = createSoftHsmToken();
+    const server = await startTestServer({ hsm: token.config(["admin"]) });
+    try {
+      const uid = `hsm::${token.slot}::flaky`;
+      ok(await postKmip(server.url, createAes(uid)));
+      const enc = await postKmip(server.url, encryptGcm(uid));
+      ok(enc);
+      // Pull the rug: finalize the library behind the server's back (every session is gone) and hide the token.
+      const { PKCS11 } = (await import("pkcs11js")).default;
+      const other = new PKCS11();
+      other.load(SOFTHSM_MODULE);
+      other.C_Finalize();
+      const tokens = path.join(token.dir, "tokens");
+      renameSync(tokens, `${tokens}.away`);
+      mkdirSync(tokens);
+      const down = await postKmip(server.url, encryptGcm(uid));
+      expect(down.status).toBe(422);
+      expect(down.text).toMatch(/^Cryptographic_Failure: Encrypt: HSM error: the HSM is unavailable/);
+      expect((await fetch(`${server.url}/version`)).status).toBe(200); // the server itself is fine
+      // The token is back: the next request reconnects and logs in again.
+      rmSync(tokens, { recursive: true });
+      renameSync(`${tokens}.away`, tokens);
+      const dec = await postKmip(server.url, decryptGcm(uid, enc.json!));
+      ok(dec);
+      expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
+    } finally {
+      await server.dispose();
+      token.dispose();
+    }
   });
 });
 
