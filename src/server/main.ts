@@ -74,7 +74,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let front: MtlsFront | undefined;
   const settings = {
     vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers,
-    hsm: hsm && config.hsm ? { hsm, admins: config.hsm.admins } : undefined,
+    hsm: hsm && config.hsm ? { hsm, admins: config.hsm.admins, kek: config.keyEncryptionKey } : undefined,
   };
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
   const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });

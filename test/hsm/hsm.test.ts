@@ -283,6 +283,10 @@ describe.runIf(run)("the key-encryption key in the HSM (SoftHSM2)", () => {
     const dec = await postKmip(server.url, decryptGcm(dek, enc.json!));
     ok(dec);
     expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
+    // the KEK in use cannot be destroyed through the API
+    const destroyKek = await postKmip(server.url, t.s("Destroy", t.text("UniqueIdentifier", kek)));
+    expect(destroyKek.text).toMatch(/^Permission_Denied: .*key-encryption key sealing the database/);
+    ok(await postKmip(server.url, decryptGcm(dek, enc.json!)));
     await server.stop();
   });
 });

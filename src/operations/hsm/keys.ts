@@ -149,6 +149,9 @@ export async function destroyInHsm(req: Destroy, ctx: OperationContext, uid: str
   ensureAdmin(ctx, "Destroy", uid); // the same answer whether the key exists or not
   const ref = resolveHsmRef(ctx, uid);
   const o = await retrieve(ctx, uid, "destroy");
+  if (ref.rt.kek === uid) {
+    throw new KmipError("Permission_Denied", `Destroy: ${uid} is the key-encryption key sealing the database: destroying it would make every stored object unreadable`);
+  }
   if (req.ExpectedObjectType && req.ExpectedObjectType !== o.objectType) {
     throw new KmipError("Invalid_Object_Type", `Destroy: ${o.id} is a ${o.objectType}, not a ${req.ExpectedObjectType}`);
   }

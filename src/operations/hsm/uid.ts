@@ -17,6 +17,8 @@ export interface HsmRuntime {
   hsm: Hsm;
   /** Users who may create, destroy and grant HSM objects (`hsm_admin`). */
   admins: string[];
+  /** The key-encryption key sealing the database (never destroyed through the API). */
+  kek?: string;
 }
 
 export const isHsmUid = (uid: string | undefined): uid is string => typeof uid === "string" && uid.startsWith("hsm::");
