@@ -18,6 +18,7 @@ export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Pr
     if (privateKey.objectType !== "PrivateKey") {
       throw new KmipError("Invalid_Object_Type", `ReKeyKeyPair: ${privateKey.id} is a ${privateKey.objectType}, not a private key`);
     }
+    if (privateKey.id.startsWith("hsm::")) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: ${privateKey.id} is an HSM key pair: create a new pair in the HSM (CreateKeyPair) instead`);
     const algorithm = privateKey.attributes.CryptographicAlgorithm ?? "";
     const handler = keyPairsFor(algorithm)?.rekey;
     if (!handler) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`);

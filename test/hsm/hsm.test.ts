@@ -190,6 +190,8 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
       ok(dec);
       expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
     }
+    const rekeyPair = await kmip(server, "admin", t.s("ReKeyKeyPair", t.text("PrivateKeyUniqueIdentifier", k("rsa"))));
+    expect(rekeyPair.text).toMatch(/^Operation_Not_Supported: ReKeyKeyPair: .* is an HSM key pair/);
     ok(await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("rsa_pk")))));
     expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("rsa"))))).text).toMatch(/^Sensitive: /);
   });
