@@ -7,10 +7,14 @@
  * text. Keys generated here are token objects, CKA_SENSITIVE and not CKA_EXTRACTABLE: their value
  * never leaves the HSM, every operation runs inside it.
  *
- * Sessions: pkcs11js calls are synchronous, so a call sequence (Init + Encrypt...) never interleaves
- * with another on the same session; one session per slot is kept open and logged in. When a call
- * fails because the device or the session went away, the library is finalized, re-initialized and
- * logged in again once, then the call is retried (an HSM that comes back is used again).
+ * Sessions: the library is initialized with CKF_OS_LOCKING_OK (calls may come from several
+ * threads). Per slot, one session serves the short synchronous calls (look-ups, key management, the
+ * key-encryption key's seal/unseal, whose interface is synchronous), and a pool of up to POOL_SIZE
+ * sessions serves the cryptographic operations of requests: each takes a session for its
+ * Init + Encrypt/Decrypt/Sign (the latter through pkcs11js' *Async calls, off the event loop) and
+ * gives it back. When a call fails because the device or the session went away, the library is
+ * finalized, re-initialized and logged in again (once the calls in flight are over), then the call
+ * is retried once (an HSM that comes back is used again).
  */
 import { randomBytes } from "node:crypto";
 
@@ -83,6 +87,16 @@ function ckrOf(e: unknown): string | undefined {
   return m?.[1];
 }
 
+/** Sessions per slot for the cryptographic operations of requests. */
+export const POOL_SIZE = 4;
+
+interface Pool {
+  free: Handle[];
+  open: number;
+  /** Requests waiting for a session; undefined = the pool was reset (reconnection): try again. */
+  waiters: ((s: Handle | undefined) => void)[];
+}
+
 /** Open instances per library path: the library is finalized when the last one lets go (one process, one library state). */
 const users = new Map<string, number>();
 
@@ -98,6 +112,10 @@ export class Hsm {
   readonly #sessions = new Map<string, Handle>();
   #handles = new Map<string, Handle>();
   #initialized = false;
+  #pools = new Map<string, Pool>();
+  #generation = 0;
+  #inFlight = 0;
+  #reconnecting: Promise<void> | undefined;
 
   private constructor(o: HsmOptions, lib: PKCS11) {
     this.#o = o;
@@ -132,7 +150,7 @@ export class Hsm {
   #connect(): void {
     const lib = this.#lib;
     try {
-      lib.C_Initialize();
+      lib.C_Initialize({ flags: loadAddon().CKF_OS_LOCKING_OK });
     } catch (e) {
       if (ckrOf(e) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new HsmError(`the PKCS#11 library ${this.#o.module} failed to initialize: ${(e as Error).message}`, ckrOf(e));
     }
@@ -158,17 +176,23 @@ export class Hsm {
       }
       this.#sessions.set(slot, session);
     }
+    this.#generation++;
+    this.#pools = new Map(this.slots.map((slot) => [slot, { free: [], open: 0, waiters: [] }]));
   }
 
   #disconnect(): void {
-    for (const s of this.#sessions.values()) {
+    for (const [slot, h] of this.#handles) {
+      if (!this.#sessions.has(slot)) continue;
       try {
-        this.#lib.C_CloseSession(s);
+        this.#lib.C_CloseAllSessions(h); // the slot's session and its pool's
       } catch {
         /* already gone */
       }
     }
     this.#sessions.clear();
+    const pools = this.#pools;
+    this.#pools = new Map();
+    for (const pool of pools.values()) for (const wake of pool.waiters.splice(0)) wake(undefined);
     if (this.#initialized) {
       const left = (users.get(this.#o.module) ?? 1) - 1;
       users.set(this.#o.module, left);
@@ -209,6 +233,8 @@ export class Hsm {
     } catch (e) {
       const ckr = e instanceof HsmError ? e.ckr : ckrOf(e);
       if (!ckr || !RECONNECT.has(ckr)) throw e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckr);
+      // operations in flight on pooled sessions: let the reconnection wait for them (next call)
+      if (this.#inFlight > 0 || this.#reconnecting) throw new HsmError(`the HSM is unavailable (${what}): ${ckr}`, ckr);
       try {
         this.#disconnect();
         this.#connect();
@@ -219,6 +245,82 @@ export class Hsm {
         return attempt();
       } catch (e2) {
         throw e2 instanceof HsmError ? e2 : new HsmError(`HSM ${what} failed: ${(e2 as Error).message}`, ckrOf(e2));
+      }
+    }
+  }
+
+  async #acquire(slot: string): Promise<Handle> {
+    for (;;) {
+      const pool = this.#pools.get(slot);
+      if (!pool) throw new HsmError(`HSM slot ${slot}: no session (the HSM is unreachable)`, "CKR_SESSION_HANDLE_INVALID");
+      const free = pool.free.pop();
+      if (free) return free;
+      if (pool.open < POOL_SIZE) {
+        pool.open++;
+        try {
+          return this.#lib.C_OpenSession(this.#handles.get(slot)!, loadAddon().CKF_SERIAL_SESSION | loadAddon().CKF_RW_SESSION);
+        } catch (e) {
+          pool.open--;
+          throw e;
+        }
+      }
+      const given = await new Promise<Handle | undefined>((resolve) => pool.waiters.push(resolve));
+      if (given) return given;
+    }
+  }
+
+  #release(slot: string, session: Handle, generation: number): void {
+    if (generation !== this.#generation) return; // opened before a reconnection: already closed
+    const pool = this.#pools.get(slot);
+    if (!pool) return;
+    const next = pool.waiters.shift();
+    if (next) next(session);
+    else pool.free.push(session);
+  }
+
+  /** Finalizes and reconnects once the operations in flight are over; concurrent callers share it. */
+  async #reconnect(what: string, ckr: string): Promise<void> {
+    this.#reconnecting ??= (async () => {
+      const deadline = Date.now() + 10_000;
+      while (this.#inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      this.#disconnect();
+      this.#connect();
+    })().finally(() => {
+      this.#reconnecting = undefined;
+    });
+    try {
+      await this.#reconnecting;
+    } catch (again) {
+      throw new HsmError(`the HSM is unavailable (${what}): ${(again as Error).message}`, ckrOf(again) ?? ckr);
+    }
+  }
+
+  /** Runs `fn` on a pooled session of the slot; reconnects once when the device or session went away. */
+  async #runPooled<T>(slot: string, what: string, fn: (lib: PKCS11, session: Handle, c: Pkcs11Module) => Promise<T>): Promise<T> {
+    if (!this.hasSlot(slot)) throw new HsmError(`HSM slot ${slot} is not accessible (configured slots: ${this.slots.join(", ")})`);
+    const attempt = async () => {
+      if (this.#reconnecting) await this.#reconnecting.catch(() => undefined);
+      const generation = this.#generation;
+      const session = await this.#acquire(slot);
+      this.#inFlight++;
+      try {
+        return await fn(this.#lib, session, loadAddon());
+      } finally {
+        this.#inFlight--;
+        this.#release(slot, session, generation);
+      }
+    };
+    const wrap = (e: unknown) => (e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckrOf(e)));
+    try {
+      return await attempt();
+    } catch (e) {
+      const ckr = e instanceof HsmError ? e.ckr : ckrOf(e);
+      if (!ckr || !RECONNECT.has(ckr)) throw wrap(e);
+      await this.#reconnect(what, ckr);
+      try {
+        return await attempt();
+      } catch (e2) {
+        throw wrap(e2);
       }
     }
   }
@@ -311,10 +413,10 @@ export class Hsm {
   }
 
   /** An RSA key pair: the private key (sensitive, non-extractable) under `skId`, the public one under `pkId`. */
-  generateRsaKeyPair(slot: string, skId: string, pkId: string, bits: number): void {
-    this.#run(slot, "key pair generation", (lib, s, c) => {
+  async generateRsaKeyPair(slot: string, skId: string, pkId: string, bits: number): Promise<void> {
+    await this.#runPooled(slot, "key pair generation", async (lib, s, c) => {
       for (const id of [skId, pkId]) if (this.#find(lib, s, c, id)) throw new HsmError(`a key ${id} already exists in HSM slot ${slot}`, "CKR_KEY_EXISTS");
-      lib.C_GenerateKeyPair(
+      await lib.C_GenerateKeyPairAsync(
         s,
         { mechanism: c.CKM_RSA_PKCS_KEY_PAIR_GEN },
         [
@@ -375,23 +477,39 @@ export class Hsm {
     return { mechanism: c.CKM_AES_CBC_PAD, parameter: Buffer.from(mode.iv) };
   }
 
-  /** AES encryption inside the HSM; GCM output is ciphertext || tag. */
-  aesEncrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
-    return this.#run(slot, "encryption", (lib, s, c) => {
+  /** AES encryption inside the HSM (pooled session, off the event loop); GCM output is ciphertext || tag. */
+  aesEncrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Promise<Uint8Array> {
+    return this.#runPooled(slot, "encryption", async (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
       this.#init("encryption", () => lib.C_EncryptInit(s, this.#aesMechanism(c, mode) as never, key));
-      const out = Buffer.alloc(data.length + 32);
-      return new Uint8Array(lib.C_Encrypt(s, Buffer.from(data), out));
+      return new Uint8Array(await lib.C_EncryptAsync(s, Buffer.from(data), Buffer.alloc(data.length + 32)));
     });
   }
 
   /** AES decryption inside the HSM; GCM input is ciphertext || tag. Fails when the tag does not match. */
-  aesDecrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
+  aesDecrypt(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Promise<Uint8Array> {
+    return this.#runPooled(slot, "decryption", async (lib, s, c) => {
+      const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
+      this.#init("decryption", () => lib.C_DecryptInit(s, this.#aesMechanism(c, mode) as never, key));
+      return new Uint8Array(await lib.C_DecryptAsync(s, Buffer.from(data), Buffer.alloc(data.length + 32)));
+    });
+  }
+
+  /** `aesEncrypt`, synchronously on the slot's own session (for callers with a synchronous interface). */
+  aesEncryptSync(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
+    return this.#run(slot, "encryption", (lib, s, c) => {
+      const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
+      this.#init("encryption", () => lib.C_EncryptInit(s, this.#aesMechanism(c, mode) as never, key));
+      return new Uint8Array(lib.C_Encrypt(s, Buffer.from(data), Buffer.alloc(data.length + 32)));
+    });
+  }
+
+  /** `aesDecrypt`, synchronously on the slot's own session. */
+  aesDecryptSync(slot: string, keyId: string, mode: AesMode, data: Uint8Array): Uint8Array {
     return this.#run(slot, "decryption", (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, keyId, c.CKO_SECRET_KEY);
       this.#init("decryption", () => lib.C_DecryptInit(s, this.#aesMechanism(c, mode) as never, key));
-      const out = Buffer.alloc(data.length + 32);
-      return new Uint8Array(lib.C_Decrypt(s, Buffer.from(data), out));
+      return new Uint8Array(lib.C_Decrypt(s, Buffer.from(data), Buffer.alloc(data.length + 32)));
     });
   }
 
@@ -411,31 +529,31 @@ export class Hsm {
     return { mechanism: c.CKM_RSA_PKCS_OAEP, parameter: { type: c.CK_PARAMS_RSA_OAEP, hashAlg: h.digest, mgf: h.mgf, source: 1 /* CKZ_DATA_SPECIFIED */ } };
   }
 
-  rsaEncrypt(slot: string, pkId: string, p: RsaEncryption, data: Uint8Array): Uint8Array {
-    return this.#run(slot, "encryption", (lib, s, c) => {
+  rsaEncrypt(slot: string, pkId: string, p: RsaEncryption, data: Uint8Array): Promise<Uint8Array> {
+    return this.#runPooled(slot, "encryption", async (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, pkId, c.CKO_PUBLIC_KEY);
       this.#init("encryption", () => lib.C_EncryptInit(s, this.#rsaMechanism(c, p) as never, key));
-      return new Uint8Array(lib.C_Encrypt(s, Buffer.from(data), Buffer.alloc(1024)));
+      return new Uint8Array(await lib.C_EncryptAsync(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }
 
-  rsaDecrypt(slot: string, skId: string, p: RsaEncryption, data: Uint8Array): Uint8Array {
-    return this.#run(slot, "decryption", (lib, s, c) => {
+  rsaDecrypt(slot: string, skId: string, p: RsaEncryption, data: Uint8Array): Promise<Uint8Array> {
+    return this.#runPooled(slot, "decryption", async (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, skId, c.CKO_PRIVATE_KEY);
       this.#init("decryption", () => lib.C_DecryptInit(s, this.#rsaMechanism(c, p) as never, key));
-      return new Uint8Array(lib.C_Decrypt(s, Buffer.from(data), Buffer.alloc(1024)));
+      return new Uint8Array(await lib.C_DecryptAsync(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }
 
-  rsaSign(slot: string, skId: string, p: RsaSignature, data: Uint8Array): Uint8Array {
-    return this.#run(slot, "signature", (lib, s, c) => {
+  rsaSign(slot: string, skId: string, p: RsaSignature, data: Uint8Array): Promise<Uint8Array> {
+    return this.#runPooled(slot, "signature", async (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, skId, c.CKO_PRIVATE_KEY);
       const h = this.#hashMechanisms(c, p.hash);
       const mech = p.kind === "pkcs1"
         ? { mechanism: h.pkcs1 }
         : { mechanism: h.pss, parameter: { type: c.CK_PARAMS_RSA_PSS, hashAlg: h.digest, mgf: h.mgf, saltLen: h.len } };
       this.#init("signature", () => lib.C_SignInit(s, mech as never, key));
-      return new Uint8Array(lib.C_Sign(s, Buffer.from(data), Buffer.alloc(1024)));
+      return new Uint8Array(await lib.C_SignAsync(s, Buffer.from(data), Buffer.alloc(1024)));
     });
   }
 

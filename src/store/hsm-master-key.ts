@@ -35,7 +35,7 @@ export class HsmMasterKey implements MasterKey {
     const nonce = new Uint8Array(randomBytes(NONCE));
     let out: Uint8Array;
     try {
-      out = this.hsm.aesEncrypt(this.slot, this.keyId, { kind: "gcm", iv: nonce, aad, tagBits: TAG * 8 }, plaintext);
+      out = this.hsm.aesEncryptSync(this.slot, this.keyId, { kind: "gcm", iv: nonce, aad, tagBits: TAG * 8 }, plaintext);
     } catch (e) {
       if (!this.exists()) this.#missing();
       throw new KmipError("Cryptographic_Failure", `sealing under the key-encryption key ${this.uid} failed: ${(e as Error).message}`);
@@ -49,6 +49,6 @@ export class HsmMasterKey implements MasterKey {
 
   unseal(sealed: Uint8Array, aad: Uint8Array): Uint8Array {
     if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) throw new Error("not a sealed object (unknown format)");
-    return this.hsm.aesDecrypt(this.slot, this.keyId, { kind: "gcm", iv: sealed.subarray(1, 1 + NONCE), aad, tagBits: TAG * 8 }, sealed.subarray(1 + NONCE));
+    return this.hsm.aesDecryptSync(this.slot, this.keyId, { kind: "gcm", iv: sealed.subarray(1, 1 + NONCE), aad, tagBits: TAG * 8 }, sealed.subarray(1 + NONCE));
   }
 }

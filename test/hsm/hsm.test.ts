@@ -95,6 +95,19 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     expect(JSON.stringify(located.json)).toContain(k("aes1"));
   });
 
+  test("concurrent requests share the pooled sessions: 24 parallel GCM round trips all succeed", async () => {
+    ok(await kmip(server, "admin", createAes(k("busy"))));
+    const results = await Promise.all(Array.from({ length: 24 }, async (_, i) => {
+      const data = hex(`message number ${i}`);
+      const enc = await kmip(server, "admin", encryptGcm(k("busy"), data));
+      ok(enc);
+      const dec = await kmip(server, "admin", decryptGcm(k("busy"), enc.json!));
+      ok(dec);
+      return (valueOf(dec.json, "Data") as string).toLowerCase() === data;
+    }));
+    expect(results.every(Boolean)).toBe(true);
+  });
+
   test("only HSM admins create HSM keys; a refused Create leaves nothing in the HSM", async () => {
     const r = await kmip(server, "user", createAes(k("by-user")));
     expect(r.status).toBe(422);

@@ -51,6 +51,15 @@ function call<T>(op: string, fn: () => T): T {
   }
 }
 
+/** `call` for the HSM's asynchronous (pooled) operations. */
+async function callAsync<T>(op: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw hsmError(op, e);
+  }
+}
+
 function ensureAdmin(ctx: OperationContext, op: string, uid: string): void {
   if (!isHsmAdmin(ctx)) {
     throw new KmipError("Permission_Denied", `${op}: ${uid}: only an HSM Admin may ${op === "Create" || op === "CreateKeyPair" ? "create" : "destroy"} HSM objects (operations reserved for HSM admins)`);
@@ -112,7 +121,7 @@ export async function createKeyPairInHsm(req: CreateKeyPair, ctx: OperationConte
   const tags = [...new Set([...userTags(common), ...userTags(req.PrivateKeyAttributes), ...userTags(req.PublicKeyAttributes)])];
   await ensureFree(ctx, "CreateKeyPair", ref);
   await ensureFree(ctx, "CreateKeyPair", pubRef);
-  call("CreateKeyPair", () => ref.rt.hsm.generateRsaKeyPair(ref.slot, ref.keyId, pubRef.keyId, bits));
+  await callAsync("CreateKeyPair", () => ref.rt.hsm.generateRsaKeyPair(ref.slot, ref.keyId, pubRef.keyId, bits));
   try {
     const { n, e } = call("CreateKeyPair", () => ref.rt.hsm.rsaPublicKey(ref.slot, pubRef.keyId));
     const t = now();
@@ -252,7 +261,7 @@ export async function hsmEncrypt(key: StoredObject, req: Encrypt, ctx: Operation
   if (!data) fail("Invalid_Field", "Encrypt: Data is missing");
   if (key.objectType === "PublicKey") {
     // in the HSM too, so that what it cannot decrypt (its mechanisms) is refused now rather than later
-    return { UniqueIdentifier: key.id, Data: call("Encrypt", () => ref.rt.hsm.rsaEncrypt(ref.slot, ref.keyId, rsaEncryption(key, req.CryptographicParameters, "Encrypt"), data)) };
+    return { UniqueIdentifier: key.id, Data: await callAsync("Encrypt", () => ref.rt.hsm.rsaEncrypt(ref.slot, ref.keyId, rsaEncryption(key, req.CryptographicParameters, "Encrypt"), data)) };
   }
   if (key.objectType !== "SymmetricKey") {
     fail("Operation_Not_Supported", `Encrypt: ${key.id} is an HSM ${key.objectType}: encrypt with its public key`);
@@ -261,7 +270,7 @@ export async function hsmEncrypt(key: StoredObject, req: Encrypt, ctx: Operation
   const given = req.IVCounterNonce;
   const iv = given ?? (mode0 === 12 ? gcmNonce() : randomBytes(16));
   const mode = aesMode(key, req, "Encrypt", iv);
-  const out = call("Encrypt", () => ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, mode, data));
+  const out = await callAsync("Encrypt", () => ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, mode, data));
   if (mode.kind === "gcm") {
     const cut = out.length - mode.tagBits / 8;
     return { UniqueIdentifier: key.id, Data: out.subarray(0, cut), IVCounterNonce: given ? undefined : iv, AuthenticatedEncryptionTag: out.subarray(cut) };
@@ -274,7 +283,7 @@ export async function hsmDecrypt(key: StoredObject, req: Decrypt, ctx: Operation
   const data = req.Data;
   if (!data) fail("Invalid_Field", "Decrypt: Data is missing");
   if (key.objectType === "PrivateKey") {
-    const plain = call("Decrypt", () => ref.rt.hsm.rsaDecrypt(ref.slot, ref.keyId, rsaEncryption(key, req.CryptographicParameters, "Decrypt"), data));
+    const plain = await callAsync("Decrypt", () => ref.rt.hsm.rsaDecrypt(ref.slot, ref.keyId, rsaEncryption(key, req.CryptographicParameters, "Decrypt"), data));
     return { UniqueIdentifier: key.id, Data: plain };
   }
   const mode = aesMode(key, req, "Decrypt", req.IVCounterNonce);
@@ -284,7 +293,7 @@ export async function hsmDecrypt(key: StoredObject, req: Decrypt, ctx: Operation
     if (!tag || tag.length !== mode.tagBits / 8) fail("Invalid_Field", `Decrypt: AES-GCM needs the ${mode.tagBits / 8}-byte AuthenticatedEncryptionTag`);
     input = new Uint8Array([...data, ...tag]);
   }
-  const plain = call("Decrypt", () => ref.rt.hsm.aesDecrypt(ref.slot, ref.keyId, mode, input));
+  const plain = await callAsync("Decrypt", () => ref.rt.hsm.aesDecrypt(ref.slot, ref.keyId, mode, input));
   return { UniqueIdentifier: key.id, Data: plain };
 }
 
@@ -296,7 +305,7 @@ const RSA_DSA: Record<string, { kind: "pkcs1" | "pss"; hash?: HashName }> = {
   RSASSAPSS: { kind: "pss" },
 };
 
-export function hsmSign(key: StoredObject, data: Uint8Array, prehashed: boolean, p: CryptographicParameters | undefined, ctx: OperationContext): Uint8Array {
+export function hsmSign(key: StoredObject, data: Uint8Array, prehashed: boolean, p: CryptographicParameters | undefined, ctx: OperationContext): Promise<Uint8Array> {
   const ref = resolveHsmRef(ctx, key.id);
   if (prehashed) fail("Operation_Not_Supported", "Sign: HSM keys sign the Data itself (DigestedData is not supported)");
   const params = paramsOf(key, p);
@@ -314,7 +323,7 @@ export function hsmSign(key: StoredObject, data: Uint8Array, prehashed: boolean,
     if (padding !== "PSS" && padding !== "PKCS1v15") fail("Operation_Not_Supported", `Sign: the padding method ${padding} is not supported for HSM signatures (PSS or PKCS1v15)`);
     scheme = { kind: padding === "PSS" ? "pss" : "pkcs1", hash: hashName(params?.HashingAlgorithm, "Sign", "SHA256") };
   }
-  return call("Sign", () => ref.rt.hsm.rsaSign(ref.slot, ref.keyId, scheme, data));
+  return callAsync("Sign", () => ref.rt.hsm.rsaSign(ref.slot, ref.keyId, scheme, data));
 }
 
 /** Keys held in the HSM whose secret never leaves it (their rows carry no key material). */

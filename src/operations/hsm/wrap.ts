@@ -23,9 +23,9 @@ function modeOf(params: KmipRecord | undefined): "rfc5649" | "rfc3394" | "gcm" |
   return fail("Invalid_Field", `key wrapping: the block cipher mode ${String(m)} is not supported with an HSM key (use AESKeyWrapPadding, NISTKeyWrap or GCM)`);
 }
 
-function run<T>(op: string, fn: () => T): T {
+async function run<T>(op: string, fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     throw hsmError(op, e);
   }
@@ -42,7 +42,7 @@ export const hsmKeyWrapper: KeyWrapper = {
     const mode = modeOf(params) ?? "rfc5649";
     if (mode === "gcm") {
       const nonce = gcmNonce();
-      const out = run("Wrap", () => ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, { kind: "gcm", iv: nonce, tagBits: 128 }, plaintext));
+      const out = await run("Wrap", () => ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, { kind: "gcm", iv: nonce, tagBits: 128 }, plaintext));
       return new Uint8Array([...nonce, ...out]);
     }
     return run("Wrap", () => ref.rt.hsm.aesKeyWrap(ref.slot, ref.keyId, mode, plaintext));
@@ -58,7 +58,7 @@ export const hsmKeyWrapper: KeyWrapper = {
     if (mode) return run("Unwrap", () => ref.rt.hsm.aesKeyUnwrap(ref.slot, ref.keyId, mode, wrapped));
     // mode not recorded: RFC 5649 first, then RFC 3394 (as for software keys)
     try {
-      return run("Unwrap", () => ref.rt.hsm.aesKeyUnwrap(ref.slot, ref.keyId, "rfc5649", wrapped));
+      return await run("Unwrap", () => ref.rt.hsm.aesKeyUnwrap(ref.slot, ref.keyId, "rfc5649", wrapped));
     } catch (e) {
       if (wrapped.length % 8 !== 0 || wrapped.length < 24) throw e;
       return run("Unwrap", () => ref.rt.hsm.aesKeyUnwrap(ref.slot, ref.keyId, "rfc3394", wrapped));
