@@ -602,11 +602,6 @@ export class Hsm {
       }
     });
   }
-
-  /** Random bytes from the HSM's generator. */
-  random(slot: string, n: number): Uint8Array {
-    return this.#run(slot, "random generation", (lib, s) => new Uint8Array(lib.C_GenerateRandom(s, Buffer.alloc(n))));
-  }
 }
 
 /** A fresh 96-bit GCM nonce (from the host CSPRNG; NIST SP 800-38D §8.2.2). */

@@ -26,8 +26,11 @@
  *   `assert_count` (number of leaves with the tag), then the captures. Leaves compare as strings:
  *   numbers and booleans as their JSON text.
  *
- * Difference from Cosmian (on purpose): each scenario runs against a fresh server and database, so a
- * scenario's outcome never depends on the ones before it. Binary TTLV scenarios (`wire_format`) are
+ * - `{{$NAME}}` is replaced by the value the environment gives (HSM_SLOT_ID, HSM_BOOTSTRAP_KEK_ID:
+ *   here the target's `env`); HSM scenarios run against a server with a SoftHSM2 token (suite.ts).
+ *
+ * Difference from Cosmian (on purpose): each scenario runs against a fresh server and database (and
+ * a fresh SoftHSM2 token for HSM scenarios), so a scenario's outcome never depends on the ones before it. Binary TTLV scenarios (`wire_format`) are
  * skipped: our server speaks JSON TTLV only. Other skips, with their reasons: skips.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
  * Scenarios of the Cosmian corpus we do not run, each with its reason. Two kinds:
- * - recognised from the manifest (runner.ts#skipReason): HSM scenarios, binary TTLV (`wire_format`);
+ * - recognised from the manifest (runner.ts#skipReason): HSM scenarios when SoftHSM2 is missing, binary TTLV (`wire_format`);
  * - SKIPS: named scenarios that need something we have decided not to serve.
  * A scenario that runs either passes or fails the conformance test: there is no third way.
  */
