@@ -11,9 +11,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { find, fromHex, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 import { createSoftHsmToken, requireSoftHsm, SOFTHSM_MODULE, type SoftHsmToken } from "../helpers/softhsm.ts";
 import { Hsm } from "../../src/hsm/pkcs11.ts";
-import { loadConfig } from "../../src/server/config.ts";
+import { spawnSync } from "node:child_process";
+import { DEFAULTS, loadConfig } from "../../src/server/config.ts";
+import { startServer } from "../../src/server/main.ts";
+import { createLogger } from "../../src/server/log.ts";
 
 const run = requireSoftHsm("test/hsm/hsm.test.ts", test);
+const root = path.resolve(import.meta.dirname, "../..");
 const TOKENS = { admin: "admin-token-0123456789abcdef", user: "user-token-0123456789abcdef0" };
 const apiKeys = Object.entries(TOKENS).map(([user, token]) => ({ user, token }));
 const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });
@@ -372,6 +376,43 @@ describe.runIf(run)("start-up failures say what is wrong", () => {
       expect(error?.message).toMatch(message);
       expect(error?.message).not.toContain(token.pin);
     }
+  });
+
+  test("the kms command refuses to start, exit status 1, saying why (wrong PIN, missing library)", () => {
+    const wrongPin = path.join(token.dir, "wrong-pin-cli");
+    writeFileSync(wrongPin, "wrong-cli-pin\n");
+    const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
+    const runKms = (...args: string[]) =>
+      spawnSync(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dir(), "--hsm-model", "softhsm2", "--hsm-slot", token.slot, ...args], {
+        encoding: "utf8", env: { ...process.env, SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") }, timeout: 30_000,
+      });
+    const pin = runKms("--hsm-password-file", wrongPin);
+    expect(pin.status).toBe(1);
+    expect(pin.stderr).toMatch(/cannot start.*HSM login to slot \d+ refused: wrong PIN \(CKR_PIN_INCORRECT\)/);
+    expect(pin.stderr).not.toContain("wrong-cli-pin");
+    const lib = runKms("--hsm-password-file", token.pinFile, "--hsm-module", "/nonexistent/libpkcs11.so");
+    expect(lib.status).toBe(1);
+    expect(lib.stderr).toMatch(/cannot start.*cannot load the PKCS#11 library \/nonexistent\/libpkcs11.so/);
+  });
+
+  test("debug logs of a start, HSM operations and a wrong-PIN start never carry the PIN", async () => {
+    const lines: string[] = [];
+    const log = createLogger("debug", (l) => lines.push(l));
+    const dataDir = dir();
+    const server = await startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir, logLevel: "debug", hsm: token.config(["admin"]) }, log);
+    try {
+      const uid = `hsm::${token.slot}::logged`;
+      ok(await postKmip(server.url, createAes(uid)));
+      ok(await postKmip(server.url, encryptGcm(uid)));
+    } finally {
+      await server.stop();
+    }
+    const wrongPin = path.join(token.dir, "wrong-pin-2");
+    writeFileSync(wrongPin, "another-wrong-pin\n");
+    await expect(startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir: dir(), logLevel: "debug", hsm: { ...token.config(), passwordFile: wrongPin } }, log)).rejects.toThrow(/wrong PIN/);
+    expect(lines.some((l) => l.includes("HSM ready"))).toBe(true);
+    expect(lines.join("\n")).not.toContain(token.pin);
+    expect(lines.join("\n")).not.toContain("another-wrong-pin");
   });
 
   test("configuration: flags, environment and TOML names; the PIN is never an option", () => {
