@@ -253,6 +253,20 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     }
   });
 
+  test("a key provisioned in the HSM outside the server is adopted when an HSM admin first names it, not when a user does", async () => {
+    probe.generateAesKey(token.slot, "outside", 128);
+    const byUser = await kmip(server, "user", encryptGcm(k("outside")));
+    expect(byUser.text).toMatch(/^Item_Not_Found: /);
+    const enc = await kmip(server, "admin", encryptGcm(k("outside")));
+    ok(enc);
+    ok(await kmip(server, "admin", decryptGcm(k("outside"), enc.json!)));
+    const attrs = await kmip(server, "admin", t.s("GetAttributes", t.text("UniqueIdentifier", k("outside"))));
+    expect(valueOf(attrs.json, "CryptographicLength")).toBe(128);
+    expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("outside"))))).text).toMatch(/^Sensitive: /);
+    // still not the user's
+    expect((await kmip(server, "user", encryptGcm(k("outside")))).text).toMatch(/^Item_Not_Found: /);
+  });
+
   test("Destroy deletes the key in the HSM and its row; the id can be used again", async () => {
     ok(await kmip(server, "admin", createAes(k("gone"))));
     ok(await kmip(server, "admin", t.s("Destroy", t.text("UniqueIdentifier", k("gone")))));

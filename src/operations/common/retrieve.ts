@@ -9,7 +9,8 @@ import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
 import { isDestroyed, refreshState } from "./lifecycle.ts";
 import { isNameLike, keysetMembers, ownKeyset, parseKeyset, pick } from "./keyset.ts";
-import { isHsmUid, resolveHsmRef } from "../hsm/uid.ts";
+import { isHsmUid } from "../hsm/uid.ts";
+import { adoptHsmKey } from "../hsm/keys.ts";
 
 /** Which not-found reason each right reports (Cosmian: object management vs cryptographic use). */
 const NOT_FOUND_REASON: Partial<Record<Right, ResultReason>> = {
@@ -51,8 +52,8 @@ export function requireUid(uid: string | undefined, ctx: OperationContext): stri
 export async function resolveAll(ctx: OperationContext, uid: string, right: Right): Promise<StoredObject[]> {
   const reason = notFoundReason(right);
   if (uid.startsWith("[")) return resolveTags(ctx, uid, right);
-  const object = await ctx.store.get(uid);
-  if (!object && isHsmUid(uid)) resolveHsmRef(ctx, uid); // an unknown slot or no HSM: say so
+  // an hsm:: id: an unknown slot (or no HSM) is said so; a key provisioned in the HSM outside the server is adopted
+  const object = (await ctx.store.get(uid)) ?? (isHsmUid(uid) ? await adoptHsmKey(ctx, uid) : undefined);
   const ref = parseKeyset(uid);
   if (object && (!isNameLike(uid) || object.owner === ctx.user)) return [await usable(ctx, object, right)];
   const own = ref ? await ownKeyset(ctx, ctx.user, ref.name) : [];

@@ -153,6 +153,31 @@ export async function createKeyPairInHsm(req: CreateKeyPair, ctx: OperationConte
   return { PrivateKeyUniqueIdentifier: uid, PublicKeyUniqueIdentifier: publicUid };
 }
 
+/**
+ * A key provisioned in the HSM outside the server (vendor tools, pkcs11-tool: CKA_ID = the key id)
+ * gets its row the first time an HSM admin names it: AES secret keys and RSA private keys (which
+ * decrypt and sign by their CKA_ID), owned by that admin. Undefined when there is nothing to
+ * adopt, the caller is not an HSM admin, or the key is the key-encryption key (kept for sealing).
+ * Throws for an unknown slot or when no HSM is configured.
+ */
+export async function adoptHsmKey(ctx: OperationContext, uid: string): Promise<StoredObject | undefined> {
+  const ref = resolveHsmRef(ctx, uid);
+  if (!isHsmAdmin(ctx) || ref.rt.kek === uid) return undefined;
+  const info = call("Locate", () => ref.rt.hsm.keyInfo(ref.slot, ref.keyId));
+  if (!info || !((info.class === "secret" && info.keyType === "AES") || (info.class === "private" && info.keyType === "RSA"))) return undefined;
+  const t = now();
+  const objectType = info.class === "secret" ? "SymmetricKey" : "PrivateKey";
+  const format = info.class === "secret" ? "TransparentSymmetricKey" : "TransparentRSAPrivateKey";
+  const attrs = newObjectAttributes({}, {
+    CryptographicAlgorithm: info.keyType, CryptographicLength: info.bits, KeyFormatType: format, Sensitive: true, State: "Active", ActivationDate: t,
+    ...(info.class === "secret" ? { CryptographicUsageMask: 0x4 | 0x8 | 0x10 | 0x20 } : { CryptographicUsageMask: 0x1 | 0x8 }),
+  });
+  const stored = storedObject(uid, objectType, { KeyBlock: { KeyFormatType: format, CryptographicAlgorithm: info.keyType, CryptographicLength: info.bits } }, attrs, ctx.user, []);
+  await ctx.store.insert(stored);
+  ctx.log.info("adopted an HSM key provisioned outside the server", { id: uid, algorithm: info.keyType, bits: info.bits });
+  return (await ctx.store.get(uid)) ?? stored;
+}
+
 /** Destroy of an HSM object: HSM admins only; the key is deleted in the HSM and its row removed. */
 export async function destroyInHsm(req: Destroy, ctx: OperationContext, uid: string): Promise<KmipRecord> {
   ensureAdmin(ctx, "Destroy", uid); // the same answer whether the key exists or not
