@@ -29,8 +29,13 @@ function setNativeEnv(name: string, value: string): void {
 
 export const SOFTHSM_MODULE = process.env.SOFTHSM2_MODULE ?? SOFTHSM2_MODULE;
 const probe = spawnSync("softhsm2-util", ["--version"], { encoding: "utf8" });
-export const softHsmAvailable = probe.status === 0 && existsSync(SOFTHSM_MODULE);
-export const MISSING = `SoftHSM2 not found (softhsm2-util and ${SOFTHSM_MODULE}; install it with: apt-get install -y softhsm2)`;
+// The pkcs11js addon is not built by npm install (package.json allowScripts): `npm run build:pkcs11` builds it.
+const addonBuilt = existsSync(new URL("../../node_modules/pkcs11js/build/Release/pkcs11.node", import.meta.url));
+const softHsmInstalled = probe.status === 0 && existsSync(SOFTHSM_MODULE);
+export const softHsmAvailable = softHsmInstalled && addonBuilt;
+export const MISSING = !softHsmInstalled
+  ? `SoftHSM2 not found (softhsm2-util and ${SOFTHSM_MODULE}; install it with: apt-get install -y softhsm2)`
+  : "the pkcs11js addon is not built (npm install leaves it unbuilt; build it with: npm run build:pkcs11)";
 
 /**
  * Call once at the top of a test file: prints the skip line (no SoftHSM2, CI unset) or adds a
