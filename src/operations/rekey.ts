@@ -19,7 +19,7 @@ import type { OperationContext } from "./context.ts";
 import { now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { checkCreationAttributes } from "./common/attribute-edit.ts";
-import { generationOf, keysetMembers } from "./common/keyset.ts";
+import { ensureLatestGeneration, generationOf } from "./common/keyset.ts";
 import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./common/at-rest.ts";
 import type { KeyBlock } from "../kmip/objects.ts";
 import { isHsmUid } from "./hsm/uid.ts";
@@ -49,9 +49,7 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       throw new KmipError("Invalid_Field", "ReKey: the RotateName of a re-keyed key is that of the old key; it cannot be changed here");
     }
     const rotateName = old.attributes.RotateName as string | undefined;
-    if (rotateName && (await keysetMembers(ctx, old.owner, rotateName)).some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
-      throw new KmipError("Invalid_Field", `ReKey: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
-    }
+    await ensureLatestGeneration(ctx, old, "ReKey");
     if (old.objectType !== "SymmetricKey") {
       throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; use ReKeyKeyPair for ${old.objectType}`);
     }

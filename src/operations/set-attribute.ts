@@ -13,6 +13,7 @@ import { checkClientLinks, heldAttribute, ensureWritable, MULTI_VALUED, SERVER_L
 import { isDestroyed, now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { userTags } from "./common/keys.ts";
+import { isHsmUid } from "./hsm/uid.ts";
 
 type Mode = "set" | "add" | "modify";
 const OP_NAME: Record<Mode, string> = { set: "SetAttribute", add: "AddAttribute", modify: "ModifyAttribute" };
@@ -38,6 +39,8 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, right);
     if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `${op}: the object ${o.id} has been destroyed`);
+    // An HSM schedules a key's life with its own start/end dates; an offset window has no counterpart there.
+    if (name === "RotateOffset" && isHsmUid(o.id)) fail("Feature_Not_Supported", `${op}: rotate_offset is not supported for HSM keys (${o.id})`);
     if (name === "Link") await checkClientLinks(ctx, attrs.Link, op); // after the access check: no probing without a right
     const updated: StoredObject = { ...o, attributes: { ...o.attributes }, tags: [...o.tags] };
     if (name === "VendorAttributes") applyVendor(updated, attrs.VendorAttributes ?? [], mode, op);

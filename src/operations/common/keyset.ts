@@ -11,6 +11,7 @@
  * A keyset belongs to one owner: its members are the owner's objects with that RotateName, found
  * through the store's name index. Objects shared with the caller (even with `*`) never join it.
  */
+import { KmipError } from "../../kmip/error.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
 
@@ -67,4 +68,14 @@ export function pick(members: StoredObject[], ref: KeysetRef): StoredObject[] {
   if (members.length === 0) return [];
   if (ref.version === "latest") return [members[0]];
   return members.filter((o) => generationOf(o) === ref.version);
+}
+
+/** Only the newest generation of a keyset may be re-keyed (ReKey, ReKeyKeyPair, HSM keys alike). */
+export async function ensureLatestGeneration(ctx: OperationContext, old: StoredObject, op: string): Promise<void> {
+  const rotateName = old.attributes.RotateName as string | undefined;
+  if (!rotateName) return;
+  const members = await keysetMembers(ctx, old.owner, rotateName);
+  if (members.some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
+    throw new KmipError("Invalid_Field", `${op}: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
+  }
 }

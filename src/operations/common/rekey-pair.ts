@@ -22,7 +22,7 @@ import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
 import type { GeneratedKey, KeyPairGenerator, KeyPairRekeyer } from "../scheme.ts";
 import { now } from "./lifecycle.ts";
-import { generationOf, keysetMembers } from "./keyset.ts";
+import { ensureLatestGeneration, generationOf } from "./keyset.ts";
 import { linkTarget } from "./links.ts";
 import { storedObject } from "./keys.ts";
 
@@ -123,10 +123,8 @@ async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: Operat
     throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: only Active or Deactivated keys can be rotated; ${oldSk.id} is ${oldSk.state}`);
   }
   ensureSameCrypto(oldSk.attributes, req);
+  await ensureLatestGeneration(ctx, oldSk, op);
   const rotateName = oldSk.attributes.RotateName as string | undefined;
-  if (rotateName && (await keysetMembers(ctx, oldSk.owner, rotateName)).some((m) => m.id !== oldSk.id && generationOf(m) > generationOf(oldSk))) {
-    throw new KmipError("Invalid_Field", `${op}: key '${oldSk.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
-  }
   const oldPk = await linkedPublicKey(oldSk, ctx);
   const pair = prepared ?? (await generateSuccessor(oldSk, oldPk, generate, ctx));
 

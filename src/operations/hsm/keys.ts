@@ -16,7 +16,7 @@ import { HsmError, gcmNonce, type AesMode, type HashName, type RsaEncryption } f
 import { randomBytes } from "../../crypto/random.ts";
 import type { OperationContext } from "../context.ts";
 import { now } from "../common/lifecycle.ts";
-import { generationOf } from "../common/keyset.ts";
+import { ensureLatestGeneration, generationOf } from "../common/keyset.ts";
 import { newObjectAttributes, storedObject, userTags } from "../common/keys.ts";
 import { retrieve } from "../common/retrieve.ts";
 import { isHsmAdmin, isHsmUid, parseHsmUid, resolveHsmRef, type HsmRef } from "./uid.ts";
@@ -206,6 +206,7 @@ export async function rekeyInHsm(req: ReKey, ctx: OperationContext, uid: string)
   if (!isHsmAdmin(ctx)) throw new KmipError("Permission_Denied", `ReKey: ${uid}: only an HSM Admin may create HSM objects (operations reserved for HSM admins)`);
   const old = await retrieve(ctx, uid, "rekey");
   if (old.objectType !== "SymmetricKey") throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; ${uid} is a ${old.objectType}`);
+  await ensureLatestGeneration(ctx, old, "ReKey");
   const bits = Number(old.attributes.CryptographicLength ?? 256);
   const base = ref.keyId.replace(/::\d+$/, "");
   const generation = generationOf(old) + 1;
