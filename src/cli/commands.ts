@@ -6,6 +6,15 @@
 import { auditCommand } from "./audit.ts";
 import { backupCommand } from "./backup.ts";
 import { masterKeyCommand } from "./master-key.ts";
+import { symCommand } from "./sym.ts";
+import { ecCommand } from "./ec.ts";
+import { rsaCommand } from "./rsa.ts";
+import { ccCommand } from "./cc.ts";
+import { fpeCommand } from "./fpe.ts";
+import { locateCommand } from "./locate.ts";
+import { getAttributesCommand } from "./get-attributes.ts";
+import { accessRightsCommand } from "./access-rights.ts";
+import { serverVersionCommand } from "./server-version.ts";
 
 export interface Command {
   /** The first word on the command line, e.g. `audit` for `kms audit verify FILE`. */
@@ -16,4 +25,18 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [masterKeyCommand, backupCommand, auditCommand];
+export const COMMANDS: Command[] = [
+  masterKeyCommand,
+  backupCommand,
+  auditCommand,
+  // client commands (ckms's layout): they talk to a running server
+  symCommand,
+  ecCommand,
+  rsaCommand,
+  ccCommand,
+  fpeCommand,
+  locateCommand,
+  getAttributesCommand,
+  accessRightsCommand,
+  serverVersionCommand,
+];
