@@ -55,7 +55,7 @@ const createMaster: Leaf = {
     if (!file) throw new CliError("give the policy with --specification FILE", 2);
     const policy = specificationToPolicy(new TextDecoder().decode(readInput(file)), file);
     const common = createAttributes(ctx, { ObjectType: "PrivateKey", CryptographicAlgorithm: "CoverCrypt", KeyFormatType: "CoverCryptSecretKey" });
-    common.VendorAttribute = [...((common.VendorAttribute as KmipRecord[]) ?? []), vendorText("cover_crypt_policy", policy)];
+    common.Attribute = [...((common.Attribute as KmipRecord[]) ?? []), vendorText("cover_crypt_policy", policy)];
     const r = await ctx.client().kmip("CreateKeyPair", { CommonAttributes: common });
     printIds(ctx, "The master key pair has been properly generated.", { "Private key unique identifier": r.PrivateKeyUniqueIdentifier, "Public key unique identifier": r.PublicKeyUniqueIdentifier });
   },
@@ -77,7 +77,7 @@ const createUser: Leaf = {
       CryptographicUsageMask: 8,
       Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: msk }],
     });
-    attrs.VendorAttribute = [...((attrs.VendorAttribute as KmipRecord[]) ?? []), vendorText("cover_crypt_access_policy", access)];
+    attrs.Attribute = [...((attrs.Attribute as KmipRecord[]) ?? []), vendorText("cover_crypt_access_policy", access)];
     const r = await ctx.client().kmip("Create", { ObjectType: "PrivateKey", Attributes: attrs });
     printIds(ctx, "The user decryption key pair has been properly generated.", { "Unique identifier": r.UniqueIdentifier as string });
   },
@@ -95,7 +95,7 @@ function rekeyLeaf(name: "rekey" | "prune", action: string, summary: string): Le
       const msk = targetUid(str(ctx, "key-id"), list(ctx, "tag"), "master secret key");
       const r = await ctx.client().kmip("ReKeyKeyPair", {
         PrivateKeyUniqueIdentifier: msk,
-        PrivateKeyAttributes: { VendorAttribute: [vendorText("cover_crypt_rekey_action", JSON.stringify({ [action]: ctx.positionals[0] }))] },
+        PrivateKeyAttributes: { Attribute: [vendorText("cover_crypt_rekey_action", JSON.stringify({ [action]: ctx.positionals[0] }))] },
       });
       printIds(ctx, name === "rekey" ? "The master key pair has been properly rekeyed." : "The master key pair has been properly pruned.", {
         "Private key unique identifier": r.PrivateKeyUniqueIdentifier ?? msk,

@@ -207,11 +207,21 @@ export function vendorBytes(name: string, value: Uint8Array): KmipRecord {
   return { VendorIdentification: "cosmian", AttributeName: name, AttributeValue: rawNode({ tag: "AttributeValue", type: "ByteString", value }) };
 }
 
+/**
+ * An ActivationDate of now: the object starts Active (a Cosmian 5.x server otherwise leaves what a
+ * 5.x-form request creates PreActive until an Activate).
+ */
+export function activeNow(): Date {
+  const d = new Date();
+  d.setMilliseconds(0);
+  return d;
+}
+
 /** Attributes carrying the Cosmian `tag` vendor attribute (a JSON list), merged with `extra`. */
 export function withTags(tags: string[] | undefined, extra: KmipRecord = {}, vendor: KmipRecord[] = []): KmipRecord {
   const list = [...vendor];
   if (tags && tags.length) list.push(vendorText("tag", JSON.stringify(tags)));
-  return list.length ? { ...extra, VendorAttribute: list } : extra;
+  return list.length ? { ...extra, Attribute: list } : extra;
 }
 
 /** The object a command acts on: `-k ID`, or the JSON list of `-t` tags (Cosmian's tag UID form). */

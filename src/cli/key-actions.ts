@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { decodeNode, encodeNode, type TtlvNode } from "../kmip/ttlv.ts";
 import { rawNode, type KmipRecord } from "../kmip/struct.ts";
-import { CliError, targetUid, vendorText, withTags } from "./client.ts";
+import { CliError, activeNow, targetUid, vendorText, withTags } from "./client.ts";
 import { KEY_ID_OPTION, TAG_OPTION, choice, flag, list, printIds, str, type Context, type Leaf, type Option } from "./framework.ts";
 import { writeOutput } from "./io.ts";
 
@@ -21,7 +21,7 @@ export function createAttributes(ctx: Context, extra: KmipRecord = {}): KmipReco
   const vendor: KmipRecord[] = [];
   const w = str(ctx, "wrapping-key-id");
   if (w) vendor.push(vendorText("wrapping_key_id", w));
-  const attrs = withTags(list(ctx, "tag"), extra, vendor);
+  const attrs = withTags(list(ctx, "tag"), { ActivationDate: activeNow(), ...extra }, vendor);
   if (flag(ctx, "sensitive")) attrs.Sensitive = true;
   return attrs;
 }
@@ -121,7 +121,7 @@ export function importLeaf(what: string): Leaf {
         UniqueIdentifier: keyId ?? "",
         ObjectType: type,
         ...(flag(ctx, "replace") ? { ReplaceExisting: true } : {}),
-        Attributes: withTags(list(ctx, "tag"), extra),
+        Attributes: withTags(list(ctx, "tag"), { ActivationDate: activeNow(), ...extra }),
         Object: object,
       });
       printIds(ctx, `The ${what} in file ${file} was imported`, { "Unique identifier": r.UniqueIdentifier as string });
@@ -171,5 +171,18 @@ export function destroyLeaf(what: string): Leaf {
   };
 }
 
-/** export, import, revoke, destroy for one family. */
-export const keyLifecycle = (what: string): Leaf[] => [exportLeaf(what), importLeaf(what), revokeLeaf(what), destroyLeaf(what)];
+export function activateLeaf(what: string): Leaf {
+  return {
+    name: "activate",
+    summary: `activate a ${what} (PreActive -> Active)`,
+    options: { "key-id": KEY_ID_OPTION, tag: TAG_OPTION },
+    async run(ctx) {
+      const uid = targetUid(str(ctx, "key-id"), list(ctx, "tag"));
+      const r = await ctx.client().kmip("Activate", { UniqueIdentifier: uid });
+      printIds(ctx, `The ${what} was activated`, { "Unique identifier": (r.UniqueIdentifier as string) ?? uid });
+    },
+  };
+}
+
+/** export, import, activate, revoke, destroy for one family. */
+export const keyLifecycle = (what: string): Leaf[] => [exportLeaf(what), importLeaf(what), activateLeaf(what), revokeLeaf(what), destroyLeaf(what)];
