@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { find, hex, postKmip, t, valueOf } from "../helpers/server.ts";
@@ -134,4 +134,23 @@ test.runIf(hsmReady)("the executable embeds the PKCS#11 binding: an HSM key crea
     hsmChild.kill("SIGTERM");
     token.dispose();
   }
+}, 60_000);
+
+test("the compiled executable is also the client: sym keys create, then a file encrypted and decrypted", async () => {
+  const exe = path.join(work, "alone", "kms");
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(exe, [...args, "--kms-url", url, "--quiet"], { cwd: work, env: { PATH: "/usr/bin:/bin", HOME: work } });
+      let stdout = "", stderr = "";
+      p.stdout!.on("data", (c: Buffer) => (stdout += c));
+      p.stderr!.on("data", (c: Buffer) => (stderr += c));
+      p.on("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+  const created = await run(["sym", "keys", "create"]);
+  expect(created.code, created.stderr).toBe(0);
+  const key = /identifier: (\S+)/.exec(created.stdout)![1];
+  writeFileSync(path.join(work, "msg.txt"), "compiled client");
+  expect((await run(["sym", "encrypt", path.join(work, "msg.txt"), "-k", key])).code).toBe(0);
+  expect((await run(["sym", "decrypt", path.join(work, "msg.enc")])).code).toBe(0);
+  expect(readFileSync(path.join(work, "msg.plain"), "utf8")).toBe("compiled client");
 }, 60_000);
