@@ -31,9 +31,9 @@ export function parseStorageArgs(argv: string[], own: string[]): StorageArgs {
       flags.set(name, value);
     } else if (!arg.startsWith("-")) words.push(arg);
     else {
-      // every server option takes a value (-h and -V aside)
+      // every server option takes a value (-h, -V and the --metrics switch aside)
       rest.push(arg);
-      if (eq < 0 && !["-h", "--help", "-V", "--version"].includes(arg)) {
+      if (eq < 0 && !["-h", "--help", "-V", "--version", "--metrics"].includes(arg)) {
         const value = argv[++i];
         if (value === undefined) throw new ConfigError(`${arg} needs a value`);
         rest.push(value);

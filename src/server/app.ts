@@ -3,7 +3,7 @@
  *
  * Routes: POST /kmip/2_1 (bare operations or RequestMessage), POST /kmip (RequestMessage); both
  * also take a binary TTLV RequestMessage as application/octet-stream and answer in binary;
- * GET /version, GET /health, and the /access routes. Bodies are read as text and decoded by our own
+ * GET /version, GET /health (and /health/live, /health/ready), GET /metrics, and the /access routes. Bodies are read as text and decoded by our own
  * codec, so malformed input is a KMIP error, never Elysia's default answer. Before any route,
  * request-guard.ts refuses what a browser could be tricked into sending (cross-site requests, DNS
  * rebinding).
@@ -21,6 +21,8 @@ import { grantAccess, listAccess, listObtained, listOwned, revokeAccess } from "
 import type { Logger } from "./log.ts";
 import { AuditUnavailable, peerAddress, type AuditFields, type AuditSink } from "./audit.ts";
 import { requestGuard } from "./request-guard.ts";
+import type { Metrics } from "./metrics.ts";
+import { liveHandler, metricsHandler, readyHandler } from "./metrics-route.ts";
 
 export interface AppDeps {
   audit: AuditSink;
@@ -40,6 +42,10 @@ export interface AppDeps {
   /** Threads for CPU-heavy operations. */
   pool: WorkerPool;
   limits: KmipLimits;
+  /** Request metrics; GET /metrics serves them when set. */
+  metrics?: Metrics;
+  /** Bearer token GET /metrics requires (none: open). */
+  metricsToken?: string;
 }
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
@@ -96,6 +102,23 @@ export function createApp(deps: AppDeps) {
     run: (user: string, id: string) => Promise<Response>,
   ): Promise<Response> {
     const id = requestId();
+    const metrics = deps.metrics;
+    if (metrics) {
+      metrics.inFlight++;
+      const response = await guardedRun(request, client, operation, run, id).finally(() => metrics.inFlight--);
+      metrics.observeHttp(operation, response.status);
+      return response;
+    }
+    return guardedRun(request, client, operation, run, id);
+  }
+
+  async function guardedRun(
+    request: Request,
+    client: string | undefined,
+    operation: string,
+    run: (user: string, id: string) => Promise<Response>,
+    id: string,
+  ): Promise<Response> {
     let user = "-";
     const record = (result: string): AuditFields => ({ requestId: id, user, client, operation, result });
     try {
@@ -119,6 +142,7 @@ export function createApp(deps: AppDeps) {
   const guard = requestGuard({ authenticated: auth.enabled, ...deps.listening });
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
+  const serveMetrics = metricsHandler(store, { metrics: deps.metrics, token: deps.metricsToken });
 
   return new Elysia({ serve: { maxRequestBodySize: deps.maxBodyBytes + 1024 } })
     .onRequest(({ request, server }) => {
@@ -143,6 +167,9 @@ export function createApp(deps: AppDeps) {
       return guarded(request, client, "kmip", async (user, requestId) => kmip(request, { user, requestId, client }, true));
     }, { parse: "none" })
     .get("/version", () => json(deps.settings.version))
+    .get("/metrics", ({ request }) => serveMetrics(request))
+    .get("/health/live", () => liveHandler())
+    .get("/health/ready", () => readyHandler(store))
     .get("/health", async () => {
       const up = await store.healthy();
       return new Response(JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { name: "sqlite", status: up ? "UP" : "DOWN" } } }), {

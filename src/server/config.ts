@@ -55,6 +55,14 @@ export interface ServerConfig {
   hsm?: HsmConfig;
   /** `hsm::<slot>::<key_id>`: the HSM key that seals every stored object (replaces the master key file). */
   keyEncryptionKey?: string;
+  /** Serve GET /metrics (Prometheus). */
+  metrics?: boolean;
+  /** File holding the bearer token GET /metrics requires (implies metrics). */
+  metricsTokenFile?: string;
+  /** Automatic key rotation: seconds between scans for due keys (0: off). */
+  rotationCheckSeconds?: number;
+  /** Shortest RotateInterval accepted, in seconds. */
+  rotationMinIntervalSeconds?: number;
 }
 
 export interface HsmConfig {
@@ -108,18 +116,20 @@ interface Option {
   /** Without `arg`: a switch (`--flag`, env/TOML `true` or `false`). */
   arg?: string;
   help: string;
+  /** A switch: takes no value on the command line (`true`/`false` in the environment and TOML). */
+  boolean?: true;
   apply(c: ServerConfig, value: string): void;
-}
-
-function positiveInt(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
-  return n;
 }
 
 function nonNegativeInt(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive integer, got "${value}"`);
   return n;
 }
 
@@ -195,6 +205,10 @@ const OPTIONS: Option[] = [
       if (!/^hsm::(\d+|[a-z0-9]+::\d+)::.+/.test(v)) throw new ConfigError(`--key-encryption-key must name an HSM key, hsm::<slot>::<key_id>, got "${v}"`);
       c.keyEncryptionKey = v;
     } },
+  { flag: "--metrics", env: "KMS_METRICS", toml: "metrics.enabled", boolean: true, help: "serve Prometheus metrics at GET /metrics (no authentication)", apply: (c, v) => (c.metrics = parseBool("--metrics", v)) },
+  { flag: "--metrics-token-file", env: "KMS_METRICS_TOKEN_FILE", toml: "metrics.token_file", arg: "FILE", help: "serve GET /metrics to `Authorization: Bearer <token in FILE>` only", apply: (c, v) => (c.metricsTokenFile = v) },
+  { flag: "--rotation-check-interval", env: "KMS_ROTATION_CHECK_INTERVAL", toml: "rotation.check_interval", arg: "SECS", help: "seconds between scans for keys due for automatic rotation (default 1; 0 = off)", apply: (c, v) => (c.rotationCheckSeconds = nonNegativeInt("--rotation-check-interval", v)) },
+  { flag: "--rotation-min-interval", env: "KMS_ROTATION_MIN_INTERVAL", toml: "rotation.min_interval", arg: "SECS", help: "shortest RotateInterval accepted (default 5 seconds)", apply: (c, v) => (c.rotationMinIntervalSeconds = nonNegativeInt("--rotation-min-interval", v)) },
   { flag: "--vendor-identification", env: "KMS_VENDOR_IDENTIFICATION", toml: "vendor_identification", arg: "ID", help: "vendor id of vendor attributes (default cosmian)", apply: (c, v) => (c.vendorId = v) },
 ];
 
@@ -238,8 +252,10 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     if (arg === "-h" || arg === "--help") return { kind: "help" };
     if (arg === "-V" || arg === "--version") return { kind: "version" };
     const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const option = OPTIONS.find((o) => o.flag === name);
     const value = () => {
       if (inline !== undefined) return inline;
+      if (option?.boolean) return "true";
       const next = argv[++i];
       if (next === undefined) throw new ConfigError(`${name} needs a value`);
       return next;
@@ -248,7 +264,6 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       configFile = value();
       continue;
     }
-    const option = OPTIONS.find((o) => o.flag === name);
     if (!option) throw new ConfigError(`unknown option ${name} (see --help)`);
     flags.push([option, option.arg ? value() : (inline ?? "true")]);
   }

@@ -23,6 +23,7 @@ import type { Logger } from "./log.ts";
 import { AuditUnavailable, objectIdOf, type AuditFields, type AuditSink } from "./audit.ts";
 import { withHeavyContext, type WorkerPool } from "../operations/common/heavy.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
+import type { Metrics } from "./metrics.ts";
 
 export interface KmipDeps {
   store: ObjectStore;
@@ -31,11 +32,26 @@ export interface KmipDeps {
   audit: AuditSink;
   pool: WorkerPool;
   limits: KmipLimits;
+  metrics?: Metrics;
 }
 
 export interface KmipLimits {
   maxBatchItems: number;
   maxResponseBytes: number;
+}
+
+/** dispatch(), timed and counted (by operation and result) when metrics are on. */
+async function run(operation: string, payload: Parameters<typeof dispatch>[1], ctx: OperationContext, metrics: Metrics | undefined) {
+  if (!metrics) return dispatch(operation, payload, ctx);
+  const start = performance.now();
+  try {
+    const result = await dispatch(operation, payload, ctx);
+    metrics.observe(operation, "Success", (performance.now() - start) / 1000);
+    return result;
+  } catch (e) {
+    metrics.observe(operation, e instanceof KmipError ? e.reason : "General_Failure", (performance.now() - start) / 1000);
+    throw e;
+  }
 }
 
 /** Who sent the request, for the audit trail. */
@@ -83,7 +99,7 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
     const { operation, payload: input } = request;
     let payload;
     try {
-      payload = await deps.audit.committed(() => dispatch(operation, input, ctx), (out) => [record(operation, "Success", objectIdOf(input, out))]);
+      payload = await deps.audit.committed(() => run(operation, input, ctx, deps.metrics), (out) => [record(operation, "Success", objectIdOf(input, out))]);
       const size = estimatedSize(payload);
       if (size > deps.limits.maxResponseBytes) {
         throw new KmipError("Response_Too_Large", `${operation}: the answer would be about ${size} bytes; this server sends at most ${deps.limits.maxResponseBytes}`);
@@ -202,8 +218,8 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
         continue;
       }
       try {
-        const run = () => dispatch(item.operation, item.payload, ctx);
-        const payload = mode === "Undo" ? await run() : await deps.audit.committed(run, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
+        const exec = () => run(item.operation, item.payload, ctx, deps.metrics);
+        const payload = mode === "Undo" ? await exec() : await deps.audit.committed(exec, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
         size += estimatedSize(payload);
         if (size > maxResponseBytes) {
           throw new KmipError("Response_Too_Large", `${item.operation}: the answer would exceed this server's limit of ${maxResponseBytes} bytes`);

@@ -16,6 +16,7 @@ import { VERSION_STRING } from "./version.ts";
 import { DatabaseAuditSink, FileAuditSink, loadAuditKey, type AuditSink } from "./audit.ts";
 import { WorkerPool } from "../operations/common/heavy.ts";
 import { openHsm, hsmMasterKey } from "./hsm.ts";
+import { Metrics } from "./metrics.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -39,6 +40,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   checkConfig(config);
+  const metricsToken = config.metricsTokenFile ? readMetricsToken(config.metricsTokenFile) : undefined; // before anything is opened
   const auth = new Authenticator({
     defaultUsername: config.defaultUsername,
     apiKeys: config.apiKeys,
@@ -71,6 +73,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     release();
     throw e;
   }
+  const metrics = config.metrics || metricsToken ? new Metrics(VERSION_STRING) : undefined;
+  if (metrics) audit = metrics.wrapAudit(audit);
   let front: MtlsFront | undefined;
   const settings = {
     vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers,
@@ -90,6 +94,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     auth,
     maxBodyBytes: config.maxBodyBytes,
+    metrics,
+    metricsToken,
     settings,
   });
   const tls = config.tls
@@ -115,7 +121,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     socketServer = await startSocketServer({
       hostname: config.socketServer.hostname, port: config.socketServer.port, cert, key, ca, ciphers,
       idleTimeoutSeconds: config.idleTimeoutSeconds, maxMessageBytes: config.maxBodyBytes, auth,
-      kmip: { store, log, audit, settings, pool, limits },
+      kmip: { store, log, audit, settings, pool, limits, metrics },
     });
   }
   const server = { port: front?.port ?? app.server!.port };
@@ -154,6 +160,18 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       release();
     },
   };
+}
+
+/** The metrics bearer token: the file's content, trimmed; at least 16 characters. */
+function readMetricsToken(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, "utf8").trim();
+  } catch (e) {
+    throw new ConfigError(`cannot read the metrics token file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (token.length < 16) throw new ConfigError(`the metrics token in ${file} must be at least 16 characters`);
+  return token;
 }
 
 /** `kms [serve] [options]`: parses the options and runs the server until SIGINT/SIGTERM. */

@@ -15,7 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { KmipError } from "../kmip/error.ts";
-import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
+import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject, StoreStats } from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { DIR_MODE, ensurePrivateFile, FILE_MODE } from "./permissions.ts";
@@ -139,7 +139,11 @@ export class SqliteStore implements ObjectStore, SealableRows {
     const inTx = !!this.inTransaction.getStore();
     if (!inTx) {
       const hit = this.cache.get(id);
-      if (hit) return hit;
+      if (hit) {
+        this.cacheHits++;
+        return hit;
+      }
+      this.cacheMisses++;
     }
     const row = this.r.query<ObjectRow, [string]>("SELECT * FROM objects WHERE id = ?").get(id);
     if (!row) return undefined;
@@ -400,6 +404,18 @@ export class SqliteStore implements ObjectStore, SealableRows {
     await this.atomic(async () => {});
     this.db.query("VACUUM INTO ?").run(dest);
     if (process.platform !== "win32") chmodSync(dest, FILE_MODE);
+  }
+
+  private cacheHits = 0;
+  private cacheMisses = 0;
+
+  async stats(): Promise<StoreStats> {
+    const objects = this.reader
+      .query<{ objectType: string; state: string; count: number }, []>("SELECT object_type AS objectType, state, count(*) AS count FROM objects GROUP BY object_type, state ORDER BY 1, 2")
+      .all();
+    const pages = this.reader.query<{ n: number }, []>("SELECT page_count AS n FROM pragma_page_count()").get()?.n ?? 0;
+    const size = this.reader.query<{ n: number }, []>("SELECT page_size AS n FROM pragma_page_size()").get()?.n ?? 0;
+    return { objects, databaseBytes: pages * size, cache: { entries: this.cache.size, capacity: SqliteStore.CACHE_SIZE, hits: this.cacheHits, misses: this.cacheMisses } };
   }
 
   async healthy(): Promise<boolean> {

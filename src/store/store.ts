@@ -67,6 +67,13 @@ export interface AuditRow {
   result: string;
 }
 
+export interface StoreStats {
+  /** Object counts by type and state (one GROUP BY). */
+  objects: { objectType: string; state: string; count: number }[];
+  databaseBytes?: number;
+  cache?: { entries: number; capacity: number; hits: number; misses: number };
+}
+
 export interface ObjectStore {
   /** Runs `fn` in one transaction: all its writes land, or none (rolled back on throw). */
   atomic<T>(fn: () => Promise<T>): Promise<T>;
@@ -119,5 +126,7 @@ export interface ObjectStore {
 
   /** true when the database answers (for /health). */
   healthy(): Promise<boolean>;
+  /** Figures for the metrics endpoint (optional: a backend may have none). */
+  stats?(): Promise<StoreStats>;
   close(): Promise<void>;
 }
