@@ -17,6 +17,7 @@ import { DatabaseAuditSink, FileAuditSink, loadAuditKey, type AuditSink } from "
 import { WorkerPool } from "../operations/common/heavy.ts";
 import { openHsm, hsmMasterKey } from "./hsm.ts";
 import { Metrics } from "./metrics.ts";
+import { DEFAULT_CHECK_SECONDS, RotationScheduler } from "./rotation.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -35,6 +36,8 @@ export interface RunningServer {
   socketPort?: number;
   /** Re-reads the API keys file (what SIGHUP does); logs the outcome. */
   reloadCredentials(): void;
+  /** Automatic key rotation (runs every --rotation-check-interval seconds; runOnce for tests). */
+  rotation: RotationScheduler;
   stop(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
   const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });
   let publicPort = 0;
+  const rotation = new RotationScheduler({ store, settings, log, metrics, minIntervalSeconds: config.rotationMinIntervalSeconds });
   const app = createApp({
     pool,
     limits,
@@ -137,6 +141,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     audit: audit.where,
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
   });
+  rotation.start(config.rotationCheckSeconds ?? DEFAULT_CHECK_SECONDS);
   return {
     url,
     port: server.port!,
@@ -149,7 +154,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         log.error("API keys file NOT re-read: the previous keys stay in use", { error: (e as Error).message });
       }
     },
+    rotation,
     async stop() {
+      await rotation.stop();
       await socketServer?.close();
       await front?.close();
       await app.stop();

@@ -418,6 +418,31 @@ export class SqliteStore implements ObjectStore, SealableRows {
     return { objects, databaseBytes: pages * size, cache: { entries: this.cache.size, capacity: SqliteStore.CACHE_SIZE, hits: this.cacheHits, misses: this.cacheMisses } };
   }
 
+  async rotationCandidates(): Promise<string[]> {
+    return this.r
+      .query<{ id: string }, []>(
+        `SELECT id FROM objects WHERE state = 'Active' AND object_type IN ('SymmetricKey', 'PrivateKey')
+           AND json_extract(attributes, '$.RotateAutomatic') = 1 AND COALESCE(json_extract(attributes, '$.RotateLatest'), 1) = 1
+         ORDER BY seq`,
+      )
+      .all()
+      .map((r) => r.id);
+  }
+
+  async claimRotation(id: string, generation: number): Promise<boolean> {
+    return this.write(() => {
+      this.evict(id);
+      const r = this.db
+        .query(
+          `UPDATE objects SET attributes = json_set(attributes, '$.RotateLatest', json('false'))
+           WHERE id = ? AND state = 'Active' AND COALESCE(json_extract(attributes, '$.RotateGeneration'), 0) = ?
+             AND COALESCE(json_extract(attributes, '$.RotateLatest'), 1) = 1`,
+        )
+        .run(id, generation);
+      return r.changes === 1;
+    });
+  }
+
   async healthy(): Promise<boolean> {
     try {
       return this.r.query("SELECT 1 AS ok").get() !== null;

@@ -128,5 +128,16 @@ export interface ObjectStore {
   healthy(): Promise<boolean>;
   /** Figures for the metrics endpoint (optional: a backend may have none). */
   stats?(): Promise<StoreStats>;
+  /**
+   * Automatic rotation (src/server/rotation.ts): ids of Active symmetric and private keys with
+   * RotateAutomatic true that are the latest of their line (RotateLatest not false).
+   */
+  rotationCandidates?(): Promise<string[]>;
+  /**
+   * Claims the rotation of `id` at `generation`: one conditional update that sets RotateLatest to
+   * false only while the object is Active, still the latest and still at that RotateGeneration.
+   * true for exactly one of several servers sharing the database; false when another got there first.
+   */
+  claimRotation?(id: string, generation: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -238,3 +238,33 @@ describe("sym encrypt / decrypt (envelope, streamed)", () => {
     expect(leftovers()).toEqual([]);
   });
 });
+
+describe("rotation policy from the command line", () => {
+  test("create with --rotation-interval/--rotation-name, get/set-rotation-policy, rotation by the server, locate --latest, encrypt by the name", async () => {
+    const name = `cli-ks-${crypto.randomUUID()}`;
+    const key = await createKey(["--rotation-interval", "60", "--rotation-name", name]);
+    const policy = JSON.parse((await kms(["sym", "keys", "get-rotation-policy", "-k", key, "--json"], alice)).stdout);
+    expect(policy).toMatchObject({ unique_identifier: key, RotateAutomatic: true, RotateInterval: 60, RotateName: name });
+    const set = await kms(["sym", "keys", "set-rotation-policy", "-k", key, "--interval", "120", "--offset", "30"], alice);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe(`Rotation policy set successfully.\n\t  Unique identifier: ${key}\n`);
+    const human = await kms(["sym", "keys", "get-rotation-policy", "-k", key], alice);
+    expect(human.stdout).toContain("RotateInterval: 120");
+    expect(human.stdout).toContain("RotateOffset: 30");
+    const r = await server.rotation.runOnce(new Date(Date.now() + 31_000));
+    const successor = r.rotated.find((x) => x.old === key)?.new;
+    expect(successor, JSON.stringify(r)).toBeDefined();
+    const latest = await kms(["locate", "--rotation-name", name, "--latest"], alice);
+    expect([latest.code, latest.stdout]).toEqual([0, `${successor}\n`]);
+    writeFileSync(file("rot.txt"), "rotating");
+    expect((await kms(["sym", "encrypt", file("rot.txt"), "-k", name, "-o", file("rot.enc"), "-q"], alice)).code).toBe(0);
+    const sealed = readFileSync(file("rot.enc"));
+    expect(sealed.includes(Buffer.from(successor!))).toBe(true); // the header names the generation used
+    expect((await kms(["sym", "decrypt", file("rot.enc"), "-o", file("rot.out"), "-q"], alice)).code).toBe(0);
+    expect(readFileSync(file("rot.out"), "utf8")).toBe("rotating");
+    const bad = await kms(["sym", "keys", "set-rotation-policy", "-k", key], alice);
+    expect([bad.code, bad.stderr]).toEqual([2, "error: give at least one of --interval, --offset, --rotation-name\n"]);
+    const at = await kms(["sym", "keys", "create", "--rotation-name", "a@b"], alice);
+    expect([at.code, at.stderr]).toEqual([2, "error: a rotation name is not empty and has no '@'\n"]);
+  });
+});
