@@ -6,6 +6,7 @@
 import type { KmipRecord } from "../kmip/struct.ts";
 import { CliError } from "./client.ts";
 import { KEY_ID_OPTION, intFlag, str, type Context, type Leaf, type Option } from "./framework.ts";
+import { toJson } from "./get-attributes.ts";
 
 export const ROTATION_OPTIONS: Record<string, Option> = {
   "rotation-interval": { type: "string", arg: "SECS", help: "re-key automatically every SECS seconds (0: never)" },
@@ -73,11 +74,6 @@ const getPolicy: Leaf = {
   },
 };
 
-/** KMIP values -> JSON-printable ones (bigint -> number, Date -> ISO text). */
-export function jsonable(record: KmipRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) out[k] = typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : v;
-  return out;
-}
+const jsonable = (record: KmipRecord) => toJson(record) as Record<string, unknown>;
 
 export const rotationPolicyLeaves: Leaf[] = [setPolicy, getPolicy];
