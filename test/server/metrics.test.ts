@@ -106,12 +106,12 @@ describe("audit failures", () => {
   beforeAll(async () => (server = await startTestServer({ metrics: true, audit: "/dev/full" })));
   afterAll(() => server?.dispose());
 
-  test("an audit trail that cannot be written is counted (and the request fails, never served unaudited)", async () => {
+  test("an audit trail that cannot be written is counted (and the request is refused with 503, never served unaudited)", async () => {
     const r = await create(server.url);
-    expect(r.status).toBe(500);
+    expect(r.status).toBe(503);
     const m = parse((await scrape(server.url)).text);
     expect(m.get("kms_audit_failures_total")).toBeGreaterThanOrEqual(1);
-    expect(m.get('kms_http_requests_total{route="kmip",code="500"}')).toBe(1);
+    expect(m.get('kms_http_requests_total{route="kmip",code="503"}')).toBe(1);
   });
 });
 
