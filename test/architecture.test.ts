@@ -43,6 +43,8 @@ const ALLOWED: Record<Layer, string[]> = {
 function layerOf(spec: string, from: string): string {
   if (!spec.startsWith(".")) return spec.startsWith("bun:") || spec === "bun" ? "bun" : "package";
   const rel = path.relative(root, path.resolve(path.dirname(from), spec)).split(path.sep);
+  // package.json is data (the version string), like a library: any layer may read it
+  if (rel.length === 1 && rel[0] === "package.json") return "package";
   return rel[0] === "native" ? "native" : rel.slice(0, 2).join("/");
 }
 
