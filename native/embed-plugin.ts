@@ -24,3 +24,20 @@ export function embedSodiumPlugin(root: string, target = `${process.platform}-${
     },
   };
 }
+
+/**
+ * Bun build plugin: embeds the ristretto255 addon (native/ristretto/build/ristretto.node) by
+ * replacing native/ristretto/load.ts with a static `require()` of it. Without a built addon the
+ * executable is still built and CoverCrypt runs its TypeScript path.
+ */
+export function embedRistrettoPlugin(addon: string | undefined): BunPlugin {
+  const contents = addon
+    ? `export function loadAddon() { return require(${JSON.stringify(addon)}); }`
+    : `export function loadAddon() { throw new Error("ristretto addon not built"); }`;
+  return {
+    name: "embed-ristretto-addon",
+    setup(build) {
+      build.onLoad({ filter: /native[\\/]ristretto[\\/]load\.ts$/ }, () => ({ contents, loader: "js" }));
+    },
+  };
+}

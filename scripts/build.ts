@@ -1,17 +1,23 @@
 /**
  * `npm run build`: one self-contained executable, dist/kms, with the sodium-native addon embedded,
- * and the pkcs11js addon (PKCS#11 HSMs: src/hsm/pkcs11.ts imports it with a literal dynamic import,
- * which Bun bundles with its statically required .node file). The HSM vendor's PKCS#11 library
- * stays a system file named by --hsm-module. It runs with no node_modules beside it (tested by
- * test/server/executable.test.ts, with SoftHSM2 for the HSM part). The git commit
+ * the ristretto255 addon (native/ristretto, compiled here when a C compiler, libsodium-dev and
+ * libssl-dev are present; it needs libsodium.so.23 and libcrypto.so.3 on the host and is skipped at
+ * run time, TypeScript path, where they are missing), and the pkcs11js addon (PKCS#11 HSMs:
+ * src/hsm/pkcs11.ts imports it with a literal dynamic import, which Bun bundles with its statically
+ * required .node file). The HSM vendor's PKCS#11 library stays a system file named by --hsm-module.
+ * It runs with no node_modules beside it (tested by test/server/executable.test.ts, with SoftHSM2
+ * for the HSM part). The git commit
  * is embedded (KMS_BUILD_COMMIT, read by src/server/version.ts) so that `kms --version` names it.
  */
 import path from "node:path";
-import { embedSodiumPlugin } from "../native/embed-plugin.ts";
+import { embedRistrettoPlugin, embedSodiumPlugin } from "../native/embed-plugin.ts";
+import { buildAddon } from "../native/ristretto/build.ts";
 import { gitCommit } from "../src/server/version.ts";
 
 const root = path.resolve(import.meta.dir, "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/kms");
+const addon = buildAddon(true);
+if (!addon.ok) console.warn(`ristretto255 addon not built, the executable uses the TypeScript path:\n${addon.message}`);
 const result = await Bun.build({
   // The heavy-work pool's worker (src/operations/common/heavy.ts) is its own entry point so the
   // executable embeds it.
@@ -19,7 +25,7 @@ const result = await Bun.build({
   compile: { outfile },
   minify: true,
   sourcemap: "none",
-  plugins: [embedSodiumPlugin(root)],
+  plugins: [embedSodiumPlugin(root), embedRistrettoPlugin(addon.ok ? addon.path : undefined)],
   define: { KMS_BUILD_COMMIT: JSON.stringify(gitCommit(root) ?? "unknown") },
 });
 if (!result.success) {

@@ -1,11 +1,13 @@
 /**
  * The single executable: `bun build --compile` output, copied alone into an empty folder (no
- * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP, and
- * `kms --version` names the version and the git commit it was built from (from source too).
+ * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP,
+ * `kms --version` names the version and the git commit it was built from (from source too); and
+ * CoverCrypt with the embedded ristretto255 addon.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { KmsClient, PolicyKms } from "cloudproof_kms_js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { find, hex, postKmip, t, valueOf } from "../helpers/server.ts";
@@ -154,3 +156,21 @@ test("the compiled executable is also the client: sym keys create, then a file e
   expect((await run(["sym", "decrypt", path.join(work, "msg.enc")])).code).toBe(0);
   expect(readFileSync(path.join(work, "msg.plain"), "utf8")).toBe("compiled client");
 }, 60_000);
+
+test("the executable embeds the ristretto255 addon and serves CoverCrypt with it", async () => {
+  // The addon is built by scripts/build.ts when gcc, libsodium-dev and libssl-dev are present
+  // (.ci/run installs them); its exported names are then inside the executable.
+  const addon = path.join(root, "native/ristretto/build/ristretto.node");
+  if (existsSync(addon)) expect(readFileSync(path.join(work, "alone", "kms")).includes("kmacXof256")).toBe(true);
+  else if (process.env.CI === "true") throw new Error("the ristretto255 addon was not built");
+  else console.warn("SKIP embedded ristretto255 addon check: the addon is not built (bun native/ristretto/build.ts)");
+  const client = new KmsClient(url);
+  const policy = '{"version":"V2","last_attribute_value":2,"dimensions":{"Level":{"Ordered":{"Low":{"id":1,"encryption_hint":"Classic","write_status":"EncryptDecrypt"},"High":{"id":2,"encryption_hint":"Hybridized","write_status":"EncryptDecrypt"}}}}}';
+  const [mskId, mpkId] = await client.createCoverCryptMasterKeyPair(new PolicyKms(new TextEncoder().encode(policy)));
+  const udkId = await client.createCoverCryptUserDecryptionKey("Level::High", mskId);
+  for (const target of ["Level::Low", "Level::High"]) {
+    const ct = await client.coverCryptEncrypt(mpkId, target, new TextEncoder().encode(`compiled ${target}`));
+    const { plaintext } = await client.coverCryptDecrypt(udkId, ct);
+    expect(new TextDecoder().decode(plaintext)).toBe(`compiled ${target}`);
+  }
+});

@@ -5,8 +5,11 @@
  * computed once (lazily) and tried against every entry; the first tag match wins (every match
  * yields the same key).
  *
- * Two paths give the same bytes:
- *  - libsodium (sodium-group.ts): the first subkey's point x1·Q = (x1·a)·c1 + (x1·b)·c2 costs two
+ * Three paths give the same bytes, tried in this order:
+ *  - the ristretto255 addon (native-group.ts): x1·Q = (x1·a)·c1 + (x1·b)·c2 in one native call (two
+ *    constant-time multiplications, scalar products computed natively), then (x·x1⁻¹)·(x1·Q) per
+ *    further subkey;
+ *  - libsodium through sodium-native (sodium-group.ts): the first subkey's point x1·Q = (x1·a)·c1 + (x1·b)·c2 costs two
  *    native Edwards multiplications and an addition; each further subkey x costs one X25519,
  *    u((x/x1)·(x1·Q)), which loses the sign: both candidates ±x·Q are tried against the tags.
  *  - @noble (fallback, or where libsodium refuses an input such as the identity): a shared
@@ -19,6 +22,7 @@ import { bytesToScalar, doubleMul, L, mul, Point } from "./group.ts";
 import { ciphertextPoint, shake256, tagAndKey, xor32, type Encapsulation } from "./kem-common.ts";
 import * as kyber from "./kyber.ts";
 import type { SecretSubkey, UserSecretKey } from "./serialize.ts";
+import * as nativeGroup from "./native-group.ts";
 import * as sodiumGroup from "./sodium-group.ts";
 
 /** BFS over the user's chains: the newest subkey of every partition first, then older ones. */
@@ -66,6 +70,37 @@ const insufficient = () => new CoverCryptError("InsufficientAccessPolicy");
 
 /** Inverse mod ℓ by Fermat: a fixed exponent, so the operation sequence does not depend on x. */
 const invertScalar = (x: bigint): bigint => Point.Fn.pow(x, L - 2n);
+
+/** The addon path; undefined when libsodium refuses an input (the caller then tries the others). */
+function decapsAddon(usk: UserSecretKey, enc: Encapsulation): Uint8Array | undefined {
+  const r = nativeGroup.native();
+  if (!r) return undefined;
+  let first: Uint8Array | undefined; // x1·Q
+  let x1: Uint8Array | undefined;
+  let inv: Uint8Array | undefined; // 1/x1, once a second subkey is needed
+  try {
+    for (const sk of bfs(usk)) {
+      const shared = new Uint8Array(32);
+      if (!first) {
+        if (!r.mulSum(shared, sk.x, usk.a, enc.c1, usk.b, enc.c2)) return undefined;
+        first = shared.slice();
+        x1 = sk.x;
+      } else {
+        if (!inv) {
+          inv = new Uint8Array(32);
+          if (!r.scalarInvert(inv, x1!)) return undefined;
+        }
+        if (!r.mulScaled(shared, sk.x, inv, first)) return undefined;
+      }
+      const key = tryMasks([shared], sk, enc);
+      if (key) return key;
+    }
+  } finally {
+    first?.fill(0);
+    inv?.fill(0);
+  }
+  throw insufficient();
+}
 
 /** The libsodium path; undefined when libsodium refuses an input (the caller then uses @noble). */
 function decapsNative(usk: UserSecretKey, enc: Encapsulation): Uint8Array | undefined {
@@ -135,6 +170,8 @@ function decapsNoble(usk: UserSecretKey, enc: Encapsulation): Uint8Array {
 
 /** Recovers the encapsulated key, or throws InsufficientAccessPolicy. */
 export function decaps(usk: UserSecretKey, enc: Encapsulation): Uint8Array {
+  const key = decapsAddon(usk, enc);
+  if (key) return key;
   if (sodiumGroup.isEnabled()) {
     const key = decapsNative(usk, enc);
     if (key) return key;

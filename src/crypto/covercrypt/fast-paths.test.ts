@@ -1,6 +1,7 @@
 // The fast group paths against @noble's ristretto255 (the reference): field25519 (RFC 9496
-// decode/encode, 4·P bridge), fixed-base tables, the libsodium bridge, and decapsulation with
-// libsodium on and off (same keys, same errors), including inputs libsodium refuses.
+// decode/encode, 4·P bridge), fixed-base tables, the libsodium bridge, and decapsulation and
+// user-key generation on the native addon, on sodium-native and on @noble (same keys, same
+// errors), including inputs libsodium refuses.
 import { ed25519, ristretto255 } from "@noble/curves/ed25519.js";
 import { afterEach, describe, expect, it } from "vitest";
 import vectors from "../../../test/vectors/covercrypt/covercrypt-vectors.json" with { type: "json" };
@@ -10,6 +11,8 @@ import * as field from "./field25519.ts";
 import { mulToBytes } from "./fixed-base.ts";
 import { bytesToScalar, L, randomScalar, scalarToBytes } from "./group.ts";
 import * as cc from "./index.ts";
+import * as nativeGroup from "./native-group.ts";
+import { nativeModes } from "./native-modes.test-helper.ts";
 import * as sodiumGroup from "./sodium-group.ts";
 import { hex } from "../../../test/helpers/bytes.ts";
 
@@ -34,6 +37,7 @@ const BAD = [
 
 afterEach(() => {
   sodiumGroup.setEnabled(true);
+  nativeGroup.setEnabled(true);
 });
 
 describe("field25519", () => {
@@ -143,19 +147,34 @@ describe.skipIf(skipSodium)("libsodium bridge", () => {
   });
 });
 
-/** decrypt on one path: the plaintext (hex) or the error kind/message. */
+/**
+ * decrypt on one path: the plaintext (hex) or the error kind/message. `true` is the fastest path
+ * available (the addon, else sodium-native), `false` is @noble alone.
+ */
 function outcome(native: boolean, usk: Uint8Array, ct: Uint8Array, aad?: Uint8Array): string {
   sodiumGroup.setEnabled(native);
+  nativeGroup.setEnabled(native);
   try {
     return "ok:" + hex(cc.decrypt(usk, ct, { authenticationData: aad }).plaintext);
   } catch (e) {
     return `err:${(e as cc.CoverCryptError).kind}:${(e as Error).message}`;
   } finally {
     sodiumGroup.setEnabled(true);
+    nativeGroup.setEnabled(true);
   }
 }
 
-describe("decapsulation: libsodium and @noble paths agree", () => {
+/** The same on sodium-native alone (the addon off), where it differs from `outcome(true, …)`. */
+function sodiumOutcome(usk: Uint8Array, ct: Uint8Array, aad?: Uint8Array): string {
+  nativeGroup.setEnabled(false);
+  try {
+    return outcome(true, usk, ct, aad);
+  } finally {
+    nativeGroup.setEnabled(true);
+  }
+}
+
+describe("decapsulation: the addon, libsodium and @noble paths agree", () => {
   const cases = (vectors as unknown as { cases: { userKeys: { userSecretKey: string }[]; ciphertexts: { ciphertext: string; authenticationData: string }[] }[] }).cases;
 
   it("on the whole cloudproof_js decryption matrix", () => {
@@ -166,6 +185,7 @@ describe("decapsulation: libsodium and @noble paths agree", () => {
           const args = [hexToBytes(u.userSecretKey), hexToBytes(ct.ciphertext), hexToBytes(ct.authenticationData)] as const;
           const native = outcome(true, ...args);
           expect(native).toBe(outcome(false, ...args));
+          expect(sodiumOutcome(...args)).toBe(native);
           if (native.startsWith("ok:")) ok++;
         }
       }
@@ -185,6 +205,7 @@ describe("decapsulation: libsodium and @noble paths agree", () => {
     for (const ct of cts) {
       expect(outcome(true, usk, ct)).toBe("ok:" + hex(pt));
       expect(outcome(false, usk, ct)).toBe("ok:" + hex(pt));
+      expect(sodiumOutcome(usk, ct)).toBe("ok:" + hex(pt));
     }
     // a rekey then refresh keeping old rights: an old ciphertext opens with a second-generation subkey
     const p = cc.policy.parse(policy);
@@ -193,6 +214,7 @@ describe("decapsulation: libsodium and @noble paths agree", () => {
     const next = cc.applyRekeyAction(p, msk, mpk, { RekeyAccessPolicy: "L::Lo" });
     const fresh = cc.refreshUserSecretKey(cc.serialize.serializeMasterSecretKey(next.msk), usk, true);
     for (const ct of cts) expect(outcome(true, fresh, ct)).toBe(outcome(false, fresh, ct));
+    for (const ct of cts) expect(sodiumOutcome(fresh, ct)).toBe(outcome(false, fresh, ct));
     expect(outcome(true, fresh, cts[0])).toBe("ok:" + hex(pt));
     // c1 = identity (a valid encoding libsodium refuses): both paths conclude the same
     const idCt = cts[0].slice();
@@ -207,6 +229,7 @@ describe("decapsulation: libsodium and @noble paths agree", () => {
     parsed.subkeys[0].chain[0].x.fill(0);
     const zeroX = cc.serialize.serializeUserSecretKey(parsed);
     for (const ct of cts) expect(outcome(true, zeroX, ct)).toBe(outcome(false, zeroX, ct));
+    for (const ct of cts) expect(sodiumOutcome(zeroX, ct)).toBe(outcome(false, zeroX, ct));
     // an invalid c1 is rejected at parse time on both paths
     const bad = cts[0].slice();
     bad.set(hexToBytes(BAD[6]), 0);
@@ -224,5 +247,28 @@ describe("decapsulation: libsodium and @noble paths agree", () => {
     for (let i = 63; i >= 0; i--) ref = (ref << 8n) | BigInt(wide[i]);
     expect(bytesToScalar(wide)).toBe(ref);
     expect(bytesToScalar(new Uint8Array([1, 2, 3]))).toBe(0x030201n);
+  });
+});
+
+describe.each(nativeModes())("user keys ($name)", ({ native }) => {
+  type Case = { name: string; policyJson: string; masterSecretKey: string; masterPublicKey: string; attributeIds: Record<string, number> };
+  const cases = (vectors as unknown as { cases: Case[] }).cases.filter((c) => "Security Level::High" in c.attributeIds);
+
+  it.each(cases)("from the $name vector MSK: b = (s − a·s1)/s2, opens what the vector MPK encrypts, KMAC checked on the other path", (c) => {
+    const prev = nativeGroup.setEnabled(native);
+    try {
+      const msk = hexToBytes(c.masterSecretKey);
+      const usk = cc.generateUserSecretKey(msk, "Security Level::High", c.policyJson);
+      const u = cc.serialize.deserializeUserSecretKey(usk);
+      const m = cc.serialize.deserializeMasterSecretKey(msk);
+      expect((bytesToScalar(u.a) * bytesToScalar(m.s1) + bytesToScalar(u.b) * bytesToScalar(m.s2)) % L).toBe(bytesToScalar(m.s));
+      const ct = cc.encrypt(c.policyJson, hexToBytes(c.masterPublicKey), "Department::HR && Security Level::Low", utf8.encode("addon"));
+      expect(utf8.decode(cc.decrypt(usk, ct).plaintext)).toBe("addon");
+      // refresh verifies the KMAC, here computed on the other path
+      nativeGroup.setEnabled(!native);
+      expect(cc.serialize.deserializeUserSecretKey(cc.refreshUserSecretKey(msk, usk, true)).kmac).toEqual(u.kmac);
+    } finally {
+      nativeGroup.setEnabled(prev);
+    }
   });
 });

@@ -56,17 +56,36 @@ export function generateMasterKeys(p: PolicyInput): { secretKey: Uint8Array; pub
   return { secretKey, publicKey: serialize.serializeMasterPublicKey(mpk) };
 }
 
+// Parsed master secret keys, by their exact bytes: user keys are generated in bursts from one MSK,
+// and parsing (plus 1/s2, remembered per parsed key in user-key.ts) is then paid once. Bounded;
+// an evicted key is wiped. The process holds these keys anyway while it serves requests.
+const MSK_CACHE_LIMIT = 16;
+const mskCache = new Map<string, serialize.MasterSecretKey>();
+
+function parsedMasterSecretKey(bytes: Uint8Array): serialize.MasterSecretKey {
+  // one char per byte, copied natively (TextDecoder's windows-1252 is much slower on kilobytes)
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+  let msk = mskCache.get(key);
+  if (msk) mskCache.delete(key);
+  else {
+    msk = serialize.deserializeMasterSecretKey(bytes);
+    if (mskCache.size >= MSK_CACHE_LIMIT) {
+      const [oldKey, old] = mskCache.entries().next().value!;
+      mskCache.delete(oldKey);
+      userKey.forgetMaster(old);
+      serialize.wipeMasterSecretKey(old);
+    }
+  }
+  mskCache.set(key, msk);
+  return msk;
+}
+
 /** cloudproof_js `generateUserSecretKey(msk, accessPolicy, policy)`. */
 export function generateUserSecretKey(mskBytes: Uint8Array, access: string, p: PolicyInput): Uint8Array {
-  const msk = serialize.deserializeMasterSecretKey(mskBytes);
-  try {
-    const usk = userKey.keygen(toPolicy(p, false), msk, access);
-    const out = serialize.serializeUserSecretKey(usk);
-    serialize.wipeUserSecretKey(usk);
-    return out;
-  } finally {
-    serialize.wipeMasterSecretKey(msk);
-  }
+  const usk = userKey.keygen(toPolicy(p, false), parsedMasterSecretKey(mskBytes), access);
+  const out = serialize.serializeUserSecretKey(usk);
+  serialize.wipeUserSecretKey(usk);
+  return out;
 }
 
 /** cloudproof_js `encrypt(policy, publicKey, accessPolicy, plaintext, options)` (V2 policy only, as the WASM). */

@@ -1,12 +1,22 @@
-// KMACXOF256 on the unrolled Keccak against @noble/hashes' kmac256xof (itself checked against
+// KMACXOF256, on OpenSSL through the native addon and on the unrolled Keccak, against @noble/hashes' kmac256xof (itself checked against
 // the NIST SP 800-185 samples): block-boundary lengths for key, customization, data and output.
 import { kmac256xof } from "@noble/hashes/sha3-addons.js";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "../bytes.ts";
 import { randomBytes } from "../random.ts";
 import { kmacXof256 } from "./kmac.ts";
+import * as nativeGroup from "./native-group.ts";
+import { nativeModes } from "./native-modes.test-helper.ts";
 
-describe("kmacXof256", () => {
+describe.each(nativeModes())("kmacXof256 ($name)", ({ native }) => {
+  let prev = true;
+  beforeAll(() => {
+    prev = nativeGroup.setEnabled(native);
+  });
+  afterAll(() => {
+    nativeGroup.setEnabled(prev);
+  });
+
   it("matches the NIST SP 800-185 KMACXOF256 sample #4", () => {
     // KMAC_samples.pdf, KMACXOF256 sample #4: K = 40..5F, X = 00 01 02 03, L = 512, S = "My Tagged Application"
     const key = Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i);

@@ -10,6 +10,7 @@
  * little-endian, so on a big-endian platform `kmacXof256` defers to @noble.
  */
 import { kmac256xof } from "@noble/hashes/sha3-addons.js";
+import * as nativeGroup from "./native-group.ts";
 
 // Keccak round constants RC[i] as (low, high) 32-bit halves.
 const RC = Int32Array.from([0x00000001, 0x00000000, 0x00008082, 0x00000000, 0x0000808a, 0x80000000, 0x80008000, 0x80000000, 0x0000808b, 0x00000000, 0x80000001, 0x00000000, 0x80008081, 0x80000000, 0x00008009, 0x80000000, 0x0000008a, 0x00000000, 0x00000088, 0x00000000, 0x80008009, 0x00000000, 0x8000000a, 0x00000000, 0x8000808b, 0x00000000, 0x0000008b, 0x80000000, 0x00008089, 0x80000000, 0x00008003, 0x80000000, 0x00008002, 0x80000000, 0x00000080, 0x80000000, 0x0000800a, 0x00000000, 0x8000000a, 0x80000000, 0x80008081, 0x80000000, 0x00008080, 0x80000000, 0x80000001, 0x00000000, 0x80008008, 0x80000000]);
@@ -234,6 +235,11 @@ class Sponge {
 
 /** KMACXOF256(key, data₀ ‖ data₁ ‖ …, length, customization): the parts are MACed as one string. */
 export function kmacXof256(key: Uint8Array, data: Uint8Array[], length: number, customization: Uint8Array): Uint8Array {
+  const r = nativeGroup.native();
+  if (r) {
+    const out = new Uint8Array(length);
+    if (r.kmacXof256(out, key, customization, data)) return out;
+  }
   if (!LITTLE_ENDIAN) {
     const joined = new Uint8Array(data.reduce((n, d) => n + d.length, 0));
     let o = 0;

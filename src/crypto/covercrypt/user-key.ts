@@ -7,6 +7,7 @@ import * as accessPolicy from "./access-policy.ts";
 import { CoverCryptError } from "./errors.ts";
 import { kmacXof256 } from "./kmac.ts";
 import { bytesToScalar, invert, mod, randomScalar, scalarToBytes } from "./group.ts";
+import * as nativeGroup from "./native-group.ts";
 import { partitionKey, type Policy } from "./policy.ts";
 import { KMAC_LENGTH, type MasterSecretKey, type SecretChain, type SecretSubkey, type UserSecretKey } from "./serialize.ts";
 
@@ -39,6 +40,32 @@ const copySubkey = (sk: SecretSubkey): SecretSubkey => ({ kyberSk: sk.kyberSk?.s
 const sameSubkey = (u: SecretSubkey, m: SecretSubkey): boolean =>
   equalBytes(u.x, m.x) && (u.kyberSk === undefined ? m.kyberSk === undefined : m.kyberSk !== undefined && equalBytes(u.kyberSk, m.kyberSk));
 
+// 1/s2 per master secret key object (index.ts caches parsed MSKs, so this is computed once per MSK).
+const s2Inverses = new WeakMap<MasterSecretKey, Uint8Array>();
+
+/** Wipes what keygen remembered about `msk` (called when a cached MSK is evicted). */
+export function forgetMaster(msk: MasterSecretKey): void {
+  s2Inverses.get(msk)?.fill(0);
+  s2Inverses.delete(msk);
+}
+
+/** b = (s − a·s1)/s2 mod ℓ: natively (constant-time, bytes only) when the addon is there. */
+function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
+  const r = nativeGroup.native();
+  if (r) {
+    let inv = s2Inverses.get(msk);
+    if (!inv) {
+      inv = new Uint8Array(32);
+      if (r.scalarInvert(inv, msk.s2)) s2Inverses.set(msk, inv);
+      else inv = undefined;
+    }
+    const b = new Uint8Array(32);
+    if (inv && r.splitSecret(b, msk.s, a, msk.s1, inv)) return b;
+  }
+  const s = bytesToScalar(msk.s), s1 = bytesToScalar(msk.s1), s2 = bytesToScalar(msk.s2);
+  return scalarToBytes(mod((s - bytesToScalar(a) * s1) * invert(s2)));
+}
+
 /**
  * `Covercrypt::generate_user_secret_key`: partitions of the access policy **with** cascade, each
  * holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
@@ -52,8 +79,7 @@ export function keygen(policy: Policy, msk: MasterSecretKey, access: string | ac
     subkeys.push({ partition: partition.slice(), chain: [copySubkey(latest)] });
   }
   const a = randomScalar();
-  const s = bytesToScalar(msk.s), s1 = bytesToScalar(msk.s1), s2 = bytesToScalar(msk.s2);
-  const b = scalarToBytes(mod((s - bytesToScalar(a) * s1) * invert(s2)));
+  const b = splitSecret(msk, a);
   const usk: UserSecretKey = { a, b, subkeys };
   usk.kmac = computeKmac(msk, usk);
   return usk;

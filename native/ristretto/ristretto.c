@@ -1,0 +1,233 @@
+/*
+ * A small Node-API addon over libsodium's ristretto255 (RFC 9496) group: constant-time
+ * variable-base and fixed-base scalar multiplication, point addition and scalar arithmetic
+ * modulo the group order, for CoverCrypt's decapsulation and user-key generation; and
+ * KMACXOF256 (NIST SP 800-185) from OpenSSL's libcrypto, for the MAC of CoverCrypt user keys.
+ *
+ * Every function takes Uint8Array arguments (32 bytes each, checked), writes its result into the
+ * first one and returns a boolean: false where libsodium refuses (an invalid point encoding, an
+ * identity result, a zero scalar to invert). Scalars are 32-byte little-endian, below the group
+ * order. Secret intermediates live on the stack and are wiped before returning.
+ */
+#include <node_api.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define N 32
+
+/* Reads argument i as a 32-byte Uint8Array; NULL (and a pending TypeError) otherwise. */
+static unsigned char *arg32(napi_env env, napi_value *argv, size_t argc, size_t i) {
+  bool is;
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  napi_value ab;
+  size_t off;
+  if (i >= argc || napi_is_typedarray(env, argv[i], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, argv[i], &type, &len, &data, &ab, &off) != napi_ok ||
+      type != napi_uint8_array || len != N || data == NULL) {
+    napi_throw_type_error(env, NULL, "expected a 32-byte Uint8Array");
+    return NULL;
+  }
+  return (unsigned char *)data;
+}
+
+static napi_value boolean(napi_env env, bool b) {
+  napi_value v;
+  napi_get_boolean(env, b, &v);
+  return v;
+}
+
+#define ARGS(n)                                                  \
+  size_t argc = n;                                               \
+  napi_value argv[n];                                            \
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL; \
+  unsigned char *a[n];                                           \
+  for (size_t i = 0; i < n; i++)                                 \
+    if (!(a[i] = arg32(env, argv, argc, i))) return NULL;
+
+/* scalarmult(q, n, p): q = n·p. */
+static napi_value scalarmult(napi_env env, napi_callback_info info) {
+  ARGS(3)
+  unsigned char q[N];
+  bool ok = crypto_scalarmult_ristretto255(q, a[1], a[2]) == 0;
+  memcpy(a[0], q, N);
+  sodium_memzero(q, N);
+  return boolean(env, ok);
+}
+
+/* scalarmultBase(q, n): q = n·G. */
+static napi_value scalarmult_base(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  unsigned char q[N];
+  bool ok = crypto_scalarmult_ristretto255_base(q, a[1]) == 0;
+  memcpy(a[0], q, N);
+  sodium_memzero(q, N);
+  return boolean(env, ok);
+}
+
+/* add(r, p, q): r = p + q. */
+static napi_value add(napi_env env, napi_callback_info info) {
+  ARGS(3)
+  unsigned char r[N];
+  bool ok = crypto_core_ristretto255_add(r, a[1], a[2]) == 0;
+  memcpy(a[0], r, N);
+  sodium_memzero(r, N);
+  return boolean(env, ok);
+}
+
+/*
+ * mulSum(r, x, a, p, b, q): r = x·(a·p + b·q) = (x·a)·p + (x·b)·q, the first point of a CoverCrypt
+ * decapsulation; x, a and b are secret and never leave this function as products.
+ */
+static napi_value mul_sum(napi_env env, napi_callback_info info) {
+  ARGS(6)
+  unsigned char k[N], u[N], v[N], r[N];
+  crypto_core_ristretto255_scalar_mul(k, a[1], a[2]);
+  bool ok = crypto_scalarmult_ristretto255(u, k, a[3]) == 0;
+  crypto_core_ristretto255_scalar_mul(k, a[1], a[4]);
+  ok = ok && crypto_scalarmult_ristretto255(v, k, a[5]) == 0;
+  ok = ok && crypto_core_ristretto255_add(r, u, v) == 0;
+  if (ok) memcpy(a[0], r, N);
+  sodium_memzero(k, N);
+  sodium_memzero(u, N);
+  sodium_memzero(v, N);
+  sodium_memzero(r, N);
+  return boolean(env, ok);
+}
+
+/* mulScaled(r, x, y, p): r = (x·y)·p (with y = 1/x1 and p = x1·P, the point x·P). */
+static napi_value mul_scaled(napi_env env, napi_callback_info info) {
+  ARGS(4)
+  unsigned char k[N], r[N];
+  crypto_core_ristretto255_scalar_mul(k, a[1], a[2]);
+  bool ok = crypto_scalarmult_ristretto255(r, k, a[3]) == 0;
+  if (ok) memcpy(a[0], r, N);
+  sodium_memzero(k, N);
+  sodium_memzero(r, N);
+  return boolean(env, ok);
+}
+
+/* scalarInvert(r, s): r = 1/s mod ℓ; false for s = 0. */
+static napi_value scalar_invert(napi_env env, napi_callback_info info) {
+  ARGS(2)
+  unsigned char r[N];
+  bool ok = crypto_core_ristretto255_scalar_invert(r, a[1]) == 0;
+  memcpy(a[0], r, N);
+  sodium_memzero(r, N);
+  return boolean(env, ok);
+}
+
+/* splitSecret(b, s, a, s1, s2inv): b = (s − a·s1)·s2inv mod ℓ (CoverCrypt user-key generation). */
+static napi_value split_secret(napi_env env, napi_callback_info info) {
+  ARGS(5)
+  unsigned char t[N], u[N];
+  crypto_core_ristretto255_scalar_mul(t, a[2], a[3]);
+  crypto_core_ristretto255_scalar_sub(u, a[1], t);
+  crypto_core_ristretto255_scalar_mul(t, u, a[4]);
+  memcpy(a[0], t, N);
+  sodium_memzero(t, N);
+  sodium_memzero(u, N);
+  return boolean(env, true);
+}
+
+/* isValidPoint(p): whether p is a canonical ristretto255 encoding. */
+static napi_value is_valid_point(napi_env env, napi_callback_info info) {
+  ARGS(1)
+  return boolean(env, crypto_core_ristretto255_is_valid_point(a[0]) == 1);
+}
+
+static EVP_MAC *kmac256;
+
+/* Reads argument i as a Uint8Array of any length. */
+static bool arg_bytes(napi_env env, napi_value v, unsigned char **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  void *d;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &type, len, &d, &ab, &off) != napi_ok ||
+      type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "expected a Uint8Array");
+    return false;
+  }
+  static unsigned char empty[1];
+  *data = d ? (unsigned char *)d : empty;
+  return true;
+}
+
+/*
+ * kmacXof256(out, key, customization, parts): out = KMACXOF256(key, parts[0] ‖ parts[1] ‖ …,
+ * out.length, customization). False where OpenSSL refuses (e.g. a key shorter than 4 bytes).
+ */
+static napi_value kmac_xof256(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc != 4) {
+    napi_throw_type_error(env, NULL, "expected (out, key, customization, parts)");
+    return NULL;
+  }
+  unsigned char *out, *key, *custom;
+  size_t out_len, key_len, custom_len;
+  if (!arg_bytes(env, argv[0], &out, &out_len) || !arg_bytes(env, argv[1], &key, &key_len) ||
+      !arg_bytes(env, argv[2], &custom, &custom_len))
+    return NULL;
+  bool is_array;
+  uint32_t n;
+  if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[3], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "expected an array of Uint8Array");
+    return NULL;
+  }
+  if (!kmac256) return boolean(env, false);
+  EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(kmac256);
+  if (!ctx) return boolean(env, false);
+  int xof = 1;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_CUSTOM, custom, custom_len),
+      OSSL_PARAM_construct_int(OSSL_MAC_PARAM_XOF, &xof),
+      OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &out_len),
+      OSSL_PARAM_construct_end(),
+  };
+  bool ok = EVP_MAC_init(ctx, key, key_len, params) == 1;
+  for (uint32_t i = 0; ok && i < n; i++) {
+    napi_value el;
+    unsigned char *d;
+    size_t len;
+    if (napi_get_element(env, argv[3], i, &el) != napi_ok || !arg_bytes(env, el, &d, &len)) {
+      EVP_MAC_CTX_free(ctx);
+      return NULL;
+    }
+    ok = EVP_MAC_update(ctx, d, len) == 1;
+  }
+  ok = ok && EVP_MAC_finalXOF(ctx, out, out_len) == 1;
+  EVP_MAC_CTX_free(ctx); /* clears the key schedule */
+  return boolean(env, ok);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  if (sodium_init() < 0) {
+    napi_throw_error(env, NULL, "libsodium failed to initialize");
+    return NULL;
+  }
+  kmac256 = EVP_MAC_fetch(NULL, "KMAC256", NULL);
+  napi_property_descriptor props[] = {
+      {"kmacXof256", NULL, kmac_xof256, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scalarmult", NULL, scalarmult, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scalarmultBase", NULL, scalarmult_base, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"add", NULL, add, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mulSum", NULL, mul_sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mulScaled", NULL, mul_scaled, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scalarInvert", NULL, scalar_invert, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"splitSecret", NULL, split_secret, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"isValidPoint", NULL, is_valid_point, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
