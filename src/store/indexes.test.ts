@@ -32,7 +32,7 @@ function plan(store: SqliteStore, q: { sql: string; params: (string | number)[] 
 }
 
 describe("query plans: no full scans", () => {
-  test("keyset names, tag lists of one owner, Locate by Name and by Link all SEARCH an index", async () => {
+  test("keyset names, tag lists of one owner, Locate by Name, by Link and by tag all SEARCH an index", async () => {
     const store = new SqliteStore(dbFile());
     // some rows, and fresh statistics, so the planner has data to choose from
     for (let i = 0; i < 200; i++) {
@@ -45,6 +45,8 @@ describe("query plans: no full scans", () => {
       byName: locateSql({ user: "user1", names: ["n3"] }),
       byLink: locateSql({ user: "user1", objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: "k3" }] }),
       byNameAndLink: locateSql({ user: "user1", names: ["n3"], links: [{ linkType: "ParentLink", target: "k2" }], limit: 10 }),
+      byTag: locateSql({ user: "user1", tags: ["_kk"] }),
+      byTwoTags: locateSql({ user: "user1", objectType: "SymmetricKey", tags: ["_kk", "other"], limit: 10 }),
     };
     for (const [name, q] of Object.entries(queries)) {
       const lines = plan(store, q);

@@ -475,9 +475,13 @@ export function locateSql(q: LocateQuery): { sql: string; params: (string | numb
   if (q.state) (where.push("o.state = ?"), params.push(q.state));
   else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
   if (q.tags?.length) {
-    // One EXISTS per tag on the (id, tag) index: with a LIMIT, SQLite stops at the first matches
-    // instead of grouping every tagged row.
-    for (const tag of new Set(q.tags)) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
+    // The first tag drives the query like a name (an IN over the tags_tag index), so its cost
+    // follows the objects carrying that tag, not the table's size (a scan in seq order checking
+    // every object ran at ~100 requests/s with 5,000 objects); further tags are EXISTS on (id, tag).
+    const [first, ...more] = new Set(q.tags);
+    where.push("o.id IN (SELECT t.id FROM tags t INDEXED BY tags_tag WHERE t.tag = ?)");
+    params.push(first);
+    for (const tag of more) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
   }
   let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
   if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
