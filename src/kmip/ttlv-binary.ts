@@ -195,12 +195,14 @@ function writeItem(node: TtlvNode, chunks: Uint8Array[]): number {
     return 8 + length;
   }
   const value = scalarBytes(node);
-  const out = new Uint8Array(8 + padded(value.length));
-  out.set(header(code, node.type, value.length));
-  out.set(value, 8);
-  chunks.push(out);
-  return out.length;
+  // header, the value itself (not copied here: encodeTtlvBinary copies each byte once), padding
+  chunks.push(header(code, node.type, value.length), value);
+  const pad = padded(value.length) - value.length;
+  if (pad > 0) chunks.push(PADDING.subarray(0, pad));
+  return 8 + value.length + pad;
 }
+
+const PADDING = new Uint8Array(8);
 
 function scalarBytes(node: Exclude<TtlvNode, { type: "Structure" }>): Uint8Array {
   const fixed = (n: number, write: (v: DataView) => void) => {
