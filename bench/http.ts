@@ -180,7 +180,7 @@ console.log(`start-up to first answer: ${startup.toFixed(0)} ms`);
 
 const echo = await startProcess(pin(0, [process.execPath, path.join(root, "bench/echo-server.ts")]), "stdout");
 const dataDir = path.join(work, "data");
-const kms = await startProcess(pin(0, [exe, "--port", "0", "--data-dir", dataDir, "--max-body-size", String(200 * MiB)]), "stderr");
+const kms = await startProcess(pin(0, [exe, "--port", "0", "--data-dir", dataDir, "--max-body-size", String(200 * MiB), "--max-response-size", String(300 * MiB)]), "stderr");
 const idleRss = procStatus(kms.child.pid!, "VmRSS");
 
 // objects for the scenarios
@@ -271,7 +271,7 @@ const echoJson = { rps: (echoStart.rps + echoEnd.rps) / 2 };
 // encoding on a fresh server so that its peak RSS (VmHWM) is that request's
 await stop(kms);
 async function bigPayload(size: number, binary: boolean): Promise<{ enc: number; dec: number; peakRss: number }> {
-  const server = await startProcess(pin(0, [exe, "--port", "0", "--data-dir", mkdtempSync(path.join(work, "big-")), "--max-body-size", String(200 * MiB)]), "stderr");
+  const server = await startProcess(pin(0, [exe, "--port", "0", "--data-dir", mkdtempSync(path.join(work, "big-")), "--max-body-size", String(200 * MiB), "--max-response-size", String(300 * MiB)]), "stderr");
   const key = valueOf(await ok(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)))), "UniqueIdentifier");
   const pt = new Uint8Array(size);
   crypto.getRandomValues(pt.subarray(0, Math.min(size, 65536)));
