@@ -43,7 +43,7 @@ export interface ServerConfig {
   auditCheckpointRecords: number;
   /** ... or this many seconds after the first record it does not cover yet. */
   auditCheckpointSeconds: number;
-  /** Worker threads for CPU-heavy operations (key generation, PBKDF2, SLH-DSA...); 0 = number of cores. */
+  /** Worker threads for CPU-heavy operations (key generation, PBKDF2, SLH-DSA...); 0 = number of cores minus one. */
   workerThreads: number;
   /** Heavy operations that may wait for a worker; more are refused with Server_Limit_Exceeded. Default 16 per thread. */
   workerQueue?: number;
@@ -158,7 +158,7 @@ const OPTIONS: Option[] = [
   { flag: "--master-key-file", env: "KMS_MASTER_KEY_FILE", toml: "db.master_key_file", arg: "FILE", help: "master key sealing the stored objects (default <data-dir>/master.key, generated for a new database; keep it apart from the database)", apply: (c, v) => (c.masterKeyFile = v) },
   { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },
   { flag: "--idle-timeout", env: "KMS_IDLE_TIMEOUT", toml: "http.idle_timeout", arg: "SECONDS", help: "close connections idle this long (default 30)", apply: (c, v) => (c.idleTimeoutSeconds = Math.min(255, positiveInt("idle timeout", v))) },
-  { flag: "--worker-threads", env: "KMS_WORKER_THREADS", toml: "limits.worker_threads", arg: "N", help: "threads for CPU-heavy operations: key generation, PBKDF2, SLH-DSA... (default 0 = number of cores)", apply: (c, v) => (c.workerThreads = nonNegativeInt("worker threads", v)) },
+  { flag: "--worker-threads", env: "KMS_WORKER_THREADS", toml: "limits.worker_threads", arg: "N", help: "threads for CPU-heavy operations: key generation, PBKDF2, SLH-DSA... (default 0 = number of cores minus one, at least 1)", apply: (c, v) => (c.workerThreads = nonNegativeInt("worker threads", v)) },
   { flag: "--worker-queue", env: "KMS_WORKER_QUEUE", toml: "limits.worker_queue", arg: "N", help: "heavy operations that may wait for a thread; more are refused with Server_Limit_Exceeded (default 16 per thread)", apply: (c, v) => (c.workerQueue = nonNegativeInt("worker queue", v)) },
   { flag: "--max-batch-items", env: "KMS_MAX_BATCH_ITEMS", toml: "limits.max_batch_items", arg: "N", help: "batch items one RequestMessage may carry (default 1000)", apply: (c, v) => (c.maxBatchItems = positiveInt("max batch items", v)) },
   { flag: "--max-response-size", env: "KMS_MAX_RESPONSE_SIZE", toml: "limits.max_response_size", arg: "BYTES", help: "largest answer built; a batch stops there with Response_Too_Large (default 67108864)", apply: (c, v) => (c.maxResponseBytes = positiveInt("max response size", v)) },

@@ -26,13 +26,14 @@ import { HEAVY_TASKS, type HeavyTask, type HeavyTasks } from "./heavy-tasks.ts";
 const WORKER_URL = import.meta.url.includes("$bunfs") ? "./operations/common/heavy-worker.ts" : new URL("./heavy-worker.ts", import.meta.url).href;
 
 export interface PoolOptions {
-  /** Worker threads (default: the number of cores). */
+  /** Worker threads (default: the number of cores minus one, at least 1). */
   threads?: number;
   /** Tasks that may wait for a free worker before new ones are refused. */
   queue?: number;
 }
 
-export const defaultWorkerThreads = (): number => Math.max(1, availableParallelism());
+// One core stays with the event loop (cheap requests keep their latency while heavy work runs); at least one worker.
+export const defaultWorkerThreads = (): number => Math.max(1, availableParallelism() - 1);
 
 type Job = {
   id: number;

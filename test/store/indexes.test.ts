@@ -8,9 +8,9 @@ import { afterEach, describe, expect, test } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { KEYSET_SQL, SqliteStore, locateSql, tagsSql } from "./sqlite.ts";
-import type { StoredObject } from "./store.ts";
-import { MIGRATIONS } from "./migrations.ts";
+import { KEYSET_SQL, SqliteStore, locateSql, tagsSql } from "../../src/store/sqlite.ts";
+import type { StoredObject } from "../../src/store/store.ts";
+import { MIGRATIONS } from "../../src/store/migrations.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
