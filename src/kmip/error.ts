@@ -80,8 +80,12 @@ export type ResultReason =
   | "Duplicate_Process_Request"
   | "General_Failure";
 
-/** How the failure maps to HTTP for a bare operation on /kmip/2_1 (see src/server/errors.ts). */
-export type FailureKind = "client" | "unauthenticated" | "forbidden" | "busy";
+/**
+ * How the failure maps to HTTP for a bare operation on /kmip/2_1 (see src/server/errors.ts).
+ * "busy": the server is too loaded to take the request now; "unavailable": its database cannot be
+ * reached now. Both are 503: the client may retry.
+ */
+export type FailureKind = "client" | "unauthenticated" | "forbidden" | "busy" | "unavailable";
 
 export class KmipError extends Error {
   override readonly name = "KmipError";

@@ -172,7 +172,7 @@ export function createApp(deps: AppDeps) {
     .get("/health/ready", () => readyHandler(store))
     .get("/health", async () => {
       const up = await store.healthy();
-      return new Response(JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { name: "sqlite", status: up ? "UP" : "DOWN" } } }), {
+      return new Response(JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { name: store.kind, status: up ? "UP" : "DOWN" } } }), {
         status: up ? 200 : 503,
         headers: JSON_HEADERS,
       });

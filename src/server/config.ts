@@ -9,6 +9,8 @@ import type { ApiKey } from "../auth/identity.ts";
 import { jwtProviderProblem, type JwtProvider } from "../auth/jwt.ts";
 import { isLoopbackHost } from "../auth/loopback.ts";
 import { userNameProblem } from "../auth/names.ts";
+import type { DatabaseType } from "../store/open.ts";
+import { redactUrl } from "../store/postgres.ts";
 
 export type { ApiKey, JwtProvider };
 
@@ -18,6 +20,10 @@ export interface ServerConfig {
   dataDir: string;
   /** The file holding the master key that seals stored objects. Default: <dataDir>/master.key. */
   masterKeyFile?: string;
+  /** Where objects live: "sqlite" (<dataDir>/kms.db, the default) or "postgresql" (databaseUrl). */
+  databaseType: DatabaseType;
+  /** postgres://user:password@host:port/database; never logged with its password. */
+  databaseUrl?: string;
   /** Maximum request body, in bytes. */
   maxBodyBytes: number;
   logLevel: LogLevel;
@@ -88,6 +94,7 @@ export const DEFAULTS: ServerConfig = {
   hostname: "127.0.0.1",
   port: 9998,
   dataDir: "./kms-data",
+  databaseType: "sqlite",
   maxBodyBytes: 64 * 1024 * 1024,
   logLevel: "info",
   vendorId: "cosmian",
@@ -156,6 +163,14 @@ const OPTIONS: Option[] = [
   { flag: "--hostname", env: "KMS_HOSTNAME", toml: "http.hostname", arg: "HOST", help: "address to listen on (default 127.0.0.1)", apply: (c, v) => (c.hostname = v) },
   { flag: "--data-dir", env: "KMS_DATA_DIR", toml: "db.data_dir", arg: "DIR", help: "folder of the SQLite database kms.db (default ./kms-data)", apply: (c, v) => (c.dataDir = v) },
   { flag: "--master-key-file", env: "KMS_MASTER_KEY_FILE", toml: "db.master_key_file", arg: "FILE", help: "master key sealing the stored objects (default <data-dir>/master.key, generated for a new database; keep it apart from the database)", apply: (c, v) => (c.masterKeyFile = v) },
+  { flag: "--database-type", env: "KMS_DATABASE_TYPE", toml: "db.database_type", arg: "sqlite|postgresql", help: "where objects are stored (default sqlite, in --data-dir)", apply: (c, v) => {
+      if (v !== "sqlite" && v !== "postgresql") throw new ConfigError(`database type must be sqlite or postgresql, got "${v}"`);
+      c.databaseType = v;
+    } },
+  { flag: "--database-url", env: "KMS_DATABASE_URL", toml: "db.database_url", arg: "URL", help: "postgres://USER:PASSWORD@HOST:5432/DB (with --database-type postgresql)", apply: (c, v) => {
+      if (!/^postgres(ql)?:\/\//.test(v)) throw new ConfigError(`the database URL must start with postgres:// or postgresql://, got "${redactUrl(v)}"`);
+      c.databaseUrl = v;
+    } },
   { flag: "--max-body-size", env: "KMS_MAX_BODY_SIZE", toml: "http.max_body_size", arg: "BYTES", help: "largest request body accepted (default 67108864)", apply: (c, v) => (c.maxBodyBytes = positiveInt("max body size", v)) },
   { flag: "--idle-timeout", env: "KMS_IDLE_TIMEOUT", toml: "http.idle_timeout", arg: "SECONDS", help: "close connections idle this long (default 30)", apply: (c, v) => (c.idleTimeoutSeconds = Math.min(255, positiveInt("idle timeout", v))) },
   { flag: "--worker-threads", env: "KMS_WORKER_THREADS", toml: "limits.worker_threads", arg: "N", help: "threads for CPU-heavy operations: key generation, PBKDF2, SLH-DSA... (default 0 = number of cores minus one, at least 1)", apply: (c, v) => (c.workerThreads = nonNegativeInt("worker threads", v)) },
@@ -286,6 +301,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     if (v !== undefined && v !== "") o.apply(c, v);
   }
   for (const [o, v] of flags) o.apply(c, v);
+  if (c.databaseType === "postgresql" && !c.databaseUrl) throw new ConfigError("--database-type postgresql needs --database-url (or KMS_DATABASE_URL)");
   if (c.tls && (!c.tls.certFile || !c.tls.keyFile)) throw new ConfigError("TLS needs both --tls-cert-file and --tls-key-file");
   if (c.socketServer.start && !c.tls?.clientsCaFile) {
     throw new ConfigError("the socket server (--socket-server-start) needs --tls-cert-file, --tls-key-file and --clients-ca-cert-file");

@@ -5,7 +5,8 @@
  * logged with its cause under a request id, answered General_Failure with a generic message.
  * Bare operations answer an HTTP status and a one-line text body `<Reason>: <message>` (what
  * cloudproof_kms_js shows its callers): 422 for KMIP failures, 401 unauthenticated, 403 forbidden,
- * 503 (with Retry-After) when the server is too busy to take the request now.
+ * 503 (with Retry-After) when the server is too busy to take the request now or its database is
+ * unavailable.
  */
 import { KmipError, type ResultReason } from "../kmip/error.ts";
 import type { Logger } from "./log.ts";
@@ -16,7 +17,7 @@ export interface Failure {
   message: string;
 }
 
-const STATUS = { client: 422, unauthenticated: 401, forbidden: 403, busy: 503 } as const;
+const STATUS = { client: 422, unauthenticated: 401, forbidden: 403, busy: 503, unavailable: 503 } as const;
 
 export function toFailure(e: unknown, log: Logger, requestId: string): Failure {
   if (e instanceof KmipError) return { status: STATUS[e.kind], reason: e.reason, message: e.message };

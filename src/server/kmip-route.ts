@@ -201,6 +201,7 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
   const results: BatchItemResult[] = [];
   const { maxResponseBytes } = deps.limits;
   const runItems = async () => {
+    results.length = 0; // the store may run a transaction again (after a deadlock): start afresh
     let failed = false;
     let size = 0;
     let sinceYield = 0;

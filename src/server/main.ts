@@ -1,5 +1,5 @@
 /**
- * Entry point: `kms [options]` (see --help). Opens the SQLite store, starts HTTP(S), stops cleanly
+ * Entry point: `kms [options]` (see --help). Opens the store (SQLite or PostgreSQL), starts HTTP(S), stops cleanly
  * on SIGINT/SIGTERM.
  */
 import { readFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { Authenticator } from "../auth/identity.ts";
 import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
 import { isLoopbackHost } from "../auth/loopback.ts";
 import { checkConfig, ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
+import { redactUrl } from "../store/postgres.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
 import { startSocketServer, type SocketServer } from "./socket-server.ts";
@@ -55,7 +56,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let store;
   try {
     const masterKey = hsm && config.keyEncryptionKey ? hsmMasterKey(hsm, config.keyEncryptionKey, log) : undefined;
-    store = await openStore({ dataDir: config.dataDir, masterKeyFile: config.masterKeyFile, masterKey, log });
+    store = await openStore({ ...config, masterKey, log });
   } catch (e) {
     hsm?.close();
     throw e;
@@ -138,6 +139,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     masterKeyFile: config.keyEncryptionKey ? undefined : masterKeyPath(config),
     keyEncryptionKey: config.keyEncryptionKey,
     hsm: hsm ? { model: hsm.model, slots: hsm.slots.join(",") } : undefined,
+    database: config.databaseType === "postgresql" && config.databaseUrl ? redactUrl(config.databaseUrl) : "sqlite",
     audit: audit.where,
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
   });

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { SqliteStore } from "../store/sqlite.ts";
+import { openBackend, type Backend, type DatabaseType } from "../store/open.ts";
 import { Keyring, resealAll, type MasterKey } from "../store/sealed.ts";
 import { generateMasterKeyFile, readMasterKeyFile } from "../store/master-key-file.ts";
 import { securedDir, securePath, writePrivateFile } from "../store/permissions.ts";
@@ -19,6 +20,9 @@ export class StorageError extends Error {}
 
 export interface StorageOptions {
   dataDir: string;
+  /** Default sqlite (kms.db in dataDir). */
+  databaseType?: DatabaseType;
+  databaseUrl?: string;
   /** Default: <dataDir>/master.key. */
   masterKeyFile?: string;
   /** A master key held elsewhere (an HSM key-encryption key): replaces the master key file. */
@@ -80,15 +84,27 @@ function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring,
   );
 }
 
-/** Opens the store of `o.dataDir`, sealed under its master key (see the file comment). */
-export async function openStore(o: StorageOptions): Promise<SqliteStore> {
+/**
+ * Opens the store (SQLite in `o.dataDir`, or PostgreSQL), sealed under its master key (see the file
+ * comment). With PostgreSQL several nodes share the database, so they must share one master key:
+ * none is generated, the configured file must exist (the same key on every node).
+ */
+export async function openStore(o: StorageOptions): Promise<Backend> {
+  const postgres = o.databaseType === "postgresql";
   secureDataDir(o);
   const keyFile = masterKeyPath(o);
   if (!o.masterKey && existsSync(pendingKeyPath(keyFile))) {
+    if (postgres) throw new StorageError(`${pendingKeyPath(keyFile)} exists: master key rotation is not supported on PostgreSQL yet; remove that file`);
     o.log.warn("finishing an interrupted master key rotation", { masterKeyFile: keyFile, newKey: pendingKeyPath(keyFile) });
     await rotateMasterKey({ ...o, atStart: true });
   }
-  const store = SqliteStore.open(o.dataDir);
+  if (postgres && !o.masterKey && !existsSync(keyFile)) {
+    throw new StorageError(
+      `the master key file ${keyFile} does not exist: with --database-type postgresql every node must seal with the same master key, ` +
+        `so none is generated; create one (32 random bytes as 64 hex characters, e.g. "openssl rand -hex 32", mode 0600) and give every node --master-key-file`,
+    );
+  }
+  const store = await openBackend(o);
   try {
     const counts = await store.sealCounts();
     const sealed = [...counts].filter(([id]) => id !== null).reduce((n, [, c]) => n + c, 0);
@@ -189,8 +205,9 @@ export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: s
  */
 export async function backupStore(o: StorageOptions & { dest: string }): Promise<{ keyId: string }> {
   requireDatabase(o.dataDir);
-  const store = await openStore(o);
+  const store = await openStore({ ...o, databaseType: "sqlite" });
   try {
+    if (!(store instanceof SqliteStore)) throw new StorageError("backups are of SQLite databases only");
     await store.backup(path.resolve(o.dest));
   } finally {
     await store.close();

@@ -75,3 +75,53 @@ export const MIGRATIONS: readonly string[] = [
   // 5: the canonical hash-chained line of each audit record (NULL for records written before)
   `ALTER TABLE audit ADD COLUMN line TEXT;`,
 ];
+
+/**
+ * The same schema on PostgreSQL (src/store/postgres.ts), migration for migration: entry N here does
+ * what entry N of MIGRATIONS does. Append to both lists together. Objects are stored as the same
+ * lossless JSON text as in SQLite (src/store/json.ts), so `kms db migrate` copies rows unchanged.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1: objects, tags and grants. tags (tag, id) keeps Locate by tag an index lookup.
+  `CREATE TABLE objects (
+     seq BIGSERIAL NOT NULL UNIQUE,
+     id TEXT PRIMARY KEY,
+     object_type TEXT NOT NULL,
+     object TEXT NOT NULL,
+     attributes TEXT NOT NULL,
+     state TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     algorithm TEXT,
+     length INTEGER,
+     key_format TEXT
+   );
+   CREATE INDEX objects_owner ON objects (owner, seq);
+   CREATE INDEX objects_state ON objects (state);
+   CREATE TABLE tags (
+     seq BIGSERIAL NOT NULL,
+     id TEXT NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+     tag TEXT NOT NULL,
+     UNIQUE (id, tag)
+   );
+   CREATE INDEX tags_tag ON tags (tag, id);
+   CREATE TABLE grants (
+     id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     operation TEXT NOT NULL,
+     UNIQUE (id, user_id, operation)
+   );
+   CREATE INDEX grants_user ON grants (user_id);`,
+  // 2: the audit trail (when configured to go to the database)
+  `CREATE TABLE audit (
+     seq BIGSERIAL PRIMARY KEY,
+     time TEXT NOT NULL,
+     request_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     client TEXT,
+     operation TEXT NOT NULL,
+     object_id TEXT,
+     result TEXT NOT NULL
+   );`,
+  // 3: the id of the master key that sealed each object column (NULL: not sealed yet)
+  `ALTER TABLE objects ADD COLUMN sealed_by TEXT;`,
+];

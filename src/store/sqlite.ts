@@ -32,6 +32,7 @@ interface ObjectRow {
 }
 
 export class SqliteStore implements ObjectStore, SealableRows {
+  readonly kind = "sqlite";
   /** The writer connection. */
   readonly db: Database;
   private readonly reader: Database;

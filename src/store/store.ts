@@ -1,9 +1,11 @@
 /**
- * The storage contract. One interface, one file per backend (sqlite.ts; PostgreSQL later).
+ * The storage contract. One interface, one file per backend (sqlite.ts, postgres.ts; open.ts picks
+ * one from the configuration).
  *
  * Every method that writes runs inside `atomic` when it is part of a larger change, so that a
  * request either lands whole or not at all. Destroy overwrites key material; the backend must not
- * keep old copies readable (SQLite: secure_delete, then `scrub`). A backend seals the object column
+ * keep old copies readable (SQLite: secure_delete, then `scrub`;
+ * PostgreSQL: see docs/postgresql.md). A backend seals the object column
  * with the keyring of sealed.ts (key material is never written in clear) and offers `SealableRows`
  * for migration and master key rotation.
  */
@@ -75,6 +77,8 @@ export interface StoreStats {
 }
 
 export interface ObjectStore {
+  /** Which backend this is (reported by /health). */
+  readonly kind: "sqlite" | "postgresql";
   /** Runs `fn` in one transaction: all its writes land, or none (rolled back on throw). */
   atomic<T>(fn: () => Promise<T>): Promise<T>;
   get(id: string): Promise<StoredObject | undefined>;

@@ -1,6 +1,9 @@
 /**
  * Test helpers: a real server on a random port with a real SQLite file in a temp folder, and a
  * small KMIP client speaking both wire dialects.
+ *
+ * With KMS_TEST_DATABASE=postgresql (the integration-postgres vitest project) every server instead
+ * gets its own database in a throwaway PostgreSQL cluster, one cluster per test file.
  */
 import { afterAll, beforeAll, expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,6 +12,26 @@ import path from "node:path";
 import { startServer, type RunningServer } from "../../src/server/main.ts";
 import { DEFAULTS, type ServerConfig } from "../../src/server/config.ts";
 import { silentLogger } from "../../src/server/log.ts";
+import { startPostgres, type PgCluster } from "./postgres.ts";
+
+/** The backend that startTestServer gives servers (unless a test asks for one). */
+export const TEST_DATABASE = process.env.KMS_TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
+
+let cluster: Promise<PgCluster> | undefined;
+if (TEST_DATABASE === "postgresql") {
+  // Registered while the test file is collected: the file's cluster goes when its tests are done.
+  afterAll(async () => {
+    const c = cluster;
+    cluster = undefined;
+    (await c?.catch(() => undefined))?.dispose();
+  });
+}
+
+/** A fresh database in this test file's PostgreSQL cluster (started on first use). */
+export async function testDatabaseUrl(): Promise<string> {
+  cluster ??= startPostgres();
+  return (await cluster).createDatabase();
+}
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -19,7 +42,9 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), "kms-test-"));
-  const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...overrides, dataDir };
+  const database: Partial<ServerConfig> =
+    TEST_DATABASE === "postgresql" && !overrides.databaseType ? { databaseType: "postgresql", databaseUrl: await testDatabaseUrl() } : {};
+  const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...database, ...overrides, dataDir };
   const server = await startServer(config, silentLogger);
   return {
     ...server,
