@@ -55,6 +55,8 @@ export interface PgCluster {
   url(database?: string): string;
   /** Creates an empty database with a fresh unique name and returns its URL. */
   createDatabase(prefix?: string): Promise<string>;
+  /** Drops a database made by createDatabase (its connections are cut). */
+  dropDatabase(url: string): Promise<void>;
   /** Stops the cluster (fast shutdown: open connections are cut) and starts it again on the same port. */
   stopServer(): void;
   startServer(): void;
@@ -112,6 +114,15 @@ export async function startPostgres(): Promise<PgCluster> {
         await admin.close();
       }
       return url(name);
+    },
+    async dropDatabase(dbUrl: string) {
+      const name = new URL(dbUrl).pathname.slice(1);
+      const admin = new SQL(url());
+      try {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.close();
+      }
     },
     stopServer: stop,
     startServer: start,

@@ -33,6 +33,10 @@ export async function testDatabaseUrl(): Promise<string> {
   return (await cluster).createDatabase();
 }
 
+async function dropTestDatabase(url: string | undefined): Promise<void> {
+  if (url && cluster) await (await cluster).dropDatabase(url);
+}
+
 export interface TestServer extends RunningServer {
   dataDir: string;
   config: ServerConfig;
@@ -53,6 +57,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     async dispose() {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      if (database.databaseUrl) await dropTestDatabase(database.databaseUrl);
     },
   };
 }
