@@ -26,11 +26,14 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   exited: Promise<unknown>;
+  /** Everything the process wrote to stderr (its log) so far. */
+  log(): string;
 }
 
-export function startProcess(dataDir: string): Promise<ServerProcess> {
+/** The real server as a child process; `args` are more command-line options (e.g. the database). */
+export function startProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
   const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
-  const child = spawn(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dataDir, ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
   const exited = new Promise((r) => child.once("exit", r));
   return new Promise((resolve, reject) => {
     let err = "";
@@ -40,7 +43,7 @@ export function startProcess(dataDir: string): Promise<ServerProcess> {
       const m = /"url":"([^"]+)"/.exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1], exited });
+        resolve({ child, url: m[1], exited, log: () => err });
       }
     });
     child.on("exit", (code) => reject(new Error(`server exited ${code}: ${err}`)));
