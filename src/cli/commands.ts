@@ -15,6 +15,7 @@ import { locateCommand } from "./locate.ts";
 import { getAttributesCommand } from "./get-attributes.ts";
 import { accessRightsCommand } from "./access-rights.ts";
 import { serverVersionCommand } from "./server-version.ts";
+import { dbCommand } from "./db.ts";
 
 export interface Command {
   /** The first word on the command line, e.g. `audit` for `kms audit verify FILE`. */
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   masterKeyCommand,
   backupCommand,
   auditCommand,
+  dbCommand,
   // client commands (ckms's layout): they talk to a running server
   symCommand,
   ecCommand,

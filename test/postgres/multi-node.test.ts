@@ -144,7 +144,7 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
       const fresh = [a, b].map((r) => valueOf(r.json, "UniqueIdentifier") as string);
       // Serially: the first ReKey moves the name to its new key, the second finds none to move and
       // becomes the old key's replacement. Both reading the old key at once would give both the name.
-      const named = [];
+      const named: string[] = [];
       for (const id of fresh) if (findAll(await attributes(n2, id), "NameValue").some((n) => n.value === name)) named.push(id);
       expect(named).toHaveLength(1);
       const old = await attributes(n1, uid);
