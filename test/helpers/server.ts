@@ -6,7 +6,8 @@
  * gets its own database in a throwaway PostgreSQL cluster, one cluster per test file.
  */
 import { afterAll, beforeAll, expect } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer, type RunningServer } from "../../src/server/main.ts";
@@ -33,6 +34,12 @@ export async function testDatabaseUrl(): Promise<string> {
   return (await cluster).createDatabase();
 }
 
+/** Writes a fresh master key file (64 hex characters, mode 0600) unless `file` exists. */
+export function writeTestMasterKey(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
+  return file;
+}
+
 async function dropTestDatabase(url: string | undefined): Promise<void> {
   if (url && cluster) await (await cluster).dropDatabase(url);
 }
@@ -48,6 +55,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), "kms-test-"));
   const database: Partial<ServerConfig> =
     TEST_DATABASE === "postgresql" && !overrides.databaseType ? { databaseType: "postgresql", databaseUrl: await testDatabaseUrl() } : {};
+  // A PostgreSQL server is given its (shared) master key: it never generates one.
+  if ((database.databaseType ?? overrides.databaseType) === "postgresql" && !overrides.masterKeyFile) writeTestMasterKey(path.join(dataDir, "master.key"));
   const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...database, ...overrides, dataDir };
   const server = await startServer(config, silentLogger);
   return {

@@ -149,7 +149,9 @@ describe.skipIf(!ok)("kms db migrate", () => {
   });
 
   test("a server on the PostgreSQL copy answers exactly as the SQLite one did", async () => {
-    const server = await startTestServer({ databaseType: "postgresql", databaseUrl: url, apiKeys, audit: "database" });
+    // the copied objects are sealed under the SQLite server's master key: the same key opens them
+    const masterKeyFile = path.join(sqliteServer.dataDir, "master.key");
+    const server = await startTestServer({ databaseType: "postgresql", databaseUrl: url, apiKeys, audit: "database", masterKeyFile });
     try {
       expect(await answers(server)).toEqual(before);
       const dec = await must(server, t.s("Decrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", ciphertext.data), t.b("IvCounterNonce", ciphertext.nonce), t.b("AuthenticatedEncryptionTag", ciphertext.tag)), "bob");

@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SQL } from "bun";
-import { findAll, hex, postKmip, t, valueOf, type KmipResult, type Node } from "../helpers/server.ts";
+import { findAll, hex, postKmip, t, valueOf, writeTestMasterKey, type KmipResult, type Node } from "../helpers/server.ts";
 import { requirePostgres, startPostgres, type PgCluster } from "../helpers/postgres.ts";
 import { startProcess, type ServerProcess } from "../reliability/crash-harness.ts";
+import { POSTGRES_MIGRATIONS } from "../../src/store/migrations.ts";
 
 const TOKENS = { alice: "alice-token-0123456789abcdef", bob: "bob-token-0123456789abcdefgh" } as const;
 type User = keyof typeof TOKENS;
@@ -28,7 +29,7 @@ const nodes: ServerProcess[] = [];
 const dead: ServerProcess[] = [];
 
 function nodeArgs(): string[] {
-  return ["--database-type", "postgresql", "--database-url", url, ...Object.entries(TOKENS).flatMap(([u, k]) => ["--api-key", `${u}:${k}`])];
+  return ["--database-type", "postgresql", "--database-url", url, "--master-key-file", writeTestMasterKey(path.join(dataDir, "master.key")), ...Object.entries(TOKENS).flatMap(([u, k]) => ["--api-key", `${u}:${k}`])];
 }
 
 async function startNode(i: number): Promise<ServerProcess> {
@@ -81,7 +82,7 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
   test("three nodes started at once on an empty database: one schema, each node healthy, no password in any log", async () => {
     const sql = new SQL(pg.url(new URL(url).pathname.slice(1)));
     try {
-      expect([...(await sql`SELECT version FROM schema_version`)]).toEqual([{ version: 2 }]);
+      expect([...(await sql`SELECT version FROM schema_version`)]).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
       const tables = (await sql`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`).map((r: { tablename: string }) => r.tablename);
       expect(tables).toEqual(["audit", "grants", "objects", "schema_version", "tags"]);
     } finally {
@@ -95,10 +96,30 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
     }
   });
 
+  test("a node without the shared master key file refuses to start, saying why", async () => {
+    const args = nodeArgs();
+    args[args.indexOf("--master-key-file") + 1] = path.join(dataDir, "missing.key");
+    const failed = await startProcess(path.join(dataDir, "nokey"), args).then(
+      (n) => (dead.push(n), "started"),
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(/server exited 1: .*the master key file \S+missing\.key does not exist: with --database-type postgresql every node must seal with the same master key/);
+    expect(failed).not.toContain(PASSWORD);
+  });
+
   test("created on node 1, used on nodes 2 and 3; revoked on node 2, refused by node 3 at once", async () => {
     const [n1, n2, n3] = nodes;
     const uid = await createKey(n1);
     for (const n of [n2, n3]) expect((await encrypt(n, uid)).status).toBe(200);
+    const sql = new SQL(pg.url(new URL(url).pathname.slice(1)));
+    try {
+      // sealed under the one master key all nodes share
+      const [row] = await sql`SELECT object, sealed_by FROM objects WHERE id = ${uid}`;
+      expect(row.sealed_by).toMatch(/\S/);
+      expect(row.object).not.toContain("KeyMaterial");
+    } finally {
+      await sql.close();
+    }
     const revoke = await call(n2, t.s("Revoke", t.text("UniqueIdentifier", uid), t.s("RevocationReason", t.e("RevocationReasonCode", "KeyCompromise"))));
     expect(revoke.status, revoke.text).toBe(200);
     for (const n of [n3, n1]) {
