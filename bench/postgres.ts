@@ -1,8 +1,8 @@
 /**
  * Encrypt and Create requests per second on SQLite (one node) and on PostgreSQL (one node, then two
  * nodes on one database, the load split between them), each server a child process. Not in CI.
- * PostgreSQL is a throwaway local cluster (test/helpers/postgres.ts, fsync off: it measures the
- * server, not the disk).
+ * PostgreSQL is a throwaway local cluster (test/helpers/postgres.ts) with fsync on, as SQLite's
+ * synchronous=FULL: both pay for durable commits.
  *
  *   bun bench/postgres.ts [--seconds 3] [--connections 8]
  */
@@ -67,7 +67,7 @@ async function measure(label: string, nodes: ServerProcess[]): Promise<string> {
 const work = mkdtempSync(path.join(tmpdir(), "kms-bench-pg-"));
 const keyFile = path.join(work, "master.key");
 writeFileSync(keyFile, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
-const pg = await startPostgres();
+const pg = await startPostgres({ durable: true });
 const rows = [`| backend | Encrypt req/s | Create req/s |`, `| --- | --- | --- |`];
 const stop = async (nodes: ServerProcess[]) => {
   for (const n of nodes) {

@@ -74,7 +74,8 @@ function run(cmd: string, args: string[]): void {
 
 let counter = 0;
 
-export async function startPostgres(): Promise<PgCluster> {
+/** `durable`: fsync on, as in production (benchmarks); tests run with fsync off (faster). */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PgCluster> {
   const initdb = binary("initdb");
   const pgCtl = binary("pg_ctl");
   if (!initdb || !pgCtl) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found");
@@ -88,7 +89,7 @@ export async function startPostgres(): Promise<PgCluster> {
   const data = path.join(dir, "data");
   run(initdb, ["-D", data, "-U", "kms", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"]);
   const port = await freePort();
-  const options = `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200 -c shared_buffers=32MB`;
+  const options = `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=${opts.durable ? "on" : "off"} -c max_connections=200 -c shared_buffers=32MB`;
   const start = () => run(pgCtl, ["-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
   const stop = () => run(pgCtl, ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]);
   start();
