@@ -163,7 +163,7 @@ const OPTIONS: Option[] = [
   { flag: "--hostname", env: "KMS_HOSTNAME", toml: "http.hostname", arg: "HOST", help: "address to listen on (default 127.0.0.1)", apply: (c, v) => (c.hostname = v) },
   { flag: "--data-dir", env: "KMS_DATA_DIR", toml: "db.data_dir", arg: "DIR", help: "folder of the SQLite database kms.db (default ./kms-data)", apply: (c, v) => (c.dataDir = v) },
   { flag: "--master-key-file", env: "KMS_MASTER_KEY_FILE", toml: "db.master_key_file", arg: "FILE", help: "master key sealing the stored objects (default <data-dir>/master.key, generated for a new database; keep it apart from the database)", apply: (c, v) => (c.masterKeyFile = v) },
-  { flag: "--database-type", env: "KMS_DATABASE_TYPE", toml: "db.database_type", arg: "sqlite|postgresql", help: "where objects are stored (default sqlite, in --data-dir)", apply: (c, v) => {
+  { flag: "--database-type", env: "KMS_DATABASE_TYPE", toml: "db.database_type", arg: "TYPE", help: "where objects are stored: sqlite (default, kms.db in --data-dir) or postgresql (--database-url)", apply: (c, v) => {
       if (v !== "sqlite" && v !== "postgresql") throw new ConfigError(`database type must be sqlite or postgresql, got "${v}"`);
       c.databaseType = v;
     } },
