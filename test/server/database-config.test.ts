@@ -39,6 +39,16 @@ describe("database configuration", () => {
     }
   });
 
+  test("the three-node example configuration of deploy/postgresql/ is valid", () => {
+    const c = loadConfig(["-c", path.join(root, "deploy/postgresql/kms-node.toml")], { KMS_DATABASE_URL: "postgres://kms:x@db.internal:5432/kms" });
+    expect(c.kind === "run" && { type: c.config.databaseType, url: c.config.databaseUrl, key: c.config.masterKeyFile, audit: c.config.audit }).toEqual({
+      type: "postgresql",
+      url: "postgres://kms:x@db.internal:5432/kms",
+      key: "/etc/kms/master.key",
+      audit: "database",
+    });
+  });
+
   test("bad values are clear errors, without the password", () => {
     expect(() => loadConfig(["--database-type", "mysql"], {})).toThrow('database type must be sqlite or postgresql, got "mysql"');
     expect(() => loadConfig(["--database-type", "postgresql"], {})).toThrow("--database-type postgresql needs --database-url (or KMS_DATABASE_URL)");
