@@ -84,6 +84,11 @@ function isBusy(e: unknown): boolean {
 
 function translate(e: unknown): unknown {
   if (e instanceof KmipError) return e;
+  const state = (e as { errno?: unknown })?.errno;
+  // Data exceptions (a number out of range, an invalid byte sequence): the request's, not ours.
+  if (typeof state === "string" && state.startsWith("22")) return new KmipError("Invalid_Field", "a value of the request cannot be stored (out of range or malformed)", "client", { cause: e });
+  // A statement after a failed one in the same transaction (a batch with Undo goes on after a failure).
+  if (state === "25P02") return new KmipError("General_Failure", "not processed: an earlier statement of this transaction failed", "client", { cause: e });
   if (isUnavailable(e)) return new KmipError("General_Failure", "database unavailable, retry later", "unavailable", { cause: e });
   if (isBusy(e) || isRetryable(e)) return new KmipError("General_Failure", "database busy: a concurrent request holds this object, retry", "unavailable", { cause: e });
   return e;
@@ -138,6 +143,10 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   private async rows<T>(text: string, params: Param[] = []): Promise<T[]> {
+    // PostgreSQL text cannot hold U+0000 (SQLite can): refuse it before it reaches the database.
+    if (params.some((p) => typeof p === "string" && p.includes("\u0000"))) {
+      throw new KmipError("Invalid_Field", "a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)");
+    }
     try {
       return (await this.q.unsafe(text, params)) as T[];
     } catch (e) {

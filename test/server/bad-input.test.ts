@@ -3,7 +3,7 @@
  * Also: RequestMessage batches (a result per item, failures isolated, Undo rolls back).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { find, findAll, postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { find, findAll, hex, postKmip, startTestServer, t, TEST_DATABASE, valueOf, type TestServer } from "../helpers/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -70,6 +70,24 @@ describe("malformed requests on /kmip/2_1", () => {
     }
   });
 
+  test("NUL characters in an identifier, a tag or a grant: stored as given by SQLite, a clear Invalid_Field on PostgreSQL (whose text cannot hold them), never a fault", async () => {
+    const nul = `nul\u0000${crypto.randomUUID()}`;
+    const tagged = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify([nul])))));
+    const answers = [
+      await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", nul)))),
+      await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagged))),
+      await kmip(t.s("Locate", t.s("Attributes", tagged))),
+    ];
+    const grant = await fetch(server.url + "/access/grant", { method: "POST", body: JSON.stringify({ unique_identifier: nul, user_id: "bob", operation_types: ["get"] }) });
+    const list = await fetch(server.url + "/access/list/nul%00x");
+    const all = [...answers.map((a) => ({ status: a.status, text: a.text })), { status: grant.status, text: await grant.text() }, { status: list.status, text: await list.text() }];
+    if (TEST_DATABASE === "postgresql") {
+      for (const a of all) expect(a).toEqual({ status: 422, text: "Invalid_Field: a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)" });
+    } else {
+      expect(all.map((a) => a.status)).toEqual([200, 200, 200, 200, 422]); // the last: no such object
+    }
+  });
+
   test("unknown routes are 404 and GET on /kmip/2_1 is not a redirect", async () => {
     const r = await fetch(server.url + "/nope", { redirect: "manual" });
     expect(r.status).toBe(404);
@@ -84,7 +102,7 @@ describe("version and health", () => {
     const v = await fetch(server.url + "/version");
     expect(typeof (await v.json())).toBe("string");
     const h = await fetch(server.url + "/health");
-    expect(await h.json()).toMatchObject({ status: "UP", dependencies: { database: { status: "UP" } } });
+    expect(await h.json()).toEqual({ status: "UP", dependencies: { database: { name: TEST_DATABASE, status: "UP" } } });
   });
 });
 
