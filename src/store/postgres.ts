@@ -1,5 +1,5 @@
 /**
- * PostgreSQL backend (the only file that talks to PostgreSQL), through Bun's built-in client
+ * PostgreSQL backend (with copy.ts for `kms db migrate`, the only code that talks to PostgreSQL), through Bun's built-in client
  * (`SQL` from "bun": a connection pool, transactions). Same contract and method order as sqlite.ts.
  *
  * Several stateless servers may share one database, so this backend keeps no object cache: every

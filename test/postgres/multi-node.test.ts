@@ -232,6 +232,9 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
     expect(failures.size).toBeGreaterThan(0);
     expect(acknowledged.length).toBeGreaterThanOrEqual(countBefore + 20);
     for (const n of nodes) expect(n.child.exitCode).toBeNull();
+    // the operator sees why (the client only that the database is unavailable), and no password
+    expect(nodes[1].log()).toMatch(/"level":"warn","msg":"database unavailable","requestId":"[0-9a-f]+","error":"[^"]+"/);
+    for (const n of nodes) expect(n.log()).not.toContain(PASSWORD);
     for (const n of nodes) expect((await fetch(n.url + "/health")).status).toBe(200);
     for (const uid of acknowledged) expect((await encrypt(nodes[1], uid)).status, uid).toBe(200);
   });
