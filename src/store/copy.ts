@@ -52,7 +52,9 @@ export async function copySqliteToPostgres(sqlitePath: string, url: string, prog
     const tables = source.db
       .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name")
       .all()
-      .map((r) => r.name);
+      .map((r) => r.name)
+      // objects first: the other tables reference it
+      .sort((a, b) => Number(b === "objects") - Number(a === "objects"));
     const plan: { table: string; columns: string[] }[] = [];
     for (const table of tables) {
       const columns = source.db.query<{ name: string }, []>(`PRAGMA table_info(${quote(table)})`).all().map((c) => c.name);

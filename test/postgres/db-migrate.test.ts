@@ -134,7 +134,7 @@ describe.skipIf(!ok)("kms db migrate", () => {
     const r = kms("db", "migrate", "--from", `sqlite:${path.join(sqliteServer.dataDir, "kms.db")}`, "--to", url);
     expect({ status: r.status, stderr: r.stderr.replace(/\d+ rows/, "N rows") }).toEqual({
       status: 1,
-      stderr: "error: the target database is not empty (table audit has N rows): refusing to copy into it; use an empty database\n",
+      stderr: "error: the target database is not empty (table objects has N rows): refusing to copy into it; use an empty database\n",
     });
     expect(await count()).toEqual(was);
   });
