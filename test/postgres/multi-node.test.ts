@@ -155,6 +155,20 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
     expect((await encrypt(n3, uid)).status).toBe(200);
   });
 
+  test("a batch with Undo is one transaction: a failure rolls back its Create, which no node then knows", async () => {
+    const [n1, n2] = nodes;
+    const id = `undo-${crypto.randomUUID()}`;
+    const item = (op: string, ...payload: Node[]) => t.s("BatchItem", t.e("Operation", op), t.s("RequestPayload", ...payload));
+    const message = t.s("RequestMessage",
+      t.s("RequestHeader", t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)), t.e("BatchErrorContinuationOption", "Undo"), t.int("BatchCount", 2)),
+      item("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", id))),
+      item("Get", t.text("UniqueIdentifier", `missing-${id}`)));
+    const r = await call(n1, message);
+    expect(r.status, r.text).toBe(200);
+    expect(findAll(r.json, "ResultStatus").map((n) => n.value)).toEqual(["OperationUndone", "OperationFailed"]);
+    for (const n of [n1, n2]) expect((await call(n, t.s("Get", t.text("UniqueIdentifier", id)))).status).toBe(422);
+  });
+
   test("concurrent ReKey of one key on nodes 1 and 2: the outcome of one serial order", async () => {
     const [n1, n2] = nodes;
     for (let round = 0; round < 4; round++) {
