@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { CopyError, copySqliteToPostgres } from "../store/copy.ts";
-import { redactUrl } from "../store/postgres.ts";
+import { redactUrl } from "../store/database-url.ts";
 import type { Command } from "./commands.ts";
 
 const USAGE = "usage: kms db migrate --from sqlite:PATH/kms.db --to postgres://USER:PASSWORD@HOST:5432/DB";

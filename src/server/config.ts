@@ -10,7 +10,7 @@ import { jwtProviderProblem, type JwtProvider } from "../auth/jwt.ts";
 import { isLoopbackHost } from "../auth/loopback.ts";
 import { userNameProblem } from "../auth/names.ts";
 import type { DatabaseType } from "../store/open.ts";
-import { redactUrl } from "../store/postgres.ts";
+import { redactUrl } from "../store/database-url.ts";
 
 export type { ApiKey, JwtProvider };
 

@@ -8,7 +8,7 @@ import { Authenticator } from "../auth/identity.ts";
 import { claimDataDir, masterKeyPath, openStore } from "./storage.ts";
 import { isLoopbackHost } from "../auth/loopback.ts";
 import { checkConfig, ConfigError, helpText, loadConfig, type ServerConfig } from "./config.ts";
-import { redactUrl } from "../store/postgres.ts";
+import { redactUrl } from "../store/database-url.ts";
 import { createApp } from "./app.ts";
 import { startMtlsFront, type MtlsFront } from "./mtls-front.ts";
 import { startSocketServer, type SocketServer } from "./socket-server.ts";

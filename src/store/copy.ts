@@ -11,7 +11,8 @@ import { SQL } from "bun";
 import { createHash } from "node:crypto";
 import { bytesToHex } from "../crypto/bytes.ts";
 import { SqliteStore } from "./sqlite.ts";
-import { PostgresStore, redactUrl } from "./postgres.ts";
+import { PostgresStore } from "./postgres.ts";
+import { redactUrl } from "./database-url.ts";
 
 export interface TableReport {
   table: string;

@@ -25,6 +25,7 @@ import type { Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, Store
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
+import { redactUrl } from "./database-url.ts";
 
 interface ObjectRow {
   id: string;
@@ -46,18 +47,6 @@ const MIGRATION_LOCK = 0x6b6d73;
 const SELECT_OBJECT = `SELECT o.id, o.object_type, o.object, o.sealed_by, o.attributes, o.state, o.owner,
   COALESCE((SELECT array_agg(t.tag ORDER BY t.seq) FROM tags t WHERE t.id = o.id), '{}') AS tags
   FROM objects o`;
-
-/** `postgres://user:password@host/db` with the password replaced by `***` (for logs and errors). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    for (const key of [...u.searchParams.keys()]) if (/pass|secret|key/i.test(key)) u.searchParams.set(key, "***");
-    return u.toString();
-  } catch {
-    return "(unparsable database URL)";
-  }
-}
 
 /** SQLSTATE classes and client error codes that mean "cannot reach the database now". */
 function isUnavailable(e: unknown): boolean {

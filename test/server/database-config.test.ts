@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../src/server/config.ts";
-import { redactUrl } from "../../src/store/postgres.ts";
+import { redactUrl } from "../../src/store/database-url.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "n0t-in-any-0utput";
