@@ -124,4 +124,36 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );`,
   // 3: the id of the master key that sealed each object column (NULL: not sealed yet)
   `ALTER TABLE objects ADD COLUMN sealed_by TEXT;`,
+  // 4: indexes for name resolution and Locate: object Names and keyset names (RotateName) by value,
+  // links by target; kept up to date by the store on insert/update/delete, filled here for existing rows.
+  `CREATE TABLE object_names (
+     id TEXT NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL,
+     value TEXT NOT NULL,
+     UNIQUE (id, kind, value)
+   );
+   CREATE INDEX object_names_value ON object_names (kind, value);
+   CREATE TABLE object_links (
+     id TEXT NOT NULL REFERENCES objects (id) ON DELETE CASCADE,
+     link_type TEXT NOT NULL,
+     target TEXT NOT NULL,
+     UNIQUE (id, link_type, target)
+   );
+   CREATE INDEX object_links_target ON object_links (target, link_type);
+   INSERT INTO object_names (id, kind, value)
+     SELECT o.id, 'Name', n->>'NameValue'
+     FROM objects o, json_array_elements(CASE WHEN json_typeof(o.attributes::json->'Name') = 'array' THEN o.attributes::json->'Name' ELSE '[]'::json END) n
+     WHERE json_typeof(n->'NameValue') = 'string'
+     ON CONFLICT DO NOTHING;
+   INSERT INTO object_names (id, kind, value)
+     SELECT id, 'RotateName', attributes::json->>'RotateName'
+     FROM objects WHERE json_typeof(attributes::json->'RotateName') = 'string'
+     ON CONFLICT DO NOTHING;
+   INSERT INTO object_links (id, link_type, target)
+     SELECT o.id, l->>'LinkType', l->>'LinkedObjectIdentifier'
+     FROM objects o, json_array_elements(CASE WHEN json_typeof(o.attributes::json->'Link') = 'array' THEN o.attributes::json->'Link' ELSE '[]'::json END) l
+     WHERE json_typeof(l->'LinkType') = 'string' AND json_typeof(l->'LinkedObjectIdentifier') IN ('string', 'number')
+     ON CONFLICT DO NOTHING;`,
+  // 5: the canonical hash-chained line of each audit record (NULL for records written before)
+  `ALTER TABLE audit ADD COLUMN line TEXT;`,
 ];

@@ -21,7 +21,7 @@
 import { SQL } from "bun";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { KmipError } from "../kmip/error.ts";
-import type { Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
+import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
@@ -42,6 +42,8 @@ type Param = string | number | null;
 
 /** The advisory lock key under which migrations run (any constant: "kms" in ASCII). */
 const MIGRATION_LOCK = 0x6b6d73;
+/** The advisory lock key that orders audit appends of all nodes ("kma"): the hash chain is one line. */
+const AUDIT_LOCK = 0x6b6d61;
 
 /** An object row with its tags in insertion order. */
 const SELECT_OBJECT = `SELECT o.id, o.object_type, o.object, o.sealed_by, o.attributes, o.state, o.owner,
@@ -220,6 +222,7 @@ export class PostgresStore implements ObjectStore, SealableRows {
       );
       if (n === 0) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
       await this.writeTags(o.id, o.tags);
+      await this.writeIndexes(o);
     });
   }
 
@@ -232,6 +235,8 @@ export class PostgresStore implements ObjectStore, SealableRows {
       if (n === 0) throw new KmipError("Item_Not_Found", `Item not found: ${o.id}`);
       await this.exec("DELETE FROM tags WHERE id = $1", [o.id]);
       await this.writeTags(o.id, o.tags);
+      await this.deleteIndexes(o.id);
+      await this.writeIndexes(o);
     });
   }
 
@@ -247,11 +252,36 @@ export class PostgresStore implements ObjectStore, SealableRows {
     await this.exec(`INSERT INTO tags (id, tag) VALUES ${values} ON CONFLICT DO NOTHING`, [id, ...unique]);
   }
 
+  /** The name and link index rows of an object (see migration 4). */
+  private async writeIndexes(o: StoredObject): Promise<void> {
+    const names: [string, string][] = [];
+    for (const n of o.attributes.Name ?? []) if (typeof n?.NameValue === "string") names.push(["Name", n.NameValue]);
+    if (typeof o.attributes.RotateName === "string") names.push(["RotateName", o.attributes.RotateName]);
+    if (names.length) {
+      const values = names.map((_, i) => `($1, $${2 * i + 2}, $${2 * i + 3})`).join(", ");
+      await this.exec(`INSERT INTO object_names (id, kind, value) VALUES ${values} ON CONFLICT DO NOTHING`, [o.id, ...names.flat()]);
+    }
+    const links: [string, string][] = [];
+    for (const l of o.attributes.Link ?? []) {
+      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined) links.push([l.LinkType, String(l.LinkedObjectIdentifier)]);
+    }
+    if (links.length) {
+      const values = links.map((_, i) => `($1, $${2 * i + 2}, $${2 * i + 3})`).join(", ");
+      await this.exec(`INSERT INTO object_links (id, link_type, target) VALUES ${values} ON CONFLICT DO NOTHING`, [o.id, ...links.flat()]);
+    }
+  }
+
+  private async deleteIndexes(id: string): Promise<void> {
+    await this.exec("DELETE FROM object_names WHERE id = $1", [id]);
+    await this.exec("DELETE FROM object_links WHERE id = $1", [id]);
+  }
+
   async delete(id: string): Promise<void> {
     return this.atomic(async () => {
       // Overwrite the key material first: the deleted row version then holds no secret (PostgreSQL
       // keeps dead row versions until VACUUM; see docs/postgresql.md).
       await this.exec("UPDATE objects SET object = '{}', sealed_by = NULL, attributes = '{}' WHERE id = $1", [id]);
+      await this.deleteIndexes(id);
       await this.exec("DELETE FROM tags WHERE id = $1", [id]);
       await this.exec("DELETE FROM grants WHERE id = $1", [id]);
       await this.exec("DELETE FROM objects WHERE id = $1", [id]);
@@ -262,6 +292,9 @@ export class PostgresStore implements ObjectStore, SealableRows {
     const params: Param[] = [q.user];
     const p = (v: Param) => (params.push(v), `$${params.length}`);
     const where: string[] = ["(o.owner = $1 OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN ($1, '*')))"];
+    // Names and links drive the query: each is an IN over its index table, looked up by value.
+    for (const name of new Set(q.names ?? [])) where.push(`o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ${p(name)})`);
+    for (const l of q.links ?? []) where.push(`o.id IN (SELECT l.id FROM object_links l WHERE l.target = ${p(l.target)} AND l.link_type = ${p(l.linkType)})`);
     if (q.objectType) where.push(`o.object_type = ${p(q.objectType)}`);
     if (q.cryptographicAlgorithm) where.push(`o.algorithm = ${p(q.cryptographicAlgorithm)}`);
     if (q.cryptographicLength !== undefined) where.push(`o.length = ${p(q.cryptographicLength)}`);
@@ -275,12 +308,22 @@ export class PostgresStore implements ObjectStore, SealableRows {
     return (await this.rows<{ id: string }>(sql, params)).map((r) => r.id);
   }
 
-  async idsWithTags(tags: string[]): Promise<string[]> {
+  async idsWithTags(tags: string[], owner?: string): Promise<string[]> {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return [];
     const list = unique.map((_, i) => `$${i + 1}`).join(",");
-    const sql = `SELECT id FROM tags WHERE tag IN (${list}) GROUP BY id HAVING COUNT(DISTINCT tag) = $${unique.length + 1}`;
-    return (await this.rows<{ id: string }>(sql, [...unique, unique.length])).map((r) => r.id);
+    if (owner === undefined) {
+      const sql = `SELECT id FROM tags WHERE tag IN (${list}) GROUP BY id HAVING COUNT(DISTINCT tag) = $${unique.length + 1}`;
+      return (await this.rows<{ id: string }>(sql, [...unique, unique.length])).map((r) => r.id);
+    }
+    const sql = `SELECT t.id FROM tags t JOIN objects o ON o.id = t.id WHERE t.tag IN (${list}) AND o.owner = $${unique.length + 1}
+      GROUP BY t.id HAVING COUNT(DISTINCT t.tag) = $${unique.length + 2}`;
+    return (await this.rows<{ id: string }>(sql, [...unique, owner, unique.length])).map((r) => r.id);
+  }
+
+  async keysetOf(owner: string, rotateName: string): Promise<string[]> {
+    const sql = "SELECT n.id FROM object_names n JOIN objects o ON o.id = n.id WHERE n.kind = 'RotateName' AND n.value = $1 AND o.owner = $2 ORDER BY o.seq";
+    return (await this.rows<{ id: string }>(sql, [rotateName, owner])).map((r) => r.id);
   }
 
   async ownedBy(user: string): Promise<StoredObject[]> {
@@ -330,16 +373,24 @@ export class PostgresStore implements ObjectStore, SealableRows {
     return [...byId.values()];
   }
 
-  async appendAudit(e: { time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }): Promise<void> {
+  async appendAudit(e: AuditRow): Promise<void> {
     await this.exec(
-      "INSERT INTO audit (time, request_id, user_id, client, operation, object_id, result) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      [e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result],
+      "INSERT INTO audit (seq, line, time, request_id, user_id, client, operation, object_id, result) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      [e.seq, e.line, e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result],
     );
+  }
+
+  async lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined> {
+    // Several nodes append to one hash chain: inside a transaction, an advisory lock held until
+    // COMMIT makes "read the last record, append after it" one step across all nodes.
+    if (this.tx.getStore()) await this.exec(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+    const [row] = await this.rows<{ seq: string; line: string | null }>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1");
+    return row ? { seq: Number(row.seq), line: row.line } : undefined;
   }
 
   async auditTrail(limit: number) {
     const rows = await this.rows<{ time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string }>(
-      "SELECT * FROM audit ORDER BY seq DESC LIMIT $1",
+      "SELECT * FROM audit WHERE operation <> '(checkpoint)' ORDER BY seq DESC LIMIT $1",
       [limit],
     );
     return rows.map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));

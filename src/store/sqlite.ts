@@ -324,6 +324,7 @@ export class SqliteStore implements ObjectStore, SealableRows {
     return this.r.query<{ seq: number; line: string | null }, []>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1").get() ?? undefined;
   }
 
+  /** Every audit record in seq order, checkpoints included (for `kms audit verify`; SQLite only). */
   *auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }> {
     type Row = { seq: number; line: string | null; time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string };
     for (const r of this.reader.query<Row, []>("SELECT seq, line, time, request_id, user_id, client, operation, object_id, result FROM audit ORDER BY seq").iterate()) {

@@ -116,8 +116,6 @@ export interface ObjectStore {
   appendAudit(record: AuditRow): Promise<void>;
   /** seq and `line` of the last audit record (in the caller's transaction when there is one); line is null for rows older than the chain. */
   lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined>;
-  /** Every audit record in seq order, checkpoints included (for verification). */
-  auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }>;
   /** The newest audit event records first, checkpoints left out (for tests and operators). */
   auditTrail(limit: number): Promise<{ time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }[]>;
 
