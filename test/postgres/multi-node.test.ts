@@ -14,6 +14,8 @@ import { findAll, hex, postKmip, t, valueOf, writeTestMasterKey, type KmipResult
 import { requirePostgres, startPostgres, type PgCluster } from "../helpers/postgres.ts";
 import { startProcess, type ServerProcess } from "../reliability/crash-harness.ts";
 import { POSTGRES_MIGRATIONS } from "../../src/store/migrations.ts";
+import { verifyTrail } from "../../src/server/audit-chain.ts";
+import { readFileSync } from "node:fs";
 
 const TOKENS = { alice: "alice-token-0123456789abcdef", bob: "bob-token-0123456789abcdefgh" } as const;
 type User = keyof typeof TOKENS;
@@ -29,7 +31,11 @@ const nodes: ServerProcess[] = [];
 const dead: ServerProcess[] = [];
 
 function nodeArgs(): string[] {
-  return ["--database-type", "postgresql", "--database-url", url, "--master-key-file", writeTestMasterKey(path.join(dataDir, "master.key")), ...Object.entries(TOKENS).flatMap(([u, k]) => ["--api-key", `${u}:${k}`])];
+  return [
+    "--database-type", "postgresql", "--database-url", url, "--master-key-file", writeTestMasterKey(path.join(dataDir, "master.key")),
+    // one audit trail for all nodes, in the database, checkpoints under one shared key
+    "--audit", "database", "--audit-key-file", writeTestMasterKey(path.join(dataDir, "audit.key")),
+    ...Object.entries(TOKENS).flatMap(([u, k]) => ["--api-key", `${u}:${k}`])];
 }
 
 async function startNode(i: number): Promise<ServerProcess> {
@@ -251,5 +257,19 @@ describe.skipIf(!ok)("three nodes on one PostgreSQL", () => {
     for (const n of nodes) expect(n.log()).not.toContain(PASSWORD);
     for (const n of nodes) expect((await fetch(n.url + "/health")).status).toBe(200);
     for (const uid of acknowledged) expect((await encrypt(nodes[1], uid)).status, uid).toBe(200);
+  });
+
+  test("the audit records of all nodes form one hash chain that verifies, checkpoints included", async () => {
+    const sql = new SQL(pg.url(new URL(url).pathname.slice(1)));
+    let rows: { seq: string; line: string | null }[];
+    try {
+      rows = [...(await sql`SELECT seq, line FROM audit ORDER BY seq`)];
+    } finally {
+      await sql.close();
+    }
+    expect(rows.length).toBeGreaterThan(50);
+    const key = new Uint8Array(Buffer.from(readFileSync(path.join(dataDir, "audit.key"), "utf8").trim(), "hex"));
+    const report = verifyTrail(rows.map((r) => ({ where: `row seq ${r.seq}`, text: r.line ?? "{}" })), key);
+    expect(report.ok, JSON.stringify(report)).toBe(true);
   });
 });

@@ -41,11 +41,13 @@ describe("database configuration", () => {
 
   test("the three-node example configuration of deploy/postgresql/ is valid", () => {
     const c = loadConfig(["-c", path.join(root, "deploy/postgresql/kms-node.toml")], { KMS_DATABASE_URL: "postgres://kms:x@db.internal:5432/kms" });
-    expect(c.kind === "run" && { type: c.config.databaseType, url: c.config.databaseUrl, key: c.config.masterKeyFile, audit: c.config.audit }).toEqual({
+    expect(c.kind === "run" && { type: c.config.databaseType, url: c.config.databaseUrl, key: c.config.masterKeyFile, audit: c.config.audit, auditKey: c.config.auditKeyFile, apiKeys: c.config.apiKeysFile }).toEqual({
       type: "postgresql",
       url: "postgres://kms:x@db.internal:5432/kms",
       key: "/etc/kms/master.key",
       audit: "database",
+      auditKey: "/etc/kms/audit.key",
+      apiKeys: "/etc/kms/api-keys",
     });
   });
 
