@@ -21,7 +21,7 @@
 import { SQL } from "bun";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { KmipError } from "../kmip/error.ts";
-import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject } from "./store.ts";
+import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoreStats, StoredObject } from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
@@ -426,6 +426,36 @@ export class PostgresStore implements ObjectStore, SealableRows {
    */
   async compact(): Promise<void> {
     await this.exec("VACUUM FULL objects");
+  }
+
+  async stats(): Promise<StoreStats> {
+    const objects = await this.rows<{ objectType: string; state: string; count: number }>(
+      `SELECT object_type AS "objectType", state, count(*)::int AS count FROM objects GROUP BY object_type, state ORDER BY 1, 2`,
+    );
+    const [size] = await this.rows<{ n: string }>("SELECT pg_database_size(current_database()) AS n");
+    return { objects: [...objects], databaseBytes: Number(size?.n ?? 0) }; // no cache on PostgreSQL
+  }
+
+  async rotationCandidates(): Promise<string[]> {
+    const rows = await this.rows<{ id: string }>(
+      `SELECT id FROM objects WHERE state = 'Active' AND object_type IN ('SymmetricKey', 'PrivateKey')
+         AND (attributes::json->>'RotateAutomatic') = 'true' AND COALESCE(attributes::json->>'RotateLatest', 'true') = 'true'
+       ORDER BY seq`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async claimRotation(id: string, generation: number): Promise<boolean> {
+    // The row is locked until COMMIT: of several nodes claiming at once, the first wins and the
+    // others then read RotateLatest false.
+    return this.atomic(async () => {
+      const [row] = await this.rows<{ attributes: string; state: string }>("SELECT attributes, state FROM objects WHERE id = $1 FOR UPDATE", [id]);
+      if (!row || row.state !== "Active") return false;
+      const attributes = fromStoredJson<Record<string, unknown>>(row.attributes);
+      if (Number(attributes.RotateGeneration ?? 0) !== generation || attributes.RotateLatest === false) return false;
+      await this.exec("UPDATE objects SET attributes = $1 WHERE id = $2", [toStoredJson({ ...attributes, RotateLatest: false }), id]);
+      return true;
+    });
   }
 
   async healthy(): Promise<boolean> {
