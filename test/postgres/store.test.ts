@@ -30,7 +30,7 @@ describe.skipIf(!ok)("PostgreSQL store shared by two nodes", () => {
   });
 
   test("claimRotation: of two nodes claiming one generation at once, exactly one wins; candidates follow", async () => {
-    const ids = Array.from({ length: 5 }, () => crypto.randomUUID());
+    const ids: string[] = Array.from({ length: 5 }, () => crypto.randomUUID());
     for (const id of ids) await a.insert(key(id, { RotateAutomatic: true, RotateGeneration: 3, Name: [{ NameValue: `n-${id}`, NameType: "UninterpretedTextString" }] }));
     await a.insert(key(crypto.randomUUID(), { RotateAutomatic: false }));
     expect((await b.rotationCandidates()).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
