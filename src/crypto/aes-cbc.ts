@@ -1,7 +1,7 @@
 /**
  * AES-128/192/256-CBC (NIST SP 800-38A §6.2) through node:crypto, with PKCS#5 (PKCS#7) padding
  * (the KMS default) or none (`PaddingMethod=None`, input must be block-aligned). 16-byte IV.
- * cosmian-kms-server.md §8. Unauthenticated: a bad padding after decryption is a PaddingError.
+ * as the Cosmian KMS serves it. Unauthenticated: a bad padding after decryption is a PaddingError.
  */
 import { createCipheriv, createDecipheriv, type Decipheriv } from "node:crypto";
 import { PaddingError, assertBytes } from "./cipher-errors.ts";

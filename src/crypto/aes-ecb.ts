@@ -1,6 +1,6 @@
 /**
  * AES-128/192/256-ECB (NIST SP 800-38A §6.1) through node:crypto. The KMS defaults ECB to no
- * padding (block-aligned input) and allows PKCS#5; cosmian-kms-server.md §8. Deterministic and
+ * padding (block-aligned input) and allows PKCS#5 (Cosmian KMS behaviour). Deterministic and
  * unauthenticated: for KMIP conformance and legacy interop only.
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";

@@ -1,6 +1,6 @@
 /**
  * AES-GCM-SIV (RFC 8452): nonce-misuse-resistant AEAD, 16- or 32-byte keys, 12-byte nonce, 16-byte
- * tag. The KMS `GCMSIV` block cipher mode (non-FIPS; cosmian-kms-server.md §8). Detached interface
+ * tag. The KMS `GCMSIV` block cipher mode (non-FIPS in the Cosmian KMS). Detached interface
  * `{ ciphertext, tag }` like aes-gcm.ts, since KMIP carries the tag in its own field.
  *
  * node:crypto has no AES-GCM-SIV (neither OpenSSL 3 nor BoringSSL expose it), so this goes through

@@ -1,9 +1,9 @@
 /**
  * AES-128/192/256-GCM (NIST SP 800-38D) through node:crypto, i.e. the platform's hardware AES
  * (OpenSSL on Node, BoringSSL on Bun). Interface is detached: `{ ciphertext, tag }`, because KMIP
- * Encrypt/Decrypt carries the IV and the tag in their own fields (cosmian-kms-server.md §8); the
- * packed `nonce || ciphertext || tag` form is what GCM key wrapping (§7) and the CoverCrypt DEM
- * (fpe-ecies.md §3) use.
+ * Encrypt/Decrypt carries the IV and the tag in their own fields; the
+ * packed `nonce || ciphertext || tag` form is what GCM key wrapping and the CoverCrypt DEM
+ * (docs/covercrypt-format.md, "Ciphertext") use.
  *
  * Hot path (one call per KMIP Encrypt): validate lengths, one createCipheriv, one update, no copies;
  * the returned byte arrays are node:crypto Buffers (Uint8Array subclasses).

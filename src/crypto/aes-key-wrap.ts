@@ -1,6 +1,6 @@
 /**
  * AES key wrap: RFC 3394 (AES-KW, KMIP BlockCipherMode `NISTKeyWrap`, the KMS default for symmetric
- * wrapping keys) and RFC 5649 (AES-KWP, `AESKeyWrapPadding`), cosmian-kms-server.md §7/§8.
+ * wrapping keys) and RFC 5649 (AES-KWP, `AESKeyWrapPadding`), both served by the Cosmian KMS.
  *
  * Built on raw AES-ECB blocks because Bun's node:crypto has no `id-aes*-wrap*` ciphers; one ECB
  * context per call serves the 6n sequential block operations. Unwrap failures (tampered data or a
@@ -112,7 +112,7 @@ export function wrapWithPadding(kek: Uint8Array, keyData: Uint8Array): Uint8Arra
   padded.set(keyData);
   try {
     if (padded.length === 8) {
-      // §4.1: a single 64-bit block is encrypted as one AES block AIV || P.
+      // RFC 5649 §4.1: a single 64-bit block is encrypted as one AES block AIV || P.
       const block = new Uint8Array(16);
       block.set(aiv, 0);
       block.set(padded, 8);
@@ -142,7 +142,7 @@ export function unwrapWithPadding(kek: Uint8Array, wrapped: Uint8Array): Uint8Ar
   } else {
     ({ a, r: p } = unwrapBlocks(kek, wrapped, "AES-KWP"));
   }
-  // §3 checks: AIV prefix, 8*(n-1) < MLI <= 8*n, zero padding. Evaluated without early exit.
+  // RFC 5649 §3 checks: AIV prefix, 8*(n-1) < MLI <= 8*n, zero padding. Evaluated without early exit.
   const mli = new DataView(a.buffer, a.byteOffset, 8).getUint32(4, false);
   let bad = 0;
   for (let i = 0; i < 4; i++) bad |= a[i] ^ AIV_PREFIX[i];

@@ -1,8 +1,7 @@
 /**
  * AES-XTS (IEEE Std 1619-2007 / NIST SP 800-38E) with ciphertext stealing, for the KMS `XTS` mode:
  * key = Key1 || Key2 (32 bytes for XTS-AES-128, 64 for XTS-AES-256), 16-byte tweak taken as is
- * (the data unit number, little-endian, as OpenSSL reads its IV), data of at least 16 bytes;
- * cosmian-kms-server.md §8.
+ * (the data unit number, little-endian, as OpenSSL reads its IV), data of at least 16 bytes.
  *
  * Built on AES-ECB because Bun's node:crypto has no `aes-*-xts`: the tweak chain T_j = E_K2(i)·α^j
  * is computed in JS, and the blocks go through one bulk ECB call. Like OpenSSL 3 (which the KMS

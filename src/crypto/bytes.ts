@@ -1,6 +1,6 @@
 /**
  * Byte helpers shared by every crypto module. Bytes are always Uint8Array.
- * Secrets are compared in constant time and wiped after use (house rule 9).
+ * Secrets are compared in constant time and wiped after use (docs/design-decisions.md, "Safety").
  */
 
 /** Constant-time equality: the time depends only on the lengths, never on the contents. */

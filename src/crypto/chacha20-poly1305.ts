@@ -1,6 +1,6 @@
 /**
  * ChaCha20-Poly1305 AEAD, IETF variant (RFC 8439: 32-byte key, 12-byte nonce, 16-byte tag), through
- * libsodium's `_detached` functions. KMIP algorithm `ChaCha20Poly1305` (cosmian-kms-server.md §8):
+ * libsodium's `_detached` functions. KMIP algorithm `ChaCha20Poly1305` (as the Cosmian KMS serves it):
  * IV in IVCounterNonce, tag in AuthenticatedEncryptionTag, so the interface is detached.
  */
 import { sodium } from "../../native/sodium.ts";

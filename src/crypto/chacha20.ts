@@ -1,7 +1,7 @@
 /**
  * ChaCha20 stream cipher, original variant (Bernstein: 32-byte key, 8-byte nonce, 64-bit block
  * counter), unauthenticated, through libsodium `crypto_stream_chacha20_xor_ic`. This is the KMS
- * `ChaCha20` algorithm (non-FIPS; IVCounterNonce of 8 bytes, counter 0), cosmian-kms-server.md §8.
+ * `ChaCha20` algorithm (non-FIPS; IVCounterNonce of 8 bytes, counter 0), as the Cosmian KMS serves it.
  * Encryption and decryption are the same XOR.
  */
 import { sodium } from "../../native/sodium.ts";

@@ -1,6 +1,6 @@
 /**
- * Hash functions by name for the KMIP Hash operation and for HMAC/KDF (cosmian-kms-server.md §3,
- * Cosmian KAT corpus kat/hash): SHA-1, SHA-2 (224/256/384/512, 512/224, 512/256), SHA3-224..512,
+ * Hash functions by name for the KMIP Hash operation and for HMAC/KDF (checked
+ * against the Cosmian KAT corpus kat/hash): SHA-1, SHA-2 (224/256/384/512, 512/224, 512/256), SHA3-224..512,
  * SHAKE128/256 (FIPS 180-4, FIPS 202). One-shot, no streaming.
  *
  * Backend: node:crypto (native; measured 6-12x faster than @noble/hashes under Bun, see report),

@@ -1,5 +1,5 @@
 /**
- * RSA keys (RFC 8017 §3; cosmian-kms-server.md §1.8 TransparentRSA* fields): generation, the
+ * RSA keys (RFC 8017 §3; KMIP 2.1 TransparentRSA* key material fields): generation, the
  * big-endian components the KMS stores, PKCS#1 / PKCS#8 / SubjectPublicKeyInfo DER, and the
  * consistency check of imported private keys. Parsing, encoding and generation are node:crypto's.
  * Re-exported by rsa.ts, which the rest of the code imports.

@@ -1,6 +1,6 @@
 /**
  * RSA encoding methods of PKCS #1 v2.2 (RFC 8017) that node:crypto does not expose the way the KMS
- * needs them: MGF1 (§B.2.1), EME-OAEP with a mask hash different from the label hash (§7.1),
+ * needs them: MGF1 (RFC 8017 §B.2.1), EME-OAEP with a mask hash different from the label hash (§7.1),
  * EME-PKCS1-v1_5 decoding (§7.2.2; node refuses PKCS#1 v1.5 private decryption), EMSA-PSS with any
  * hash, mask hash and salt length, also on a digest computed by the caller (§9.1), and
  * EMSA-PKCS1-v1_5 on a digest (§9.2). The RSA primitives themselves (RSAEP/RSADP) stay in

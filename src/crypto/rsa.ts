@@ -1,5 +1,5 @@
 /**
- * RSA for the KMS (cosmian-kms-server.md §3, §7, §8; RFC 8017): key generation, key encodings,
+ * RSA for the KMS (RFC 8017): key generation, key encodings,
  * RSAES-OAEP and RSAES-PKCS1-v1_5 encryption, RSASSA-PSS and RSASSA-PKCS1-v1_5 signatures (on data
  * or on a digest), and CKM_RSA_AES_KEY_WRAP (PKCS #11 v2.40 §2.1.21: RSA-OAEP of a fresh 256-bit
  * AES key ‖ RFC 5649 wrap of the payload), as the Cosmian KMS does them with OpenSSL.

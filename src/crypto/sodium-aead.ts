@@ -40,7 +40,7 @@ export function open(aead: SodiumAead, key: Uint8Array, nonce: Uint8Array, ciphe
   check(aead, key, nonce);
   assertBytes(ciphertext, `${aead.name} ciphertext`);
   assertBytes(tag, `${aead.name} tag`);
-  // The KMS requires TagLength 16 for ChaCha20-Poly1305 (cosmian-kms-server.md §8): no truncation.
+  // The KMS requires TagLength 16 for ChaCha20-Poly1305 (Cosmian KMS behaviour): no truncation.
   if (tag.length !== TAG_LENGTH) throw new RangeError(`${aead.name}: invalid tag length ${tag.length} (expected ${TAG_LENGTH} bytes)`);
   const plaintext = new Uint8Array(ciphertext.length);
   try {

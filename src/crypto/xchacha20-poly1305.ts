@@ -1,7 +1,7 @@
 /**
  * XChaCha20-Poly1305 AEAD (draft-irtf-cfrg-xchacha: 32-byte key, 24-byte nonce, 16-byte tag), through
- * libsodium's `_detached` functions. The KMS has no KMIP XChaCha20 (cosmian-kms-server.md §8, "not
- * supported"); it is here for internal use (random 24-byte nonces are safe), same detached interface.
+ * libsodium's `_detached` functions. The Cosmian KMS does not support XChaCha20
+ * in KMIP; it is here for internal use (random 24-byte nonces are safe), same detached interface.
  */
 import { sodium } from "../../native/sodium.ts";
 import { open, seal, type SodiumAead } from "./sodium-aead.ts";

@@ -1,7 +1,7 @@
 /**
  * LEB128 byte reader/writer used by every CoverCrypt serialization (cosmian_crypto_core
  * `bytes_ser_de`): counts, lengths and option flags are unsigned LEB128 u64, `vec(x)` is
- * `LEB128(len) ‖ x`. Spec: covercrypt-v14.md §1.
+ * `LEB128(len) ‖ x`. Format: docs/covercrypt-format.md, "Building blocks".
  */
 import { malformed } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 /**
- * CoverCrypt v14 decapsulation (core/primitives.rs `decaps`). Spec: covercrypt-v14.md §5.
+ * CoverCrypt v14 decapsulation (core/primitives.rs `decaps`). Format: docs/covercrypt-format.md, "Ciphertext".
  *
  * Q = a·c1 + b·c2 (= r·s·G); for each user subkey x, in BFS order, the mask SHAKE256(x·Q) is
  * computed once (lazily) and tried against every entry; the first tag match wins (every match

@@ -1,7 +1,7 @@
 /**
  * CoverCrypt v14 key encapsulation (core/primitives.rs `encaps`) and the byte format of an
- * `Encapsulation`; decapsulation lives in decaps.ts and is re-exported here. Spec:
- * covercrypt-v14.md §4, §5.
+ * `Encapsulation`; decapsulation lives in decaps.ts and is re-exported here. Format:
+ * docs/covercrypt-format.md, "Ciphertext".
  */
 import { wipe } from "../bytes.ts";
 import { randomBytes } from "../random.ts";

@@ -1,6 +1,6 @@
 /**
  * The few GF(2^255-19) computations that bridge ristretto255 (RFC 9496) and libsodium's Ed25519
- * encodings, on bigints. Spec: covercrypt-v14.md §1 (points are RFC 9496 encodings); RFC 9496
+ * encodings, on bigints. CoverCrypt's points are RFC 9496 encodings; RFC 9496
  * §4.2 (SQRT_RATIO_M1), §4.3.1 (decode), §4.3.2 (encode); RFC 8032 §5.1.2-5.1.3 (Ed25519 point
  * encoding).
  *

@@ -1,7 +1,7 @@
 /**
  * Fixed-base scalar multiplication for the public ristretto255 points encapsulation multiplies
- * over and over (an MPK's g1, g2 and H_i). Spec: covercrypt-v14.md §4 (c1 = r·g1, c2 = r·g2,
- * r·H_i); RFC 9496 §4.3.2 for the output encoding.
+ * over and over (an MPK's g1, g2 and H_i). Encapsulation computes c1 = r·g1, c2 = r·g2
+ * and r·H_i (docs/covercrypt-format.md, "Ciphertext"); RFC 9496 §4.3.2 for the output encoding.
  *
  * Per point, a table of j·64^i·P (i < 43 windows of 6 bits, j < 64) in affine "Niels" form
  * (y+x, y−x, 2d·x·y) is built once (~2.8k additions and one batched inversion: a few ms, ~400 KB).

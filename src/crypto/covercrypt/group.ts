@@ -1,7 +1,7 @@
 /**
  * ristretto255 and its scalar field for CoverCrypt (curve25519-dalek 4 semantics as used by
  * cosmian_crypto_core 9): scalars are 32-byte little-endian canonical, random scalars are 64
- * random bytes reduced mod ℓ, points are RFC 9496 encodings. Spec: covercrypt-v14.md §1.
+ * random bytes reduced mod ℓ, points are RFC 9496 encodings. See docs/covercrypt-format.md, "Building blocks".
  *
  * Secrets live in Uint8Array (wipeable); they become bigint only inside one computation (bigints
  * cannot be wiped: a limit of doing this in JS). Faster paths live beside it: fixed-base.ts (tables

@@ -5,7 +5,7 @@
  *   Encapsulation ‖ vec(encrypted_metadata) ‖ nonce(12) ‖ AES-256-GCM_K(plaintext, AAD) ‖ tag(16)
  *   encrypted_metadata = nonce'(12) ‖ AES-256-GCM_K(header_metadata, AAD) ‖ tag(16), or empty
  *
- * Spec: covercrypt-v14.md §6. AES-256-GCM comes from node:crypto.
+ * Format: docs/covercrypt-format.md, "Ciphertext". AES-256-GCM comes from node:crypto.
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { concatBytes, wipe } from "../bytes.ts";

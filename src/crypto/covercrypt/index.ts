@@ -1,6 +1,6 @@
 /**
  * CoverCrypt v14, byte-compatible with cosmian_cover_crypt 14.0.0 as bundled in cloudproof_js
- * 10.0.1. Spec: covercrypt-v14.md; KMS semantics: cloudproof-client.md §4.8.
+ * 10.0.1. Formats and KMS semantics: docs/covercrypt-format.md.
  *
  * Two levels:
  *  - byte-level verbs mirroring cloudproof_js / the KMS (`generateMasterKeys`,

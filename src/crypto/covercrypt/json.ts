@@ -1,7 +1,7 @@
 /**
  * A small order-preserving JSON reader. `JSON.parse` moves integer-like keys ("1", "10") to the
  * front of an object, which would silently change the hierarchy of an `Ordered` policy dimension
- * (covercrypt-v14.md §2.1 and pitfall 9), so objects are read into ordered entry lists and
+ * (docs/covercrypt-format.md, "Policy"), so objects are read into ordered entry lists and
  * numbers keep their lexeme (serde rejects `1.0` where it wants a u32).
  */
 import { CoverCryptError } from "./errors.ts";

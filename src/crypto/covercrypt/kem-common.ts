@@ -1,7 +1,7 @@
 /**
  * What CoverCrypt v14's encapsulation and decapsulation share (core/primitives.rs): the
  * `Encapsulation` shape, the (tag ‖ K) derivation, the SHAKE256 masks, and the decoded ciphertext
- * points. Spec: covercrypt-v14.md §4, §5.
+ * points. Format: docs/covercrypt-format.md, "Ciphertext".
  */
 import { decodeRistretto, type Affine } from "./field25519.ts";
 import { shake256 } from "./shake.ts";

@@ -1,6 +1,6 @@
 /**
  * KMACXOF256 (NIST SP 800-185 §4.3, on cSHAKE256 §3) for CoverCrypt's user-key MAC
- * (core/primitives.rs `kmac!`; spec covercrypt-v14.md §3.3), on an unrolled Keccak-f[1600]
+ * (core/primitives.rs `kmac!`; docs/covercrypt-format.md, "Keys"), on an unrolled Keccak-f[1600]
  * (FIPS 202 §3.3) whose 50 half-lanes live in local variables.
  *
  * Why not @noble/hashes' kmac256xof: its loop-based permutation costs ~3 µs under JSC, and a

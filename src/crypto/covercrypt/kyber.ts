@@ -2,7 +2,7 @@
  * Kyber768 IND-CPA public-key encryption (pqc_kyber 0.4.0 `indcpa_keypair/enc/dec`, round 3,
  * k=3, η1=η2=2, du=10, dv=4), which is what CoverCrypt v14 uses for hybridized partitions.
  * Round-3 indcpa_enc/dec are byte-identical to FIPS 203 K-PKE.Encrypt/Decrypt; only key generation
- * differs ((ρ,σ) = SHA3-512(d) here, SHA3-512(d‖k) in ML-KEM). Spec: covercrypt-v14.md §9.
+ * differs ((ρ,σ) = SHA3-512(d) here, SHA3-512(d‖k) in ML-KEM). See docs/covercrypt-format.md, "Building blocks".
  * Written on @noble/hashes because no @noble/post-quantum version exports the IND-CPA layer.
  * Not constant time (JS numbers); secret polynomials are wiped after use.
  */

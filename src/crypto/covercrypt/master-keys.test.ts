@@ -1,4 +1,4 @@
-// Key management with Cosmian v14 semantics (covercrypt-v14.md §7, cloudproof-client.md §4.8.6):
+// Key management with Cosmian v14 semantics (docs/covercrypt-format.md, "Rekeying"):
 // setup, rekey, prune, refresh (keep / drop old rights), update after policy edits, rekey actions.
 import { describe, expect, it } from "vitest";
 import { bytesToHex, equalBytes, utf8 } from "../bytes.ts";

@@ -1,8 +1,8 @@
 /**
  * Master key pair of CoverCrypt v14 (core/primitives.rs): `setup`, and the key-management steps
  * the KMS rekey actions need: `update` (sync keys after a policy edit), `rekey` (new secrets for
- * the partitions of an access policy) and `prune` (drop old secrets). Spec: covercrypt-v14.md §3,
- * §7. Each function returns new key objects and leaves its inputs untouched (secrets are copied, so
+ * the partitions of an access policy) and `prune` (drop old secrets). Formats: docs/covercrypt-format.md,
+ * "Keys" and "Rekeying". Each function returns new key objects and leaves its inputs untouched (secrets are copied, so
  * wiping an old key never damages a new one).
  */
 import { randomBytes } from "../random.ts";
@@ -53,7 +53,7 @@ export function cloneMasterPublicKey(mpk: MasterPublicKey): MasterPublicKey {
   return { g1: mpk.g1.slice(), g2: mpk.g2.slice(), subkeys };
 }
 
-/** `Covercrypt::generate_master_keys`: one subkey per partition of the universe (§3.1, §3.2). */
+/** `Covercrypt::generate_master_keys`: one subkey per partition of the universe. */
 export function setup(policy: Policy): MasterKeys {
   const s = randomScalar();
   const s1 = randomScalar();

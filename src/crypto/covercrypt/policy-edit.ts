@@ -2,7 +2,7 @@
  * Policy edits with Cosmian v14 semantics (abe_policy/policy.rs, dimension.rs): the edits behind
  * the KMS rekey actions AddAttribute / RemoveAttribute / DisableAttribute / RenameAttribute, plus
  * dimension creation as cloudproof_js `new Policy([new PolicyAxis(…)])` does it.
- * Spec: covercrypt-v14.md §2.3 and §7. Every function returns a new policy; the input is untouched.
+ * See docs/covercrypt-format.md, "Policy" and "Rekeying". Every function returns a new policy; the input is untouched.
  * After an edit that changes the universe, sync the keys with `masterKeys.update`.
  */
 import { CoverCryptError, rustDebugString } from "./errors.ts";
@@ -27,7 +27,7 @@ export function addDimension(policy: Policy, spec: DimensionSpec): Policy {
   return p;
 }
 
-/** A V2 policy built like cloudproof_js `new Policy(axes)` (but honouring `hint`, see §2.3). */
+/** A V2 policy built like cloudproof_js `new Policy(axes)` (but honouring `hint`). */
 export function create(dimensions: DimensionSpec[]): Policy {
   let p = emptyPolicy();
   for (const d of dimensions) p = addDimension(p, d);

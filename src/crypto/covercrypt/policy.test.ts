@@ -1,4 +1,4 @@
-// Policy JSON (order preservation, V1/legacy conversion) and edits (covercrypt-v14.md §2, §7).
+// Policy JSON (order preservation, V1/legacy conversion) and edits (docs/covercrypt-format.md, "Policy", "Rekeying").
 import { describe, expect, it } from "vitest";
 import * as ap from "./access-policy.ts";
 import * as policy from "./policy.ts";

@@ -1,6 +1,6 @@
 /**
  * CoverCrypt v14 policy: the V2 JSON model, its byte-exact (serde_json compact) writer, conversion
- * of V1/legacy JSON, and the universe of partitions. Spec: covercrypt-v14.md §2.1, §2.2, §2.4.
+ * of V1/legacy JSON, and the universe of partitions. Format: docs/covercrypt-format.md, "Policy".
  *
  * Maps are JS `Map`s, which keep insertion order for every key (unlike plain objects), so an
  * `Ordered` dimension keeps its hierarchy (lowest first) and re-serialising a cloudproof_js policy
@@ -42,7 +42,7 @@ export interface PartitionInfo {
 
 export const MAX_PARTITION_ATTRIBUTES = 200;
 
-/** Partition bytes: the ids sorted ascending, each as LEB128 (§2.4). */
+/** Partition bytes: the ids sorted ascending, each as LEB128. */
 export function partitionFromIds(ids: number[]): Uint8Array {
   if (ids.length > MAX_PARTITION_ATTRIBUTES) {
     throw new CoverCryptError(
@@ -138,7 +138,7 @@ export function isRustWhitespace(ch: string): boolean {
 }
 
 /**
- * V1 and legacy policies (§2.2). Cosmian builds each hierarchy from hash-map iteration order
+ * V1 and legacy policies. Cosmian builds each hierarchy from hash-map iteration order
  * (random); we use `attribute_names` order instead, which is what the author of the policy meant.
  */
 function readOld(root: JsonObject, isV1: boolean): Policy {

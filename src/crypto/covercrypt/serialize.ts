@@ -1,6 +1,6 @@
 /**
  * CoverCrypt v14 key objects and their exact byte formats (core/serialization.rs).
- * Spec: covercrypt-v14.md §3.1–§3.3. Partitions are kept in insertion order; Rust writes hash-map
+ * Format: docs/covercrypt-format.md, "Keys". Partitions are kept in insertion order; Rust writes hash-map
  * order, which is arbitrary, so any order is valid on the wire.
  */
 import { wipe } from "../bytes.ts";

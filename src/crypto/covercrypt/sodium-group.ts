@@ -1,6 +1,6 @@
 /**
  * ristretto255 scalar multiplication on libsodium's Ed25519 arithmetic (through native/sodium.ts),
- * for CoverCrypt's decapsulation and key generation. Spec: covercrypt-v14.md §1 (group), §4-§5.
+ * for CoverCrypt's decapsulation and key generation. See docs/covercrypt-format.md.
  *
  * libsodium has no ristretto255 binding in sodium-native, but its constant-time
  * `crypto_scalarmult_ed25519_noclamp` / `_base_noclamp` accept torsion-free Edwards points and any

@@ -1,6 +1,6 @@
 /**
  * User secret keys of CoverCrypt v14 (core/primitives.rs `keygen`, `refresh`, KMAC).
- * Spec: covercrypt-v14.md §3.3 and §7 (refresh).
+ * Format: docs/covercrypt-format.md, "Keys" and "Rekeying" (refresh).
  */
 import { equalBytes } from "../bytes.ts";
 import * as accessPolicy from "./access-policy.ts";

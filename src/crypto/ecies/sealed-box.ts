@@ -1,7 +1,7 @@
 /**
  * X25519 sealed box: exactly libsodium `crypto_box_seal` / `crypto_box_seal_open`, which is what
  * cloudproof_js 10.0.1 calls `EciesSalsaSealBox` and what the Cosmian KMS uses for ECIES with X25519
- * and Ed25519 keys (spec fpe-ecies.md §0, §2.1, §2.2; cloudproof-client.md §7.3).
+ * and Ed25519 keys (docs/ecies.md).
  *
  *   esk   = 32 random bytes, epk = X25519(esk, 9)
  *   nonce = BLAKE2b-192(epk ‖ recipient_pk)          (a real 24-byte BLAKE2b output)

@@ -1,10 +1,10 @@
-/** Alphabet presets, ordering, KMS names and custom alphabets (spec fpe-ecies.md §1.4). */
+/** Alphabet presets, ordering, KMS names and custom alphabets (docs/fpe-ff1.md, "Alphabets"). */
 import { describe, expect, it } from "vitest";
 import { Alphabet, CLOUDPROOF_PRESETS, custom, KMS_PRESETS, kmsAlphabet, preset, resolve } from "./alphabet.ts";
 import { FpeError } from "./errors.ts";
 
 describe("alphabet presets", () => {
-  // id -> [size, minimum length, first characters, last character] (spec §1.4 table)
+  // id -> [size, minimum length, first characters, last character] (the presets of cloudproof_js and the KMS)
   const table: Record<string, [number, number, string, string]> = {
     numeric: [10, 6, "0123", "9"],
     hexa_decimal: [16, 5, "0123", "f"],

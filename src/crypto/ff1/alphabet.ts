@@ -1,5 +1,5 @@
 /**
- * FPE alphabets (spec fpe-ecies.md §1.4; cloudproof_rust crates/fpe `Alphabet`, KMS 5.x
+ * FPE alphabets (docs/fpe-ff1.md, "Alphabets"; cloudproof_rust crates/fpe `Alphabet`, KMS 5.x
  * `crate/crypto/src/crypto/fpe/alphabet.rs`).
  *
  * An alphabet is a set of Unicode scalar values, sorted by code point and de-duplicated; a

@@ -1,5 +1,5 @@
 /**
- * FpeError: the one error type of the FF1/FPE modules (spec fpe-ecies.md §1.3).
+ * FpeError: the one error type of the FF1/FPE modules.
  *
  * `code` is stable and meant for the operation layer to map onto a KMIP reason; `message` is
  * human-readable, never contains key material, and for the cases cloudproof_js reports it keeps

@@ -102,7 +102,7 @@ describe("FF1-18 on the cloudproof_js numeric vectors", () => {
     }
   });
 
-  it("the quick vectors of spec §1.2", () => {
+  it("the 18-round AES-256 quick vectors", () => {
     const key = hexToBytes("2B7E151628AED2A6ABF7158809CF4F3CEF4359D8D580AA4F7F036D6F04FC6A94");
     const x = toNumerals("0123456789");
     expect(fromNumerals(ff1.encrypt(key, 10, new Uint8Array(), x))).toBe("2970494737");
@@ -168,7 +168,7 @@ describe("FF1 against a naive reference implementation", () => {
 });
 
 describe("FF1 minimum length (radix^n >= 10^6, n >= 2)", () => {
-  it("matches the spec examples and the exact rule", () => {
+  it("matches the documented examples and the exact rule", () => {
     const expected: Record<number, number> = { 2: 20, 3: 13, 10: 6, 16: 5, 26: 5, 36: 4, 52: 4, 62: 4, 100: 3, 158: 3, 126: 3, 999: 3, 1000: 2, 1001: 2, 20992: 2, 65536: 2 };
     for (const [radix, n] of Object.entries(expected)) expect(ff1.minLength(Number(radix))).toBe(n);
     for (let radix = 2; radix <= 65536; radix += 97) {

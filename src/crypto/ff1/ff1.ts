@@ -2,7 +2,7 @@
  * FF1 format-preserving encryption (NIST SP 800-38G, Algorithms 7 and 8) with the number of Feistel
  * rounds as a parameter. 18 rounds is Cosmian's `FF1h` (cosmian_fpe 0.5.2 inside cloudproof_js
  * 10.0.1, and the KMS >= 5.24 port); 10 rounds is NIST. Only the loop bound and Q's round byte
- * change: the P block keeps the constant 10 at byte 6 (spec fpe-ecies.md §0, §1.2).
+ * change: the P block keeps the constant 10 at byte 6 (docs/fpe-ff1.md, "The cipher").
  *
  * AES runs on node:crypto (Node, Bun and Deno): one `aes-*-ecb` cipher object per Ff1 instance,
  * reused for every block, since creating a cipher object costs more than the block itself (see

@@ -1,5 +1,5 @@
 /**
- * FPE of floats (spec fpe-ecies.md §1.6; cloudproof_rust `Float`): the 64 IEEE-754 bits of the
+ * FPE of floats (docs/fpe-ff1.md, "Integers and floats"; cloudproof_rust `Float`): the 64 IEEE-754 bits of the
  * double, written as 16 hex digits, are encrypted as Integer(16, 16) and read back as a double.
  * There is no format preservation in the numeric sense, and about 1 ciphertext in 2048 is a NaN.
  */

@@ -1,6 +1,6 @@
 /**
  * FF1 format-preserving encryption, Cosmian flavour (18 rounds, AES-256) and NIST (10 rounds).
- * Spec: fpe-ecies.md §0-§1, cloudproof-client.md §7.2. Import as namespaces:
+ * See docs/fpe-ff1.md. Import as namespaces:
  *   import { ff1, text, integer, float, alphabet, kms } from "../crypto/ff1/index.ts";
  */
 export * as alphabet from "./alphabet.ts";

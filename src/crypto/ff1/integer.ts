@@ -1,5 +1,5 @@
 /**
- * FPE of integers (spec fpe-ecies.md §1.5; cloudproof_rust `Integer`, cloudproof_js big-integer and
+ * FPE of integers (docs/fpe-ff1.md, "Integers and floats"; cloudproof_rust `Integer`, cloudproof_js big-integer and
  * bigint API). Floats (float.ts) are Integer(16, 16) over their bits.
  *
  * An integer is FF1-encrypted as exactly `digits` base-`radix` numerals, most significant first,

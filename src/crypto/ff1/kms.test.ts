@@ -1,6 +1,6 @@
 /**
- * KMS >= 5.24 server-side FPE data rules (spec fpe-ecies.md §1.7): metadata parsing, text, integer
- * and float modes, checked against the cloudproof_js vectors (same FF1-18 core, spec §1.1).
+ * KMS >= 5.24 server-side FPE data rules (docs/fpe-ff1.md, "In the KMS"): metadata parsing, text, integer
+ * and float modes, checked against the cloudproof_js vectors (same FF1-18 core).
  */
 import { describe, expect, it } from "vitest";
 import vectors from "../../../test/vectors/fpe/fpe-vectors.json";

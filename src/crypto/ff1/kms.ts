@@ -1,6 +1,6 @@
 /**
  * The Cosmian KMS (>= 5.24, non-FIPS) server-side FPE_FF1 data rules, as pure functions
- * (spec fpe-ecies.md §1.7; KMS `crate/crypto/src/crypto/fpe/kmip_fpe.rs`). No KMIP here: the
+ * (docs/fpe-ff1.md, "In the KMS"; KMS `crate/crypto/src/crypto/fpe/kmip_fpe.rs`). No KMIP here: the
  * operation layer passes `Data`, `AuthenticatedEncryptionAdditionalData` (the metadata) and
  * `IVCounterNonce` (the tweak) and returns the bytes as `Data`, with no IV and no tag.
  *

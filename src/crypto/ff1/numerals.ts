@@ -1,6 +1,6 @@
 /**
  * FF1 numeral-string arithmetic (NIST SP 800-38G §4.5: NUM_radix, STR_radix) and the per-(radix, n)
- * constants of Algorithm 7 steps 1-4 (u, v, b, d), shared by ff1.ts. Spec fpe-ecies.md §1.2:
+ * constants of Algorithm 7 steps 1-4 (u, v, b, d), shared by ff1.ts.
  * b is computed exactly as ceil(bitlen(radix^v - 1) / 8).
  */
 

@@ -1,5 +1,5 @@
 /**
- * FPE of text over an alphabet (spec fpe-ecies.md §1.4; cloudproof_rust `Alphabet::encrypt` and
+ * FPE of text over an alphabet (docs/fpe-ff1.md, "Alphabets"; cloudproof_rust `Alphabet::encrypt` and
  * `rebase`/`debase`): the characters of the text that belong to the alphabet become numerals and
  * are encrypted as one FF1 numeral string (radix = alphabet size, 18 rounds, AES-256); every other
  * character stays, unchanged, at the same position. Positions count Unicode scalar values.

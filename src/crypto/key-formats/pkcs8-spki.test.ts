@@ -125,13 +125,13 @@ describe("RFC 8410 §10 examples (Ed25519)", () => {
   const seed = "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842";
   const pk = "19bf44096984cdfe8541bac167dc3b96c85086aa30b6b6cb0c5c38ad703166e1";
 
-  it("§10.1 public key", () => {
+  it("RFC 8410 §10.1 public key", () => {
     const der = b64("MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=");
     expect(keyFormats.publicKeyFromSpki(der)).toEqual({ algorithm: "Ed25519", publicKey: hexToBytes(pk) });
     expect(hex(keyFormats.publicKeyToSpki("Ed25519", hexToBytes(pk)))).toBe(hex(der));
   });
 
-  it("§10.3 private key, v1 and v2 (attributes + public key)", () => {
+  it("RFC 8410 §10.3 private key, v1 and v2 (attributes + public key)", () => {
     const v1 = b64("MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC");
     expect(hex(keyFormats.privateKeyFromPkcs8(v1).privateKey)).toBe(seed);
     expect(hex(keyFormats.privateKeyToPkcs8("Ed25519", hexToBytes(seed)))).toBe(hex(v1));

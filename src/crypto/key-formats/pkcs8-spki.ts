@@ -2,7 +2,7 @@
  * Raw ⇄ DER conversions for the asymmetric keys the KMS stores and exports: PKCS#8 private keys
  * (RFC 5208 / RFC 5958 OneAsymmetricKey), SubjectPublicKeyInfo public keys (RFC 5280), and the SEC1
  * ECPrivateKey (RFC 5915, KMIP KeyFormatType ECPrivateKey). Used by the ECIES modules' callers
- * (spec fpe-ecies.md §2.2: the KMS holds X25519 / Ed25519 / P-curve keys as OpenSSL PKeys).
+ * (the Cosmian KMS holds X25519 / Ed25519 / P-curve keys as OpenSSL PKeys).
  *
  * Raw forms
  *   X25519, Ed25519  32 bytes;  X448  56 bytes;  Ed448  57 bytes            (RFC 7748 / 8032 / 8410)

@@ -1,6 +1,6 @@
 /**
  * X.509 v3 extensions from OpenSSL extension-configuration text (x509v3_config(5)), the form of
- * Cosmian's `x509-extension` vendor attribute (cosmian-kms-server.md §4.2; the KMS's
+ * Cosmian's `x509-extension` vendor attribute (the KMS's
  * `x509_extensions::parse_v3_ca_from_str`), e.g.
  *
  *   [ v3_ca ]

@@ -1,7 +1,7 @@
 /**
  * Distinguished names (RFC 5280 §4.1.2.4) from and to the twelve name fields of KMIP's
  * certificate attributes (KMIP 2.1 §4.10: Certificate Subject CN, O, OU, Email, C, ST, L, UID,
- * Serial Number, Title, DC, DN Qualifier; Cosmian's `CertificateAttributes`, cosmian-kms-server.md §1.9).
+ * Serial Number, Title, DC, DN Qualifier; Cosmian's `CertificateAttributes`).
  *
  * RDN order follows Cosmian's builder (openssl `certificate_attributes_to_subject_name`: CN, OU, C,
  * ST, L, O, Email), then the fields Cosmian ignores. String types as OpenSSL writes them: C,
