@@ -3,7 +3,7 @@
  *
  * Variant names are Cosmian KMS 5.x spellings (the Rust variant names in `crate/kmip/src/kmip_0/kmip_types.rs`,
  * `kmip_2_1/kmip_types.rs`, `kmip_2_1/kmip_objects.rs`, `kmip_2_1/kmip_operations.rs`), which the Cosmian
- * server emits and matches exactly (cosmian-kms-server.md §1.5). Values are the KMIP 2.1 ones; where
+ * server emits and matches exactly. Values are the KMIP 2.1 ones; where
  * Cosmian and the spec disagree the comment says so. Lookup logic, aliases and tag mapping: enums.ts.
  */
 

@@ -1,7 +1,7 @@
 /**
  * KMIP enumerations: which tag carries which enumeration, accepted spellings, and name <-> value look-ups
- * (KMIP 2.1 §11; Cosmian's JSON rules in cosmian-kms-server.md §1.5-§1.6; the Cosmian JS client's
- * spellings in cloudproof-client.md §2.1). The tables themselves are in enums-data.ts.
+ * (KMIP 2.1 §11; Cosmian's JSON rules and the Cosmian JS client's spellings, docs/wire-dialects.md).
+ * The tables themselves are in enums-data.ts.
  *
  * Canonical names are Cosmian 5.x's (`SHA256`, `Item_Not_Found`, `TransparentSymmetricKey`...). On input
  * we accept, in this order: the canonical name, an alias (ENUM_ALIASES: the JS client's and KMIP XML
@@ -217,7 +217,7 @@ export function clientEnumName(tag: string, name: string): string | undefined {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Bit masks (sent as Integer numbers, §1.6; the JS client sends CryptographicUsageMask as an Enumeration number)
+// Bit masks (sent as Integer numbers; the JS client sends CryptographicUsageMask as an Enumeration number)
 
 /** Cryptographic Usage Mask bits (KMIP 2.1; the 1.x-only bits are marked) */
 export const USAGE_MASK: Readonly<Record<string, number>> = {

@@ -1,6 +1,6 @@
 /**
  * Request payload schemas of Certify (KMIP 2.1 §6.1.6), ReCertify (§6.1.38) and Validate (§6.1.56),
- * with Cosmian's request shapes (cosmian-kms-server.md §3, §1.9): the subject and issuer come in
+ * with Cosmian's request shapes: the subject and issuer come in
  * `Attributes` (`CertificateAttributes`, Link PrivateKeyLink / CertificateLink, the `x509-extension`
  * vendor attribute); Validate's `ValidityTime` is a TextString at Cosmian (a DateTime is accepted too)
  * and its `Certificate` items are the DER bytes (a Certificate structure is accepted too).

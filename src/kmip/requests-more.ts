@@ -1,7 +1,7 @@
 /**
  * Request payload schemas of MAC, MACVerify, Hash, DeriveKey, Check and RNGSeed (KMIP 2.1 §6.1.29,
- * §6.1.30, §6.1.27, §6.1.12, §6.1.4, §6.1.43), with Cosmian's field names (cosmian-kms-server.md §1.9,
- * §3: `ObjectUniqueIdentifier` in DeriveKey, `MACData`). Cosmian's test corpus also puts
+ * §6.1.30, §6.1.27, §6.1.12, §6.1.4, §6.1.43), with Cosmian's field names
+ * (`ObjectUniqueIdentifier` in DeriveKey, `MACData`). Cosmian's test corpus also puts
  * `HashingAlgorithm` directly in `DerivationParameters`; it is accepted there.
  */
 import * as v from "valibot";

@@ -1,6 +1,6 @@
 /**
- * Request payload schemas of Sign and SignatureVerify (KMIP 2.1 §6.1.46 / §6.1.47, Cosmian's
- * request shapes: cosmian-kms-server.md §3). Data and DigestedData are exclusive (checked by the
+ * Request payload schemas of Sign and SignatureVerify (KMIP 2.1 §6.1.46 / §6.1.47, with
+ * Cosmian's request shapes). Data and DigestedData are exclusive (checked by the
  * handler, which can say why). Streaming uses InitIndicator / FinalIndicator / CorrelationValue.
  */
 import * as v from "valibot";

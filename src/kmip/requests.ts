@@ -1,6 +1,7 @@
 /**
- * Request payload schemas, one per operation (KMIP 2.1 §6.1), with the leniencies of
- * cloudproof-client.md §5 (RevocationReason as bare text or integer, booleans as JSON booleans, ...).
+ * Request payload schemas, one per operation (KMIP 2.1 §6.1), with the leniencies the
+ * Cosmian JS client needs (docs/wire-dialects.md: RevocationReason as bare text or integer,
+ * booleans as JSON booleans, ...).
  * Each schema is the type: `Create = InferOutput<typeof CreateSchema>`.
  */
 import * as v from "valibot";

@@ -1,5 +1,5 @@
 /**
- * valibot building blocks for typed KMIP messages (house rule 5: validate once, at the edge).
+ * valibot building blocks for typed KMIP messages (validate once, at the edge).
  *
  * Schemas read the records made by struct.ts#fromTtlv and normalise the dialects we accept:
  * lists given as repeated siblings or as a wrapper Structure of the same tag (Cosmian JS client),

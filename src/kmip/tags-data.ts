@@ -386,8 +386,8 @@ export const KMIP_TAGS: readonly TagRow[] = [
 ];
 
 /**
- * Where Cosmian's JSON field name differs from the KMIP tag name (serde PascalCase of the Rust field,
- * §1.9), the Cosmian spelling is the canonical one: we decode it, and we emit it, because Cosmian's
+ * Where Cosmian's JSON field name differs from the KMIP tag name (serde PascalCase of the Rust field),
+ * the Cosmian spelling is the canonical one: we decode it, and we emit it, because Cosmian's
  * typed deserializer matches field names exactly. The KMIP spelling stays accepted as an alias, and
  * is still the name used inside the `Tag` enumeration (AttributeReference), as Cosmian does.
  */

@@ -3,11 +3,11 @@
  *
  * Built from the rows of tags-data.ts (KMIP 2.1 §11.56, KMIP 1.4, Cosmian's JSON names) plus the
  * operation root names: in the JSON profile a request or response payload is tagged with the
- * operation name (`Create`, `CreateResponse`; cosmian-kms-server.md §1.3), which KMIP's binary form
+ * operation name (`Create`, `CreateResponse`), which KMIP's binary form
  * tags RequestPayload / ResponsePayload, so those names carry these two codes.
  *
  * Name kinds, all present in TAGS:
- *   - canonical KMIP tags (the Cosmian JSON spelling where it differs, §1.9: IvLength, RandomIv, ...);
+ *   - canonical KMIP tags (the Cosmian JSON spelling where it differs: IvLength, RandomIv, ...);
  *   - context names sharing a KMIP code (AttributeReferences, ApplicationNamespaces, ...);
  *   - operation roots (`Get`, `GetResponse`, ...);
  *   - pseudo-tags with private codes 0x54FFxx (`Object`, `ByteString`, `VendorAttributes`, ...).
@@ -74,7 +74,7 @@ for (const alias of Object.keys(aliases)) {
   if (alias in tags) throw new Error(`tags: alias ${alias} is also a tag name`);
 }
 
-/** tag name -> [code, usual TTLV type]; the names are Cosmian's JSON spellings (see §1.9), e.g. IvLength, RandomIv */
+/** tag name -> [code, usual TTLV type]; the names are Cosmian's JSON spellings, e.g. IvLength, RandomIv */
 export const TAGS: Readonly<Record<string, readonly [number, TtlvType]>> = tags;
 
 /** other accepted spellings -> canonical name (IvCounterNonce -> IVCounterNonce, IVLength -> IvLength, Mac -> MAC, ...) */

@@ -1,6 +1,7 @@
 /**
- * The JSON TTLV codec on its own: every type both ways, the leniencies of cosmian-kms-server.md §1
- * and cloudproof-client.md §2, and the errors (each naming the path of the bad node).
+ * The JSON TTLV codec on its own: every type both ways, the leniencies of the two Cosmian
+ * JSON generations and the Cosmian JS client (docs/wire-dialects.md), and the errors (each naming
+ * the path of the bad node).
  */
 import { describe, expect, test } from "vitest";
 import { bigIntegerHex, canonicalTag, decodeNode, encodeNode, parseTtlvJson, type TtlvNode } from "./ttlv.ts";

@@ -2,7 +2,7 @@
  * The one JSON TTLV codec (KMIP 2.1 JSON profile, Cosmian dialect).
  *
  * A node is `{"tag": name, "type": type, "value": value}`. On input we accept both Cosmian wire
- * generations and the Cosmian JS client (cosmian-kms-server.md §1, cloudproof-client.md §2):
+ * generations and the Cosmian JS client (docs/wire-dialects.md):
  * tags by name, alias or `0x42xxxx` hex; `type` absent meaning Structure; keys in any order;
  * enumerations by name, alias, number or `0x` hex; integers as numbers or `0x` hex; byte strings
  * as hex of either case. Every failure is a KmipError naming the path of the offending node.

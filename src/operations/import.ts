@@ -2,7 +2,7 @@
  * Import (Cosmian's KMIP 1.4-style Import) and Register (KMIP 2.1 §6.1.39): store an object the
  * client supplies. A wrapped key is stored wrapped unless KeyWrapType is NotWrapped, in which case
  * it is unwrapped first. Symmetric keys are normalised to TransparentSymmetricKey; other objects are
- * stored as given, so they come back byte for byte (cloudproof-client.md §4.4).
+ * stored as given, so they come back byte for byte (as cloudproof_kms_js 4.0.0 expects).
  */
 import { KmipError, fail } from "../kmip/error.ts";
 import type { Attributes } from "../kmip/attributes.ts";

@@ -43,7 +43,7 @@ export interface ObjectCreator {
   create(req: Create, ctx: OperationContext): Promise<KmipRecord>;
 }
 
-/** CreateKeyPair (§6.1.7) and ReKeyKeyPair (§6.1.41) for the CryptographicAlgorithm values listed. */
+/** CreateKeyPair (KMIP 2.1 §6.1.7) and ReKeyKeyPair (§6.1.41) for the CryptographicAlgorithm values listed. */
 export interface KeyPairs {
   algorithms: readonly string[];
   generate: KeyPairGenerator;
@@ -51,7 +51,7 @@ export interface KeyPairs {
   rekey?: KeyPairRekeyer;
 }
 
-/** Encrypt (§6.1.18) / Decrypt (§6.1.12) for the keys and requests the scheme claims. */
+/** Encrypt (KMIP 2.1 §6.1.18) / Decrypt (§6.1.12) for the keys and requests the scheme claims. */
 export interface Cipher {
   handles(key: StoredObject, req: Encrypt | Decrypt, op: "Encrypt" | "Decrypt"): boolean;
   encrypt?(key: StoredObject, req: Encrypt, ctx: OperationContext): Promise<KmipRecord>;
@@ -59,7 +59,7 @@ export interface Cipher {
 }
 
 /**
- * Sign (§6.1.46) / SignatureVerify (§6.1.47). The operations check the key's type, state and usage
+ * Sign (KMIP 2.1 §6.1.46) / SignatureVerify (§6.1.47). The operations check the key's type, state and usage
  * mask and handle streaming; `params` are the request's CryptographicParameters (the scheme falls
  * back to those stored on the key as it sees fit).
  */
@@ -70,7 +70,7 @@ export interface Signer {
   verify(key: StoredObject, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean;
 }
 
-/** Key wrapping (§2.1.5) with the scheme's keys; symmetric keys wrap with AES key wrap (common/wrap.ts). */
+/** Key wrapping (KMIP 2.1 §2.1.5) with the scheme's keys; symmetric keys wrap with AES key wrap (common/wrap.ts). */
 export interface KeyWrapper {
   handles(wrappingKey: StoredObject): boolean;
   /** `params`: EncryptionKeyInformation.CryptographicParameters of the request (recorded in KeyWrappingData). */
@@ -80,7 +80,7 @@ export interface KeyWrapper {
   unwrap(unwrappingKey: StoredObject, ciphertext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
 }
 
-/** Key formats (§2.1.7) on Get/Export, and validation of imported key blocks. */
+/** Key formats (KMIP 2.1 §2.1.7) on Get/Export, and validation of imported key blocks. */
 export interface KeyFormats {
   /**
    * The key block in `format` (undefined = the scheme's default), or undefined when the key is not

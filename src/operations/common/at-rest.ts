@@ -1,5 +1,5 @@
 /**
- * Keys stored wrapped (Cosmian's `wrapping_key_id` vendor attribute, cosmian-kms-server.md §4.2, §7):
+ * Keys stored wrapped (Cosmian's `wrapping_key_id` vendor attribute; docs/security-at-rest.md):
  * Create/Import with `wrapping_key_id = <uid>` store the new key wrapped by that key (the default
  * wrapping of common/wrap.ts: RFC 5649, NoEncoding). Get/Export return the stored (wrapped) form unless
  * asked for KeyWrapType NotWrapped; the cryptographic operations unwrap it for the time of the call

@@ -1,9 +1,9 @@
 /**
- * Get and Export share everything but their lifecycle rules (cosmian-kms-server.md §3, §6.3):
+ * Get and Export share everything but their lifecycle rules (docs/lifecycle.md):
  * Get refuses Deactivated objects, Export allows them; both refuse Destroyed ones.
  *
  * The key block returned always carries KeyFormatType and CryptographicLength, and its KeyValue
- * carries the attributes the Cosmian JS client echoes back on re-import (cloudproof-client.md §3),
+ * carries the attributes the Cosmian JS client echoes back on re-import (docs/wire-dialects.md),
  * restricted to the types that client's parser accepts (no dates, states or booleans).
  */
 import { KmipError, fail } from "../../kmip/error.ts";

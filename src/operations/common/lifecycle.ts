@@ -1,5 +1,5 @@
 /**
- * Object states (KMIP 2.1 §3.22, Cosmian's rules in cosmian-kms-server.md §6.3).
+ * Object states (KMIP 2.1 §3.22, with Cosmian's rules; docs/lifecycle.md).
  *
  * PreActive -> Active (Activate, or ActivationDate reached) -> Deactivated / Compromised (Revoke,
  * DeactivationDate reached) -> Destroyed / Destroyed_Compromised (Destroy).
@@ -20,7 +20,7 @@ export function now(): Date {
  * State of a new object: Active unless its ActivationDate lies in the future.
  * Without an ActivationDate our default is Active (cloudproof_kms_js never sends one and must be able
  * to encrypt with what it created); a request in Cosmian 5.x's wire form (`wire` "kmip-v5") follows
- * Cosmian 5.x instead: PreActive until activated (cosmian-kms-server.md §6.3).
+ * Cosmian 5.x instead: PreActive until activated (docs/lifecycle.md).
  */
 export function initialState(attrs: Attributes, at: Date, wire?: WireDialect): ObjectState {
   if (!attrs.ActivationDate) return wire === "kmip-v5" ? "PreActive" : "Active";

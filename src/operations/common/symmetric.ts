@@ -1,14 +1,14 @@
 /**
  * Symmetric Encrypt/Decrypt: cipher selection and the KMIP field conventions.
  *
- * Selection (cosmian-kms-server.md §8): algorithm from the request's CryptographicParameters, else
+ * Selection (as the Cosmian KMS does it): algorithm from the request's CryptographicParameters, else
  * the key's stored CryptographicParameters, else the key's algorithm; AES mode likewise, GCM by
  * default; also GCMSIV (RFC 8452), XTS (512-bit keys for AES-256-XTS), CBC, ECB, and NISTKeyWrap /
  * AESKeyWrapPadding (RFC 3394 / 5649, the data is the key to wrap). ChaCha20 keys use
  * ChaCha20-Poly1305 (12-byte nonce), XChaCha20-Poly1305 (24-byte nonce or IvLength 192) or the plain
  * ChaCha20 stream cipher (8-byte nonce; the default for Cosmian 5.x requests, see pickCipher).
  *
- * Wire convention (cloudproof-client.md §4.7): Data is the ciphertext alone; the nonce goes in
+ * Wire convention (what cloudproof_kms_js 4.0.0 expects): Data is the ciphertext alone; the nonce goes in
  * IVCounterNonce (returned when the server made it) and the tag in AuthenticatedEncryptionTag.
  */
 import { KmipError, fail } from "../../kmip/error.ts";

@@ -1,6 +1,6 @@
 /**
  * CoverCrypt Encrypt (master public key) and Decrypt (user decryption key), single and bulk
- * (cloudproof-client.md §0 points 12-13, §4.8.3-4.8.5).
+ * (docs/covercrypt-format.md, "In the KMS").
  *
  * Encrypt returns a complete CoverCrypt 14 ciphertext `header ‖ AES-GCM(nonce ‖ ct ‖ tag)`, which
  * cloudproof_js's WASM decrypts; the AAD (AuthenticatedEncryptionAdditionalData) authenticates the

@@ -1,5 +1,6 @@
 /**
- * CoverCrypt keys in Import and Get/Export (cloudproof-client.md §2.3, §3, §4.2, §4.4).
+ * CoverCrypt keys in Import and Get/Export, as cloudproof_kms_js 4.0.0 sends and parses them
+ * (docs/covercrypt-format.md, "In the KMS").
  *
  * Import: the client sends KeyMaterial as `{ByteString}` (Cosmian's form) and, for
  * `import…Key({bytes})`, CryptographicLength in bytes; both are accepted. The material is stored

@@ -1,6 +1,6 @@
 /**
- * The binary framings CoverCrypt Encrypt/Decrypt carry in KMIP `Data` (cloudproof-client.md §0
- * points 12-13, §4.8.3-4.8.5; Cosmian `DataToEncrypt`, `DecryptedData`, bulk lists):
+ * The binary framings CoverCrypt Encrypt/Decrypt carry in KMIP `Data` (docs/covercrypt-format.md, "In the KMS";
+ * Cosmian `DataToEncrypt`, `DecryptedData`, bulk lists):
  *
  *   Encrypt in:   LEB128(len ap) ‖ ap ‖ LEB128(len meta) ‖ meta ‖ plaintext
  *   Decrypt out:  LEB128(len meta) ‖ meta ‖ plaintext

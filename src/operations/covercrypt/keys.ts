@@ -1,7 +1,7 @@
 /**
  * What the CoverCrypt operations share: recognising CoverCrypt keys and their role (master secret,
  * master public, user), reading the policy / access-policy vendor attributes
- * (cloudproof-client.md §0 point 11, §4.8), building and updating key blocks, and mapping
+ * (docs/covercrypt-format.md, "In the KMS"), building and updating key blocks, and mapping
  * `CoverCryptError`s to KMIP reasons.
  *
  * Key blocks are stored as Cosmian stores them: KeyFormatType CoverCryptSecretKey/PublicKey, the

@@ -1,5 +1,5 @@
 /**
- * CreateKeyPair with CryptographicAlgorithm CoverCrypt (cloudproof-client.md §4.8.1; Cosmian
+ * CreateKeyPair with CryptographicAlgorithm CoverCrypt (docs/covercrypt-format.md, "In the KMS"; Cosmian
  * `create_master_keypair`): the master secret key (PrivateKey, CoverCryptSecretKey) and master
  * public key (PublicKey, CoverCryptPublicKey) for the policy in the `cover_crypt_policy` vendor
  * attribute. The client sends only CommonAttributes, so the policy may come from any of the three

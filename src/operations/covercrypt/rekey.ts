@@ -1,6 +1,6 @@
 /**
  * ReKeyKeyPair on a CoverCrypt master secret key, driven by the `cover_crypt_rekey_action` vendor
- * attribute (cloudproof-client.md §4.8.6; cosmian-kms-server.md §3, §4.2): RekeyAccessPolicy,
+ * attribute (docs/covercrypt-format.md, "Rekeying" and "In the KMS"): RekeyAccessPolicy,
  * PruneAccessPolicy, AddAttribute, DisableAttribute, RemoveAttribute (Cosmian 5 spells it
  * DeleteAttribute) and RenameAttribute.
  *

@@ -1,6 +1,6 @@
 /**
  * Create with ObjectType PrivateKey and algorithm CoverCrypt: a user decryption key
- * (cloudproof-client.md §4.8.2; Cosmian `create_user_decryption_key`). The master secret key is
+ * (docs/covercrypt-format.md, "In the KMS"; Cosmian `create_user_decryption_key`). The master secret key is
  * the ParentLink target (an id or a tag list); the caller needs the `get` right on it and it must
  * be Active. The access policy (`cover_crypt_access_policy`, bytes or text) is kept as given, so
  * `AccessPolicyKms.fromKey` returns the caller's string. System tag `_uk`.

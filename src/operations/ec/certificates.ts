@@ -1,6 +1,6 @@
 /**
  * X.509 certificates as public keys, and the certificate <-> private key links
- * (cloudproof-client.md §4.4 / §4.5; cosmian-kms-server.md §7).
+ * (as cloudproof_kms_js 4.0.0 and the Cosmian KMS use them).
  *
  * A certificate's public key comes from its SubjectPublicKeyInfo (node:crypto X509Certificate,
  * which parses the DER; the certificate is not validated here: it is the caller's own object).

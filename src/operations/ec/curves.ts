@@ -1,5 +1,5 @@
 /**
- * The elliptic-curve key types the KMS serves and how KMIP names them (cosmian-kms-server.md §3
+ * The elliptic-curve key types the KMS serves and how KMIP names them (Cosmian's
  * CreateKeyPair; KMS crate/crypto/src/crypto/elliptic_curves/operation.rs).
  *
  *   key type      RecommendedCurve   raw private               raw public          length

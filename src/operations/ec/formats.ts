@@ -1,6 +1,6 @@
 /**
  * Get/Export format conversion and Import validation for elliptic-curve keys (KMIP 2.1 §2.1.7,
- * cloudproof-client.md §2.3 / §4.4; formats listed in key-material.ts).
+ * as cloudproof_kms_js 4.0.0 reads them; formats listed in key-material.ts).
  *
  * Get/Export: without a KeyFormatType, or with the stored one, the key comes back as stored (an
  * imported PKCS#8 / SEC1 key byte for byte; a created key as TransparentEC*, like the KMS).
@@ -9,7 +9,7 @@
  *   public key   Raw (NIST: uncompressed point) | PKCS8 or X509 (both SubjectPublicKeyInfo DER) |
  *                TransparentECPublicKey (NIST: compressed point, as the KMS stores it)
  * DER and raw forms travel as a plain ByteString KeyMaterial: the only form the JS client parses
- * for PKCS8 / ECPrivateKey / X509 (cloudproof-client.md §2.3). Ristretto255 has no DER encoding.
+ * for PKCS8 / ECPrivateKey / X509 (docs/wire-dialects.md). Ristretto255 has no DER encoding.
  *
  * Import: DER key material sent as `{ByteString}` is stored as plain bytes (same bytes; the form
  * the KMS and the JS client use). EC key blocks are parsed (DER structure, curve points, scalar ranges) and refused with

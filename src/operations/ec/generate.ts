@@ -1,5 +1,5 @@
 /**
- * CreateKeyPair for elliptic curves (cosmian-kms-server.md §3; KMS create_key_pair.rs and
+ * CreateKeyPair for elliptic curves (KMS create_key_pair.rs and
  * elliptic_curves/operation.rs).
  *
  * Request: CryptographicAlgorithm EC, ECDH, ECDSA, Ed25519 or Ed448, and

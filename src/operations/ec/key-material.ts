@@ -1,6 +1,6 @@
 /**
  * Elliptic-curve keys in and out of KMIP key blocks (KMIP 2.1 §2.1.7 key formats,
- * cosmian-kms-server.md §3, cloudproof-client.md §2.3 / §4.4).
+ * as the Cosmian KMS and cloudproof_kms_js 4.0.0 use them).
  *
  * Stored forms we read (any of them, whatever created the key):
  *   TransparentECPrivateKey {RecommendedCurve, D}       D = big integer (see `dToBytes`)
@@ -9,7 +9,7 @@
  *                  for public keys; KMIP has no separate SPKI format)
  *   X509           public: SubjectPublicKeyInfo DER (KMIP 1.x meaning of X.509 for public keys)
  *   ECPrivateKey   SEC1 / RFC 5915 DER; PKCS#8 is accepted under this label too, because the JS
- *                  client's importPrivateKey labels everything ECPrivateKey (cloudproof-client.md §4.4)
+ *                  client's importPrivateKey labels everything ECPrivateKey
  *   Raw            raw key bytes; the curve comes from CryptographicDomainParameters.RecommendedCurve
  * KeyMaterial may be the bytes themselves or `{ByteString}` (the JS client's import form).
  *

@@ -1,5 +1,5 @@
 /**
- * The signature primitives behind Sign / SignatureVerify (cosmian-kms-server.md §3; KMS
+ * The signature primitives behind Sign / SignatureVerify (KMS
  * crate/crypto/src/crypto/elliptic_curves/{sign,verify}.rs), on @noble/curves and node:crypto hashes.
  *
  *   Ed25519  RFC 8032 pure EdDSA over the given bytes (Data, or DigestedData taken as the message,

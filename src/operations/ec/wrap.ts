@@ -1,10 +1,9 @@
 /**
- * Key wrapping with elliptic-curve keys (cosmian-kms-server.md §7 "EC wrapping key";
- * cloudproof-client.md §4.4 / §4.5): Get/Export with a KeyWrappingSpecification naming a public
- * key or a certificate encrypts the key material with ECIES (cipher.ts); Import with KeyWrapType
- * NotWrapped decrypts it with the private key. The key named in KeyWrappingData may be the
- * certificate, the public key or the private key: for the first two the server follows the links
- * to the private key (certificates.ts#privateKeyFor), which is what the JS client's
+ * Key wrapping with elliptic-curve keys (as the Cosmian KMS does it; docs/ecies.md): Get/Export with
+ * a KeyWrappingSpecification naming a public key or a certificate encrypts the key material with
+ * ECIES (cipher.ts); Import with KeyWrapType NotWrapped decrypts it with the private key. The key
+ * named in KeyWrappingData may be the certificate, the public key or the private key: for the first
+ * two the server follows the links to the private key (certificates.ts#privateKeyFor), which is what the JS client's
  * getWrappedKey(uid, certUid) -> importKey(uid, wrapped, unwrap=true) needs.
  *
  * Usage masks, when set: wrapping needs WrapKey or Encrypt, unwrapping UnwrapKey or Decrypt

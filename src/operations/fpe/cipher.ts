@@ -1,6 +1,6 @@
 /**
- * FPE_FF1 Encrypt/Decrypt, as Cosmian KMS >= 5.24 serves it (fpe-ecies.md §1.7,
- * cosmian-kms-server.md §8; KMS `encrypt_with_symmetric_key` / `decrypt_single_with_symmetric_key`):
+ * FPE_FF1 Encrypt/Decrypt, as Cosmian KMS >= 5.24 serves it (docs/fpe-ff1.md,
+ * "In the KMS"; KMS `encrypt_with_symmetric_key` / `decrypt_single_with_symmetric_key`):
  *
  *  - the algorithm is the request's CryptographicParameters.CryptographicAlgorithm, else the key's
  *    stored CryptographicParameters, else the key's algorithm; FPE_FF1 selects FF1 with the key's

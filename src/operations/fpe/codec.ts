@@ -1,7 +1,7 @@
 /**
  * FPE_FF1 data codecs for the requests that use this server's metadata extensions (metadata.ts):
- * the same data rules as the KMS (fpe-ecies.md §1.7, src/crypto/ff1/kms.ts), with a choice of
- * Feistel rounds, cloudproof_js `additionalCharacters` (§1.4) and cloudproof_js big integers (§1.5).
+ * the same data rules as the KMS (docs/fpe-ff1.md, src/crypto/ff1/kms.ts), with a choice of
+ * Feistel rounds, cloudproof_js `additionalCharacters` and cloudproof_js big integers.
  * With rounds 18 and no additional characters, each type gives exactly what kms.ts gives.
  *
  * Key sizes: 18 rounds (Cosmian) takes AES-256 only; 10 rounds (NIST) takes AES-128/192/256.

@@ -1,7 +1,7 @@
 /**
  * FPE_FF1 request metadata: what `AuthenticatedEncryptionAdditionalData` asks for.
  *
- * Cosmian's rules (fpe-ecies.md §1.7, KMS `FpeMetadata::parse`) are implemented once, by
+ * Cosmian's rules (docs/fpe-ff1.md, "In the KMS"; KMS `FpeMetadata::parse`) are implemented once, by
  * `kms.parseMetadata` in src/crypto/ff1/kms.ts: absent/empty/blank -> text over alpha_numeric;
  * JSON `{"type":"text"|"integer"|"float","alphabet":"..."}`; any other string is the alphabet.
  * This module only decides whether a request uses one of this server's extensions; when it does

@@ -1,6 +1,6 @@
 /**
- * ML-KEM through Encrypt / Decrypt, as the Cosmian KMS serves it (cosmian-kms-server.md §8;
- * Cosmian crate/crypto/src/crypto/pqc/ml_kem.rs):
+ * ML-KEM through Encrypt / Decrypt, as the Cosmian KMS serves it
+ * (Cosmian crate/crypto/src/crypto/pqc/ml_kem.rs):
  *   Encrypt on the public key   = encapsulation: response Data = the 32-byte shared secret,
  *                                 IVCounterNonce = the encapsulation ciphertext (request Data ignored)
  *   Decrypt on the private key  = decapsulation: request Data = the ciphertext, response Data =

@@ -1,5 +1,5 @@
 /**
- * CreateKeyPair and ReKeyKeyPair for post-quantum key pairs (cosmian-kms-server.md §3; Cosmian
+ * CreateKeyPair and ReKeyKeyPair for post-quantum key pairs (Cosmian
  * crate/crypto/src/crypto/pqc/{ml_kem,ml_dsa,slh_dsa,mod}.rs): CryptographicAlgorithm MLKEM_512/768/1024,
  * MLDSA_44/65/87 or SLHDSA_*; nothing else is needed (no length, no curve).
  *

@@ -1,5 +1,5 @@
 /**
- * Post-quantum keys in KMIP key blocks (cosmian-kms-server.md §3; Cosmian crate/crypto/src/crypto/
+ * Post-quantum keys in KMIP key blocks (Cosmian crate/crypto/src/crypto/
  * pqc/mod.rs): KMIP algorithm names <-> src/crypto/pqc.ts names, and the key forms we read / write.
  *
  *   KMIP CryptographicAlgorithm   MLKEM_512/768/1024, MLDSA_44/65/87, SLHDSA_{SHA2,SHAKE}_{128,192,256}{s,f}

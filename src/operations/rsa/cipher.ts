@@ -1,6 +1,6 @@
 /**
  * Encrypt with an RSA public key (or a certificate holding one), Decrypt with the private key
- * (cosmian-kms-server.md §8 "Asymmetric"): RSAES-OAEP (default), RSAES-PKCS1-v1_5 (legacy), or
+ * (as the Cosmian KMS does it): RSAES-OAEP (default), RSAES-PKCS1-v1_5 (legacy), or
  * CKM_RSA_AES_KEY_WRAP for PaddingMethod None (any data length); parameters in params.ts, from the
  * request, else those stored on the key. Data in = plaintext, Data out = the ciphertext. RSA binds
  * no associated data: a non-empty AuthenticatedEncryptionAdditionalData is refused (an OAEP label

@@ -1,6 +1,6 @@
 /**
  * Get/Export format conversion and Import validation for RSA keys (KMIP 2.1 §2.1.7;
- * cosmian-kms-server.md §3; Cosmian export_get.rs, formats in key-material.ts).
+ * Cosmian export_get.rs, formats in key-material.ts).
  *
  * Get/Export: without a KeyFormatType, or with the stored one, the key comes back as stored (an
  * imported PKCS#8 key byte for byte, which the JS client's round trips need; a created key as

@@ -1,5 +1,5 @@
 /**
- * CreateKeyPair for RSA (cosmian-kms-server.md §3; KMS crate/crypto/src/crypto/rsa/operation.rs):
+ * CreateKeyPair for RSA (KMS crate/crypto/src/crypto/rsa/operation.rs):
  * CryptographicAlgorithm RSA and CryptographicLength 2048..8192 (3072 and 4096 the usual ones) in
  * the common, private or public attributes. Shorter keys are refused, as the KMS does in FIPS mode
  * (they are too weak for new keys); import still reads them.

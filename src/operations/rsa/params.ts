@@ -1,6 +1,6 @@
 /**
- * KMIP CryptographicParameters -> RSA scheme and options (cosmian-kms-server.md §7, §8, §3 Sign;
- * Cosmian crate/crypto/src/crypto/rsa/{mod,sign,verify}.rs, crypto/wrap/common.rs).
+ * KMIP CryptographicParameters -> RSA scheme and options (as the Cosmian KMS maps
+ * them: Cosmian crate/crypto/src/crypto/rsa/{mod,sign,verify}.rs, crypto/wrap/common.rs).
  *
  * Encryption and key wrapping: PaddingMethod OAEP (default; HashingAlgorithm default SHA-256, MGF1
  * with MaskGeneratorHashingAlgorithm or the same hash, label = PSource), None = CKM_RSA_AES_KEY_WRAP

@@ -1,5 +1,5 @@
 /**
- * Key wrapping with RSA keys (cosmian-kms-server.md §7 "RSA wrapping key / certificate"; Cosmian
+ * Key wrapping with RSA keys (Cosmian
  * crate/crypto/src/crypto/wrap/{wrap_key,common}.rs): Get/Export with a KeyWrappingSpecification
  * naming an RSA public key, private key (its public half) or certificate encrypts the key material
  * with the scheme its CryptographicParameters choose (params.ts): OAEP (default, SHA-256), None =

@@ -98,7 +98,7 @@ export async function buildCertificate(subject: Subject, issuer: Issuer, attrs: 
   }
 }
 
-/** Cosmian's CertificateAttributes (cosmian-kms-server.md §1.9): every subject and issuer field, "" when absent. */
+/** Cosmian's CertificateAttributes: every subject and issuer field, "" when absent. */
 export function certificateAttributes(info: CertificateInfo): KmipRecord {
   const subject = fieldsFromName(info.cert.subjectName);
   const issuer = fieldsFromName(info.cert.issuerName);

@@ -1,6 +1,6 @@
 /**
  * Who a certificate is for (the subject) and who signs it (the issuer), from a Certify / ReCertify
- * request (cosmian-kms-server.md §3; the KMS's certify/resolve_subject.rs, resolve_issuer.rs and
+ * request (the KMS's certify/resolve_subject.rs, resolve_issuer.rs and
  * certificate/find.rs).
  *
  * Subject: a CSR (CertificateRequestValue), a certificate to renew or a public key (UniqueIdentifier),
