@@ -3,8 +3,8 @@
  * a KeyWrappingSpecification naming a public key or a certificate encrypts the key material with
  * ECIES (cipher.ts); Import with KeyWrapType NotWrapped decrypts it with the private key. The key
  * named in KeyWrappingData may be the certificate, the public key or the private key: for the first
- * two the server follows the links to the private key (certificates.ts#privateKeyFor), which is what the JS client's
- * getWrappedKey(uid, certUid) -> importKey(uid, wrapped, unwrap=true) needs.
+ * two the server follows the links to the private key (certificates.ts#privateKeyFor), which is
+ * what the JS client's getWrappedKey(uid, certUid) -> importKey(uid, wrapped, unwrap=true) needs.
  *
  * Usage masks, when set: wrapping needs WrapKey or Encrypt, unwrapping UnwrapKey or Decrypt
  * (Unrestricted allows both). No associated data: the KMS wraps without.
