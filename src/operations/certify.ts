@@ -1,5 +1,5 @@
 /**
- * Certify (KMIP 2.1 §6.1.6; Cosmian's behaviour: cosmian-kms-server.md §3, the KMS's
+ * Certify (KMIP 2.1 §6.1.6; Cosmian's behaviour: the KMS's
  * certify/certify_op.rs). Issues an X.509 certificate, stored as a Certificate object (X509, DER),
  * for one of:
  *   - a CSR: CertificateRequestValue, CertificateRequestType PEM (default) or PKCS10 (DER);

@@ -1,5 +1,5 @@
 /**
- * MAC (KMIP 2.1 §6.1.29): HMAC of Data with an Active symmetric key (cosmian-kms-server.md §3).
+ * MAC (KMIP 2.1 §6.1.29): HMAC of Data with an Active symmetric key, as the Cosmian KMS does it.
  *
  * The hash is the request's CryptographicParameters.HashingAlgorithm, else the one an HMAC algorithm
  * names (request CryptographicAlgorithm, then the key's algorithm, then its stored parameters):

@@ -1,5 +1,5 @@
 /**
- * RSA keys in and out of KMIP key blocks (KMIP 2.1 §2.1.7; cosmian-kms-server.md §1.8, §3; Cosmian
+ * RSA keys in and out of KMIP key blocks (KMIP 2.1 §2.1.7; Cosmian
  * crate/crypto/src/openssl/{private_key,public_key}.rs).
  *
  * Stored forms we read:
