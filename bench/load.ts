@@ -1,5 +1,5 @@
 /**
- * Sustained load (issue 7): 64 keep-alive connections for several minutes on a mixed workload
+ * Sustained load: 64 keep-alive connections for several minutes on a mixed workload
  * (Encrypt 40 %, Decrypt 30 %, Get 15 %, Locate 10 %, Create 5 %) against the real server as its own
  * process on a real SQLite file. Reports throughput, p50/p99 latency, errors and the server's peak RSS.
  *
