@@ -30,8 +30,10 @@
  *   here the target's `env`); HSM scenarios run against a server with a SoftHSM2 token (suite.ts).
  *
  * Difference from Cosmian (on purpose): each scenario runs against a fresh server and database (and
- * a fresh SoftHSM2 token for HSM scenarios), so a scenario's outcome never depends on the ones before it. Binary TTLV scenarios (`wire_format`) are
- * skipped: our server speaks JSON TTLV only. Other skips, with their reasons: skips.ts.
+ * a fresh SoftHSM2 token for HSM scenarios), so a scenario's outcome never depends on the ones before
+ * it. Binary TTLV scenarios (`wire_format`) are skipped: this runner sends JSON TTLV only (the
+ * server also serves binary TTLV, src/kmip/ttlv-binary.ts, tested in test/server/binary-ttlv.test.ts
+ * and test/interop/). Other skips, with their reasons: skips.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -137,7 +139,7 @@ export const needsHsm = (m: Manifest) => !!(m.server_type?.startsWith("hsm") || 
 export function skipReason(rel: string, manifest: Manifest): string | undefined {
   if (SKIPS[rel]) return SKIPS[rel];
   if (needsHsm(manifest) && !softHsmAvailable) return `needs an HSM: ${SOFTHSM_MISSING}`;
-  if (manifest.wire_format && manifest.wire_format !== "json") return "binary TTLV (wire_format): we serve JSON TTLV only";
+  if (manifest.wire_format && manifest.wire_format !== "json") return "binary TTLV (wire_format): this runner sends JSON TTLV only (the server's binary TTLV has its own tests)";
   return undefined;
 }
 
