@@ -1,7 +1,7 @@
 /**
  * Certificates and private keys imported through the real Cosmian JS client are stored and returned
- * exactly as given (cloudproof-client.md §4.4 and the Appendix A transcripts of importCertificate,
- * importPrivateKey, getObject(cert) and getObject(PKCS8 key)): DER X.509 (the fixed test certificate
+ * exactly as given (through the client's importCertificate, importPrivateKey, getObject(cert) and
+ * getObject(PKCS8 key)): DER X.509 (the fixed test certificate
  * of test/vectors/certs/), PKCS#8 (P-256, Ed25519, RSA) and SEC1 ECPrivateKey made with node:crypto,
  * including Cosmian's quirk of PKCS#8 DER under the default ECPrivateKey label.
  */

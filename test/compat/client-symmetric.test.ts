@@ -1,11 +1,10 @@
 /**
  * The real Cosmian JS client (cloudproof_kms_js 4.0.0) against our real server: every KmsClient
- * method that needs neither CoverCrypt, FF1 nor public-key crypto (cloudproof-client.md §1, §2, §4.1-4.4,
- * §4.6, §4.7 and the Appendix A transcripts). Results are checked against node:crypto (AES-GCM,
+ * method that needs neither CoverCrypt, FF1 nor public-key crypto (docs/wire-dialects.md). Results are checked against node:crypto (AES-GCM,
  * ChaCha20-Poly1305) and the bytes we imported, not only for the absence of an exception.
  *
  * Error format pinned here: a failed KMIP call throws
- * `KMIP request failed (<Op>): <Reason>: <message>` (our 422 text body, cloudproof-client.md §1.4).
+ * `KMIP request failed (<Op>): <Reason>: <message>` (our 422 text body; docs/wire-dialects.md).
  */
 import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";

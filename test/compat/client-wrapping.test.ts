@@ -1,6 +1,6 @@
 /**
- * Key wrapping with a SYMMETRIC wrapping key through the real Cosmian JS client (cloudproof-client.md
- * §4.4, §4.5; cosmian-kms-server.md §7): getWrappedKey -> importKey(unwrap=true), importKey(unwrap=false)
+ * Key wrapping with a SYMMETRIC wrapping key through the real Cosmian JS client:
+ * getWrappedKey -> importKey(unwrap=true), importKey(unwrap=false)
  * keeps the wrapping data so the key can be re-imported or fetched unwrapped (Get KeyWrapType
  * NotWrapped). The client sends no CryptographicParameters, so the server picks RFC 5649 (AES key
  * wrap with padding); the wrapped bytes are checked against an independent RFC 5649 / RFC 3394

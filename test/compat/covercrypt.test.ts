@@ -2,7 +2,7 @@
  * CoverCrypt through Cosmian's own client (cloudproof_kms_js 4.0.0) against our real server, and
  * interop with cloudproof_js 10.0.1's WASM (cosmian_cover_crypt 14.0.0): keys fetched from the KMS
  * used locally, KMS ciphertexts opened locally and local ciphertexts opened by the KMS.
- * Semantics as Cosmian's client tests assert them (cloudproof-client.md §4.8, §4.8.6).
+ * Semantics as Cosmian's client tests assert them (docs/covercrypt-format.md, "Rekeying" and "In the KMS").
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AccessPolicyKms, KMIPOperations, KmsClient, Link, LinkType, PolicyKms, PrivateKey, PublicKey } from "cloudproof_kms_js";
@@ -29,7 +29,7 @@ afterAll(async () => {
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-/** The policy of cloudproof-client.md §7.1 (3 ordered levels, 3 departments). */
+/** The demo policy of Cosmian's client tests (3 ordered levels, 3 departments). */
 function demoPolicy() {
   return new C.Policy([
     new C.PolicyAxis("Security Level", [{ name: "Protected", isHybridized: false }, { name: "Confidential", isHybridized: false }, { name: "Top Secret", isHybridized: false }], true),
@@ -272,7 +272,7 @@ describe("encrypt and decrypt", () => {
   });
 });
 
-describe("rekey family (Cosmian's semantics, cloudproof-client.md §4.8.6)", () => {
+describe("rekey family (Cosmian's semantics)", () => {
   test("Cosmian's client test: rekey, forged key, prune, add, rename, disable, remove", async () => {
     const [mskID, mpkID] = await client.createCoverCryptMasterKeyPair(new PolicyKms(enc(SECURITY_POLICY)));
     const topSecretData = Uint8Array.from([1, 2, 3]);

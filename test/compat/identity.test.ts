@@ -1,5 +1,5 @@
 /**
- * Who is calling (cosmian-kms-server.md §5), through the real Cosmian JS client and raw HTTP:
+ * Who is calling (docs/security-identity-and-audit.md), through the real Cosmian JS client and raw HTTP:
  * - JWTs (`--jwt-auth-provider ISSUER,JWKS_URI,AUDIENCE`) signed by a local JWKS served by this test
  *   (a tiny Bun.serve on 127.0.0.1): the user is the `email` claim (or `sub`); expired, wrong
  *   audience/issuer, wrong signature, unsigned, HMAC and expiry-less tokens -> 401;

@@ -1,7 +1,7 @@
 /**
  * The real Cosmian JS client (cloudproof_kms_js 4.0.0) against our server: certificates and
  * private keys imported with importCertificate / importPrivateKey, read back byte for byte, and
- * key wrapping with a certificate (cloudproof-client.md §4.4, §4.5 and the Appendix A transcripts):
+ * key wrapping with a certificate (the requests and replies of the real client):
  * getWrappedKey(sym, certUid) -> importKey(uid, wrapped, unwrap=true) (the server finds the private
  * key linked to the certificate), importKey(..., unwrap=true, privateKeyUid) and
  * importKey(..., unwrap=false), each checked against the original key bytes.

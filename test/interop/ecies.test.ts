@@ -1,7 +1,7 @@
 /**
  * Interop: our sealed box (src/crypto/ecies/sealed-box.ts, libsodium crypto_box_seal) against
  * cloudproof_js 10.0.1 `EciesSalsaSealBox` (WASM) in both directions, including Ed25519 keys
- * converted the KMS's way (spec fpe-ecies.md §2.1, §2.2; cloudproof-client.md §7.3).
+ * converted the KMS's way (docs/ecies.md).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";

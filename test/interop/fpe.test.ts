@@ -1,7 +1,7 @@
 /**
  * Interop with Cosmian's cloudproof_js 10.0.1 `Fpe()` (WASM, cosmian_fpe 0.5.2): random inputs
  * encrypted by src/crypto/ff1 are decrypted by cloudproof_js and the reverse, and both ciphertexts
- * must be identical (FF1 is deterministic). Spec: cloudproof-client.md §7.2, fpe-ecies.md §1.
+ * must be identical (FF1 is deterministic). See docs/fpe-ff1.md.
  */
 import { Fpe } from "cloudproof_js";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,5 @@
 /**
- * FPE_FF1 through real HTTP (GitHub issue 5, part 2; fpe-ecies.md §1.7, cosmian-kms-server.md §3
- * and §8): Create with the `fpe-ff1` tag, Encrypt/Decrypt of text, integers and floats exactly as
+ * FPE_FF1 through real HTTP (docs/fpe-ff1.md, "In the KMS"): Create with the `fpe-ff1` tag, Encrypt/Decrypt of text, integers and floats exactly as
  * Cosmian KMS >= 5.24 (byte-identical with src/crypto/ff1/kms.ts and with the cloudproof_js
  * vectors), this server's extensions (additionalCharacters, big_integer, NIST rounds), the errors,
  * key states, both wire dialects and the real cloudproof_kms_js client.
@@ -304,7 +303,7 @@ describe("extensions: additionalCharacters, big_integer, NIST rounds", () => {
       expect(nist).not.toBe(cosmian);
       expect(await dec(uid, nist, { aad: JSON.stringify({ ...meta, rounds: 10 }), tweak: "99" })).toBe(p);
     }
-    // the spec's two quick vectors: 18 rounds vs NIST
+    // two quick vectors (docs/fpe-ff1.md): 18 rounds vs NIST
     const key = "2B7E151628AED2A6ABF7158809CF4F3CEF4359D8D580AA4F7F036D6F04FC6A94";
     const k = await keyFor(key);
     expect(await enc(k, "0123456789", { aad: "numeric" })).toBe("2970494737");
