@@ -46,6 +46,7 @@ const post = async (body: unknown) => {
 };
 const s = (tag: string, ...value: unknown[]) => ({ tag, type: "Structure", value });
 const n = (tag: string, type: string, value: unknown) => ({ tag, type, value });
+// biome-ignore lint/suspicious/noExplicitAny: walks untyped JSON TTLV replies
 const field = (node: any, tag: string): any => {
   if (node?.tag === tag) return node.value;
   if (Array.isArray(node?.value)) for (const c of node.value) { const f = field(c, tag); if (f !== undefined) return f; }

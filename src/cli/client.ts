@@ -220,7 +220,7 @@ export function activeNow(): Date {
 /** Attributes carrying the Cosmian `tag` vendor attribute (a JSON list), merged with `extra`. */
 export function withTags(tags: string[] | undefined, extra: KmipRecord = {}, vendor: KmipRecord[] = []): KmipRecord {
   const list = [...vendor];
-  if (tags && tags.length) list.push(vendorText("tag", JSON.stringify(tags)));
+  if (tags?.length) list.push(vendorText("tag", JSON.stringify(tags)));
   return list.length ? { ...extra, Attribute: list } : extra;
 }
 

@@ -17,7 +17,7 @@ export type KmipScalar = number | bigint | string | boolean | Uint8Array | Date;
 export type KmipValue = KmipScalar | KmipRecord | TtlvNode | KmipValue[];
 /** A decoded Structure. Values are KmipValue; the index is `any` so typed views (Attributes...) fit. */
 export interface KmipRecord {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: typed views (Attributes...) must be assignable to a record
   [tag: string]: any;
 }
 

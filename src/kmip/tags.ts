@@ -59,7 +59,9 @@ for (const [kmipName, code, type] of KMIP_TAGS) {
   if (canonical !== kmipName) aliases[kmipName] = canonical;
 }
 for (const [name, code, type] of CONTEXT_TAGS) add(name, code, type, false);
-PSEUDO_TAGS.forEach(([name, type], i) => add(name, PSEUDO_TAG_BASE + 1 + i, type, true));
+PSEUDO_TAGS.forEach(([name, type], i) => {
+  add(name, PSEUDO_TAG_BASE + 1 + i, type, true);
+});
 /** Operation names, in the Operation enumeration order (KMIP 2.1 §11). */
 export const OPERATION_NAMES: readonly string[] = Object.keys(ENUMS.Operation);
 for (const op of OPERATION_NAMES) {

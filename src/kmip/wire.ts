@@ -59,7 +59,7 @@ export function decodeRequestNode(root: TtlvNode, dialect: WireDialect): Decoded
     return { kind: "operation", dialect, operation: root.tag, payload: fromTtlv(root) as KmipRecord };
   }
   const header = root.value.find((n) => n.tag === "RequestHeader");
-  if (!header || header.type !== "Structure") throw new KmipError("Invalid_Message", "/RequestMessage: missing RequestHeader");
+  if (header?.type !== "Structure") throw new KmipError("Invalid_Message", "/RequestMessage: missing RequestHeader");
   const h = fromTtlv(header) as KmipRecord;
   const pv = h.ProtocolVersion as KmipRecord | undefined;
   const major = pv?.ProtocolVersionMajor, minor = pv?.ProtocolVersionMinor;

@@ -42,6 +42,7 @@ import { certify } from "./certify.ts";
 import { recertify } from "./recertify.ts";
 import { validate } from "./validate.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: the table holds entries of every request type
 export interface OperationEntry<T = any> {
   schema: Schema<T>;
   handler: (request: T, ctx: OperationContext) => Promise<KmipRecord>;

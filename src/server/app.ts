@@ -10,7 +10,7 @@
  */
 import { Elysia } from "elysia";
 import { KmipError } from "../kmip/error.ts";
-import { Authenticator, type CallerInfo } from "../auth/identity.ts";
+import type { Authenticator, CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
 import type { OperationSettings } from "../operations/context.ts";
 import type { WorkerPool } from "../operations/common/heavy.ts";

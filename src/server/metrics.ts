@@ -108,7 +108,9 @@ export class Metrics {
 
     family("kms_kmip_request_duration_seconds", "histogram", "Time to run a KMIP operation (decoding and encoding excluded).");
     for (const [operation, h] of [...this.latency].sort()) {
-      BUCKETS.forEach((b, i) => out.push(`kms_kmip_request_duration_seconds_bucket${labels({ operation, le: String(b) })} ${h.counts[i]}`));
+      BUCKETS.forEach((b, i) => {
+        out.push(`kms_kmip_request_duration_seconds_bucket${labels({ operation, le: String(b) })} ${h.counts[i]}`);
+      });
       out.push(`kms_kmip_request_duration_seconds_bucket${labels({ operation, le: "+Inf" })} ${h.count}`);
       out.push(`kms_kmip_request_duration_seconds_sum${labels({ operation })} ${h.sum}`);
       out.push(`kms_kmip_request_duration_seconds_count${labels({ operation })} ${h.count}`);

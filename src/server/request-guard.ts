@@ -32,7 +32,7 @@ const refuse = (status: number, reason: string, why: string): Refusal => ({
 
 /** Splits `name[:port]` (IPv6 in brackets), lower-cased. */
 function splitHost(host: string): { name: string; port?: string } {
-  const m = /^(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d+))?$/i.exec(host.trim());
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(host.trim());
   return m ? { name: m[1].toLowerCase(), port: m[2] } : { name: "" };
 }
 

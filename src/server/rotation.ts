@@ -137,7 +137,7 @@ export class RotationScheduler {
     const out: { id: string; generation: number }[] = [];
     for (const id of await store.rotationCandidates()) {
       const o = await store.get(id);
-      if (!o || o.state !== "Active" || linkTarget(o, "ReplacementObjectLink")) continue; // re-keyed by hand: its successor carries on
+      if (o?.state !== "Active" || linkTarget(o, "ReplacementObjectLink")) continue; // re-keyed by hand: its successor carries on
       const when = dueAt(o, this.minInterval);
       if (!when || when.getTime() > at.getTime()) continue;
       if ((this.retryAt.get(id) ?? 0) > at.getTime()) continue;

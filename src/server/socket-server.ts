@@ -10,7 +10,7 @@
  * and a bound on open connections. A header that cannot start a message is answered with an
  * Invalid_Message ResponseMessage and only that connection is closed (the stream cannot be resynchronised).
  */
-import net from "node:net";
+import type net from "node:net";
 import tls from "node:tls";
 import type { Authenticator } from "../auth/identity.ts";
 import { KmipError } from "../kmip/error.ts";

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { randomBytes } from "node:crypto";
-import { KMIPOperations, KmsClient, SymmetricKey, SymmetricKeyAlgorithm } from "cloudproof_kms_js";
+import { KMIPOperations, KmsClient, type SymmetricKey, SymmetricKeyAlgorithm } from "cloudproof_kms_js";
 import { postKmip, startTestServer, t, type TestServer } from "../helpers/server.ts";
 
 const TOKENS = { alice: "alice-token-0123456789abcdef", bob: "bob-token-0123456789abcdefgh", carol: "carol-token-0123456789abcdef" };

@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Certificate, KeyFormatType, KeyValue, KmsClient, LinkType, PrivateKey, deserialize } from "cloudproof_kms_js";
+import { type Certificate, KeyFormatType, type KeyValue, type KmsClient, LinkType, type PrivateKey, deserialize } from "cloudproof_kms_js";
 import { postKmip, t, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient, uniq, dec } from "../helpers/client.ts";
 

@@ -7,8 +7,8 @@
  * written here on node:crypto's AES-ECB (and checked against the RFCs' own vectors).
  */
 import { describe, expect, test } from "vitest";
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { KeyFormatType, KeyValue, KmsClient, Link, LinkType, SymmetricKey, SymmetricKeyAlgorithm, deserialize } from "cloudproof_kms_js";
+import { createCipheriv, createDecipheriv, } from "node:crypto";
+import { KeyFormatType, type KeyValue, type KmsClient, Link, LinkType, type SymmetricKey, SymmetricKeyAlgorithm, deserialize } from "cloudproof_kms_js";
 import { find, postKmip, t, valueOf, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient, uniq, enc } from "../helpers/client.ts";
 

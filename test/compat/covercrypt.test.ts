@@ -258,7 +258,9 @@ describe("encrypt and decrypt", () => {
     expect(dec(r.headerMetadata)).toBe("bulk-hdr");
     expect(r.plaintext.map(dec)).toEqual(["abcdefgh", "azertyui", "qsdfghjk"]);
     const udk = await client.retrieveCoverCryptUserDecryptionKey(udkId);
-    cts.forEach((ct, i) => expect(dec(C.decrypt(udk.bytes(), ct, { authenticationData: enc("bulk-ad") }).plaintext)).toBe(dec(chunks[i])));
+    cts.forEach((ct, i) => {
+      expect(dec(C.decrypt(udk.bytes(), ct, { authenticationData: enc("bulk-ad") }).plaintext)).toBe(dec(chunks[i]));
+    });
     await rejects(client.coverCryptBulkDecrypt(udkId, cts), /Cryptographic_Failure/);
     await rejects(client.coverCryptBulkDecrypt(hrId, cts, { authenticationData: enc("bulk-ad") }), /InsufficientAccessPolicy/);
 

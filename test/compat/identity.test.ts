@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from "jose";
-import { KMIPOperations, KmsClient, SymmetricKey } from "cloudproof_kms_js";
+import { KMIPOperations, KmsClient, type SymmetricKey } from "cloudproof_kms_js";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 
 const CERTS = path.join(import.meta.dirname, "../vectors/certs");

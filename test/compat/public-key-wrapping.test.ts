@@ -12,7 +12,7 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { X509Certificate, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
-import { KeyFormatType, KmsClient, type Certificate, type KmsObject, type PrivateKey, type SymmetricKey } from "cloudproof_kms_js";
+import { KeyFormatType, type KmsClient, type Certificate, type KmsObject, type PrivateKey, type SymmetricKey } from "cloudproof_kms_js";
 import { postKmip, t, valueOf, find, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient } from "../helpers/client.ts";
 

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from "jose";
-import { KmsClient, SymmetricKey } from "cloudproof_kms_js";
+import { KmsClient, type SymmetricKey } from "cloudproof_kms_js";
 import { postKmip, startTestServer, t, useTestServer, valueOf, type TestServer } from "../helpers/server.ts";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
 

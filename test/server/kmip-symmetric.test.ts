@@ -189,7 +189,7 @@ describe("Import, Get and Export", () => {
     expect(r.json?.type).toBeUndefined(); // answered in the v5 form
     const g = await kmip({ tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: id }] });
     expect(g.status, g.text).toBe(200);
-    const obj = (g.json?.value as Node[]).find((n) => n.tag === "SymmetricKey");
+    const obj = ((g.json?.value ?? []) as Node[]).find((n) => n.tag === "SymmetricKey");
     expect(obj).toBeDefined();
     expect(valueOf(obj, "KeyFormatType")).toBe("Raw");
     expect(valueOf(obj, "KeyMaterial")).toBe("AB".repeat(16));

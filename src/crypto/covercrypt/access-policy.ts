@@ -80,7 +80,6 @@ export function parse(expression: string): AccessPolicy {
 class LinearParser {
   private terms = 0;
   private constructor(
-    private readonly text: string,
     private readonly b: Uint8Array,
     /** code point index of each boundary byte offset, -1 inside a character */
     private readonly cpAt: Int32Array,
@@ -137,7 +136,7 @@ class LinearParser {
     for (let i = n - 2; i >= 0; i--) {
       nextOp[i] = b[i] === b[i + 1] && (b[i] === 0x7c || b[i] === 0x26) ? i : nextOp[i + 1];
     }
-    return new LinearParser(expr, b, cpAt, Int32Array.from(cps), Uint8Array.from(spaces), colons, closes, match, nextOp);
+    return new LinearParser(b, cpAt, Int32Array.from(cps), Uint8Array.from(spaces), colons, closes, match, nextOp);
   }
 
   parse(): AccessPolicy {

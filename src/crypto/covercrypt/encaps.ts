@@ -6,7 +6,7 @@
 import { wipe } from "../bytes.ts";
 import { randomBytes } from "../random.ts";
 import * as accessPolicy from "./access-policy.ts";
-import { ByteReader, ByteWriter } from "./bytes-io.ts";
+import type { ByteReader, ByteWriter } from "./bytes-io.ts";
 import { CoverCryptError } from "./errors.ts";
 import { mulToBytes } from "./fixed-base.ts";
 import { bytesKey, bytesToScalar, POINT_LENGTH, randomScalar } from "./group.ts";

@@ -74,7 +74,9 @@ describe("field25519", () => {
     const pts = [randomPoint(), randomPoint(), RP.ZERO, RP.BASE];
     const aff = pts.map((p) => field.decodeRistretto(p.toBytes()));
     const out = field.quadrupledEdwards(aff);
-    aff.forEach((a, i) => expect(hex(out[i])).toBe(hex(ed25519.Point.fromAffine(a).double().double().toBytes())));
+    aff.forEach((a, i) => {
+      expect(hex(out[i])).toBe(hex(ed25519.Point.fromAffine(a).double().double().toBytes()));
+    });
   });
 
   it("edwardsToRistretto encodes torsion-free Edwards points as ristretto255 elements", () => {

@@ -24,7 +24,7 @@ export const GCM_TAG_LENGTH = 16;
 export function demEncrypt(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
   const nonce = randomBytes(NONCE_LENGTH);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
-  if (aad && aad.length) cipher.setAAD(aad);
+  if (aad?.length) cipher.setAAD(aad);
   const body = cipher.update(plaintext);
   const fin = cipher.final();
   return concatBytes(nonce, body, fin, cipher.getAuthTag());
@@ -33,7 +33,7 @@ export function demEncrypt(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Ar
 export function demDecrypt(key: Uint8Array, block: Uint8Array, aad?: Uint8Array): Uint8Array {
   if (block.length < NONCE_LENGTH + GCM_TAG_LENGTH) throw decryptionError();
   const decipher = createDecipheriv("aes-256-gcm", key, block.subarray(0, NONCE_LENGTH));
-  if (aad && aad.length) decipher.setAAD(aad);
+  if (aad?.length) decipher.setAAD(aad);
   decipher.setAuthTag(block.subarray(block.length - GCM_TAG_LENGTH));
   const body = decipher.update(block.subarray(NONCE_LENGTH, block.length - GCM_TAG_LENGTH));
   try {

@@ -23,6 +23,7 @@ export const jsonError = (msg: string): CoverCryptError => new CoverCryptError("
 
 const WS = /[ \t\n\r]*/y;
 const NUM = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw U+0000..U+001F (RFC 8259 §7)
 const STR = /"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/y;
 
 export function parseJson(text: string): JsonValue {

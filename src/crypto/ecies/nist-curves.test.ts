@@ -29,7 +29,6 @@ const SIZES: Record<nist.NistCurve, { r: number; key: number; node: string }> = 
 describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
   const v = V[curve];
   const sk = (i: number) => hexToBytes(v.key_pairs[i].private_key);
-  const pk = (i: number) => hexToBytes(v.key_pairs[i].public_key);
 
   it("has the KMS's parameters (R length, AES key length, overhead)", () => {
     expect(nist.overhead(curve)).toBe(SIZES[curve].r + 16);

@@ -102,7 +102,9 @@ describe("ristretto255 keys (RFC 9496 vectors)", () => {
 
 describe("ristretto255 ECIES (crypto_core EciesR25519Aes128): known-answer vectors", () => {
   it("key pairs", () => {
-    vectors.key_pairs.forEach((_, i) => expect(hex(ristretto.getPublicKey(sk(i)))).toBe(vectors.key_pairs[i].public_key));
+    vectors.key_pairs.forEach((_, i) => {
+      expect(hex(ristretto.getPublicKey(sk(i)))).toBe(vectors.key_pairs[i].public_key);
+    });
   });
 
   it("reproduces every encryption vector byte for byte, with its intermediates, and decrypts it", () => {

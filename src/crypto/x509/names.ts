@@ -34,6 +34,7 @@ const FIELDS: readonly { field: NameField; oid: string; kind: StringKind }[] = [
 export const NAME_FIELDS: readonly NameField[] = FIELDS.map((f) => f.field);
 
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: IA5String is every 7-bit character, controls included
 const IA5 = /^[\x00-\x7f]*$/;
 
 /** A Name with one RDN per non-empty field; throws X509Error when a value does not fit its type. */

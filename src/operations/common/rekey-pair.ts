@@ -105,7 +105,7 @@ async function linkedPublicKey(oldSk: StoredObject, ctx: OperationContext): Prom
   const pkId = linkTarget(oldSk, "PublicKeyLink");
   if (!pkId) throw new KmipError("Invalid_Field", `${op}: the private key ${oldSk.id} has no PublicKeyLink: cannot determine the paired public key`);
   const oldPk = await ctx.store.get(pkId);
-  if (!oldPk || oldPk.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
+  if (oldPk?.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
   return oldPk;
 }
 

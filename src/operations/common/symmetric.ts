@@ -72,10 +72,9 @@ function pickCipher(key: StoredObject, params: CryptographicParameters | undefin
         case "AESKeyWrapPadding":
           return { kind: "aes-kwp" };
         default:
-          fail("Operation_Not_Supported", `${op}: the AES block cipher mode ${mode} is not supported`);
+          return fail("Operation_Not_Supported", `${op}: the AES block cipher mode ${mode} is not supported`);
       }
     }
-    // falls through (fail never returns)
     case "ChaCha20":
     case "ChaCha20Poly1305": {
       if (nonce?.length === 24 || params?.IvLength === 192) return { kind: "xchacha20-poly1305" };

@@ -10,7 +10,6 @@
 import { fail } from "../../kmip/error.ts";
 import type { KeyBlock, KeyValue, KeyWrappingSpecification } from "../../kmip/objects.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
-import type { StoredObject } from "../../store/store.ts";
 import * as aesKw from "../../crypto/aes-key-wrap.ts";
 import * as aesGcm from "../../crypto/aes-gcm.ts";
 import type { OperationContext } from "../context.ts";

@@ -262,12 +262,12 @@ function aesMode(key: StoredObject, req: Encrypt | Decrypt, op: string, iv: Uint
   if (mode === "GCM") {
     const tagLength = p?.TagLength ?? 16;
     if (tagLength < 12 || tagLength > 16) fail("Invalid_Field", `${op}: invalid tag length ${tagLength}: TagLength must be 12 to 16 bytes for AES-GCM`);
-    if (!iv || iv.length !== 12) fail("Invalid_Field", `${op}: AES-GCM with an HSM key needs a 12-byte IVCounterNonce`);
+    if (iv?.length !== 12) fail("Invalid_Field", `${op}: AES-GCM with an HSM key needs a 12-byte IVCounterNonce`);
     return { kind: "gcm", iv, aad: req.AuthenticatedEncryptionAdditionalData, tagBits: tagLength * 8 };
   }
   if (mode === "CBC") {
     if ((p?.PaddingMethod ?? "PKCS5") !== "PKCS5") fail("Operation_Not_Supported", `${op}: AES-CBC with an HSM key is supported with PKCS5 padding only`);
-    if (!iv || iv.length !== 16) fail("Invalid_Field", `${op}: AES-CBC with an HSM key needs a 16-byte IVCounterNonce`);
+    if (iv?.length !== 16) fail("Invalid_Field", `${op}: AES-CBC with an HSM key needs a 16-byte IVCounterNonce`);
     return { kind: "cbc-pad", iv };
   }
   return fail("Operation_Not_Supported", `${op}: the block cipher mode ${mode} is not supported for HSM keys (GCM or CBC)`);
