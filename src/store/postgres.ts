@@ -450,7 +450,7 @@ export class PostgresStore implements ObjectStore, SealableRows {
     // others then read RotateLatest false.
     return this.atomic(async () => {
       const [row] = await this.rows<{ attributes: string; state: string }>("SELECT attributes, state FROM objects WHERE id = $1 FOR UPDATE", [id]);
-      if (!row || row.state !== "Active") return false;
+      if (row?.state !== "Active") return false;
       const attributes = fromStoredJson<Record<string, unknown>>(row.attributes);
       if (Number(attributes.RotateGeneration ?? 0) !== generation || attributes.RotateLatest === false) return false;
       await this.exec("UPDATE objects SET attributes = $1 WHERE id = $2", [toStoredJson({ ...attributes, RotateLatest: false }), id]);
