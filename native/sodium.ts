@@ -37,3 +37,10 @@ export interface Sodium {
 }
 
 export const sodium = sodiumNative as unknown as Sodium;
+
+/**
+ * Which libsodium serves the primitives that go through this module (XChaCha20-Poly1305,
+ * ChaCha20-Poly1305, sealed boxes, ...), for the start-up line. Bun and Deno both load the same
+ * prebuilt sodium-native addon through Node-API, so the results are the same bytes.
+ */
+export const sodiumBackend = `sodium-native ${(sodiumNative as { version?: string }).version ?? ""} (libsodium through Node-API)`.replace("  ", " ");

@@ -1,5 +1,5 @@
 /**
- * The HTTP application (Elysia on Bun). Exported for tests: `createApp(...).handle(request)`.
+ * The HTTP application (Elysia; served by Bun.serve or Deno.serve through src/runtime/). Exported for tests: `createApp(...).handle(request)`.
  *
  * Routes: POST /kmip/2_1 (bare operations or RequestMessage), POST /kmip (RequestMessage); both
  * also take a binary TTLV RequestMessage as application/octet-stream and answer in binary;
@@ -9,6 +9,7 @@
  * rebinding).
  */
 import { Elysia } from "elysia";
+import { isDeno } from "../runtime/index.ts";
 import { KmipError } from "../kmip/error.ts";
 import type { Authenticator, CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
@@ -37,6 +38,8 @@ export interface AppDeps {
    * not come through the front.
    */
   mtlsPeer?: (request: Request) => { cn?: string; client: string } | undefined;
+  /** The socket peer of a request (the runtime's server); without it, Elysia's `server.requestIP`. */
+  requestIP?: (request: Request) => { address: string; port: number } | null;
   /** What request-guard.ts needs beyond the authenticator: does the server listen on loopback, on which port. */
   listening: { loopback: boolean; port: () => number };
   /** Threads for CPU-heavy operations. */
@@ -67,7 +70,7 @@ export function createApp(deps: AppDeps) {
   async function readBinaryBody(request: Request): Promise<Uint8Array> {
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const bytes = isDeno ? await boundedBytes(request, deps.maxBodyBytes) : new Uint8Array(await request.arrayBuffer());
     if (bytes.length > deps.maxBodyBytes) throw new BodyTooLarge();
     return bytes;
   }
@@ -85,8 +88,9 @@ export function createApp(deps: AppDeps) {
   async function readBody(request: Request): Promise<string> {
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
-    // Bodies without a length (chunked) are bounded by Bun's maxRequestBodySize (set from the same limit).
-    const text = await request.text();
+    // Bodies without a length (chunked) are bounded by Bun's maxRequestBodySize (set from the same
+    // limit); Deno.serve has none, so the stream is read with the bound (boundedText).
+    const text = isDeno ? new TextDecoder().decode(await boundedBytes(request, deps.maxBodyBytes)) : await request.text();
     if (text.length > deps.maxBodyBytes) throw new BodyTooLarge();
     return text;
   }
@@ -138,7 +142,7 @@ export function createApp(deps: AppDeps) {
     }
   }
   /** The client's address and port: the TLS front's peer under mTLS, else the socket's. */
-  const ip = (server: Server, request: Request) => deps.mtlsPeer?.(request)?.client ?? peerAddress(server?.requestIP(request));
+  const ip = (server: Server, request: Request) => deps.mtlsPeer?.(request)?.client ?? peerAddress((deps.requestIP ?? ((r: Request) => server?.requestIP(r)))(request));
   const guard = requestGuard({ authenticated: auth.enabled, ...deps.listening });
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
@@ -186,6 +190,19 @@ export function createApp(deps: AppDeps) {
 }
 
 class BodyTooLarge extends Error {}
+
+/** The body, refused (BodyTooLarge) as soon as it exceeds `max` bytes, whatever its framing. */
+async function boundedBytes(request: Request, max: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > max) throw new BodyTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
 
 /** A percent-encoded path segment; a malformed encoding is the client's error, not ours. */
 function pathParameter(raw: string): string {

@@ -19,6 +19,8 @@ import { WorkerPool } from "../operations/common/heavy.ts";
 import { openHsm, hsmMasterKey } from "./hsm.ts";
 import { Metrics } from "./metrics.ts";
 import { DEFAULT_CHECK_SECONDS, RotationScheduler } from "./rotation.ts";
+import { runtime, type HttpServer, type ServableApp } from "../runtime/index.ts";
+import { sodiumBackend } from "../../native/sodium.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -87,12 +89,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
   const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });
   let publicPort = 0;
+  let http: HttpServer | undefined;
   const rotation = new RotationScheduler({ store, settings, log, metrics, minIntervalSeconds: config.rotationMinIntervalSeconds });
   const app = createApp({
     pool,
     limits,
     // TLS client certificates: the CN and the client's address come from the node:tls front by connection (mtls-front.ts)
-    mtlsPeer: (request) => front?.peerOf(app.server?.requestIP(request)),
+    mtlsPeer: (request) => front?.peerOf(http?.requestIP(request) ?? undefined),
+    requestIP: (request) => http?.requestIP(request) ?? null,
     listening: { loopback: isLoopbackHost(config.hostname), port: () => publicPort },
     audit,
     store,
@@ -114,11 +118,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     : undefined;
   if (tls && "ca" in tls && tls.ca) {
     // Bun.serve cannot tell the handler who the client certificate names: TLS ends in a node:tls front
-    app.listen({ hostname: "127.0.0.1", port: 0, idleTimeout: config.idleTimeoutSeconds });
+    // (nor can Deno.serve verify them at all).
+    http = await runtime.serve(app as unknown as ServableApp, { hostname: "127.0.0.1", port: 0, idleTimeout: config.idleTimeoutSeconds });
     const { ca, cert, key, ciphers } = tls;
-    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, ciphers, backendPort: app.server!.port!, idleTimeoutSeconds: config.idleTimeoutSeconds });
+    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, ciphers, backendPort: http.port, idleTimeoutSeconds: config.idleTimeoutSeconds });
   } else {
-    app.listen({ hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
+    http = await runtime.serve(app as unknown as ServableApp, { hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
   }
   let socketServer: SocketServer | undefined;
   if (config.socketServer.start && tls && "ca" in tls && tls.ca) {
@@ -129,7 +134,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       kmip: { store, log, audit, settings, pool, limits, metrics },
     });
   }
-  const server = { port: front?.port ?? app.server!.port };
+  const server = { port: front?.port ?? http.port };
   publicPort = server.port!;
   const scheme = tls ? "https" : "http";
   const url = `${scheme}://${config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname}:${server.port}`;
@@ -142,6 +147,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     database: config.databaseType === "postgresql" && config.databaseUrl ? redactUrl(config.databaseUrl) : "sqlite",
     audit: audit.where,
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
+    runtime: runtime.version,
+    sodium: sodiumBackend,
   });
   rotation.start(config.rotationCheckSeconds ?? DEFAULT_CHECK_SECONDS);
   return {
@@ -161,7 +168,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await rotation.stop();
       await socketServer?.close();
       await front?.close();
-      await app.stop();
+      await http!.stop();
       pool.close();
       await audit.close();
       await store.close();

@@ -31,9 +31,9 @@ export function gitCommit(dir: string): string | undefined {
   }
 }
 
-/** e.g. `0.2.0-dev (commit 0123456789ab; TS KMS, Bun)`. */
+/** e.g. `0.2.0-dev (commit 0123456789ab; TS KMS, Bun)` (`Deno` when served by Deno). */
 export function versionString(): string {
-  return `${VERSION} (commit ${buildCommit()}; TS KMS, Bun)`;
+  return `${VERSION} (commit ${buildCommit()}; TS KMS, ${"Deno" in globalThis ? "Deno" : "Bun"})`;
 }
 
 /** The version string of this process (computed once, at start). */

@@ -1,16 +1,16 @@
 /**
- * bun:sqlite backend (the only file that imports bun:sqlite).
+ * SQLite backend: bun:sqlite on Bun, node:sqlite on Deno, behind the runtime seam (src/runtime/).
  *
  * WAL mode with synchronous=FULL: an acknowledged write survives a crash (sqlite.org/wal.html).
  * secure_delete=ON: freed pages are zeroed, so destroyed key material does not linger in the file.
  * The object column is sealed under the master key when the store is given a keyring (sealed.ts);
  * the database file is created 0600 and SQLite gives its -wal and -shm files the same mode.
- * bun:sqlite is synchronous and a transaction is per connection, so: one writer connection whose
+ * SQLite is synchronous and a transaction is per connection, so: one writer connection whose
  * transactions are serialised by an async queue (no other request's statements can interleave with an
  * open BEGIN ... COMMIT, even across awaits), and one reader connection that only ever sees committed
  * data. AsyncLocalStorage tells whether the caller is inside its own transaction.
  */
-import { Database } from "bun:sqlite";
+import { runtime, type SqlDatabase as Database } from "../runtime/index.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -65,14 +65,14 @@ export class SqliteStore implements ObjectStore, SealableRows {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: DIR_MODE });
       ensurePrivateFile(file);
     }
-    this.db = new Database(file, { create: true, strict: true });
+    this.db = runtime.openDatabase(file);
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = FULL");
     this.db.exec("PRAGMA foreign_keys = ON");
     this.db.exec("PRAGMA secure_delete = ON");
     this.db.exec("PRAGMA busy_timeout = 5000");
     this.migrate();
-    this.reader = file === ":memory:" ? this.db : new Database(file, { readonly: true, strict: true });
+    this.reader = file === ":memory:" ? this.db : runtime.openDatabase(file, { readonly: true });
     this.reader.exec("PRAGMA busy_timeout = 5000");
   }
 

@@ -1,0 +1,17 @@
+/** The Bun side of the runtime seam: bun:sqlite as is (its API is the seam's), Bun.serve through Elysia. */
+import { Database } from "bun:sqlite";
+import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase } from "./types.ts";
+
+export const runtime: Runtime = {
+  name: "bun",
+  version: `Bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`,
+  openDatabase(file: string, options: OpenOptions = {}): SqlDatabase {
+    const db = options.readonly ? new Database(file, { readonly: true, strict: true }) : new Database(file, { create: true, strict: true });
+    return db as unknown as SqlDatabase;
+  },
+  async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
+    app.listen({ hostname: o.hostname, port: o.port, tls: o.tls, idleTimeout: o.idleTimeout });
+    const server = app.server!;
+    return { port: server.port!, requestIP: (r) => server.requestIP(r), stop: () => app.stop() };
+  },
+};
