@@ -1,5 +1,23 @@
 import { existsSync } from "node:fs";
 import { configDefaults, defineConfig } from "vitest/config";
+import { spawnSync } from "node:child_process";
+
+/** The integration suites that also run against the Deno-served server (project integration-deno). */
+export const DENO_SUITES = [
+  "test/compat/*.test.ts",
+  "test/server/kmip-symmetric.test.ts",
+  "test/server/covercrypt.test.ts",
+  "test/server/fpe.test.ts",
+  "test/server/runtime.test.ts",
+  "test/conformance/runner.test.ts",
+];
+
+/**
+ * Deno comes from npm (the `deno` devDependency). Without it the integration-deno project is left
+ * out with one printed line, except under CI=true, where it stays and fails on the missing Deno.
+ */
+const denoMissing = spawnSync("node_modules/.bin/deno", ["--version"]).status !== 0;
+if (denoMissing && process.env.CI !== "true") console.log("SKIP integration-deno: node_modules/.bin/deno does not run (npm ci installs it)");
 
 // unit = pure modules beside their sources; integration = real servers, real SQLite files, real clients;
 // integration-postgres = a representative part of the integration suites again, each server on its
@@ -41,6 +59,19 @@ export default defineConfig({
       ...(postgresInstalled || process.env.CI === "true"
         ? [{ extends: true as const, test: { name: "integration-postgres", include: POSTGRES_SUITES, env: { KMS_TEST_DATABASE: "postgresql" }, testTimeout: 60_000, hookTimeout: 120_000 } }]
         : []),
+      // The same integration tests against the server run by Deno (a child process, see
+      // test/helpers/server.ts): the real cloudproof_kms_js client, symmetric, CoverCrypt and FPE.
+      // Tests that reach into the server object (rotation, the store) stay Bun-only.
+      ...(denoMissing && process.env.CI !== "true" ? [] : [{
+        extends: true as const,
+        test: {
+          name: "integration-deno",
+          include: [...DENO_SUITES],
+          env: { KMS_TEST_RUNTIME: "deno" },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      }]),
     ],
   },
 });

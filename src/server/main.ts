@@ -107,6 +107,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     metricsToken,
     settings,
   });
+  if (runtime.name === "deno" && config.tls?.cipherSuites) {
+    // Deno's TLS (rustls, under Deno.serve and node:tls alike) takes no suite list: its fixed set is
+    // TLS 1.2/1.3 forward-secret AEAD only.
+    throw new ConfigError("--tls-cipher-suites cannot be applied under Deno (its TLS library has a fixed list of forward-secret AEAD suites): leave it unset");
+  }
   const tls = config.tls
     ? {
         cert: readFileSync(config.tls.certFile, "utf8") + (config.tls.chainFile ? readFileSync(config.tls.chainFile, "utf8") : ""),

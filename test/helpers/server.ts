@@ -4,9 +4,14 @@
  *
  * With KMS_TEST_DATABASE=postgresql (the integration-postgres vitest project) every server instead
  * gets its own database in a throwaway PostgreSQL cluster, one cluster per test file.
+ *
+ * With KMS_TEST_RUNTIME=deno (the `integration-deno` vitest project), startTestServer runs the
+ * server under Deno in a child process (deno-child.ts) and the tests talk to it over HTTP only:
+ * `rotation` is not reachable across the process boundary.
  */
 import { afterAll, beforeAll, expect } from "vitest";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -58,7 +63,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   // A PostgreSQL server is given its (shared) master key: it never generates one.
   if ((database.databaseType ?? overrides.databaseType) === "postgresql" && !overrides.masterKeyFile) writeTestMasterKey(path.join(dataDir, "master.key"));
   const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...database, ...overrides, dataDir };
-  const server = await startServer(config, silentLogger);
+  const server = process.env.KMS_TEST_RUNTIME === "deno" ? await startDenoServer(config) : await startServer(config, silentLogger);
   return {
     ...server,
     dataDir,
@@ -67,6 +72,62 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
       if (database.databaseUrl) await dropTestDatabase(database.databaseUrl);
+    },
+  };
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The permissions of the Deno test server: the narrowest that serve (see docs/deno.md), widened to
+ * the temp folder where tests keep their data, certificates and key files.
+ */
+export function denoTestPermissions(config: ServerConfig): string[] {
+  const tmp = realpathSync(tmpdir());
+  return [
+    // /etc/alpine-release: sodium-native's addon loader asks whether this is musl Linux.
+    `--allow-read=${ROOT},${realpathSync(path.join(ROOT, "node_modules"))},${tmp},/etc/alpine-release`,
+    `--allow-write=${tmp},${path.resolve(config.dataDir)}`,
+    `--allow-net=${config.hostname}`,
+    "--allow-env=NODE_ENV,ENV,ELYSIA_*,KMS_*",
+    "--allow-ffi", // sodium-native's Node-API addon
+  ];
+}
+
+/** The server under Deno, in a child process: resolves once it listens. */
+async function startDenoServer(config: ServerConfig): Promise<RunningServer> {
+  const deno = path.join(ROOT, "node_modules/.bin/deno");
+  if (!existsSync(deno)) throw new Error(`KMS_TEST_RUNTIME=deno but Deno is missing (${deno}): npm ci installs it (the deno devDependency)`);
+  const args = ["run", "--no-prompt", "--node-modules-dir=manual", "--unstable-no-legacy-abort", ...denoTestPermissions(config), path.join(ROOT, "test/helpers/deno-child.ts")];
+  const child = spawn(deno, args, {
+    env: { ...process.env, NO_COLOR: "1", KMS_TEST_CONFIG: JSON.stringify(config) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const ready = await new Promise<{ url: string; port: number; socketPort?: number }>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.on("error", reject);
+    void exited.then((code) => reject(new Error(`the Deno server exited (${code}) before it listened: ${stderr.trim()}`)));
+  });
+  return {
+    ...ready,
+    reloadCredentials: () => void child.kill("SIGHUP"),
+    rotation: new Proxy({}, {
+      get() {
+        throw new Error("the Deno test server runs in another process: its rotation scheduler is not reachable");
+      },
+    }) as RunningServer["rotation"],
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const code = await exited;
+      if (code !== 0) throw new Error(`the Deno server exited with ${code}: ${stderr.trim()}`);
     },
   };
 }

@@ -139,7 +139,8 @@ export class WorkerPool {
   private spawn(): PoolWorker | undefined {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_URL);
+      // type "module": Deno only runs module workers; Bun takes the option as well.
+      worker = new Worker(WORKER_URL, { type: "module" });
     } catch {
       this.workersAvailable = false;
       return undefined;
