@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, type Decipheriv } from "node:crypto";
 import { PaddingError, assertBytes } from "./cipher-errors.ts";
 import { wipe } from "./bytes.ts";
+import { NODE_AES192_CBC, cbcDecrypt, cbcEncrypt } from "./aes192-fallback.ts";
 
 export { PaddingError } from "./cipher-errors.ts";
 
@@ -49,6 +50,7 @@ export function encrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, 
   if (padding === "none" && plaintext.length % BLOCK_LENGTH !== 0) {
     throw new RangeError(`AES-CBC: plaintext length ${plaintext.length} must be a multiple of the block size (16) when no padding is used`);
   }
+  if (key.length === 24 && !NODE_AES192_CBC) return cbcEncrypt(key, iv, plaintext, padding === "pkcs5");
   const cipher = createCipheriv(name, key, iv);
   cipher.setAutoPadding(padding === "pkcs5");
   return joinOutput(cipher.update(plaintext), cipher.final());
@@ -62,6 +64,7 @@ export function decrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array,
   if (ciphertext.length % BLOCK_LENGTH !== 0 || (padding === "pkcs5" && ciphertext.length === 0)) {
     throw new RangeError(`AES-CBC: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`);
   }
+  if (key.length === 24 && !NODE_AES192_CBC) return cbcDecrypt(key, iv, ciphertext, padding === "pkcs5");
   return blockDecrypt(createDecipheriv(name, key, iv), ciphertext, padding, "AES-CBC");
 }
 

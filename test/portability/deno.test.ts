@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { decodeRequest, encodeOperationResponse } from "../../src/kmip/wire.ts";
 import * as aesGcm from "../../src/crypto/aes-gcm.ts";
+import * as aesCbc from "../../src/crypto/aes-cbc.ts";
 import * as aesKeyWrap from "../../src/crypto/aes-key-wrap.ts";
 import { Ff1, text as fpeText } from "../../src/crypto/ff1/index.ts";
 import * as covercrypt from "../../src/crypto/covercrypt/index.ts";
@@ -45,6 +46,21 @@ Deno.test("AES-256-GCM: NIST GCM test case 14 (zero key and IV, one zero block)"
   const bad = tag.slice();
   bad[0] ^= 1;
   assert.throws(() => aesGcm.decrypt(key, nonce, ciphertext, bad));
+});
+
+Deno.test("AES-192-CBC and -GCM (which Deno's node:crypto lacks): NIST SP 800-38A F.2.3, GCM test case 8", () => {
+  const key = hexToBytes("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b");
+  const iv = hexToBytes("000102030405060708090a0b0c0d0e0f");
+  const ct = aesCbc.encrypt(key, iv, hexToBytes("6bc1bee22e409f96e93d7e117393172a"), "none");
+  assert.equal(hex(ct), "4f021db243bc633d7178183a9fa071e8");
+  assert.equal(hex(aesCbc.decrypt(key, iv, ct, "none")), "6bc1bee22e409f96e93d7e117393172a");
+  const { ciphertext, tag } = aesGcm.encrypt(new Uint8Array(24), new Uint8Array(12), new Uint8Array(16));
+  assert.equal(hex(ciphertext), "98e7247c07f0fe411c267e4384b0f600");
+  assert.equal(hex(tag), "2ff58d80033927ab8ef4d4587514f0fb");
+  assert.equal(hex(aesGcm.decrypt(new Uint8Array(24), new Uint8Array(12), ciphertext, tag)), "00".repeat(16));
+  const bad = tag.slice();
+  bad[0] ^= 1;
+  assert.throws(() => aesGcm.decrypt(new Uint8Array(24), new Uint8Array(12), ciphertext, bad));
 });
 
 Deno.test("AES key wrap: RFC 3394 and RFC 5649 vectors", () => {
