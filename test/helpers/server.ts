@@ -18,6 +18,7 @@ import path from "node:path";
 import { startServer, type RunningServer } from "../../src/server/main.ts";
 import { DEFAULTS, type ServerConfig } from "../../src/server/config.ts";
 import { silentLogger } from "../../src/server/log.ts";
+import { DENO_RUN_FLAGS, denoPermissions } from "../../scripts/deno-permissions.ts";
 import { startPostgres, type PgCluster } from "./postgres.ts";
 
 /** The backend that startTestServer gives servers (unless a test asks for one). */
@@ -79,26 +80,23 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
- * The permissions of the Deno test server: the narrowest that serve (see docs/deno.md), widened to
- * the temp folder where tests keep their data, certificates and key files.
+ * The permissions of the Deno test server: the narrowest that serve (scripts/deno-permissions.ts),
+ * widened to the temp folder where tests keep their data, certificates and key files.
  */
 export function denoTestPermissions(config: ServerConfig): string[] {
   const tmp = realpathSync(tmpdir());
-  return [
-    // /etc/alpine-release: sodium-native's addon loader asks whether this is musl Linux.
-    `--allow-read=${ROOT},${realpathSync(path.join(ROOT, "node_modules"))},${tmp},/etc/alpine-release`,
-    `--allow-write=${tmp},${path.resolve(config.dataDir)}`,
-    `--allow-net=${config.hostname}`,
-    "--allow-env=NODE_ENV,ENV,ELYSIA_*,KMS_*",
-    "--allow-ffi", // sodium-native's Node-API addon
-  ];
+  return denoPermissions({
+    read: [ROOT, realpathSync(path.join(ROOT, "node_modules")), tmp],
+    write: [tmp, path.resolve(config.dataDir)],
+    net: config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname,
+  });
 }
 
 /** The server under Deno, in a child process: resolves once it listens. */
 async function startDenoServer(config: ServerConfig): Promise<RunningServer> {
   const deno = path.join(ROOT, "node_modules/.bin/deno");
   if (!existsSync(deno)) throw new Error(`KMS_TEST_RUNTIME=deno but Deno is missing (${deno}): npm ci installs it (the deno devDependency)`);
-  const args = ["run", "--no-prompt", "--node-modules-dir=manual", "--unstable-no-legacy-abort", ...denoTestPermissions(config), path.join(ROOT, "test/helpers/deno-child.ts")];
+  const args = ["run", ...DENO_RUN_FLAGS, ...denoTestPermissions(config), path.join(ROOT, "test/helpers/deno-child.ts")];
   const child = spawn(deno, args, {
     env: { ...process.env, NO_COLOR: "1", KMS_TEST_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "pipe", "pipe"],
