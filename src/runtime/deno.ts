@@ -5,6 +5,7 @@
  * (src/server/mtls-front.ts) verifies them and forwards to a loopback Deno.serve, as on Bun.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { KmipError } from "../kmip/error.ts";
 import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase, SqlStatement } from "./types.ts";
 
 interface DenoServer {
@@ -79,9 +80,15 @@ export const runtime: Runtime = {
     // The peer of each request, for the audit trail and the mTLS front's look-up (Bun: requestIP).
     const peers = new WeakMap<Request, { address: string; port: number }>();
     const tls = o.tls ? { cert: o.tls.cert, key: o.tls.key } : {};
-    const server = Deno.serve({ hostname: o.hostname, port: o.port, ...tls, onListen: () => {} }, (request, info) => {
+    const server = Deno.serve({ hostname: o.hostname, port: o.port, ...tls, onListen: () => {} }, (received, info) => {
+      const stalled = { yes: false };
+      const request = o.idleTimeout ? withIdleTimeout(received, o.idleTimeout, stalled) : received;
       peers.set(request, { address: info.remoteAddr.hostname, port: info.remoteAddr.port });
-      return app.handle(request);
+      if (!o.idleTimeout) return app.handle(request);
+      return Promise.resolve(app.handle(request)).then((response) => {
+        if (stalled.yes) response.headers.set("connection", "close"); // the rest of that body is not awaited
+        return response;
+      });
     });
     return {
       port: server.addr.port,
@@ -92,3 +99,33 @@ export const runtime: Runtime = {
     };
   },
 };
+
+/**
+ * Deno.serve has no idle timeout: a body that stops arriving for `seconds` errors the request's
+ * stream with Invalid_Message (the KMIP answer), and the unread connection is then closed.
+ */
+function withIdleTimeout(request: Request, seconds: number, stalled: { yes: boolean }): Request {
+  if (!request.body) return request;
+  const reader = request.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new KmipError("Invalid_Message", `the request body stalled for ${seconds} s`)), seconds * 1000);
+      });
+      try {
+        const { done, value } = await Promise.race([reader.read(), timeout]);
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (e) {
+        stalled.yes = true;
+        void reader.cancel().catch(() => undefined);
+        controller.error(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Request(request, { body, duplex: "half" } as RequestInit);
+}
