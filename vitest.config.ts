@@ -9,6 +9,8 @@ export const DENO_SUITES = [
   "test/server/covercrypt.test.ts",
   "test/server/fpe.test.ts",
   "test/server/runtime.test.ts",
+  "test/server/bad-input.test.ts",
+  "test/server/limits.test.ts",
   "test/conformance/runner.test.ts",
   "test/conformance/deno-subset.test.ts",
 ];
@@ -61,7 +63,8 @@ export default defineConfig({
         ? [{ extends: true as const, test: { name: "integration-postgres", include: POSTGRES_SUITES, env: { KMS_TEST_DATABASE: "postgresql" }, testTimeout: 60_000, hookTimeout: 120_000 } }]
         : []),
       // The same integration tests against the server run by Deno (a child process, see
-      // test/helpers/server.ts): the real cloudproof_kms_js client, symmetric, CoverCrypt and FPE.
+      // test/helpers/server.ts): the real cloudproof_kms_js client, symmetric, CoverCrypt, FPE, bad
+      // input and limits, part of the conformance corpus.
       // Tests that reach into the server object (rotation, the store) stay Bun-only.
       ...(denoMissing && process.env.CI !== "true" ? [] : [{
         extends: true as const,

@@ -1,6 +1,8 @@
 /**
- * Dependencies point one way: cli -> server -> operations -> auth / store -> hsm -> kmip -> crypto -> native.
+ * Dependencies point one way: cli -> server -> operations -> auth / store -> hsm -> runtime -> kmip -> crypto -> native.
  * `src/hsm` is the PKCS#11 device access: it knows nothing of KMIP (it imports no other layer).
+ * `src/runtime` is the seam between Bun and Deno (SQLite, HTTP serving): the store reaches bun:sqlite
+ * only through it.
  * A layer imports itself, the layers below it and libraries, never a layer above (auth may use
  * store; store never uses auth). `src/kmip` and `src/crypto` import nothing Bun-only either, so the
  * protocol and crypto core stay portable to Node and Deno.
@@ -24,17 +26,18 @@ function imports(file: string): string[] {
 }
 
 /** The layers, highest first. */
-const LAYERS = ["src/cli", "src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/kmip", "src/crypto", "native"] as const;
+const LAYERS = ["src/cli", "src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native"] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import besides itself and libraries ("package"; "bun" = bun:* modules). */
 const ALLOWED: Record<Layer, string[]> = {
-  "src/cli": ["src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/kmip", "src/crypto", "native", "bun"],
-  "src/server": ["src/operations", "src/auth", "src/store", "src/hsm", "src/kmip", "src/crypto", "native", "bun"],
-  "src/operations": ["src/auth", "src/store", "src/hsm", "src/kmip", "src/crypto", "native", "bun"],
+  "src/cli": ["src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
+  "src/server": ["src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
+  "src/operations": ["src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
   "src/auth": ["src/store", "src/kmip", "src/crypto", "native"],
-  "src/store": ["src/hsm", "src/kmip", "src/crypto", "native", "bun"],
+  "src/store": ["src/hsm", "src/runtime", "src/kmip", "src/crypto", "native"],
   "src/hsm": [],
+  "src/runtime": ["src/kmip", "bun"],
   "src/kmip": ["src/crypto"],
   "src/crypto": ["native"],
   native: ["bun"], // build-time plugins (native/embed-plugin.ts) run under Bun
