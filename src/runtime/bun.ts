@@ -1,5 +1,6 @@
 /** The Bun side of the runtime seam: bun:sqlite as is (its API is the seam's), Bun.serve through Elysia. */
 import { Database } from "bun:sqlite";
+import { SQL } from "bun";
 import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase } from "./types.ts";
 
 export const runtime: Runtime = {
@@ -9,6 +10,7 @@ export const runtime: Runtime = {
     const db = options.readonly ? new Database(file, { readonly: true, strict: true }) : new Database(file, { create: true, strict: true });
     return db as unknown as SqlDatabase;
   },
+  postgresClient: () => SQL,
   async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
     app.listen({ hostname: o.hostname, port: o.port, tls: o.tls, idleTimeout: o.idleTimeout });
     const server = app.server!;

@@ -76,6 +76,9 @@ export const runtime: Runtime = {
   openDatabase(file: string, options: OpenOptions = {}): SqlDatabase {
     return new NodeSqliteDatabase(new DatabaseSync(file, { readOnly: !!options.readonly }));
   },
+  postgresClient() {
+    throw new Error("PostgreSQL storage needs Bun (its SQL client): under Deno the store is SQLite (leave the database options unset)");
+  },
   async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
     // The peer of each request, for the audit trail and the mTLS front's look-up (Bun: requestIP).
     const peers = new WeakMap<Request, { address: string; port: number }>();

@@ -1,3 +1,5 @@
+import type { SQL } from "bun";
+
 /**
  * What differs between the runtimes the server runs on (Bun, Deno): SQLite and HTTP serving.
  * Everything above this seam is the same code on both. One file per runtime (bun.ts, deno.ts);
@@ -21,6 +23,9 @@ export interface SqlDatabase {
   transaction(fn: () => void): () => void;
   close(): void;
 }
+
+/** A PostgreSQL connection pool (Bun.SQL's type; erased at run time). */
+export type SqlClient = SQL;
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -57,6 +62,8 @@ export interface Runtime {
   /** e.g. "Bun 1.4.5", "Deno 2.9.6". */
   version: string;
   openDatabase(file: string, options?: OpenOptions): SqlDatabase;
+  /** The PostgreSQL client (Bun.SQL); throws where there is none (Deno). */
+  postgresClient(): typeof SQL;
   /** Serves `app` over HTTP(S); resolves once it listens. */
   serve(app: ServableApp, options: ServeOptions): Promise<HttpServer>;
 }

@@ -7,7 +7,7 @@
  * holds rows is refused. Afterwards both sides are read back and compared table by table: row count
  * and a SHA-256 over the rows (each row's values as text, rows sorted), so a copy is checkable.
  */
-import { SQL } from "bun";
+import { runtime, type SqlClient } from "../runtime/index.ts";
 import { createHash } from "node:crypto";
 import { bytesToHex } from "../crypto/bytes.ts";
 import { SqliteStore } from "./sqlite.ts";
@@ -46,10 +46,10 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export async function copySqliteToPostgres(sqlitePath: string, url: string, progress: (line: string) => void = () => {}): Promise<TableReport[]> {
   const source = new SqliteStore(sqlitePath);
-  let target: SQL | undefined;
+  let target: SqlClient | undefined;
   try {
     await (await PostgresStore.connect(url)).close(); // creates or updates the PostgreSQL schema
-    target = new SQL(url, { max: 1 });
+    target = new (runtime.postgresClient())(url, { max: 1 });
     const tables = source.db
       .query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name")
       .all()

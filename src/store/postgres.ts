@@ -1,6 +1,6 @@
 /**
  * PostgreSQL backend (with copy.ts for `kms db migrate`, the only code that talks to PostgreSQL), through Bun's built-in client
- * (`SQL` from "bun": a connection pool, transactions). Same contract and method order as sqlite.ts.
+ * (Bun's `SQL`, through the runtime seam: a connection pool, transactions; none under Deno). Same contract and method order as sqlite.ts.
  *
  * Several stateless servers may share one database, so this backend keeps no object cache: every
  * read goes to PostgreSQL, and a Revoke, Destroy, ReKey, attribute or grant change made through any
@@ -18,7 +18,7 @@
  * with a KmipError of kind "unavailable" (HTTP 503, "General_Failure: database unavailable"); the
  * pool reconnects by itself on the next call. A write is acknowledged only after its COMMIT returned.
  */
-import { SQL } from "bun";
+import { runtime, type SqlClient } from "../runtime/index.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { KmipError } from "../kmip/error.ts";
 import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoreStats, StoredObject } from "./store.ts";
@@ -94,14 +94,14 @@ export interface PostgresOptions {
 
 export class PostgresStore implements ObjectStore, SealableRows {
   readonly kind = "postgresql";
-  private readonly sql: SQL;
-  private readonly tx = new AsyncLocalStorage<SQL>();
+  private readonly sql: SqlClient;
+  private readonly tx = new AsyncLocalStorage<SqlClient>();
   /** Seals the object column; without one (tools and tests only), rows are written plain. */
   private keyring: Keyring | undefined;
   static readonly TRANSACTION_ATTEMPTS = 4;
 
   private constructor(url: string, options: PostgresOptions) {
-    this.sql = new SQL(url, {
+    this.sql = new (runtime.postgresClient())(url, {
       max: options.max ?? 10,
       connectionTimeout: options.connectionTimeout ?? 5,
       idleTimeout: 60,
@@ -129,7 +129,7 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   /** The caller's transaction, or the pool. */
-  private get q(): SQL {
+  private get q(): SqlClient {
     return this.tx.getStore() ?? this.sql;
   }
 
