@@ -6,6 +6,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { KmipError } from "../kmip/error.ts";
+import { refuseNul } from "./types.ts";
 import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase, SqlStatement } from "./types.ts";
 
 interface DenoServer {
@@ -23,7 +24,8 @@ interface DenoGlobal {
 const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
 
 type Param = null | number | bigint | string | Uint8Array;
-const params = (p: unknown[]) => p.map((v) => (typeof v === "boolean" ? Number(v) : v === undefined ? null : v)) as Param[];
+/** Parameters bound as node:sqlite takes them; text with U+0000 is refused (it would read back cut). */
+const params = (p: unknown[]) => (refuseNul(p), p).map((v) => (typeof v === "boolean" ? Number(v) : v === undefined ? null : v)) as Param[];
 
 class Statement<Row> implements SqlStatement<Row, unknown[]> {
   constructor(private readonly s: StatementSync) {}

@@ -5,6 +5,7 @@
 import type { Runtime } from "./types.ts";
 
 export type * from "./types.ts";
+export { refuseNul } from "./types.ts";
 
 export const isDeno = "Deno" in globalThis;
 

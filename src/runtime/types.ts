@@ -1,4 +1,5 @@
 import type { SQL } from "bun";
+import { KmipError } from "../kmip/error.ts";
 
 /**
  * What differs between the runtimes the server runs on (Bun, Deno): SQLite and HTTP serving.
@@ -22,6 +23,16 @@ export interface SqlDatabase {
   /** Runs `fn` inside BEGIN ... COMMIT (ROLLBACK when it throws). */
   transaction(fn: () => void): () => void;
   close(): void;
+}
+
+/**
+ * Refuses a text parameter holding U+0000, for databases whose text cannot round-trip it
+ * (PostgreSQL refuses it; node:sqlite reads such text back cut at the NUL).
+ */
+export function refuseNul(params: readonly unknown[]): void {
+  if (params.some((p) => typeof p === "string" && p.includes("\u0000"))) {
+    throw new KmipError("Invalid_Field", "a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)");
+  }
 }
 
 /** A PostgreSQL connection pool (Bun.SQL's type; erased at run time). */

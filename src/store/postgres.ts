@@ -18,7 +18,7 @@
  * with a KmipError of kind "unavailable" (HTTP 503, "General_Failure: database unavailable"); the
  * pool reconnects by itself on the next call. A write is acknowledged only after its COMMIT returned.
  */
-import { runtime, type SqlClient } from "../runtime/index.ts";
+import { refuseNul, runtime, type SqlClient } from "../runtime/index.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { KmipError } from "../kmip/error.ts";
 import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoreStats, StoredObject } from "./store.ts";
@@ -134,10 +134,8 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   private async rows<T>(text: string, params: Param[] = []): Promise<T[]> {
-    // PostgreSQL text cannot hold U+0000 (SQLite can): refuse it before it reaches the database.
-    if (params.some((p) => typeof p === "string" && p.includes("\u0000"))) {
-      throw new KmipError("Invalid_Field", "a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)");
-    }
+    // PostgreSQL text cannot hold U+0000 (bun:sqlite can): refuse it before it reaches the database.
+    refuseNul(params);
     try {
       return (await this.q.unsafe(text, params)) as T[];
     } catch (e) {

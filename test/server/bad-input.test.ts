@@ -70,7 +70,7 @@ describe("malformed requests on /kmip/2_1", () => {
     }
   });
 
-  test("NUL characters in an identifier, a tag or a grant: stored as given by SQLite, a clear Invalid_Field on PostgreSQL (whose text cannot hold them), never a fault", async () => {
+  test("NUL characters in an identifier, a tag or a grant: stored as given by bun:sqlite, a clear Invalid_Field on PostgreSQL and node:sqlite (whose text cannot hold them), never a fault", async () => {
     const nul = `nul\u0000${crypto.randomUUID()}`;
     const tagged = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify([nul])))));
     const answers = [
@@ -81,7 +81,8 @@ describe("malformed requests on /kmip/2_1", () => {
     const grant = await fetch(server.url + "/access/grant", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ unique_identifier: nul, user_id: "bob", operation_types: ["get"] }) });
     const list = await fetch(server.url + "/access/list/nul%00x");
     const all = [...answers.map((a) => ({ status: a.status, text: a.text })), { status: grant.status, text: await grant.text() }, { status: list.status, text: await list.text() }];
-    if (TEST_DATABASE === "postgresql") {
+    // node:sqlite (Deno) reads text back cut at a NUL, so there it is refused as on PostgreSQL.
+    if (TEST_DATABASE === "postgresql" || process.env.KMS_TEST_RUNTIME === "deno") {
       for (const a of all) expect(a).toEqual({ status: 422, text: "Invalid_Field: a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)" });
     } else {
       expect(all.map((a) => a.status)).toEqual([200, 200, 200, 200, 403]); // the last: not the caller's object
