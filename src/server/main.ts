@@ -21,6 +21,7 @@ import { Metrics } from "./metrics.ts";
 import { DEFAULT_CHECK_SECONDS, RotationScheduler } from "./rotation.ts";
 import { runtime, type HttpServer, type ServableApp } from "../runtime/index.ts";
 import { sodiumBackend } from "../../native/sodium.ts";
+import { ristretto } from "../../native/ristretto.ts";
 
 /**
  * TLS 1.2 suites: forward-secret AEAD only (Mozilla "intermediate"); TLS 1.3 suites are all AEAD
@@ -154,6 +155,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     auth: auth.enabled ? "on" : "off (every caller is the default user)",
     runtime: runtime.version,
     sodium: sodiumBackend,
+    ristretto255: ristretto ? "native addon (libsodium, Node-API)" : "TypeScript (@noble/curves)",
   });
   rotation.start(config.rotationCheckSeconds ?? DEFAULT_CHECK_SECONDS);
   return {

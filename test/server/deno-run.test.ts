@@ -75,6 +75,7 @@ describe("deno run src/cli/main.ts with the narrow permissions", () => {
       const listening = JSON.parse(s.log().split("\n").find((l) => l.includes('"msg":"listening"'))!);
       expect(listening.runtime).toMatch(/^Deno \d+\.\d+\.\d+$/);
       expect(listening.sodium).toMatch(/^sodium-native .*Node-API/);
+      expect(listening.ristretto255).toMatch(/^(native addon|TypeScript)/);
       expect(await (await fetch(`${s.url}/version`)).json()).toMatch(/; TS KMS, Deno\)$/);
       await roundTrip(s.url);
     } finally {
