@@ -91,5 +91,7 @@ try {
   ].join("\n"));
 } finally {
   for (const s of Object.values(servers)) s.child.kill("SIGTERM");
-  setTimeout(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })), 1000);
+  setTimeout(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }, 1000);
 }
