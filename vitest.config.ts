@@ -20,7 +20,8 @@ export const DENO_SUITES = [
  * out with one printed line, except under CI=true, where it stays and fails on the missing Deno.
  */
 const denoMissing = spawnSync("node_modules/.bin/deno", ["--version"]).status !== 0;
-if (denoMissing && process.env.CI !== "true") console.log("SKIP integration-deno: node_modules/.bin/deno does not run (npm ci installs it)");
+if (denoMissing && process.env.CI !== "true")
+  console.log("SKIP integration-deno: node_modules/.bin/deno does not run (npm ci installs it)");
 
 // unit = pure modules beside their sources; integration = real servers, real SQLite files, real clients;
 // integration-postgres = a representative part of the integration suites again, each server on its
@@ -39,7 +40,13 @@ const POSTGRES_SUITES = [
   "test/compat/client-wrapping.test.ts",
 ];
 
-const pgBin = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"];
+const pgBin = [
+  "/usr/lib/postgresql/17/bin",
+  "/usr/lib/postgresql/16/bin",
+  "/usr/lib/postgresql/15/bin",
+  "/usr/local/bin",
+  "/usr/bin",
+];
 const postgresInstalled = pgBin.some((d) => existsSync(`${d}/initdb`) && existsSync(`${d}/pg_ctl`));
 if (!postgresInstalled && process.env.CI !== "true") {
   console.log("SKIP integration-postgres: PostgreSQL is not installed (apt-get install postgresql)");
@@ -56,26 +63,47 @@ export default defineConfig({
       // test/portability/ holds tests for other runtimes (Deno: npm run test:deno), not for vitest.
       {
         extends: true,
-        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, "test/portability/**", "test/conformance/deno-subset.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/portability/**", "test/conformance/deno-subset.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       // Under CI=true the project runs even without PostgreSQL, and fails (startPostgres throws).
       ...(postgresInstalled || process.env.CI === "true"
-        ? [{ extends: true as const, test: { name: "integration-postgres", include: POSTGRES_SUITES, env: { KMS_TEST_DATABASE: "postgresql" }, testTimeout: 60_000, hookTimeout: 120_000 } }]
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "integration-postgres",
+                include: POSTGRES_SUITES,
+                env: { KMS_TEST_DATABASE: "postgresql" },
+                testTimeout: 60_000,
+                hookTimeout: 120_000,
+              },
+            },
+          ]
         : []),
       // The same integration tests against the server run by Deno (a child process, see
       // test/helpers/server.ts): the real cloudproof_kms_js client, symmetric, CoverCrypt, FPE, bad
       // input and limits, part of the conformance corpus.
       // Tests that reach into the server object (rotation, the store) stay Bun-only.
-      ...(denoMissing && process.env.CI !== "true" ? [] : [{
-        extends: true as const,
-        test: {
-          name: "integration-deno",
-          include: [...DENO_SUITES],
-          env: { KMS_TEST_RUNTIME: "deno" },
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      }]),
+      ...(denoMissing && process.env.CI !== "true"
+        ? []
+        : [
+            {
+              extends: true as const,
+              test: {
+                name: "integration-deno",
+                include: [...DENO_SUITES],
+                env: { KMS_TEST_RUNTIME: "deno" },
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]),
     ],
   },
 });

@@ -14,12 +14,18 @@ import { silentLogger } from "../src/server/log.ts";
 
 const mib = Number(process.argv[2] ?? 1024);
 const work = mkdtempSync(path.join(tmpdir(), "kms-bench-cli-"));
-const server = await startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir: path.join(work, "data") }, silentLogger);
+const server = await startServer(
+  { ...structuredClone(DEFAULTS), port: 0, dataDir: path.join(work, "data") },
+  silentLogger,
+);
 const main = path.resolve(import.meta.dir, "../src/cli/main.ts");
 
 async function run(args: string[]): Promise<{ seconds: number; maxRssMiB: number; stdout: string }> {
   const start = performance.now();
-  const p = Bun.spawn([process.execPath, main, ...args, "--kms-url", server.url, "--quiet"], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([process.execPath, main, ...args, "--kms-url", server.url, "--quiet"], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const code = await p.exited;
   const stdout = await new Response(p.stdout).text();
   if (code !== 0) throw new Error(`kms ${args.join(" ")} failed: ${await new Response(p.stderr).text()}`);
@@ -47,8 +53,12 @@ try {
   const same = (await sha256(input)) === (await sha256(path.join(work, "output.bin")));
   const bytes = statSync(input).size;
   const row = (name: string, r: { seconds: number; maxRssMiB: number }) =>
-    console.log(`${name.padEnd(24)} ${(bytes / 1048576 / r.seconds).toFixed(0).padStart(6)} MiB/s  ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
-  console.log(`file: ${mib} MiB, chunk 1 MiB, round trip ${same ? "ok" : "FAILED"}; client start-up alone: ${idle.seconds.toFixed(2)} s, peak RSS ${idle.maxRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `${name.padEnd(24)} ${(bytes / 1048576 / r.seconds).toFixed(0).padStart(6)} MiB/s  ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
+    );
+  console.log(
+    `file: ${mib} MiB, chunk 1 MiB, round trip ${same ? "ok" : "FAILED"}; client start-up alone: ${idle.seconds.toFixed(2)} s, peak RSS ${idle.maxRssMiB.toFixed(0)} MiB`,
+  );
   row("sym encrypt", enc);
   row("sym decrypt", dec);
   if (!same) process.exitCode = 1;

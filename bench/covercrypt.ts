@@ -47,7 +47,9 @@ function noSodium(fn: () => unknown): () => unknown {
   };
 }
 
-console.log(`ristretto255 addon: ${nativeGroup.available ? "loaded" : "NOT loaded"}; sodium-native Ed25519: ${sodiumGroup.available ? "available" : "NOT available"}`);
+console.log(
+  `ristretto255 addon: ${nativeGroup.available ? "loaded" : "NOT loaded"}; sodium-native Ed25519: ${sodiumGroup.available ? "available" : "NOT available"}`,
+);
 const rows: string[][] = [["case", "op", "ours ops/s", "TS only", "wasm ops/s", "ratio", "TS-only ratio"]];
 const row = (c: string, op: string, ours: () => unknown, wasm: () => unknown) => {
   const [o, n, w] = [opsPerSec(ours), opsPerSec(noSodium(ours)), opsPerSec(wasm)];
@@ -66,11 +68,26 @@ for (const [name, json] of Object.entries(POLICIES)) {
   ] as const) {
     const usk = C.generateUserSecretKey(secretKey, user, policy);
     const ct = C.encrypt(policy, publicKey, target, pt);
-    row(`${name}, ${label}`, "encrypt", () => cc.encrypt(pbytes, publicKey, target, pt), () => C.encrypt(policy, publicKey, target, pt));
-    row(`${name}, ${label}`, `decrypt (${user})`, () => cc.decrypt(usk, ct), () => C.decrypt(usk, ct));
+    row(
+      `${name}, ${label}`,
+      "encrypt",
+      () => cc.encrypt(pbytes, publicKey, target, pt),
+      () => C.encrypt(policy, publicKey, target, pt),
+    );
+    row(
+      `${name}, ${label}`,
+      `decrypt (${user})`,
+      () => cc.decrypt(usk, ct),
+      () => C.decrypt(usk, ct),
+    );
   }
   for (const user of ["Department::HR && Security Level::Medium", "Security Level::High"]) {
-    row(name, `user key (${user})`, () => cc.generateUserSecretKey(secretKey, user, pbytes), () => C.generateUserSecretKey(secretKey, user, policy));
+    row(
+      name,
+      `user key (${user})`,
+      () => cc.generateUserSecretKey(secretKey, user, pbytes),
+      () => C.generateUserSecretKey(secretKey, user, policy),
+    );
   }
 }
 

@@ -20,10 +20,14 @@ try {
     requests += round.requests;
     const ok = round.problems.length === 0 && round.integrity === "ok";
     if (!ok) failures++;
-    console.log(`round ${i}: killed after ${killAfter.toFixed(0)} ms, ${round.requests} requests, integrity ${round.integrity}, ${round.problems.length} problems`);
+    console.log(
+      `round ${i}: killed after ${killAfter.toFixed(0)} ms, ${round.requests} requests, integrity ${round.integrity}, ${round.problems.length} problems`,
+    );
     for (const p of round.problems.slice(0, 5)) console.log(`  ${p}`);
   }
-  console.log(`\n${rounds} kills survived: ${rounds - failures}; requests ${requests}; objects acknowledged ${ack.created.size + ack.imported.size}; ciphertexts checked ${ack.encrypted.length}; destroys ${ack.destroyed.size}; rekeys ${ack.rekeyed.size}`);
+  console.log(
+    `\n${rounds} kills survived: ${rounds - failures}; requests ${requests}; objects acknowledged ${ack.created.size + ack.imported.size}; ciphertexts checked ${ack.encrypted.length}; destroys ${ack.destroyed.size}; rekeys ${ack.rekeyed.size}`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   const key = randomBytes(32);
   const tweak = randomBytes(8);
   const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.version}`;
-  console.log(`FPE (FF1, 18 rounds, AES-256) - ${runtime} - median of ${SLICES} alternating slices, ${DURATION_MS} ms per side\n`);
+  console.log(
+    `FPE (FF1, 18 rounds, AES-256) - ${runtime} - median of ${SLICES} alternating slices, ${DURATION_MS} ms per side\n`,
+  );
   console.log(`${"case".padEnd(36)} ${"ours ops/s".padStart(10)} ${"WASM ops/s".padStart(10)}  ratio`);
 
   const cases = [

@@ -24,7 +24,12 @@ if (!softHsmAvailable) {
   process.exit(1);
 }
 
-async function load(url: string, body: string, seconds: number, connections: number): Promise<{ rps: number; errors: number }> {
+async function load(
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+): Promise<{ rps: number; errors: number }> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -45,11 +50,29 @@ const token = createSoftHsmToken("bench");
 const dataDir = mkdtempSync(path.join(tmpdir(), "kms-bench-hsm-"));
 let child: ChildProcess | undefined;
 try {
-  child = spawn(process.execPath, ["src/server/main.ts", "--port", "0", "--data-dir", dataDir, "--log-level", "info", "--hsm-model", "softhsm2", "--hsm-slot", token.slot, "--hsm-password-file", token.pinFile], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") },
-  });
+  child = spawn(
+    process.execPath,
+    [
+      "src/server/main.ts",
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      "--log-level",
+      "info",
+      "--hsm-model",
+      "softhsm2",
+      "--hsm-slot",
+      token.slot,
+      "--hsm-password-file",
+      token.pinFile,
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child!.stderr!.on("data", (d: Buffer) => {
@@ -60,26 +83,43 @@ try {
     child!.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const kmip = async (body: unknown) => {
-    const r = await fetch(`${url}/kmip/2_1`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const r = await fetch(`${url}/kmip/2_1`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
     const text = await r.text();
     if (r.status !== 200) throw new Error(text);
     return text;
   };
-  const create = (uid?: string) => ({ tag: "Create", type: "Structure", value: [
-    { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
-    { tag: "Attributes", type: "Structure", value: [
-      { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }, { tag: "CryptographicLength", type: "Integer", value: 256 },
-      ...(uid ? [{ tag: "UniqueIdentifier", type: "TextString", value: uid }] : []),
-    ] },
-  ] });
+  const create = (uid?: string) => ({
+    tag: "Create",
+    type: "Structure",
+    value: [
+      { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
+      {
+        tag: "Attributes",
+        type: "Structure",
+        value: [
+          { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" },
+          { tag: "CryptographicLength", type: "Integer", value: 256 },
+          ...(uid ? [{ tag: "UniqueIdentifier", type: "TextString", value: uid }] : []),
+        ],
+      },
+    ],
+  });
   const hsmUid = `hsm::${token.slot}::bench`;
   await kmip(create(hsmUid));
   const dbUid = (/"UniqueIdentifier","type":"TextString","value":"([^"]+)"/.exec(await kmip(create())) ?? [])[1];
-  const encrypt = (uid: string) => JSON.stringify({ tag: "Encrypt", value: [
-    { tag: "UniqueIdentifier", type: "TextString", value: uid },
-    { tag: "CryptographicParameters", value: [{ tag: "BlockCipherMode", type: "Enumeration", value: "GCM" }] },
-    { tag: "Data", type: "ByteString", value: randomBytes(64).toString("hex") },
-  ] });
+  const encrypt = (uid: string) =>
+    JSON.stringify({
+      tag: "Encrypt",
+      value: [
+        { tag: "UniqueIdentifier", type: "TextString", value: uid },
+        { tag: "CryptographicParameters", value: [{ tag: "BlockCipherMode", type: "Enumeration", value: "GCM" }] },
+        { tag: "Data", type: "ByteString", value: randomBytes(64).toString("hex") },
+      ],
+    });
   await load(`${url}/kmip/2_1`, encrypt(hsmUid), 1, CONNECTIONS); // warm-up
   await load(`${url}/kmip/2_1`, encrypt(dbUid!), 1, CONNECTIONS);
   const hsm = await load(`${url}/kmip/2_1`, encrypt(hsmUid), SECONDS, CONNECTIONS);

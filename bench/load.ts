@@ -18,7 +18,10 @@ const SECONDS = arg("seconds", 180);
 const CONNECTIONS = arg("connections", 64);
 const root = path.resolve(import.meta.dir, "..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "kms-load-"));
-const child = spawn(process.execPath, ["src/server/main.ts", "--port", "0", "--data-dir", dataDir], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+const child = spawn(process.execPath, ["src/server/main.ts", "--port", "0", "--data-dir", dataDir], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "pipe"],
+});
 const url = await new Promise<string>((resolve, reject) => {
   let out = "";
   child.stderr!.on("data", (d: Buffer) => {
@@ -41,7 +44,11 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(child.pid!))), 500);
 
 const post = async (body: unknown) => {
-  const res = await fetch(`${url}/kmip/2_1`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const res = await fetch(`${url}/kmip/2_1`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   return { status: res.status, json: res.status === 200 ? await res.json() : (await res.text(), undefined) };
 };
 const s = (tag: string, ...value: unknown[]) => ({ tag, type: "Structure", value });
@@ -49,11 +56,30 @@ const n = (tag: string, type: string, value: unknown) => ({ tag, type, value });
 // biome-ignore lint/suspicious/noExplicitAny: walks untyped JSON TTLV replies
 const field = (node: any, tag: string): any => {
   if (node?.tag === tag) return node.value;
-  if (Array.isArray(node?.value)) for (const c of node.value) { const f = field(c, tag); if (f !== undefined) return f; }
+  if (Array.isArray(node?.value))
+    for (const c of node.value) {
+      const f = field(c, tag);
+      if (f !== undefined) return f;
+    }
   return undefined;
 };
-const tagAttr = s("VendorAttributes", s("VendorAttributes", n("VendorIdentification", "TextString", "cosmian"), n("AttributeName", "TextString", "tag"), n("AttributeValue", "ByteString", Buffer.from('["load"]').toString("hex"))));
-const create = () => post(s("Create", n("ObjectType", "Enumeration", "SymmetricKey"), s("Attributes", n("CryptographicAlgorithm", "Enumeration", "AES"), tagAttr)));
+const tagAttr = s(
+  "VendorAttributes",
+  s(
+    "VendorAttributes",
+    n("VendorIdentification", "TextString", "cosmian"),
+    n("AttributeName", "TextString", "tag"),
+    n("AttributeValue", "ByteString", Buffer.from('["load"]').toString("hex")),
+  ),
+);
+const create = () =>
+  post(
+    s(
+      "Create",
+      n("ObjectType", "Enumeration", "SymmetricKey"),
+      s("Attributes", n("CryptographicAlgorithm", "Enumeration", "AES"), tagAttr),
+    ),
+  );
 
 const keys: string[] = [];
 for (let i = 0; i < 50; i++) keys.push(field((await create()).json, "UniqueIdentifier"));
@@ -74,12 +100,32 @@ async function worker() {
     try {
       if (r < 0.4 || samples.length === 0) {
         const uid = pick(keys);
-        res = await post(s("Encrypt", n("UniqueIdentifier", "TextString", uid), n("Data", "ByteString", Buffer.from(crypto.getRandomValues(new Uint8Array(64))).toString("hex"))));
-        if (res.status === 200 && samples.length < 1000) samples.push({ uid, data: field(res.json, "Data"), nonce: field(res.json, "IvCounterNonce"), tag: field(res.json, "AuthenticatedEncryptionTag") });
+        res = await post(
+          s(
+            "Encrypt",
+            n("UniqueIdentifier", "TextString", uid),
+            n("Data", "ByteString", Buffer.from(crypto.getRandomValues(new Uint8Array(64))).toString("hex")),
+          ),
+        );
+        if (res.status === 200 && samples.length < 1000)
+          samples.push({
+            uid,
+            data: field(res.json, "Data"),
+            nonce: field(res.json, "IvCounterNonce"),
+            tag: field(res.json, "AuthenticatedEncryptionTag"),
+          });
       } else if (r < 0.7) {
         op = "Decrypt";
         const e = pick(samples);
-        res = await post(s("Decrypt", n("UniqueIdentifier", "TextString", e.uid), n("Data", "ByteString", e.data), n("IvCounterNonce", "ByteString", e.nonce), n("AuthenticatedEncryptionTag", "ByteString", e.tag)));
+        res = await post(
+          s(
+            "Decrypt",
+            n("UniqueIdentifier", "TextString", e.uid),
+            n("Data", "ByteString", e.data),
+            n("IvCounterNonce", "ByteString", e.nonce),
+            n("AuthenticatedEncryptionTag", "ByteString", e.tag),
+          ),
+        );
       } else if (r < 0.85) {
         op = "Get";
         res = await post(s("Get", n("UniqueIdentifier", "TextString", pick(keys))));
@@ -105,7 +151,11 @@ const elapsed = (performance.now() - t0) / 1000;
 clearInterval(sampler);
 latencies.sort((a, b) => a - b);
 const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2);
-console.log(`${CONNECTIONS} keep-alive connections for ${elapsed.toFixed(0)} s, mixed workload ${JSON.stringify(counts)}`);
-console.log(`throughput ${(latencies.length / elapsed).toFixed(0)} req/s; latency p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms; errors ${errors}; server peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `${CONNECTIONS} keep-alive connections for ${elapsed.toFixed(0)} s, mixed workload ${JSON.stringify(counts)}`,
+);
+console.log(
+  `throughput ${(latencies.length / elapsed).toFixed(0)} req/s; latency p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms; errors ${errors}; server peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+);
 child.kill("SIGTERM");
 rmSync(dataDir, { recursive: true, force: true });

@@ -31,11 +31,25 @@ const createBody = JSON.stringify({
   type: "Structure",
   value: [
     { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
-    { tag: "Attributes", type: "Structure", value: [{ tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }, { tag: "CryptographicLength", type: "Integer", value: 256 }] },
+    {
+      tag: "Attributes",
+      type: "Structure",
+      value: [
+        { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" },
+        { tag: "CryptographicLength", type: "Integer", value: 256 },
+      ],
+    },
   ],
 });
 const encryptBody = (uid: string) =>
-  JSON.stringify({ tag: "Encrypt", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "TextString", value: uid }, { tag: "Data", type: "ByteString", value: "00".repeat(64) }] });
+  JSON.stringify({
+    tag: "Encrypt",
+    type: "Structure",
+    value: [
+      { tag: "UniqueIdentifier", type: "TextString", value: uid },
+      { tag: "Data", type: "ByteString", value: "00".repeat(64) },
+    ],
+  });
 
 /** Requests per second over all `urls` (connections spread evenly). */
 async function load(urls: string[], body: string): Promise<{ rps: number; errors: number }> {
@@ -56,7 +70,9 @@ async function load(urls: string[], body: string): Promise<{ rps: number; errors
 
 async function measure(label: string, nodes: ServerProcess[]): Promise<string> {
   const created = await post(nodes[0].url, createBody);
-  const uid = (JSON.parse(created.text).value as { tag: string; value: string }[]).find((n) => n.tag === "UniqueIdentifier")!.value;
+  const uid = (JSON.parse(created.text).value as { tag: string; value: string }[]).find(
+    (n) => n.tag === "UniqueIdentifier",
+  )!.value;
   const urls = nodes.map((n) => n.url);
   await load(urls, encryptBody(uid)); // warm-up
   const enc = await load(urls, encryptBody(uid));
@@ -80,7 +96,16 @@ try {
   rows.push(await measure("SQLite, 1 node", sqlite));
   await stop(sqlite);
   const url = await pg.createDatabase("bench");
-  const pgArgs = ["--log-level", "info", "--database-type", "postgresql", "--database-url", url, "--master-key-file", keyFile];
+  const pgArgs = [
+    "--log-level",
+    "info",
+    "--database-type",
+    "postgresql",
+    "--database-url",
+    url,
+    "--master-key-file",
+    keyFile,
+  ];
   const one = [await startProcess(path.join(work, "pg1"), pgArgs)];
   rows.push(await measure("PostgreSQL, 1 node", one));
   const two = [...one, await startProcess(path.join(work, "pg2"), pgArgs)];

@@ -20,7 +20,11 @@ const SECONDS = arg("seconds", 10);
 const CONNECTIONS = arg("connections", 16);
 const root = path.resolve(import.meta.dir, "..");
 
-function start(args: string[], match: RegExp, stream: "stdout" | "stderr"): Promise<{ child: ChildProcess; url: string }> {
+function start(
+  args: string[],
+  match: RegExp,
+  stream: "stdout" | "stderr",
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -33,7 +37,12 @@ function start(args: string[], match: RegExp, stream: "stdout" | "stderr"): Prom
   });
 }
 
-async function load(url: string, body: string, seconds: number, connections: number): Promise<{ rps: number; errors: number }> {
+async function load(
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+): Promise<{ rps: number; errors: number }> {
   const deadline = performance.now() + seconds * 1000;
   let done = 0;
   let errors = 0;
@@ -53,21 +62,42 @@ async function load(url: string, body: string, seconds: number, connections: num
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const dataDir = mkdtempSync(path.join(tmpdir(), "kms-bench-"));
 // info level: the start-up line carries the URL; per-request lines are debug.
-const kms = await start(["src/server/main.ts", "--port", "0", "--data-dir", dataDir, "--log-level", "info"], /"url":"([^"]+)"/, "stderr");
+const kms = await start(
+  ["src/server/main.ts", "--port", "0", "--data-dir", dataDir, "--log-level", "info"],
+  /"url":"([^"]+)"/,
+  "stderr",
+);
 const echo = await start(["bench/echo-server.ts"], /"url":"([^"]+)"/, "stdout");
 try {
   const create = await fetch(`${kms.url}/kmip/2_1`, {
     method: "POST",
-    body: JSON.stringify({ tag: "Create", type: "Structure", value: [
-      { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
-      { tag: "Attributes", type: "Structure", value: [{ tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }, { tag: "CryptographicLength", type: "Integer", value: 256 }] },
-    ] }),
+    body: JSON.stringify({
+      tag: "Create",
+      type: "Structure",
+      value: [
+        { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
+        {
+          tag: "Attributes",
+          type: "Structure",
+          value: [
+            { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" },
+            { tag: "CryptographicLength", type: "Integer", value: 256 },
+          ],
+        },
+      ],
+    }),
   });
-  const uid = (JSON.stringify(await create.json()).match(/"UniqueIdentifier","type":"TextString","value":"([^"]+)"/) ?? [])[1];
-  const encryptBody = (bytes: number) => JSON.stringify({ tag: "Encrypt", type: "Structure", value: [
-    { tag: "UniqueIdentifier", type: "TextString", value: uid },
-    { tag: "Data", type: "ByteString", value: hex(randomBytes(bytes)) },
-  ] });
+  const uid = (JSON.stringify(await create.json()).match(/"UniqueIdentifier","type":"TextString","value":"([^"]+)"/) ??
+    [])[1];
+  const encryptBody = (bytes: number) =>
+    JSON.stringify({
+      tag: "Encrypt",
+      type: "Structure",
+      value: [
+        { tag: "UniqueIdentifier", type: "TextString", value: uid },
+        { tag: "Data", type: "ByteString", value: hex(randomBytes(bytes)) },
+      ],
+    });
   const small = encryptBody(64);
 
   // warm-up
@@ -79,7 +109,9 @@ try {
   const big = encryptBody(1 << 20);
   const bigRun = await load(`${kms.url}/kmip/2_1`, big, Math.max(3, SECONDS / 2), 2);
 
-  const key = randomBytes(32), nonce = randomBytes(12), mib = randomBytes(1 << 20);
+  const key = randomBytes(32),
+    nonce = randomBytes(12),
+    mib = randomBytes(1 << 20);
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < 2000) {

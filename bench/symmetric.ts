@@ -9,7 +9,12 @@ import * as chacha from "../src/crypto/chacha20-poly1305.ts";
 import * as xchacha from "../src/crypto/xchacha20-poly1305.ts";
 import { randomBytes } from "../src/crypto/random.ts";
 
-interface Result { name: string; bytes: number; opsPerSec: number; gbPerSec: number }
+interface Result {
+  name: string;
+  bytes: number;
+  opsPerSec: number;
+  gbPerSec: number;
+}
 
 function measure(name: string, bytes: number, fn: () => unknown, seconds = 1.5): Result {
   const warmEnd = performance.now() + 300;
@@ -51,16 +56,31 @@ const results = [
   measure("xchacha20Poly1305.encrypt, 1 MiB", big.length, () => xchacha.encrypt(key, xnonce, big, aad)),
 ];
 
-const runtime = typeof (globalThis as { Bun?: { version: string } }).Bun !== "undefined"
-  ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}` : `node ${process.version}`;
+const runtime =
+  typeof (globalThis as { Bun?: { version: string } }).Bun !== "undefined"
+    ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
+    : `node ${process.version}`;
 console.log(`symmetric primitives on ${runtime}\n`);
 console.log("case".padEnd(40), "ops/s".padStart(12), "GB/s".padStart(8), "µs/op".padStart(10));
 for (const r of results) {
-  console.log(r.name.padEnd(40), r.opsPerSec.toFixed(0).padStart(12), r.gbPerSec.toFixed(3).padStart(8), (1e6 / r.opsPerSec).toFixed(2).padStart(10));
+  console.log(
+    r.name.padEnd(40),
+    r.opsPerSec.toFixed(0).padStart(12),
+    r.gbPerSec.toFixed(3).padStart(8),
+    (1e6 / r.opsPerSec).toFixed(2).padStart(10),
+  );
 }
 const by = (n: string) => results.find((r) => r.name === n)!;
 console.log("\nratios");
-console.log(`  wrapper / raw, 64 B      : ${(by("aesGcm.encrypt AES-256-GCM, 64 B").opsPerSec / by("raw node:crypto AES-256-GCM, 64 B").opsPerSec).toFixed(2)}x`);
-console.log(`  wrapper / raw, 1 MiB     : ${(by("aesGcm.encrypt AES-256-GCM, 1 MiB").opsPerSec / by("raw node:crypto AES-256-GCM, 1 MiB").opsPerSec).toFixed(2)}x`);
-console.log(`  XChaCha20 / AES-GCM 1 MiB: ${(by("xchacha20Poly1305.encrypt, 1 MiB").gbPerSec / by("aesGcm.encrypt AES-256-GCM, 1 MiB").gbPerSec).toFixed(2)}x`);
-console.log(`  ChaCha20 / AES-GCM 1 MiB : ${(by("chacha20Poly1305.encrypt, 1 MiB").gbPerSec / by("aesGcm.encrypt AES-256-GCM, 1 MiB").gbPerSec).toFixed(2)}x`);
+console.log(
+  `  wrapper / raw, 64 B      : ${(by("aesGcm.encrypt AES-256-GCM, 64 B").opsPerSec / by("raw node:crypto AES-256-GCM, 64 B").opsPerSec).toFixed(2)}x`,
+);
+console.log(
+  `  wrapper / raw, 1 MiB     : ${(by("aesGcm.encrypt AES-256-GCM, 1 MiB").opsPerSec / by("raw node:crypto AES-256-GCM, 1 MiB").opsPerSec).toFixed(2)}x`,
+);
+console.log(
+  `  XChaCha20 / AES-GCM 1 MiB: ${(by("xchacha20Poly1305.encrypt, 1 MiB").gbPerSec / by("aesGcm.encrypt AES-256-GCM, 1 MiB").gbPerSec).toFixed(2)}x`,
+);
+console.log(
+  `  ChaCha20 / AES-GCM 1 MiB : ${(by("chacha20Poly1305.encrypt, 1 MiB").gbPerSec / by("aesGcm.encrypt AES-256-GCM, 1 MiB").gbPerSec).toFixed(2)}x`,
+);

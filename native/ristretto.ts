@@ -33,7 +33,17 @@ export interface Ristretto {
   kmacXof256(out: Uint8Array, key: Uint8Array, customization: Uint8Array, parts: Uint8Array[]): boolean;
 }
 
-const NAMES = ["scalarmult", "scalarmultBase", "add", "mulSum", "mulScaled", "scalarInvert", "splitSecret", "isValidPoint", "kmacXof256"];
+const NAMES = [
+  "scalarmult",
+  "scalarmultBase",
+  "add",
+  "mulSum",
+  "mulScaled",
+  "scalarInvert",
+  "splitSecret",
+  "isValidPoint",
+  "kmacXof256",
+];
 
 function load(): Ristretto | undefined {
   try {

@@ -13,14 +13,74 @@ import sodiumNative from "sodium-native";
 export interface Sodium {
   randombytes_buf(out: Uint8Array): void;
   sodium_memzero(buf: Uint8Array): void;
-  crypto_aead_chacha20poly1305_ietf_encrypt(c: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_chacha20poly1305_ietf_decrypt(m: Uint8Array, nsec: null, c: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_chacha20poly1305_ietf_encrypt_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_chacha20poly1305_ietf_decrypt_detached(m: Uint8Array, nsec: null, c: Uint8Array, mac: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array): void;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(c: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_xchacha20poly1305_ietf_decrypt(m: Uint8Array, nsec: null, c: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_xchacha20poly1305_ietf_encrypt_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, ad: Uint8Array | null, nsec: null, npub: Uint8Array, k: Uint8Array): number;
-  crypto_aead_xchacha20poly1305_ietf_decrypt_detached(m: Uint8Array, nsec: null, c: Uint8Array, mac: Uint8Array, ad: Uint8Array | null, npub: Uint8Array, k: Uint8Array): void;
+  crypto_aead_chacha20poly1305_ietf_encrypt(
+    c: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_chacha20poly1305_ietf_decrypt(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+    c: Uint8Array,
+    mac: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    mac: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): void;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+    c: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_xchacha20poly1305_ietf_decrypt(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
+    c: Uint8Array,
+    mac: Uint8Array,
+    m: Uint8Array,
+    ad: Uint8Array | null,
+    nsec: null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): number;
+  crypto_aead_xchacha20poly1305_ietf_decrypt_detached(
+    m: Uint8Array,
+    nsec: null,
+    c: Uint8Array,
+    mac: Uint8Array,
+    ad: Uint8Array | null,
+    npub: Uint8Array,
+    k: Uint8Array,
+  ): void;
   crypto_box_seal(c: Uint8Array, m: Uint8Array, pk: Uint8Array): void;
   crypto_box_seal_open(m: Uint8Array, c: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
   crypto_box_keypair(pk: Uint8Array, sk: Uint8Array): void;
@@ -43,4 +103,8 @@ export const sodium = sodiumNative as unknown as Sodium;
  * ChaCha20-Poly1305, sealed boxes, ...), for the start-up line. Bun and Deno both load the same
  * prebuilt sodium-native addon through Node-API, so the results are the same bytes.
  */
-export const sodiumBackend = `sodium-native ${(sodiumNative as { version?: string }).version ?? ""} (libsodium through Node-API)`.replace("  ", " ");
+export const sodiumBackend =
+  `sodium-native ${(sodiumNative as { version?: string }).version ?? ""} (libsodium through Node-API)`.replace(
+    "  ",
+    " ",
+  );

@@ -26,14 +26,45 @@ if (!existsSync(deno)) {
 }
 mkdirSync(path.dirname(outfile), { recursive: true });
 // Only what the server loads at run time is embedded: not the test, build and CLI tool packages.
-const EXCLUDED = ["bun", "@oven", "deno", "@deno", "typescript", "@typescript", "vitest", "@vitest", "vite", "esbuild", "@esbuild", "rollup", "@rollup", "cloudproof_js", "cloudproof_kms_js", "@types", "bun-types", "@rolldown", "lightningcss-linux-x64-gnu", "@typescript"];
+const EXCLUDED = [
+  "bun",
+  "@oven",
+  "deno",
+  "@deno",
+  "typescript",
+  "@typescript",
+  "vitest",
+  "@vitest",
+  "vite",
+  "esbuild",
+  "@esbuild",
+  "rollup",
+  "@rollup",
+  "cloudproof_js",
+  "cloudproof_kms_js",
+  "@types",
+  "bun-types",
+  "@rolldown",
+  "lightningcss-linux-x64-gnu",
+  "@typescript",
+];
 const args = [
-  "compile", "--no-check", "--node-modules-dir=manual", "--unstable-no-legacy-abort",
-  "--allow-read", "--allow-write", "--allow-net", `--allow-env=${DENO_ENV}`, "--allow-ffi",
+  "compile",
+  "--no-check",
+  "--node-modules-dir=manual",
+  "--unstable-no-legacy-abort",
+  "--allow-read",
+  "--allow-write",
+  "--allow-net",
+  `--allow-env=${DENO_ENV}`,
+  "--allow-ffi",
   // The heavy-work pool's worker is loaded by URL at run time (src/operations/common/heavy.ts).
-  "--include", path.join(root, "src/operations/common/heavy-worker.ts"),
+  "--include",
+  path.join(root, "src/operations/common/heavy-worker.ts"),
   ...EXCLUDED.flatMap((p) => ["--exclude", path.join(realpathSync(path.join(root, "node_modules")), p)]),
-  "--output", outfile, path.join(root, "src/cli/main.ts"),
+  "--output",
+  outfile,
+  path.join(root, "src/cli/main.ts"),
 ];
 const r = spawnSync(deno, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const embedded = /^Files: (.*)$/m.exec(r.stdout + r.stderr)?.[1];

@@ -22,17 +22,51 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1] ?? m[2]);
 }
 
 /** The layers, highest first. */
-const LAYERS = ["src/cli", "src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native"] as const;
+const LAYERS = [
+  "src/cli",
+  "src/server",
+  "src/operations",
+  "src/auth",
+  "src/store",
+  "src/hsm",
+  "src/runtime",
+  "src/kmip",
+  "src/crypto",
+  "native",
+] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import besides itself and libraries ("package"; "bun" = bun:* modules). */
 const ALLOWED: Record<Layer, string[]> = {
-  "src/cli": ["src/server", "src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
-  "src/server": ["src/operations", "src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
+  "src/cli": [
+    "src/server",
+    "src/operations",
+    "src/auth",
+    "src/store",
+    "src/hsm",
+    "src/runtime",
+    "src/kmip",
+    "src/crypto",
+    "native",
+    "bun",
+  ],
+  "src/server": [
+    "src/operations",
+    "src/auth",
+    "src/store",
+    "src/hsm",
+    "src/runtime",
+    "src/kmip",
+    "src/crypto",
+    "native",
+    "bun",
+  ],
   "src/operations": ["src/auth", "src/store", "src/hsm", "src/runtime", "src/kmip", "src/crypto", "native", "bun"],
   "src/auth": ["src/store", "src/kmip", "src/crypto", "native"],
   "src/store": ["src/hsm", "src/runtime", "src/kmip", "src/crypto", "native"],
@@ -52,7 +86,9 @@ function layerOf(spec: string, from: string): string {
 }
 
 test("every source file lives in a layer", () => {
-  const outside = files(path.join(root, "src")).map((f) => path.relative(root, f)).filter((f) => !LAYERS.some((l) => f.startsWith(`${l}/`)));
+  const outside = files(path.join(root, "src"))
+    .map((f) => path.relative(root, f))
+    .filter((f) => !LAYERS.some((l) => f.startsWith(`${l}/`)));
   expect(outside, `files outside the layers ${LAYERS.join(", ")}`).toEqual([]);
 });
 
@@ -62,7 +98,8 @@ test.each(LAYERS.map((l) => [l] as const))("%s imports only itself, lower layers
   for (const file of files(path.join(root, dir))) {
     for (const spec of imports(file)) {
       const target = layerOf(spec, file);
-      if (!allowed.has(target)) offending.push(`${path.relative(root, file)} imports ${spec} (${target}), which ${dir} may not use`);
+      if (!allowed.has(target))
+        offending.push(`${path.relative(root, file)} imports ${spec} (${target}), which ${dir} may not use`);
     }
   }
   expect(offending, `imports against the layering ${LAYERS.join(" -> ")}`).toEqual([]);

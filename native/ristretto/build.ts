@@ -24,12 +24,26 @@ function nodeApiIncludes(): string[] {
 }
 
 export function buildAddon(ifMissing = false): { ok: true; path: string } | { ok: false; message: string } {
-  if (ifMissing && existsSync(ADDON) && statSync(ADDON).mtimeMs >= statSync(SOURCE).mtimeMs) return { ok: true, path: ADDON };
+  if (ifMissing && existsSync(ADDON) && statSync(ADDON).mtimeMs >= statSync(SOURCE).mtimeMs)
+    return { ok: true, path: ADDON };
   const includes = nodeApiIncludes();
   if (includes.length === 0) return { ok: false, message: "node_api.h not found (Debian: apt-get install -y nodejs)" };
   mkdirSync(path.dirname(ADDON), { recursive: true });
   const cc = process.env.CC ?? "cc";
-  const args = [cc, "-O2", "-fPIC", "-shared", "-Wall", "-DNODE_GYP_MODULE_NAME=ristretto", `-I${includes[0]}`, SOURCE, "-o", ADDON, "-lsodium", "-lcrypto"];
+  const args = [
+    cc,
+    "-O2",
+    "-fPIC",
+    "-shared",
+    "-Wall",
+    "-DNODE_GYP_MODULE_NAME=ristretto",
+    `-I${includes[0]}`,
+    SOURCE,
+    "-o",
+    ADDON,
+    "-lsodium",
+    "-lcrypto",
+  ];
   const r = Bun.spawnSync(args, { stderr: "pipe", stdout: "pipe" });
   if (r.exitCode !== 0) return { ok: false, message: `${args.join(" ")} failed:\n${r.stderr.toString()}` };
   return { ok: true, path: ADDON };

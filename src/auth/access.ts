@@ -18,13 +18,41 @@ import type { ObjectStore, StoredObject } from "../store/store.ts";
 
 /** Operation rights, as Cosmian spells them on the /access routes. */
 export const RIGHTS = [
-  "create", "certify", "decrypt", "derivekey", "destroy", "encrypt", "export", "get", "getattributes", "hash",
-  "import", "locate", "mac", "revoke", "rekey", "sign", "signatureverify", "validate", "setattribute",
-  "modifyattribute", "addattribute", "deleteattribute", "activate",
+  "create",
+  "certify",
+  "decrypt",
+  "derivekey",
+  "destroy",
+  "encrypt",
+  "export",
+  "get",
+  "getattributes",
+  "hash",
+  "import",
+  "locate",
+  "mac",
+  "revoke",
+  "rekey",
+  "sign",
+  "signatureverify",
+  "validate",
+  "setattribute",
+  "modifyattribute",
+  "addattribute",
+  "deleteattribute",
+  "activate",
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
-const STRICT = new Set<Right>(["revoke", "destroy", "rekey", "setattribute", "addattribute", "modifyattribute", "deleteattribute"]);
+const STRICT = new Set<Right>([
+  "revoke",
+  "destroy",
+  "rekey",
+  "setattribute",
+  "addattribute",
+  "modifyattribute",
+  "deleteattribute",
+]);
 const RIGHT_SET = new Set<string>(RIGHTS);
 
 /** `get_attributes`, `GetAttributes` and `getattributes` name the same right. */
@@ -61,6 +89,10 @@ export async function checkAccess(
  */
 export function checkMayCreate(user: string, privilegedUsers: readonly string[] | undefined): void {
   if (privilegedUsers && privilegedUsers.length > 0 && !privilegedUsers.includes(user)) {
-    throw new KmipError("Permission_Denied", `Permission denied: ${user} may not create objects (not a privileged user)`, "forbidden");
+    throw new KmipError(
+      "Permission_Denied",
+      `Permission denied: ${user} may not create objects (not a privileged user)`,
+      "forbidden",
+    );
   }
 }

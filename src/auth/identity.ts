@@ -53,7 +53,8 @@ export function parseApiKeysFile(text: string, file = "the API keys file"): KeyE
     const m = /^(.+):([0-9a-fA-F]{64})$/.exec(line);
     if (!m) throw new Error(`${file} line ${i + 1}: expected USER:SHA256-HEX-OF-TOKEN (64 hex digits)`);
     const problem = userNameProblem(m[1]);
-    if (problem || m[1] !== m[1].trim()) throw new Error(`${file} line ${i + 1}: ${problem ?? "a user name cannot start or end with spaces"}`);
+    if (problem || m[1] !== m[1].trim())
+      throw new Error(`${file} line ${i + 1}: ${problem ?? "a user name cannot start or end with spaces"}`);
     out.push({ user: m[1], digest: new Uint8Array(Buffer.from(m[2], "hex")) });
   }
   return out;

@@ -81,7 +81,8 @@ export function createJwtVerifier(providers: JwtProvider[]): JwtVerifier {
             requiredClaims: ["exp"], // as Cosmian (jsonwebtoken's default): no token valid forever
             algorithms: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"],
           });
-          const email = typeof payload.email === "string" && !unverified(payload.email_verified) ? payload.email : undefined;
+          const email =
+            typeof payload.email === "string" && !unverified(payload.email_verified) ? payload.email : undefined;
           const user = email ?? (typeof payload.sub === "string" ? payload.sub : undefined);
           if (user === undefined) throw new Error("the token has neither a (verified) email nor a sub claim");
           const problem = userNameProblem(user);

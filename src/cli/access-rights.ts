@@ -18,7 +18,13 @@ function changeLeaf(verb: "grant" | "revoke"): Leaf {
       const uid = str(ctx, "object-uid");
       if (!uid) throw new CliError("give the object with --object-uid ID", 2);
       const [user, ...operations] = ctx.positionals;
-      const r = (await ctx.client().rest("POST", `/access/${verb}`, { unique_identifier: uid, user_id: user, operation_types: operations })) as Record<string, string>;
+      const r = (await ctx
+        .client()
+        .rest("POST", `/access/${verb}`, {
+          unique_identifier: uid,
+          user_id: user,
+          operation_types: operations,
+        })) as Record<string, string>;
       ctx.print(r.success ?? `Access ${verb === "grant" ? "granted" : "revoked"}`, r);
     },
   };
@@ -31,8 +37,14 @@ const listLeaf: Leaf = {
   min: 1,
   max: 1,
   async run(ctx) {
-    const r = (await ctx.client().rest("GET", `/access/list/${encodeURIComponent(ctx.positionals[0])}`)) as { user_id: string; operations: string[] }[];
-    const lines = [`The access rights granted on ${ctx.positionals[0]} are:`, ...r.map((a) => ` - ${a.user_id}: ${a.operations.join(", ")}`)];
+    const r = (await ctx.client().rest("GET", `/access/list/${encodeURIComponent(ctx.positionals[0])}`)) as {
+      user_id: string;
+      operations: string[];
+    }[];
+    const lines = [
+      `The access rights granted on ${ctx.positionals[0]} are:`,
+      ...r.map((a) => ` - ${a.user_id}: ${a.operations.join(", ")}`),
+    ];
     ctx.print(r.length ? lines.join("\n") : `No access right granted on ${ctx.positionals[0]}`, r);
   },
 };
@@ -47,7 +59,10 @@ function objectsLeaf(name: "owned" | "obtained", summary: string): Leaf {
         const ops = Array.isArray(o.operations) ? ` [${(o.operations as string[]).join(", ")}]` : "";
         return `${o.object_id}\t${o.state ?? ""}${o.owner_id ? `\towner: ${o.owner_id}` : ""}${ops}`;
       });
-      ctx.print(lines.length ? lines.join("\n") : name === "owned" ? "No object owned." : "No access right obtained.", r);
+      ctx.print(
+        lines.length ? lines.join("\n") : name === "owned" ? "No object owned." : "No access right obtained.",
+        r,
+      );
     },
   };
 }

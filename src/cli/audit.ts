@@ -11,13 +11,19 @@ import type { Command } from "./commands.ts";
 import { formatReport, verifyTrail, type TrailLine } from "../server/audit-chain.ts";
 import { SqliteStore } from "../store/sqlite.ts";
 
-const USAGE = "usage: kms audit verify FILE [--audit-key-file KEY]\n       kms audit verify --data-dir DIR [--audit-key-file KEY]\n";
+const USAGE =
+  "usage: kms audit verify FILE [--audit-key-file KEY]\n       kms audit verify --data-dir DIR [--audit-key-file KEY]\n";
 
 function* fileLines(text: string): Iterable<TrailLine> {
   const lines = text.split("\n");
   const last = lines.pop(); // "" when the file ends with a newline
   for (const [i, line] of lines.entries()) yield { where: `line ${i + 1}`, text: line };
-  if (last) yield { where: `line ${lines.length + 1}`, text: last, check: () => "the last line has no newline: an incomplete write or a truncated file" };
+  if (last)
+    yield {
+      where: `line ${lines.length + 1}`,
+      text: last,
+      check: () => "the last line has no newline: an incomplete write or a truncated file",
+    };
 }
 
 function* databaseLines(store: SqliteStore): Iterable<TrailLine> {
@@ -31,11 +37,17 @@ function* databaseLines(store: SqliteStore): Iterable<TrailLine> {
       where,
       text: row.line,
       check: (rec) => {
-        if (rec.seq !== row.seq) return `the row's seq ${row.seq} differs from its record's seq ${String(rec.seq)} (modified)`;
+        if (rec.seq !== row.seq)
+          return `the row's seq ${row.seq} differs from its record's seq ${String(rec.seq)} (modified)`;
         if (rec.type !== "event") return undefined;
         const same: [string, unknown, unknown][] = [
-          ["time", rec.time, row.time], ["requestId", rec.requestId, row.requestId], ["user", rec.user, row.user], ["client", rec.client, row.client],
-          ["operation", rec.operation, row.operation], ["objectId", rec.objectId, row.objectId], ["result", rec.result, row.result],
+          ["time", rec.time, row.time],
+          ["requestId", rec.requestId, row.requestId],
+          ["user", rec.user, row.user],
+          ["client", rec.client, row.client],
+          ["operation", rec.operation, row.operation],
+          ["objectId", rec.objectId, row.objectId],
+          ["result", rec.result, row.result],
         ];
         const diff = same.find(([, a, b]) => a !== b);
         return diff ? `the row's ${diff[0]} column differs from its chained record (modified)` : undefined;

@@ -18,7 +18,7 @@ export const backupCommand: Command = {
   name: "backup",
   summary: "copy the database, still sealed, to a file (kms backup --help)",
   async run(argv) {
-    if (argv.includes("-h") || argv.includes("--help")) return void process.stdout.write(USAGE + "\n"), 0;
+    if (argv.includes("-h") || argv.includes("--help")) return (void process.stdout.write(USAGE + "\n"), 0);
     let args;
     try {
       args = parseStorageArgs(argv, []);
@@ -30,7 +30,9 @@ export const backupCommand: Command = {
     }
     try {
       const { keyId } = await backupStore({ ...args, dest: args.words[0] });
-      process.stdout.write(`backup written to ${args.words[0]} (mode 0600), sealed under master key ${keyId}: restoring it needs that key.\n`);
+      process.stdout.write(
+        `backup written to ${args.words[0]} (mode 0600), sealed under master key ${keyId}: restoring it needs that key.\n`,
+      );
       return 0;
     } catch (e) {
       args.log.error("backup failed", { error: e instanceof Error ? e.message : String(e) });

@@ -23,7 +23,8 @@ export function specificationToPolicy(text: string, file: string): string {
   } catch (e) {
     throw new CliError(`${file} is not JSON: ${(e as Error).message}`);
   }
-  if (!spec || typeof spec !== "object" || Array.isArray(spec)) throw new CliError(`${file}: a specification is a JSON object of dimensions`);
+  if (!spec || typeof spec !== "object" || Array.isArray(spec))
+    throw new CliError(`${file}: a specification is a JSON object of dimensions`);
   if ("version" in spec) return text.trim();
   let id = 0;
   const dimensions: Record<string, unknown> = {};
@@ -31,14 +32,22 @@ export function specificationToPolicy(text: string, file: string): string {
     const ordered = /::[<+]$/.test(rawDim);
     const dim = rawDim.replace(/::[<+]$/, "").trim();
     if (!dim) throw new CliError(`${file}: empty dimension name`);
-    if (!Array.isArray(attrs) || attrs.length === 0 || !attrs.every((a) => typeof a === "string" && a.replace(/::\+$/, "").trim())) {
+    if (
+      !Array.isArray(attrs) ||
+      attrs.length === 0 ||
+      !attrs.every((a) => typeof a === "string" && a.replace(/::\+$/, "").trim())
+    ) {
       throw new CliError(`${file}: dimension "${dim}" must list its attributes as non-empty strings`);
     }
     const entries: Record<string, unknown> = {};
     for (const a of attrs as string[]) {
       const name = a.replace(/::\+$/, "").trim();
       if (name in entries) throw new CliError(`${file}: attribute "${name}" appears twice in "${dim}"`);
-      entries[name] = { id: ++id, encryption_hint: a.endsWith("::+") ? "Hybridized" : "Classic", write_status: "EncryptDecrypt" };
+      entries[name] = {
+        id: ++id,
+        encryption_hint: a.endsWith("::+") ? "Hybridized" : "Classic",
+        write_status: "EncryptDecrypt",
+      };
     }
     dimensions[dim] = { [ordered ? "Ordered" : "Unordered"]: entries };
   }
@@ -49,15 +58,25 @@ export function specificationToPolicy(text: string, file: string): string {
 const createMaster: Leaf = {
   name: "create-master-key-pair",
   summary: "create a CoverCrypt master key pair from a policy specification; prints the two identifiers",
-  options: { specification: { type: "string", short: "s", arg: "FILE", help: "the policy specification (JSON)" }, ...CREATE_OPTIONS },
+  options: {
+    specification: { type: "string", short: "s", arg: "FILE", help: "the policy specification (JSON)" },
+    ...CREATE_OPTIONS,
+  },
   async run(ctx) {
     const file = str(ctx, "specification");
     if (!file) throw new CliError("give the policy with --specification FILE", 2);
     const policy = specificationToPolicy(new TextDecoder().decode(readInput(file)), file);
-    const common = createAttributes(ctx, { ObjectType: "PrivateKey", CryptographicAlgorithm: "CoverCrypt", KeyFormatType: "CoverCryptSecretKey" });
+    const common = createAttributes(ctx, {
+      ObjectType: "PrivateKey",
+      CryptographicAlgorithm: "CoverCrypt",
+      KeyFormatType: "CoverCryptSecretKey",
+    });
     common.Attribute = [...((common.Attribute as KmipRecord[]) ?? []), vendorText("cover_crypt_policy", policy)];
     const r = await ctx.client().kmip("CreateKeyPair", { CommonAttributes: common });
-    printIds(ctx, "The master key pair has been properly generated.", { "Private key unique identifier": r.PrivateKeyUniqueIdentifier, "Public key unique identifier": r.PublicKeyUniqueIdentifier });
+    printIds(ctx, "The master key pair has been properly generated.", {
+      "Private key unique identifier": r.PrivateKeyUniqueIdentifier,
+      "Public key unique identifier": r.PublicKeyUniqueIdentifier,
+    });
   },
 };
 
@@ -79,7 +98,9 @@ const createUser: Leaf = {
     });
     attrs.Attribute = [...((attrs.Attribute as KmipRecord[]) ?? []), vendorText("cover_crypt_access_policy", access)];
     const r = await ctx.client().kmip("Create", { ObjectType: "PrivateKey", Attributes: attrs });
-    printIds(ctx, "The user decryption key pair has been properly generated.", { "Unique identifier": r.UniqueIdentifier as string });
+    printIds(ctx, "The user decryption key pair has been properly generated.", {
+      "Unique identifier": r.UniqueIdentifier as string,
+    });
   },
 };
 
@@ -95,18 +116,34 @@ function rekeyLeaf(name: "rekey" | "prune", action: string, summary: string): Le
       const msk = targetUid(str(ctx, "key-id"), list(ctx, "tag"), "master secret key");
       const r = await ctx.client().kmip("ReKeyKeyPair", {
         PrivateKeyUniqueIdentifier: msk,
-        PrivateKeyAttributes: { Attribute: [vendorText("cover_crypt_rekey_action", JSON.stringify({ [action]: ctx.positionals[0] }))] },
+        PrivateKeyAttributes: {
+          Attribute: [vendorText("cover_crypt_rekey_action", JSON.stringify({ [action]: ctx.positionals[0] }))],
+        },
       });
-      printIds(ctx, name === "rekey" ? "The master key pair has been properly rekeyed." : "The master key pair has been properly pruned.", {
-        "Private key unique identifier": r.PrivateKeyUniqueIdentifier ?? msk,
-        "Public key unique identifier": r.PublicKeyUniqueIdentifier,
-      });
+      printIds(
+        ctx,
+        name === "rekey"
+          ? "The master key pair has been properly rekeyed."
+          : "The master key pair has been properly pruned.",
+        {
+          "Private key unique identifier": r.PrivateKeyUniqueIdentifier ?? msk,
+          "Public key unique identifier": r.PublicKeyUniqueIdentifier,
+        },
+      );
     },
   };
 }
 
-const rekey = rekeyLeaf("rekey", "RekeyAccessPolicy", "re-key the master keys for an access policy (user keys are refreshed)");
-const prune = rekeyLeaf("prune", "PruneAccessPolicy", "remove the old secrets of an access policy from the master keys");
+const rekey = rekeyLeaf(
+  "rekey",
+  "RekeyAccessPolicy",
+  "re-key the master keys for an access policy (user keys are refreshed)",
+);
+const prune = rekeyLeaf(
+  "prune",
+  "PruneAccessPolicy",
+  "remove the old secrets of an access policy from the master keys",
+);
 
 function findPolicy(node: TtlvNode): string | undefined {
   if (node.type !== "Structure") return undefined;
@@ -175,7 +212,9 @@ const encrypt = dataLeaf({
   args: "FILE ENCRYPTION_POLICY",
   min: 2,
   max: 2,
-  options: { "authentication-data": { type: "string", short: "a", arg: "HEX", help: "additional authenticated data, hex" } },
+  options: {
+    "authentication-data": { type: "string", short: "a", arg: "HEX", help: "additional authenticated data, hex" },
+  },
   request(ctx, data) {
     const ap = new TextEncoder().encode(ctx.positionals[1]);
     const framed = new Uint8Array([...leb128(ap.length), ...ap, ...leb128(0), ...[]]);
@@ -190,7 +229,9 @@ const decrypt = dataLeaf({
   verb: "decrypt",
   summary: "decrypt a file with a user decryption key (by the server)",
   keyHelp: "the user decryption key's unique identifier",
-  options: { "authentication-data": { type: "string", short: "a", arg: "HEX", help: "additional authenticated data, hex" } },
+  options: {
+    "authentication-data": { type: "string", short: "a", arg: "HEX", help: "additional authenticated data, hex" },
+  },
   request(ctx, data) {
     const aad = str(ctx, "authentication-data");
     return { Data: data, ...(aad ? { AuthenticatedEncryptionAdditionalData: hexArg(aad) } : {}) };
@@ -214,7 +255,11 @@ export const ccCommand = command({
   name: "cc",
   summary: "CoverCrypt attribute-based encryption (kms cc --help)",
   children: [
-    { name: "keys", summary: "master key pairs, user keys, re-key, prune, export, import, revoke, destroy", children: [createMaster, createUser, rekey, prune, ...keyLifecycle("CoverCrypt key")] },
+    {
+      name: "keys",
+      summary: "master key pairs, user keys, re-key, prune, export, import, revoke, destroy",
+      children: [createMaster, createUser, rekey, prune, ...keyLifecycle("CoverCrypt key")],
+    },
     policy,
     { ...policy, name: "access-structure" },
     rekey,

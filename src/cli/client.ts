@@ -28,7 +28,10 @@ import { KmipError } from "../kmip/error.ts";
 
 /** A failure the command reports as one line; `code` is the exit code (1 failure, 2 usage). */
 export class CliError extends Error {
-  constructor(message: string, readonly code: 1 | 2 = 1) {
+  constructor(
+    message: string,
+    readonly code: 1 | 2 = 1,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,9 @@ function readSecretFile(file: string, what: string): string {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new CliError(`cannot read the ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot read the ${what} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const value = text.trim();
   if (!value) throw new CliError(`the ${what} file ${file} is empty`);
@@ -121,8 +126,10 @@ export function resolveSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv =
   const caFile = flags["ca-file"] ?? env.KMS_CA_FILE ?? str("ca_file");
   const certFile = flags["tls-client-cert"] ?? str("tls_client_pem_cert_path");
   const keyFile = flags["tls-client-key"] ?? str("tls_client_pem_key_path");
-  if (!!certFile !== !!keyFile) throw new CliError("a TLS client certificate needs both --tls-client-cert and --tls-client-key", 2);
-  const accept = flags["accept-invalid-certs"] || env.KMS_ACCEPT_INVALID_CERTS === "true" || http.accept_invalid_certs === true;
+  if (!!certFile !== !!keyFile)
+    throw new CliError("a TLS client certificate needs both --tls-client-cert and --tls-client-key", 2);
+  const accept =
+    flags["accept-invalid-certs"] || env.KMS_ACCEPT_INVALID_CERTS === "true" || http.accept_invalid_certs === true;
   return {
     url: url.replace(/\/+$/, ""),
     token,
@@ -150,7 +157,11 @@ export class KmsClient {
     if (this.settings.token) headers.authorization = `Bearer ${this.settings.token}`;
     const s = this.settings;
     const tls = s.url.startsWith("https:")
-      ? { rejectUnauthorized: !s.acceptInvalidCerts, ...(s.ca ? { ca: s.ca } : {}), ...(s.cert ? { cert: s.cert, key: s.key } : {}) }
+      ? {
+          rejectUnauthorized: !s.acceptInvalidCerts,
+          ...(s.ca ? { ca: s.ca } : {}),
+          ...(s.cert ? { cert: s.cert, key: s.key } : {}),
+        }
       : undefined;
     let res: Response;
     try {
@@ -177,7 +188,9 @@ export class KmsClient {
     try {
       node = decodeNode(JSON.parse(text));
     } catch (e) {
-      throw new CliError(`the server's answer to ${operation} is not KMIP JSON: ${e instanceof KmipError ? e.message : (e as Error).message}`);
+      throw new CliError(
+        `the server's answer to ${operation} is not KMIP JSON: ${e instanceof KmipError ? e.message : (e as Error).message}`,
+      );
     }
     if (node.type !== "Structure") throw new CliError(`the server's answer to ${operation} is not a Structure`);
     return node;
@@ -200,11 +213,19 @@ export class KmsClient {
 
 /** A Cosmian vendor attribute (KMIP 2.1 §4.52 VendorAttribute) with a text value. */
 export function vendorText(name: string, value: string): KmipRecord {
-  return { VendorIdentification: "cosmian", AttributeName: name, AttributeValue: rawNode({ tag: "AttributeValue", type: "TextString", value }) };
+  return {
+    VendorIdentification: "cosmian",
+    AttributeName: name,
+    AttributeValue: rawNode({ tag: "AttributeValue", type: "TextString", value }),
+  };
 }
 
 export function vendorBytes(name: string, value: Uint8Array): KmipRecord {
-  return { VendorIdentification: "cosmian", AttributeName: name, AttributeValue: rawNode({ tag: "AttributeValue", type: "ByteString", value }) };
+  return {
+    VendorIdentification: "cosmian",
+    AttributeName: name,
+    AttributeValue: rawNode({ tag: "AttributeValue", type: "ByteString", value }),
+  };
 }
 
 /**

@@ -36,7 +36,12 @@ export function dataLeaf(spec: DataLeafSpec): Leaf {
     options: {
       "key-id": { ...KEY_ID_OPTION, help: spec.keyHelp },
       tag: TAG_OPTION,
-      "output-file": { type: "string", short: "o", arg: "FILE", help: `output file (default: FILE with extension .${spec.verb === "encrypt" ? "enc" : "plain"})` },
+      "output-file": {
+        type: "string",
+        short: "o",
+        arg: "FILE",
+        help: `output file (default: FILE with extension .${spec.verb === "encrypt" ? "enc" : "plain"})`,
+      },
       ...(spec.options ?? {}),
     },
     async run(ctx) {
@@ -44,9 +49,12 @@ export function dataLeaf(spec: DataLeafSpec): Leaf {
       const uid = targetUid(str(ctx, "key-id"), list(ctx, "tag"));
       const output = str(ctx, "output-file") ?? defaultOutput(input, spec.verb === "encrypt" ? "enc" : "plain");
       const data = readInput(input);
-      if (data.length > MAX_WHOLE_FILE) throw new CliError(`${input} is larger than ${MAX_WHOLE_FILE >> 20} MiB; use kms sym encrypt for large files`);
+      if (data.length > MAX_WHOLE_FILE)
+        throw new CliError(`${input} is larger than ${MAX_WHOLE_FILE >> 20} MiB; use kms sym encrypt for large files`);
       const fields = spec.request ? spec.request(ctx, data) : { Data: data };
-      const r = await ctx.client().kmip(spec.verb === "encrypt" ? "Encrypt" : "Decrypt", { UniqueIdentifier: uid, ...fields });
+      const r = await ctx
+        .client()
+        .kmip(spec.verb === "encrypt" ? "Encrypt" : "Decrypt", { UniqueIdentifier: uid, ...fields });
       const out = spec.reply ? spec.reply(ctx, r) : (r.Data as Uint8Array | undefined);
       if (!(out instanceof Uint8Array)) throw new CliError(`the KMS answer to ${spec.verb} holds no data`);
       await writeOutput(output, out);

@@ -15,7 +15,9 @@ const USAGE = "usage: kms db migrate --from sqlite:PATH/kms.db --to postgres://U
 function options(argv: string[]): { from?: string; to?: string; error?: string } {
   const out: { from?: string; to?: string; error?: string } = {};
   for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const [name, inline] = argv[i].includes("=")
+      ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
+      : [argv[i], undefined];
     if (name !== "--from" && name !== "--to") return { error: `unknown option ${name}` };
     const value = inline ?? argv[++i];
     if (value === undefined) return { error: `${name} needs a value` };
@@ -36,18 +38,25 @@ async function migrate(argv: string[]): Promise<number> {
   process.stdout.write(`copying ${file} to ${redactUrl(o.to)}\n`);
   try {
     const report = await copySqliteToPostgres(file, o.to, (line) => process.stdout.write(line + "\n"));
-    process.stdout.write(`${"table".padEnd(16)} ${"rows".padStart(8)} ${"copied".padStart(8)}  sha256 (source = target)\n`);
+    process.stdout.write(
+      `${"table".padEnd(16)} ${"rows".padStart(8)} ${"copied".padStart(8)}  sha256 (source = target)\n`,
+    );
     let same = true;
     for (const r of report) {
       const match = r.sourceRows === r.targetRows && r.sourceSha256 === r.targetSha256;
       same &&= match;
       const sums = match ? r.sourceSha256 : `${r.sourceSha256} != ${r.targetSha256}`;
-      process.stdout.write(`${r.table.padEnd(16)} ${String(r.sourceRows).padStart(8)} ${String(r.targetRows).padStart(8)}  ${sums}${match ? "" : "  MISMATCH"}\n`);
+      process.stdout.write(
+        `${r.table.padEnd(16)} ${String(r.sourceRows).padStart(8)} ${String(r.targetRows).padStart(8)}  ${sums}${match ? "" : "  MISMATCH"}\n`,
+      );
     }
-    process.stdout.write(same ? "verified: every table has the same rows on both sides\n" : "error: the copy differs from the source\n");
+    process.stdout.write(
+      same ? "verified: every table has the same rows on both sides\n" : "error: the copy differs from the source\n",
+    );
     return same ? 0 : 1;
   } catch (e) {
-    const message = e instanceof CopyError ? e.message : `unexpected failure: ${e instanceof Error ? e.message : String(e)}`;
+    const message =
+      e instanceof CopyError ? e.message : `unexpected failure: ${e instanceof Error ? e.message : String(e)}`;
     process.stderr.write(`error: ${message.replaceAll(o.to, redactUrl(o.to))}\n`);
     return 1;
   }

@@ -27,11 +27,21 @@ const create: Leaf = {
     ...ROTATION_OPTIONS,
   },
   async run(ctx) {
-    const [algorithm, curve] = CURVES[choice(str(ctx, "curve") ?? "nist-p256", Object.keys(CURVES) as (keyof typeof CURVES)[], "curve")];
-    const common = createAttributes(ctx, { CryptographicAlgorithm: algorithm, CryptographicDomainParameters: { RecommendedCurve: curve }, ...rotationAttributes(ctx) });
+    const [algorithm, curve] =
+      CURVES[choice(str(ctx, "curve") ?? "nist-p256", Object.keys(CURVES) as (keyof typeof CURVES)[], "curve")];
+    const common = createAttributes(ctx, {
+      CryptographicAlgorithm: algorithm,
+      CryptographicDomainParameters: { RecommendedCurve: curve },
+      ...rotationAttributes(ctx),
+    });
     const priv = ctx.positionals[0] ? { UniqueIdentifier: ctx.positionals[0] } : undefined;
-    const r = await ctx.client().kmip("CreateKeyPair", { CommonAttributes: common, ...(priv ? { PrivateKeyAttributes: priv } : {}) });
-    printIds(ctx, "The EC key pair has been created.", { "Private key unique identifier": r.PrivateKeyUniqueIdentifier, "Public key unique identifier": r.PublicKeyUniqueIdentifier });
+    const r = await ctx
+      .client()
+      .kmip("CreateKeyPair", { CommonAttributes: common, ...(priv ? { PrivateKeyAttributes: priv } : {}) });
+    printIds(ctx, "The EC key pair has been created.", {
+      "Private key unique identifier": r.PrivateKeyUniqueIdentifier,
+      "Public key unique identifier": r.PublicKeyUniqueIdentifier,
+    });
   },
 };
 
@@ -39,8 +49,20 @@ export const ecCommand = command({
   name: "ec",
   summary: "elliptic-curve key pairs and ECIES file encryption (kms ec --help)",
   children: [
-    { name: "keys", summary: "create, import, export, revoke and destroy EC key pairs", children: [create, ...keyLifecycle("EC key")] },
-    dataLeaf({ verb: "encrypt", summary: "encrypt a file with a public key (ECIES, by the server)", keyHelp: "the public key's unique identifier" }),
-    dataLeaf({ verb: "decrypt", summary: "decrypt a file with a private key (ECIES, by the server)", keyHelp: "the private key's unique identifier" }),
+    {
+      name: "keys",
+      summary: "create, import, export, revoke and destroy EC key pairs",
+      children: [create, ...keyLifecycle("EC key")],
+    },
+    dataLeaf({
+      verb: "encrypt",
+      summary: "encrypt a file with a public key (ECIES, by the server)",
+      keyHelp: "the public key's unique identifier",
+    }),
+    dataLeaf({
+      verb: "decrypt",
+      summary: "decrypt a file with a private key (ECIES, by the server)",
+      keyHelp: "the private key's unique identifier",
+    }),
   ],
 });

@@ -45,30 +45,47 @@ describe("envelope header", () => {
   });
 
   test("chunk nonces: prefix, big-endian index, final flag", () => {
-    expect(Buffer.from(chunkNonce(fields.prefix, 0x01020304, false)).toString("hex")).toBe("01020304050607" + "01020304" + "00");
+    expect(Buffer.from(chunkNonce(fields.prefix, 0x01020304, false)).toString("hex")).toBe(
+      "01020304050607" + "01020304" + "00",
+    );
     expect(Buffer.from(chunkNonce(fields.prefix, 0, true)).toString("hex")).toBe("01020304050607" + "00000000" + "01");
   });
 });
 
 describe("CoverCrypt specification (ckms)", () => {
   test("ordered (::< or ::+) and unordered dimensions, hybridized attributes, ids in order", () => {
-    const p = JSON.parse(specificationToPolicy(JSON.stringify({ "Level::<": ["Low", "High::+"], Dept: ["HR", "FIN"] }), "s.json"));
+    const p = JSON.parse(
+      specificationToPolicy(JSON.stringify({ "Level::<": ["Low", "High::+"], Dept: ["HR", "FIN"] }), "s.json"),
+    );
     expect(p).toEqual({
       version: "V2",
       last_attribute_value: 4,
       dimensions: {
-        Level: { Ordered: { Low: { id: 1, encryption_hint: "Classic", write_status: "EncryptDecrypt" }, High: { id: 2, encryption_hint: "Hybridized", write_status: "EncryptDecrypt" } } },
-        Dept: { Unordered: { HR: { id: 3, encryption_hint: "Classic", write_status: "EncryptDecrypt" }, FIN: { id: 4, encryption_hint: "Classic", write_status: "EncryptDecrypt" } } },
+        Level: {
+          Ordered: {
+            Low: { id: 1, encryption_hint: "Classic", write_status: "EncryptDecrypt" },
+            High: { id: 2, encryption_hint: "Hybridized", write_status: "EncryptDecrypt" },
+          },
+        },
+        Dept: {
+          Unordered: {
+            HR: { id: 3, encryption_hint: "Classic", write_status: "EncryptDecrypt" },
+            FIN: { id: 4, encryption_hint: "Classic", write_status: "EncryptDecrypt" },
+          },
+        },
       },
     });
     const v2 = '{"version":"V2","last_attribute_value":0,"dimensions":{}}';
     expect(specificationToPolicy(v2, "p.json")).toBe(v2);
   });
 
-  test.each([["[]", /a specification is a JSON object/], ["{}", /has no dimension/], ['{"A": ["x", "x"]}', /appears twice/], ['{"A": [1]}', /non-empty strings/], ['{"::<": ["x"]}', /empty dimension name/]])(
-    "refuses %s",
-    (text, message) => {
-      expect(() => specificationToPolicy(text, "s.json")).toThrow(message);
-    },
-  );
+  test.each([
+    ["[]", /a specification is a JSON object/],
+    ["{}", /has no dimension/],
+    ['{"A": ["x", "x"]}', /appears twice/],
+    ['{"A": [1]}', /non-empty strings/],
+    ['{"::<": ["x"]}', /empty dimension name/],
+  ])("refuses %s", (text, message) => {
+    expect(() => specificationToPolicy(text, "s.json")).toThrow(message);
+  });
 });

@@ -43,8 +43,11 @@ export interface Header {
 
 export function encodeHeader(h: Omit<Header, "bytes">): Uint8Array {
   const id = new TextEncoder().encode(h.keyId);
-  if (id.length > 0xffff || h.wrapIv.length > 0xff || h.wrapTag.length > 0xff || h.wrapped.length > 0xffff) throw new CliError("the wrapped data key does not fit the file header");
-  const out = new Uint8Array(6 + 1 + 1 + 4 + 7 + 2 + id.length + 1 + h.wrapIv.length + 1 + h.wrapTag.length + 2 + h.wrapped.length);
+  if (id.length > 0xffff || h.wrapIv.length > 0xff || h.wrapTag.length > 0xff || h.wrapped.length > 0xffff)
+    throw new CliError("the wrapped data key does not fit the file header");
+  const out = new Uint8Array(
+    6 + 1 + 1 + 4 + 7 + 2 + id.length + 1 + h.wrapIv.length + 1 + h.wrapTag.length + 2 + h.wrapped.length,
+  );
   const dv = new DataView(out.buffer);
   let o = 0;
   out.set(MAGIC, o), (o += 6);
@@ -119,7 +122,14 @@ function sealChunk(dek: Uint8Array, h: Header, index: number, final: boolean, pl
   return [body, c.getAuthTag()];
 }
 
-function openChunk(dek: Uint8Array, h: Header, index: number, final: boolean, sealed: Uint8Array, file: string): Uint8Array {
+function openChunk(
+  dek: Uint8Array,
+  h: Header,
+  index: number,
+  final: boolean,
+  sealed: Uint8Array,
+  file: string,
+): Uint8Array {
   const d = createDecipheriv("aes-256-gcm", dek, chunkNonce(h.prefix, index, final));
   d.setAAD(h.bytes);
   d.setAuthTag(sealed.subarray(sealed.length - TAG));
@@ -142,7 +152,11 @@ export class Progress {
   private last = 0;
   private lastStep = -1;
   private readonly start = Date.now();
-  constructor(private readonly mode: ProgressMode, private readonly label: string, private readonly total: number) {}
+  constructor(
+    private readonly mode: ProgressMode,
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
 
   static mode(quiet: boolean): ProgressMode {
     return quiet ? "none" : process.stderr.isTTY ? "bar" : "lines";
@@ -159,14 +173,18 @@ export class Progress {
       this.last = now;
       const width = 30;
       const fill = Math.round((pct / 100) * width);
-      process.stderr.write(`\r${this.label} [${"#".repeat(fill)}${" ".repeat(width - fill)}] ${String(pct).padStart(3)}% ${mib(done)}/${mib(this.total)} MiB ${rate.toFixed(0)} MiB/s${finished ? "\n" : ""}`);
+      process.stderr.write(
+        `\r${this.label} [${"#".repeat(fill)}${" ".repeat(width - fill)}] ${String(pct).padStart(3)}% ${mib(done)}/${mib(this.total)} MiB ${rate.toFixed(0)} MiB/s${finished ? "\n" : ""}`,
+      );
       return;
     }
     const step = Math.floor(pct / 10);
     if (!finished && (step === this.lastStep || now - this.last < 1000)) return;
     this.last = now;
     this.lastStep = step;
-    process.stderr.write(`${this.label}: ${pct}% (${mib(done)} of ${mib(this.total)} MiB, ${rate.toFixed(0)} MiB/s)${finished ? " done" : ""}\n`);
+    process.stderr.write(
+      `${this.label}: ${pct}% (${mib(done)} of ${mib(this.total)} MiB, ${rate.toFixed(0)} MiB/s)${finished ? " done" : ""}\n`,
+    );
   }
 }
 
@@ -180,7 +198,9 @@ async function tempOutput(dest: string): Promise<{ fh: FileHandle; commit(): Pro
   try {
     fh = await open(tmp, "wx", 0o600);
   } catch (e) {
-    throw new CliError(`cannot write to ${path.dirname(dest)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot write to ${path.dirname(dest)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   let closed = false;
   const onSignal = () => {
@@ -231,7 +251,9 @@ async function openInput(file: string): Promise<{ fh: FileHandle; size: number }
     return { fh, size: st.size };
   } catch (e) {
     if (e instanceof CliError) throw e;
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+    throw new CliError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`,
+    );
   }
 }
 
@@ -329,11 +351,13 @@ export async function decryptFile(job: FileJob & { keyId?: string }): Promise<nu
       ...(header.wrapTag.length ? { AuthenticatedEncryptionTag: header.wrapTag } : {}),
     });
     dek = r.Data as Uint8Array | undefined;
-    if (!(dek instanceof Uint8Array) || dek.length !== 32) throw new CliError("the KMS did not return a 32-byte data key");
+    if (!(dek instanceof Uint8Array) || dek.length !== 32)
+      throw new CliError("the KMS did not return a 32-byte data key");
     const body = size - header.bytes.length;
     const sealedSize = header.chunkSize + TAG;
     const chunks = Math.max(1, Math.ceil(body / sealedSize));
-    if (body < TAG || body - (chunks - 1) * sealedSize < TAG) throw new CliError(`${job.input}: truncated (the last chunk is incomplete)`);
+    if (body < TAG || body - (chunks - 1) * sealedSize < TAG)
+      throw new CliError(`${job.input}: truncated (the last chunk is incomplete)`);
     const out = await tempOutput(job.output);
     const progress = new Progress(job.progress, "decrypt", body);
     try {

@@ -6,7 +6,17 @@
 import { readFileSync } from "node:fs";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { CliError, targetUid } from "./client.ts";
-import { KEY_ID_OPTION, TAG_OPTION, choice, command, list, printIds, str, type Context, type Leaf } from "./framework.ts";
+import {
+  KEY_ID_OPTION,
+  TAG_OPTION,
+  choice,
+  command,
+  list,
+  printIds,
+  str,
+  type Context,
+  type Leaf,
+} from "./framework.ts";
 import { CREATE_OPTIONS, createAttributes, keyLifecycle, readInput } from "./key-actions.ts";
 import { defaultOutput, writeOutput } from "./io.ts";
 import { hexArg } from "./cc.ts";
@@ -31,7 +41,11 @@ function fpeLeaf(verb: "encrypt" | "decrypt"): Leaf {
       "key-id": { ...KEY_ID_OPTION, help: "the FPE key's unique identifier" },
       tag: TAG_OPTION,
       type: { type: "string", arg: "TYPE", help: "text (default), integer or float" },
-      alphabet: { type: "string", arg: "ALPHABET", help: "a preset (numeric, alpha_numeric, ...) or the characters themselves" },
+      alphabet: {
+        type: "string",
+        arg: "ALPHABET",
+        help: "a preset (numeric, alpha_numeric, ...) or the characters themselves",
+      },
       tweak: { type: "string", arg: "HEX", help: "tweak, hex" },
       "output-file": { type: "string", short: "o", arg: "FILE", help: "output file" },
     },
@@ -65,7 +79,8 @@ function fpeLeaf(verb: "encrypt" | "decrypt"): Leaf {
       const r = await ctx.client().kmip(verb === "encrypt" ? "Encrypt" : "Decrypt", payload);
       const out = r.Data as Uint8Array | undefined;
       if (!(out instanceof Uint8Array)) throw new CliError(`the KMS answer to ${verb} holds no data`);
-      const output = str(ctx, "output-file") ?? (file ? defaultOutput(file, verb === "encrypt" ? "enc" : "plain") : undefined);
+      const output =
+        str(ctx, "output-file") ?? (file ? defaultOutput(file, verb === "encrypt" ? "enc" : "plain") : undefined);
       if (output === undefined) {
         if (ctx.json) ctx.print("", { data: new TextDecoder().decode(out) });
         else process.stdout.write(out);
@@ -94,5 +109,13 @@ const create: Leaf = {
 export const fpeCommand = command({
   name: "fpe",
   summary: "format-preserving encryption (kms fpe --help)",
-  children: [{ name: "keys", summary: "create, export, import, revoke and destroy FPE keys", children: [create, ...keyLifecycle("FPE key")] }, fpeLeaf("encrypt"), fpeLeaf("decrypt")],
+  children: [
+    {
+      name: "keys",
+      summary: "create, export, import, revoke and destroy FPE keys",
+      children: [create, ...keyLifecycle("FPE key")],
+    },
+    fpeLeaf("encrypt"),
+    fpeLeaf("decrypt"),
+  ],
 });

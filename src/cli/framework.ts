@@ -56,7 +56,11 @@ const isGroup = (n: Group | Leaf): n is Group => "children" in n;
 export const CONNECTION_OPTIONS: Record<string, Option> = {
   "kms-url": { type: "string", arg: "URL", help: "the KMS server URL (env KMS_URL; default http://localhost:9998)" },
   conf: { type: "string", arg: "FILE", help: "configuration file (env KMS_CLI_CONF; default ~/.config/kms/kms.toml)" },
-  "api-key-file": { type: "string", arg: "FILE", help: "file holding the API key (env KMS_API_KEY holds the key itself)" },
+  "api-key-file": {
+    type: "string",
+    arg: "FILE",
+    help: "file holding the API key (env KMS_API_KEY holds the key itself)",
+  },
   "jwt-file": { type: "string", arg: "FILE", help: "file holding a JWT (env KMS_JWT holds the token itself)" },
   "ca-file": { type: "string", arg: "FILE", help: "PEM trust anchors for the server certificate" },
   "tls-client-cert": { type: "string", arg: "FILE", help: "PEM TLS client certificate" },
@@ -78,7 +82,11 @@ function optionLines(options: Record<string, Option>): string[] {
 }
 
 function leafHelp(path: string, leaf: Leaf): string {
-  const lines = [`usage: ${path}${leaf.options && Object.keys(leaf.options).length ? " [options]" : ""}${leaf.args ? ` ${leaf.args}` : ""}`, "", leaf.summary + "."];
+  const lines = [
+    `usage: ${path}${leaf.options && Object.keys(leaf.options).length ? " [options]" : ""}${leaf.args ? ` ${leaf.args}` : ""}`,
+    "",
+    leaf.summary + ".",
+  ];
   if (leaf.details) lines.push("", leaf.details);
   if (leaf.options && Object.keys(leaf.options).length) lines.push("", "options:", ...optionLines(leaf.options));
   lines.push("", "connection and output:", ...optionLines(CONNECTION_OPTIONS));
@@ -105,7 +113,12 @@ async function runLeaf(path: string, leaf: Leaf, argv: string[]): Promise<number
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }])),
+      options: Object.fromEntries(
+        Object.entries(options).map(([k, o]) => [
+          k,
+          { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) },
+        ]),
+      ),
       allowPositionals: true,
       strict: true,
     });
@@ -121,7 +134,9 @@ async function runLeaf(path: string, leaf: Leaf, argv: string[]): Promise<number
   const n = parsed.positionals.length;
   if (n < (leaf.min ?? 0) || n > (leaf.max ?? 0)) {
     const want = leaf.args ? `expected ${leaf.args}` : "expected no argument";
-    process.stderr.write(`error: ${n > (leaf.max ?? 0) ? `unexpected argument "${parsed.positionals[leaf.max ?? 0]}"` : "missing argument"}: ${want}\n(${path} --help)\n`);
+    process.stderr.write(
+      `error: ${n > (leaf.max ?? 0) ? `unexpected argument "${parsed.positionals[leaf.max ?? 0]}"` : "missing argument"}: ${want}\n(${path} --help)\n`,
+    );
     return 2;
   }
   const json = !!values.json;
@@ -133,7 +148,9 @@ async function runLeaf(path: string, leaf: Leaf, argv: string[]): Promise<number
     json,
     quiet: !!values.quiet,
     print(human, value) {
-      process.stdout.write(json ? JSON.stringify(value, null, 2) + "\n" : human.endsWith("\n") || human === "" ? human : human + "\n");
+      process.stdout.write(
+        json ? JSON.stringify(value, null, 2) + "\n" : human.endsWith("\n") || human === "" ? human : human + "\n",
+      );
     },
   };
   try {
@@ -158,7 +175,9 @@ async function runNode(path: string, node: Group | Leaf, argv: string[]): Promis
   }
   const child = node.children.find((c) => c.name === first);
   if (!child) {
-    process.stderr.write(`error: unknown command "${first}" for ${path}; known: ${node.children.map((c) => c.name).join(", ")}\n`);
+    process.stderr.write(
+      `error: unknown command "${first}" for ${path}; known: ${node.children.map((c) => c.name).join(", ")}\n`,
+    );
     return 2;
   }
   return runNode(`${path} ${child.name}`, child, rest);
@@ -191,7 +210,13 @@ export function choice<T extends string>(value: string, allowed: readonly T[], w
   return found;
 }
 
-export const TAG_OPTION: Option = { type: "string", short: "t", multiple: true, arg: "TAG", help: "a tag of the object" };
+export const TAG_OPTION: Option = {
+  type: "string",
+  short: "t",
+  multiple: true,
+  arg: "TAG",
+  help: "a tag of the object",
+};
 export const KEY_ID_OPTION: Option = { type: "string", short: "k", arg: "ID", help: "the key's unique identifier" };
 
 /** Prints `message` and the unique identifier(s), as ckms does. */

@@ -26,18 +26,27 @@ export const getAttributesCommand = command({
   options: {
     id: { type: "string", short: "i", arg: "ID", help: "the object's unique identifier" },
     tag: TAG_OPTION,
-    attribute: { type: "string", short: "a", multiple: true, arg: "NAME", help: "only this attribute (e.g. CryptographicAlgorithm)" },
+    attribute: {
+      type: "string",
+      short: "a",
+      multiple: true,
+      arg: "NAME",
+      help: "only this attribute (e.g. CryptographicAlgorithm)",
+    },
     "output-file": { type: "string", short: "o", arg: "FILE", help: "write the JSON to FILE" },
   },
   async run(ctx) {
     const uid = targetUid(str(ctx, "id"), list(ctx, "tag"), "object");
     const names = list(ctx, "attribute");
-    const r = await ctx.client().kmip("GetAttributes", { UniqueIdentifier: uid, ...(names.length ? { AttributeReference: names } : {}) });
+    const r = await ctx
+      .client()
+      .kmip("GetAttributes", { UniqueIdentifier: uid, ...(names.length ? { AttributeReference: names } : {}) });
     const attrs = { ...((r.Attributes ?? {}) as KmipRecord) };
     const vendor = asList(attrs.VendorAttribute ?? attrs.VendorAttributes ?? attrs.Attribute) as KmipRecord[];
     delete attrs.VendorAttribute, delete attrs.VendorAttributes, delete attrs.Attribute;
     const json = toJson(attrs) as Record<string, unknown>;
-    for (const va of vendor) if (va && typeof va === "object" && va.AttributeName) json[String(va.AttributeName)] = toJson(va.AttributeValue);
+    for (const va of vendor)
+      if (va && typeof va === "object" && va.AttributeName) json[String(va.AttributeName)] = toJson(va.AttributeValue);
     const out = { unique_identifier: r.UniqueIdentifier ?? uid, ...json };
     const file = str(ctx, "output-file");
     if (file) {

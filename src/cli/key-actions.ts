@@ -6,7 +6,18 @@ import { readFileSync } from "node:fs";
 import { decodeNode, encodeNode, type TtlvNode } from "../kmip/ttlv.ts";
 import { rawNode, type KmipRecord } from "../kmip/struct.ts";
 import { CliError, activeNow, targetUid, vendorText, withTags } from "./client.ts";
-import { KEY_ID_OPTION, TAG_OPTION, choice, flag, list, printIds, str, type Context, type Leaf, type Option } from "./framework.ts";
+import {
+  KEY_ID_OPTION,
+  TAG_OPTION,
+  choice,
+  flag,
+  list,
+  printIds,
+  str,
+  type Context,
+  type Leaf,
+  type Option,
+} from "./framework.ts";
 import { writeOutput } from "./io.ts";
 
 /** Flags of every `create` (ckms: --tag, --sensitive, --wrapping-key-id). */
@@ -51,18 +62,31 @@ export function exportLeaf(what: string): Leaf {
       if (format !== "json-ttlv") payload.KeyFormatType = "Raw";
       if (flag(ctx, "unwrap")) payload.KeyWrapType = "NotWrapped";
       const wrap = str(ctx, "wrap-key-id");
-      if (wrap) payload.KeyWrappingSpecification = { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: wrap } };
+      if (wrap)
+        payload.KeyWrappingSpecification = {
+          WrappingMethod: "Encrypt",
+          EncryptionKeyInformation: { UniqueIdentifier: wrap },
+        };
       const reply = await ctx.client().kmipNode(flag(ctx, "allow-revoked") ? "Export" : "Get", payload);
       const type = reply.value.find((n) => n.tag === "ObjectType")?.value as string | undefined;
       const id = (reply.value.find((n) => n.tag === "UniqueIdentifier")?.value as string | undefined) ?? uid;
       const object = reply.value.find((n) => n.tag === type || n.tag === "Object");
       if (!type || !object || object.type !== "Structure") throw new CliError("the KMS answer holds no object");
       let bytes: Uint8Array;
-      if (format === "json-ttlv") bytes = new TextEncoder().encode(JSON.stringify(encodeNode({ ...object, tag: type } as TtlvNode), null, 2) + "\n");
+      if (format === "json-ttlv")
+        bytes = new TextEncoder().encode(
+          JSON.stringify(encodeNode({ ...object, tag: type } as TtlvNode), null, 2) + "\n",
+        );
       else {
         const material = findNode(object, "KeyMaterial");
-        const key = material?.type === "ByteString" ? material.value : material?.type === "Structure" ? findNode(material, "Key")?.value : undefined;
-        if (!(key instanceof Uint8Array)) throw new CliError(`the ${type} has no raw key bytes to export; use --key-format json-ttlv`);
+        const key =
+          material?.type === "ByteString"
+            ? material.value
+            : material?.type === "Structure"
+              ? findNode(material, "Key")?.value
+              : undefined;
+        if (!(key instanceof Uint8Array))
+          throw new CliError(`the ${type} has no raw key bytes to export; use --key-format json-ttlv`);
         bytes = format === "raw" ? key : new TextEncoder().encode(Buffer.from(key).toString("base64") + "\n");
       }
       await writeOutput(ctx.positionals[0], bytes);
@@ -73,10 +97,11 @@ export function exportLeaf(what: string): Leaf {
 
 function findNode(node: TtlvNode, tag: string): TtlvNode | undefined {
   if (node.tag === tag) return node;
-  if (node.type === "Structure") for (const c of node.value) {
-    const f = findNode(c, tag);
-    if (f) return f;
-  }
+  if (node.type === "Structure")
+    for (const c of node.value) {
+      const f = findNode(c, tag);
+      if (f) return f;
+    }
   return undefined;
 }
 
@@ -89,7 +114,8 @@ export function importLeaf(what: string): Leaf {
     args: "KEY_FILE [KEY_ID]",
     min: 1,
     max: 2,
-    details: "Formats: json-ttlv (a KMIP object, as `export` writes it; default), aes or chacha20 (raw symmetric key bytes).",
+    details:
+      "Formats: json-ttlv (a KMIP object, as `export` writes it; default), aes or chacha20 (raw symmetric key bytes).",
     options: {
       "key-format": { type: "string", short: "f", arg: "FORMAT", help: "json-ttlv (default), aes or chacha20" },
       replace: { type: "boolean", short: "r", help: "replace an existing object with the same id" },
@@ -108,15 +134,26 @@ export function importLeaf(what: string): Leaf {
         } catch (e) {
           throw new CliError(`${file} is not a JSON TTLV object: ${(e as Error).message}`);
         }
-        if (node.type !== "Structure") throw new CliError(`${file}: the root of a JSON TTLV object must be a Structure`);
+        if (node.type !== "Structure")
+          throw new CliError(`${file}: the root of a JSON TTLV object must be a Structure`);
         type = node.tag;
         object = rawNode(node);
       } else {
         const algorithm = format === "aes" ? "AES" : "ChaCha20";
         type = "SymmetricKey";
-        object = { KeyBlock: { KeyFormatType: "TransparentSymmetricKey", KeyValue: { KeyMaterial: { Key: bytes } }, CryptographicAlgorithm: algorithm, CryptographicLength: bytes.length * 8 } };
+        object = {
+          KeyBlock: {
+            KeyFormatType: "TransparentSymmetricKey",
+            KeyValue: { KeyMaterial: { Key: bytes } },
+            CryptographicAlgorithm: algorithm,
+            CryptographicLength: bytes.length * 8,
+          },
+        };
       }
-      const extra: KmipRecord = format === "json-ttlv" ? {} : { CryptographicAlgorithm: format === "aes" ? "AES" : "ChaCha20", CryptographicLength: bytes.length * 8 };
+      const extra: KmipRecord =
+        format === "json-ttlv"
+          ? {}
+          : { CryptographicAlgorithm: format === "aes" ? "AES" : "ChaCha20", CryptographicLength: bytes.length * 8 };
       const r = await ctx.client().kmip("Import", {
         UniqueIdentifier: keyId ?? "",
         ObjectType: type,
@@ -148,7 +185,12 @@ export function revokeLeaf(what: string): Leaf {
     options: { "key-id": KEY_ID_OPTION, tag: TAG_OPTION },
     async run(ctx) {
       const uid = targetUid(str(ctx, "key-id"), list(ctx, "tag"));
-      const r = await ctx.client().kmip("Revoke", { UniqueIdentifier: uid, RevocationReason: { RevocationReasonCode: "Unspecified", RevocationMessage: ctx.positionals[0] } });
+      const r = await ctx
+        .client()
+        .kmip("Revoke", {
+          UniqueIdentifier: uid,
+          RevocationReason: { RevocationReasonCode: "Unspecified", RevocationMessage: ctx.positionals[0] },
+        });
       printIds(ctx, `Successfully revoked the ${what}`, { "Unique identifier": (r.UniqueIdentifier as string) ?? uid });
     },
   };
@@ -165,8 +207,12 @@ export function destroyLeaf(what: string): Leaf {
     },
     async run(ctx) {
       const uid = targetUid(str(ctx, "key-id"), list(ctx, "tag"));
-      const r = await ctx.client().kmip("Destroy", { UniqueIdentifier: uid, ...(flag(ctx, "remove") ? { Remove: true } : {}) });
-      printIds(ctx, `Successfully destroyed the ${what}`, { "Unique identifier": (r.UniqueIdentifier as string) ?? uid });
+      const r = await ctx
+        .client()
+        .kmip("Destroy", { UniqueIdentifier: uid, ...(flag(ctx, "remove") ? { Remove: true } : {}) });
+      printIds(ctx, `Successfully destroyed the ${what}`, {
+        "Unique identifier": (r.UniqueIdentifier as string) ?? uid,
+      });
     },
   };
 }
@@ -185,4 +231,10 @@ export function activateLeaf(what: string): Leaf {
 }
 
 /** export, import, activate, revoke, destroy for one family. */
-export const keyLifecycle = (what: string): Leaf[] => [exportLeaf(what), importLeaf(what), activateLeaf(what), revokeLeaf(what), destroyLeaf(what)];
+export const keyLifecycle = (what: string): Leaf[] => [
+  exportLeaf(what),
+  importLeaf(what),
+  activateLeaf(what),
+  revokeLeaf(what),
+  destroyLeaf(what),
+];

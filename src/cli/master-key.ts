@@ -34,7 +34,8 @@ export const masterKeyCommand: Command = {
       const b = args.flags.get("--batch-size");
       if (b !== undefined) {
         batch = Number(b);
-        if (!Number.isInteger(batch) || batch <= 0) throw new ConfigError(`--batch-size must be a positive integer, got "${b}"`);
+        if (!Number.isInteger(batch) || batch <= 0)
+          throw new ConfigError(`--batch-size must be a positive integer, got "${b}"`);
       }
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
@@ -49,14 +50,20 @@ export const masterKeyCommand: Command = {
         newMasterKeyFile: args.flags.get("--new-master-key-file"),
         batch,
         progress: (done) => {
-          if (reported === 0 || done - reported >= 1000) (log.info("re-sealed", { objects: done }), (reported = done));
+          if (reported === 0 || done - reported >= 1000) log.info("re-sealed", { objects: done }), (reported = done);
         },
       });
       const lines = [`${r.objects} objects re-sealed under master key ${r.newKeyId} (was ${r.oldKeyId}).`];
       if (r.retired) {
-        lines.push(`The master key file ${r.masterKeyFile} now holds the new key.`, `The previous key is kept in ${r.retired}: backups taken before now need it; destroy it once they are gone.`);
+        lines.push(
+          `The master key file ${r.masterKeyFile} now holds the new key.`,
+          `The previous key is kept in ${r.retired}: backups taken before now need it; destroy it once they are gone.`,
+        );
       } else {
-        lines.push(`${r.generated ? "The new key was generated into" : "The new key is"} ${r.masterKeyFile}: start the server with --master-key-file ${r.masterKeyFile}.`, `The previous key is only needed by backups taken before now.`);
+        lines.push(
+          `${r.generated ? "The new key was generated into" : "The new key is"} ${r.masterKeyFile}: start the server with --master-key-file ${r.masterKeyFile}.`,
+          `The previous key is only needed by backups taken before now.`,
+        );
       }
       process.stdout.write(lines.join("\n") + "\n");
       return 0;

@@ -10,12 +10,23 @@ import { toJson } from "./get-attributes.ts";
 
 export const ROTATION_OPTIONS: Record<string, Option> = {
   "rotation-interval": { type: "string", arg: "SECS", help: "re-key automatically every SECS seconds (0: never)" },
-  "rotation-offset": { type: "string", arg: "SECS", help: "delay of the first automatic rotation (default: the interval)" },
-  "rotation-name": { type: "string", arg: "NAME", help: "keyset name shared by the key's generations (NAME@latest ...)" },
+  "rotation-offset": {
+    type: "string",
+    arg: "SECS",
+    help: "delay of the first automatic rotation (default: the interval)",
+  },
+  "rotation-name": {
+    type: "string",
+    arg: "NAME",
+    help: "keyset name shared by the key's generations (NAME@latest ...)",
+  },
 };
 
 /** The rotation attributes the flags ask for (empty when none is given). */
-export function rotationAttributes(ctx: Context, names = { interval: "rotation-interval", offset: "rotation-offset", name: "rotation-name" }): KmipRecord {
+export function rotationAttributes(
+  ctx: Context,
+  names = { interval: "rotation-interval", offset: "rotation-offset", name: "rotation-name" },
+): KmipRecord {
   const out: KmipRecord = {};
   const interval = intFlag(ctx, names.interval);
   const offset = intFlag(ctx, names.offset);
@@ -46,17 +57,30 @@ const setPolicy: Leaf = {
     const uid = str(ctx, "key-id");
     if (!uid) throw new CliError("give the key with --key-id ID", 2);
     const attrs = rotationAttributes(ctx, { interval: "interval", offset: "offset", name: "rotation-name" });
-    if (Object.keys(attrs).length === 0) throw new CliError("give at least one of --interval, --offset, --rotation-name", 2);
+    if (Object.keys(attrs).length === 0)
+      throw new CliError("give at least one of --interval, --offset, --rotation-name", 2);
     const client = ctx.client();
     // name first: an automatic rotation scheduled by the interval then already has it
     for (const tag of ["RotateName", "RotateOffset", "RotateInterval", "RotateAutomatic"]) {
-      if (attrs[tag] !== undefined) await client.kmip("SetAttribute", { UniqueIdentifier: uid, NewAttribute: { [tag]: attrs[tag] } });
+      if (attrs[tag] !== undefined)
+        await client.kmip("SetAttribute", { UniqueIdentifier: uid, NewAttribute: { [tag]: attrs[tag] } });
     }
-    ctx.print(`Rotation policy set successfully.\n\t  Unique identifier: ${uid}`, { unique_identifier: uid, ...jsonable(attrs) });
+    ctx.print(`Rotation policy set successfully.\n\t  Unique identifier: ${uid}`, {
+      unique_identifier: uid,
+      ...jsonable(attrs),
+    });
   },
 };
 
-const ROTATION_TAGS = ["RotateAutomatic", "RotateInterval", "RotateOffset", "RotateName", "RotateGeneration", "RotateLatest", "RotateDate"];
+const ROTATION_TAGS = [
+  "RotateAutomatic",
+  "RotateInterval",
+  "RotateOffset",
+  "RotateName",
+  "RotateGeneration",
+  "RotateLatest",
+  "RotateDate",
+];
 
 const getPolicy: Leaf = {
   name: "get-rotation-policy",
@@ -67,8 +91,13 @@ const getPolicy: Leaf = {
     if (!uid) throw new CliError("give the key with --key-id ID", 2);
     const r = await ctx.client().kmip("GetAttributes", { UniqueIdentifier: uid, AttributeReference: ROTATION_TAGS });
     const attrs = (r.Attributes ?? {}) as KmipRecord;
-    const found = jsonable(Object.fromEntries(ROTATION_TAGS.filter((t) => attrs[t] !== undefined).map((t) => [t, attrs[t]])));
-    const human = [`Rotation policy of ${r.UniqueIdentifier ?? uid}:`, ...Object.entries(found).map(([k, v]) => `\t  ${k}: ${v}`)];
+    const found = jsonable(
+      Object.fromEntries(ROTATION_TAGS.filter((t) => attrs[t] !== undefined).map((t) => [t, attrs[t]])),
+    );
+    const human = [
+      `Rotation policy of ${r.UniqueIdentifier ?? uid}:`,
+      ...Object.entries(found).map(([k, v]) => `\t  ${k}: ${v}`),
+    ];
     if (Object.keys(found).length === 0) human.push("\t  (no automatic rotation)");
     ctx.print(human.join("\n"), { unique_identifier: r.UniqueIdentifier ?? uid, ...found });
   },

@@ -17,11 +17,21 @@ const create: Leaf = {
   },
   async run(ctx) {
     const bits = intFlag(ctx, "size_in_bits", 4096)!;
-    if (bits < 2048 || bits > 8192 || bits % 8) throw new CliError(`an RSA key has 2048 to 8192 bits (a multiple of 8), not ${bits}`, 2);
-    const common = createAttributes(ctx, { CryptographicAlgorithm: "RSA", CryptographicLength: bits, ...rotationAttributes(ctx) });
+    if (bits < 2048 || bits > 8192 || bits % 8)
+      throw new CliError(`an RSA key has 2048 to 8192 bits (a multiple of 8), not ${bits}`, 2);
+    const common = createAttributes(ctx, {
+      CryptographicAlgorithm: "RSA",
+      CryptographicLength: bits,
+      ...rotationAttributes(ctx),
+    });
     const priv = ctx.positionals[0] ? { UniqueIdentifier: ctx.positionals[0] } : undefined;
-    const r = await ctx.client().kmip("CreateKeyPair", { CommonAttributes: common, ...(priv ? { PrivateKeyAttributes: priv } : {}) });
-    printIds(ctx, "The RSA key pair has been created.", { "Private key unique identifier": r.PrivateKeyUniqueIdentifier, "Public key unique identifier": r.PublicKeyUniqueIdentifier });
+    const r = await ctx
+      .client()
+      .kmip("CreateKeyPair", { CommonAttributes: common, ...(priv ? { PrivateKeyAttributes: priv } : {}) });
+    printIds(ctx, "The RSA key pair has been created.", {
+      "Private key unique identifier": r.PrivateKeyUniqueIdentifier,
+      "Public key unique identifier": r.PublicKeyUniqueIdentifier,
+    });
   },
 };
 
@@ -29,8 +39,20 @@ export const rsaCommand = command({
   name: "rsa",
   summary: "RSA key pairs and file encryption (kms rsa --help)",
   children: [
-    { name: "keys", summary: "create, import, export, revoke and destroy RSA key pairs", children: [create, ...keyLifecycle("RSA key")] },
-    dataLeaf({ verb: "encrypt", summary: "encrypt a (small) file with a public key, by the server", keyHelp: "the public key's unique identifier" }),
-    dataLeaf({ verb: "decrypt", summary: "decrypt a file with a private key, by the server", keyHelp: "the private key's unique identifier" }),
+    {
+      name: "keys",
+      summary: "create, import, export, revoke and destroy RSA key pairs",
+      children: [create, ...keyLifecycle("RSA key")],
+    },
+    dataLeaf({
+      verb: "encrypt",
+      summary: "encrypt a (small) file with a public key, by the server",
+      keyHelp: "the public key's unique identifier",
+    }),
+    dataLeaf({
+      verb: "decrypt",
+      summary: "decrypt a file with a private key, by the server",
+      keyHelp: "the private key's unique identifier",
+    }),
   ],
 });

@@ -42,5 +42,11 @@ export function parseStorageArgs(argv: string[], own: string[]): StorageArgs {
   }
   const parsed = loadConfig(rest);
   if (parsed.kind !== "run") throw new ConfigError("see kms help");
-  return { dataDir: parsed.config.dataDir, masterKeyFile: parsed.config.masterKeyFile, log: createLogger(parsed.config.logLevel), flags, words };
+  return {
+    dataDir: parsed.config.dataDir,
+    masterKeyFile: parsed.config.masterKeyFile,
+    log: createLogger(parsed.config.logLevel),
+    flags,
+    words,
+  };
 }

@@ -6,7 +6,19 @@ import type { KmipRecord } from "../kmip/struct.ts";
 import { CliError, targetUid } from "./client.ts";
 import { decryptFile, encryptFile, Progress } from "./envelope.ts";
 import { CREATE_OPTIONS, createAttributes, keyLifecycle } from "./key-actions.ts";
-import { KEY_ID_OPTION, TAG_OPTION, choice, command, intFlag, list, printIds, str, type Context, type Leaf, type Option } from "./framework.ts";
+import {
+  KEY_ID_OPTION,
+  TAG_OPTION,
+  choice,
+  command,
+  intFlag,
+  list,
+  printIds,
+  str,
+  type Context,
+  type Leaf,
+  type Option,
+} from "./framework.ts";
 import { defaultOutput } from "./io.ts";
 import { rotationAttributes, ROTATION_OPTIONS, rotationPolicyLeaves } from "./rotation-policy.ts";
 
@@ -19,13 +31,21 @@ const create: Leaf = {
   max: 1,
   options: {
     "number-of-bits": { type: "string", short: "l", arg: "BITS", help: "key length in bits (default 256)" },
-    "bytes-b64": { type: "string", short: "k", arg: "BASE64", help: "the key bytes, base64 (imports them instead of generating)" },
+    "bytes-b64": {
+      type: "string",
+      short: "k",
+      arg: "BASE64",
+      help: "the key bytes, base64 (imports them instead of generating)",
+    },
     algorithm: { type: "string", short: "a", arg: "ALG", help: "aes (default) or chacha20" },
     ...CREATE_OPTIONS,
     ...ROTATION_OPTIONS,
   },
   async run(ctx) {
-    const algorithm = ALGORITHMS[choice(str(ctx, "algorithm") ?? "aes", Object.keys(ALGORITHMS) as (keyof typeof ALGORITHMS)[], "algorithm")];
+    const algorithm =
+      ALGORITHMS[
+        choice(str(ctx, "algorithm") ?? "aes", Object.keys(ALGORITHMS) as (keyof typeof ALGORITHMS)[], "algorithm")
+      ];
     const b64 = str(ctx, "bytes-b64");
     let bits = intFlag(ctx, "number-of-bits", 256)!;
     const keyId = ctx.positionals[0];
@@ -35,16 +55,29 @@ const create: Leaf = {
       bytes = new Uint8Array(Buffer.from(b64, "base64"));
       bits = bytes.length * 8;
     }
-    if (algorithm === "AES" && ![128, 192, 256].includes(bits)) throw new CliError(`an AES key has 128, 192 or 256 bits, not ${bits}`, 2);
+    if (algorithm === "AES" && ![128, 192, 256].includes(bits))
+      throw new CliError(`an AES key has 128, 192 or 256 bits, not ${bits}`, 2);
     if (algorithm === "ChaCha20" && bits !== 256) throw new CliError(`a ChaCha20 key has 256 bits, not ${bits}`, 2);
-    const attrs: KmipRecord = createAttributes(ctx, { CryptographicAlgorithm: algorithm, CryptographicLength: bits, CryptographicUsageMask: 0x0c | 0x30, ...rotationAttributes(ctx) });
+    const attrs: KmipRecord = createAttributes(ctx, {
+      CryptographicAlgorithm: algorithm,
+      CryptographicLength: bits,
+      CryptographicUsageMask: 0x0c | 0x30,
+      ...rotationAttributes(ctx),
+    });
     let id: string;
     if (bytes) {
       const r = await ctx.client().kmip("Import", {
         UniqueIdentifier: keyId ?? "",
         ObjectType: "SymmetricKey",
         Attributes: attrs,
-        Object: { KeyBlock: { KeyFormatType: "TransparentSymmetricKey", KeyValue: { KeyMaterial: { Key: bytes } }, CryptographicAlgorithm: algorithm, CryptographicLength: bits } },
+        Object: {
+          KeyBlock: {
+            KeyFormatType: "TransparentSymmetricKey",
+            KeyValue: { KeyMaterial: { Key: bytes } },
+            CryptographicAlgorithm: algorithm,
+            CryptographicLength: bits,
+          },
+        },
       });
       id = r.UniqueIdentifier as string;
     } else {
@@ -70,7 +103,12 @@ const rekey: Leaf = {
 const fileOptions = (verb: string): Record<string, Option> => ({
   "key-id": { ...KEY_ID_OPTION, help: `the KMS key that ${verb === "encrypt" ? "wraps" : "unwraps"} the data key` },
   tag: TAG_OPTION,
-  "output-file": { type: "string", short: "o", arg: "FILE", help: `output file (default: FILE with extension .${verb === "encrypt" ? "enc" : "plain"})` },
+  "output-file": {
+    type: "string",
+    short: "o",
+    arg: "FILE",
+    help: `output file (default: FILE with extension .${verb === "encrypt" ? "enc" : "plain"})`,
+  },
 });
 
 async function fileJob(ctx: Context, verb: "encrypt" | "decrypt"): Promise<void> {
@@ -80,9 +118,13 @@ async function fileJob(ctx: Context, verb: "encrypt" | "decrypt"): Promise<void>
   const tags = list(ctx, "tag");
   const progress = ctx.json ? "none" : Progress.mode(ctx.quiet);
   const job = { client: ctx.client(), input, output, progress } as const;
-  const bytes = verb === "encrypt"
-    ? await encryptFile({ ...job, keyId: targetUid(str(ctx, "key-id"), tags) })
-    : await decryptFile({ ...job, keyId: str(ctx, "key-id") || tags.length ? targetUid(str(ctx, "key-id"), tags) : undefined });
+  const bytes =
+    verb === "encrypt"
+      ? await encryptFile({ ...job, keyId: targetUid(str(ctx, "key-id"), tags) })
+      : await decryptFile({
+          ...job,
+          keyId: str(ctx, "key-id") || tags.length ? targetUid(str(ctx, "key-id"), tags) : undefined,
+        });
   ctx.print(`The ${verb}ed file is available at ${output}`, { output_file: output, bytes });
 }
 
@@ -92,7 +134,8 @@ const encrypt: Leaf = {
   args: "FILE",
   min: 1,
   max: 1,
-  details: "The file is encrypted locally in 1 MiB AES-256-GCM chunks (constant memory); only the 32-byte\ndata key goes to the KMS, to be wrapped. The format is described in docs/cli.md.",
+  details:
+    "The file is encrypted locally in 1 MiB AES-256-GCM chunks (constant memory); only the 32-byte\ndata key goes to the KMS, to be wrapped. The format is described in docs/cli.md.",
   options: fileOptions("encrypt"),
   run: (ctx) => fileJob(ctx, "encrypt"),
 };
@@ -112,7 +155,11 @@ export const symCommand = command({
   name: "sym",
   summary: "symmetric keys and file encryption (kms sym --help)",
   children: [
-    { name: "keys", summary: "create, import, export, revoke, destroy and re-key symmetric keys", children: [create, rekey, ...keyLifecycle("symmetric key"), ...rotationPolicyLeaves] },
+    {
+      name: "keys",
+      summary: "create, import, export, revoke, destroy and re-key symmetric keys",
+      children: [create, rekey, ...keyLifecycle("symmetric key"), ...rotationPolicyLeaves],
+    },
     encrypt,
     decrypt,
   ],

@@ -9,10 +9,14 @@ import { assertBytes } from "./cipher-errors.ts";
 export function ecbName(key: Uint8Array, what: string): "aes-128-ecb" | "aes-192-ecb" | "aes-256-ecb" {
   assertBytes(key, `${what} key`);
   switch (key.length) {
-    case 16: return "aes-128-ecb";
-    case 24: return "aes-192-ecb";
-    case 32: return "aes-256-ecb";
-    default: throw new RangeError(`${what}: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
+    case 16:
+      return "aes-128-ecb";
+    case 24:
+      return "aes-192-ecb";
+    case 32:
+      return "aes-256-ecb";
+    default:
+      throw new RangeError(`${what}: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
   }
 }
 

@@ -27,12 +27,16 @@ describe("AES-CBC-PKCS5: Wycheproof aes_cbc_pkcs5_test.json", () => {
   for (const group of wycheproof.testGroups) {
     it(`key ${group.keySize} bits (${group.tests.length} cases)`, () => {
       for (const t of group.tests) {
-        const key = h(t.key), iv = h(t.iv), label = `tcId ${t.tcId} ${t.comment}`;
+        const key = h(t.key),
+          iv = h(t.iv),
+          label = `tcId ${t.tcId} ${t.comment}`;
         if (t.result === "valid") {
           expect(hex(aesCbc.encrypt(key, iv, h(t.msg))), label).toBe(t.ct);
           expect(hex(aesCbc.decrypt(key, iv, h(t.ct))), label).toBe(t.msg);
         } else {
-          expect(() => aesCbc.decrypt(key, iv, h(t.ct)), label).toThrow(h(t.ct).length % 16 === 0 && t.ct.length > 0 ? aesCbc.PaddingError : RangeError);
+          expect(() => aesCbc.decrypt(key, iv, h(t.ct)), label).toThrow(
+            h(t.ct).length % 16 === 0 && t.ct.length > 0 ? aesCbc.PaddingError : RangeError,
+          );
         }
       }
     });
@@ -57,7 +61,9 @@ describe("AES-CBC negative cases", () => {
     expect(() => aesCbc.decrypt(key, iv, new Uint8Array(17))).toThrow(RangeError);
     expect(() => aesCbc.decrypt(key, iv, new Uint8Array(0))).toThrow(RangeError);
     expect(() => aesCbc.encrypt(new Uint8Array(20), iv, new Uint8Array(16))).toThrow(/invalid key length/);
-    expect(() => aesCbc.encrypt(key, iv, new Uint8Array(16), "iso10126" as aesCbc.Padding)).toThrow(/unsupported padding/);
+    expect(() => aesCbc.encrypt(key, iv, new Uint8Array(16), "iso10126" as aesCbc.Padding)).toThrow(
+      /unsupported padding/,
+    );
   });
   it("a wrong key yields a PaddingError (or garbage, never the plaintext)", () => {
     const pt = new TextEncoder().encode("Hello, World!");

@@ -17,20 +17,26 @@ export const IV_LENGTH = 16;
 function cipherName(key: Uint8Array): "aes-128-cbc" | "aes-192-cbc" | "aes-256-cbc" {
   assertBytes(key, "AES-CBC key");
   switch (key.length) {
-    case 16: return "aes-128-cbc";
-    case 24: return "aes-192-cbc";
-    case 32: return "aes-256-cbc";
-    default: throw new RangeError(`AES-CBC: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
+    case 16:
+      return "aes-128-cbc";
+    case 24:
+      return "aes-192-cbc";
+    case 32:
+      return "aes-256-cbc";
+    default:
+      throw new RangeError(`AES-CBC: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
   }
 }
 
 function checkIv(iv: Uint8Array): void {
   assertBytes(iv, "AES-CBC IV");
-  if (iv.length !== IV_LENGTH) throw new RangeError(`AES-CBC: invalid IV/nonce length ${iv.length} (expected ${IV_LENGTH} bytes)`);
+  if (iv.length !== IV_LENGTH)
+    throw new RangeError(`AES-CBC: invalid IV/nonce length ${iv.length} (expected ${IV_LENGTH} bytes)`);
 }
 
 function checkPadding(padding: Padding): void {
-  if (padding !== "pkcs5" && padding !== "none") throw new RangeError(`AES-CBC: unsupported padding ${String(padding)}`);
+  if (padding !== "pkcs5" && padding !== "none")
+    throw new RangeError(`AES-CBC: unsupported padding ${String(padding)}`);
 }
 
 /** Joins update() and final() outputs into one plain Uint8Array, wiping the intermediates. */
@@ -42,13 +48,20 @@ export function joinOutput(first: Uint8Array, last: Uint8Array): Uint8Array {
   return out;
 }
 
-export function encrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, padding: Padding = "pkcs5"): Uint8Array {
+export function encrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  plaintext: Uint8Array,
+  padding: Padding = "pkcs5",
+): Uint8Array {
   const name = cipherName(key);
   checkIv(iv);
   checkPadding(padding);
   assertBytes(plaintext, "AES-CBC plaintext");
   if (padding === "none" && plaintext.length % BLOCK_LENGTH !== 0) {
-    throw new RangeError(`AES-CBC: plaintext length ${plaintext.length} must be a multiple of the block size (16) when no padding is used`);
+    throw new RangeError(
+      `AES-CBC: plaintext length ${plaintext.length} must be a multiple of the block size (16) when no padding is used`,
+    );
   }
   if (key.length === 24 && !NODE_AES192_CBC) return cbcEncrypt(key, iv, plaintext, padding === "pkcs5");
   const cipher = createCipheriv(name, key, iv);
@@ -56,13 +69,20 @@ export function encrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, 
   return joinOutput(cipher.update(plaintext), cipher.final());
 }
 
-export function decrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, padding: Padding = "pkcs5"): Uint8Array {
+export function decrypt(
+  key: Uint8Array,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  padding: Padding = "pkcs5",
+): Uint8Array {
   const name = cipherName(key);
   checkIv(iv);
   checkPadding(padding);
   assertBytes(ciphertext, "AES-CBC ciphertext");
   if (ciphertext.length % BLOCK_LENGTH !== 0 || (padding === "pkcs5" && ciphertext.length === 0)) {
-    throw new RangeError(`AES-CBC: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`);
+    throw new RangeError(
+      `AES-CBC: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`,
+    );
   }
   if (key.length === 24 && !NODE_AES192_CBC) return cbcDecrypt(key, iv, ciphertext, padding === "pkcs5");
   return blockDecrypt(createDecipheriv(name, key, iv), ciphertext, padding, "AES-CBC");

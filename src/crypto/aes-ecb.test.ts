@@ -29,7 +29,8 @@ describe("AES-ECB padding and errors", () => {
     expect(hex(ct.subarray(0, 16))).toBe("3ad77bb40d7a3660a89ecaf32466ef97");
     expect(hex(aesEcb.decrypt(key, ct, "pkcs5"))).toBe(hex(pt));
     expect(hex(ct.subarray(16))).toBe(hex(aesEcb.encrypt(key, h("10".repeat(16)))));
-    for (let n = 0; n < 33; n++) expect(aesEcb.decrypt(key, aesEcb.encrypt(key, new Uint8Array(n), "pkcs5"), "pkcs5").length).toBe(n);
+    for (let n = 0; n < 33; n++)
+      expect(aesEcb.decrypt(key, aesEcb.encrypt(key, new Uint8Array(n), "pkcs5"), "pkcs5").length).toBe(n);
   });
   it("rejects unaligned input without padding, bad padding and bad keys", () => {
     expect(() => aesEcb.encrypt(key, new Uint8Array(15))).toThrow(/multiple of the block size/);

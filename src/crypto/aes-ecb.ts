@@ -13,7 +13,8 @@ export type { Padding } from "./aes-cbc.ts";
 export const BLOCK_LENGTH = 16;
 
 function checkPadding(padding: Padding): void {
-  if (padding !== "pkcs5" && padding !== "none") throw new RangeError(`AES-ECB: unsupported padding ${String(padding)}`);
+  if (padding !== "pkcs5" && padding !== "none")
+    throw new RangeError(`AES-ECB: unsupported padding ${String(padding)}`);
 }
 
 export function encrypt(key: Uint8Array, plaintext: Uint8Array, padding: Padding = "none"): Uint8Array {
@@ -21,7 +22,9 @@ export function encrypt(key: Uint8Array, plaintext: Uint8Array, padding: Padding
   checkPadding(padding);
   assertBytes(plaintext, "AES-ECB plaintext");
   if (padding === "none" && plaintext.length % BLOCK_LENGTH !== 0) {
-    throw new RangeError(`AES-ECB: plaintext length ${plaintext.length} must be a multiple of the block size (16) when no padding is used`);
+    throw new RangeError(
+      `AES-ECB: plaintext length ${plaintext.length} must be a multiple of the block size (16) when no padding is used`,
+    );
   }
   const cipher = createCipheriv(name, key, null);
   cipher.setAutoPadding(padding === "pkcs5");
@@ -33,7 +36,9 @@ export function decrypt(key: Uint8Array, ciphertext: Uint8Array, padding: Paddin
   checkPadding(padding);
   assertBytes(ciphertext, "AES-ECB ciphertext");
   if (ciphertext.length % BLOCK_LENGTH !== 0 || (padding === "pkcs5" && ciphertext.length === 0)) {
-    throw new RangeError(`AES-ECB: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`);
+    throw new RangeError(
+      `AES-ECB: ciphertext length ${ciphertext.length} must be a non-zero multiple of the block size (16)`,
+    );
   }
   return blockDecrypt(createDecipheriv(name, key, null), ciphertext, padding, "AES-ECB");
 }

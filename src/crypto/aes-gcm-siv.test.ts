@@ -7,11 +7,15 @@ import { hex } from "../../test/helpers/bytes.ts";
 describe("AES-GCM-SIV known answers (RFC 8452 Appendix C, Cosmian KAT)", () => {
   for (const v of vectors.vectors) {
     it(v.name, () => {
-      const key = hexToBytes(v.key), nonce = hexToBytes(v.nonce), aad = hexToBytes(v.aad), pt = hexToBytes(v.plaintext);
+      const key = hexToBytes(v.key),
+        nonce = hexToBytes(v.nonce),
+        aad = hexToBytes(v.aad),
+        pt = hexToBytes(v.plaintext);
       const { ciphertext, tag } = siv.encrypt(key, nonce, pt, aad);
       expect(hex(ciphertext) + hex(tag)).toBe(v.result);
       const result = hexToBytes(v.result);
-      const ct = result.subarray(0, result.length - 16), t = result.subarray(result.length - 16);
+      const ct = result.subarray(0, result.length - 16),
+        t = result.subarray(result.length - 16);
       expect(hex(siv.decrypt(key, nonce, ct, t, aad))).toBe(v.plaintext);
     });
   }
@@ -19,9 +23,12 @@ describe("AES-GCM-SIV known answers (RFC 8452 Appendix C, Cosmian KAT)", () => {
 
 describe("AES-GCM-SIV refusals", () => {
   const v = vectors.vectors[3];
-  const key = hexToBytes(v.key), nonce = hexToBytes(v.nonce), aad = hexToBytes(v.aad);
+  const key = hexToBytes(v.key),
+    nonce = hexToBytes(v.nonce),
+    aad = hexToBytes(v.aad);
   const result = hexToBytes(v.result);
-  const ct = result.subarray(0, result.length - 16), tag = result.subarray(result.length - 16);
+  const ct = result.subarray(0, result.length - 16),
+    tag = result.subarray(result.length - 16);
 
   it("a flipped tag, ciphertext, AAD or nonce bit fails authentication", () => {
     const flip = (b: Uint8Array, i = 0) => {

@@ -26,8 +26,10 @@ function check(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad: Uint8A
   assertBytes(nonce, "AES-GCM-SIV nonce");
   assertBytes(data, "AES-GCM-SIV data");
   if (aad !== undefined) assertBytes(aad, "AES-GCM-SIV additional data");
-  if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES-GCM-SIV: invalid key length ${key.length} (expected 16 or 32 bytes)`);
-  if (nonce.length !== NONCE_LENGTH) throw new RangeError(`AES-GCM-SIV: invalid IV/nonce length ${nonce.length} (expected ${NONCE_LENGTH} bytes)`);
+  if (key.length !== 16 && key.length !== 32)
+    throw new RangeError(`AES-GCM-SIV: invalid key length ${key.length} (expected 16 or 32 bytes)`);
+  if (nonce.length !== NONCE_LENGTH)
+    throw new RangeError(`AES-GCM-SIV: invalid IV/nonce length ${nonce.length} (expected ${NONCE_LENGTH} bytes)`);
 }
 
 export function encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Sealed {
@@ -38,10 +40,17 @@ export function encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Arra
 }
 
 /** Throws AuthenticationError when the tag does not match. */
-export function decrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function decrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   check(key, nonce, ciphertext, aad);
   assertBytes(tag, "AES-GCM-SIV tag");
-  if (tag.length !== TAG_LENGTH) throw new AuthenticationError(`AES-GCM-SIV: invalid tag length ${tag.length} (expected ${TAG_LENGTH} bytes)`);
+  if (tag.length !== TAG_LENGTH)
+    throw new AuthenticationError(`AES-GCM-SIV: invalid tag length ${tag.length} (expected ${TAG_LENGTH} bytes)`);
   const sealed = new Uint8Array(ciphertext.length + TAG_LENGTH);
   sealed.set(ciphertext);
   sealed.set(tag, ciphertext.length);

@@ -45,12 +45,25 @@ describe("AES-GCM: Cosmian KMS KAT corpus and cloudproof_js outputs", () => {
 });
 
 // 257-byte IVs are valid GCM but over the portable cap (BoringSSL refuses them); empty IVs are not GCM.
-wycheproofAead("AES-GCM: Wycheproof aes_gcm_test.json", wycheproof, aesGcm, (iv) => iv.length === 0 || iv.length > aesGcm.MAX_NONCE_LENGTH);
+wycheproofAead(
+  "AES-GCM: Wycheproof aes_gcm_test.json",
+  wycheproof,
+  aesGcm,
+  (iv) => iv.length === 0 || iv.length > aesGcm.MAX_NONCE_LENGTH,
+);
 
 describe("AES-GCM negative cases", () => {
   const v = gcmSpec.vectors[15]; // test case 16, AES-256 with AAD
-  const key = h(v.key), iv = h(v.iv), aad = h(v.aad), ct = h(v.ciphertext), tag = h(v.tag);
-  const flip = (b: Uint8Array, i: number) => { const c = b.slice(); c[i] ^= 1; return c; };
+  const key = h(v.key),
+    iv = h(v.iv),
+    aad = h(v.aad),
+    ct = h(v.ciphertext),
+    tag = h(v.tag);
+  const flip = (b: Uint8Array, i: number) => {
+    const c = b.slice();
+    c[i] ^= 1;
+    return c;
+  };
 
   it("rejects a wrong key, nonce, AAD, ciphertext or tag with AuthenticationError", () => {
     const cases: [string, () => unknown][] = [

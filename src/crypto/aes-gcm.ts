@@ -33,10 +33,14 @@ const EMPTY = new Uint8Array(0);
 function algorithmFor(key: Uint8Array): CipherGCMTypes {
   assertBytes(key, "AES-GCM key");
   switch (key.length) {
-    case 16: return "aes-128-gcm";
-    case 24: return "aes-192-gcm";
-    case 32: return "aes-256-gcm";
-    default: throw new RangeError(`AES-GCM: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
+    case 16:
+      return "aes-128-gcm";
+    case 24:
+      return "aes-192-gcm";
+    case 32:
+      return "aes-256-gcm";
+    default:
+      throw new RangeError(`AES-GCM: invalid key length ${key.length} (expected 16, 24 or 32 bytes)`);
   }
 }
 
@@ -44,7 +48,9 @@ function checkNonce(nonce: Uint8Array): void {
   assertBytes(nonce, "AES-GCM nonce");
   // GCM accepts any non-empty IV (non-96-bit IVs are GHASHed); 12 bytes is the recommended size.
   if (nonce.length === 0 || nonce.length > MAX_NONCE_LENGTH) {
-    throw new RangeError(`AES-GCM: invalid IV/nonce length ${nonce.length} (expected 1..${MAX_NONCE_LENGTH} bytes, 12 recommended)`);
+    throw new RangeError(
+      `AES-GCM: invalid IV/nonce length ${nonce.length} (expected 1..${MAX_NONCE_LENGTH} bytes, 12 recommended)`,
+    );
   }
 }
 
@@ -68,7 +74,10 @@ export function encrypt(
   assertBytes(plaintext, "AES-GCM plaintext");
   if (key.length === 24 && !NODE_AES192_GCM) return gcmEncrypt(key, nonce, plaintext, aad, tagLength);
   // The options object costs ~0.3 µs per call under Bun: pass it only for a truncated tag.
-  const cipher = tagLength === TAG_LENGTH ? createCipheriv(algorithm, key, nonce) : createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
+  const cipher =
+    tagLength === TAG_LENGTH
+      ? createCipheriv(algorithm, key, nonce)
+      : createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
   if (aad !== undefined && aad.length > 0) cipher.setAAD(aad);
   // GCM is a stream mode: update() returns every byte and final() returns nothing, so no concat.
   // Results are the Buffers node:crypto returns (Uint8Array subclasses): re-viewing them as plain
@@ -95,7 +104,10 @@ export function decrypt(
   checkTagLength(tag.length);
   assertBytes(ciphertext, "AES-GCM ciphertext");
   if (key.length === 24 && !NODE_AES192_GCM) return gcmDecrypt(key, nonce, ciphertext, tag, aad);
-  const decipher = tag.length === TAG_LENGTH ? createDecipheriv(algorithm, key, nonce) : createDecipheriv(algorithm, key, nonce, { authTagLength: tag.length });
+  const decipher =
+    tag.length === TAG_LENGTH
+      ? createDecipheriv(algorithm, key, nonce)
+      : createDecipheriv(algorithm, key, nonce, { authTagLength: tag.length });
   decipher.setAuthTag(tag);
   if (aad !== undefined && aad.length > 0) decipher.setAAD(aad);
   const plaintext = ciphertext.length > 0 ? decipher.update(ciphertext) : EMPTY;
@@ -122,7 +134,9 @@ export function encryptPacked(key: Uint8Array, plaintext: Uint8Array, aad?: Uint
 export function decryptPacked(key: Uint8Array, packed: Uint8Array, aad?: Uint8Array): Uint8Array {
   assertBytes(packed, "AES-GCM packed ciphertext");
   if (packed.length < NONCE_LENGTH + TAG_LENGTH) {
-    throw new RangeError(`AES-GCM: packed ciphertext too short (${packed.length} bytes, minimum ${NONCE_LENGTH + TAG_LENGTH})`);
+    throw new RangeError(
+      `AES-GCM: packed ciphertext too short (${packed.length} bytes, minimum ${NONCE_LENGTH + TAG_LENGTH})`,
+    );
   }
   const nonce = packed.subarray(0, NONCE_LENGTH);
   const ciphertext = packed.subarray(NONCE_LENGTH, packed.length - TAG_LENGTH);

@@ -26,7 +26,10 @@ describe("AES-KW (RFC 3394) and AES-KWP (RFC 5649) known answers", () => {
   }
   for (const v of cosmianKat.vectors.filter((x) => x.mode === "NISTKeyWrap" || x.mode === "AESKeyWrapPadding")) {
     it(`Cosmian KAT ${v.scenario}`, () => {
-      const [w, u] = v.mode === "NISTKeyWrap" ? [keyWrap.wrap, keyWrap.unwrap] : [keyWrap.wrapWithPadding, keyWrap.unwrapWithPadding];
+      const [w, u] =
+        v.mode === "NISTKeyWrap"
+          ? [keyWrap.wrap, keyWrap.unwrap]
+          : [keyWrap.wrapWithPadding, keyWrap.unwrapWithPadding];
       expect(hex(w(h(v.key), h(v.plaintext!)))).toBe(v.ciphertext);
       expect(hex(u(h(v.key), h(v.ciphertext!)))).toBe(v.plaintext);
     });
@@ -38,7 +41,9 @@ function wycheproof(name: string, file: typeof wpKw, wrap: Wrap, unwrap: Wrap) {
     for (const group of file.testGroups) {
       it(`KEK ${group.keySize} bits (${group.tests.length} cases)`, () => {
         for (const t of group.tests) {
-          const key = h(t.key), msg = h(t.msg), ct = h(t.ct);
+          const key = h(t.key),
+            msg = h(t.msg),
+            ct = h(t.ct);
           const label = `tcId ${t.tcId} ${t.comment} ${t.flags.join(",")}`;
           if (t.result === "valid") {
             expect(hex(wrap(key, msg)), label).toBe(t.ct);
@@ -48,7 +53,9 @@ function wycheproof(name: string, file: typeof wpKw, wrap: Wrap, unwrap: Wrap) {
             expect(() => wrap(key, msg), label).toThrow(RangeError);
             expect(() => unwrap(key, ct), label).toThrow(RangeError);
           } else {
-            expect(() => unwrap(key, ct), label).toThrow(ct.length % 8 === 0 && ct.length >= 16 ? /integrity check failed|invalid wrapped key length/ : RangeError);
+            expect(() => unwrap(key, ct), label).toThrow(
+              ct.length % 8 === 0 && ct.length >= 16 ? /integrity check failed|invalid wrapped key length/ : RangeError,
+            );
           }
         }
       });
@@ -63,7 +70,10 @@ describe("AES key wrap: tampering and misuse", () => {
   const key32 = h("00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f");
 
   it("every flipped bit of a wrapped key fails the integrity check (KW and KWP)", () => {
-    for (const [w, u] of [[keyWrap.wrap, keyWrap.unwrap], [keyWrap.wrapWithPadding, keyWrap.unwrapWithPadding]] as [Wrap, Wrap][]) {
+    for (const [w, u] of [
+      [keyWrap.wrap, keyWrap.unwrap],
+      [keyWrap.wrapWithPadding, keyWrap.unwrapWithPadding],
+    ] as [Wrap, Wrap][]) {
       const wrapped = w(kek, key32);
       for (let i = 0; i < wrapped.length; i++) {
         const t = wrapped.slice();
@@ -88,29 +98,36 @@ describe("AES key wrap: tampering and misuse", () => {
   });
 
   it("rejects bad lengths with RangeError", () => {
-    for (const n of [0, 8, 15, 17, 20]) expect(() => keyWrap.wrap(kek, new Uint8Array(n)), `KW data ${n}`).toThrow(RangeError);
-    for (const n of [0, 16, 23, 25, 33]) expect(() => keyWrap.unwrap(kek, new Uint8Array(n)), `KW wrapped ${n}`).toThrow(RangeError);
+    for (const n of [0, 8, 15, 17, 20])
+      expect(() => keyWrap.wrap(kek, new Uint8Array(n)), `KW data ${n}`).toThrow(RangeError);
+    for (const n of [0, 16, 23, 25, 33])
+      expect(() => keyWrap.unwrap(kek, new Uint8Array(n)), `KW wrapped ${n}`).toThrow(RangeError);
     expect(() => keyWrap.wrapWithPadding(kek, new Uint8Array(0))).toThrow(RangeError);
-    for (const n of [0, 8, 15, 17, 23]) expect(() => keyWrap.unwrapWithPadding(kek, new Uint8Array(n)), `KWP wrapped ${n}`).toThrow(RangeError);
-    for (const n of [0, 8, 15, 33, 64]) expect(() => keyWrap.wrap(new Uint8Array(n), key32), `KEK ${n}`).toThrow(/invalid key length/);
+    for (const n of [0, 8, 15, 17, 23])
+      expect(() => keyWrap.unwrapWithPadding(kek, new Uint8Array(n)), `KWP wrapped ${n}`).toThrow(RangeError);
+    for (const n of [0, 8, 15, 33, 64])
+      expect(() => keyWrap.wrap(new Uint8Array(n), key32), `KEK ${n}`).toThrow(/invalid key length/);
   });
 
   // Differential check against OpenSSL's own id-aes*-wrap(-pad) (Node; Bun's node:crypto has no key wrap).
-  it.skipIf(skipUnderBun("OpenSSL id-aes*-wrap differential test"))("agrees with OpenSSL id-aes*-wrap / id-aes*-wrap-pad (Node only)", () => {
-    expect(crypto.getCiphers()).toContain("id-aes256-wrap-pad");
-    for (const kekLen of [16, 24, 32]) {
-      const k = new Uint8Array(kekLen).map((_, i) => i * 13 + kekLen);
-      for (const n of [1, 7, 8, 9, 16, 24, 32, 40, 64, 100]) {
-        const data = new Uint8Array(n).map((_, i) => i ^ 0x5a);
-        const pad = crypto.createCipheriv(`id-aes${kekLen * 8}-wrap-pad`, k, h("a65959a6"));
-        expect(hex(keyWrap.wrapWithPadding(k, data))).toBe(hex(Buffer.concat([pad.update(data), pad.final()])));
-        if (n >= 16 && n % 8 === 0) {
-          const kw = crypto.createCipheriv(`id-aes${kekLen * 8}-wrap`, k, h("a6a6a6a6a6a6a6a6"));
-          expect(hex(keyWrap.wrap(k, data))).toBe(hex(Buffer.concat([kw.update(data), kw.final()])));
+  it.skipIf(skipUnderBun("OpenSSL id-aes*-wrap differential test"))(
+    "agrees with OpenSSL id-aes*-wrap / id-aes*-wrap-pad (Node only)",
+    () => {
+      expect(crypto.getCiphers()).toContain("id-aes256-wrap-pad");
+      for (const kekLen of [16, 24, 32]) {
+        const k = new Uint8Array(kekLen).map((_, i) => i * 13 + kekLen);
+        for (const n of [1, 7, 8, 9, 16, 24, 32, 40, 64, 100]) {
+          const data = new Uint8Array(n).map((_, i) => i ^ 0x5a);
+          const pad = crypto.createCipheriv(`id-aes${kekLen * 8}-wrap-pad`, k, h("a65959a6"));
+          expect(hex(keyWrap.wrapWithPadding(k, data))).toBe(hex(Buffer.concat([pad.update(data), pad.final()])));
+          if (n >= 16 && n % 8 === 0) {
+            const kw = crypto.createCipheriv(`id-aes${kekLen * 8}-wrap`, k, h("a6a6a6a6a6a6a6a6"));
+            expect(hex(keyWrap.wrap(k, data))).toBe(hex(Buffer.concat([kw.update(data), kw.final()])));
+          }
         }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("AES-KW / AES-KWP agree with @noble/ciphers aeskw / aeskwp", () => {

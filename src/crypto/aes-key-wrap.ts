@@ -79,7 +79,9 @@ function unwrapBlocks(kek: Uint8Array, wrapped: Uint8Array, what: string): { a: 
 export function wrap(kek: Uint8Array, keyData: Uint8Array): Uint8Array {
   assertBytes(keyData, "AES-KW key data");
   if (keyData.length < 16 || keyData.length % 8 !== 0) {
-    throw new RangeError(`AES-KW: invalid key data length ${keyData.length} (expected a multiple of 8 bytes, at least 16)`);
+    throw new RangeError(
+      `AES-KW: invalid key data length ${keyData.length} (expected a multiple of 8 bytes, at least 16)`,
+    );
   }
   return wrapBlocks(kek, IV_3394, keyData, "AES-KW");
 }
@@ -88,7 +90,9 @@ export function wrap(kek: Uint8Array, keyData: Uint8Array): Uint8Array {
 export function unwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   assertBytes(wrapped, "AES-KW wrapped key");
   if (wrapped.length < 24 || wrapped.length % 8 !== 0) {
-    throw new RangeError(`AES-KW: invalid wrapped key length ${wrapped.length} (expected a multiple of 8 bytes, at least 24)`);
+    throw new RangeError(
+      `AES-KW: invalid wrapped key length ${wrapped.length} (expected a multiple of 8 bytes, at least 24)`,
+    );
   }
   const { a, r } = unwrapBlocks(kek, wrapped, "AES-KW");
   let diff = 0;
@@ -104,7 +108,8 @@ export function unwrap(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
 export function wrapWithPadding(kek: Uint8Array, keyData: Uint8Array): Uint8Array {
   assertBytes(keyData, "AES-KWP key data");
   const mli = keyData.length;
-  if (mli === 0 || mli > MAX_KWP_LENGTH) throw new RangeError(`AES-KWP: invalid key data length ${mli} (expected 1..2^32-1 bytes)`);
+  if (mli === 0 || mli > MAX_KWP_LENGTH)
+    throw new RangeError(`AES-KWP: invalid key data length ${mli} (expected 1..2^32-1 bytes)`);
   const aiv = new Uint8Array(8);
   aiv.set(AIV_PREFIX, 0);
   new DataView(aiv.buffer).setUint32(4, mli, false);
@@ -130,7 +135,9 @@ export function wrapWithPadding(kek: Uint8Array, keyData: Uint8Array): Uint8Arra
 export function unwrapWithPadding(kek: Uint8Array, wrapped: Uint8Array): Uint8Array {
   assertBytes(wrapped, "AES-KWP wrapped key");
   if (wrapped.length < 16 || wrapped.length % 8 !== 0) {
-    throw new RangeError(`AES-KWP: invalid wrapped key length ${wrapped.length} (expected a multiple of 8 bytes, at least 16)`);
+    throw new RangeError(
+      `AES-KWP: invalid wrapped key length ${wrapped.length} (expected a multiple of 8 bytes, at least 16)`,
+    );
   }
   let a: Uint8Array;
   let p: Uint8Array;

@@ -39,7 +39,9 @@ describe("AES-XTS: Wycheproof aes_xts_test.json (8-byte IV = tweak, zero-extende
   for (const group of wycheproof.testGroups) {
     it(`key ${group.keySize} bits, IV ${group.ivSize} bits (${group.tests.length} cases)`, () => {
       for (const t of group.tests) {
-        const key = h(t.key), tweak = new Uint8Array(16), label = `tcId ${t.tcId} ${t.comment}`;
+        const key = h(t.key),
+          tweak = new Uint8Array(16),
+          label = `tcId ${t.tcId} ${t.comment}`;
         tweak.set(h(t.iv));
         if (key.length === 48) {
           // AES-192-XTS: neither OpenSSL nor the KMS offers it.
@@ -57,9 +59,22 @@ describe("AES-XTS errors and cross-checks", () => {
   const key = h("27182818284590452353602874713526" + "31415926535897932384626433832795");
   const tweak = new Uint8Array(16);
   it("rejects short data, bad key and tweak lengths", () => {
-    for (const n of [0, 1, 15]) expect(() => aesXts.encrypt(key, tweak, new Uint8Array(n)), `data ${n}`).toThrow(/too short/);
-    for (const n of [16, 24, 48, 63]) expect(() => aesXts.encrypt(new Uint8Array(n).map((_, i) => i), tweak, new Uint8Array(16)), `key ${n}`).toThrow(/invalid key length/);
-    for (const n of [0, 8, 12, 17]) expect(() => aesXts.decrypt(key, new Uint8Array(n), new Uint8Array(16)), `tweak ${n}`).toThrow(/invalid IV\/nonce length/);
+    for (const n of [0, 1, 15])
+      expect(() => aesXts.encrypt(key, tweak, new Uint8Array(n)), `data ${n}`).toThrow(/too short/);
+    for (const n of [16, 24, 48, 63])
+      expect(
+        () =>
+          aesXts.encrypt(
+            new Uint8Array(n).map((_, i) => i),
+            tweak,
+            new Uint8Array(16),
+          ),
+        `key ${n}`,
+      ).toThrow(/invalid key length/);
+    for (const n of [0, 8, 12, 17])
+      expect(() => aesXts.decrypt(key, new Uint8Array(n), new Uint8Array(16)), `tweak ${n}`).toThrow(
+        /invalid IV\/nonce length/,
+      );
   });
   it("round-trips every length 16..100 and a 1 MiB unit, and the tweak matters", () => {
     for (let n = 16; n <= 100; n++) {
@@ -74,14 +89,19 @@ describe("AES-XTS errors and cross-checks", () => {
     expect(hex(aesXts.encrypt(key, t2, big.subarray(0, 32)))).not.toBe(hex(ct.subarray(0, 32)));
   });
   // Differential check against OpenSSL's own aes-*-xts (Node; Bun's node:crypto has no XTS).
-  it.skipIf(skipUnderBun("OpenSSL aes-xts differential test"))("agrees with OpenSSL aes-128/256-xts on random inputs (Node only)", () => {
-    expect(crypto.getCiphers()).toContain("aes-256-xts");
-    for (const keyLen of [32, 64]) {
-      for (const n of [16, 17, 31, 32, 33, 47, 255, 512, 4097]) {
-        const k = crypto.randomBytes(keyLen), tw = crypto.randomBytes(16), pt = crypto.randomBytes(n);
-        const c = crypto.createCipheriv(keyLen === 32 ? "aes-128-xts" : "aes-256-xts", k, tw);
-        expect(hex(aesXts.encrypt(k, tw, pt)), `${keyLen}/${n}`).toBe(hex(Buffer.concat([c.update(pt), c.final()])));
+  it.skipIf(skipUnderBun("OpenSSL aes-xts differential test"))(
+    "agrees with OpenSSL aes-128/256-xts on random inputs (Node only)",
+    () => {
+      expect(crypto.getCiphers()).toContain("aes-256-xts");
+      for (const keyLen of [32, 64]) {
+        for (const n of [16, 17, 31, 32, 33, 47, 255, 512, 4097]) {
+          const k = crypto.randomBytes(keyLen),
+            tw = crypto.randomBytes(16),
+            pt = crypto.randomBytes(n);
+          const c = crypto.createCipheriv(keyLen === 32 ? "aes-128-xts" : "aes-256-xts", k, tw);
+          expect(hex(aesXts.encrypt(k, tw, pt)), `${keyLen}/${n}`).toBe(hex(Buffer.concat([c.update(pt), c.final()])));
+        }
       }
-    }
-  });
+    },
+  );
 });

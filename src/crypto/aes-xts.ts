@@ -19,10 +19,14 @@ function split(key: Uint8Array, tweak: Uint8Array, data: Uint8Array): [Uint8Arra
   assertBytes(tweak, "AES-XTS tweak");
   assertBytes(data, "AES-XTS data");
   if (key.length !== 32 && key.length !== 64) {
-    throw new RangeError(`AES-XTS: invalid key length ${key.length} (expected 32 bytes for AES-128-XTS or 64 for AES-256-XTS)`);
+    throw new RangeError(
+      `AES-XTS: invalid key length ${key.length} (expected 32 bytes for AES-128-XTS or 64 for AES-256-XTS)`,
+    );
   }
-  if (tweak.length !== TWEAK_LENGTH) throw new RangeError(`AES-XTS: invalid IV/nonce length ${tweak.length} (expected a ${TWEAK_LENGTH}-byte tweak)`);
-  if (data.length < BLOCK) throw new RangeError(`AES-XTS: data length ${data.length} is too short (minimum one 16-byte block)`);
+  if (tweak.length !== TWEAK_LENGTH)
+    throw new RangeError(`AES-XTS: invalid IV/nonce length ${tweak.length} (expected a ${TWEAK_LENGTH}-byte tweak)`);
+  if (data.length < BLOCK)
+    throw new RangeError(`AES-XTS: data length ${data.length} is too short (minimum one 16-byte block)`);
   const half = key.length / 2;
   return [key.subarray(0, half), key.subarray(half)];
 }

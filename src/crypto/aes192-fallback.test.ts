@@ -21,7 +21,8 @@ describe("AES-192 through @noble/ciphers", () => {
   });
 
   test("GCM: NIST GCM test cases 7 and 8 (zero key and IV)", () => {
-    const key = new Uint8Array(24), iv = new Uint8Array(12);
+    const key = new Uint8Array(24),
+      iv = new Uint8Array(12);
     expect(hex(gcmEncrypt(key, iv, new Uint8Array(0), undefined, 16).tag)).toBe("cd33b28ac773f74ba00ed1f312572435");
     const s = gcmEncrypt(key, iv, new Uint8Array(16), undefined, 16);
     expect(hex(s.ciphertext)).toBe("98e7247c07f0fe411c267e4384b0f600");
@@ -31,14 +32,19 @@ describe("AES-192 through @noble/ciphers", () => {
 
   test("the same bytes as node:crypto: CBC with and without padding, GCM with AAD, long nonces and truncated tags", () => {
     for (let i = 0; i < 20; i++) {
-      const key = randomBytes(24), iv = randomBytes(16), pt = randomBytes(i * 7), aligned = randomBytes(16 * (i % 4));
+      const key = randomBytes(24),
+        iv = randomBytes(16),
+        pt = randomBytes(i * 7),
+        aligned = randomBytes(16 * (i % 4));
       const c = createCipheriv("aes-192-cbc", key, iv);
       expect(hex(cbcEncrypt(key, iv, pt, true))).toBe(hex(Buffer.concat([c.update(pt), c.final()])));
       const n = createCipheriv("aes-192-cbc", key, iv).setAutoPadding(false);
       expect(hex(cbcEncrypt(key, iv, aligned, false))).toBe(hex(Buffer.concat([n.update(aligned), n.final()])));
       expect(hex(cbcDecrypt(key, iv, cbcEncrypt(key, iv, pt, true), true))).toBe(hex(pt));
 
-      const nonce = randomBytes(8 + (i % 3) * 4 + (i % 2) * 20), aad = randomBytes(i), tagLength = 12 + (i % 5);
+      const nonce = randomBytes(8 + (i % 3) * 4 + (i % 2) * 20),
+        aad = randomBytes(i),
+        tagLength = 12 + (i % 5);
       const g = createCipheriv("aes-192-gcm", key, nonce, { authTagLength: tagLength }).setAAD(aad);
       const ct = Buffer.concat([g.update(pt), g.final()]);
       const ours = gcmEncrypt(key, nonce, pt, aad, tagLength);
@@ -49,14 +55,18 @@ describe("AES-192 through @noble/ciphers", () => {
   });
 
   test("a wrong tag, AAD or padding is refused; a nonce under 8 bytes is refused with a clear message", () => {
-    const key = randomBytes(24), nonce = randomBytes(12), pt = randomBytes(40);
+    const key = randomBytes(24),
+      nonce = randomBytes(12),
+      pt = randomBytes(40);
     const s = gcmEncrypt(key, nonce, pt, new Uint8Array([1]), 16);
     const bad = s.tag.slice();
     bad[3] ^= 1;
     expect(() => gcmDecrypt(key, nonce, s.ciphertext, bad, new Uint8Array([1]))).toThrow(AuthenticationError);
     expect(() => gcmDecrypt(key, nonce, s.ciphertext, s.tag, new Uint8Array([2]))).toThrow(AuthenticationError);
     expect(() => gcmDecrypt(key, nonce, s.ciphertext, s.tag.subarray(0, 12), new Uint8Array([1]))).not.toThrow();
-    expect(() => gcmEncrypt(key, randomBytes(4), pt, undefined, 16)).toThrow(/4-byte IV\/nonce is not available on this runtime/);
+    expect(() => gcmEncrypt(key, randomBytes(4), pt, undefined, 16)).toThrow(
+      /4-byte IV\/nonce is not available on this runtime/,
+    );
     const iv = randomBytes(16);
     const ct = cbcEncrypt(key, iv, new Uint8Array(16), false); // decrypts to a last byte 0: no valid padding
     expect(() => cbcDecrypt(key, iv, ct, true)).toThrow(PaddingError);

@@ -35,13 +35,25 @@ export function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Arr
 
 /** @noble/ciphers' GCM takes nonces of 8 bytes or more; shorter ones are refused here. */
 function checkNonce(nonce: Uint8Array): void {
-  if (nonce.length < 8) throw new RangeError(`AES-GCM: AES-192 with a ${nonce.length}-byte IV/nonce is not available on this runtime (8 bytes or more)`);
+  if (nonce.length < 8)
+    throw new RangeError(
+      `AES-GCM: AES-192 with a ${nonce.length}-byte IV/nonce is not available on this runtime (8 bytes or more)`,
+    );
 }
 
-export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined, tagLength: number): { ciphertext: Uint8Array; tag: Uint8Array } {
+export function gcmEncrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array | undefined,
+  tagLength: number,
+): { ciphertext: Uint8Array; tag: Uint8Array } {
   checkNonce(nonce);
   const sealed = gcm(key, nonce, aad).encrypt(plaintext);
-  return { ciphertext: sealed.subarray(0, plaintext.length), tag: sealed.slice(plaintext.length, plaintext.length + tagLength) };
+  return {
+    ciphertext: sealed.subarray(0, plaintext.length),
+    tag: sealed.slice(plaintext.length, plaintext.length + tagLength),
+  };
 }
 
 /**
@@ -49,7 +61,13 @@ export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8A
  * recomputed, re-encrypted for the full tag, and the given (possibly truncated) tag compared with
  * its prefix in constant time; nothing is released on a mismatch.
  */
-export function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
+export function gcmDecrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad: Uint8Array | undefined,
+): Uint8Array {
   checkNonce(nonce);
   // Decrypting with a zero tag would fail its check: the keystream comes from encrypting the ciphertext (CTR).
   const keystreamed = gcm(key, nonce, aad).encrypt(ciphertext).subarray(0, ciphertext.length); // ciphertext XOR keystream = plaintext

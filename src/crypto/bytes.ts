@@ -32,13 +32,21 @@ const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCa
 
 // Node's and Bun's Buffer hex codec is native and ~10x faster than a JS loop on large inputs;
 // the JS loops below serve runtimes without it (Deno, browsers).
-type BufferLike = { from(data: ArrayBufferLike | string, offsetOrEncoding?: number | string, length?: number): Uint8Array & { toString(enc: string): string } };
+type BufferLike = {
+  from(
+    data: ArrayBufferLike | string,
+    offsetOrEncoding?: number | string,
+    length?: number,
+  ): Uint8Array & { toString(enc: string): string };
+};
 const NativeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
 
 /** Upper-case hex, as Cosmian emits ByteStrings. */
 export function bytesToHex(bytes: Uint8Array): string {
   if (NativeBuffer && bytes.length > 32) {
-    return NativeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length).toString("hex").toUpperCase();
+    return NativeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length)
+      .toString("hex")
+      .toUpperCase();
   }
   let s = "";
   for (let i = 0; i < bytes.length; i++) s += HEX_UPPER[bytes[i]];

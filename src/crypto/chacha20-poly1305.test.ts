@@ -18,5 +18,10 @@ describe("ChaCha20-Poly1305: Cosmian known answers", () => {
   }
 });
 
-wycheproofAead("ChaCha20-Poly1305: Wycheproof chacha20_poly1305_test.json", wycheproof, chacha, (iv) => iv.length !== chacha.NONCE_LENGTH);
+wycheproofAead(
+  "ChaCha20-Poly1305: Wycheproof chacha20_poly1305_test.json",
+  wycheproof,
+  chacha,
+  (iv) => iv.length !== chacha.NONCE_LENGTH,
+);
 aeadMisuse("ChaCha20-Poly1305 negative cases", rfc.vectors[0], chacha, [0, 8, 11, 13, 24]);

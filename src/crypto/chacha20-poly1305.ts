@@ -13,16 +13,29 @@ export const NONCE_LENGTH = 12;
 const AEAD: SodiumAead = {
   name: "ChaCha20-Poly1305",
   nonceLength: NONCE_LENGTH,
-  encryptDetached: (c, mac, m, ad, nsec, npub, k) => sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, mac, m, ad, nsec, npub, k),
-  decryptDetached: (m, nsec, c, mac, ad, npub, k) => sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, nsec, c, mac, ad, npub, k),
+  encryptDetached: (c, mac, m, ad, nsec, npub, k) =>
+    sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(c, mac, m, ad, nsec, npub, k),
+  decryptDetached: (m, nsec, c, mac, ad, npub, k) =>
+    sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(m, nsec, c, mac, ad, npub, k),
 };
 
 /** Encrypts; returns the ciphertext (same length as the plaintext) and the 16-byte tag. */
-export function encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array } {
+export function encrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad?: Uint8Array,
+): { ciphertext: Uint8Array; tag: Uint8Array } {
   return seal(AEAD, key, nonce, plaintext, aad);
 }
 
 /** Decrypts and verifies; throws AuthenticationError on a wrong key, nonce, AAD, ciphertext or tag. */
-export function decrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function decrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   return open(AEAD, key, nonce, ciphertext, tag, aad);
 }

@@ -17,7 +17,8 @@ describe("ChaCha20 (original 64-bit nonce) known answers", () => {
     });
   }
   it("the counter is a block offset into the same keystream", () => {
-    const key = h(rfc.vectors[2].key), nonce = h("0001020304050607");
+    const key = h(rfc.vectors[2].key),
+      nonce = h("0001020304050607");
     const stream = chacha20.encrypt(key, nonce, new Uint8Array(192));
     expect(hex(chacha20.encrypt(key, nonce, new Uint8Array(64), 2))).toBe(hex(stream.subarray(128)));
   });
@@ -26,9 +27,15 @@ describe("ChaCha20 (original 64-bit nonce) known answers", () => {
 describe("ChaCha20 errors", () => {
   it("rejects bad key, nonce and counter", () => {
     const key = new Uint8Array(32);
-    expect(() => chacha20.encrypt(new Uint8Array(16), new Uint8Array(8), new Uint8Array(1))).toThrow(/invalid key length/);
-    for (const n of [0, 7, 12, 24]) expect(() => chacha20.encrypt(key, new Uint8Array(n), new Uint8Array(1)), `nonce ${n}`).toThrow(/invalid IV\/nonce length/);
-    for (const c of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1]) expect(() => chacha20.encrypt(key, new Uint8Array(8), new Uint8Array(1), c), `counter ${c}`).toThrow(RangeError);
+    expect(() => chacha20.encrypt(new Uint8Array(16), new Uint8Array(8), new Uint8Array(1))).toThrow(
+      /invalid key length/,
+    );
+    for (const n of [0, 7, 12, 24])
+      expect(() => chacha20.encrypt(key, new Uint8Array(n), new Uint8Array(1)), `nonce ${n}`).toThrow(
+        /invalid IV\/nonce length/,
+      );
+    for (const c of [-1, 1.5, Number.MAX_SAFE_INTEGER + 1])
+      expect(() => chacha20.encrypt(key, new Uint8Array(8), new Uint8Array(1), c), `counter ${c}`).toThrow(RangeError);
     expect(chacha20.encrypt(key, new Uint8Array(8), new Uint8Array(0)).length).toBe(0);
   });
 });

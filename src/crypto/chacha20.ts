@@ -18,8 +18,10 @@ export function encrypt(key: Uint8Array, nonce: Uint8Array, data: Uint8Array, co
   assertBytes(key, "ChaCha20 key");
   assertBytes(nonce, "ChaCha20 nonce");
   assertBytes(data, "ChaCha20 data");
-  if (key.length !== KEY_LENGTH) throw new RangeError(`ChaCha20: invalid key length ${key.length} (expected ${KEY_LENGTH} bytes)`);
-  if (nonce.length !== NONCE_LENGTH) throw new RangeError(`ChaCha20: invalid IV/nonce length ${nonce.length} (expected ${NONCE_LENGTH} bytes)`);
+  if (key.length !== KEY_LENGTH)
+    throw new RangeError(`ChaCha20: invalid key length ${key.length} (expected ${KEY_LENGTH} bytes)`);
+  if (nonce.length !== NONCE_LENGTH)
+    throw new RangeError(`ChaCha20: invalid IV/nonce length ${nonce.length} (expected ${NONCE_LENGTH} bytes)`);
   if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`ChaCha20: invalid block counter ${counter}`);
   const out = new Uint8Array(data.length);
   if (data.length > 0) xorIc(out, data, nonce, counter, key);

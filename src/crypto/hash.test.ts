@@ -33,7 +33,8 @@ describe("hash errors and metadata", () => {
     expect(() => hash.digest("MD5" as hash.HashName, new Uint8Array(0))).toThrow(/unsupported hash algorithm/);
   });
   it("output lengths: fixed for SHA-*, free for SHAKE", () => {
-    for (const name of hash.hashNames) expect(hash.digest(name, new Uint8Array(3)).length).toBe(hash.outputLength(name));
+    for (const name of hash.hashNames)
+      expect(hash.digest(name, new Uint8Array(3)).length).toBe(hash.outputLength(name));
     expect(() => hash.digest("SHA-256", new Uint8Array(0), 16)).toThrow(/fixed/);
     expect(hash.digest("SHAKE128", new Uint8Array(0), 100).length).toBe(100);
     expect(() => hash.digest("SHAKE256", new Uint8Array(0), 0)).toThrow(RangeError);

@@ -14,8 +14,19 @@ import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from "@nob
 import { asBytes, assertBytes } from "./cipher-errors.ts";
 
 export type HashName =
-  | "SHA-1" | "SHA-224" | "SHA-256" | "SHA-384" | "SHA-512" | "SHA-512/224" | "SHA-512/256"
-  | "SHA3-224" | "SHA3-256" | "SHA3-384" | "SHA3-512" | "SHAKE128" | "SHAKE256";
+  | "SHA-1"
+  | "SHA-224"
+  | "SHA-256"
+  | "SHA-384"
+  | "SHA-512"
+  | "SHA-512/224"
+  | "SHA-512/256"
+  | "SHA3-224"
+  | "SHA3-256"
+  | "SHA3-384"
+  | "SHA3-512"
+  | "SHAKE128"
+  | "SHAKE256";
 
 interface Spec {
   native: string;
@@ -47,9 +58,17 @@ export const hashNames = Object.keys(SPECS) as HashName[];
 
 /** The fixed-output hashes, as @noble/hashes objects (what HMAC and PBKDF2 take). */
 const NOBLE_HMAC_HASHES = {
-  "SHA-1": sha1, "SHA-224": sha224, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512,
-  "SHA-512/224": sha512_224, "SHA-512/256": sha512_256,
-  "SHA3-224": sha3_224, "SHA3-256": sha3_256, "SHA3-384": sha3_384, "SHA3-512": sha3_512,
+  "SHA-1": sha1,
+  "SHA-224": sha224,
+  "SHA-256": sha256,
+  "SHA-384": sha384,
+  "SHA-512": sha512,
+  "SHA-512/224": sha512_224,
+  "SHA-512/256": sha512_256,
+  "SHA3-224": sha3_224,
+  "SHA3-256": sha3_256,
+  "SHA3-384": sha3_384,
+  "SHA3-512": sha3_512,
 } as const;
 export type HmacHash = (typeof NOBLE_HMAC_HASHES)[keyof typeof NOBLE_HMAC_HASHES];
 
@@ -65,9 +84,17 @@ export function hmacHash(name: HashName, what: string): { native: string; noble:
 
 /** KMIP HashingAlgorithm enumeration names (as in Cosmian JSON TTLV) → our names. */
 const KMIP_NAMES: Record<string, HashName> = lookupTable({
-  SHA1: "SHA-1", SHA224: "SHA-224", SHA256: "SHA-256", SHA384: "SHA-384", SHA512: "SHA-512",
-  SHA512224: "SHA-512/224", SHA512256: "SHA-512/256",
-  SHA3224: "SHA3-224", SHA3256: "SHA3-256", SHA3384: "SHA3-384", SHA3512: "SHA3-512",
+  SHA1: "SHA-1",
+  SHA224: "SHA-224",
+  SHA256: "SHA-256",
+  SHA384: "SHA-384",
+  SHA512: "SHA-512",
+  SHA512224: "SHA-512/224",
+  SHA512256: "SHA-512/256",
+  SHA3224: "SHA3-224",
+  SHA3256: "SHA3-256",
+  SHA3384: "SHA3-384",
+  SHA3512: "SHA3-512",
 });
 
 /** Maps a KMIP HashingAlgorithm name (e.g. "SHA3256") to a HashName, or undefined if unsupported (MD5, RIPEMD160…). */
@@ -100,7 +127,9 @@ export function hasNative(name: HashName): boolean {
   if (ok === undefined) {
     const s = spec(name);
     try {
-      createHash(s.native, s.xof ? { outputLength: s.outputLength } : undefined).update(new Uint8Array(0)).digest();
+      createHash(s.native, s.xof ? { outputLength: s.outputLength } : undefined)
+        .update(new Uint8Array(0))
+        .digest();
       ok = true;
     } catch {
       ok = false;
@@ -133,6 +162,7 @@ export function nobleDigest(name: HashName, data: Uint8Array, length?: number): 
 function checkLength(name: HashName, s: Spec, length: number | undefined): number {
   if (length === undefined) return s.outputLength;
   if (!Number.isSafeInteger(length) || length < 1) throw new RangeError(`${name}: invalid output length ${length}`);
-  if (!s.xof && length !== s.outputLength) throw new RangeError(`${name}: output length is fixed at ${s.outputLength} bytes`);
+  if (!s.xof && length !== s.outputLength)
+    throw new RangeError(`${name}: output length is fixed at ${s.outputLength} bytes`);
   return length;
 }

@@ -25,14 +25,34 @@ describe("PBKDF2 known answers (RFC 6070, RFC 7914 §11)", () => {
   }
   for (const v of cosmianKat.vectors.filter((x) => x.method === "PBKDF2")) {
     it(`Cosmian KAT ${v.scenario}`, () => {
-      expect(hex(kdf.pbkdf2(fromKmipName(v.hashing!)!, h(v.key!), h(v.salt!), v.iterations!, v.length!))).toBe(v.derived);
+      expect(hex(kdf.pbkdf2(fromKmipName(v.hashing!)!, h(v.key!), h(v.salt!), v.iterations!, v.length!))).toBe(
+        v.derived,
+      );
     });
   }
 });
 
 describe("PBKDF2: Wycheproof pbkdf2_hmacsha*_test.json (iteration counts up to 10^5)", () => {
-  interface PbkdfFile { testGroups: { tests: { tcId: number; password: string; salt: string; iterationCount: number; dkLen: number; dk: string; result: string }[] }[] }
-  const files: [kdf.HashName, PbkdfFile][] = [["SHA-1", wpPb1], ["SHA-224", wpPb224], ["SHA-256", wpPb256], ["SHA-384", wpPb384], ["SHA-512", wpPb512]];
+  interface PbkdfFile {
+    testGroups: {
+      tests: {
+        tcId: number;
+        password: string;
+        salt: string;
+        iterationCount: number;
+        dkLen: number;
+        dk: string;
+        result: string;
+      }[];
+    }[];
+  }
+  const files: [kdf.HashName, PbkdfFile][] = [
+    ["SHA-1", wpPb1],
+    ["SHA-224", wpPb224],
+    ["SHA-256", wpPb256],
+    ["SHA-384", wpPb384],
+    ["SHA-512", wpPb512],
+  ];
   for (const [name, file] of files) {
     it(`PBKDF2-HMAC-${name}`, () => {
       let n = 0;
@@ -40,7 +60,9 @@ describe("PBKDF2: Wycheproof pbkdf2_hmacsha*_test.json (iteration counts up to 1
         for (const t of group.tests) {
           if (t.iterationCount > 100_000) continue; // the 2^24-iteration cases take seconds each
           expect(t.result).toBe("valid");
-          expect(hex(kdf.pbkdf2(name, h(t.password), h(t.salt), t.iterationCount, t.dkLen)), `tcId ${t.tcId}`).toBe(t.dk);
+          expect(hex(kdf.pbkdf2(name, h(t.password), h(t.salt), t.iterationCount, t.dkLen)), `tcId ${t.tcId}`).toBe(
+            t.dk,
+          );
           n++;
         }
       }
@@ -69,8 +91,17 @@ describe("HKDF known answers (RFC 5869 Appendix A)", () => {
 });
 
 describe("HKDF: Wycheproof hkdf_sha*_test.json", () => {
-  interface HkdfFile { testGroups: { tests: { tcId: number; ikm: string; salt: string; info: string; size: number; okm: string; result: string }[] }[] }
-  const files: [kdf.HashName, HkdfFile][] = [["SHA-1", wpHkdf1], ["SHA-256", wpHkdf256], ["SHA-384", wpHkdf384], ["SHA-512", wpHkdf512]];
+  interface HkdfFile {
+    testGroups: {
+      tests: { tcId: number; ikm: string; salt: string; info: string; size: number; okm: string; result: string }[];
+    }[];
+  }
+  const files: [kdf.HashName, HkdfFile][] = [
+    ["SHA-1", wpHkdf1],
+    ["SHA-256", wpHkdf256],
+    ["SHA-384", wpHkdf384],
+    ["SHA-512", wpHkdf512],
+  ];
   for (const [name, file] of files) {
     it(`HKDF-${name}`, () => {
       for (const group of file.testGroups) {
@@ -85,10 +116,13 @@ describe("HKDF: Wycheproof hkdf_sha*_test.json", () => {
 });
 
 describe("KDF errors", () => {
-  const pw = new Uint8Array(32), salt = new Uint8Array(8);
+  const pw = new Uint8Array(32),
+    salt = new Uint8Array(8);
   it("PBKDF2 rejects a negative, zero or fractional iteration count, bad lengths and hashes", () => {
-    for (const c of [-1, 0, 1.5, kdf.MAX_ITERATIONS + 1]) expect(() => kdf.pbkdf2("SHA-256", pw, salt, c, 32), `c=${c}`).toThrow(/iteration/);
-    for (const n of [0, -1, kdf.MAX_OUTPUT_LENGTH + 1]) expect(() => kdf.pbkdf2("SHA-256", pw, salt, 1, n), `len ${n}`).toThrow(RangeError);
+    for (const c of [-1, 0, 1.5, kdf.MAX_ITERATIONS + 1])
+      expect(() => kdf.pbkdf2("SHA-256", pw, salt, c, 32), `c=${c}`).toThrow(/iteration/);
+    for (const n of [0, -1, kdf.MAX_OUTPUT_LENGTH + 1])
+      expect(() => kdf.pbkdf2("SHA-256", pw, salt, 1, n), `len ${n}`).toThrow(RangeError);
     expect(() => kdf.pbkdf2("SHAKE128", pw, salt, 1, 32)).toThrow(/unsupported/);
   });
   it("HKDF rejects L > 255 * HashLen", () => {
@@ -97,7 +131,8 @@ describe("KDF errors", () => {
   });
   it("PBKDF2 and HKDF with SHA3 reduce to their one-block HMAC definitions", () => {
     // No published PBKDF2/HKDF-SHA3 vectors: check the definitions against HMAC-SHA3 (itself KAT-tested).
-    const p = h("0b".repeat(32)), s = h("73616c74");
+    const p = h("0b".repeat(32)),
+      s = h("73616c74");
     // PBKDF2, c = 1, dkLen <= hLen: DK = HMAC(P, S || INT_32_BE(1)).
     expect(hex(kdf.pbkdf2("SHA3-256", p, s, 1, 32))).toBe(hex(mac.compute("SHA3-256", p, h("73616c7400000001"))));
     // HKDF-Expand, L <= HashLen: OKM = HMAC(PRK, info || 0x01).
@@ -110,21 +145,32 @@ describe("HKDF agrees with node:crypto hkdfSync and @noble/hashes hkdf", () => {
 
   it("on random inputs, every HMAC hash, with and without salt and info", () => {
     for (const hash of hmacHashes) {
-      for (const [saltLen, infoLen, length] of [[0, 0, 1], [16, 0, 32], [0, 10, 42], [13, 77, 100], [64, 3, 255]]) {
+      for (const [saltLen, infoLen, length] of [
+        [0, 0, 1],
+        [16, 0, 32],
+        [0, 10, 42],
+        [13, 77, 100],
+        [64, 3, 255],
+      ]) {
         const ikm = new Uint8Array(randomBytes(22));
         const salt = new Uint8Array(randomBytes(saltLen));
         const info = new Uint8Array(randomBytes(infoLen));
         const ours = hex(kdf.hkdf(hash, ikm, salt, info, length));
         const what = `${hash} salt ${saltLen} info ${infoLen} L ${length}`;
         expect(ours, what).toBe(hex(nobleHkdf(hmacHash(hash, "test").noble, ikm, salt, info, length)));
-        if (hasNative(hash)) expect(ours, what).toBe(hex(new Uint8Array(hkdfSync(hmacHash(hash, "test").native, ikm, salt, info, length))));
+        if (hasNative(hash))
+          expect(ours, what).toBe(
+            hex(new Uint8Array(hkdfSync(hmacHash(hash, "test").native, ikm, salt, info, length))),
+          );
       }
     }
   });
 
   it("at the RFC 5869 maximum length, 255 * HashLen", () => {
     const ikm = new Uint8Array(randomBytes(32));
-    expect(hex(kdf.hkdf("SHA-256", ikm, undefined, undefined, 255 * 32))).toBe(hex(new Uint8Array(hkdfSync("sha256", ikm, new Uint8Array(0), new Uint8Array(0), 255 * 32))));
+    expect(hex(kdf.hkdf("SHA-256", ikm, undefined, undefined, 255 * 32))).toBe(
+      hex(new Uint8Array(hkdfSync("sha256", ikm, new Uint8Array(0), new Uint8Array(0), 255 * 32))),
+    );
     expect(() => kdf.hkdf("SHA-256", ikm, undefined, undefined, 255 * 32 + 1)).toThrow(RangeError);
   });
 });

@@ -17,7 +17,6 @@ export const MAX_OUTPUT_LENGTH = 1 << 20;
 /** Caps PBKDF2 work (one request runs synchronously on the event loop). */
 export const MAX_ITERATIONS = 10_000_000;
 
-
 function checkHash(name: HashName, what: string): string {
   return hmacHash(name, what).native;
 }
@@ -28,7 +27,13 @@ function checkLength(length: number, what: string, max = MAX_OUTPUT_LENGTH): voi
   }
 }
 
-function checkPbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): string {
+function checkPbkdf2(
+  hash: HashName,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  length: number,
+): string {
   const native = checkHash(hash, "PBKDF2");
   assertBytes(password, "PBKDF2 password");
   assertBytes(salt, "PBKDF2 salt");
@@ -40,9 +45,16 @@ function checkPbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, ite
 }
 
 /** PBKDF2-HMAC-`hash`(password, salt, iterations) → `length` bytes. */
-export function pbkdf2(hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Uint8Array {
+export function pbkdf2(
+  hash: HashName,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  length: number,
+): Uint8Array {
   const native = checkPbkdf2(hash, password, salt, iterations, length);
-  if (!hasNative(hash)) return noblePbkdf2(hmacHash(hash, "PBKDF2").noble, password, salt, { c: iterations, dkLen: length });
+  if (!hasNative(hash))
+    return noblePbkdf2(hmacHash(hash, "PBKDF2").noble, password, salt, { c: iterations, dkLen: length });
   return asBytes(pbkdf2Sync(password, salt, iterations, length, native));
 }
 
@@ -79,7 +91,13 @@ export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array | u
 }
 
 /** HKDF(IKM, salt, info, L) = Expand(Extract(salt, IKM), info, L). */
-export function hkdf(hash: HashName, ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array | undefined, length: number): Uint8Array {
+export function hkdf(
+  hash: HashName,
+  ikm: Uint8Array,
+  salt: Uint8Array | undefined,
+  info: Uint8Array | undefined,
+  length: number,
+): Uint8Array {
   const prk = hkdfExtract(hash, ikm, salt);
   try {
     return hkdfExpand(hash, prk, info, length);

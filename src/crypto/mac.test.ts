@@ -32,8 +32,15 @@ describe("HMAC known answers (RFC 4231, RFC 2202)", () => {
 });
 
 const WYCHEPROOF: [mac.HashName, typeof wpSha256][] = [
-  ["SHA-1", wpSha1], ["SHA-224", wpSha224], ["SHA-256", wpSha256], ["SHA-384", wpSha384], ["SHA-512", wpSha512],
-  ["SHA3-224", wpSha3_224], ["SHA3-256", wpSha3_256], ["SHA3-384", wpSha3_384], ["SHA3-512", wpSha3_512],
+  ["SHA-1", wpSha1],
+  ["SHA-224", wpSha224],
+  ["SHA-256", wpSha256],
+  ["SHA-384", wpSha384],
+  ["SHA-512", wpSha512],
+  ["SHA3-224", wpSha3_224],
+  ["SHA3-256", wpSha3_256],
+  ["SHA3-384", wpSha3_384],
+  ["SHA3-512", wpSha3_512],
 ];
 describe("HMAC: Wycheproof hmac_*_test.json", () => {
   for (const [name, file] of WYCHEPROOF) {
@@ -57,7 +64,8 @@ describe("HMAC errors", () => {
   it("rejects SHAKE and unknown hashes, and wrong or too-short MACs", () => {
     expect(() => mac.compute("SHAKE128", new Uint8Array(16), new Uint8Array(0))).toThrow(/unsupported/);
     expect(() => mac.compute("MD5" as mac.HashName, new Uint8Array(16), new Uint8Array(0))).toThrow(/unsupported/);
-    const key = h("0b".repeat(20)), msg = new TextEncoder().encode("Hi There");
+    const key = h("0b".repeat(20)),
+      msg = new TextEncoder().encode("Hi There");
     const full = mac.compute("SHA-256", key, msg);
     const bad = full.slice();
     bad[31] ^= 1;

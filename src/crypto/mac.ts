@@ -11,7 +11,6 @@ import { equalBytes } from "./bytes.ts";
 
 export type { HashName } from "./hash.ts";
 
-
 function check(name: HashName, key: Uint8Array, data: Uint8Array): string {
   const { native } = hmacHash(name, "HMAC");
   assertBytes(key, "HMAC key");

@@ -3,7 +3,8 @@ import { describe, expect, test } from "vitest";
 import * as pqc from "./pqc.ts";
 import { bytesToHex, hexToBytes, utf8 } from "./bytes.ts";
 
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../../test/vectors/pqc/${name}`, import.meta.url), "utf8"));
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../test/vectors/pqc/${name}`, import.meta.url), "utf8"));
 const kem = load("mlkem-wycheproof.json");
 const dsa = load("mldsa-wycheproof.json");
 const slhKeygen = load("slhdsa-acvp-keygen.json");
@@ -11,22 +12,31 @@ const slhKeygen = load("slhdsa-acvp-keygen.json");
 describe.each(pqc.KEM_ALGORITHMS)("%s (FIPS 203, Wycheproof vectors)", (alg) => {
   const set = kem.sets[alg];
 
-  test.each(set.decaps as { tcId: number; seed: string; ek: string; c: string; K: string }[])("keygen from seed and decapsulation, tcId $tcId", (t) => {
-    const pair = pqc.keyPairFromSeed(alg, hexToBytes(t.seed));
-    expect(bytesToHex(pair.publicKey)).toBe(t.ek.toUpperCase());
-    expect(bytesToHex(pqc.decapsulate(alg, pair.secretKey, hexToBytes(t.c)))).toBe(t.K.toUpperCase());
-    expect(bytesToHex(pqc.publicKeyOf(alg, pair.secretKey))).toBe(t.ek.toUpperCase());
-  });
+  test.each(set.decaps as { tcId: number; seed: string; ek: string; c: string; K: string }[])(
+    "keygen from seed and decapsulation, tcId $tcId",
+    (t) => {
+      const pair = pqc.keyPairFromSeed(alg, hexToBytes(t.seed));
+      expect(bytesToHex(pair.publicKey)).toBe(t.ek.toUpperCase());
+      expect(bytesToHex(pqc.decapsulate(alg, pair.secretKey, hexToBytes(t.c)))).toBe(t.K.toUpperCase());
+      expect(bytesToHex(pqc.publicKeyOf(alg, pair.secretKey))).toBe(t.ek.toUpperCase());
+    },
+  );
 
-  test.each(set.encaps as { tcId: number; m: string; ek: string; c: string; K: string }[])("encapsulation with a fixed m, tcId $tcId", (t) => {
-    const e = pqc.encapsulate(alg, hexToBytes(t.ek), hexToBytes(t.m));
-    expect(bytesToHex(e.cipherText)).toBe(t.c.toUpperCase());
-    expect(bytesToHex(e.sharedSecret)).toBe(t.K.toUpperCase());
-  });
+  test.each(set.encaps as { tcId: number; m: string; ek: string; c: string; K: string }[])(
+    "encapsulation with a fixed m, tcId $tcId",
+    (t) => {
+      const e = pqc.encapsulate(alg, hexToBytes(t.ek), hexToBytes(t.m));
+      expect(bytesToHex(e.cipherText)).toBe(t.c.toUpperCase());
+      expect(bytesToHex(e.sharedSecret)).toBe(t.K.toUpperCase());
+    },
+  );
 
-  test.each(set.invalidEk as { tcId: number; m: string; ek: string }[])("refuses an encapsulation key with coefficients >= q, tcId $tcId", (t) => {
-    expect(() => pqc.encapsulate(alg, hexToBytes(t.ek), hexToBytes(t.m))).toThrow(pqc.PqcError);
-  });
+  test.each(set.invalidEk as { tcId: number; m: string; ek: string }[])(
+    "refuses an encapsulation key with coefficients >= q, tcId $tcId",
+    (t) => {
+      expect(() => pqc.encapsulate(alg, hexToBytes(t.ek), hexToBytes(t.m))).toThrow(pqc.PqcError);
+    },
+  );
 
   test("round trip; implicit rejection of a modified ciphertext; length checks", () => {
     const pair = pqc.generateKeyPair(alg);
@@ -42,8 +52,21 @@ describe.each(pqc.KEM_ALGORITHMS)("%s (FIPS 203, Wycheproof vectors)", (alg) => 
   });
 });
 
-interface SignTest { tcId: number; msg: string; ctx?: string; sig: string; result: string }
-interface VerifyTest { tcId: number; msg: string; ctx?: string; sig: string; result: string; comment: string }
+interface SignTest {
+  tcId: number;
+  msg: string;
+  ctx?: string;
+  sig: string;
+  result: string;
+}
+interface VerifyTest {
+  tcId: number;
+  msg: string;
+  ctx?: string;
+  sig: string;
+  result: string;
+  comment: string;
+}
 
 describe.each(pqc.ML_DSA_ALGORITHMS)("%s (FIPS 204, Wycheproof vectors)", (alg) => {
   const set = dsa.sets[alg];
@@ -56,7 +79,10 @@ describe.each(pqc.ML_DSA_ALGORITHMS)("%s (FIPS 204, Wycheproof vectors)", (alg) 
 
   test.each(set.sign as SignTest[])("deterministic signature, tcId $tcId", (t) => {
     const ctx = t.ctx ? hexToBytes(t.ctx) : undefined;
-    const sig = pqc.sign(alg, pair.secretKey, hexToBytes(t.msg), { deterministic: true, ...(ctx ? { context: ctx } : {}) });
+    const sig = pqc.sign(alg, pair.secretKey, hexToBytes(t.msg), {
+      deterministic: true,
+      ...(ctx ? { context: ctx } : {}),
+    });
     expect(bytesToHex(sig)).toBe(t.sig.toUpperCase());
   });
 
@@ -79,29 +105,38 @@ describe.each(pqc.ML_DSA_ALGORITHMS)("%s (FIPS 204, Wycheproof vectors)", (alg) 
 // SLH-DSA key generation and signing take up to seconds in JavaScript: more than the unit default
 // of 5 s when the machine is busy.
 describe("SLH-DSA (FIPS 205)", { timeout: 60_000 }, () => {
-  test.each(slhKeygen.tests as { parameterSet: pqc.SlhDsaAlgorithm; skSeed: string; skPrf: string; pkSeed: string; sk: string; pk: string }[])(
-    "ACVP keyGen $parameterSet",
-    (t) => {
-      const pair = pqc.keyPairFromSeed(t.parameterSet, hexToBytes(t.skSeed + t.skPrf + t.pkSeed));
-      expect(bytesToHex(pair.secretKey)).toBe(t.sk.toUpperCase());
-      expect(bytesToHex(pair.publicKey)).toBe(t.pk.toUpperCase());
-      expect(pqc.publicKeyOf(t.parameterSet, pair.secretKey)).toEqual(pair.publicKey);
-    },
-  );
+  test.each(
+    slhKeygen.tests as {
+      parameterSet: pqc.SlhDsaAlgorithm;
+      skSeed: string;
+      skPrf: string;
+      pkSeed: string;
+      sk: string;
+      pk: string;
+    }[],
+  )("ACVP keyGen $parameterSet", (t) => {
+    const pair = pqc.keyPairFromSeed(t.parameterSet, hexToBytes(t.skSeed + t.skPrf + t.pkSeed));
+    expect(bytesToHex(pair.secretKey)).toBe(t.sk.toUpperCase());
+    expect(bytesToHex(pair.publicKey)).toBe(t.pk.toUpperCase());
+    expect(pqc.publicKeyOf(t.parameterSet, pair.secretKey)).toEqual(pair.publicKey);
+  });
 
   // The fast variants only: the `s` variants take seconds per signature in JavaScript.
-  test.each(["SLH-DSA-SHA2-128f", "SLH-DSA-SHAKE-128f"] as const)("%s sign / verify round trip; tampering is detected", (alg) => {
-    const pair = pqc.generateKeyPair(alg);
-    const msg = utf8.encode("message");
-    const sig = pqc.sign(alg, pair.secretKey, msg);
-    expect(sig).toHaveLength(pqc.lengths(alg).signature!);
-    expect(pqc.verify(alg, pair.publicKey, msg, sig)).toBe(true);
-    expect(pqc.verify(alg, pair.publicKey, utf8.encode("messagE"), sig)).toBe(false);
-    const bad = sig.slice();
-    bad[100] ^= 1;
-    expect(pqc.verify(alg, pair.publicKey, msg, bad)).toBe(false);
-    expect(pqc.verify(alg, pair.publicKey, msg, sig.subarray(1))).toBe(false);
-  });
+  test.each(["SLH-DSA-SHA2-128f", "SLH-DSA-SHAKE-128f"] as const)(
+    "%s sign / verify round trip; tampering is detected",
+    (alg) => {
+      const pair = pqc.generateKeyPair(alg);
+      const msg = utf8.encode("message");
+      const sig = pqc.sign(alg, pair.secretKey, msg);
+      expect(sig).toHaveLength(pqc.lengths(alg).signature!);
+      expect(pqc.verify(alg, pair.publicKey, msg, sig)).toBe(true);
+      expect(pqc.verify(alg, pair.publicKey, utf8.encode("messagE"), sig)).toBe(false);
+      const bad = sig.slice();
+      bad[100] ^= 1;
+      expect(pqc.verify(alg, pair.publicKey, msg, bad)).toBe(false);
+      expect(pqc.verify(alg, pair.publicKey, msg, sig.subarray(1))).toBe(false);
+    },
+  );
 });
 
 test("algorithm guards", () => {

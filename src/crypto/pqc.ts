@@ -20,8 +20,18 @@ import { randomBytes } from "./random.ts";
 export const KEM_ALGORITHMS = ["ML-KEM-512", "ML-KEM-768", "ML-KEM-1024"] as const;
 export const ML_DSA_ALGORITHMS = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87"] as const;
 export const SLH_DSA_ALGORITHMS = [
-  "SLH-DSA-SHA2-128s", "SLH-DSA-SHA2-128f", "SLH-DSA-SHA2-192s", "SLH-DSA-SHA2-192f", "SLH-DSA-SHA2-256s", "SLH-DSA-SHA2-256f",
-  "SLH-DSA-SHAKE-128s", "SLH-DSA-SHAKE-128f", "SLH-DSA-SHAKE-192s", "SLH-DSA-SHAKE-192f", "SLH-DSA-SHAKE-256s", "SLH-DSA-SHAKE-256f",
+  "SLH-DSA-SHA2-128s",
+  "SLH-DSA-SHA2-128f",
+  "SLH-DSA-SHA2-192s",
+  "SLH-DSA-SHA2-192f",
+  "SLH-DSA-SHA2-256s",
+  "SLH-DSA-SHA2-256f",
+  "SLH-DSA-SHAKE-128s",
+  "SLH-DSA-SHAKE-128f",
+  "SLH-DSA-SHAKE-192s",
+  "SLH-DSA-SHAKE-192f",
+  "SLH-DSA-SHAKE-256s",
+  "SLH-DSA-SHAKE-256f",
 ] as const;
 
 export type KemAlgorithm = (typeof KEM_ALGORITHMS)[number];
@@ -42,12 +52,18 @@ export class PqcError extends Error {
 const KEM = { "ML-KEM-512": ml_kem512, "ML-KEM-768": ml_kem768, "ML-KEM-1024": ml_kem1024 } as const;
 const ML_DSA = { "ML-DSA-44": ml_dsa44, "ML-DSA-65": ml_dsa65, "ML-DSA-87": ml_dsa87 } as const;
 const SLH_DSA: Record<SlhDsaAlgorithm, typeof slh.slh_dsa_sha2_128f> = {
-  "SLH-DSA-SHA2-128s": slh.slh_dsa_sha2_128s, "SLH-DSA-SHA2-128f": slh.slh_dsa_sha2_128f,
-  "SLH-DSA-SHA2-192s": slh.slh_dsa_sha2_192s, "SLH-DSA-SHA2-192f": slh.slh_dsa_sha2_192f,
-  "SLH-DSA-SHA2-256s": slh.slh_dsa_sha2_256s, "SLH-DSA-SHA2-256f": slh.slh_dsa_sha2_256f,
-  "SLH-DSA-SHAKE-128s": slh.slh_dsa_shake_128s, "SLH-DSA-SHAKE-128f": slh.slh_dsa_shake_128f,
-  "SLH-DSA-SHAKE-192s": slh.slh_dsa_shake_192s, "SLH-DSA-SHAKE-192f": slh.slh_dsa_shake_192f,
-  "SLH-DSA-SHAKE-256s": slh.slh_dsa_shake_256s, "SLH-DSA-SHAKE-256f": slh.slh_dsa_shake_256f,
+  "SLH-DSA-SHA2-128s": slh.slh_dsa_sha2_128s,
+  "SLH-DSA-SHA2-128f": slh.slh_dsa_sha2_128f,
+  "SLH-DSA-SHA2-192s": slh.slh_dsa_sha2_192s,
+  "SLH-DSA-SHA2-192f": slh.slh_dsa_sha2_192f,
+  "SLH-DSA-SHA2-256s": slh.slh_dsa_sha2_256s,
+  "SLH-DSA-SHA2-256f": slh.slh_dsa_sha2_256f,
+  "SLH-DSA-SHAKE-128s": slh.slh_dsa_shake_128s,
+  "SLH-DSA-SHAKE-128f": slh.slh_dsa_shake_128f,
+  "SLH-DSA-SHAKE-192s": slh.slh_dsa_shake_192s,
+  "SLH-DSA-SHAKE-192f": slh.slh_dsa_shake_192f,
+  "SLH-DSA-SHAKE-256s": slh.slh_dsa_shake_256s,
+  "SLH-DSA-SHAKE-256f": slh.slh_dsa_shake_256f,
 };
 
 export const isKem = (a: string): a is KemAlgorithm => Object.hasOwn(KEM, a);
@@ -79,7 +95,13 @@ export interface Lengths {
 /** Byte lengths of the algorithm's seed, keys, ciphertext or signature. */
 export function lengths(a: PqcAlgorithm): Lengths {
   const l = impl(a).lengths as Partial<Lengths>;
-  return { seed: l.seed!, secretKey: l.secretKey!, publicKey: l.publicKey!, ...(l.cipherText ? { cipherText: l.cipherText } : {}), ...(l.signature ? { signature: l.signature } : {}) };
+  return {
+    seed: l.seed!,
+    secretKey: l.secretKey!,
+    publicKey: l.publicKey!,
+    ...(l.cipherText ? { cipherText: l.cipherText } : {}),
+    ...(l.signature ? { signature: l.signature } : {}),
+  };
 }
 
 export interface PqcKeyPair {
@@ -158,11 +180,17 @@ export interface SignOptions {
 }
 
 function checkContext(context: Uint8Array | undefined): void {
-  if (context !== undefined && context.length > 255) throw new RangeError("the signature context must be at most 255 bytes");
+  if (context !== undefined && context.length > 255)
+    throw new RangeError("the signature context must be at most 255 bytes");
 }
 
 /** Pure ML-DSA.Sign (FIPS 204 §5.2) or SLH-DSA.Sign (FIPS 205 §10.2) of `message`. */
-export function sign(a: SignatureAlgorithm, secretKey: Uint8Array, message: Uint8Array, opts: SignOptions = {}): Uint8Array {
+export function sign(
+  a: SignatureAlgorithm,
+  secretKey: Uint8Array,
+  message: Uint8Array,
+  opts: SignOptions = {},
+): Uint8Array {
   const s = signer(a);
   checkLength(`${a} secret key`, secretKey, lengths(a).secretKey);
   checkContext(opts.context);
@@ -173,7 +201,13 @@ export function sign(a: SignatureAlgorithm, secretKey: Uint8Array, message: Uint
 }
 
 /** true when `signature` is a valid pure signature of `message`; malformed signatures are invalid. */
-export function verify(a: SignatureAlgorithm, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, context?: Uint8Array): boolean {
+export function verify(
+  a: SignatureAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  context?: Uint8Array,
+): boolean {
   const s = signer(a);
   checkLength(`${a} public key`, publicKey, lengths(a).publicKey);
   checkContext(context);

@@ -54,7 +54,16 @@ export function generate(bits: number): RsaPrivateKey {
 
 function fromKeyObject(k: KeyObject): RsaPrivateKey {
   const j = k.export({ format: "jwk" });
-  return { n: fromB64u(j.n), e: fromB64u(j.e), d: fromB64u(j.d), p: fromB64u(j.p), q: fromB64u(j.q), dp: fromB64u(j.dp), dq: fromB64u(j.dq), qi: fromB64u(j.qi) };
+  return {
+    n: fromB64u(j.n),
+    e: fromB64u(j.e),
+    d: fromB64u(j.d),
+    p: fromB64u(j.p),
+    q: fromB64u(j.q),
+    dp: fromB64u(j.dp),
+    dq: fromB64u(j.dq),
+    qi: fromB64u(j.qi),
+  };
 }
 
 function publicFromKeyObject(k: KeyObject): RsaPublicKey {
@@ -67,7 +76,8 @@ function invalidKey(what: string, e: unknown): RsaError {
 }
 
 function checkKeyObject(k: KeyObject, what: string): KeyObject {
-  if (k.asymmetricKeyType !== "rsa") throw new RsaError("INVALID_KEY", `the ${what} is not an RSA key (${k.asymmetricKeyType})`);
+  if (k.asymmetricKeyType !== "rsa")
+    throw new RsaError("INVALID_KEY", `the ${what} is not an RSA key (${k.asymmetricKeyType})`);
   const bits = k.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 512 || bits > 16384) throw new RsaError("INVALID_KEY", `unsupported RSA modulus size ${bits}`);
   return k;
@@ -75,7 +85,17 @@ function checkKeyObject(k: KeyObject, what: string): KeyObject {
 
 export function privateKeyObject(k: RsaPrivateKey): KeyObject {
   try {
-    const jwk = { kty: "RSA", n: b64u(k.n), e: b64u(k.e), d: b64u(k.d), p: b64u(k.p), q: b64u(k.q), dp: b64u(k.dp), dq: b64u(k.dq), qi: b64u(k.qi) };
+    const jwk = {
+      kty: "RSA",
+      n: b64u(k.n),
+      e: b64u(k.e),
+      d: b64u(k.d),
+      p: b64u(k.p),
+      q: b64u(k.q),
+      dp: b64u(k.dp),
+      dq: b64u(k.dq),
+      qi: b64u(k.qi),
+    };
     return checkKeyObject(createPrivateKey({ key: jwk, format: "jwk" }), "private key");
   } catch (e) {
     throw e instanceof RsaError ? e : invalidKey("private key", e);
@@ -84,7 +104,10 @@ export function privateKeyObject(k: RsaPrivateKey): KeyObject {
 
 export function publicKeyObject(k: RsaPublicKey): KeyObject {
   try {
-    return checkKeyObject(createPublicKey({ key: { kty: "RSA", n: b64u(k.n), e: b64u(k.e) }, format: "jwk" }), "public key");
+    return checkKeyObject(
+      createPublicKey({ key: { kty: "RSA", n: b64u(k.n), e: b64u(k.e) }, format: "jwk" }),
+      "public key",
+    );
   } catch (e) {
     throw e instanceof RsaError ? e : invalidKey("public key", e);
   }
@@ -99,8 +122,15 @@ export function publicKeyObject(k: RsaPublicKey): KeyObject {
 export function validatePrivateKey(k: RsaPrivateKey): void {
   privateKeyObject(k); // parsable at all
   const [n, e, d, p, q, dp, dq, qi] = [k.n, k.e, k.d, k.p, k.q, k.dp, k.dq, k.qi].map(toBigInt);
-  const ok = p > 1n && q > 1n && n === p * q && (e * d) % (p - 1n) === 1n && (e * d) % (q - 1n) === 1n &&
-    dp === d % (p - 1n) && dq === d % (q - 1n) && (qi * q) % p === 1n;
+  const ok =
+    p > 1n &&
+    q > 1n &&
+    n === p * q &&
+    (e * d) % (p - 1n) === 1n &&
+    (e * d) % (q - 1n) === 1n &&
+    dp === d % (p - 1n) &&
+    dq === d % (q - 1n) &&
+    (qi * q) % p === 1n;
   if (!ok) throw new RsaError("INVALID_KEY", "invalid RSA private key: inconsistent components");
 }
 
@@ -116,7 +146,6 @@ export function modulusBits(k: RsaPublicKey): number {
   const n = stripZeros(k.n);
   return n.length === 0 ? 0 : (n.length - 1) * 8 + (32 - Math.clz32(n[0]));
 }
-
 
 export function privateKeyFromPkcs1(der: Uint8Array): RsaPrivateKey {
   return parsePrivate(der, "pkcs1");

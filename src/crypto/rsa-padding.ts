@@ -14,10 +14,29 @@ import { createHash } from "node:crypto";
 import { concatBytes, equalBytes, hexToBytes } from "./bytes.ts";
 
 /** Hash names as node:crypto spells them. */
-export type RsaHash = "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512" | "sha3-224" | "sha3-256" | "sha3-384" | "sha3-512";
+export type RsaHash =
+  | "md5"
+  | "sha1"
+  | "sha224"
+  | "sha256"
+  | "sha384"
+  | "sha512"
+  | "sha3-224"
+  | "sha3-256"
+  | "sha3-384"
+  | "sha3-512";
 
 export const HASH_LENGTH: Record<RsaHash, number> = {
-  md5: 16, sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64, "sha3-224": 28, "sha3-256": 32, "sha3-384": 48, "sha3-512": 64,
+  md5: 16,
+  sha1: 20,
+  sha224: 28,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+  "sha3-224": 28,
+  "sha3-256": 32,
+  "sha3-384": 48,
+  "sha3-512": 64,
 };
 
 /** DER DigestInfo prefixes (RFC 8017 §9.2 note 1; SHA-3 OIDs from NIST CSOR 2.16.840.1.101.3.4.2.7-10). */
@@ -78,7 +97,10 @@ export function oaepMaxMessageLength(k: number, p: OaepParams): number {
 /** EM = 0x00 ‖ maskedSeed ‖ maskedDB for a k-byte modulus; `seed` is hLen random bytes. */
 export function oaepEncode(message: Uint8Array, k: number, p: OaepParams, seed: Uint8Array): Uint8Array {
   const hLen = HASH_LENGTH[p.hash];
-  if (message.length > oaepMaxMessageLength(k, p)) throw new RangeError(`RSA-OAEP: data too large for the key: at most ${Math.max(0, oaepMaxMessageLength(k, p))} bytes`);
+  if (message.length > oaepMaxMessageLength(k, p))
+    throw new RangeError(
+      `RSA-OAEP: data too large for the key: at most ${Math.max(0, oaepMaxMessageLength(k, p))} bytes`,
+    );
   if (seed.length !== hLen) throw new RangeError("RSA-OAEP: the seed must be hLen bytes");
   const db = new Uint8Array(k - hLen - 1);
   db.set(hash(p.hash, p.label ?? new Uint8Array(0)), 0);
@@ -154,7 +176,8 @@ export function pssEncode(mHash: Uint8Array, emBits: number, p: PssParams, salt:
   const hLen = HASH_LENGTH[p.hash];
   const emLen = Math.ceil(emBits / 8);
   if (mHash.length !== hLen) throw new RangeError(`RSA-PSS: the digest must be ${hLen} bytes, got ${mHash.length}`);
-  if (emLen < hLen + salt.length + 2) throw new RangeError("RSA-PSS: the key is too small for this hash and salt length");
+  if (emLen < hLen + salt.length + 2)
+    throw new RangeError("RSA-PSS: the key is too small for this hash and salt length");
   const h = pssM(p, mHash, salt);
   const db = new Uint8Array(emLen - hLen - 1);
   db[db.length - salt.length - 1] = 0x01;
@@ -188,7 +211,8 @@ export function pssVerify(mHash: Uint8Array, em: Uint8Array, emBits: number, p: 
 
 /** EM = 0x00 ‖ 0x01 ‖ 0xFF… ‖ 0x00 ‖ DigestInfo(hash, mHash), k bytes. */
 export function pkcs1v15SignatureEncode(name: RsaHash, mHash: Uint8Array, k: number): Uint8Array {
-  if (mHash.length !== HASH_LENGTH[name]) throw new RangeError(`RSASSA-PKCS1-v1_5: the digest must be ${HASH_LENGTH[name]} bytes, got ${mHash.length}`);
+  if (mHash.length !== HASH_LENGTH[name])
+    throw new RangeError(`RSASSA-PKCS1-v1_5: the digest must be ${HASH_LENGTH[name]} bytes, got ${mHash.length}`);
   const t = concatBytes(hexToBytes(DIGEST_INFO[name]), mHash);
   if (k < t.length + 11) throw new RangeError("RSASSA-PKCS1-v1_5: the key is too small for this hash");
   const em = new Uint8Array(k).fill(0xff);

@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { constants, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify } from "node:crypto";
+import {
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+  publicEncrypt,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { hexToBytes } from "./bytes.ts";
 import * as aesKw from "./aes-key-wrap.ts";
@@ -11,15 +20,38 @@ import { hex } from "../../test/helpers/bytes.ts";
 const VECTORS = path.join(import.meta.dirname, "../../test/vectors/rsa");
 const load = (name: string) => JSON.parse(readFileSync(path.join(VECTORS, name), "utf8"));
 
-const HASHES: Record<string, RsaHash> = { "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const HASHES: Record<string, RsaHash> = {
+  "SHA-1": "sha1",
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 
-interface WycheproofTest { tcId: number; comment: string; flags: string[]; msg: string; ct?: string; sig?: string; label?: string; result: "valid" | "invalid" | "acceptable" }
-interface WycheproofGroup { tests: WycheproofTest[]; [k: string]: unknown }
+interface WycheproofTest {
+  tcId: number;
+  comment: string;
+  flags: string[];
+  msg: string;
+  ct?: string;
+  sig?: string;
+  label?: string;
+  result: "valid" | "invalid" | "acceptable";
+}
+interface WycheproofGroup {
+  tests: WycheproofTest[];
+  [k: string]: unknown;
+}
 
 function privateFromWycheproof(k: Record<string, string>): rsa.RsaPrivateKey {
   return {
-    n: hexToBytes(k.modulus), e: hexToBytes(k.publicExponent), d: hexToBytes(k.privateExponent), p: hexToBytes(k.prime1),
-    q: hexToBytes(k.prime2), dp: hexToBytes(k.exponent1), dq: hexToBytes(k.exponent2), qi: hexToBytes(k.coefficient),
+    n: hexToBytes(k.modulus),
+    e: hexToBytes(k.publicExponent),
+    d: hexToBytes(k.privateExponent),
+    p: hexToBytes(k.prime1),
+    q: hexToBytes(k.prime2),
+    dp: hexToBytes(k.exponent1),
+    dq: hexToBytes(k.exponent2),
+    qi: hexToBytes(k.coefficient),
   };
 }
 
@@ -59,7 +91,10 @@ describe("RSA keys", () => {
 
   it("refuses malformed DER, non-RSA keys and inconsistent components", () => {
     expect(() => rsa.privateKeyFromPkcs8(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]))).toThrow(RsaError);
-    const ec = createPrivateKey({ key: "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2\nOF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r\n1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G\n-----END PRIVATE KEY-----", format: "pem" });
+    const ec = createPrivateKey({
+      key: "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2\nOF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r\n1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G\n-----END PRIVATE KEY-----",
+      format: "pem",
+    });
     const ecDer = new Uint8Array(ec.export({ format: "der", type: "pkcs8" }));
     expect(() => rsa.privateKeyFromPkcs8(ecDer)).toThrow(/not an RSA key/);
     const other = rsa.generate(2048);
@@ -70,7 +105,11 @@ describe("RSA keys", () => {
 });
 
 describe("RSAES-OAEP (Wycheproof)", () => {
-  for (const file of ["rsa_oaep_2048_sha256_mgf1sha256_test.json", "rsa_oaep_2048_sha256_mgf1sha1_test.json", "rsa_oaep_2048_sha1_mgf1sha1_test.json"]) {
+  for (const file of [
+    "rsa_oaep_2048_sha256_mgf1sha256_test.json",
+    "rsa_oaep_2048_sha256_mgf1sha1_test.json",
+    "rsa_oaep_2048_sha1_mgf1sha1_test.json",
+  ]) {
     it(`decrypts ${file} as expected`, () => {
       const data = load(file);
       let checked = 0;
@@ -78,7 +117,9 @@ describe("RSAES-OAEP (Wycheproof)", () => {
         const k = privateFromWycheproof(g.privateKey as Record<string, string>);
         const opts = { hash: HASHES[g.sha as string], mgf1Hash: HASHES[g.mgfSha as string] };
         for (const t of g.tests) {
-          const got = decryptOutcome(() => rsa.oaepDecrypt(k, hexToBytes(t.ct!), { ...opts, label: hexToBytes(t.label ?? "") }));
+          const got = decryptOutcome(() =>
+            rsa.oaepDecrypt(k, hexToBytes(t.ct!), { ...opts, label: hexToBytes(t.label ?? "") }),
+          );
           expect(got, `tcId ${t.tcId} ${t.comment}`).toBe(t.result === "valid" ? t.msg : "invalid");
           checked++;
         }
@@ -89,15 +130,25 @@ describe("RSAES-OAEP (Wycheproof)", () => {
 
   it("round-trips with both MGF1 paths and interoperates with node:crypto", () => {
     const msg = new TextEncoder().encode("hello OAEP");
-    for (const [hash, mgf1Hash] of [["sha256", "sha256"], ["sha384", "sha1"], ["sha512", "sha512"], ["sha1", "sha1"]] as [RsaHash, RsaHash][]) {
+    for (const [hash, mgf1Hash] of [
+      ["sha256", "sha256"],
+      ["sha384", "sha1"],
+      ["sha512", "sha512"],
+      ["sha1", "sha1"],
+    ] as [RsaHash, RsaHash][]) {
       const ct = rsa.oaepEncrypt(pub, msg, { hash, mgf1Hash, label: Uint8Array.of(1, 2) });
       expect(hex(rsa.oaepDecrypt(key, ct, { hash, mgf1Hash, label: Uint8Array.of(1, 2) }))).toBe(hex(msg));
       expect(() => rsa.oaepDecrypt(key, ct, { hash, mgf1Hash })).toThrow(RsaError); // label is bound
     }
     const ko = createPrivateKey({ key: Buffer.from(rsa.privateKeyToPkcs8(key)), format: "der", type: "pkcs8" });
     const ct = rsa.oaepEncrypt(pub, msg, { hash: "sha256", mgf1Hash: "sha1" });
-    expect(() => privateDecrypt({ key: ko, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, ct)).toThrow(); // really a different MGF
-    const fromNode = publicEncrypt({ key: createPublicKey(ko), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, msg);
+    expect(() =>
+      privateDecrypt({ key: ko, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, ct),
+    ).toThrow(); // really a different MGF
+    const fromNode = publicEncrypt(
+      { key: createPublicKey(ko), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      msg,
+    );
     expect(hex(rsa.oaepDecrypt(key, new Uint8Array(fromNode), { hash: "sha256" }))).toBe(hex(msg));
   });
 
@@ -136,7 +187,11 @@ describe("RSASSA-PSS (Wycheproof)", () => {
       let checked = 0;
       for (const g of data.testGroups as WycheproofGroup[]) {
         const k = rsa.publicKeyFromSpki(hexToBytes(g.publicKeyDer as string));
-        const opts = { hash: HASHES[g.sha as string], mgf1Hash: HASHES[g.mgfSha as string], saltLength: g.sLen as number };
+        const opts = {
+          hash: HASHES[g.sha as string],
+          mgf1Hash: HASHES[g.mgfSha as string],
+          saltLength: g.sLen as number,
+        };
         for (const t of g.tests) {
           const ok = rsa.pssVerify(k, hexToBytes(t.msg), hexToBytes(t.sig!), opts);
           expect(ok, `tcId ${t.tcId} ${t.comment}`).toBe(t.result === "valid");
@@ -152,10 +207,27 @@ describe("RSASSA-PSS (Wycheproof)", () => {
     const msg = new TextEncoder().encode("The quick brown fox");
     for (const hash of ["sha1", "sha256", "sha384", "sha512", "md5", "sha3-256"] as RsaHash[]) {
       const sig = rsa.pssSign(key, msg, { hash });
-      expect(nodeVerify(hash, msg, { key: createPublicKey(ko), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig)).toBe(true);
+      expect(
+        nodeVerify(
+          hash,
+          msg,
+          {
+            key: createPublicKey(ko),
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+          },
+          sig,
+        ),
+      ).toBe(true);
       const digest = new Uint8Array(createHash(hash).update(msg).digest());
-      expect(rsa.pssVerify(pub, digest, rsa.pssSign(key, digest, { hash, prehashed: true }), { hash, prehashed: true })).toBe(true);
-      const fromNode = nodeSign(hash, msg, { key: ko, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+      expect(
+        rsa.pssVerify(pub, digest, rsa.pssSign(key, digest, { hash, prehashed: true }), { hash, prehashed: true }),
+      ).toBe(true);
+      const fromNode = nodeSign(hash, msg, {
+        key: ko,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+      });
       expect(rsa.pssVerify(pub, msg, new Uint8Array(fromNode), { hash })).toBe(true);
     }
     const sig = rsa.pssSign(key, msg, { hash: "sha256" });

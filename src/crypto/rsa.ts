@@ -24,7 +24,14 @@ import { HASH_LENGTH, RsaPaddingError, type RsaHash } from "./rsa-padding.ts";
 export type { RsaHash } from "./rsa-padding.ts";
 export { HASH_LENGTH } from "./rsa-padding.ts";
 export * from "./rsa-keys.ts";
-import { RsaError, modulusBits, privateKeyObject, publicKeyObject, type RsaPrivateKey, type RsaPublicKey } from "./rsa-keys.ts";
+import {
+  RsaError,
+  modulusBits,
+  privateKeyObject,
+  publicKeyObject,
+  type RsaPrivateKey,
+  type RsaPublicKey,
+} from "./rsa-keys.ts";
 
 const modulusBytes = (k: RsaPublicKey) => Math.ceil(modulusBits(k) / 8);
 
@@ -58,17 +65,29 @@ export interface OaepOptions {
   label?: Uint8Array;
 }
 
-const oaepParams = (o: OaepOptions): pad.OaepParams => ({ hash: o.hash, mgf1Hash: o.mgf1Hash ?? o.hash, label: o.label });
+const oaepParams = (o: OaepOptions): pad.OaepParams => ({
+  hash: o.hash,
+  mgf1Hash: o.mgf1Hash ?? o.hash,
+  label: o.label,
+});
 
 /** RSAES-OAEP encryption (RFC 8017 §7.1.1). */
 export function oaepEncrypt(k: RsaPublicKey, message: Uint8Array, o: OaepOptions): Uint8Array {
   const p = oaepParams(o);
   const size = modulusBytes(k);
   const max = pad.oaepMaxMessageLength(size, p);
-  if (message.length > max) throw new RangeError(`RSA-OAEP: data too large for the key: at most ${Math.max(0, max)} bytes with a ${size * 8}-bit key and ${o.hash}, got ${message.length}`);
+  if (message.length > max)
+    throw new RangeError(
+      `RSA-OAEP: data too large for the key: at most ${Math.max(0, max)} bytes with a ${size * 8}-bit key and ${o.hash}, got ${message.length}`,
+    );
   if (p.mgf1Hash === p.hash) {
     const label = p.label?.length ? Buffer.from(p.label) : undefined;
-    return new Uint8Array(publicEncrypt({ key: publicKeyObject(k), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: p.hash, oaepLabel: label }, message));
+    return new Uint8Array(
+      publicEncrypt(
+        { key: publicKeyObject(k), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: p.hash, oaepLabel: label },
+        message,
+      ),
+    );
   }
   return rawPublic(k, pad.oaepEncode(message, size, p, randomBytes(HASH_LENGTH[p.hash])));
 }
@@ -81,7 +100,12 @@ export function oaepDecrypt(k: RsaPrivateKey, ciphertext: Uint8Array, o: OaepOpt
     const label = p.label?.length ? Buffer.from(p.label) : undefined;
     try {
       if (ciphertext.length !== size) throw new RangeError("bad length");
-      return new Uint8Array(privateDecrypt({ key: privateKeyObject(k), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: p.hash, oaepLabel: label }, ciphertext));
+      return new Uint8Array(
+        privateDecrypt(
+          { key: privateKeyObject(k), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: p.hash, oaepLabel: label },
+          ciphertext,
+        ),
+      );
     } catch (e) {
       if (e instanceof RsaError && e.code === "INVALID_KEY") throw e;
       throw new RsaError("DECRYPTION_FAILED", "decryption error", { cause: e });
@@ -91,7 +115,9 @@ export function oaepDecrypt(k: RsaPrivateKey, ciphertext: Uint8Array, o: OaepOpt
   try {
     return pad.oaepDecode(em, size, p);
   } catch (e) {
-    throw new RsaError("DECRYPTION_FAILED", "decryption error", { cause: e instanceof RsaPaddingError ? undefined : e });
+    throw new RsaError("DECRYPTION_FAILED", "decryption error", {
+      cause: e instanceof RsaPaddingError ? undefined : e,
+    });
   } finally {
     wipe(em);
   }
@@ -100,7 +126,10 @@ export function oaepDecrypt(k: RsaPrivateKey, ciphertext: Uint8Array, o: OaepOpt
 /** RSAES-PKCS1-v1_5 encryption (RFC 8017 §7.2.1): legacy, non-FIPS. */
 export function pkcs1v15Encrypt(k: RsaPublicKey, message: Uint8Array): Uint8Array {
   const size = modulusBytes(k);
-  if (message.length > size - 11) throw new RangeError(`RSA PKCS#1 v1.5: data too large for the key: at most ${size - 11} bytes, got ${message.length}`);
+  if (message.length > size - 11)
+    throw new RangeError(
+      `RSA PKCS#1 v1.5: data too large for the key: at most ${size - 11} bytes, got ${message.length}`,
+    );
   return new Uint8Array(publicEncrypt({ key: publicKeyObject(k), padding: constants.RSA_PKCS1_PADDING }, message));
 }
 
@@ -131,16 +160,23 @@ export interface PssOptions extends SignOptions {
 
 function digestOf(o: SignOptions, data: Uint8Array): Uint8Array {
   if (!o.prehashed) return pad.hash(o.hash, data);
-  if (data.length !== HASH_LENGTH[o.hash]) throw new RangeError(`the digest must be ${HASH_LENGTH[o.hash]} bytes for ${o.hash}, got ${data.length}`);
+  if (data.length !== HASH_LENGTH[o.hash])
+    throw new RangeError(`the digest must be ${HASH_LENGTH[o.hash]} bytes for ${o.hash}, got ${data.length}`);
   return data;
 }
 
 /** RSASSA-PSS signature (RFC 8017 §8.1.1). */
 export function pssSign(k: RsaPrivateKey, data: Uint8Array, o: PssOptions): Uint8Array {
   const saltLength = o.saltLength ?? HASH_LENGTH[o.hash];
-  if (!Number.isInteger(saltLength) || saltLength < 0) throw new RangeError("RSA-PSS: the salt length must be a non-negative integer");
+  if (!Number.isInteger(saltLength) || saltLength < 0)
+    throw new RangeError("RSA-PSS: the salt length must be a non-negative integer");
   const emBits = modulusBits(k) - 1;
-  const em = pad.pssEncode(digestOf(o, data), emBits, { hash: o.hash, mgf1Hash: o.mgf1Hash ?? o.hash, saltLength }, randomBytes(saltLength));
+  const em = pad.pssEncode(
+    digestOf(o, data),
+    emBits,
+    { hash: o.hash, mgf1Hash: o.mgf1Hash ?? o.hash, saltLength },
+    randomBytes(saltLength),
+  );
   const size = modulusBytes(k);
   const padded = new Uint8Array(size);
   padded.set(em, size - em.length);
@@ -160,7 +196,11 @@ export function pssVerify(k: RsaPublicKey, data: Uint8Array, signature: Uint8Arr
   const emBits = modulusBits(k) - 1;
   const emLen = Math.ceil(emBits / 8);
   if (m.subarray(0, size - emLen).some((b) => b !== 0)) return false;
-  return pad.pssVerify(digestOf(o, data), m.subarray(size - emLen), emBits, { hash: o.hash, mgf1Hash: o.mgf1Hash ?? o.hash, saltLength: o.saltLength ?? "auto" });
+  return pad.pssVerify(digestOf(o, data), m.subarray(size - emLen), emBits, {
+    hash: o.hash,
+    mgf1Hash: o.mgf1Hash ?? o.hash,
+    saltLength: o.saltLength ?? "auto",
+  });
 }
 
 /** RSASSA-PKCS1-v1_5 signature (RFC 8017 §8.2.1). */
@@ -204,12 +244,18 @@ export function aesKeyWrap(k: RsaPublicKey, keyMaterial: Uint8Array, o: OaepOpti
 /** Inverse of aesKeyWrap; RsaError DECRYPTION_FAILED for a bad encapsulation or wrap. */
 export function aesKeyUnwrap(k: RsaPrivateKey, wrapped: Uint8Array, o: OaepOptions): Uint8Array {
   const size = modulusBytes(k);
-  if (wrapped.length <= size) throw new RsaError("DECRYPTION_FAILED", `CKM_RSA_AES_KEY_WRAP: the wrapped data must be longer than the ${size}-byte encapsulation`);
+  if (wrapped.length <= size)
+    throw new RsaError(
+      "DECRYPTION_FAILED",
+      `CKM_RSA_AES_KEY_WRAP: the wrapped data must be longer than the ${size}-byte encapsulation`,
+    );
   const kek = oaepDecrypt(k, wrapped.subarray(0, size), o);
   try {
     return aesKw.unwrapWithPadding(kek, wrapped.subarray(size));
   } catch (e) {
-    throw new RsaError("DECRYPTION_FAILED", "CKM_RSA_AES_KEY_WRAP: the AES key wrap failed its integrity check", { cause: e });
+    throw new RsaError("DECRYPTION_FAILED", "CKM_RSA_AES_KEY_WRAP: the AES key wrap failed its integrity check", {
+      cause: e,
+    });
   } finally {
     wipe(kek);
   }

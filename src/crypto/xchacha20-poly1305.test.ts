@@ -4,5 +4,10 @@ import wycheproof from "../../test/vectors/symmetric/wycheproof/xchacha20_poly13
 import { aeadKnownAnswers, aeadMisuse, wycheproofAead } from "../../test/helpers/aead.ts";
 
 aeadKnownAnswers("XChaCha20-Poly1305 known answers", rfc.vectors, chacha);
-wycheproofAead("XChaCha20-Poly1305: Wycheproof xchacha20_poly1305_test.json", wycheproof, chacha, (iv) => iv.length !== chacha.NONCE_LENGTH);
+wycheproofAead(
+  "XChaCha20-Poly1305: Wycheproof xchacha20_poly1305_test.json",
+  wycheproof,
+  chacha,
+  (iv) => iv.length !== chacha.NONCE_LENGTH,
+);
 aeadMisuse("XChaCha20-Poly1305 negative cases", rfc.vectors[0], chacha, [0, 8, 12, 23, 25]);

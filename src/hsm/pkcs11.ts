@@ -47,7 +47,10 @@ function loadAddon(): Pkcs11Module {
 
 export class HsmError extends Error {
   /** The PKCS#11 return value name (CKR_...) when the library reported one. */
-  constructor(message: string, readonly ckr?: string) {
+  constructor(
+    message: string,
+    readonly ckr?: string,
+  ) {
     super(message);
   }
 }
@@ -63,7 +66,9 @@ export interface HsmOptions {
   pin: string;
 }
 
-export type AesMode = { kind: "gcm"; iv: Uint8Array; aad?: Uint8Array; tagBits: number } | { kind: "cbc-pad"; iv: Uint8Array };
+export type AesMode =
+  | { kind: "gcm"; iv: Uint8Array; aad?: Uint8Array; tagBits: number }
+  | { kind: "cbc-pad"; iv: Uint8Array };
 export type RsaEncryption = { kind: "oaep"; hash: HashName } | { kind: "pkcs1" };
 export type HashName = "SHA1" | "SHA256" | "SHA384" | "SHA512";
 export type RsaSignature = { kind: "pkcs1" | "pss"; hash: HashName };
@@ -78,8 +83,14 @@ export interface KeyInfo {
 
 /** Errors that mean the device or the session went away: reconnect and retry once. */
 const RECONNECT = new Set([
-  "CKR_DEVICE_REMOVED", "CKR_DEVICE_ERROR", "CKR_SESSION_HANDLE_INVALID", "CKR_SESSION_CLOSED", "CKR_TOKEN_NOT_PRESENT",
-  "CKR_CRYPTOKI_NOT_INITIALIZED", "CKR_USER_NOT_LOGGED_IN", "CKR_GENERAL_ERROR",
+  "CKR_DEVICE_REMOVED",
+  "CKR_DEVICE_ERROR",
+  "CKR_SESSION_HANDLE_INVALID",
+  "CKR_SESSION_CLOSED",
+  "CKR_TOKEN_NOT_PRESENT",
+  "CKR_CRYPTOKI_NOT_INITIALIZED",
+  "CKR_USER_NOT_LOGGED_IN",
+  "CKR_GENERAL_ERROR",
 ]);
 
 function ckrOf(e: unknown): string | undefined {
@@ -152,7 +163,11 @@ export class Hsm {
     try {
       lib.C_Initialize({ flags: loadAddon().CKF_OS_LOCKING_OK });
     } catch (e) {
-      if (ckrOf(e) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED") throw new HsmError(`the PKCS#11 library ${this.#o.module} failed to initialize: ${(e as Error).message}`, ckrOf(e));
+      if (ckrOf(e) !== "CKR_CRYPTOKI_ALREADY_INITIALIZED")
+        throw new HsmError(
+          `the PKCS#11 library ${this.#o.module} failed to initialize: ${(e as Error).message}`,
+          ckrOf(e),
+        );
     }
     this.#initialized = true;
     users.set(this.#o.module, (users.get(this.#o.module) ?? 0) + 1);
@@ -161,7 +176,10 @@ export class Hsm {
     this.#handles = present;
     for (const slot of this.slots) {
       const h = present.get(slot);
-      if (!h) throw new HsmError(`HSM slot ${slot} has no token (slots with a token: ${[...present.keys()].join(", ") || "none"})`);
+      if (!h)
+        throw new HsmError(
+          `HSM slot ${slot} has no token (slots with a token: ${[...present.keys()].join(", ") || "none"})`,
+        );
       const session = lib.C_OpenSession(h, loadAddon().CKF_SERIAL_SESSION | loadAddon().CKF_RW_SESSION);
       try {
         lib.C_Login(session, loadAddon().CKU_USER, this.#o.pin);
@@ -169,8 +187,10 @@ export class Hsm {
         const ckr = ckrOf(e);
         if (ckr !== "CKR_USER_ALREADY_LOGGED_IN") {
           lib.C_CloseSession(session);
-          if (ckr === "CKR_PIN_INCORRECT") throw new HsmError(`HSM login to slot ${slot} refused: wrong PIN (CKR_PIN_INCORRECT)`, ckr);
-          if (ckr === "CKR_PIN_LOCKED") throw new HsmError(`HSM login to slot ${slot} refused: the PIN is locked (CKR_PIN_LOCKED)`, ckr);
+          if (ckr === "CKR_PIN_INCORRECT")
+            throw new HsmError(`HSM login to slot ${slot} refused: wrong PIN (CKR_PIN_INCORRECT)`, ckr);
+          if (ckr === "CKR_PIN_LOCKED")
+            throw new HsmError(`HSM login to slot ${slot} refused: the PIN is locked (CKR_PIN_LOCKED)`, ckr);
           throw new HsmError(`HSM login to slot ${slot} failed: ${(e as Error).message}`, ckr);
         }
       }
@@ -222,17 +242,20 @@ export class Hsm {
 
   /** Runs `fn` with the slot's session; reconnects once when the device or session went away. */
   #run<T>(slot: string, what: string, fn: (lib: PKCS11, session: Handle, c: Pkcs11Module) => T): T {
-    if (!this.hasSlot(slot)) throw new HsmError(`HSM slot ${slot} is not accessible (configured slots: ${this.slots.join(", ")})`);
+    if (!this.hasSlot(slot))
+      throw new HsmError(`HSM slot ${slot} is not accessible (configured slots: ${this.slots.join(", ")})`);
     const attempt = () => {
       const session = this.#sessions.get(slot);
-      if (!session) throw new HsmError(`HSM slot ${slot}: no session (the HSM is unreachable)`, "CKR_SESSION_HANDLE_INVALID");
+      if (!session)
+        throw new HsmError(`HSM slot ${slot}: no session (the HSM is unreachable)`, "CKR_SESSION_HANDLE_INVALID");
       return fn(this.#lib, session, loadAddon());
     };
     try {
       return attempt();
     } catch (e) {
       const ckr = e instanceof HsmError ? e.ckr : ckrOf(e);
-      if (!ckr || !RECONNECT.has(ckr)) throw e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckr);
+      if (!ckr || !RECONNECT.has(ckr))
+        throw e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckr);
       // operations in flight on pooled sessions: let the reconnection wait for them (next call)
       if (this.#inFlight > 0 || this.#reconnecting) throw new HsmError(`the HSM is unavailable (${what}): ${ckr}`, ckr);
       try {
@@ -252,13 +275,17 @@ export class Hsm {
   async #acquire(slot: string): Promise<Handle> {
     for (;;) {
       const pool = this.#pools.get(slot);
-      if (!pool) throw new HsmError(`HSM slot ${slot}: no session (the HSM is unreachable)`, "CKR_SESSION_HANDLE_INVALID");
+      if (!pool)
+        throw new HsmError(`HSM slot ${slot}: no session (the HSM is unreachable)`, "CKR_SESSION_HANDLE_INVALID");
       const free = pool.free.pop();
       if (free) return free;
       if (pool.open < POOL_SIZE) {
         pool.open++;
         try {
-          return this.#lib.C_OpenSession(this.#handles.get(slot)!, loadAddon().CKF_SERIAL_SESSION | loadAddon().CKF_RW_SESSION);
+          return this.#lib.C_OpenSession(
+            this.#handles.get(slot)!,
+            loadAddon().CKF_SERIAL_SESSION | loadAddon().CKF_RW_SESSION,
+          );
         } catch (e) {
           pool.open--;
           throw e;
@@ -296,8 +323,13 @@ export class Hsm {
   }
 
   /** Runs `fn` on a pooled session of the slot; reconnects once when the device or session went away. */
-  async #runPooled<T>(slot: string, what: string, fn: (lib: PKCS11, session: Handle, c: Pkcs11Module) => Promise<T>): Promise<T> {
-    if (!this.hasSlot(slot)) throw new HsmError(`HSM slot ${slot} is not accessible (configured slots: ${this.slots.join(", ")})`);
+  async #runPooled<T>(
+    slot: string,
+    what: string,
+    fn: (lib: PKCS11, session: Handle, c: Pkcs11Module) => Promise<T>,
+  ): Promise<T> {
+    if (!this.hasSlot(slot))
+      throw new HsmError(`HSM slot ${slot} is not accessible (configured slots: ${this.slots.join(", ")})`);
     const attempt = async () => {
       if (this.#reconnecting) await this.#reconnecting.catch(() => undefined);
       const generation = this.#generation;
@@ -310,7 +342,8 @@ export class Hsm {
         this.#release(slot, session, generation);
       }
     };
-    const wrap = (e: unknown) => (e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckrOf(e)));
+    const wrap = (e: unknown) =>
+      e instanceof HsmError ? e : new HsmError(`HSM ${what} failed: ${(e as Error).message}`, ckrOf(e));
     try {
       return await attempt();
     } catch (e) {
@@ -357,7 +390,10 @@ export class Hsm {
   /** What the HSM holds under `keyId` (the secret or private key first), or undefined. */
   keyInfo(slot: string, keyId: string): KeyInfo | undefined {
     return this.#run(slot, "key lookup", (lib, s, c) => {
-      const h = this.#find(lib, s, c, keyId, c.CKO_SECRET_KEY) ?? this.#find(lib, s, c, keyId, c.CKO_PRIVATE_KEY) ?? this.#find(lib, s, c, keyId, c.CKO_PUBLIC_KEY);
+      const h =
+        this.#find(lib, s, c, keyId, c.CKO_SECRET_KEY) ??
+        this.#find(lib, s, c, keyId, c.CKO_PRIVATE_KEY) ??
+        this.#find(lib, s, c, keyId, c.CKO_PUBLIC_KEY);
       if (!h) return undefined;
       const [clsAttr, typeAttr] = lib.C_GetAttributeValue(s, h, [{ type: c.CKA_CLASS }, { type: c.CKA_KEY_TYPE }]);
       const cls = (clsAttr.value as Buffer).readUInt32LE(0);
@@ -380,7 +416,8 @@ export class Hsm {
   /** CKA_SENSITIVE and CKA_EXTRACTABLE of the secret or private key `keyId`. */
   keyFlags(slot: string, keyId: string): { sensitive: boolean; extractable: boolean } {
     return this.#run(slot, "key lookup", (lib, s, c) => {
-      const h = this.#find(lib, s, c, keyId, c.CKO_SECRET_KEY) ?? this.#require(lib, s, c, slot, keyId, c.CKO_PRIVATE_KEY);
+      const h =
+        this.#find(lib, s, c, keyId, c.CKO_SECRET_KEY) ?? this.#require(lib, s, c, slot, keyId, c.CKO_PRIVATE_KEY);
       const [sens, ext] = lib.C_GetAttributeValue(s, h, [{ type: c.CKA_SENSITIVE }, { type: c.CKA_EXTRACTABLE }]);
       return { sensitive: (sens.value as Buffer)[0] === 1, extractable: (ext.value as Buffer)[0] === 1 };
     });
@@ -393,7 +430,8 @@ export class Hsm {
   /** A sensitive, non-extractable AES key of `bits` bits. */
   generateAesKey(slot: string, keyId: string, bits: number): void {
     this.#run(slot, "key generation", (lib, s, c) => {
-      if (this.#find(lib, s, c, keyId)) throw new HsmError(`a key ${keyId} already exists in HSM slot ${slot}`, "CKR_KEY_EXISTS");
+      if (this.#find(lib, s, c, keyId))
+        throw new HsmError(`a key ${keyId} already exists in HSM slot ${slot}`, "CKR_KEY_EXISTS");
       lib.C_GenerateKey(s, { mechanism: c.CKM_AES_KEY_GEN }, [
         { type: c.CKA_CLASS, value: c.CKO_SECRET_KEY },
         { type: c.CKA_KEY_TYPE, value: c.CKK_AES },
@@ -415,7 +453,9 @@ export class Hsm {
   /** An RSA key pair: the private key (sensitive, non-extractable) under `skId`, the public one under `pkId`. */
   async generateRsaKeyPair(slot: string, skId: string, pkId: string, bits: number): Promise<void> {
     await this.#runPooled(slot, "key pair generation", async (lib, s, c) => {
-      for (const id of [skId, pkId]) if (this.#find(lib, s, c, id)) throw new HsmError(`a key ${id} already exists in HSM slot ${slot}`, "CKR_KEY_EXISTS");
+      for (const id of [skId, pkId])
+        if (this.#find(lib, s, c, id))
+          throw new HsmError(`a key ${id} already exists in HSM slot ${slot}`, "CKR_KEY_EXISTS");
       await lib.C_GenerateKeyPairAsync(
         s,
         { mechanism: c.CKM_RSA_PKCS_KEY_PAIR_GEN },
@@ -471,7 +511,13 @@ export class Hsm {
     if (mode.kind === "gcm") {
       return {
         mechanism: c.CKM_AES_GCM,
-        parameter: { type: c.CK_PARAMS_AES_GCM, iv: Buffer.from(mode.iv), aad: mode.aad ? Buffer.from(mode.aad) : undefined, ivBits: mode.iv.length * 8, tagBits: mode.tagBits },
+        parameter: {
+          type: c.CK_PARAMS_AES_GCM,
+          iv: Buffer.from(mode.iv),
+          aad: mode.aad ? Buffer.from(mode.aad) : undefined,
+          ivBits: mode.iv.length * 8,
+          tagBits: mode.tagBits,
+        },
       };
     }
     return { mechanism: c.CKM_AES_CBC_PAD, parameter: Buffer.from(mode.iv) };
@@ -515,10 +561,34 @@ export class Hsm {
 
   #hashMechanisms(c: Pkcs11Module, hash: HashName) {
     const table = {
-      SHA1: { digest: c.CKM_SHA_1, mgf: c.CKG_MGF1_SHA1, pkcs1: c.CKM_SHA1_RSA_PKCS, pss: c.CKM_SHA1_RSA_PKCS_PSS, len: 20 },
-      SHA256: { digest: c.CKM_SHA256, mgf: c.CKG_MGF1_SHA256, pkcs1: c.CKM_SHA256_RSA_PKCS, pss: c.CKM_SHA256_RSA_PKCS_PSS, len: 32 },
-      SHA384: { digest: c.CKM_SHA384, mgf: c.CKG_MGF1_SHA384, pkcs1: c.CKM_SHA384_RSA_PKCS, pss: c.CKM_SHA384_RSA_PKCS_PSS, len: 48 },
-      SHA512: { digest: c.CKM_SHA512, mgf: c.CKG_MGF1_SHA512, pkcs1: c.CKM_SHA512_RSA_PKCS, pss: c.CKM_SHA512_RSA_PKCS_PSS, len: 64 },
+      SHA1: {
+        digest: c.CKM_SHA_1,
+        mgf: c.CKG_MGF1_SHA1,
+        pkcs1: c.CKM_SHA1_RSA_PKCS,
+        pss: c.CKM_SHA1_RSA_PKCS_PSS,
+        len: 20,
+      },
+      SHA256: {
+        digest: c.CKM_SHA256,
+        mgf: c.CKG_MGF1_SHA256,
+        pkcs1: c.CKM_SHA256_RSA_PKCS,
+        pss: c.CKM_SHA256_RSA_PKCS_PSS,
+        len: 32,
+      },
+      SHA384: {
+        digest: c.CKM_SHA384,
+        mgf: c.CKG_MGF1_SHA384,
+        pkcs1: c.CKM_SHA384_RSA_PKCS,
+        pss: c.CKM_SHA384_RSA_PKCS_PSS,
+        len: 48,
+      },
+      SHA512: {
+        digest: c.CKM_SHA512,
+        mgf: c.CKG_MGF1_SHA512,
+        pkcs1: c.CKM_SHA512_RSA_PKCS,
+        pss: c.CKM_SHA512_RSA_PKCS_PSS,
+        len: 64,
+      },
     } as const;
     return table[hash];
   }
@@ -526,7 +596,10 @@ export class Hsm {
   #rsaMechanism(c: Pkcs11Module, p: RsaEncryption) {
     if (p.kind === "pkcs1") return { mechanism: c.CKM_RSA_PKCS };
     const h = this.#hashMechanisms(c, p.hash);
-    return { mechanism: c.CKM_RSA_PKCS_OAEP, parameter: { type: c.CK_PARAMS_RSA_OAEP, hashAlg: h.digest, mgf: h.mgf, source: 1 /* CKZ_DATA_SPECIFIED */ } };
+    return {
+      mechanism: c.CKM_RSA_PKCS_OAEP,
+      parameter: { type: c.CK_PARAMS_RSA_OAEP, hashAlg: h.digest, mgf: h.mgf, source: 1 /* CKZ_DATA_SPECIFIED */ },
+    };
   }
 
   rsaEncrypt(slot: string, pkId: string, p: RsaEncryption, data: Uint8Array): Promise<Uint8Array> {
@@ -549,9 +622,13 @@ export class Hsm {
     return this.#runPooled(slot, "signature", async (lib, s, c) => {
       const key = this.#require(lib, s, c, slot, skId, c.CKO_PRIVATE_KEY);
       const h = this.#hashMechanisms(c, p.hash);
-      const mech = p.kind === "pkcs1"
-        ? { mechanism: h.pkcs1 }
-        : { mechanism: h.pss, parameter: { type: c.CK_PARAMS_RSA_PSS, hashAlg: h.digest, mgf: h.mgf, saltLen: h.len } };
+      const mech =
+        p.kind === "pkcs1"
+          ? { mechanism: h.pkcs1 }
+          : {
+              mechanism: h.pss,
+              parameter: { type: c.CK_PARAMS_RSA_PSS, hashAlg: h.digest, mgf: h.mgf, saltLen: h.len },
+            };
       this.#init("signature", () => lib.C_SignInit(s, mech as never, key));
       return new Uint8Array(await lib.C_SignAsync(s, Buffer.from(data), Buffer.alloc(1024)));
     });

@@ -22,7 +22,10 @@ export const LinkSchema = v.object({
 });
 export type Link = { LinkType: string; LinkedObjectIdentifier: string | number };
 
-export const NameSchema = v.object({ NameValue: text, NameType: v.optional(enumOf("NameType"), "UninterpretedTextString") });
+export const NameSchema = v.object({
+  NameValue: text,
+  NameType: v.optional(enumOf("NameType"), "UninterpretedTextString"),
+});
 export type Name = v.InferOutput<typeof NameSchema>;
 
 export const VendorAttributeSchema = v.object({
@@ -60,8 +63,17 @@ export const CryptographicDomainParametersSchema = v.looseObject({
 });
 
 const DATE_FIELDS = [
-  "ActivationDate", "ArchiveDate", "CompromiseDate", "CompromiseOccurrenceDate", "DeactivationDate", "DestroyDate",
-  "InitialDate", "LastChangeDate", "OriginalCreationDate", "ProcessStartDate", "ProtectStopDate",
+  "ActivationDate",
+  "ArchiveDate",
+  "CompromiseDate",
+  "CompromiseOccurrenceDate",
+  "DeactivationDate",
+  "DestroyDate",
+  "InitialDate",
+  "LastChangeDate",
+  "OriginalCreationDate",
+  "ProcessStartDate",
+  "ProtectStopDate",
 ] as const;
 
 const AttributesObject = v.looseObject({
@@ -117,7 +129,11 @@ export const AttributesSchema: Schema<Attributes> = v.pipe(
   AttributesObject,
   v.transform((a) => {
     const { Attribute, VendorAttribute, VendorAttributes, Link, Name, ...rest } = a as Record<string, unknown> & {
-      Attribute?: VendorAttribute[]; VendorAttribute?: VendorAttribute[]; VendorAttributes?: VendorAttribute[]; Link?: Link[]; Name?: Name[];
+      Attribute?: VendorAttribute[];
+      VendorAttribute?: VendorAttribute[];
+      VendorAttributes?: VendorAttribute[];
+      Link?: Link[];
+      Name?: Name[];
     };
     const vendor = [...(VendorAttributes ?? []), ...(Attribute ?? []), ...(VendorAttribute ?? [])];
     const out = { ...rest } as Attributes;
@@ -157,11 +173,14 @@ export function checkAttributeLimits(attrs: KmipRecord): void {
   if (names.length > L.attributes) throw limitError(`too many attributes: ${names.length} (at most ${L.attributes})`);
   for (const name of names) {
     const value = attrs[name];
-    if (Array.isArray(value) && value.length > L.values) throw limitError(`too many ${name} values: ${value.length} (at most ${L.values})`);
-    if (typeof value === "string" && value.length > L.text) throw limitError(`${name} is too long: ${value.length} characters (at most ${L.text})`);
+    if (Array.isArray(value) && value.length > L.values)
+      throw limitError(`too many ${name} values: ${value.length} (at most ${L.values})`);
+    if (typeof value === "string" && value.length > L.text)
+      throw limitError(`${name} is too long: ${value.length} characters (at most ${L.text})`);
   }
   for (const n of (attrs.Name ?? []) as Name[]) {
-    if (n.NameValue.length > L.text) throw limitError(`a Name is too long: ${n.NameValue.length} characters (at most ${L.text})`);
+    if (n.NameValue.length > L.text)
+      throw limitError(`a Name is too long: ${n.NameValue.length} characters (at most ${L.text})`);
   }
   for (const va of (attrs.VendorAttributes ?? []) as VendorAttribute[]) {
     if (va.AttributeName.length > L.text || va.VendorIdentification.length > L.text) {
@@ -169,7 +188,8 @@ export function checkAttributeLimits(attrs: KmipRecord): void {
     }
     const raw = va.AttributeValue.value;
     const size = raw instanceof Uint8Array || typeof raw === "string" ? raw.length : JSON.stringify(raw ?? null).length;
-    if (size > L.vendorValue) throw limitError(`the vendor attribute ${va.AttributeName} is too large: ${size} (at most ${L.vendorValue})`);
+    if (size > L.vendorValue)
+      throw limitError(`the vendor attribute ${va.AttributeName} is too large: ${size} (at most ${L.vendorValue})`);
   }
 }
 
@@ -177,7 +197,8 @@ export function checkAttributeLimits(attrs: KmipRecord): void {
 export function checkTagLimits(tags: readonly string[]): void {
   const L = ATTRIBUTE_LIMITS;
   if (tags.length > L.tags) throw limitError(`too many tags: ${tags.length} (at most ${L.tags})`);
-  for (const t of tags) if (t.length > L.tagLength) throw limitError(`a tag is too long: ${t.length} characters (at most ${L.tagLength})`);
+  for (const t of tags)
+    if (t.length > L.tagLength) throw limitError(`a tag is too long: ${t.length} characters (at most ${L.tagLength})`);
 }
 
 // ----------------------------------------------------------------------------------------------

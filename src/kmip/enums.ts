@@ -34,7 +34,9 @@ for (const [alias, canonical] of Object.entries(TAG_ALIASES)) {
 
 /** enumeration type name -> variant name -> value */
 export const ENUMS: Readonly<Record<string, Readonly<Record<string, number>>>> = lookupTable(
-  Object.fromEntries(Object.entries({ ...DATA_ENUMS, Tag: TAG_ENUMERATION }).map(([type, variants]) => [type, lookupTable(variants)])),
+  Object.fromEntries(
+    Object.entries({ ...DATA_ENUMS, Tag: TAG_ENUMERATION }).map(([type, variants]) => [type, lookupTable(variants)]),
+  ),
 );
 
 /** which enumeration type a tag carries (only tags that may hold an Enumeration) */
@@ -118,14 +120,25 @@ export const TAG_ENUM: Readonly<Record<string, string>> = lookupTable({
 /** Explicit aliases (KMIP XML / Cosmian enum_lookup.rs spellings and Cosmian 1.x names). */
 const EXPLICIT_ALIASES: Record<string, Record<string, string>> = {
   CryptographicAlgorithm: { THREEDES: "THREE_DES", "3DES": "THREE_DES", DES3: "THREE_DES", TRIPLE_DES: "THREE_DES" },
-  HashingAlgorithm: { "SHA-1": "SHA1", "SHA-224": "SHA224", "SHA-256": "SHA256", "SHA-384": "SHA384", "SHA-512": "SHA512" },
+  HashingAlgorithm: {
+    "SHA-1": "SHA1",
+    "SHA-224": "SHA224",
+    "SHA-256": "SHA256",
+    "SHA-384": "SHA384",
+    "SHA-512": "SHA512",
+  },
   KeyFormatType: { PKCS_1: "PKCS1", PKCS_8: "PKCS8", X_509: "X509", PKCS_12: "PKCS12", PKCS_10: "PKCS10" },
   CertificateType: { X_509: "X509" },
   MaskGenerator: { MGF1: "MFG1" },
   ResultStatus: { Pending: "OperationPending", Undo: "OperationUndone" },
   RNGAlgorithm: { ANSIX9_31: "ANSI_X931", ANSI_X9_62: "ANSI_X962", FIPS_186_2: "FIPS186_2" },
   PaddingMethod: { ANSIX9_23: "ANSI_X923", PKCS1v1_5: "PKCS1v15" },
-  DerivationMethod: { NIST800_108_C: "NIST800_108C", NIST800_108_F: "NIST800_108F", NIST800_108_DPI: "NIST800_108DPI", ASYMMETRIC_KEY: "Asymmetric_Key" },
+  DerivationMethod: {
+    NIST800_108_C: "NIST800_108C",
+    NIST800_108_F: "NIST800_108F",
+    NIST800_108_DPI: "NIST800_108DPI",
+    ASYMMETRIC_KEY: "Asymmetric_Key",
+  },
   ObjectGroupMember: { GroupMemberFresh: "Group_Member_Fresh", GroupMemberDefault: "Group_Member_Default" },
   KeyCompressionType: { ECPublicKeyTypeX962Compressed: "ECPublicKeyTypeX962CompressedPrime" },
 };

@@ -102,4 +102,3 @@ export class KmipError extends Error {
 export function fail(reason: ResultReason, message: string, options?: { cause?: unknown }): never {
   throw new KmipError(reason, message, "client", options);
 }
-

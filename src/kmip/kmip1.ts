@@ -78,12 +78,16 @@ const isCustom = (name: string) => /^[xy]-/.test(name);
 export function attributesFrom1x(list: KmipValue | undefined): KmipRecord {
   const out: KmipRecord = {};
   for (const item of asList(list)) {
-    if (!isRecord(item) || typeof item.AttributeName !== "string") throw new KmipError("Invalid_Field", "Attribute: missing AttributeName");
+    if (!isRecord(item) || typeof item.AttributeName !== "string")
+      throw new KmipError("Invalid_Field", "Attribute: missing AttributeName");
     const name = item.AttributeName;
     const node = item.AttributeValue;
     if (!isRawNode(node)) throw new KmipError("Invalid_Field", `Attribute ${name}: missing AttributeValue`);
     if (isCustom(name)) {
-      out.VendorAttributes = [...(out.VendorAttributes ?? []), { VendorIdentification: name.slice(0, 1), AttributeName: name, AttributeValue: node }];
+      out.VendorAttributes = [
+        ...(out.VendorAttributes ?? []),
+        { VendorIdentification: name.slice(0, 1), AttributeName: name, AttributeValue: node },
+      ];
       continue;
     }
     const tag = tagOfKmip1Name(name);
@@ -119,7 +123,8 @@ export function requestFrom1x(operation: string, payload: KmipRecord): KmipRecor
     const template = out[from];
     delete out[from];
     if (!isRecord(template)) throw new KmipError("Invalid_Field", `${operation}: ${from} must be a Structure`);
-    if (template.Name !== undefined) throw new KmipError("Feature_Not_Supported", `${operation}: templates (named in ${from}) are not supported`);
+    if (template.Name !== undefined)
+      throw new KmipError("Feature_Not_Supported", `${operation}: templates (named in ${from}) are not supported`);
     out[to] = attributesFrom1x(template.Attribute);
   }
   if ((operation === "AddAttribute" || operation === "ModifyAttribute") && "Attribute" in out) {
@@ -132,7 +137,8 @@ export function requestFrom1x(operation: string, payload: KmipRecord): KmipRecor
   }
   if (operation === "GetAttributes" && "AttributeName" in out) {
     out.AttributeReference = asList(out.AttributeName).map((name) => {
-      if (typeof name !== "string") throw new KmipError("Invalid_Field", "GetAttributes: AttributeName must be a TextString");
+      if (typeof name !== "string")
+        throw new KmipError("Invalid_Field", "GetAttributes: AttributeName must be a TextString");
       return isCustom(name) ? { VendorIdentification: name.slice(0, 1), AttributeName: name } : name;
     });
     delete out.AttributeName;
@@ -148,7 +154,9 @@ export function standardAttributeReferences(payload: KmipRecord): KmipRecord {
   const refs = payload.AttributeReference;
   if (refs === undefined) return payload;
   const mapped = asList(refs).map((ref) =>
-    isRecord(ref) && ref.VendorIdentification === "" && typeof ref.AttributeName === "string" ? (tagOfKmip1Name(ref.AttributeName) ?? ref.AttributeName) : ref,
+    isRecord(ref) && ref.VendorIdentification === "" && typeof ref.AttributeName === "string"
+      ? (tagOfKmip1Name(ref.AttributeName) ?? ref.AttributeName)
+      : ref,
   );
   return { ...payload, AttributeReference: mapped };
 }
@@ -163,7 +171,12 @@ export function attributesTo1x(attrs: KmipRecord, only?: ReadonlySet<string>): K
     if (value === undefined) continue;
     if (tag === "VendorAttributes") {
       for (const va of asList(value)) {
-        if (isRecord(va) && typeof va.AttributeName === "string" && isCustom(va.AttributeName) && isRawNode(va.AttributeValue)) {
+        if (
+          isRecord(va) &&
+          typeof va.AttributeName === "string" &&
+          isCustom(va.AttributeName) &&
+          isRawNode(va.AttributeValue)
+        ) {
           out.push({ AttributeName: va.AttributeName, AttributeValue: va.AttributeValue });
         }
       }
@@ -202,11 +215,18 @@ function standardAttributes(attrs: KmipRecord): KmipRecord {
  * names; 2.0 gets the standard attributes only. Both lose the Attributes inside a KeyValue, which
  * KMIP 1.x carries as `Attribute`s and most clients do not read.
  */
-export function responseForVersion(operation: string, payload: KmipRecord, version: { major: number; minor: number }, asked?: KmipRecord): KmipRecord {
+export function responseForVersion(
+  operation: string,
+  payload: KmipRecord,
+  version: { major: number; minor: number },
+  asked?: KmipRecord,
+): KmipRecord {
   const kmip1 = version.major < 2;
   const out = stripKeyValueAttributes(payload) as KmipRecord;
   if (operation === "GetAttributes" && isRecord(out.Attributes)) {
-    const askedTags = asList(asked?.AttributeReference).filter((r): r is string => typeof r === "string").map((r) => tagOfKmip1Name(r) ?? r);
+    const askedTags = asList(asked?.AttributeReference)
+      .filter((r): r is string => typeof r === "string")
+      .map((r) => tagOfKmip1Name(r) ?? r);
     const only = askedTags.length ? new Set(askedTags) : undefined;
     if (kmip1) {
       out.Attribute = attributesTo1x(out.Attributes, only);
@@ -223,7 +243,9 @@ export function responseForVersion(operation: string, payload: KmipRecord, versi
   if (operation === "Query" && Array.isArray(out.Operation)) {
     // only the operations this protocol version defines (KMIP 1.4 ends with Export, 2.0 with Reprovision)
     const last = kmip1 ? 0x2b : 0x35;
-    out.Operation = out.Operation.filter((op: unknown) => typeof op === "string" && (enumValue("Operation", op) ?? Infinity) <= last);
+    out.Operation = out.Operation.filter(
+      (op: unknown) => typeof op === "string" && (enumValue("Operation", op) ?? Infinity) <= last,
+    );
   }
   if (operation === "GetAttributeList" && out.AttributeReference !== undefined) {
     const tags = asList(out.AttributeReference).filter((t): t is string => typeof t === "string" && NAME_OF_TAG.has(t));
@@ -252,7 +274,14 @@ function stripKeyValueAttributes(value: KmipValue): KmipValue {
 // ----------------------------------------------------------------------------------------------
 
 function isRecord(value: unknown): value is KmipRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date) && !isRawNode(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date) &&
+    !isRawNode(value)
+  );
 }
 
 /** A single value or a list as a list (elements are checked where they are used). */
@@ -269,8 +298,14 @@ export function reasonFor1x(reason: string): string {
   const n = enumValue("ResultReason", reason);
   if (n !== undefined && (n <= 0x18 || n === 0x100)) return reason;
   if (/Not_Found$/.test(reason) || reason === "Object_Destroyed") return "Item_Not_Found";
-  if (["Wrong_Key_Lifecycle_State", "Not_Authorised", "Read_Only_Attribute", "Attribute_Read_Only"].includes(reason)) return "Permission_Denied";
+  if (["Wrong_Key_Lifecycle_State", "Not_Authorised", "Read_Only_Attribute", "Attribute_Read_Only"].includes(reason))
+    return "Permission_Denied";
   if (reason === "Missing_Initialization_Vector") return "Missing_Data";
-  if (/^(Invalid_|Bad_|Unsupported_|Unknown_|Numeric_Range|Multi_Valued|Attribute_Single_Valued|Incompatible_|Illegal_Object_Type|Non_Unique)/.test(reason)) return "Invalid_Field";
+  if (
+    /^(Invalid_|Bad_|Unsupported_|Unknown_|Numeric_Range|Multi_Valued|Attribute_Single_Valued|Incompatible_|Illegal_Object_Type|Non_Unique)/.test(
+      reason,
+    )
+  )
+    return "Invalid_Field";
   return "General_Failure";
 }

@@ -11,7 +11,15 @@ import { bytes, enumOf, int, text, type Schema } from "./schema.ts";
 import type { KmipRecord } from "./struct.ts";
 
 export const OBJECT_TYPES = [
-  "Certificate", "CertificateRequest", "OpaqueObject", "PGPKey", "PrivateKey", "PublicKey", "SecretData", "SplitKey", "SymmetricKey",
+  "Certificate",
+  "CertificateRequest",
+  "OpaqueObject",
+  "PGPKey",
+  "PrivateKey",
+  "PublicKey",
+  "SecretData",
+  "SplitKey",
+  "SymmetricKey",
 ] as const;
 
 export const EncryptionKeyInformationSchema = v.looseObject({
@@ -75,8 +83,20 @@ export const ObjectSchemas: Record<string, Schema<KmipRecord>> = {
   PublicKey: v.looseObject({ KeyBlock: KeyBlockSchema }) as Schema<KmipRecord>,
   SplitKey: v.looseObject({ KeyBlock: KeyBlockSchema }) as Schema<KmipRecord>,
   PGPKey: v.looseObject({ KeyBlock: KeyBlockSchema }) as Schema<KmipRecord>,
-  SecretData: v.looseObject({ SecretDataType: enumOf("SecretDataType"), KeyBlock: KeyBlockSchema }) as Schema<KmipRecord>,
-  Certificate: v.looseObject({ CertificateType: enumOf("CertificateType"), CertificateValue: bytes }) as Schema<KmipRecord>,
-  CertificateRequest: v.looseObject({ CertificateRequestType: enumOf("CertificateRequestType"), CertificateRequestValue: bytes }) as Schema<KmipRecord>,
-  OpaqueObject: v.looseObject({ OpaqueDataType: enumOf("OpaqueDataType"), OpaqueDataValue: bytes }) as Schema<KmipRecord>,
+  SecretData: v.looseObject({
+    SecretDataType: enumOf("SecretDataType"),
+    KeyBlock: KeyBlockSchema,
+  }) as Schema<KmipRecord>,
+  Certificate: v.looseObject({
+    CertificateType: enumOf("CertificateType"),
+    CertificateValue: bytes,
+  }) as Schema<KmipRecord>,
+  CertificateRequest: v.looseObject({
+    CertificateRequestType: enumOf("CertificateRequestType"),
+    CertificateRequestValue: bytes,
+  }) as Schema<KmipRecord>,
+  OpaqueObject: v.looseObject({
+    OpaqueDataType: enumOf("OpaqueDataType"),
+    OpaqueDataValue: bytes,
+  }) as Schema<KmipRecord>,
 };

@@ -24,7 +24,10 @@ export const ReCertifySchema = v.looseObject({ ...certifyRequest, Offset: v.opti
 /** A certificate of Validate: its DER bytes, or a Certificate structure holding them. */
 const ValidateCertificate = v.union([
   bytes,
-  v.pipe(v.looseObject({ CertificateValue: bytes }), v.transform((c) => c.CertificateValue)),
+  v.pipe(
+    v.looseObject({ CertificateValue: bytes }),
+    v.transform((c) => c.CertificateValue),
+  ),
 ]);
 
 export const ValidateSchema = v.looseObject({

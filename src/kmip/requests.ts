@@ -69,10 +69,7 @@ export const GetSchema = v.looseObject({
 });
 
 /** AttributeReference: a tag name (Enumeration or text) or a vendor reference {VendorIdentification, AttributeName}. */
-const AttributeReference = v.union([
-  v.string(),
-  v.looseObject({ VendorIdentification: text, AttributeName: text }),
-]);
+const AttributeReference = v.union([v.string(), v.looseObject({ VendorIdentification: text, AttributeName: text })]);
 
 export const GetAttributesSchema = v.looseObject({
   UniqueIdentifier: optionalUid,
@@ -122,8 +119,20 @@ export const DecryptSchema = v.looseObject({ ...cryptoRequest, AuthenticatedEncr
 /** RevocationReason: the KMIP structure, or (Cosmian JS client) a bare text or a bare code. */
 const RevocationReason = v.union([
   v.looseObject({ RevocationReasonCode: enumOf("RevocationReasonCode"), RevocationMessage: v.optional(text) }),
-  v.pipe(v.number(), v.transform((n) => ({ RevocationReasonCode: n as number | string, RevocationMessage: undefined as string | undefined }))),
-  v.pipe(v.string(), v.transform((s) => ({ RevocationReasonCode: "Unspecified" as number | string, RevocationMessage: s as string | undefined }))),
+  v.pipe(
+    v.number(),
+    v.transform((n) => ({
+      RevocationReasonCode: n as number | string,
+      RevocationMessage: undefined as string | undefined,
+    })),
+  ),
+  v.pipe(
+    v.string(),
+    v.transform((s) => ({
+      RevocationReasonCode: "Unspecified" as number | string,
+      RevocationMessage: s as string | undefined,
+    })),
+  ),
 ]);
 
 export const RevokeSchema = v.looseObject({
@@ -159,7 +168,9 @@ export const ActivateSchema = v.looseObject({ UniqueIdentifier: optionalUid });
 export const QuerySchema = v.looseObject({ QueryFunction: optionalList("QueryFunction", enumOf("QueryFunction")) });
 
 const ProtocolVersion = v.object({ ProtocolVersionMajor: int, ProtocolVersionMinor: int });
-export const DiscoverVersionsSchema = v.looseObject({ ProtocolVersion: optionalList("ProtocolVersion", ProtocolVersion) });
+export const DiscoverVersionsSchema = v.looseObject({
+  ProtocolVersion: optionalList("ProtocolVersion", ProtocolVersion),
+});
 
 export const RNGRetrieveSchema = v.looseObject({ DataLength: single(int) });
 

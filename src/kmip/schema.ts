@@ -20,7 +20,14 @@ export const bool = v.boolean();
 export const date = v.date();
 export const int = v.pipe(v.number(), v.integer());
 export const uint = v.pipe(v.number(), v.integer(), v.minValue(0));
-export const bigint = v.union([v.bigint(), v.pipe(v.number(), v.integer(), v.transform((n) => BigInt(n)))]);
+export const bigint = v.union([
+  v.bigint(),
+  v.pipe(
+    v.number(),
+    v.integer(),
+    v.transform((n) => BigInt(n)),
+  ),
+]);
 /** A raw typed node (vendor AttributeValue). */
 export const rawValue = v.custom<TtlvNode>(isRawNode, "expected a TTLV value");
 
@@ -59,7 +66,15 @@ export function listOf<T>(tag: string, item: Schema<T>): Schema<T[]> {
 }
 
 function isWrapper(tag: string, x: unknown): boolean {
-  if (typeof x !== "object" || x === null || Array.isArray(x) || x instanceof Uint8Array || x instanceof Date || isRawNode(x)) return false;
+  if (
+    typeof x !== "object" ||
+    x === null ||
+    Array.isArray(x) ||
+    x instanceof Uint8Array ||
+    x instanceof Date ||
+    isRawNode(x)
+  )
+    return false;
   const keys = Object.keys(x);
   return keys.length === 0 || (keys.length === 1 && keys[0] === tag);
 }
@@ -68,7 +83,11 @@ export const optionalList = <T>(tag: string, item: Schema<T>) => v.optional(list
 
 /** One value where KMIP allows one; if the client repeats it, the first wins (Cosmian takes the first too). */
 export function single<T>(item: Schema<T>): Schema<T> {
-  return v.pipe(v.unknown(), v.transform((x) => (Array.isArray(x) ? x[0] : x)), item);
+  return v.pipe(
+    v.unknown(),
+    v.transform((x) => (Array.isArray(x) ? x[0] : x)),
+    item,
+  );
 }
 
 /** Parse `input` with `schema`; failures become a KmipError naming the field path. */
@@ -76,9 +95,7 @@ export function parseKmip<T>(schema: Schema<T>, input: unknown, root: string): T
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const path = (issue.path ?? [])
-    .map((p) => (typeof p.key === "number" ? `[${p.key}]` : `/${String(p.key)}`))
-    .join("");
+  const path = (issue.path ?? []).map((p) => (typeof p.key === "number" ? `[${p.key}]` : `/${String(p.key)}`)).join("");
   const missing = issue.kind === "schema" && issue.input === undefined;
   throw new KmipError(
     missing ? "Invalid_Message" : "Invalid_Field",

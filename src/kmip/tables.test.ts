@@ -87,7 +87,8 @@ describe("tags", () => {
       expect(TAGS[op]).toEqual([0x420079, "Structure"]);
       expect(TAGS[`${op}Response`]).toEqual([0x42007c, "Structure"]);
     }
-    for (const t of ["RequestMessage", "ResponseMessage", "BatchItem", "RequestHeader", "ResponsePayload"]) expect(TAGS[t]).toBeDefined();
+    for (const t of ["RequestMessage", "ResponseMessage", "BatchItem", "RequestHeader", "ResponsePayload"])
+      expect(TAGS[t]).toBeDefined();
     for (const t of ["Object", "ByteString", "VendorAttributes", "EchoedAttribute", "Cascade"]) {
       expect(PSEUDO_TAG_NAMES.has(t)).toBe(true);
       expect(TAGS[t][0] & 0xffff00).toBe(0x54ff00);
@@ -122,7 +123,9 @@ describe("enumerations", () => {
     expect(enumValue("BlockCipherMode", "GCM")).toBe(9);
     expect(enumValue("UniqueIdentifier", "IDPlaceholder")).toBe(1);
     expect(enumValue("AttributeReference", "State")).toBe(0x42008d);
-    expect(USAGE_MASK.Encrypt | USAGE_MASK.Decrypt | USAGE_MASK.WrapKey | USAGE_MASK.UnwrapKey | USAGE_MASK.KeyAgreement).toBe(2108);
+    expect(
+      USAGE_MASK.Encrypt | USAGE_MASK.Decrypt | USAGE_MASK.WrapKey | USAGE_MASK.UnwrapKey | USAGE_MASK.KeyAgreement,
+    ).toBe(2108);
     expect(MASKS.CryptographicUsageMask).toBe(USAGE_MASK);
   });
 
@@ -166,7 +169,9 @@ describe("enumerations", () => {
       expect(ENUMS[type], `TAG_ENUM type ${type}`).toBeDefined();
     }
     // every tag whose usual type is Enumeration says which enumeration it carries
-    const missing = Object.entries(TAGS).filter(([t, [, type]]) => type === "Enumeration" && !(t in TAG_ENUM)).map(([t]) => t);
+    const missing = Object.entries(TAGS)
+      .filter(([t, [, type]]) => type === "Enumeration" && !(t in TAG_ENUM))
+      .map(([t]) => t);
     expect(missing).toEqual([]);
     for (const [type, variants] of Object.entries(ENUMS)) {
       const values = Object.values(variants);
@@ -175,7 +180,8 @@ describe("enumerations", () => {
       // the loose match must never be ambiguous between two canonical names
       const keys = Object.keys(variants).map(looseEnumKey);
       expect(new Set(keys).size, `ambiguous loose names in ${type}`).toBe(keys.length);
-      for (const [alias, canonical] of Object.entries(ENUM_ALIASES[type] ?? {})) expect(enumValue(type, alias)).toBe(variants[canonical]);
+      for (const [alias, canonical] of Object.entries(ENUM_ALIASES[type] ?? {}))
+        expect(enumValue(type, alias)).toBe(variants[canonical]);
     }
     for (const [type, names] of Object.entries(CLIENT_ENUM_NAMES)) {
       for (const v of Object.keys(names)) expect(enumName(type, Number(v)), `${type} ${v}`).toBeDefined();
@@ -187,12 +193,32 @@ describe("enumerations", () => {
 const client = (await import("cloudproof_kms_js")) as unknown as Record<string, unknown>;
 
 describe("the Cosmian JS client's tables (cloudproof_kms_js 4.0.0)", () => {
-  const ours: Record<string, string> = { LinkedUniqueIdentifier: "UniqueIdentifierEnumeration", RevocationReasonEnumeration: "RevocationReasonCode" };
+  const ours: Record<string, string> = {
+    LinkedUniqueIdentifier: "UniqueIdentifierEnumeration",
+    RevocationReasonEnumeration: "RevocationReasonCode",
+  };
   const tables = [
-    "LinkType", "LinkedUniqueIdentifier", "BlockCipherMode", "PaddingMethod", "HashingAlgorithm", "KeyRoleType",
-    "DigitalSignatureAlgorithm", "MaskGenerator", "KeyFormatType", "KeyCompressionType", "CryptographicAlgorithm",
-    "WrappingMethod", "EncodingOption", "RecommendedCurve", "CertificateType", "CertificateRequestType",
-    "OpaqueDataType", "SecretDataType", "SplitKeyMethod", "KeyWrapType", "RevocationReasonEnumeration",
+    "LinkType",
+    "LinkedUniqueIdentifier",
+    "BlockCipherMode",
+    "PaddingMethod",
+    "HashingAlgorithm",
+    "KeyRoleType",
+    "DigitalSignatureAlgorithm",
+    "MaskGenerator",
+    "KeyFormatType",
+    "KeyCompressionType",
+    "CryptographicAlgorithm",
+    "WrappingMethod",
+    "EncodingOption",
+    "RecommendedCurve",
+    "CertificateType",
+    "CertificateRequestType",
+    "OpaqueDataType",
+    "SecretDataType",
+    "SplitKeyMethod",
+    "KeyWrapType",
+    "RevocationReasonEnumeration",
   ];
 
   it("reads every client name and gives back the client's own spelling", () => {
@@ -202,7 +228,9 @@ describe("the Cosmian JS client's tables (cloudproof_kms_js 4.0.0)", () => {
       expect(entries.length).toBeGreaterThan(0);
       for (const [name, value] of entries) {
         expect(enumValue(type, name), `${table}.${name}`).toBe(value);
-        expect(CLIENT_ENUM_NAMES[type]?.[value as number] ?? enumName(type, value as number), `${table} ${value}`).toBe(name);
+        expect(CLIENT_ENUM_NAMES[type]?.[value as number] ?? enumName(type, value as number), `${table} ${value}`).toBe(
+          name,
+        );
       }
     }
   });
@@ -210,21 +238,32 @@ describe("the Cosmian JS client's tables (cloudproof_kms_js 4.0.0)", () => {
   it("knows every usage-mask bit the client has", () => {
     const mask = client.CryptographicUsageMask as Record<string, unknown>;
     const ourBits = new Set(Object.values(USAGE_MASK));
-    for (const bit of Object.values(mask).filter((v) => typeof v === "number")) expect(ourBits.has(bit as number)).toBe(true);
+    for (const bit of Object.values(mask).filter((v) => typeof v === "number"))
+      expect(ourBits.has(bit as number)).toBe(true);
   });
 
   it("knows every tag the client's classes serialise", () => {
-    const skip = new Set(["KmsClient", "PolicyKms", "AccessPolicyKms", "RekeyActionKmsBuilder", "TtlvType", "KMIPOperations"]);
+    const skip = new Set([
+      "KmsClient",
+      "PolicyKms",
+      "AccessPolicyKms",
+      "RekeyActionKmsBuilder",
+      "TtlvType",
+      "KMIPOperations",
+    ]);
     const unknown: string[] = [];
     for (const [name, ctor] of Object.entries(client)) {
-      if (skip.has(name) || typeof ctor !== "function" || !/^class\b/.test(Function.prototype.toString.call(ctor))) continue;
+      if (skip.has(name) || typeof ctor !== "function" || !/^class\b/.test(Function.prototype.toString.call(ctor)))
+        continue;
       let instance: Record<string, unknown>;
       try {
         instance = new (ctor as new () => Record<string, unknown>)();
       } catch {
         continue;
       }
-      const tags = Object.keys(instance).filter((k) => k !== "tag").map((k) => k.charAt(0).toUpperCase() + k.slice(1));
+      const tags = Object.keys(instance)
+        .filter((k) => k !== "tag")
+        .map((k) => k.charAt(0).toUpperCase() + k.slice(1));
       // A class's own `tag` is emitted only for a root request; the Transparent*Key classes carry a
       // KeyFormatType name there, used to pick the class while decoding, never sent as a tag.
       if (typeof instance.tag === "string" && !instance.tag.startsWith("Transparent")) tags.push(instance.tag);
@@ -269,7 +308,8 @@ function corpusGaps(roots: Node[]): string[] {
         enumTag = typeof attributeName === "string" ? canonicalTagName(attributeName.replace(/\s+/g, "")) : undefined;
       }
       const value = node.value;
-      if (enumTag === undefined || enumTypeOf(enumTag) === undefined) gaps.add(`enumeration on ${raw}: ${JSON.stringify(value)}`);
+      if (enumTag === undefined || enumTypeOf(enumTag) === undefined)
+        gaps.add(`enumeration on ${raw}: ${JSON.stringify(value)}`);
       else if ((typeof value !== "string" && typeof value !== "number") || enumValue(enumTag, value) === undefined) {
         gaps.add(`${enumTypeOf(enumTag)} value ${JSON.stringify(value)} (tag ${raw})`);
       }

@@ -14,19 +14,57 @@ const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 // Tag 0x420020 is CompromiseDate; the specification's examples use it with every type.
 describe("the specification's TTLV encoding examples", () => {
   const examples: [string, TtlvNode, string][] = [
-    ["Integer 8", { tag: "CompromiseDate", type: "Integer", value: 8 }, "42 00 20 | 02 | 00 00 00 04 | 00 00 00 08 00 00 00 00"],
-    ["Long Integer 123456789000000000", { tag: "CompromiseDate", type: "LongInteger", value: 123456789000000000n }, "42 00 20 | 03 | 00 00 00 08 | 01 B6 9B 4B A5 74 92 00"],
-    ["Big Integer 1234567890000000000000000000", { tag: "CompromiseDate", type: "BigInteger", value: 1234567890000000000000000000n }, "42 00 20 | 04 | 00 00 00 10 | 00 00 00 00 03 FD 35 EB 6B C2 DF 46 18 08 00 00"],
-    ["Enumeration 255", { tag: "CompromiseDate", type: "Enumeration", value: 255 }, "42 00 20 | 05 | 00 00 00 04 | 00 00 00 FF 00 00 00 00"],
-    ["Boolean True", { tag: "CompromiseDate", type: "Boolean", value: true }, "42 00 20 | 06 | 00 00 00 08 | 00 00 00 00 00 00 00 01"],
-    ["Text String Hello World", { tag: "CompromiseDate", type: "TextString", value: "Hello World" }, "42 00 20 | 07 | 00 00 00 0B | 48 65 6C 6C 6F 20 57 6F 72 6C 64 00 00 00 00 00"],
-    ["Byte String 01 02 03", { tag: "CompromiseDate", type: "ByteString", value: new Uint8Array([1, 2, 3]) }, "42 00 20 | 08 | 00 00 00 03 | 01 02 03 00 00 00 00 00"],
-    ["Date-Time Friday, March 14, 2008, 11:56:40 GMT", { tag: "CompromiseDate", type: "DateTime", value: new Date("2008-03-14T11:56:40Z") }, "42 00 20 | 09 | 00 00 00 08 | 00 00 00 00 47 DA 67 F8"],
-    ["Interval 10 days", { tag: "CompromiseDate", type: "Interval", value: 864000 }, "42 00 20 | 0A | 00 00 00 04 | 00 0D 2F 00 00 00 00 00"],
+    [
+      "Integer 8",
+      { tag: "CompromiseDate", type: "Integer", value: 8 },
+      "42 00 20 | 02 | 00 00 00 04 | 00 00 00 08 00 00 00 00",
+    ],
+    [
+      "Long Integer 123456789000000000",
+      { tag: "CompromiseDate", type: "LongInteger", value: 123456789000000000n },
+      "42 00 20 | 03 | 00 00 00 08 | 01 B6 9B 4B A5 74 92 00",
+    ],
+    [
+      "Big Integer 1234567890000000000000000000",
+      { tag: "CompromiseDate", type: "BigInteger", value: 1234567890000000000000000000n },
+      "42 00 20 | 04 | 00 00 00 10 | 00 00 00 00 03 FD 35 EB 6B C2 DF 46 18 08 00 00",
+    ],
+    [
+      "Enumeration 255",
+      { tag: "CompromiseDate", type: "Enumeration", value: 255 },
+      "42 00 20 | 05 | 00 00 00 04 | 00 00 00 FF 00 00 00 00",
+    ],
+    [
+      "Boolean True",
+      { tag: "CompromiseDate", type: "Boolean", value: true },
+      "42 00 20 | 06 | 00 00 00 08 | 00 00 00 00 00 00 00 01",
+    ],
+    [
+      "Text String Hello World",
+      { tag: "CompromiseDate", type: "TextString", value: "Hello World" },
+      "42 00 20 | 07 | 00 00 00 0B | 48 65 6C 6C 6F 20 57 6F 72 6C 64 00 00 00 00 00",
+    ],
+    [
+      "Byte String 01 02 03",
+      { tag: "CompromiseDate", type: "ByteString", value: new Uint8Array([1, 2, 3]) },
+      "42 00 20 | 08 | 00 00 00 03 | 01 02 03 00 00 00 00 00",
+    ],
+    [
+      "Date-Time Friday, March 14, 2008, 11:56:40 GMT",
+      { tag: "CompromiseDate", type: "DateTime", value: new Date("2008-03-14T11:56:40Z") },
+      "42 00 20 | 09 | 00 00 00 08 | 00 00 00 00 47 DA 67 F8",
+    ],
+    [
+      "Interval 10 days",
+      { tag: "CompromiseDate", type: "Interval", value: 864000 },
+      "42 00 20 | 0A | 00 00 00 04 | 00 0D 2F 00 00 00 00 00",
+    ],
     [
       "Structure of Enumeration 254 (tag 0x420004) and Integer 255 (tag 0x420005)",
       {
-        tag: "CompromiseDate", type: "Structure", value: [
+        tag: "CompromiseDate",
+        type: "Structure",
+        value: [
           { tag: "ApplicationSpecificInformation", type: "Enumeration", value: 254 },
           { tag: "ArchiveDate", type: "Integer", value: 255 },
         ],
@@ -61,7 +99,9 @@ describe("a real client's message", () => {
 
 describe("JSON <-> binary round trips", () => {
   const every = {
-    tag: "RequestMessage", type: "Structure", value: [
+    tag: "RequestMessage",
+    type: "Structure",
+    value: [
       { tag: "BatchCount", type: "Integer", value: -5 },
       { tag: "BatchCount", type: "Integer", value: 2147483647 },
       { tag: "UsageLimitsTotal", type: "LongInteger", value: "0xFFFFFFFFFFFFFFFF" },
@@ -81,7 +121,18 @@ describe("JSON <-> binary round trips", () => {
       { tag: "LeaseTime", type: "Interval", value: 4294967295 },
       { tag: "LastChangeDate", type: "DateTimeExtended", value: "0x0005F5E10000ABCD" },
       { tag: "Attributes", type: "Structure", value: [] },
-      { tag: "BatchItem", type: "Structure", value: [{ tag: "Operation", type: "Enumeration", value: "Create" }, { tag: "RequestPayload", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" }] }] },
+      {
+        tag: "BatchItem",
+        type: "Structure",
+        value: [
+          { tag: "Operation", type: "Enumeration", value: "Create" },
+          {
+            tag: "RequestPayload",
+            type: "Structure",
+            value: [{ tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" }],
+          },
+        ],
+      },
     ],
   };
 
@@ -103,7 +154,12 @@ describe("JSON <-> binary round trips", () => {
 });
 
 describe("errors name the byte offset", () => {
-  const expectError = (input: string | Uint8Array, reason: string, message: RegExp, options?: { maxBytes?: number; maxDepth?: number }) => {
+  const expectError = (
+    input: string | Uint8Array,
+    reason: string,
+    message: RegExp,
+    options?: { maxBytes?: number; maxDepth?: number },
+  ) => {
     try {
       decodeTtlvBinary(typeof input === "string" ? bytes(input) : input, options);
     } catch (e) {
@@ -117,19 +173,43 @@ describe("errors name the byte offset", () => {
   test.each([
     ["too short", "42 00 20 02 00 00", /byte 0: .*at least 8 bytes/],
     ["unknown type byte", "42 00 20 0C 00 00 00 04 00 00 00 08 00 00 00 00", /byte 3: unknown item type 0x0C/],
-    ["wrong fixed length", "42 00 20 02 00 00 00 08 00 00 00 08 00 00 00 00", /byte 4: Integer CompromiseDate must have length 4, got 8/],
+    [
+      "wrong fixed length",
+      "42 00 20 02 00 00 00 08 00 00 00 08 00 00 00 00",
+      /byte 4: Integer CompromiseDate must have length 4, got 8/,
+    ],
     ["value overruns the buffer", "42 00 20 07 00 00 00 10 41 41 41 41 41 41 41 41", /byte 4: .*overruns/],
     ["non-zero padding", "42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 01", /byte 15: non-zero padding/],
     ["Boolean other than 0 or 1", "42 00 20 06 00 00 00 08 00 00 00 00 00 00 00 02", /byte 8: Boolean .* 0 or 1/],
     ["invalid UTF-8", "42 00 20 07 00 00 00 02 C3 28 00 00 00 00 00 00", /byte 8: .*not valid UTF-8/],
-    ["BigInteger length not a multiple of 8", "42 00 20 04 00 00 00 04 00 00 00 08 00 00 00 00", /byte 4: BigInteger .* multiple of 8/],
-    ["trailing bytes", "42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00 00 00 00 00 00 00 00 00", /byte 16: 8 trailing bytes/],
-    ["child overruns its Structure", "42 00 20 01 00 00 00 08 42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00", /byte 8: truncated|byte 12: .*overruns/],
+    [
+      "BigInteger length not a multiple of 8",
+      "42 00 20 04 00 00 00 04 00 00 00 08 00 00 00 00",
+      /byte 4: BigInteger .* multiple of 8/,
+    ],
+    [
+      "trailing bytes",
+      "42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00 00 00 00 00 00 00 00 00",
+      /byte 16: 8 trailing bytes/,
+    ],
+    [
+      "child overruns its Structure",
+      "42 00 20 01 00 00 00 08 42 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00",
+      /byte 8: truncated|byte 12: .*overruns/,
+    ],
   ])("%s", (_name, input, message) => expectError(input, "Invalid_Message", message));
 
   test("a root that is no KMIP tag is Invalid_Message; an unknown tag inside, Invalid_Field", () => {
-    expectError("4F 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00", "Invalid_Message", /byte 0: tag 0x4F0020 is not a KMIP tag/);
-    expectError("42 00 20 01 00 00 00 10 42 FF FE 02 00 00 00 04 00 00 00 08 00 00 00 00", "Invalid_Field", /byte 8: unknown tag 0x42FFFE/);
+    expectError(
+      "4F 00 20 02 00 00 00 04 00 00 00 08 00 00 00 00",
+      "Invalid_Message",
+      /byte 0: tag 0x4F0020 is not a KMIP tag/,
+    );
+    expectError(
+      "42 00 20 01 00 00 00 10 42 FF FE 02 00 00 00 04 00 00 00 08 00 00 00 00",
+      "Invalid_Field",
+      /byte 8: unknown tag 0x42FFFE/,
+    );
   });
 
   test("depth and size limits", () => {

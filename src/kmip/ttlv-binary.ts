@@ -15,8 +15,17 @@ import { bytesToHex } from "../crypto/bytes.ts";
 
 /** Type byte <-> TTLV type (KMIP 2.1 §9.1.1.2). */
 const TYPE_CODES: Readonly<Record<TtlvType, number>> = {
-  Structure: 0x01, Integer: 0x02, LongInteger: 0x03, BigInteger: 0x04, Enumeration: 0x05, Boolean: 0x06,
-  TextString: 0x07, ByteString: 0x08, DateTime: 0x09, Interval: 0x0a, DateTimeExtended: 0x0b,
+  Structure: 0x01,
+  Integer: 0x02,
+  LongInteger: 0x03,
+  BigInteger: 0x04,
+  Enumeration: 0x05,
+  Boolean: 0x06,
+  TextString: 0x07,
+  ByteString: 0x08,
+  DateTime: 0x09,
+  Interval: 0x0a,
+  DateTimeExtended: 0x0b,
 };
 const TYPE_NAMES: readonly (TtlvType | undefined)[] = (() => {
   const names: (TtlvType | undefined)[] = [];
@@ -25,7 +34,13 @@ const TYPE_NAMES: readonly (TtlvType | undefined)[] = (() => {
 })();
 /** Fixed value lengths; the others (Structure, BigInteger, TextString, ByteString) vary. */
 const FIXED_LENGTH: Partial<Record<TtlvType, number>> = {
-  Integer: 4, Enumeration: 4, Interval: 4, LongInteger: 8, Boolean: 8, DateTime: 8, DateTimeExtended: 8,
+  Integer: 4,
+  Enumeration: 4,
+  Interval: 4,
+  LongInteger: 8,
+  Boolean: 8,
+  DateTime: 8,
+  DateTimeExtended: 8,
 };
 
 /** Default bound on one binary message (the socket server and the HTTP route pass their own). */
@@ -56,7 +71,8 @@ const UTF8_ENCODER = new TextEncoder();
  */
 export function binaryMessageLength(header: Uint8Array, maxBytes = DEFAULT_MAX_BINARY_BYTES): number {
   if (header.length < 8) throw invalid(0, "a TTLV item header is 8 bytes");
-  if (header[0] !== 0x42 && header[0] !== 0x54) throw invalid(0, `tag 0x${hex(header, 0, 3)} is not a KMIP tag (0x42xxxx or 0x54xxxx)`);
+  if (header[0] !== 0x42 && header[0] !== 0x54)
+    throw invalid(0, `tag 0x${hex(header, 0, 3)} is not a KMIP tag (0x42xxxx or 0x54xxxx)`);
   if (header[3] !== TYPE_CODES.Structure) throw invalid(3, "a KMIP message is a Structure");
   const length = new DataView(header.buffer, header.byteOffset, 8).getUint32(4);
   if (length % 8 !== 0) throw invalid(4, `a Structure length must be a multiple of 8, got ${length}`);
@@ -68,7 +84,8 @@ export function binaryMessageLength(header: Uint8Array, maxBytes = DEFAULT_MAX_B
 export function decodeTtlvBinary(bytes: Uint8Array, options: BinaryDecodeOptions = {}): TtlvNode {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BINARY_BYTES;
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
-  if (bytes.length > maxBytes) throw invalid(0, `the message is ${bytes.length} bytes, more than the limit of ${maxBytes}`);
+  if (bytes.length > maxBytes)
+    throw invalid(0, `the message is ${bytes.length} bytes, more than the limit of ${maxBytes}`);
   if (bytes.length < 8) throw invalid(0, `a TTLV item is at least 8 bytes, got ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const [node, end] = readItem(bytes, view, 0, bytes.length, 0, maxDepth);
@@ -76,20 +93,37 @@ export function decodeTtlvBinary(bytes: Uint8Array, options: BinaryDecodeOptions
   return node;
 }
 
-function readItem(bytes: Uint8Array, view: DataView, offset: number, limit: number, depth: number, maxDepth: number): [TtlvNode, number] {
+function readItem(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  limit: number,
+  depth: number,
+  maxDepth: number,
+): [TtlvNode, number] {
   if (limit - offset < 8) throw invalid(offset, `truncated item header (${limit - offset} of 8 bytes)`);
   const code = (bytes[offset]! << 16) | (bytes[offset + 1]! << 8) | bytes[offset + 2]!;
   const type = TYPE_NAMES[bytes[offset + 3]!];
   const length = view.getUint32(offset + 4);
   const start = offset + 8;
   if (type === undefined) throw invalid(offset + 3, `unknown item type 0x${hex(bytes, offset + 3, 1)}`);
-  if (depth === 0 && bytes[offset] !== 0x42 && bytes[offset] !== 0x54) throw invalid(offset, `tag 0x${hex(bytes, offset, 3)} is not a KMIP tag (0x42xxxx or 0x54xxxx)`);
+  if (depth === 0 && bytes[offset] !== 0x42 && bytes[offset] !== 0x54)
+    throw invalid(offset, `tag 0x${hex(bytes, offset, 3)} is not a KMIP tag (0x42xxxx or 0x54xxxx)`);
   const tag = tagNameOf(code);
-  if (tag === undefined) throw new KmipError("Invalid_Field", `binary TTLV at byte ${offset}: unknown tag 0x${code.toString(16).toUpperCase().padStart(6, "0")}`);
+  if (tag === undefined)
+    throw new KmipError(
+      "Invalid_Field",
+      `binary TTLV at byte ${offset}: unknown tag 0x${code.toString(16).toUpperCase().padStart(6, "0")}`,
+    );
   const fixed = FIXED_LENGTH[type];
-  if (fixed !== undefined && length !== fixed) throw invalid(offset + 4, `${type} ${tag} must have length ${fixed}, got ${length}`);
+  if (fixed !== undefined && length !== fixed)
+    throw invalid(offset + 4, `${type} ${tag} must have length ${fixed}, got ${length}`);
   const end = start + padded(length);
-  if (end > limit || end < start) throw invalid(offset + 4, `${type} ${tag} of length ${length} overruns its container (${limit - start} bytes left)`);
+  if (end > limit || end < start)
+    throw invalid(
+      offset + 4,
+      `${type} ${tag} of length ${length} overruns its container (${limit - start} bytes left)`,
+    );
   for (let i = start + length; i < end; i++) {
     if (bytes[i] !== 0) throw invalid(i, `non-zero padding after ${type} ${tag}`);
   }
@@ -129,7 +163,8 @@ function readItem(bytes: Uint8Array, view: DataView, offset: number, limit: numb
       return [{ tag, type, value: b === 1n }, end];
     }
     case "BigInteger": {
-      if (length === 0 || length % 8 !== 0) throw invalid(offset + 4, `BigInteger ${tag} length must be a non-zero multiple of 8, got ${length}`);
+      if (length === 0 || length % 8 !== 0)
+        throw invalid(offset + 4, `BigInteger ${tag} length must be a non-zero multiple of 8, got ${length}`);
       // via hex: linear in the length (a byte-by-byte shift would be quadratic)
       const n = BigInt(`0x${bytesToHex(bytes.subarray(start, start + length))}`);
       return [{ tag, type, value: BigInt.asIntN(length * 8, n) }, end];
@@ -217,7 +252,8 @@ function scalarBytes(node: Exclude<TtlvNode, { type: "Structure" }>): Uint8Array
       return fixed(4, (v) => v.setUint32(0, node.value));
     case "Enumeration": {
       const n = typeof node.value === "number" ? node.value : enumValue(node.tag, node.value);
-      if (n === undefined) throw new KmipError("General_Failure", `binary TTLV: no value for enumeration ${node.tag} ${node.value}`);
+      if (n === undefined)
+        throw new KmipError("General_Failure", `binary TTLV: no value for enumeration ${node.tag} ${node.value}`);
       return fixed(4, (v) => v.setUint32(0, n));
     }
     case "LongInteger":

@@ -9,7 +9,8 @@ import { KmipError } from "./error.ts";
 import { decodeRequest, encodeOperationResponse } from "./wire.ts";
 import { fromTtlv } from "./struct.ts";
 
-const node = (tag: string, type: string | undefined, value: unknown) => (type === undefined ? { tag, value } : { tag, type, value });
+const node = (tag: string, type: string | undefined, value: unknown) =>
+  type === undefined ? { tag, value } : { tag, type, value };
 
 describe("decode", () => {
   test.each([
@@ -31,12 +32,17 @@ describe("decode", () => {
 
   test("ByteString in either case; DateTime as ISO (offsets, fractions) or 0x seconds", () => {
     expect(decodeNode(node("Data", "ByteString", "aBcD")).value).toEqual(new Uint8Array([0xab, 0xcd]));
-    expect((decodeNode(node("ActivationDate", "DateTime", "2024-01-01T01:00:00+01:00")).value as Date).toISOString()).toBe("2024-01-01T00:00:00.000Z");
-    expect((decodeNode(node("ActivationDate", "DateTime", "0x0000000065920080")).value as Date).toISOString()).toBe("2024-01-01T00:00:00.000Z");
+    expect(
+      (decodeNode(node("ActivationDate", "DateTime", "2024-01-01T01:00:00+01:00")).value as Date).toISOString(),
+    ).toBe("2024-01-01T00:00:00.000Z");
+    expect((decodeNode(node("ActivationDate", "DateTime", "0x0000000065920080")).value as Date).toISOString()).toBe(
+      "2024-01-01T00:00:00.000Z",
+    );
   });
 
   test("enumerations by name, alias, number or 0x hex; CryptographicUsageMask as an Enumeration holding a number", () => {
-    for (const v of ["AES", 3, "0x00000003"]) expect(decodeNode(node("CryptographicAlgorithm", "Enumeration", v)).value).toBe("AES");
+    for (const v of ["AES", 3, "0x00000003"])
+      expect(decodeNode(node("CryptographicAlgorithm", "Enumeration", v)).value).toBe("AES");
     expect(decodeNode(node("HashingAlgorithm", "Enumeration", "SHA_256")).value).toBe("SHA256");
     expect(decodeNode(node("CryptographicUsageMask", "Enumeration", 12)).value).toBe(12);
   });
@@ -66,7 +72,11 @@ describe("decode", () => {
     [node("Get", "Nope", []), "Invalid_Message", "unknown TTLV type"],
     [{ tag: "Get", type: "Structure", value: [], extra: 1 }, "Invalid_Message", 'unexpected key "extra"'],
     [{ type: "Structure", value: [] }, "Invalid_Message", 'missing or non-string "tag"'],
-    [{ tag: "Get", type: "Structure", value: [node("Attributes", "Structure", [node("Data", "ByteString", "0")])] }, "Invalid_Message", "/Get/Attributes/Data"],
+    [
+      { tag: "Get", type: "Structure", value: [node("Attributes", "Structure", [node("Data", "ByteString", "0")])] },
+      "Invalid_Message",
+      "/Get/Attributes/Data",
+    ],
   ])("rejects %j", (bad, reason, message) => {
     let error: unknown;
     try {
@@ -95,8 +105,13 @@ describe("encode", () => {
     expect(bigIntegerHex(255n)).toBe("0x00000000000000FF");
     expect(bigIntegerHex(-1n)).toBe("0xFFFFFFFFFFFFFFFF");
     expect(bigIntegerHex(2n ** 64n)).toBe("0x00000000000000010000000000000000");
-    expect(enc({ tag: "ActivationDate", type: "DateTime", value: new Date("2026-05-29T11:57:35.123Z") })).toBe("2026-05-29T11:57:35Z");
-    expect(encodeNode({ tag: "Get", type: "Structure", value: [] }, { omitStructureType: true })).toEqual({ tag: "Get", value: [] });
+    expect(enc({ tag: "ActivationDate", type: "DateTime", value: new Date("2026-05-29T11:57:35.123Z") })).toBe(
+      "2026-05-29T11:57:35Z",
+    );
+    expect(encodeNode({ tag: "Get", type: "Structure", value: [] }, { omitStructureType: true })).toEqual({
+      tag: "Get",
+      value: [],
+    });
   });
 
   test("decode(encode(x)) = x for every type", () => {
@@ -118,7 +133,9 @@ describe("encode", () => {
 
 describe("wire dialects", () => {
   const clientEncrypt = {
-    tag: "Encrypt", type: "Structure", value: [
+    tag: "Encrypt",
+    type: "Structure",
+    value: [
       { tag: "IvCounterNonce", type: "ByteString", value: "000102030405060708090a0b" },
       { tag: "UniqueIdentifier", type: "TextString", value: "k" },
       { tag: "Data", type: "ByteString", value: "68656c6c6f" },
@@ -130,30 +147,83 @@ describe("wire dialects", () => {
     expect(r).toMatchObject({ kind: "operation", dialect: "cosmian-js", operation: "Encrypt" });
     const payload = (r as { payload: Record<string, unknown> }).payload;
     expect(payload.IVCounterNonce).toEqual(new Uint8Array(12).map((_, i) => i));
-    const out = JSON.parse(encodeOperationResponse("Encrypt", { UniqueIdentifier: "k", IVCounterNonce: new Uint8Array(12) }, "cosmian-js"));
+    const out = JSON.parse(
+      encodeOperationResponse("Encrypt", { UniqueIdentifier: "k", IVCounterNonce: new Uint8Array(12) }, "cosmian-js"),
+    );
     expect(out.type).toBe("Structure");
     expect(out.value.map((n: { tag: string }) => n.tag)).toEqual(["UniqueIdentifier", "IvCounterNonce"]);
-    const located = JSON.parse(encodeOperationResponse("Locate", { LocatedItems: 2, UniqueIdentifier: ["a", "b"] }, "cosmian-js"));
-    expect(located.value[1]).toEqual({ tag: "UniqueIdentifier", type: "Structure", value: [
-      { tag: "UniqueIdentifier", type: "TextString", value: "a" }, { tag: "UniqueIdentifier", type: "TextString", value: "b" }] });
+    const located = JSON.parse(
+      encodeOperationResponse("Locate", { LocatedItems: 2, UniqueIdentifier: ["a", "b"] }, "cosmian-js"),
+    );
+    expect(located.value[1]).toEqual({
+      tag: "UniqueIdentifier",
+      type: "Structure",
+      value: [
+        { tag: "UniqueIdentifier", type: "TextString", value: "a" },
+        { tag: "UniqueIdentifier", type: "TextString", value: "b" },
+      ],
+    });
   });
 
   test("a Cosmian 5.x request (no Structure type) gets 5.x replies: repeated lists, objects under their type tag", () => {
-    const r = decodeRequest(JSON.stringify({ tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "k" }] }));
+    const r = decodeRequest(
+      JSON.stringify({ tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "k" }] }),
+    );
     expect(r.dialect).toBe("kmip-v5");
-    const located = JSON.parse(encodeOperationResponse("Locate", { LocatedItems: 2, UniqueIdentifier: ["a", "b"] }, "kmip-v5"));
-    expect(located).toEqual({ tag: "LocateResponse", value: [
-      { tag: "LocatedItems", type: "Integer", value: 2 },
-      { tag: "UniqueIdentifier", type: "TextString", value: "a" }, { tag: "UniqueIdentifier", type: "TextString", value: "b" }] });
-    const got = JSON.parse(encodeOperationResponse("Get", { ObjectType: "SymmetricKey", UniqueIdentifier: "k", Object: { KeyBlock: { KeyFormatType: "Raw" } } }, "kmip-v5"));
+    const located = JSON.parse(
+      encodeOperationResponse("Locate", { LocatedItems: 2, UniqueIdentifier: ["a", "b"] }, "kmip-v5"),
+    );
+    expect(located).toEqual({
+      tag: "LocateResponse",
+      value: [
+        { tag: "LocatedItems", type: "Integer", value: 2 },
+        { tag: "UniqueIdentifier", type: "TextString", value: "a" },
+        { tag: "UniqueIdentifier", type: "TextString", value: "b" },
+      ],
+    });
+    const got = JSON.parse(
+      encodeOperationResponse(
+        "Get",
+        { ObjectType: "SymmetricKey", UniqueIdentifier: "k", Object: { KeyBlock: { KeyFormatType: "Raw" } } },
+        "kmip-v5",
+      ),
+    );
     expect(got.value.map((n: { tag: string }) => n.tag)).toEqual(["ObjectType", "UniqueIdentifier", "SymmetricKey"]);
   });
 
   test("a RequestMessage keeps its items, operations and batch ids", () => {
-    const r = decodeRequest(JSON.stringify({ tag: "RequestMessage", value: [
-      { tag: "RequestHeader", value: [{ tag: "ProtocolVersion", value: [{ tag: "ProtocolVersionMajor", type: "Integer", value: 2 }, { tag: "ProtocolVersionMinor", type: "Integer", value: 1 }] }, { tag: "BatchCount", type: "Integer", value: 1 }] },
-      { tag: "BatchItem", value: [{ tag: "Operation", type: "Enumeration", value: "Query" }, { tag: "UniqueBatchItemID", type: "ByteString", value: "01" }, { tag: "RequestPayload", value: [] }] },
-    ] }));
-    expect(r).toMatchObject({ kind: "message", protocolVersion: { major: 2, minor: 1 }, items: [{ operation: "Query", uniqueBatchItemId: new Uint8Array([1]) }] });
+    const r = decodeRequest(
+      JSON.stringify({
+        tag: "RequestMessage",
+        value: [
+          {
+            tag: "RequestHeader",
+            value: [
+              {
+                tag: "ProtocolVersion",
+                value: [
+                  { tag: "ProtocolVersionMajor", type: "Integer", value: 2 },
+                  { tag: "ProtocolVersionMinor", type: "Integer", value: 1 },
+                ],
+              },
+              { tag: "BatchCount", type: "Integer", value: 1 },
+            ],
+          },
+          {
+            tag: "BatchItem",
+            value: [
+              { tag: "Operation", type: "Enumeration", value: "Query" },
+              { tag: "UniqueBatchItemID", type: "ByteString", value: "01" },
+              { tag: "RequestPayload", value: [] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(r).toMatchObject({
+      kind: "message",
+      protocolVersion: { major: 2, minor: 1 },
+      items: [{ operation: "Query", uniqueBatchItemId: new Uint8Array([1]) }],
+    });
   });
 });

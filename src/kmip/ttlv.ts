@@ -31,8 +31,17 @@ export type TtlvNode =
 export const MAX_DEPTH = 32;
 
 const TYPES = new Set<string>([
-  "Structure", "Integer", "LongInteger", "BigInteger", "Enumeration", "Boolean",
-  "TextString", "ByteString", "DateTime", "Interval", "DateTimeExtended",
+  "Structure",
+  "Integer",
+  "LongInteger",
+  "BigInteger",
+  "Enumeration",
+  "Boolean",
+  "TextString",
+  "ByteString",
+  "DateTime",
+  "Interval",
+  "DateTimeExtended",
 ]);
 
 function invalid(path: string, message: string): KmipError {
@@ -72,16 +81,17 @@ export function decodeNode(json: unknown, parentPath = "", depth = 0): TtlvNode 
   }
   const node = json as Record<string, unknown>;
   for (const key of Object.keys(node)) {
-    if (key !== "tag" && key !== "type" && key !== "value") throw invalid(parentPath || "/", `unexpected key "${key}" in a TTLV node`);
+    if (key !== "tag" && key !== "type" && key !== "value")
+      throw invalid(parentPath || "/", `unexpected key "${key}" in a TTLV node`);
   }
   const rawTag = node.tag;
-  if (typeof rawTag !== "string" || rawTag === "") throw invalid(parentPath || "/", "missing or non-string \"tag\"");
+  if (typeof rawTag !== "string" || rawTag === "") throw invalid(parentPath || "/", 'missing or non-string "tag"');
   const path = `${parentPath}/${rawTag}`;
   const tag = canonicalTag(rawTag);
   if (tag === undefined) throw new KmipError("Invalid_Field", `${path}: unknown tag "${rawTag}"`);
   const type = node.type === undefined ? "Structure" : node.type;
   if (typeof type !== "string" || !TYPES.has(type)) throw invalid(path, `unknown TTLV type ${JSON.stringify(type)}`);
-  if (!("value" in node)) throw invalid(path, "missing \"value\"");
+  if (!("value" in node)) throw invalid(path, 'missing "value"');
   return decodeValue(tag, type as TtlvType, node.value, path, depth);
 }
 
@@ -94,11 +104,13 @@ function decodeValue(tag: string, type: TtlvType, value: unknown, path: string, 
     }
     case "Integer": {
       const n = typeof value === "string" ? hexInt(value, path) : value;
-      if (typeof n !== "number" || !Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw wrong("a 32-bit integer");
+      if (typeof n !== "number" || !Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff)
+        throw wrong("a 32-bit integer");
       return { tag, type, value: n > 0x7fffffff ? n - 0x100000000 : n };
     }
     case "Interval": {
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw wrong("an unsigned 32-bit integer");
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff)
+        throw wrong("an unsigned 32-bit integer");
       return { tag, type, value };
     }
     case "LongInteger": {
@@ -129,7 +141,11 @@ function decodeValue(tag: string, type: TtlvType, value: unknown, path: string, 
       if (/^0x[0-9a-fA-F]{8}$/.test(value)) return { tag, type, value: enumNameOrNumber(tag, parseInt(value, 16)) };
       if (!(tag in TAG_ENUM)) return { tag, type, value };
       const v = enumValue(tag, value);
-      if (v === undefined) throw new KmipError("Invalid_Field", `${path}: unknown ${TAG_ENUM[tag]} value "${value}" (not a ${TAG_ENUM[tag]}Enumeration name)`);
+      if (v === undefined)
+        throw new KmipError(
+          "Invalid_Field",
+          `${path}: unknown ${TAG_ENUM[tag]} value "${value}" (not a ${TAG_ENUM[tag]}Enumeration name)`,
+        );
       return { tag, type, value: enumName(tag, v) ?? value };
     }
     case "Boolean":
@@ -149,7 +165,8 @@ function decodeValue(tag: string, type: TtlvType, value: unknown, path: string, 
       return { tag, type, value: decodeDateTime(value, path) };
     case "DateTimeExtended": {
       if (typeof value === "string" && /^0x[0-9a-fA-F]{16}$/.test(value)) return { tag, type, value: BigInt(value) };
-      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return { tag, type, value: BigInt(value) };
+      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0)
+        return { tag, type, value: BigInt(value) };
       throw wrong("0x-prefixed 16-digit hex");
     }
   }
@@ -173,17 +190,21 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 
 function decodeDateTime(value: unknown, path: string): Date {
   let date: Date | undefined;
-  if (typeof value === "string" && /^0x[0-9a-fA-F]{16}$/.test(value)) date = new Date(Number(BigInt.asIntN(64, BigInt(value))) * 1000);
-  else if (typeof value === "string" && ISO_DATE.test(value)) date = new Date(/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
+  if (typeof value === "string" && /^0x[0-9a-fA-F]{16}$/.test(value))
+    date = new Date(Number(BigInt.asIntN(64, BigInt(value))) * 1000);
+  else if (typeof value === "string" && ISO_DATE.test(value))
+    date = new Date(/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
   else if (typeof value === "number" && Number.isSafeInteger(value)) date = new Date(value * 1000);
-  if (!date || Number.isNaN(date.getTime())) throw invalid(path, `DateTime value must be an ISO 8601 date-time, got ${describe(value)}`);
+  if (!date || Number.isNaN(date.getTime()))
+    throw invalid(path, `DateTime value must be an ISO 8601 date-time, got ${describe(value)}`);
   return date;
 }
 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "string")
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === "object") return "an object";
   return String(value);
 }
@@ -239,7 +260,10 @@ function hex64(n: bigint): string {
 export function bigIntegerHex(n: bigint): string {
   let bytes = 8;
   while (n < -(1n << BigInt(bytes * 8 - 1)) || n >= 1n << BigInt(bytes * 8 - 1)) bytes += 8;
-  return `0x${BigInt.asUintN(bytes * 8, n).toString(16).toUpperCase().padStart(bytes * 2, "0")}`;
+  return `0x${BigInt.asUintN(bytes * 8, n)
+    .toString(16)
+    .toUpperCase()
+    .padStart(bytes * 2, "0")}`;
 }
 
 /** The usual TTLV type of a tag, from the tag table. */

@@ -32,7 +32,13 @@ export interface BatchItemRequest {
 
 export type DecodedRequest =
   | { kind: "operation"; dialect: WireDialect; operation: string; payload: KmipRecord }
-  | { kind: "message"; dialect: WireDialect; protocolVersion: { major: number; minor: number }; batchErrorContinuation?: string; items: BatchItemRequest[] };
+  | {
+      kind: "message";
+      dialect: WireDialect;
+      protocolVersion: { major: number; minor: number };
+      batchErrorContinuation?: string;
+      items: BatchItemRequest[];
+    };
 
 /**
  * Parses a request body; throws KmipError (Invalid_Message / Invalid_Field) naming what is wrong.
@@ -45,7 +51,11 @@ export function decodeRequest(text: string, maxBatchItems = Infinity): DecodedRe
     const items = /"tag"\s*:\s*"BatchItem"/g;
     let count = 0;
     while (items.exec(text) && ++count <= maxBatchItems);
-    if (count > maxBatchItems) throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: more than ${maxBatchItems} batch items; this server takes at most ${maxBatchItems} per message`);
+    if (count > maxBatchItems)
+      throw new KmipError(
+        "Server_Limit_Exceeded",
+        `/RequestMessage: more than ${maxBatchItems} batch items; this server takes at most ${maxBatchItems} per message`,
+      );
   }
   const json = parseJsonBody(text);
   const dialect: WireDialect = typeof json === "object" && json !== null && "type" in json ? "cosmian-js" : "kmip-v5";
@@ -54,7 +64,8 @@ export function decodeRequest(text: string, maxBatchItems = Infinity): DecodedRe
 
 /** A decoded request tree (from the JSON or the binary codec) -> a bare operation or a RequestMessage. */
 export function decodeRequestNode(root: TtlvNode, dialect: WireDialect): DecodedRequest {
-  if (root.type !== "Structure") throw new KmipError("Invalid_Message", `/${root.tag}: the request root must be a Structure`);
+  if (root.type !== "Structure")
+    throw new KmipError("Invalid_Message", `/${root.tag}: the request root must be a Structure`);
   if (root.tag !== "RequestMessage") {
     return { kind: "operation", dialect, operation: root.tag, payload: fromTtlv(root) as KmipRecord };
   }
@@ -62,25 +73,45 @@ export function decodeRequestNode(root: TtlvNode, dialect: WireDialect): Decoded
   if (header?.type !== "Structure") throw new KmipError("Invalid_Message", "/RequestMessage: missing RequestHeader");
   const h = fromTtlv(header) as KmipRecord;
   const pv = h.ProtocolVersion as KmipRecord | undefined;
-  const major = pv?.ProtocolVersionMajor, minor = pv?.ProtocolVersionMinor;
-  if (typeof major !== "number" || typeof minor !== "number") throw new KmipError("Invalid_Message", "/RequestMessage/RequestHeader: missing ProtocolVersion");
+  const major = pv?.ProtocolVersionMajor,
+    minor = pv?.ProtocolVersionMinor;
+  if (typeof major !== "number" || typeof minor !== "number")
+    throw new KmipError("Invalid_Message", "/RequestMessage/RequestHeader: missing ProtocolVersion");
   const items: BatchItemRequest[] = [];
   for (const node of root.value) {
     if (node.tag !== "BatchItem") continue;
-    if (node.type !== "Structure") throw new KmipError("Invalid_Message", "/RequestMessage/BatchItem must be a Structure");
+    if (node.type !== "Structure")
+      throw new KmipError("Invalid_Message", "/RequestMessage/BatchItem must be a Structure");
     const item = fromTtlv(node) as KmipRecord;
     const operation = item.Operation;
-    if (typeof operation !== "string") throw new KmipError("Invalid_Field", `/RequestMessage/BatchItem/Operation: unknown or missing OperationEnumeration ${String(operation)}`);
+    if (typeof operation !== "string")
+      throw new KmipError(
+        "Invalid_Field",
+        `/RequestMessage/BatchItem/Operation: unknown or missing OperationEnumeration ${String(operation)}`,
+      );
     const payload = item.RequestPayload;
     items.push({
       operation,
-      payload: payload && typeof payload === "object" && !Array.isArray(payload) && !(payload instanceof Uint8Array) && !(payload instanceof Date) ? (payload as KmipRecord) : {},
+      payload:
+        payload &&
+        typeof payload === "object" &&
+        !Array.isArray(payload) &&
+        !(payload instanceof Uint8Array) &&
+        !(payload instanceof Date)
+          ? (payload as KmipRecord)
+          : {},
       uniqueBatchItemId: item.UniqueBatchItemID instanceof Uint8Array ? item.UniqueBatchItemID : undefined,
     });
   }
   if (items.length === 0) throw new KmipError("Invalid_Message", "/RequestMessage: no BatchItem");
   const bec = h.BatchErrorContinuationOption;
-  return { kind: "message", dialect, protocolVersion: { major, minor }, batchErrorContinuation: typeof bec === "string" ? bec : undefined, items };
+  return {
+    kind: "message",
+    dialect,
+    protocolVersion: { major, minor },
+    batchErrorContinuation: typeof bec === "string" ? bec : undefined,
+    items,
+  };
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -92,7 +123,8 @@ const JS_WRAPPED_LISTS_LOCATE = new Set(["Link", "VendorAttributes", "UniqueIden
 /** Rewrites a response record for the dialect (vendor attribute spelling, object tag). */
 function adapt(value: KmipValue | undefined, dialect: WireDialect): KmipValue | undefined {
   if (Array.isArray(value)) return value.map((v) => adapt(v, dialect)!) as KmipValue[];
-  if (!value || typeof value !== "object" || value instanceof Uint8Array || value instanceof Date || isRawNode(value)) return value;
+  if (!value || typeof value !== "object" || value instanceof Uint8Array || value instanceof Date || isRawNode(value))
+    return value;
   const record = value as KmipRecord;
   const out: KmipRecord = {};
   for (const [key, v] of Object.entries(record)) {
@@ -110,7 +142,10 @@ function adapt(value: KmipValue | undefined, dialect: WireDialect): KmipValue | 
 function v5VendorAttribute(va: KmipRecord): KmipRecord {
   const value = va.AttributeValue as TtlvNode;
   if (va.AttributeName === "tag" && isRawNode(value) && value.type === "ByteString") {
-    return { ...va, AttributeValue: rawNode({ tag: "AttributeValue", type: "TextString", value: utf8.decode(value.value) }) };
+    return {
+      ...va,
+      AttributeValue: rawNode({ tag: "AttributeValue", type: "TextString", value: utf8.decode(value.value) }),
+    };
   }
   return va;
 }
@@ -127,7 +162,8 @@ function serialize(node: TtlvNode, dialect: WireDialect): string {
 
 /** The bare `<Op>Response` for `/kmip/2_1`. */
 export function encodeOperationResponse(operation: string, payload: KmipRecord, dialect: WireDialect): string {
-  const wrapLists = dialect === "cosmian-js" ? (operation === "Locate" ? JS_WRAPPED_LISTS_LOCATE : JS_WRAPPED_LISTS) : undefined;
+  const wrapLists =
+    dialect === "cosmian-js" ? (operation === "Locate" ? JS_WRAPPED_LISTS_LOCATE : JS_WRAPPED_LISTS) : undefined;
   const node = toTtlv(`${operation}Response`, adapt(payload, dialect) as KmipRecord, { wrapLists });
   return serialize(node, dialect);
 }
@@ -155,7 +191,11 @@ export function responseMessageNode(
   results: BatchItemResult[],
   dialect: WireDialect,
 ): TtlvNode {
-  return { tag: "ResponseMessage", type: "Structure", value: [responseHeaderNode(protocolVersion, results.length), ...results.map((r) => batchItemNode(r, dialect))] };
+  return {
+    tag: "ResponseMessage",
+    type: "Structure",
+    value: [responseHeaderNode(protocolVersion, results.length), ...results.map((r) => batchItemNode(r, dialect))],
+  };
 }
 
 function batchItemNode(r: BatchItemResult, dialect: WireDialect): TtlvNode {
@@ -196,8 +236,15 @@ function responseHeaderNode(protocolVersion: { major: number; minor: number }, c
  * answers other requests in between): `head`, then each `encodeBatchItem` separated by commas,
  * then `tail`.
  */
-export function responseMessageFrame(protocolVersion: { major: number; minor: number }, count: number, dialect: WireDialect): [head: string, tail: string] {
-  const text = serialize({ tag: "ResponseMessage", type: "Structure", value: [responseHeaderNode(protocolVersion, count)] }, dialect);
+export function responseMessageFrame(
+  protocolVersion: { major: number; minor: number },
+  count: number,
+  dialect: WireDialect,
+): [head: string, tail: string] {
+  const text = serialize(
+    { tag: "ResponseMessage", type: "Structure", value: [responseHeaderNode(protocolVersion, count)] },
+    dialect,
+  );
   // `…"value":[<header>]}`: the items go after the header, inside the list
   return [text.slice(0, -2) + (count > 0 ? "," : ""), "]}"];
 }

@@ -16,7 +16,10 @@ export async function check(req: Check, ctx: OperationContext): Promise<KmipReco
   if (wanted !== undefined) {
     const mask = o.attributes.CryptographicUsageMask;
     if (mask !== undefined && (mask & wanted) !== wanted) {
-      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Check failed: the usage mask of ${o.id} (${mask}) does not allow ${wanted}`);
+      throw new KmipError(
+        "Incompatible_Cryptographic_Usage_Mask",
+        `Check failed: the usage mask of ${o.id} (${mask}) does not allow ${wanted}`,
+      );
     }
   }
   return { UniqueIdentifier: o.id };

@@ -24,24 +24,37 @@ export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): 
     fail("Operation_Not_Supported", "CreateKeyPair: ProtectionStorageMasks are not supported");
   }
   const common = req.CommonAttributes ?? {};
-  for (const a of [common, req.PrivateKeyAttributes, req.PublicKeyAttributes]) await checkCreationAttributes(ctx, a, "CreateKeyPair");
+  for (const a of [common, req.PrivateKeyAttributes, req.PublicKeyAttributes])
+    await checkCreationAttributes(ctx, a, "CreateKeyPair");
   const privateIn: Attributes = { ...common, ...(req.PrivateKeyAttributes ?? {}) };
   const publicIn: Attributes = { ...common, ...(req.PublicKeyAttributes ?? {}) };
   const algorithm = privateIn.CryptographicAlgorithm ?? publicIn.CryptographicAlgorithm;
   if (!algorithm) fail("Invalid_Field", "CreateKeyPair: the cryptographic algorithm must be specified");
   const generate = keyPairsFor(algorithm)?.generate;
-  if (!generate) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs of algorithm ${algorithm} are not supported`);
-  const tags = [...new Set([...userTags(common), ...userTags(req.PrivateKeyAttributes), ...userTags(req.PublicKeyAttributes)])];
+  if (!generate)
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `CreateKeyPair: key pairs of algorithm ${algorithm} are not supported`,
+    );
+  const tags = [
+    ...new Set([...userTags(common), ...userTags(req.PrivateKeyAttributes), ...userTags(req.PublicKeyAttributes)]),
+  ];
   const { privateKey, publicKey } = await generate(req, { common, privateKey: privateIn, publicKey: publicIn }, ctx);
 
   const privateId = newId(req.PrivateKeyAttributes?.UniqueIdentifier ?? common.UniqueIdentifier);
   const publicId = newId(req.PublicKeyAttributes?.UniqueIdentifier ?? `${privateId}_pk`);
   const t = now();
   const privAttrs = newObjectAttributes(privateIn, privateKey.attributes);
-  privAttrs.Link = [...(privAttrs.Link ?? []).filter((l) => l.LinkType !== "PublicKeyLink"), { LinkType: "PublicKeyLink", LinkedObjectIdentifier: publicId }];
+  privAttrs.Link = [
+    ...(privAttrs.Link ?? []).filter((l) => l.LinkType !== "PublicKeyLink"),
+    { LinkType: "PublicKeyLink", LinkedObjectIdentifier: publicId },
+  ];
   privAttrs.State = initialState(privAttrs, t, ctx.wire);
   const pubAttrs = newObjectAttributes(publicIn, publicKey.attributes);
-  pubAttrs.Link = [...(pubAttrs.Link ?? []).filter((l) => l.LinkType !== "PrivateKeyLink"), { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: privateId }];
+  pubAttrs.Link = [
+    ...(pubAttrs.Link ?? []).filter((l) => l.LinkType !== "PrivateKeyLink"),
+    { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: privateId },
+  ];
   pubAttrs.State = initialState(pubAttrs, t, ctx.wire);
   await ctx.store.atomic(async () => {
     await ctx.store.insert(storedObject(privateId, "PrivateKey", privateKey.object, privAttrs, ctx.user, tags));

@@ -13,13 +13,18 @@ import { checkCreationAttributes } from "./common/attribute-edit.ts";
 
 export async function create(req: Create, ctx: OperationContext): Promise<KmipRecord> {
   ensureMayCreate(ctx);
-  if (req.ProtectionStorageMasks !== undefined) fail("Operation_Not_Supported", "Create: ProtectionStorageMasks are not supported");
+  if (req.ProtectionStorageMasks !== undefined)
+    fail("Operation_Not_Supported", "Create: ProtectionStorageMasks are not supported");
   const requested = req.Attributes;
   if (requested.ObjectType && requested.ObjectType !== req.ObjectType) {
-    fail("Invalid_Field", `Create: Attributes.ObjectType ${requested.ObjectType} differs from ObjectType ${req.ObjectType}`);
+    fail(
+      "Invalid_Field",
+      `Create: Attributes.ObjectType ${requested.ObjectType} differs from ObjectType ${req.ObjectType}`,
+    );
   }
   await checkCreationAttributes(ctx, requested, "Create");
   const creator = creatorFor(req);
-  if (!creator) throw new KmipError("Invalid_Object_Type", `Create: objects of type ${req.ObjectType} cannot be created`);
+  if (!creator)
+    throw new KmipError("Invalid_Object_Type", `Create: objects of type ${req.ObjectType} cannot be created`);
   return creator.create(req, ctx);
 }

@@ -27,18 +27,28 @@ export async function decrypt(req: Decrypt, ctx: OperationContext): Promise<Kmip
     }
     throw last;
   }
-  return decryptWith(await retrieve(ctx, req.UniqueIdentifier, "decrypt", (o) => USABLE.has(o.state) && o.objectType !== "PublicKey"), req, ctx);
+  return decryptWith(
+    await retrieve(ctx, req.UniqueIdentifier, "decrypt", (o) => USABLE.has(o.state) && o.objectType !== "PublicKey"),
+    req,
+    ctx,
+  );
 }
 
 async function decryptWith(key: StoredObject, req: Decrypt, ctx: OperationContext): Promise<KmipRecord> {
   ensureCanUnprotect(key, "Decrypt");
   const mask = key.attributes.CryptographicUsageMask;
   if (!maskAllows(mask, USAGE.Decrypt)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Decrypt: failed to retrieve the key ${key.id}: its usage mask ${mask} does not allow Decrypt`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `Decrypt: failed to retrieve the key ${key.id}: its usage mask ${mask} does not allow Decrypt`,
+    );
   }
   const cipher = cipherFor(key, req, "Decrypt");
   if (!cipher?.decrypt) {
-    throw new KmipError("Operation_Not_Supported", `Decrypt: failed to retrieve the key ${key.id}: a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `Decrypt: failed to retrieve the key ${key.id}: a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot decrypt`,
+    );
   }
   return cipher.decrypt(key, req, ctx);
 }

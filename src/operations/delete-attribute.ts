@@ -13,7 +13,8 @@ import { retrieve } from "./common/retrieve.ts";
 const REQUIRED = new Set(["CryptographicUsageMask"]);
 
 export async function deleteAttribute(req: DeleteAttribute, ctx: OperationContext): Promise<KmipRecord> {
-  const names: { name: string; vendor?: { VendorIdentification: string; AttributeName: string }; links?: Link[] }[] = [];
+  const names: { name: string; vendor?: { VendorIdentification: string; AttributeName: string }; links?: Link[] }[] =
+    [];
   if (req.CurrentAttribute) {
     const { name, attrs } = heldAttribute(req.CurrentAttribute, "DeleteAttribute");
     if (name === "VendorAttributes") for (const va of attrs.VendorAttributes ?? []) names.push({ name, vendor: va });
@@ -22,12 +23,15 @@ export async function deleteAttribute(req: DeleteAttribute, ctx: OperationContex
   }
   for (const ref of [...(req.AttributeReference ?? []), ...(req.AttributeReferences ?? [])]) {
     if (typeof ref === "string") names.push({ name: canonicalTag(ref.replace(/[\s-]/g, "")) ?? ref });
-    else names.push({ name: "VendorAttributes", vendor: ref as { VendorIdentification: string; AttributeName: string } });
+    else
+      names.push({ name: "VendorAttributes", vendor: ref as { VendorIdentification: string; AttributeName: string } });
   }
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, "deleteattribute");
-    if (names.length === 0) fail("Invalid_Message", "DeleteAttribute: name the attribute (CurrentAttribute or AttributeReference)");
-    if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `DeleteAttribute: the object ${o.id} has been destroyed`);
+    if (names.length === 0)
+      fail("Invalid_Message", "DeleteAttribute: name the attribute (CurrentAttribute or AttributeReference)");
+    if (isDestroyed(o))
+      throw new KmipError("Object_Destroyed", `DeleteAttribute: the object ${o.id} has been destroyed`);
     const a = { ...o.attributes };
     let tags = o.tags;
     for (const { name, vendor, links } of names) {
@@ -35,12 +39,20 @@ export async function deleteAttribute(req: DeleteAttribute, ctx: OperationContex
       if (name === "Link") {
         // A given link value removes just that link; the attribute name alone removes them all. The
         // replacement chain stays (server-managed); dropping a key-pair link only stops the cascade.
-        const remove = (l: Link) => (links ?? []).length === 0 || links!.some((x) => x.LinkType === l.LinkType && String(x.LinkedObjectIdentifier) === String(l.LinkedObjectIdentifier));
+        const remove = (l: Link) =>
+          (links ?? []).length === 0 ||
+          links!.some(
+            (x) => x.LinkType === l.LinkType && String(x.LinkedObjectIdentifier) === String(l.LinkedObjectIdentifier),
+          );
         const before = a.Link ?? [];
         const gone = before.filter(remove);
         if (gone.length === 0) fail("Attribute_Not_Found", "DeleteAttribute: the object has no such Link");
         const managed = gone.find((l) => l.LinkType === "ReplacementObjectLink" || l.LinkType === "ReplacedObjectLink");
-        if (managed) fail("Attribute_Read_Only", `DeleteAttribute: ${managed.LinkType} links are server-managed and cannot be deleted`);
+        if (managed)
+          fail(
+            "Attribute_Read_Only",
+            `DeleteAttribute: ${managed.LinkType} links are server-managed and cannot be deleted`,
+          );
         a.Link = before.filter((l) => !remove(l));
         if (a.Link.length === 0) delete a.Link;
         continue;
@@ -52,8 +64,11 @@ export async function deleteAttribute(req: DeleteAttribute, ctx: OperationContex
           continue;
         }
         const before = a.VendorAttributes ?? [];
-        a.VendorAttributes = before.filter((x) => !(x.AttributeName === vendor.AttributeName && x.VendorIdentification === vendor.VendorIdentification));
-        if (a.VendorAttributes.length === before.length) fail("Attribute_Not_Found", `DeleteAttribute: no vendor attribute ${vendor.AttributeName}`);
+        a.VendorAttributes = before.filter(
+          (x) => !(x.AttributeName === vendor.AttributeName && x.VendorIdentification === vendor.VendorIdentification),
+        );
+        if (a.VendorAttributes.length === before.length)
+          fail("Attribute_Not_Found", `DeleteAttribute: no vendor attribute ${vendor.AttributeName}`);
         if (a.VendorAttributes.length === 0) delete a.VendorAttributes;
       } else {
         if (a[name] === undefined) fail("Attribute_Not_Found", `DeleteAttribute: the object has no ${name}`);

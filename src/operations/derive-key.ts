@@ -14,7 +14,16 @@ import { fromKmipName } from "../crypto/hash.ts";
 import type { OperationContext } from "./context.ts";
 import { ensureCanProtect, initialState, now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
-import { ensureMayCreate, keyBlockOf, keyMaterialBytes, newId, newObjectAttributes, storedObject, USAGE, userTags } from "./common/keys.ts";
+import {
+  ensureMayCreate,
+  keyBlockOf,
+  keyMaterialBytes,
+  newId,
+  newObjectAttributes,
+  storedObject,
+  USAGE,
+  userTags,
+} from "./common/keys.ts";
 import { cryptoError } from "./common/symmetric.ts";
 import { forUse } from "./common/at-rest.ts";
 import { checkSymmetricLength, symmetricObject } from "./symmetric/create.ts";
@@ -30,34 +39,51 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
   ensureMayCreate(ctx);
   const method = req.DerivationMethod;
   if (method !== "PBKDF2" && method !== "HKDF") {
-    throw new KmipError("Operation_Not_Supported", `DeriveKey: the derivation method ${method} is not supported (PBKDF2 or HKDF)`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `DeriveKey: the derivation method ${method} is not supported (PBKDF2 or HKDF)`,
+    );
   }
   const params = req.DerivationParameters;
-  if (method === "PBKDF2" && params.Salt === undefined) fail("Invalid_Field", "DeriveKey: Salt is required when the derivation method is PBKDF2");
+  if (method === "PBKDF2" && params.Salt === undefined)
+    fail("Invalid_Field", "DeriveKey: Salt is required when the derivation method is PBKDF2");
   const iterations = params.IterationCount ?? DEFAULT_PBKDF2_ITERATIONS;
   if (method === "PBKDF2" && (iterations < 1 || iterations > kdf.MAX_ITERATIONS)) {
     fail("Invalid_Field", `DeriveKey: invalid iteration count ${iterations} (1 to ${kdf.MAX_ITERATIONS})`);
   }
   const hashName = params.CryptographicParameters?.HashingAlgorithm ?? params.HashingAlgorithm ?? "SHA256";
   const hash = fromKmipName(hashName);
-  if (!hash) throw new KmipError("Operation_Not_Supported", `DeriveKey: the hashing algorithm ${hashName} is not supported`);
+  if (!hash)
+    throw new KmipError("Operation_Not_Supported", `DeriveKey: the hashing algorithm ${hashName} is not supported`);
 
   const requested = req.Attributes;
   const bits = requested.CryptographicLength;
   if (bits === undefined) fail("Invalid_Field", "DeriveKey: the CryptographicLength of the new key must be specified");
   if (req.ObjectType === "SymmetricKey") checkSymmetricLength(requested.CryptographicAlgorithm, bits);
   else if (req.ObjectType === "SecretData") {
-    if (bits % 8 !== 0 || bits < 8 || bits > 8192) fail("Invalid_Attribute_Value", "DeriveKey: secret data length must be a multiple of 8 from 8 to 8192");
+    if (bits % 8 !== 0 || bits < 8 || bits > 8192)
+      fail("Invalid_Attribute_Value", "DeriveKey: secret data length must be a multiple of 8 from 8 to 8192");
   } else {
-    throw new KmipError("Invalid_Object_Type", `DeriveKey: can derive a SymmetricKey or SecretData, not a ${req.ObjectType}`);
+    throw new KmipError(
+      "Invalid_Object_Type",
+      `DeriveKey: can derive a SymmetricKey or SecretData, not a ${req.ObjectType}`,
+    );
   }
   const tags = userTags(requested);
 
   const loadBase = async () => {
-    const base = await retrieve(ctx, req.ObjectUniqueIdentifier ?? req.UniqueIdentifier, "derivekey", (o) => o.state === "Active");
+    const base = await retrieve(
+      ctx,
+      req.ObjectUniqueIdentifier ?? req.UniqueIdentifier,
+      "derivekey",
+      (o) => o.state === "Active",
+    );
     ensureCanProtect(base, "DeriveKey");
     if (base.objectType !== "SymmetricKey" && base.objectType !== "SecretData") {
-      throw new KmipError("Invalid_Object_Type", `DeriveKey: the base object ${base.id} must be a SymmetricKey or SecretData, not a ${base.objectType}`);
+      throw new KmipError(
+        "Invalid_Object_Type",
+        `DeriveKey: the base object ${base.id} must be a SymmetricKey or SecretData, not a ${base.objectType}`,
+      );
     }
     ensureUsage(base, USAGE.DeriveKey, "DeriveKey", "DeriveKey");
     return base;
@@ -80,15 +106,32 @@ export async function deriveKey(req: DeriveKey, ctx: OperationContext): Promise<
 
   return ctx.store.atomic(async () => {
     const base = await loadBase();
-    if (base.id !== first.id) throw new KmipError("Illegal_Operation", "DeriveKey: the base object changed during the derivation; retry");
+    if (base.id !== first.id)
+      throw new KmipError("Illegal_Operation", "DeriveKey: the base object changed during the derivation; retry");
 
     const id = newId(requested.UniqueIdentifier);
-    const { object, fields } = await symmetricObject(req.ObjectType as "SymmetricKey" | "SecretData", derived, bits, requested.CryptographicAlgorithm, id, requested, ctx);
+    const { object, fields } = await symmetricObject(
+      req.ObjectType as "SymmetricKey" | "SecretData",
+      derived,
+      bits,
+      requested.CryptographicAlgorithm,
+      id,
+      requested,
+      ctx,
+    );
     const attrs = newObjectAttributes(requested, fields);
-    attrs.Link = [...(attrs.Link ?? []).filter((l) => l.LinkType !== "DerivationBaseObjectLink"), { LinkType: "DerivationBaseObjectLink", LinkedObjectIdentifier: base.id }];
+    attrs.Link = [
+      ...(attrs.Link ?? []).filter((l) => l.LinkType !== "DerivationBaseObjectLink"),
+      { LinkType: "DerivationBaseObjectLink", LinkedObjectIdentifier: base.id },
+    ];
     attrs.State = initialState(attrs, now(), ctx.wire);
     await ctx.store.insert(storedObject(id, req.ObjectType, object, attrs, ctx.user, tags));
-    const baseLinks = [...(base.attributes.Link ?? []).filter((l) => !(l.LinkType === "DerivedKeyLink" && l.LinkedObjectIdentifier === id)), { LinkType: "DerivedKeyLink", LinkedObjectIdentifier: id }];
+    const baseLinks = [
+      ...(base.attributes.Link ?? []).filter(
+        (l) => !(l.LinkType === "DerivedKeyLink" && l.LinkedObjectIdentifier === id),
+      ),
+      { LinkType: "DerivedKeyLink", LinkedObjectIdentifier: id },
+    ];
     await ctx.store.update({ ...base, attributes: { ...base.attributes, Link: baseLinks, LastChangeDate: now() } });
     ctx.log.debug("derived", { op: "DeriveKey", id, base: base.id, method });
     return { UniqueIdentifier: id };

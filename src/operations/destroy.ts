@@ -20,7 +20,10 @@ export async function destroy(req: Destroy, ctx: OperationContext): Promise<Kmip
   const response = await ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, "destroy");
     if (req.ExpectedObjectType && req.ExpectedObjectType !== o.objectType) {
-      throw new KmipError("Invalid_Object_Type", `Destroy: ${o.id} is a ${o.objectType}, not a ${req.ExpectedObjectType}`);
+      throw new KmipError(
+        "Invalid_Object_Type",
+        `Destroy: ${o.id} is a ${o.objectType}, not a ${req.ExpectedObjectType}`,
+      );
     }
     const targets = [o, ...(req.Cascade === false ? [] : await linkedPairs(ctx, o, "destroy"))];
     for (const target of targets) await destroyOne(ctx, target, req.Remove ?? false);
@@ -33,7 +36,10 @@ export async function destroy(req: Destroy, ctx: OperationContext): Promise<Kmip
 
 async function destroyOne(ctx: OperationContext, o: StoredObject, remove: boolean): Promise<void> {
   if (o.state === "Active" && o.attributes.ActivationDate) {
-    throw new KmipError("Wrong_Key_Lifecycle_State", `Destroy: DENIED: the key ${o.id} is Active; revoke it before destroying it`);
+    throw new KmipError(
+      "Wrong_Key_Lifecycle_State",
+      `Destroy: DENIED: the key ${o.id} is Active; revoke it before destroying it`,
+    );
   }
   if (remove) {
     await ctx.store.delete(o.id);

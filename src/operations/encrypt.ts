@@ -12,15 +12,26 @@ import { retrieve } from "./common/retrieve.ts";
 import { maskAllows, USAGE } from "./common/keys.ts";
 
 export async function encrypt(req: Encrypt, ctx: OperationContext): Promise<KmipRecord> {
-  const key = await retrieve(ctx, req.UniqueIdentifier, "encrypt", (o) => o.state === "Active" && o.objectType !== "PrivateKey");
+  const key = await retrieve(
+    ctx,
+    req.UniqueIdentifier,
+    "encrypt",
+    (o) => o.state === "Active" && o.objectType !== "PrivateKey",
+  );
   ensureCanProtect(key, "Encrypt");
   const mask = key.attributes.CryptographicUsageMask;
   if (!maskAllows(mask, USAGE.Encrypt)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Encrypt: no valid key for id ${key.id}: not found among keys whose usage mask allows Encrypt (its mask ${mask} does not allow Encrypt)`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `Encrypt: no valid key for id ${key.id}: not found among keys whose usage mask allows Encrypt (its mask ${mask} does not allow Encrypt)`,
+    );
   }
   const cipher = cipherFor(key, req, "Encrypt");
   if (!cipher?.encrypt) {
-    throw new KmipError("Operation_Not_Supported", `Encrypt: no valid key for id ${key.id}: not found among keys that can encrypt (a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt)`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `Encrypt: no valid key for id ${key.id}: not found among keys that can encrypt (a ${key.objectType} (${key.attributes.CryptographicAlgorithm ?? "?"}) cannot encrypt)`,
+    );
   }
   return cipher.encrypt(key, req, ctx);
 }

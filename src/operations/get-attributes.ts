@@ -28,7 +28,9 @@ export async function getAttributes(req: GetAttributes, ctx: OperationContext): 
       setVendorAttribute(out, "tag", JSON.stringify(o.tags));
       continue;
     }
-    const va = all.VendorAttributes?.find((a) => a.AttributeName === ref.AttributeName && a.VendorIdentification === ref.VendorIdentification);
+    const va = all.VendorAttributes?.find(
+      (a) => a.AttributeName === ref.AttributeName && a.VendorIdentification === ref.VendorIdentification,
+    );
     if (va) out.VendorAttributes = [...(out.VendorAttributes ?? []), va];
   }
   return { UniqueIdentifier: o.id, Attributes: out };

@@ -12,10 +12,12 @@ import { refuseStreaming } from "./mac.ts";
 
 export async function hash(req: Hash): Promise<KmipRecord> {
   const name = req.CryptographicParameters?.HashingAlgorithm;
-  if (!name) fail("Invalid_Message", "Hash: the hashing algorithm is required (CryptographicParameters.HashingAlgorithm)");
+  if (!name)
+    fail("Invalid_Message", "Hash: the hashing algorithm is required (CryptographicParameters.HashingAlgorithm)");
   refuseStreaming(req, "Hash");
   const algorithm = hashes.fromKmipName(name);
-  if (!algorithm) throw new KmipError("Operation_Not_Supported", `Hash: the hashing algorithm ${name} is not supported`);
+  if (!algorithm)
+    throw new KmipError("Operation_Not_Supported", `Hash: the hashing algorithm ${name} is not supported`);
   try {
     return { Data: hashes.digest(algorithm, req.Data ?? new Uint8Array(0)) };
   } catch (e) {

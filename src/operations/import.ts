@@ -13,7 +13,13 @@ import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
 import { initialState, now } from "./common/lifecycle.ts";
 import {
-  DEFAULT_SYMMETRIC_MASK, ensureMayCreate, keyMaterialBytes, newId, newObjectAttributes, storedObject, userTags,
+  DEFAULT_SYMMETRIC_MASK,
+  ensureMayCreate,
+  keyMaterialBytes,
+  newId,
+  newObjectAttributes,
+  storedObject,
+  userTags,
 } from "./common/keys.ts";
 import { checkSymmetricLength } from "./symmetric/create.ts";
 import { checkImportedKey } from "./schemes.ts";
@@ -26,7 +32,8 @@ export async function importOp(req: Import, ctx: OperationContext): Promise<Kmip
 }
 
 export async function register(req: Register, ctx: OperationContext): Promise<KmipRecord> {
-  if (req.ProtectionStorageMasks !== undefined) fail("Operation_Not_Supported", "Register: ProtectionStorageMasks are not supported");
+  if (req.ProtectionStorageMasks !== undefined)
+    fail("Operation_Not_Supported", "Register: ProtectionStorageMasks are not supported");
   return store(req, req.Attributes.UniqueIdentifier, false, undefined, ctx, "Register");
 }
 
@@ -56,7 +63,10 @@ async function store(
   const attrsIn: Attributes = { ...(inner ?? {}), ...requested };
   if (inner?.VendorAttributes && requested.VendorAttributes) {
     const names = new Set(requested.VendorAttributes.map((a) => a.AttributeName));
-    attrsIn.VendorAttributes = [...requested.VendorAttributes, ...inner.VendorAttributes.filter((a) => !names.has(a.AttributeName))];
+    attrsIn.VendorAttributes = [
+      ...requested.VendorAttributes,
+      ...inner.VendorAttributes.filter((a) => !names.has(a.AttributeName)),
+    ];
   }
   sanitizeImportedAttributes(attrsIn);
   const tags = userTags(attrsIn);
@@ -64,22 +74,36 @@ async function store(
   if (kb) {
     if (isWrapped(kb) && keyWrapType === "NotWrapped") kb = await unwrapKeyBlock(kb, ctx);
     kb = { ...kb };
-    if (kb.KeyValue && !(kb.KeyValue instanceof Uint8Array)) kb.KeyValue = { KeyMaterial: (kb.KeyValue as KeyValue).KeyMaterial };
+    if (kb.KeyValue && !(kb.KeyValue instanceof Uint8Array))
+      kb.KeyValue = { KeyMaterial: (kb.KeyValue as KeyValue).KeyMaterial };
     if (objectType === "SymmetricKey" && !isWrapped(kb)) {
-      if (kb.KeyFormatType === "TransparentSymmetricKey" && (kb.KeyValue as KeyValue | undefined)?.KeyMaterial instanceof Uint8Array) {
-        fail("Invalid_Field", `${op}: invalid KeyMaterial: a TransparentSymmetricKey holds its bytes in KeyMaterial/Key, not directly in KeyMaterial`);
+      if (
+        kb.KeyFormatType === "TransparentSymmetricKey" &&
+        (kb.KeyValue as KeyValue | undefined)?.KeyMaterial instanceof Uint8Array
+      ) {
+        fail(
+          "Invalid_Field",
+          `${op}: invalid KeyMaterial: a TransparentSymmetricKey holds its bytes in KeyMaterial/Key, not directly in KeyMaterial`,
+        );
       }
       const key = keyMaterialBytes(kb, requestedId ?? "");
       const algorithm = kb.CryptographicAlgorithm ?? attrsIn.CryptographicAlgorithm;
-      if (algorithm) checkSymmetricLength(algorithm, algorithm === "THREE_DES" ? (key.length === 16 ? 112 : 168) : key.length * 8);
-      kb = { KeyFormatType: "TransparentSymmetricKey", KeyValue: { KeyMaterial: { Key: key } }, CryptographicAlgorithm: algorithm, CryptographicLength: key.length * 8 };
+      if (algorithm)
+        checkSymmetricLength(algorithm, algorithm === "THREE_DES" ? (key.length === 16 ? 112 : 168) : key.length * 8);
+      kb = {
+        KeyFormatType: "TransparentSymmetricKey",
+        KeyValue: { KeyMaterial: { Key: key } },
+        CryptographicAlgorithm: algorithm,
+        CryptographicLength: key.length * 8,
+      };
       fields.CryptographicUsageMask = attrsIn.CryptographicUsageMask ?? DEFAULT_SYMMETRIC_MASK;
     }
     fields.CryptographicAlgorithm = attrsIn.CryptographicAlgorithm ?? kb.CryptographicAlgorithm;
     fields.CryptographicLength = kb.CryptographicLength ?? attrsIn.CryptographicLength;
     fields.KeyFormatType = kb.KeyFormatType;
     checkImportedKey(kb, attrsIn, ctx); // each scheme validates (and may normalise) the keys it knows
-    if (objectType === "SymmetricKey" || objectType === "SecretData") kb = await wrapAtRest(kb, newId(requestedId), wrappingKeyIdOf(attrsIn), ctx);
+    if (objectType === "SymmetricKey" || objectType === "SecretData")
+      kb = await wrapAtRest(kb, newId(requestedId), wrappingKeyIdOf(attrsIn), ctx);
     object.KeyBlock = kb;
   }
   const attrs = newObjectAttributes(attrsIn, fields);
@@ -91,7 +115,10 @@ async function store(
   await ctx.store.atomic(async () => {
     const existing = await ctx.store.get(id);
     if (existing) {
-      const taken = new KmipError("Object_Already_Exists", `${op}: an object with the unique identifier ${id} already exists; set ReplaceExisting to replace it`);
+      const taken = new KmipError(
+        "Object_Already_Exists",
+        `${op}: an object with the unique identifier ${id} already exists; set ReplaceExisting to replace it`,
+      );
       if (!replace) throw taken;
       if (existing.owner !== ctx.user) {
         // Ids are global, so that this one is taken cannot be hidden; but someone holding no right on

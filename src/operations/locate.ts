@@ -23,7 +23,11 @@ export async function locate(req: Locate, ctx: OperationContext): Promise<KmipRe
   const offset = req.OffsetItems ?? 0;
   const max = Math.min(req.MaximumItems || MAX_LOCATE_ITEMS, MAX_LOCATE_ITEMS);
   // Names and links are looked up through the store's indexes; these remaining filters need the objects.
-  const needsObject = a.UniqueIdentifier || a.ObjectGroup || a.CryptographicUsageMask || ROTATION.some((r) => (a as KmipRecord)[r] !== undefined);
+  const needsObject =
+    a.UniqueIdentifier ||
+    a.ObjectGroup ||
+    a.CryptographicUsageMask ||
+    ROTATION.some((r) => (a as KmipRecord)[r] !== undefined);
   const ids = await ctx.store.locate({
     names: a.Name?.map((n) => n.NameValue),
     links: a.Link?.map((l) => ({ linkType: l.LinkType, target: String(l.LinkedObjectIdentifier) })),
@@ -53,7 +57,11 @@ function matches(o: StoredObject, req: Locate): boolean {
   const a = req.Attributes;
   if (a.UniqueIdentifier && o.id !== a.UniqueIdentifier) return false;
   if (a.ObjectGroup && o.attributes.ObjectGroup !== a.ObjectGroup) return false;
-  if (a.CryptographicUsageMask && ((o.attributes.CryptographicUsageMask ?? 0) & a.CryptographicUsageMask) !== a.CryptographicUsageMask) return false;
+  if (
+    a.CryptographicUsageMask &&
+    ((o.attributes.CryptographicUsageMask ?? 0) & a.CryptographicUsageMask) !== a.CryptographicUsageMask
+  )
+    return false;
   for (const r of ROTATION) {
     const wanted = (a as KmipRecord)[r];
     if (wanted === undefined) continue;

@@ -20,10 +20,18 @@ const USABLE = new Set(["Active", "Deactivated", "Compromised"]);
 export async function macVerify(req: MACVerify, ctx: OperationContext): Promise<KmipRecord> {
   refuseStreaming(req, "MACVerify");
   if (req.MACData === undefined) fail("Invalid_Message", "MACVerify: missing the MAC to verify (MACData)");
-  const key = await retrieve(ctx, req.UniqueIdentifier, "mac", (o) => USABLE.has(o.state) && o.objectType === "SymmetricKey");
+  const key = await retrieve(
+    ctx,
+    req.UniqueIdentifier,
+    "mac",
+    (o) => USABLE.has(o.state) && o.objectType === "SymmetricKey",
+  );
   ensureCanUnprotect(key, "MACVerify");
   if (key.objectType !== "SymmetricKey") {
-    throw new KmipError("Invalid_Object_Type", `MACVerify: no valid key for id ${key.id}: a ${key.objectType} cannot verify an HMAC; use a symmetric key`);
+    throw new KmipError(
+      "Invalid_Object_Type",
+      `MACVerify: no valid key for id ${key.id}: a ${key.objectType} cannot verify an HMAC; use a symmetric key`,
+    );
   }
   ensureUsage(key, USAGE.MACVerify, "MACVerify", "MACVerify");
   const hash = macHash(key, req.CryptographicParameters, "MACVerify");

@@ -24,8 +24,15 @@ import { forUse } from "./common/at-rest.ts";
 
 /** HMAC algorithm -> KMIP HashingAlgorithm. */
 const HMAC_HASH: Record<string, string> = lookupTable({
-  HMACSHA1: "SHA1", HMACSHA224: "SHA224", HMACSHA256: "SHA256", HMACSHA384: "SHA384", HMACSHA512: "SHA512",
-  HMACSHA3224: "SHA3224", HMACSHA3256: "SHA3256", HMACSHA3384: "SHA3384", HMACSHA3512: "SHA3512",
+  HMACSHA1: "SHA1",
+  HMACSHA224: "SHA224",
+  HMACSHA256: "SHA256",
+  HMACSHA384: "SHA384",
+  HMACSHA512: "SHA512",
+  HMACSHA3224: "SHA3224",
+  HMACSHA3256: "SHA3256",
+  HMACSHA3384: "SHA3384",
+  HMACSHA3512: "SHA3512",
 });
 
 /** The hash of an HMAC with `key` for this request; fails naming what is missing or unsupported. */
@@ -44,33 +51,57 @@ export function macHash(key: StoredObject, params: CryptographicParameters | und
     );
   }
   const hash = fromKmipName(kmipName);
-  if (!hash) throw new KmipError("Operation_Not_Supported", `${op}: the hashing algorithm ${kmipName} is not supported for HMAC`);
+  if (!hash)
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `${op}: the hashing algorithm ${kmipName} is not supported for HMAC`,
+    );
   return hash;
 }
 
 /** Refuses the streaming forms (see the header). */
-export function refuseStreaming(req: { InitIndicator?: boolean; FinalIndicator?: boolean; CorrelationValue?: Uint8Array }, op: string): void {
+export function refuseStreaming(
+  req: { InitIndicator?: boolean; FinalIndicator?: boolean; CorrelationValue?: Uint8Array },
+  op: string,
+): void {
   if (req.InitIndicator && req.FinalIndicator) {
-    fail("Invalid_Field", `${op}: invalid request: init_indicator and final_indicator (InitIndicator, FinalIndicator) cannot both be true`);
+    fail(
+      "Invalid_Field",
+      `${op}: invalid request: init_indicator and final_indicator (InitIndicator, FinalIndicator) cannot both be true`,
+    );
   }
   if (req.InitIndicator || req.CorrelationValue) {
-    throw new KmipError("Operation_Not_Supported", `${op}: streaming (InitIndicator / CorrelationValue) is not supported; send the whole data in one request`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `${op}: streaming (InitIndicator / CorrelationValue) is not supported; send the whole data in one request`,
+    );
   }
 }
 
 export function ensureUsage(key: StoredObject, bit: number, name: string, op: string): void {
   const mask = key.attributes.CryptographicUsageMask;
   if (!maskAllows(mask, bit)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `${op}: the usage mask of ${key.id} does not allow ${name}`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `${op}: the usage mask of ${key.id} does not allow ${name}`,
+    );
   }
 }
 
 export async function mac(req: MAC, ctx: OperationContext): Promise<KmipRecord> {
   refuseStreaming(req, "MAC");
-  const key = await retrieve(ctx, req.UniqueIdentifier, "mac", (o) => o.state === "Active" && o.objectType === "SymmetricKey");
+  const key = await retrieve(
+    ctx,
+    req.UniqueIdentifier,
+    "mac",
+    (o) => o.state === "Active" && o.objectType === "SymmetricKey",
+  );
   ensureCanProtect(key, "MAC");
   if (key.objectType !== "SymmetricKey") {
-    throw new KmipError("Invalid_Object_Type", `MAC: no valid key for id ${key.id}: a ${key.objectType} cannot compute an HMAC; use a symmetric key`);
+    throw new KmipError(
+      "Invalid_Object_Type",
+      `MAC: no valid key for id ${key.id}: a ${key.objectType} cannot compute an HMAC; use a symmetric key`,
+    );
   }
   ensureUsage(key, USAGE.MACGenerate, "MACGenerate", "MAC");
   const hash = macHash(key, req.CryptographicParameters, "MAC");

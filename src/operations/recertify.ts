@@ -33,7 +33,8 @@ import { certificateInfo, load, renewalIssuer, resolveIssuer, type Subject } fro
 const OP = "ReCertify";
 
 function prefixed(e: unknown): never {
-  if (e instanceof KmipError && !e.message.startsWith(`${OP}:`)) throw new KmipError(e.reason, `${OP}: ${e.message}`, e.kind, { cause: e });
+  if (e instanceof KmipError && !e.message.startsWith(`${OP}:`))
+    throw new KmipError(e.reason, `${OP}: ${e.message}`, e.kind, { cause: e });
   throw e;
 }
 
@@ -48,25 +49,47 @@ async function optional(ctx: OperationContext, o: StoredObject, linkType: string
 }
 
 export async function recertify(req: ReCertify, ctx: OperationContext): Promise<KmipRecord> {
-  if (req.ProtectionStorageMasks !== undefined) fail("Operation_Not_Supported", `${OP}: ProtectionStorageMasks are not supported`);
+  if (req.ProtectionStorageMasks !== undefined)
+    fail("Operation_Not_Supported", `${OP}: ProtectionStorageMasks are not supported`);
   ensureMayCreate(ctx);
   const uid = req.UniqueIdentifier ?? ctx.idPlaceholder;
-  if (uid === undefined || uid === "") fail("Invalid_Field", `${OP}: the UniqueIdentifier of the certificate to renew is required`);
+  if (uid === undefined || uid === "")
+    fail("Invalid_Field", `${OP}: the UniqueIdentifier of the certificate to renew is required`);
   const offset = Number(req.Offset ?? 0);
-  if (!Number.isFinite(offset) || offset < 0) fail("Invalid_Field", `${OP}: the Offset must be a non-negative number of seconds`);
+  if (!Number.isFinite(offset) || offset < 0)
+    fail("Invalid_Field", `${OP}: the Offset must be a non-negative number of seconds`);
   return ctx.store.atomic(async () => {
     try {
       const old = await load(ctx, uid, "the certificate");
-      if (old.objectType !== "Certificate") throw new KmipError("Invalid_Object_Type", `${OP}: object ${uid} is not a Certificate (it is a ${old.objectType})`);
+      if (old.objectType !== "Certificate")
+        throw new KmipError(
+          "Invalid_Object_Type",
+          `${OP}: object ${uid} is not a Certificate (it is a ${old.objectType})`,
+        );
       if (old.state !== "Active" && old.state !== "Deactivated") {
-        throw new KmipError("Wrong_Key_Lifecycle_State", `${OP}: certificate '${uid}' is in state '${old.state}' — only Active or Deactivated certificates can be renewed`);
+        throw new KmipError(
+          "Wrong_Key_Lifecycle_State",
+          `${OP}: certificate '${uid}' is in state '${old.state}' — only Active or Deactivated certificates can be renewed`,
+        );
       }
       const info = certificateInfo(old);
       const publicKey = await optional(ctx, old, "PublicKeyLink");
       const privateKey = await optional(ctx, old, "PrivateKeyLink");
-      const subject: Subject = { kind: "certificate", name: info.cert.subjectName, spki: info.spki, extensions: info.cert.extensions, certificate: old, publicKey, privateKey };
-      const explicit = req.Attributes?.Link?.some((l) => l.LinkType === "CertificateLink" || l.LinkType === "PrivateKeyLink");
-      const issuer = explicit ? await resolveIssuer(ctx, subject, req.Attributes, OP) : await renewalIssuer(ctx, old, subject, OP);
+      const subject: Subject = {
+        kind: "certificate",
+        name: info.cert.subjectName,
+        spki: info.spki,
+        extensions: info.cert.extensions,
+        certificate: old,
+        publicKey,
+        privateKey,
+      };
+      const explicit = req.Attributes?.Link?.some(
+        (l) => l.LinkType === "CertificateLink" || l.LinkType === "PrivateKeyLink",
+      );
+      const issuer = explicit
+        ? await resolveIssuer(ctx, subject, req.Attributes, OP)
+        : await renewalIssuer(ctx, old, subject, OP);
 
       const id = crypto.randomUUID();
       const base: Attributes = { ...old.attributes, ...(req.Attributes ?? {}) };
@@ -79,11 +102,32 @@ export async function recertify(req: ReCertify, ctx: OperationContext): Promise<
       const t = now();
       const activation = new Date(t.getTime() + offset * 1000);
       attrs.Link = [{ LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id }, ...(attrs.Link ?? [])];
-      Object.assign(attrs, { InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, ActivationDate: activation, State: offset > 0 ? "PreActive" : "Active" });
-      await ctx.store.insert(storedObject(id, "Certificate", built.object, attrs, old.owner, old.tags.filter((x) => !x.startsWith("_"))));
+      Object.assign(attrs, {
+        InitialDate: t,
+        LastChangeDate: t,
+        OriginalCreationDate: t,
+        ActivationDate: activation,
+        State: offset > 0 ? "PreActive" : "Active",
+      });
+      await ctx.store.insert(
+        storedObject(
+          id,
+          "Certificate",
+          built.object,
+          attrs,
+          old.owner,
+          old.tags.filter((x) => !x.startsWith("_")),
+        ),
+      );
 
-      const oldLinks: Link[] = [{ LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id }, ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink")];
-      const retired = { ...old, attributes: { ...old.attributes, Link: oldLinks, DeactivationDate: activation, LastChangeDate: t } };
+      const oldLinks: Link[] = [
+        { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id },
+        ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
+      ];
+      const retired = {
+        ...old,
+        attributes: { ...old.attributes, Link: oldLinks, DeactivationDate: activation, LastChangeDate: t },
+      };
       await ctx.store.update(offset > 0 || old.state === "Deactivated" ? retired : withState(retired, "Deactivated"));
       await linkKeysToCertificate(ctx, [publicKey, privateKey], id, old.id);
       ctx.log.debug("recertified", { op: OP, old: old.id, id });

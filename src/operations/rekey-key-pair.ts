@@ -16,12 +16,23 @@ export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Pr
   const load = async () => {
     const privateKey = await retrieve(ctx, req.PrivateKeyUniqueIdentifier, "rekey");
     if (privateKey.objectType !== "PrivateKey") {
-      throw new KmipError("Invalid_Object_Type", `ReKeyKeyPair: ${privateKey.id} is a ${privateKey.objectType}, not a private key`);
+      throw new KmipError(
+        "Invalid_Object_Type",
+        `ReKeyKeyPair: ${privateKey.id} is a ${privateKey.objectType}, not a private key`,
+      );
     }
-    if (privateKey.id.startsWith("hsm::")) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: ${privateKey.id} is an HSM key pair: create a new pair in the HSM (CreateKeyPair) instead`);
+    if (privateKey.id.startsWith("hsm::"))
+      throw new KmipError(
+        "Operation_Not_Supported",
+        `ReKeyKeyPair: ${privateKey.id} is an HSM key pair: create a new pair in the HSM (CreateKeyPair) instead`,
+      );
     const algorithm = privateKey.attributes.CryptographicAlgorithm ?? "";
     const handler = keyPairsFor(algorithm)?.rekey;
-    if (!handler) throw new KmipError("Operation_Not_Supported", `ReKeyKeyPair: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`);
+    if (!handler)
+      throw new KmipError(
+        "Operation_Not_Supported",
+        `ReKeyKeyPair: key pairs of algorithm ${algorithm || "unknown"} cannot be re-keyed`,
+      );
     return { privateKey, handler };
   };
   const first = await load();
@@ -29,7 +40,10 @@ export async function rekeyKeyPair(req: ReKeyKeyPair, ctx: OperationContext): Pr
   return ctx.store.atomic(async () => {
     const { privateKey, handler } = await load();
     if (privateKey.id !== first.privateKey.id || handler !== first.handler) {
-      throw new KmipError("Illegal_Operation", "ReKeyKeyPair: the key pair changed while its successor was generated; retry");
+      throw new KmipError(
+        "Illegal_Operation",
+        "ReKeyKeyPair: the key pair changed while its successor was generated; retry",
+      );
     }
     return handler(privateKey, req, ctx, prepared);
   });

@@ -37,21 +37,31 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
       old = await retrieve(ctx, req.UniqueIdentifier, "rekey");
     } catch (e) {
       // Cosmian's wording: the caller learns only that no key it may re-key was found.
-      if (e instanceof KmipError) throw new KmipError(e.reason, `ReKey: no active symmetric key found: ${e.message}`, e.kind);
+      if (e instanceof KmipError)
+        throw new KmipError(e.reason, `ReKey: no active symmetric key found: ${e.message}`, e.kind);
       throw e;
     }
     if (!REKEYABLE.has(old.state)) {
-      throw new KmipError("Wrong_Key_Lifecycle_State", `ReKey: no active symmetric key found: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`);
+      throw new KmipError(
+        "Wrong_Key_Lifecycle_State",
+        `ReKey: no active symmetric key found: only Active or Deactivated keys can be rotated; ${old.id} is ${old.state}`,
+      );
     }
     // The successor's keyset and generation follow from the old key, never from the request.
     await checkCreationAttributes(ctx, req.Attributes, "ReKey");
     if (req.Attributes?.RotateName !== undefined && req.Attributes.RotateName !== old.attributes.RotateName) {
-      throw new KmipError("Invalid_Field", "ReKey: the RotateName of a re-keyed key is that of the old key; it cannot be changed here");
+      throw new KmipError(
+        "Invalid_Field",
+        "ReKey: the RotateName of a re-keyed key is that of the old key; it cannot be changed here",
+      );
     }
     const rotateName = old.attributes.RotateName as string | undefined;
     await ensureLatestGeneration(ctx, old, "ReKey");
     if (old.objectType !== "SymmetricKey") {
-      throw new KmipError("Invalid_Object_Type", `ReKey: only symmetric keys can be re-keyed with ReKey; use ReKeyKeyPair for ${old.objectType}`);
+      throw new KmipError(
+        "Invalid_Object_Type",
+        `ReKey: only symmetric keys can be re-keyed with ReKey; use ReKeyKeyPair for ${old.objectType}`,
+      );
     }
     const algorithm = old.attributes.CryptographicAlgorithm ?? "AES";
     const length = keyMaterialBytes(keyBlockOf(await forUse(ctx, old)), old.id).length;
@@ -60,24 +70,60 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
     // The replacement links come first (Cosmian lists them first; its corpus reads the first Link).
     const links: Link[] = [
       { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
-      ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink"),
+      ...(old.attributes.Link ?? []).filter(
+        (l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink",
+      ),
     ];
-    const { ActivationDate: _a, DeactivationDate: _d, CompromiseDate: _c, CompromiseOccurrenceDate: _o, RevocationReason: _r, DestroyDate: _x, ...kept } = old.attributes;
+    const {
+      ActivationDate: _a,
+      DeactivationDate: _d,
+      CompromiseDate: _c,
+      CompromiseOccurrenceDate: _o,
+      RevocationReason: _r,
+      DestroyDate: _x,
+      ...kept
+    } = old.attributes;
     const offset = Number(req.Offset ?? 0);
     const activation = new Date(t.getTime() + offset * 1000);
     const attrs = {
-      ...kept, ...(req.Attributes ?? {}), Link: links, State: offset > 0 ? "PreActive" : "Active", ActivationDate: activation,
-      InitialDate: t, LastChangeDate: t, OriginalCreationDate: t, CryptographicAlgorithm: algorithm, CryptographicLength: length * 8,
+      ...kept,
+      ...(req.Attributes ?? {}),
+      Link: links,
+      State: offset > 0 ? "PreActive" : "Active",
+      ActivationDate: activation,
+      InitialDate: t,
+      LastChangeDate: t,
+      OriginalCreationDate: t,
+      CryptographicAlgorithm: algorithm,
+      CryptographicLength: length * 8,
       ...(rotateName ? { RotateGeneration: generationOf(old) + 1, RotateDate: t } : {}),
     };
     const object = symmetricKeyObject(randomBytes(length), algorithm);
     object.KeyBlock = await wrapAtRest(object.KeyBlock as KeyBlock, id, wrapperOf(old), ctx); // wrapped like the old one
-    const fresh = storedObject(id, "SymmetricKey", object, attrs, old.owner, old.tags.filter((t) => !t.startsWith("_")));
+    const fresh = storedObject(
+      id,
+      "SymmetricKey",
+      object,
+      attrs,
+      old.owner,
+      old.tags.filter((t) => !t.startsWith("_")),
+    );
     await ctx.store.insert(fresh);
     await rewrapDependants(ctx, old.id, id); // keys the old one wrapped are now wrapped by the new one
-    const oldLinks = [{ LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id }, ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink")];
+    const oldLinks = [
+      { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id },
+      ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
+    ];
     const { Name: _names, ...oldRest } = old.attributes;
-    const retired = { ...old, attributes: { ...oldRest, Link: oldLinks, LastChangeDate: t, ...(rotateName ? { RotateGeneration: generationOf(old) } : {}) } };
+    const retired = {
+      ...old,
+      attributes: {
+        ...oldRest,
+        Link: oldLinks,
+        LastChangeDate: t,
+        ...(rotateName ? { RotateGeneration: generationOf(old) } : {}),
+      },
+    };
     await ctx.store.update(retired);
     ctx.log.debug("rekeyed", { op: "ReKey", old: old.id, id });
     return { UniqueIdentifier: id };

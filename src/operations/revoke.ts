@@ -29,12 +29,24 @@ export async function revoke(req: Revoke, ctx: OperationContext): Promise<KmipRe
   });
 }
 
-async function revokeOne(ctx: OperationContext, o: StoredObject, code: string, message: string | undefined, occurred: Date | undefined): Promise<void> {
+async function revokeOne(
+  ctx: OperationContext,
+  o: StoredObject,
+  code: string,
+  message: string | undefined,
+  occurred: Date | undefined,
+): Promise<void> {
   if (isDestroyed(o)) return; // nothing left to revoke (Cosmian answers success too)
   const t = now();
   const reason = { RevocationReasonCode: code, ...(message ? { RevocationMessage: message } : {}) };
   if (COMPROMISE.has(code)) {
-    await ctx.store.update(withState(o, "Compromised", { CompromiseDate: t, CompromiseOccurrenceDate: occurred ?? t, RevocationReason: reason }));
+    await ctx.store.update(
+      withState(o, "Compromised", {
+        CompromiseDate: t,
+        CompromiseOccurrenceDate: occurred ?? t,
+        RevocationReason: reason,
+      }),
+    );
   } else if (o.state === "Active" || o.state === "PreActive") {
     await ctx.store.update(withState(o, "Deactivated", { DeactivationDate: t, RevocationReason: reason }));
   }

@@ -29,7 +29,12 @@ export type KeyPairGenerator = (
 ) => Promise<{ privateKey: GeneratedKey; publicKey: GeneratedKey }>;
 
 /** ReKeyKeyPair of a private key of the scheme; runs inside the operation's transaction. */
-export type KeyPairRekeyer = ((privateKey: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, prepared?: unknown) => Promise<KmipRecord>) & {
+export type KeyPairRekeyer = ((
+  privateKey: StoredObject,
+  req: ReKeyKeyPair,
+  ctx: OperationContext,
+  prepared?: unknown,
+) => Promise<KmipRecord>) & {
   /**
    * Runs first, outside the transaction, for the slow part (generating the new keys on a worker
    * thread) so that the write lock is not held meanwhile; its result comes back as `prepared`.
@@ -66,18 +71,40 @@ export interface Cipher {
 export interface Signer {
   handles(key: StoredObject): boolean;
   /** May be asynchronous (slow signatures run off the event loop). */
-  sign(key: StoredObject, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined, ctx: OperationContext): Uint8Array | Promise<Uint8Array>;
-  verify(key: StoredObject, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean;
+  sign(
+    key: StoredObject,
+    data: Uint8Array,
+    prehashed: boolean,
+    params: CryptographicParameters | undefined,
+    ctx: OperationContext,
+  ): Uint8Array | Promise<Uint8Array>;
+  verify(
+    key: StoredObject,
+    data: Uint8Array,
+    signature: Uint8Array,
+    prehashed: boolean,
+    params: CryptographicParameters | undefined,
+  ): boolean;
 }
 
 /** Key wrapping (KMIP 2.1 §2.1.5) with the scheme's keys; symmetric keys wrap with AES key wrap (common/wrap.ts). */
 export interface KeyWrapper {
   handles(wrappingKey: StoredObject): boolean;
   /** `params`: EncryptionKeyInformation.CryptographicParameters of the request (recorded in KeyWrappingData). */
-  wrap(wrappingKey: StoredObject, plaintext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
+  wrap(
+    wrappingKey: StoredObject,
+    plaintext: Uint8Array,
+    ctx: OperationContext,
+    params?: KmipRecord,
+  ): Promise<Uint8Array>;
   /** The key that unwraps what `wrappingKey` wrapped (e.g. the private key linked to a certificate). */
   unwrapKeyFor?(wrappingKey: StoredObject, ctx: OperationContext): Promise<StoredObject>;
-  unwrap(unwrappingKey: StoredObject, ciphertext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array>;
+  unwrap(
+    unwrappingKey: StoredObject,
+    ciphertext: Uint8Array,
+    ctx: OperationContext,
+    params?: KmipRecord,
+  ): Promise<Uint8Array>;
 }
 
 /** Key formats (KMIP 2.1 §2.1.7) on Get/Export, and validation of imported key blocks. */

@@ -10,7 +10,8 @@ describe("the scheme registry", () => {
 
   test("a key-pair algorithm belongs to one scheme only (no hidden precedence)", () => {
     const owners = new Map<string, string[]>();
-    for (const s of SCHEMES) for (const a of s.keyPairs?.algorithms ?? []) owners.set(a, [...(owners.get(a) ?? []), s.name]);
+    for (const s of SCHEMES)
+      for (const a of s.keyPairs?.algorithms ?? []) owners.set(a, [...(owners.get(a) ?? []), s.name]);
     expect([...owners].filter(([, o]) => o.length > 1)).toEqual([]);
     expect(keyPairsFor("RSA")).toBe(SCHEMES.find((s) => s.name === "RSA")?.keyPairs);
     expect(keyPairsFor("MLDSA_44")?.algorithms).toContain("SLHDSA_SHAKE_256f");

@@ -55,7 +55,12 @@ export function wrapperFor(key: StoredObject): KeyWrapper | undefined {
 }
 
 /** The key block in `format`, from the first scheme that converts it; undefined = none does. */
-export function exportKey(o: StoredObject, kb: KeyBlock, format: string | undefined, wire: WireDialect): KeyBlock | undefined {
+export function exportKey(
+  o: StoredObject,
+  kb: KeyBlock,
+  format: string | undefined,
+  wire: WireDialect,
+): KeyBlock | undefined {
   for (const s of SCHEMES) {
     const out = s.formats?.exportKey?.(o, kb, format, wire);
     if (out) return out;

@@ -9,7 +9,13 @@ import type { ModifyAttribute, SetAttribute } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
-import { checkClientLinks, heldAttribute, ensureWritable, MULTI_VALUED, SERVER_LINKS } from "./common/attribute-edit.ts";
+import {
+  checkClientLinks,
+  heldAttribute,
+  ensureWritable,
+  MULTI_VALUED,
+  SERVER_LINKS,
+} from "./common/attribute-edit.ts";
 import { isDestroyed, now } from "./common/lifecycle.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { userTags } from "./common/keys.ts";
@@ -34,13 +40,17 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
   const { name, attrs } = heldAttribute(req.NewAttribute, op);
   ensureWritable(name, op);
   if (name === "RotateName" && String(attrs.RotateName).includes("@")) {
-    fail("Invalid_Attribute_Value", `${op}: rotate_name must not contain '@' (reserved for keyset versioning: name@latest, name@N)`);
+    fail(
+      "Invalid_Attribute_Value",
+      `${op}: rotate_name must not contain '@' (reserved for keyset versioning: name@latest, name@N)`,
+    );
   }
   return ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, right);
     if (isDestroyed(o)) throw new KmipError("Object_Destroyed", `${op}: the object ${o.id} has been destroyed`);
     // An HSM schedules a key's life with its own start/end dates; an offset window has no counterpart there.
-    if (name === "RotateOffset" && isHsmUid(o.id)) fail("Feature_Not_Supported", `${op}: rotate_offset is not supported for HSM keys (${o.id})`);
+    if (name === "RotateOffset" && isHsmUid(o.id))
+      fail("Feature_Not_Supported", `${op}: rotate_offset is not supported for HSM keys (${o.id})`);
     if (name === "Link") await checkClientLinks(ctx, attrs.Link, op); // after the access check: no probing without a right
     const updated: StoredObject = { ...o, attributes: { ...o.attributes }, tags: [...o.tags] };
     if (name === "VendorAttributes") applyVendor(updated, attrs.VendorAttributes ?? [], mode, op);
@@ -52,7 +62,12 @@ async function edit(req: SetAttribute | ModifyAttribute, ctx: OperationContext, 
       applyStandard(client, name, attrs.Link, mode, op);
       updated.attributes.Link = [...server, ...(client.Link ?? [])];
     } else applyStandard(updated.attributes, name, attrs[name], mode, op);
-    if (name === "ActivationDate" && updated.state === "PreActive" && updated.attributes.ActivationDate && updated.attributes.ActivationDate.getTime() <= Date.now()) {
+    if (
+      name === "ActivationDate" &&
+      updated.state === "PreActive" &&
+      updated.attributes.ActivationDate &&
+      updated.attributes.ActivationDate.getTime() <= Date.now()
+    ) {
       updated.state = "Active";
       updated.attributes.State = "Active";
     }
@@ -79,7 +94,8 @@ function applyStandard(a: Attributes, name: string, value: unknown, mode: Mode, 
     } else a[name] = incoming;
     return;
   }
-  if (mode === "modify" && existing === undefined) fail("Attribute_Not_Found", `${op}: the object has no ${name} to modify`);
+  if (mode === "modify" && existing === undefined)
+    fail("Attribute_Not_Found", `${op}: the object has no ${name} to modify`);
   a[name] = value as never;
 }
 
@@ -92,8 +108,11 @@ function applyVendor(o: StoredObject, incoming: VendorAttribute[], mode: Mode, o
       continue;
     }
     const list = o.attributes.VendorAttributes ?? [];
-    const index = list.findIndex((x) => x.AttributeName === va.AttributeName && x.VendorIdentification === va.VendorIdentification);
-    if (mode === "modify" && index < 0) fail("Attribute_Not_Found", `${op}: the object has no vendor attribute ${va.AttributeName}`);
+    const index = list.findIndex(
+      (x) => x.AttributeName === va.AttributeName && x.VendorIdentification === va.VendorIdentification,
+    );
+    if (mode === "modify" && index < 0)
+      fail("Attribute_Not_Found", `${op}: the object has no vendor attribute ${va.AttributeName}`);
     o.attributes.VendorAttributes = index < 0 ? [...list, va] : list.map((x, i) => (i === index ? va : x));
   }
 }

@@ -15,15 +15,30 @@ import { signingInput } from "./common/signing.ts";
 import { signerFor } from "./schemes.ts";
 
 export async function sign(req: Sign, ctx: OperationContext): Promise<KmipRecord> {
-  const o = await retrieve(ctx, req.UniqueIdentifier, "sign", (x) => x.state === "Active" && x.objectType === "PrivateKey");
-  if (o.objectType !== "PrivateKey") throw new KmipError("Item_Not_Found", `Sign: no valid key for id ${o.id}: it is a ${o.objectType}; sign with a private key`);
+  const o = await retrieve(
+    ctx,
+    req.UniqueIdentifier,
+    "sign",
+    (x) => x.state === "Active" && x.objectType === "PrivateKey",
+  );
+  if (o.objectType !== "PrivateKey")
+    throw new KmipError(
+      "Item_Not_Found",
+      `Sign: no valid key for id ${o.id}: it is a ${o.objectType}; sign with a private key`,
+    );
   ensureCanProtect(o, "Sign");
   if (!maskAllows(o.attributes.CryptographicUsageMask, USAGE.Sign)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `Sign: no valid key for id ${o.id}: its usage mask does not allow Sign`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `Sign: no valid key for id ${o.id}: its usage mask does not allow Sign`,
+    );
   }
   const signer = signerFor(o);
   if (!signer) {
-    throw new KmipError("Operation_Not_Supported", `Sign: the key ${o.id} (${o.attributes.CryptographicAlgorithm ?? "unknown algorithm"}) is not a private key this server can sign with`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `Sign: the key ${o.id} (${o.attributes.CryptographicAlgorithm ?? "unknown algorithm"}) is not a private key this server can sign with`,
+    );
   }
   const what = signingInput(req, "Sign");
   if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };

@@ -19,15 +19,30 @@ const VERIFY_STATES = new Set(["Active", "Deactivated", "Compromised"]);
 const VERIFY_TYPES = new Set(["PublicKey", "PrivateKey", "Certificate"]);
 
 export async function signatureVerify(req: SignatureVerify, ctx: OperationContext): Promise<KmipRecord> {
-  const o = await retrieve(ctx, req.UniqueIdentifier, "signatureverify", (x) => VERIFY_STATES.has(x.state) && VERIFY_TYPES.has(x.objectType));
-  if (!VERIFY_TYPES.has(o.objectType)) throw new KmipError("Item_Not_Found", `SignatureVerify: no valid key for id ${o.id}: a ${o.objectType} cannot verify signatures`);
+  const o = await retrieve(
+    ctx,
+    req.UniqueIdentifier,
+    "signatureverify",
+    (x) => VERIFY_STATES.has(x.state) && VERIFY_TYPES.has(x.objectType),
+  );
+  if (!VERIFY_TYPES.has(o.objectType))
+    throw new KmipError(
+      "Item_Not_Found",
+      `SignatureVerify: no valid key for id ${o.id}: a ${o.objectType} cannot verify signatures`,
+    );
   ensureCanUnprotect(o, "SignatureVerify");
   if (!maskAllows(o.attributes.CryptographicUsageMask, USAGE.Verify)) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `SignatureVerify: no valid key for id ${o.id}: its usage mask does not allow Verify`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `SignatureVerify: no valid key for id ${o.id}: its usage mask does not allow Verify`,
+    );
   }
   const signer = signerFor(o);
   if (!signer) {
-    throw new KmipError("Operation_Not_Supported", `SignatureVerify: the ${o.objectType} ${o.id} does not hold a key this server can verify with`);
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `SignatureVerify: the ${o.objectType} ${o.id} does not hold a key this server can verify with`,
+    );
   }
   const what = signingInput(req, "SignatureVerify");
   if (!what.done) return { UniqueIdentifier: o.id, CorrelationValue: what.correlation };

@@ -51,7 +51,10 @@ async function certificateBytes(ctx: OperationContext, uid: string): Promise<Uin
   if (!USABLE.has(o.state)) throw notFound("Object_Not_Found", uid);
   const der = o.object.CertificateValue;
   if (o.objectType !== "Certificate" || !(der instanceof Uint8Array)) {
-    throw new KmipError("Invalid_Object_Type", `Certificate error: Requested a Certificate Object, got a ${o.objectType} (${uid})`);
+    throw new KmipError(
+      "Invalid_Object_Type",
+      `Certificate error: Requested a Certificate Object, got a ${o.objectType} (${uid})`,
+    );
   }
   return der;
 }
@@ -60,7 +63,8 @@ export async function validate(req: Validate, ctx: OperationContext): Promise<Km
   const at = validityTime(req.ValidityTime);
   const ders: Uint8Array[] = [...(req.Certificate ?? [])];
   for (const uid of new Set(req.UniqueIdentifier ?? [])) ders.push(await certificateBytes(ctx, uid));
-  if (ders.length === 0) throw certificateError("Empty chain cannot be validated: give Certificate (DER) or UniqueIdentifier items");
+  if (ders.length === 0)
+    throw certificateError("Empty chain cannot be validated: give Certificate (DER) or UniqueIdentifier items");
   let chain;
   try {
     chain = validateChain(ders, at);
@@ -71,7 +75,9 @@ export async function validate(req: Validate, ctx: OperationContext): Promise<Km
   const crls = revocationUris(chain);
   if (crls.length > 0) {
     const list = crls.map((c) => `${c.uri} (for "${c.subject}")`).join(", ");
-    throw certificateError(`the revocation status cannot be checked: this server does not fetch CRLs (no network access), and the chain names CRL distribution points: ${list}`);
+    throw certificateError(
+      `the revocation status cannot be checked: this server does not fetch CRLs (no network access), and the chain names CRL distribution points: ${list}`,
+    );
   }
   ctx.log.debug("validated", { op: "Validate", certificates: chain.length });
   return { ValidityIndicator: "Valid" };

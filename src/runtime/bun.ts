@@ -7,7 +7,9 @@ export const runtime: Runtime = {
   name: "bun",
   version: `Bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`,
   openDatabase(file: string, options: OpenOptions = {}): SqlDatabase {
-    const db = options.readonly ? new Database(file, { readonly: true, strict: true }) : new Database(file, { create: true, strict: true });
+    const db = options.readonly
+      ? new Database(file, { readonly: true, strict: true })
+      : new Database(file, { create: true, strict: true });
     return db as unknown as SqlDatabase;
   },
   postgresClient: () => SQL,

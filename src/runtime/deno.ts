@@ -7,7 +7,15 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { KmipError } from "../kmip/error.ts";
 import { refuseNul } from "./types.ts";
-import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase, SqlStatement } from "./types.ts";
+import type {
+  HttpServer,
+  OpenOptions,
+  Runtime,
+  ServableApp,
+  ServeOptions,
+  SqlDatabase,
+  SqlStatement,
+} from "./types.ts";
 
 interface DenoServer {
   addr: { port: number };
@@ -18,14 +26,18 @@ interface DenoGlobal {
   version: { deno: string };
   serve(
     options: { hostname: string; port: number; cert?: string; key?: string; onListen?: (addr: unknown) => void },
-    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number } }) => Response | Promise<Response>,
+    handler: (
+      request: Request,
+      info: { remoteAddr: { hostname: string; port: number } },
+    ) => Response | Promise<Response>,
   ): DenoServer;
 }
 const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
 
 type Param = null | number | bigint | string | Uint8Array;
 /** Parameters bound as node:sqlite takes them; text with U+0000 is refused (it would read back cut). */
-const params = (p: unknown[]) => (refuseNul(p), p).map((v) => (typeof v === "boolean" ? Number(v) : v === undefined ? null : v)) as Param[];
+const params = (p: unknown[]) =>
+  (refuseNul(p), p).map((v) => (typeof v === "boolean" ? Number(v) : v === undefined ? null : v)) as Param[];
 
 class Statement<Row> implements SqlStatement<Row, unknown[]> {
   constructor(private readonly s: StatementSync) {}
@@ -79,7 +91,9 @@ export const runtime: Runtime = {
     return new NodeSqliteDatabase(new DatabaseSync(file, { readOnly: !!options.readonly }));
   },
   postgresClient() {
-    throw new Error("PostgreSQL storage needs Bun (its SQL client): under Deno the store is SQLite (leave the database options unset)");
+    throw new Error(
+      "PostgreSQL storage needs Bun (its SQL client): under Deno the store is SQLite (leave the database options unset)",
+    );
   },
   async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
     // The peer of each request, for the audit trail and the mTLS front's look-up (Bun: requestIP).
@@ -116,7 +130,10 @@ function withIdleTimeout(request: Request, seconds: number, stalled: { yes: bool
     async pull(controller) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new KmipError("Invalid_Message", `the request body stalled for ${seconds} s`)), seconds * 1000);
+        timer = setTimeout(
+          () => reject(new KmipError("Invalid_Message", `the request body stalled for ${seconds} s`)),
+          seconds * 1000,
+        );
       });
       try {
         const { done, value } = await Promise.race([reader.read(), timeout]);

@@ -31,7 +31,10 @@ export interface SqlDatabase {
  */
 export function refuseNul(params: readonly unknown[]): void {
   if (params.some((p) => typeof p === "string" && p.includes("\u0000"))) {
-    throw new KmipError("Invalid_Field", "a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)");
+    throw new KmipError(
+      "Invalid_Field",
+      "a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)",
+    );
   }
 }
 

@@ -49,16 +49,29 @@ function rightsOf(names: string[]): string[] {
 async function ownedObject(store: ObjectStore, uid: string, user: string) {
   const o = await store.get(uid);
   if (o?.owner === user) return o;
-  throw new KmipError("Permission_Denied", `Access denied: Object with uid \`${uid}\` is not owned by owner \`${user}\``, "forbidden");
+  throw new KmipError(
+    "Permission_Denied",
+    `Access denied: Object with uid \`${uid}\` is not owned by owner \`${user}\``,
+    "forbidden",
+  );
 }
 
 export async function grantAccess(store: ObjectStore, user: string, body: string): Promise<unknown> {
   const b = parseBody(body);
   const rights = rightsOf(b.operation_types);
   await ownedObject(store, b.unique_identifier, user); // first: a non-owner learns only that it is not theirs
-  if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't grant yourself, you already have all rights on your own objects", "forbidden");
+  if (b.user_id === user)
+    throw new KmipError(
+      "Permission_Denied",
+      "Access denied: You can't grant yourself, you already have all rights on your own objects",
+      "forbidden",
+    );
   if (b.unique_identifier.startsWith("hsm::") && rights.includes("destroy")) {
-    throw new KmipError("Permission_Denied", `Access denied: Destroy on the HSM object ${b.unique_identifier} cannot be granted: it is reserved for HSM admins only`, "forbidden");
+    throw new KmipError(
+      "Permission_Denied",
+      `Access denied: Destroy on the HSM object ${b.unique_identifier} cannot be granted: it is reserved for HSM admins only`,
+      "forbidden",
+    );
   }
   await store.grant(b.unique_identifier, b.user_id, rights);
   return { success: `Access for ${b.user_id} successfully added` };
@@ -68,7 +81,8 @@ export async function revokeAccess(store: ObjectStore, user: string, body: strin
   const b = parseBody(body);
   const rights = rightsOf(b.operation_types);
   await ownedObject(store, b.unique_identifier, user);
-  if (b.user_id === user) throw new KmipError("Permission_Denied", "Access denied: You can't revoke yourself", "forbidden");
+  if (b.user_id === user)
+    throw new KmipError("Permission_Denied", "Access denied: You can't revoke yourself", "forbidden");
   await store.revokeGrant(b.unique_identifier, b.user_id, rights);
   return { success: `Access for ${b.user_id} successfully deleted` };
 }
@@ -88,7 +102,12 @@ export async function listOwned(store: ObjectStore, user: string): Promise<unkno
 }
 
 export async function listObtained(store: ObjectStore, user: string): Promise<unknown> {
-  return (await store.obtainedBy(user)).map((g) => ({ object_id: g.objectId, owner_id: g.ownerId, state: g.state, operations: g.operations }));
+  return (await store.obtainedBy(user)).map((g) => ({
+    object_id: g.objectId,
+    owner_id: g.ownerId,
+    state: g.state,
+    operations: g.operations,
+  }));
 }
 
 /** Attributes as plain JSON for the REST routes (Cosmian's serde form): dates ISO, bytes hex, vendor values bare. */
@@ -98,6 +117,11 @@ function plainJson(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (isRawNode(value)) return plainJson(value.value);
   if (Array.isArray(value)) return value.map(plainJson);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plainJson(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, plainJson(v)]),
+    );
   return value;
 }

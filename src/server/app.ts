@@ -60,12 +60,16 @@ export function createApp(deps: AppDeps) {
   const requestId = () => crypto.randomUUID().slice(0, 8);
 
   async function caller(request: Request): Promise<string> {
-    const info: CallerInfo = { authorization: request.headers.get("authorization"), certificateCn: deps.mtlsPeer?.(request)?.cn };
+    const info: CallerInfo = {
+      authorization: request.headers.get("authorization"),
+      certificateCn: deps.mtlsPeer?.(request)?.cn,
+    };
     return auth.authenticate(info);
   }
 
   /** A binary TTLV body (KMIP 2.1 §9.1) is sent as application/octet-stream. */
-  const isBinary = (request: Request) => /^application\/octet-stream\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
+  const isBinary = (request: Request) =>
+    /^application\/octet-stream\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
 
   async function readBinaryBody(request: Request): Promise<Uint8Array> {
     const declared = Number(request.headers.get("content-length") ?? "0");
@@ -76,11 +80,17 @@ export function createApp(deps: AppDeps) {
   }
 
   /** POST /kmip and /kmip/2_1: JSON TTLV, or binary TTLV answered in binary. */
-  async function kmip(request: Request, who: { user: string; requestId: string; client?: string }, messagesOnly: boolean): Promise<Response> {
+  async function kmip(
+    request: Request,
+    who: { user: string; requestId: string; client?: string },
+    messagesOnly: boolean,
+  ): Promise<Response> {
     const info = { ...who, signal: request.signal }; // heavy work is abandoned when the client goes away
     if (isBinary(request)) {
       const answer = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
-      return new Response(answer as Uint8Array<ArrayBuffer>, { headers: { "content-type": "application/octet-stream" } });
+      return new Response(answer as Uint8Array<ArrayBuffer>, {
+        headers: { "content-type": "application/octet-stream" },
+      });
     }
     return handleKmip(await readBody(request), info, deps, messagesOnly);
   }
@@ -90,7 +100,9 @@ export function createApp(deps: AppDeps) {
     if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
     // Bodies without a length (chunked) are bounded by Bun's maxRequestBodySize (set from the same
     // limit); Deno.serve has none, so the stream is read with the bound (boundedText).
-    const text = isDeno ? new TextDecoder().decode(await boundedBytes(request, deps.maxBodyBytes)) : await request.text();
+    const text = isDeno
+      ? new TextDecoder().decode(await boundedBytes(request, deps.maxBodyBytes))
+      : await request.text();
     if (text.length > deps.maxBodyBytes) throw new BodyTooLarge();
     return text;
   }
@@ -129,11 +141,17 @@ export function createApp(deps: AppDeps) {
       user = await caller(request);
       if (operation === "kmip") return await run(user, id);
       await deps.audit.intent(record("Pending"));
-      return await deps.audit.committed(() => run(user, id), () => [record("Success")]);
+      return await deps.audit.committed(
+        () => run(user, id),
+        () => [record("Success")],
+      );
     } catch (e) {
       if (e instanceof AuditUnavailable) {
         log.error("request refused: the audit trail cannot be written", { requestId: id });
-        return textResponse(503, `General_Failure: the audit trail cannot be written, so the request was not run (request ${id})`);
+        return textResponse(
+          503,
+          `General_Failure: the audit trail cannot be written, so the request was not run (request ${id})`,
+        );
       }
       const failure = e instanceof BodyTooLarge ? undefined : toFailure(e, log, id);
       await deps.audit.append(record(failure?.reason ?? "Body_Too_Large"));
@@ -142,7 +160,9 @@ export function createApp(deps: AppDeps) {
     }
   }
   /** The client's address and port: the TLS front's peer under mTLS, else the socket's. */
-  const ip = (server: Server, request: Request) => deps.mtlsPeer?.(request)?.client ?? peerAddress((deps.requestIP ?? ((r: Request) => server?.requestIP(r)))(request));
+  const ip = (server: Server, request: Request) =>
+    deps.mtlsPeer?.(request)?.client ??
+    peerAddress((deps.requestIP ?? ((r: Request) => server?.requestIP(r)))(request));
   const guard = requestGuard({ authenticated: auth.enabled, ...deps.listening });
 
   const json = (value: unknown) => new Response(JSON.stringify(value), { headers: JSON_HEADERS });
@@ -154,38 +174,87 @@ export function createApp(deps: AppDeps) {
       if (!refused) return;
       const client = ip(server as Server, request);
       log.warn("request refused", { client, path: new URL(request.url).pathname, why: refused.why });
-      void deps.audit.append({ requestId: requestId(), user: "-", client, operation: new URL(request.url).pathname, result: refused.reason });
+      void deps.audit.append({
+        requestId: requestId(),
+        user: "-",
+        client,
+        operation: new URL(request.url).pathname,
+        result: refused.reason,
+      });
       return refused.response;
     })
     .onError(({ code, error }) => {
       if (code === "NOT_FOUND") return textResponse(404, "Not found: unknown route");
       log.error("http error", { code: String(code), error: error instanceof Error ? error.message : String(error) });
-      return textResponse(code === "PARSE" ? 400 : 500, code === "PARSE" ? "Invalid_Message: unreadable request" : "General_Failure: internal error");
+      return textResponse(
+        code === "PARSE" ? 400 : 500,
+        code === "PARSE" ? "Invalid_Message: unreadable request" : "General_Failure: internal error",
+      );
     })
-    .post("/kmip/2_1", ({ request, server }) => {
-      const client = ip(server, request);
-      return guarded(request, client, "kmip", async (user, requestId) => kmip(request, { user, requestId, client }, false));
-    }, { parse: "none" })
-    .post("/kmip", ({ request, server }) => {
-      const client = ip(server, request);
-      return guarded(request, client, "kmip", async (user, requestId) => kmip(request, { user, requestId, client }, true));
-    }, { parse: "none" })
+    .post(
+      "/kmip/2_1",
+      ({ request, server }) => {
+        const client = ip(server, request);
+        return guarded(request, client, "kmip", async (user, requestId) =>
+          kmip(request, { user, requestId, client }, false),
+        );
+      },
+      { parse: "none" },
+    )
+    .post(
+      "/kmip",
+      ({ request, server }) => {
+        const client = ip(server, request);
+        return guarded(request, client, "kmip", async (user, requestId) =>
+          kmip(request, { user, requestId, client }, true),
+        );
+      },
+      { parse: "none" },
+    )
     .get("/version", () => json(deps.settings.version))
     .get("/metrics", ({ request }) => serveMetrics(request))
     .get("/health/live", () => liveHandler())
     .get("/health/ready", () => readyHandler(store))
     .get("/health", async () => {
       const up = await store.healthy();
-      return new Response(JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { name: store.kind, status: up ? "UP" : "DOWN" } } }), {
-        status: up ? 200 : 503,
-        headers: JSON_HEADERS,
-      });
+      return new Response(
+        JSON.stringify({
+          status: up ? "UP" : "DOWN",
+          dependencies: { database: { name: store.kind, status: up ? "UP" : "DOWN" } },
+        }),
+        {
+          status: up ? 200 : 503,
+          headers: JSON_HEADERS,
+        },
+      );
     })
-    .post("/access/grant", ({ request, server }) => guarded(request, ip(server, request), "access/grant", async (user) => json(await grantAccess(store, user, await readBody(request)))), { parse: "none" })
-    .post("/access/revoke", ({ request, server }) => guarded(request, ip(server, request), "access/revoke", async (user) => json(await revokeAccess(store, user, await readBody(request)))), { parse: "none" })
-    .get("/access/list/*", ({ request, params, server }) => guarded(request, ip(server, request), "access/list", async (user) => json(await listAccess(store, user, pathParameter(params["*"])))))
-    .get("/access/owned", ({ request, server }) => guarded(request, ip(server, request), "access/owned", async (user) => json(await listOwned(store, user))))
-    .get("/access/obtained", ({ request, server }) => guarded(request, ip(server, request), "access/obtained", async (user) => json(await listObtained(store, user))))
+    .post(
+      "/access/grant",
+      ({ request, server }) =>
+        guarded(request, ip(server, request), "access/grant", async (user) =>
+          json(await grantAccess(store, user, await readBody(request))),
+        ),
+      { parse: "none" },
+    )
+    .post(
+      "/access/revoke",
+      ({ request, server }) =>
+        guarded(request, ip(server, request), "access/revoke", async (user) =>
+          json(await revokeAccess(store, user, await readBody(request))),
+        ),
+      { parse: "none" },
+    )
+    .get("/access/list/*", ({ request, params, server }) =>
+      guarded(request, ip(server, request), "access/list", async (user) =>
+        json(await listAccess(store, user, pathParameter(params["*"]))),
+      ),
+    )
+    .get("/access/owned", ({ request, server }) =>
+      guarded(request, ip(server, request), "access/owned", async (user) => json(await listOwned(store, user))),
+    )
+    .get("/access/obtained", ({ request, server }) =>
+      guarded(request, ip(server, request), "access/obtained", async (user) => json(await listObtained(store, user))),
+    )
     .get("/me", ({ request, server }) => guarded(request, ip(server, request), "me", async (user) => json({ user })));
 }
 

@@ -40,7 +40,19 @@ const hmacHex = (key: Uint8Array, text: string) => createHmac("sha256", key).upd
 
 export function eventLine(seq: number, time: string, fields: AuditFields, prev: string): string {
   const { phase, requestId, user, client, operation, objectId, result } = fields;
-  return JSON.stringify({ seq, time, type: "event", phase, requestId, user, client, operation, objectId, result, prev });
+  return JSON.stringify({
+    seq,
+    time,
+    type: "event",
+    phase,
+    requestId,
+    user,
+    client,
+    operation,
+    objectId,
+    result,
+    prev,
+  });
 }
 
 export function checkpointLine(seq: number, time: string, records: number, key: Uint8Array, prev: string): string {
@@ -102,7 +114,15 @@ const MAC_SUFFIX = /,"mac":"([0-9a-f]{64})"\}$/;
 
 /** Verifies a trail (in order). Stops at the first problem. */
 export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): VerifyReport {
-  const r: VerifyReport = { ok: true, records: 0, events: 0, checkpoints: 0, legacy: 0, uncovered: 0, macsUnchecked: !key };
+  const r: VerifyReport = {
+    ok: true,
+    records: 0,
+    events: 0,
+    checkpoints: 0,
+    legacy: 0,
+    uncovered: 0,
+    macsUnchecked: !key,
+  };
   const fail = (where: string, what: string) => {
     r.ok = false;
     r.problem = { where, what };
@@ -127,11 +147,19 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
     started = true;
     const seq = rec.seq;
     if (!Number.isSafeInteger(seq)) return fail(where, "the record has no valid seq (modified)");
-    if ((seq as number) > expected.seq) return fail(where, `record(s) missing or reordered: expected seq ${expected.seq}, found ${seq as number}`);
-    if ((seq as number) < expected.seq) return fail(where, `record(s) reordered or duplicated: expected seq ${expected.seq}, found ${seq as number}`);
-    if (typeof rec.prev !== "string" || !HEX64.test(rec.prev)) return fail(where, "the record has no valid prev hash (modified)");
+    if ((seq as number) > expected.seq)
+      return fail(where, `record(s) missing or reordered: expected seq ${expected.seq}, found ${seq as number}`);
+    if ((seq as number) < expected.seq)
+      return fail(where, `record(s) reordered or duplicated: expected seq ${expected.seq}, found ${seq as number}`);
+    if (typeof rec.prev !== "string" || !HEX64.test(rec.prev))
+      return fail(where, "the record has no valid prev hash (modified)");
     if (rec.prev !== expected.prev) {
-      return fail(where, seq === r.legacy + 1 ? "the first record does not start the chain (records removed from the start)" : `the previous record (${previousWhere}) was modified: its SHA-256 is not the prev hash this record carries`);
+      return fail(
+        where,
+        seq === r.legacy + 1
+          ? "the first record does not start the chain (records removed from the start)"
+          : `the previous record (${previousWhere}) was modified: its SHA-256 is not the prev hash this record carries`,
+      );
     }
     const problem = check?.(rec);
     if (problem) return fail(where, problem);
@@ -143,9 +171,17 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
       const m = MAC_SUFFIX.exec(text);
       if (!m) return fail(where, "a checkpoint without a valid mac field (modified)");
       if (key) {
-        if (rec.keyId !== keyIdOf(key)) return fail(where, `the checkpoint was made with another audit key (key id ${String(rec.keyId)}, given ${keyIdOf(key)})`);
+        if (rec.keyId !== keyIdOf(key))
+          return fail(
+            where,
+            `the checkpoint was made with another audit key (key id ${String(rec.keyId)}, given ${keyIdOf(key)})`,
+          );
         const body = text.slice(0, m.index) + "}";
-        if (!equalBytes(Buffer.from(hmacHex(key, body), "hex"), Buffer.from(m[1], "hex"))) return fail(where, "the checkpoint MAC is wrong: the trail up to here was rewritten (or the checkpoint forged)");
+        if (!equalBytes(Buffer.from(hmacHex(key, body), "hex"), Buffer.from(m[1], "hex")))
+          return fail(
+            where,
+            "the checkpoint MAC is wrong: the trail up to here was rewritten (or the checkpoint forged)",
+          );
         r.lastCheckpointSeq = seq as number;
         r.lastCheckpointTime = String(rec.time);
         r.uncovered = 0;
@@ -162,13 +198,20 @@ export function verifyTrail(lines: Iterable<TrailLine>, key?: Uint8Array): Verif
 }
 
 export function formatReport(r: VerifyReport, source: string): string {
-  if (!r.ok) return `BROKEN ${source}: ${r.problem!.where}: ${r.problem!.what} (${r.records} records verified before it)`;
+  if (!r.ok)
+    return `BROKEN ${source}: ${r.problem!.where}: ${r.problem!.what} (${r.records} records verified before it)`;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const parts = [`OK ${source}: ${plural(r.records, "record")} (${plural(r.events, "event")}, ${plural(r.checkpoints, "checkpoint")})`];
+  const parts = [
+    `OK ${source}: ${plural(r.records, "record")} (${plural(r.events, "event")}, ${plural(r.checkpoints, "checkpoint")})`,
+  ];
   if (r.legacy) parts.push(`${r.legacy} older unchained lines before the chain`);
   if (r.macsUnchecked) parts.push("checkpoint MACs NOT checked (no audit key given)");
-  else if (r.lastCheckpointSeq !== undefined) parts.push(`last checkpoint at seq ${r.lastCheckpointSeq} (${r.lastCheckpointTime})`);
+  else if (r.lastCheckpointSeq !== undefined)
+    parts.push(`last checkpoint at seq ${r.lastCheckpointSeq} (${r.lastCheckpointTime})`);
   else parts.push("no checkpoint yet");
-  if (r.uncovered) parts.push(`${r.uncovered} event(s) after the last verified checkpoint are hash-chained only (a rewrite or tail truncation there is not detectable)`);
+  if (r.uncovered)
+    parts.push(
+      `${r.uncovered} event(s) after the last verified checkpoint are hash-chained only (a rewrite or tail truncation there is not detectable)`,
+    );
   return parts.join("; ");
 }

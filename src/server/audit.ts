@@ -15,13 +15,31 @@
  * commit is on its way to the disk at a time (without blocking the event loop); records arriving
  * meanwhile go in the next.
  */
-import { closeSync, fdatasync, fstatSync, mkdirSync, openSync, readFileSync, readSync, write, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  write,
+  writeFileSync,
+} from "node:fs";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { ObjectStore } from "../store/store.ts";
 import type { Logger } from "./log.ts";
-import { checkpointLine, eventLine, GENESIS, headAfter, isLegacyLine, type AuditFields, type ChainHead } from "./audit-chain.ts";
+import {
+  checkpointLine,
+  eventLine,
+  GENESIS,
+  headAfter,
+  isLegacyLine,
+  type AuditFields,
+  type ChainHead,
+} from "./audit-chain.ts";
 
 export type { AuditFields };
 
@@ -30,7 +48,9 @@ const fdatasyncAsync = promisify(fdatasync);
 async function writeAsync(fd: number, text: string): Promise<void> {
   let buf = Buffer.from(text, "utf8");
   while (buf.length) {
-    const n = await new Promise<number>((resolve, reject) => write(fd, buf, 0, buf.length, null, (e, written) => (e ? reject(e) : resolve(written))));
+    const n = await new Promise<number>((resolve, reject) =>
+      write(fd, buf, 0, buf.length, null, (e, written) => (e ? reject(e) : resolve(written))),
+    );
     buf = buf.subarray(n);
   }
 }
@@ -69,11 +89,14 @@ export function loadAuditKey(file: string, log: Logger): Uint8Array {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`cannot read the audit key file ${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new Error(`cannot read the audit key file ${file}: ${(e as Error).message}`);
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const key = randomBytes(32);
     writeFileSync(file, key.toString("hex") + "\n", { mode: 0o600, flag: "wx" });
-    log.warn("audit key generated: keep a copy away from the server; it authenticates the audit checkpoints", { file: path.resolve(file) });
+    log.warn("audit key generated: keep a copy away from the server; it authenticates the audit checkpoints", {
+      file: path.resolve(file),
+    });
     return new Uint8Array(key);
   }
   const hex = text.trim();
@@ -97,7 +120,10 @@ export function lastLineOf(file: string): string | undefined {
       const start = Math.max(0, size - span);
       const buf = Buffer.alloc(size - start);
       readSync(fd, buf, 0, buf.length, start);
-      if (buf[buf.length - 1] !== 0x0a) throw new Error(`the audit trail ${file} ends with an incomplete record; check it with \`kms audit verify\` and move it aside`);
+      if (buf[buf.length - 1] !== 0x0a)
+        throw new Error(
+          `the audit trail ${file} ends with an incomplete record; check it with \`kms audit verify\` and move it aside`,
+        );
       const cut = buf.lastIndexOf(0x0a, buf.length - 2);
       if (cut >= 0 || start === 0) return buf.subarray(cut + 1, buf.length - 1).toString("utf8");
     }
@@ -111,10 +137,16 @@ class Checkpoints {
   since = 0;
   private timer: ReturnType<typeof setInterval>;
   private oldest = 0;
-  constructor(private readonly o: AuditOptions, onTimer: () => void) {
-    this.timer = setInterval(() => {
-      if (this.since > 0 && Date.now() - this.oldest >= o.checkpointSeconds * 1000) onTimer();
-    }, Math.max(200, Math.min(o.checkpointSeconds * 1000, 5000)));
+  constructor(
+    private readonly o: AuditOptions,
+    onTimer: () => void,
+  ) {
+    this.timer = setInterval(
+      () => {
+        if (this.since > 0 && Date.now() - this.oldest >= o.checkpointSeconds * 1000) onTimer();
+      },
+      Math.max(200, Math.min(o.checkpointSeconds * 1000, 5000)),
+    );
     this.timer.unref?.();
   }
   counted(n: number): boolean {
@@ -151,7 +183,10 @@ export class FileAuditSink implements AuditSink {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const last = lastLineOf(file);
     // a trail of an older server (no chain): the chain starts after its lines (counted once)
-    this.head = headAfter(last, last !== undefined && isLegacyLine(last) ? readFileSync(file, "utf8").split("\n").length - 1 : 0);
+    this.head = headAfter(
+      last,
+      last !== undefined && isLegacyLine(last) ? readFileSync(file, "utf8").split("\n").length - 1 : 0,
+    );
     this.fd = openSync(file, "a", 0o600);
     this.checkpoints = new Checkpoints(o, () => void this.write(["checkpoint"], "synced").catch(() => {}));
   }
@@ -177,7 +212,9 @@ export class FileAuditSink implements AuditSink {
       const previous = this.lastWrite;
       const unavailable = (e: unknown) => {
         this.o.log.error("AUDIT TRAIL WRITE FAILED", { file: this.file, error: (e as Error).message });
-        return new AuditUnavailable(`the audit trail cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+        return new AuditUnavailable(
+          `the audit trail cannot be written (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+        );
       };
       const commit = (async () => {
         await previous;
@@ -248,9 +285,15 @@ export class FileAuditSink implements AuditSink {
 
   async append(...records: AuditFields[]): Promise<void> {
     try {
-      await this.write(records.map((r) => ({ ...r, phase: "outcome" as const })), "synced");
+      await this.write(
+        records.map((r) => ({ ...r, phase: "outcome" as const })),
+        "synced",
+      );
     } catch (e) {
-      this.o.log.error("AUDIT RECORD LOST: an operation ran but its outcome record could not be written", { records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`), error: (e as Error).message });
+      this.o.log.error("AUDIT RECORD LOST: an operation ran but its outcome record could not be written", {
+        records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`),
+        error: (e as Error).message,
+      });
     }
   }
 
@@ -277,18 +320,33 @@ export class DatabaseAuditSink implements AuditSink {
     private readonly store: ObjectStore,
     private readonly o: AuditOptions,
   ) {
-    this.checkpoints = new Checkpoints(o, () => void this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e)));
+    this.checkpoints = new Checkpoints(
+      o,
+      () => void this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e)),
+    );
   }
 
   /** Inside the caller's transaction. */
   private async insert(records: AuditFields[], forceCheckpoint = false): Promise<void> {
     const last = await this.store.lastAuditRecord();
     // rows of an older server (no line): the chain starts after them
-    let head = !last ? headAfter(undefined) : last.line === null ? { seq: last.seq + 1, prev: GENESIS } : headAfter(last.line);
+    let head = !last
+      ? headAfter(undefined)
+      : last.line === null
+        ? { seq: last.seq + 1, prev: GENESIS }
+        : headAfter(last.line);
     const time = new Date().toISOString();
     const checkpoint = async () => {
       const line = checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev);
-      await this.store.appendAudit({ seq: head.seq, line, time, requestId: "-", user: "-", operation: "(checkpoint)", result: "-" });
+      await this.store.appendAudit({
+        seq: head.seq,
+        line,
+        time,
+        requestId: "-",
+        user: "-",
+        operation: "(checkpoint)",
+        result: "-",
+      });
       this.o.log.info("audit checkpoint", { seq: head.seq - 1, hash: head.prev });
       head = headAfter(line);
       this.checkpoints.reset();
@@ -333,19 +391,24 @@ export class DatabaseAuditSink implements AuditSink {
   }
 
   private lost(records: AuditFields[], e: unknown) {
-    this.o.log.error("AUDIT RECORD LOST", { records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`), error: String(e) });
+    this.o.log.error("AUDIT RECORD LOST", {
+      records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`),
+      error: String(e),
+    });
   }
 
   async close(): Promise<void> {
     this.checkpoints.stop();
-    if (this.checkpoints.since > 0) await this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e));
+    if (this.checkpoints.since > 0)
+      await this.store.atomic(async () => this.insert([], true)).catch((e) => this.lost([], e));
   }
 }
 
 /** `host:port` of a peer, with IPv6 in brackets (and IPv4-mapped IPv6 shown as IPv4). */
 export function peerAddress(peer: { address: string; port: number } | null | undefined): string | undefined {
   if (!peer) return undefined;
-  const address = peer.address.startsWith("::ffff:") && peer.address.includes(".") ? peer.address.slice(7) : peer.address;
+  const address =
+    peer.address.startsWith("::ffff:") && peer.address.includes(".") ? peer.address.slice(7) : peer.address;
   return address.includes(":") ? `[${address}]:${peer.port}` : `${address}:${peer.port}`;
 }
 
@@ -353,7 +416,10 @@ export function peerAddress(peer: { address: string; port: number } | null | und
 const MAX_OBJECT_ID = 512;
 
 /** The object id an operation concerns: from its response, else its request (cut to MAX_OBJECT_ID characters, marked with "..."). */
-export function objectIdOf(request: Record<string, unknown> | undefined, response?: Record<string, unknown>): string | undefined {
+export function objectIdOf(
+  request: Record<string, unknown> | undefined,
+  response?: Record<string, unknown>,
+): string | undefined {
   const cut = (id: string) => (id.length > MAX_OBJECT_ID ? `${id.slice(0, MAX_OBJECT_ID)}...` : id);
   for (const r of [response, request]) {
     if (!r) continue;

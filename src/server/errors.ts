@@ -22,10 +22,18 @@ const STATUS = { client: 422, unauthenticated: 401, forbidden: 403, busy: 503, u
 export function toFailure(e: unknown, log: Logger, requestId: string): Failure {
   if (e instanceof KmipError) {
     // The operator must see why the database is unavailable; the client only that it is.
-    if (e.kind === "unavailable") log.warn("database unavailable", { requestId, error: e.cause instanceof Error ? e.cause.message : String(e.cause ?? e.message) });
+    if (e.kind === "unavailable")
+      log.warn("database unavailable", {
+        requestId,
+        error: e.cause instanceof Error ? e.cause.message : String(e.cause ?? e.message),
+      });
     return { status: STATUS[e.kind], reason: e.reason, message: e.message };
   }
-  log.error("internal error", { requestId, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), stack: e instanceof Error ? e.stack : undefined });
+  log.error("internal error", {
+    requestId,
+    error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    stack: e instanceof Error ? e.stack : undefined,
+  });
   return { status: 500, reason: "General_Failure", message: `internal error (request ${requestId})` };
 }
 

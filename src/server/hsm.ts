@@ -16,7 +16,9 @@ export async function openHsm(c: HsmConfig, log: Logger): Promise<Hsm> {
   try {
     pin = readFileSync(c.passwordFile!, "utf8").replace(/\r?\n$/, "");
   } catch (e) {
-    throw new StorageError(`cannot read the HSM password file ${c.passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new StorageError(
+      `cannot read the HSM password file ${c.passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (pin === "") throw new StorageError(`the HSM password file ${c.passwordFile} is empty`);
   try {
@@ -32,8 +34,14 @@ export async function openHsm(c: HsmConfig, log: Logger): Promise<Hsm> {
 /** The HSM key-encryption key as the store's master key (it may not exist yet: see HsmMasterKey). */
 export function hsmMasterKey(hsm: Hsm, uid: string, log: Logger): HsmMasterKey {
   const ref = parseHsmUid(uid);
-  if (!hsm.hasSlot(ref.slot)) throw new StorageError(`the key-encryption key ${uid} is in slot ${ref.slot}, which is not configured (--hsm-slot ${hsm.slots.join(",")})`);
+  if (!hsm.hasSlot(ref.slot))
+    throw new StorageError(
+      `the key-encryption key ${uid} is in slot ${ref.slot}, which is not configured (--hsm-slot ${hsm.slots.join(",")})`,
+    );
   const key = new HsmMasterKey(uid, hsm, ref.slot, ref.keyId);
-  if (!key.exists()) log.warn("the key-encryption key does not exist in the HSM yet: nothing can be stored until it is created", { keyEncryptionKey: uid });
+  if (!key.exists())
+    log.warn("the key-encryption key does not exist in the HSM yet: nothing can be stored until it is created", {
+      keyEncryptionKey: uid,
+    });
   return key;
 }

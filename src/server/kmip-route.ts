@@ -12,7 +12,15 @@
  * when the client disconnects.
  */
 import { KmipError } from "../kmip/error.ts";
-import { decodeRequest, encodeBatchItem, encodeOperationResponse, encodeResponseMessage, responseMessageFrame, type BatchItemResult, type DecodedRequest } from "../kmip/wire.ts";
+import {
+  decodeRequest,
+  encodeBatchItem,
+  encodeOperationResponse,
+  encodeResponseMessage,
+  responseMessageFrame,
+  type BatchItemResult,
+  type DecodedRequest,
+} from "../kmip/wire.ts";
 import { decodeBinaryRequest, encodeBinaryResponse, type DecodedMessage } from "../kmip/wire-binary.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { dispatch } from "../operations/dispatch.ts";
@@ -41,7 +49,12 @@ export interface KmipLimits {
 }
 
 /** dispatch(), timed and counted (by operation and result) when metrics are on. */
-async function run(operation: string, payload: Parameters<typeof dispatch>[1], ctx: OperationContext, metrics: Metrics | undefined) {
+async function run(
+  operation: string,
+  payload: Parameters<typeof dispatch>[1],
+  ctx: OperationContext,
+  metrics: Metrics | undefined,
+) {
   if (!metrics) return dispatch(operation, payload, ctx);
   const start = performance.now();
   try {
@@ -49,7 +62,11 @@ async function run(operation: string, payload: Parameters<typeof dispatch>[1], c
     metrics.observe(operation, "Success", (performance.now() - start) / 1000);
     return result;
   } catch (e) {
-    metrics.observe(operation, e instanceof KmipError ? e.reason : "General_Failure", (performance.now() - start) / 1000);
+    metrics.observe(
+      operation,
+      e instanceof KmipError ? e.reason : "General_Failure",
+      (performance.now() - start) / 1000,
+    );
     throw e;
   }
 }
@@ -65,7 +82,16 @@ export interface RequestInfo {
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
-const recordOf = (info: RequestInfo) => (operation: string, result: string, objectId?: string): AuditFields => ({ requestId: info.requestId, user: info.user, client: info.client, operation, objectId, result });
+const recordOf =
+  (info: RequestInfo) =>
+  (operation: string, result: string, objectId?: string): AuditFields => ({
+    requestId: info.requestId,
+    user: info.user,
+    client: info.client,
+    operation,
+    objectId,
+    result,
+  });
 
 export function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
   return withHeavyContext(deps.pool, info.signal, () => handle(body, info, deps, messagesOnly));
@@ -77,7 +103,10 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
   let request: DecodedRequest;
   try {
     if (!/^\s*\{/.test(body)) {
-      throw new KmipError("Invalid_Message", "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)");
+      throw new KmipError(
+        "Invalid_Message",
+        "the body must be a JSON TTLV object (JWE-encrypted bodies are not supported)",
+      );
     }
     request = decodeRequest(body, deps.limits.maxBatchItems);
   } catch (e) {
@@ -89,20 +118,38 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
     return new Response(encodeResponseMessage({ major: 2, minor: 1 }, results, "kmip-v5"), { headers: JSON_HEADERS });
   }
   if (request.kind === "operation" && messagesOnly) {
-    return failureResponse({ status: 422, reason: "Invalid_Message", message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1" });
+    return failureResponse({
+      status: 422,
+      reason: "Invalid_Message",
+      message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1",
+    });
   }
   // Nothing runs unless the trail can say it is about to (file trail; the database trail records in the operation's transaction).
   const operations = request.kind === "operation" ? request.operation : request.items.map((i) => i.operation).join(",");
-  await deps.audit.intent(record(operations, "Pending", request.kind === "operation" ? objectIdOf(request.payload) : undefined));
+  await deps.audit.intent(
+    record(operations, "Pending", request.kind === "operation" ? objectIdOf(request.payload) : undefined),
+  );
   if (request.kind === "operation") {
-    const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log };
+    const ctx: OperationContext = {
+      wire: request.dialect,
+      user,
+      store: deps.store,
+      settings: deps.settings,
+      log: deps.log,
+    };
     const { operation, payload: input } = request;
     let payload;
     try {
-      payload = await deps.audit.committed(() => run(operation, input, ctx, deps.metrics), (out) => [record(operation, "Success", objectIdOf(input, out))]);
+      payload = await deps.audit.committed(
+        () => run(operation, input, ctx, deps.metrics),
+        (out) => [record(operation, "Success", objectIdOf(input, out))],
+      );
       const size = estimatedSize(payload);
       if (size > deps.limits.maxResponseBytes) {
-        throw new KmipError("Response_Too_Large", `${operation}: the answer would be about ${size} bytes; this server sends at most ${deps.limits.maxResponseBytes}`);
+        throw new KmipError(
+          "Response_Too_Large",
+          `${operation}: the answer would be about ${size} bytes; this server sends at most ${deps.limits.maxResponseBytes}`,
+        );
       }
     } catch (e) {
       if (e instanceof AuditUnavailable) throw e;
@@ -146,23 +193,38 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
  * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace. When the audit
  * trail cannot record the request, nothing runs and every item fails with General_Failure.
  */
-export function handleKmipBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
+export function handleKmipBinary(
+  body: Uint8Array,
+  info: RequestInfo,
+  deps: KmipDeps,
+  maxBytes?: number,
+): Promise<Uint8Array> {
   return withHeavyContext(deps.pool, info.signal, () => handleBinary(body, info, deps, maxBytes));
 }
 
-async function handleBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps, maxBytes?: number): Promise<Uint8Array> {
+async function handleBinary(
+  body: Uint8Array,
+  info: RequestInfo,
+  deps: KmipDeps,
+  maxBytes?: number,
+): Promise<Uint8Array> {
   const { user, requestId } = info;
   const record = recordOf(info);
   let request: DecodedMessage;
   try {
     request = decodeBinaryRequest(body, { maxBytes });
     if (request.items.length > deps.limits.maxBatchItems) {
-      throw new KmipError("Server_Limit_Exceeded", `/RequestMessage: more than ${deps.limits.maxBatchItems} batch items; this server takes at most ${deps.limits.maxBatchItems} per message`);
+      throw new KmipError(
+        "Server_Limit_Exceeded",
+        `/RequestMessage: more than ${deps.limits.maxBatchItems} batch items; this server takes at most ${deps.limits.maxBatchItems} per message`,
+      );
     }
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await deps.audit.append(record("(undecodable request)", f.reason));
-    return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
+    return encodeBinaryResponse({ major: 2, minor: 1 }, [
+      { status: "OperationFailed", reason: f.reason, message: f.message },
+    ]);
   }
   let results: BatchItemResult[];
   try {
@@ -172,14 +234,31 @@ async function handleBinary(body: Uint8Array, info: RequestInfo, deps: KmipDeps,
     if (!(e instanceof AuditUnavailable)) throw e;
     deps.log.error("request refused: the audit trail cannot be written", { requestId });
     const message = `the audit trail cannot be written, so the request was not run (request ${requestId})`;
-    return encodeBinaryResponse(request.protocolVersion, request.items.map((i) => ({ operation: i.operation, uniqueBatchItemId: i.uniqueBatchItemId, status: "OperationFailed", reason: "General_Failure", message })));
+    return encodeBinaryResponse(
+      request.protocolVersion,
+      request.items.map((i) => ({
+        operation: i.operation,
+        uniqueBatchItemId: i.uniqueBatchItemId,
+        status: "OperationFailed",
+        reason: "General_Failure",
+        message,
+      })),
+    );
   }
   try {
     return encodeBinaryResponse(request.protocolVersion, results, request.items);
   } catch (e) {
     // an answer with no binary form (a value outside the tag or enumeration tables): say so, in binary
     const f = toFailure(e, deps.log, requestId);
-    const failed = results.map((r): BatchItemResult => ({ operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationFailed", reason: f.reason, message: `the answer cannot be encoded in binary TTLV: ${f.message}` }));
+    const failed = results.map(
+      (r): BatchItemResult => ({
+        operation: r.operation,
+        uniqueBatchItemId: r.uniqueBatchItemId,
+        status: "OperationFailed",
+        reason: f.reason,
+        message: `the answer cannot be encoded in binary TTLV: ${f.message}`,
+      }),
+    );
     return encodeBinaryResponse(request.protocolVersion, failed);
   }
 }
@@ -193,11 +272,29 @@ class BatchAborted extends Error {}
 type RecordOf = (operation: string, result: string, objectId?: string) => AuditFields;
 
 /** Each item is audited: on its own (Continue, Stop), or with the whole batch in one transaction (Undo). */
-async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, requestId: string, record: RecordOf, options: Pick<OperationContext, "byteKeyFormats"> = {}): Promise<BatchItemResult[]> {
-  const ctx: OperationContext = { wire: request.dialect, user, store: deps.store, settings: deps.settings, log: deps.log, ...options };
+async function runBatch(
+  request: DecodedMessage,
+  user: string,
+  deps: KmipDeps,
+  requestId: string,
+  record: RecordOf,
+  options: Pick<OperationContext, "byteKeyFormats"> = {},
+): Promise<BatchItemResult[]> {
+  const ctx: OperationContext = {
+    wire: request.dialect,
+    user,
+    store: deps.store,
+    settings: deps.settings,
+    log: deps.log,
+    ...options,
+  };
   const mode = request.batchErrorContinuation ?? "Continue";
   const recordOf = (r: BatchItemResult, i: number) =>
-    record(r.operation ?? "?", r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"), objectIdOf(request.items[i]?.payload, r.payload));
+    record(
+      r.operation ?? "?",
+      r.status === "Success" ? "Success" : r.status === "OperationUndone" ? "Undone" : (r.reason ?? "OperationFailed"),
+      objectIdOf(request.items[i]?.payload, r.payload),
+    );
   const results: BatchItemResult[] = [];
   const { maxResponseBytes } = deps.limits;
   const runItems = async () => {
@@ -209,26 +306,45 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
       if (size - sinceYield > YIELD_EVERY_BYTES || i % 64 === 63) (sinceYield = size), await yieldToEventLoop();
       const base = { operation: item.operation, uniqueBatchItemId: item.uniqueBatchItemId };
       if (size > maxResponseBytes) {
-        results.push({ ...base, status: "OperationFailed", reason: "Response_Too_Large", message: `not processed: the answer reached this server's limit of ${maxResponseBytes} bytes` });
+        results.push({
+          ...base,
+          status: "OperationFailed",
+          reason: "Response_Too_Large",
+          message: `not processed: the answer reached this server's limit of ${maxResponseBytes} bytes`,
+        });
         failed = true;
         continue;
       }
       if (failed && mode !== "Continue") {
-        results.push({ ...base, status: "OperationFailed", reason: "Operation_Canceled_By_Requester", message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})` });
+        results.push({
+          ...base,
+          status: "OperationFailed",
+          reason: "Operation_Canceled_By_Requester",
+          message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})`,
+        });
         if (mode !== "Undo") await deps.audit.append(recordOf(results[i], i));
         continue;
       }
       try {
         const exec = () => run(item.operation, item.payload, ctx, deps.metrics);
-        const payload = mode === "Undo" ? await exec() : await deps.audit.committed(exec, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
+        const payload =
+          mode === "Undo"
+            ? await exec()
+            : await deps.audit.committed(exec, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
         size += estimatedSize(payload);
         if (size > maxResponseBytes) {
-          throw new KmipError("Response_Too_Large", `${item.operation}: the answer would exceed this server's limit of ${maxResponseBytes} bytes`);
+          throw new KmipError(
+            "Response_Too_Large",
+            `${item.operation}: the answer would exceed this server's limit of ${maxResponseBytes} bytes`,
+          );
         }
         results.push({ ...base, status: "Success", payload });
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: "Success" });
       } catch (e) {
-        const f = e instanceof AuditUnavailable ? { reason: "General_Failure" as const, message: `not run: ${e.message}` } : toFailure(e, deps.log, requestId);
+        const f =
+          e instanceof AuditUnavailable
+            ? { reason: "General_Failure" as const, message: `not run: ${e.message}` }
+            : toFailure(e, deps.log, requestId);
         results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
         failed = true;
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: f.reason });
@@ -240,10 +356,18 @@ async function runBatch(request: DecodedMessage, user: string, deps: KmipDeps, r
   };
   if (mode !== "Undo") return runItems();
   try {
-    return await deps.audit.committed(() => deps.store.atomic(runItems), (all) => all.map(recordOf));
+    return await deps.audit.committed(
+      () => deps.store.atomic(runItems),
+      (all) => all.map(recordOf),
+    );
   } catch (e) {
     if (!(e instanceof BatchAborted)) throw e;
-    const undone = results.map((r): BatchItemResult => (r.status === "Success" ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" } : r));
+    const undone = results.map(
+      (r): BatchItemResult =>
+        r.status === "Success"
+          ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" }
+          : r,
+    );
     await deps.audit.append(...undone.map(recordOf));
     return undone;
   }

@@ -8,7 +8,10 @@ export type { Logger, LogLevel };
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(level: LogLevel = "info", sink: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
+export function createLogger(
+  level: LogLevel = "info",
+  sink: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+): Logger {
   const logger: Logger = {
     level,
     debug: (m, f) => write("debug", m, f),

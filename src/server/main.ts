@@ -28,8 +28,12 @@ import { ristretto } from "../../native/ristretto.ts";
  * and keep the library defaults. TLS 1.0 and 1.1 are switched off.
  */
 export const TLS12_CIPHERS = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
-  "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-CHACHA20-POLY1305",
 ].join(":");
 const NO_TLS_BELOW_1_2 = 0x04000000 /* SSL_OP_NO_TLSv1 */ | 0x10000000; /* SSL_OP_NO_TLSv1_1 */
 
@@ -45,7 +49,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   checkConfig(config);
   const metricsToken = config.metricsTokenFile ? readMetricsToken(config.metricsTokenFile) : undefined; // before anything is opened
   const auth = new Authenticator({
@@ -73,7 +80,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       checkpointSeconds: config.auditCheckpointSeconds,
       log,
     };
-    audit = config.audit === "database" ? new DatabaseAuditSink(store, auditOptions) : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"), auditOptions);
+    audit =
+      config.audit === "database"
+        ? new DatabaseAuditSink(store, auditOptions)
+        : new FileAuditSink(config.audit ?? path.join(config.dataDir, "audit.log"), auditOptions);
   } catch (e) {
     await store.close();
     hsm?.close();
@@ -84,14 +94,22 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   if (metrics) audit = metrics.wrapAudit(audit);
   let front: MtlsFront | undefined;
   const settings = {
-    vendorId: config.vendorId, version: VERSION_STRING, privilegedUsers: config.privilegedUsers,
+    vendorId: config.vendorId,
+    version: VERSION_STRING,
+    privilegedUsers: config.privilegedUsers,
     hsm: hsm && config.hsm ? { hsm, admins: config.hsm.admins, kek: config.keyEncryptionKey } : undefined,
   };
   const limits = { maxBatchItems: config.maxBatchItems, maxResponseBytes: config.maxResponseBytes };
   const pool = new WorkerPool({ threads: config.workerThreads || undefined, queue: config.workerQueue });
   let publicPort = 0;
   let http: HttpServer | undefined;
-  const rotation = new RotationScheduler({ store, settings, log, metrics, minIntervalSeconds: config.rotationMinIntervalSeconds });
+  const rotation = new RotationScheduler({
+    store,
+    settings,
+    log,
+    metrics,
+    minIntervalSeconds: config.rotationMinIntervalSeconds,
+  });
   const app = createApp({
     pool,
     limits,
@@ -111,32 +129,63 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   if (runtime.name === "deno" && config.tls?.cipherSuites) {
     // Deno's TLS (rustls, under Deno.serve and node:tls alike) takes no suite list: its fixed set is
     // TLS 1.2/1.3 forward-secret AEAD only.
-    throw new ConfigError("--tls-cipher-suites cannot be applied under Deno (its TLS library has a fixed list of forward-secret AEAD suites): leave it unset");
+    throw new ConfigError(
+      "--tls-cipher-suites cannot be applied under Deno (its TLS library has a fixed list of forward-secret AEAD suites): leave it unset",
+    );
   }
   const tls = config.tls
     ? {
-        cert: readFileSync(config.tls.certFile, "utf8") + (config.tls.chainFile ? readFileSync(config.tls.chainFile, "utf8") : ""),
+        cert:
+          readFileSync(config.tls.certFile, "utf8") +
+          (config.tls.chainFile ? readFileSync(config.tls.chainFile, "utf8") : ""),
         key: readFileSync(config.tls.keyFile, "utf8"),
         ciphers: config.tls.cipherSuites ?? TLS12_CIPHERS,
         secureOptions: NO_TLS_BELOW_1_2,
-        ...(config.tls.clientsCaFile ? { ca: readFileSync(config.tls.clientsCaFile, "utf8"), requestCert: true, rejectUnauthorized: true } : {}),
+        ...(config.tls.clientsCaFile
+          ? { ca: readFileSync(config.tls.clientsCaFile, "utf8"), requestCert: true, rejectUnauthorized: true }
+          : {}),
       }
     : undefined;
   if (tls && "ca" in tls && tls.ca) {
     // Bun.serve cannot tell the handler who the client certificate names: TLS ends in a node:tls front
     // (nor can Deno.serve verify them at all).
-    http = await runtime.serve(app as unknown as ServableApp, { hostname: "127.0.0.1", port: 0, idleTimeout: config.idleTimeoutSeconds });
+    http = await runtime.serve(app as unknown as ServableApp, {
+      hostname: "127.0.0.1",
+      port: 0,
+      idleTimeout: config.idleTimeoutSeconds,
+    });
     const { ca, cert, key, ciphers } = tls;
-    front = await startMtlsFront({ hostname: config.hostname, port: config.port, cert, key, ca, ciphers, backendPort: http.port, idleTimeoutSeconds: config.idleTimeoutSeconds });
+    front = await startMtlsFront({
+      hostname: config.hostname,
+      port: config.port,
+      cert,
+      key,
+      ca,
+      ciphers,
+      backendPort: http.port,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
+    });
   } else {
-    http = await runtime.serve(app as unknown as ServableApp, { hostname: config.hostname, port: config.port, tls, idleTimeout: config.idleTimeoutSeconds });
+    http = await runtime.serve(app as unknown as ServableApp, {
+      hostname: config.hostname,
+      port: config.port,
+      tls,
+      idleTimeout: config.idleTimeoutSeconds,
+    });
   }
   let socketServer: SocketServer | undefined;
   if (config.socketServer.start && tls && "ca" in tls && tls.ca) {
     const { ca, cert, key, ciphers } = tls;
     socketServer = await startSocketServer({
-      hostname: config.socketServer.hostname, port: config.socketServer.port, cert, key, ca, ciphers,
-      idleTimeoutSeconds: config.idleTimeoutSeconds, maxMessageBytes: config.maxBodyBytes, auth,
+      hostname: config.socketServer.hostname,
+      port: config.socketServer.port,
+      cert,
+      key,
+      ca,
+      ciphers,
+      idleTimeoutSeconds: config.idleTimeoutSeconds,
+      maxMessageBytes: config.maxBodyBytes,
+      auth,
       kmip: { store, log, audit, settings, pool, limits, metrics },
     });
   }
@@ -191,7 +240,9 @@ function readMetricsToken(file: string): string {
   try {
     token = readFileSync(file, "utf8").trim();
   } catch (e) {
-    throw new ConfigError(`cannot read the metrics token file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ConfigError(
+      `cannot read the metrics token file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (token.length < 16) throw new ConfigError(`the metrics token in ${file} must be at least 16 characters`);
   return token;

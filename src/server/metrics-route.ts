@@ -23,25 +23,39 @@ const digest = (s: string) => new Uint8Array(createHash("sha256").update(s).dige
 export function metricsHandler(store: ObjectStore, options: MetricsOptions): (request: Request) => Promise<Response> {
   const expected = options.token ? digest(options.token) : undefined;
   return async (request) => {
-    if (!options.metrics) return textResponse(404, "Not found: metrics are disabled (start the server with --metrics or --metrics-token-file)");
+    if (!options.metrics)
+      return textResponse(
+        404,
+        "Not found: metrics are disabled (start the server with --metrics or --metrics-token-file)",
+      );
     if (expected) {
       const m = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization")?.trim() ?? "");
       if (!m || !equalBytes(digest(m[1]), expected)) {
-        return new Response("Authentication_Not_Successful: the metrics endpoint needs its bearer token", { status: 401, headers: { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" } });
+        return new Response("Authentication_Not_Successful: the metrics endpoint needs its bearer token", {
+          status: 401,
+          headers: { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" },
+        });
       }
     }
-    return new Response(await options.metrics.render(store), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } });
+    return new Response(await options.metrics.render(store), {
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+    });
   };
 }
 
 export function liveHandler(): Response {
-  return new Response(JSON.stringify({ status: "UP" }), { headers: { "content-type": "application/json; charset=utf-8" } });
+  return new Response(JSON.stringify({ status: "UP" }), {
+    headers: { "content-type": "application/json; charset=utf-8" },
+  });
 }
 
 export async function readyHandler(store: ObjectStore): Promise<Response> {
   const up = await store.healthy();
-  return new Response(JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { status: up ? "UP" : "DOWN" } } }), {
-    status: up ? 200 : 503,
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
+  return new Response(
+    JSON.stringify({ status: up ? "UP" : "DOWN", dependencies: { database: { status: up ? "UP" : "DOWN" } } }),
+    {
+      status: up ? 200 : 503,
+      headers: { "content-type": "application/json; charset=utf-8" },
+    },
+  );
 }

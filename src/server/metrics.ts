@@ -95,18 +95,27 @@ export class Metrics {
   /** The exposition text. */
   async render(store: ObjectStore): Promise<string> {
     const out: string[] = [];
-    const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    const family = (name: string, type: string, help: string) =>
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 
     family("kms_build_info", "gauge", "Version of the server.");
     out.push(`kms_build_info${labels({ version: this.version })} 1`);
 
-    family("kms_kmip_requests_total", "counter", "KMIP operations served, by operation and result (Success or the KMIP Result Reason).");
+    family(
+      "kms_kmip_requests_total",
+      "counter",
+      "KMIP operations served, by operation and result (Success or the KMIP Result Reason).",
+    );
     for (const [key, n] of [...this.requests].sort()) {
       const [operation, result] = key.split("\u0000");
       out.push(`kms_kmip_requests_total${labels({ operation, result })} ${n}`);
     }
 
-    family("kms_kmip_request_duration_seconds", "histogram", "Time to run a KMIP operation (decoding and encoding excluded).");
+    family(
+      "kms_kmip_request_duration_seconds",
+      "histogram",
+      "Time to run a KMIP operation (decoding and encoding excluded).",
+    );
     for (const [operation, h] of [...this.latency].sort()) {
       BUCKETS.forEach((b, i) => {
         out.push(`kms_kmip_request_duration_seconds_bucket${labels({ operation, le: String(b) })} ${h.counts[i]}`);
@@ -128,8 +137,13 @@ export class Metrics {
     family("kms_audit_failures_total", "counter", "Audit records that could not be written.");
     out.push(`kms_audit_failures_total ${this.auditFailures}`);
 
-    family("kms_key_rotations_total", "counter", "Automatic key rotations, by result (rotated, skipped: another node did it, failed).");
-    for (const result of ["rotated", "skipped", "failed"]) out.push(`kms_key_rotations_total${labels({ result })} ${this.rotations.get(result) ?? 0}`);
+    family(
+      "kms_key_rotations_total",
+      "counter",
+      "Automatic key rotations, by result (rotated, skipped: another node did it, failed).",
+    );
+    for (const result of ["rotated", "skipped", "failed"])
+      out.push(`kms_key_rotations_total${labels({ result })} ${this.rotations.get(result) ?? 0}`);
 
     const up = await store.healthy();
     family("kms_database_up", "gauge", "1 when the database answers.");
@@ -137,7 +151,8 @@ export class Metrics {
     const stats = up && store.stats ? await store.stats().catch(() => undefined) : undefined;
     if (stats) {
       family("kms_objects", "gauge", "Stored objects, by object type and state.");
-      for (const o of stats.objects) out.push(`kms_objects${labels({ object_type: o.objectType, state: o.state })} ${o.count}`);
+      for (const o of stats.objects)
+        out.push(`kms_objects${labels({ object_type: o.objectType, state: o.state })} ${o.count}`);
       if (stats.databaseBytes !== undefined) {
         family("kms_database_size_bytes", "gauge", "Size of the database (pages in use and free).");
         out.push(`kms_database_size_bytes ${stats.databaseBytes}`);

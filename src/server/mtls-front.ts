@@ -56,9 +56,20 @@ export async function startMtlsFront(o: MtlsFrontOptions): Promise<MtlsFront> {
   const byPort = new Map<number, { cn?: string; client: string }>();
   const open = new Set<net.Socket>();
   const server = tls.createServer(
-    { cert: o.cert, key: o.key, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", ciphers: o.ciphers },
+    {
+      cert: o.cert,
+      key: o.key,
+      ca: o.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: "TLSv1.2",
+      ciphers: o.ciphers,
+    },
     (socket) => {
-      const peer = { cn: subjectCn(socket), client: peerAddress({ address: socket.remoteAddress ?? "?", port: socket.remotePort ?? 0 })! };
+      const peer = {
+        cn: subjectCn(socket),
+        client: peerAddress({ address: socket.remoteAddress ?? "?", port: socket.remotePort ?? 0 })!,
+      };
       socket.setTimeout(o.idleTimeoutSeconds * 1000, () => socket.destroy());
       const upstream = net.connect(o.backendPort, "127.0.0.1");
       open.add(socket).add(upstream);

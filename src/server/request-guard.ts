@@ -25,7 +25,10 @@ const ALLOWED_TYPES = new Set(["application/json", "application/octet-stream"]);
 
 const refuse = (status: number, reason: string, why: string): Refusal => ({
   // Connection: close, since the body (maybe still arriving, maybe never) is not read
-  response: new Response(`${reason}: ${why}`, { status, headers: { "content-type": "text/plain; charset=utf-8", connection: "close" } }),
+  response: new Response(`${reason}: ${why}`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
+  }),
   reason,
   why,
 });
@@ -57,7 +60,11 @@ export function requestGuard(o: GuardOptions) {
         originHost = undefined;
       }
       if (originHost === undefined || originHost !== host.trim().toLowerCase()) {
-        return refuse(403, "Permission_Denied", `cross-origin requests are refused (Origin ${JSON.stringify(origin.slice(0, 100))} is not this server)`);
+        return refuse(
+          403,
+          "Permission_Denied",
+          `cross-origin requests are refused (Origin ${JSON.stringify(origin.slice(0, 100))} is not this server)`,
+        );
       }
     }
     if (o.authenticated) return undefined;
@@ -65,12 +72,20 @@ export function requestGuard(o: GuardOptions) {
     const ours = String(o.port());
     const portOk = port === ours || (port === undefined && (ours === "80" || ours === "443"));
     if (o.loopback && (!LOOPBACK_NAMES.has(name) || !portOk)) {
-      return refuse(403, "Permission_Denied", `unexpected Host ${JSON.stringify(host.slice(0, 100))}: without authentication this server only answers localhost, 127.0.0.1 or [::1] on port ${ours}`);
+      return refuse(
+        403,
+        "Permission_Denied",
+        `unexpected Host ${JSON.stringify(host.slice(0, 100))}: without authentication this server only answers localhost, 127.0.0.1 or [::1] on port ${ours}`,
+      );
     }
     if (request.method === "POST") {
       const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
       if (!ALLOWED_TYPES.has(type)) {
-        return refuse(415, "Invalid_Message", `Content-Type ${JSON.stringify(type || "(none)")} is refused: send application/json (or application/octet-stream)`);
+        return refuse(
+          415,
+          "Invalid_Message",
+          `Content-Type ${JSON.stringify(type || "(none)")} is refused: send application/json (or application/octet-stream)`,
+        );
       }
     }
     return undefined;

@@ -70,12 +70,18 @@ export function dueAt(o: StoredObject, minIntervalSeconds = DEFAULT_MIN_INTERVAL
   const initial = a.InitialDate instanceof Date ? a.InitialDate : undefined;
   if (!initial) return undefined;
   const offset = seconds(a.RotateOffset);
-  return new Date(initial.getTime() + (offset !== undefined && offset >= 0 ? Math.max(offset * 1000, minIntervalSeconds * 1000) : every));
+  return new Date(
+    initial.getTime() +
+      (offset !== undefined && offset >= 0 ? Math.max(offset * 1000, minIntervalSeconds * 1000) : every),
+  );
 }
 
 function isCoverCryptMaster(o: StoredObject): boolean {
   if (o.objectType !== "PrivateKey" || o.attributes.CryptographicAlgorithm !== "CoverCrypt") return false;
-  return (o.attributes.VendorAttributes ?? []).some((v) => v.AttributeName === "cover_crypt_policy") && !linkTarget(o, "ParentLink");
+  return (
+    (o.attributes.VendorAttributes ?? []).some((v) => v.AttributeName === "cover_crypt_policy") &&
+    !linkTarget(o, "ParentLink")
+  );
 }
 
 /**
@@ -86,7 +92,8 @@ function isCoverCryptMaster(o: StoredObject): boolean {
 function everyAttribute(o: StoredObject): string {
   const va = (o.attributes.VendorAttributes ?? []).find((v) => v.AttributeName === "cover_crypt_policy");
   const node = va?.AttributeValue;
-  const text = node?.type === "TextString" ? node.value : node?.type === "ByteString" ? utf8.decode(node.value) : undefined;
+  const text =
+    node?.type === "TextString" ? node.value : node?.type === "ByteString" ? utf8.decode(node.value) : undefined;
   if (!text) throw new KmipError("Invalid_Attribute_Value", `the CoverCrypt master key ${o.id} has no policy`);
   const policy = cc.policy.parse(text);
   const dims = [...policy.dimensions];
@@ -115,7 +122,9 @@ export class RotationScheduler {
     if (checkSeconds <= 0 || this.timer) return;
     this.timer = setInterval(() => {
       if (this.running) return; // a slow pass is not stacked
-      void this.runOnce().catch((e) => this.o.log.error("automatic rotation pass failed", { error: e instanceof Error ? e.message : String(e) }));
+      void this.runOnce().catch((e) =>
+        this.o.log.error("automatic rotation pass failed", { error: e instanceof Error ? e.message : String(e) }),
+      );
     }, checkSeconds * 1000);
     this.timer.unref?.();
   }
@@ -173,7 +182,8 @@ export class RotationScheduler {
           this.o.log.info("key rotated", { id: k.id, successor, generation: k.generation + 1 });
         }
       } catch (e) {
-        const reason = e instanceof KmipError ? `${e.reason}: ${e.message}` : e instanceof Error ? e.message : String(e);
+        const reason =
+          e instanceof KmipError ? `${e.reason}: ${e.message}` : e instanceof Error ? e.message : String(e);
         result.failed.push({ id: k.id, reason });
         this.o.metrics?.observeRotation("failed");
         this.retryAt.set(k.id, at.getTime() + RETRY_AFTER_FAILURE_MS);
@@ -190,7 +200,13 @@ export class RotationScheduler {
       if (!(await store.claimRotation!(id, generation))) return undefined;
       const old = await store.get(id);
       if (!old) return undefined;
-      const ctx: OperationContext = { wire: "cosmian-js", user: old.owner, store, settings: this.o.settings, log: this.o.log };
+      const ctx: OperationContext = {
+        wire: "cosmian-js",
+        user: old.owner,
+        store,
+        settings: this.o.settings,
+        log: this.o.log,
+      };
       const t = new Date();
       t.setMilliseconds(0);
       const next = { RotateGeneration: generation + 1, RotateDate: t, RotateLatest: true };
@@ -201,10 +217,22 @@ export class RotationScheduler {
       }
       if (isCoverCryptMaster(old)) {
         const action = JSON.stringify({ RekeyAccessPolicy: everyAttribute(old) });
-        await dispatch("ReKeyKeyPair", {
-          PrivateKeyUniqueIdentifier: id,
-          PrivateKeyAttributes: { VendorAttributes: [{ VendorIdentification: "cosmian", AttributeName: "cover_crypt_rekey_action", AttributeValue: rawNode({ tag: "AttributeValue", type: "ByteString", value: utf8.encode(action) }) }] },
-        }, ctx);
+        await dispatch(
+          "ReKeyKeyPair",
+          {
+            PrivateKeyUniqueIdentifier: id,
+            PrivateKeyAttributes: {
+              VendorAttributes: [
+                {
+                  VendorIdentification: "cosmian",
+                  AttributeName: "cover_crypt_rekey_action",
+                  AttributeValue: rawNode({ tag: "AttributeValue", type: "ByteString", value: utf8.encode(action) }),
+                },
+              ],
+            },
+          },
+          ctx,
+        );
         // same ids: the master keys move to the next generation in place
         await this.mark(id, next);
         const pk = linkTarget(old, "PublicKeyLink");

@@ -44,7 +44,15 @@ export interface SocketServer {
 export async function startSocketServer(o: SocketServerOptions): Promise<SocketServer> {
   const open = new Set<tls.TLSSocket>();
   const server = tls.createServer(
-    { cert: o.cert, key: o.key, ca: o.ca, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2", ciphers: o.ciphers },
+    {
+      cert: o.cert,
+      key: o.key,
+      ca: o.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: "TLSv1.2",
+      ciphers: o.ciphers,
+    },
     (socket) => {
       open.add(socket);
       socket.on("close", () => open.delete(socket));
@@ -71,7 +79,9 @@ export async function startSocketServer(o: SocketServerOptions): Promise<SocketS
 
 function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
   const cn = subjectCn(socket);
-  const client = peerAddress(socket.remoteAddress ? { address: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined);
+  const client = peerAddress(
+    socket.remoteAddress ? { address: socket.remoteAddress, port: socket.remotePort ?? 0 } : undefined,
+  );
   const log = o.kmip.log;
   socket.setTimeout(o.idleTimeoutSeconds * 1000, () => socket.destroy());
   socket.on("error", () => socket.destroy());
@@ -88,15 +98,26 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
           length = binaryMessageLength(buffered.subarray(0, 8), o.maxMessageBytes);
         } catch (e) {
           const f = toFailure(e, log, "socket");
-          await o.kmip.audit.append({ requestId: crypto.randomUUID().slice(0, 8), user: cn ?? "-", client, operation: "(undecodable request)", result: f.reason });
-          socket.end(encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]));
+          await o.kmip.audit.append({
+            requestId: crypto.randomUUID().slice(0, 8),
+            user: cn ?? "-",
+            client,
+            operation: "(undecodable request)",
+            result: f.reason,
+          });
+          socket.end(
+            encodeBinaryResponse({ major: 2, minor: 1 }, [
+              { status: "OperationFailed", reason: f.reason, message: f.message },
+            ]),
+          );
           return;
         }
         if (buffered.length < length) break;
         const message = new Uint8Array(buffered.subarray(0, length));
         buffered = buffered.subarray(length);
         // a client that does not read its answers stops being read from
-        if (!socket.write(await answer(message))) await new Promise<void>((resolve) => socket.once("drain", resolve).once("close", resolve));
+        if (!socket.write(await answer(message)))
+          await new Promise<void>((resolve) => socket.once("drain", resolve).once("close", resolve));
       }
     } catch (e) {
       log.error("socket server: request failed", { error: e instanceof Error ? e.message : String(e) });
@@ -110,12 +131,19 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
     const requestId = crypto.randomUUID().slice(0, 8);
     let user: string;
     try {
-      if (!cn) throw new KmipError("Authentication_Not_Successful", "the client certificate has no usable subject CN", "unauthenticated");
+      if (!cn)
+        throw new KmipError(
+          "Authentication_Not_Successful",
+          "the client certificate has no usable subject CN",
+          "unauthenticated",
+        );
       user = await o.auth.authenticate({ authorization: null, certificateCn: cn });
     } catch (e) {
       const f = toFailure(e, log, requestId);
       await o.kmip.audit.append({ requestId, user: "-", client, operation: "kmip", result: f.reason });
-      return encodeBinaryResponse({ major: 2, minor: 1 }, [{ status: "OperationFailed", reason: f.reason, message: f.message }]);
+      return encodeBinaryResponse({ major: 2, minor: 1 }, [
+        { status: "OperationFailed", reason: f.reason, message: f.message },
+      ]);
     }
     return handleKmipBinary(message, { requestId, user, client }, o.kmip, o.maxMessageBytes);
   };

@@ -30,7 +30,8 @@ export interface StorageOptions {
   log: Logger;
 }
 
-export const masterKeyPath = (o: { dataDir: string; masterKeyFile?: string }) => path.resolve(o.masterKeyFile ?? path.join(o.dataDir, "master.key"));
+export const masterKeyPath = (o: { dataDir: string; masterKeyFile?: string }) =>
+  path.resolve(o.masterKeyFile ?? path.join(o.dataDir, "master.key"));
 /** Where `kms master-key rotate` puts the new key until every row is re-sealed under it. */
 export const pendingKeyPath = (keyFile: string) => `${keyFile}.next`;
 
@@ -42,11 +43,13 @@ function secureDataDir(o: StorageOptions): void {
   const warn = (msg: string, fields: Record<string, unknown>) => o.log.warn(msg, fields);
   securedDir(o.dataDir, { warn });
   // The database and its -wal/-shm, the default master key and its .next/.retired-<id> copies.
-  for (const name of readdirSync(o.dataDir)) if (/^(kms\.db|master\.key)/.test(name)) securePath(path.join(o.dataDir, name), { warn });
+  for (const name of readdirSync(o.dataDir))
+    if (/^(kms\.db|master\.key)/.test(name)) securePath(path.join(o.dataDir, name), { warn });
 }
 
 function requireDatabase(dataDir: string): void {
-  if (!existsSync(path.join(dataDir, "kms.db"))) throw new StorageError(`there is no database in ${path.resolve(dataDir)} (see --data-dir)`);
+  if (!existsSync(path.join(dataDir, "kms.db")))
+    throw new StorageError(`there is no database in ${path.resolve(dataDir)} (see --data-dir)`);
 }
 
 /** Marks the data folder as served by this process until the returned function is called. */
@@ -71,7 +74,9 @@ function refuseWhileServed(dataDir: string): void {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ESRCH") return; // left by a server that died
   }
-  throw new StorageError(`a server (pid ${pid}) is running on ${path.resolve(dataDir)}: stop it first (if none is, delete ${file})`);
+  throw new StorageError(
+    `a server (pid ${pid}) is running on ${path.resolve(dataDir)}: stop it first (if none is, delete ${file})`,
+  );
 }
 
 function refuseUnknownKeys(counts: Map<string | null, number>, keyring: Keyring, keyFile: string): void {
@@ -94,8 +99,14 @@ export async function openStore(o: StorageOptions): Promise<Backend> {
   secureDataDir(o);
   const keyFile = masterKeyPath(o);
   if (!o.masterKey && existsSync(pendingKeyPath(keyFile))) {
-    if (postgres) throw new StorageError(`${pendingKeyPath(keyFile)} exists: master key rotation is not supported on PostgreSQL yet; remove that file`);
-    o.log.warn("finishing an interrupted master key rotation", { masterKeyFile: keyFile, newKey: pendingKeyPath(keyFile) });
+    if (postgres)
+      throw new StorageError(
+        `${pendingKeyPath(keyFile)} exists: master key rotation is not supported on PostgreSQL yet; remove that file`,
+      );
+    o.log.warn("finishing an interrupted master key rotation", {
+      masterKeyFile: keyFile,
+      newKey: pendingKeyPath(keyFile),
+    });
     await rotateMasterKey({ ...o, atStart: true });
   }
   if (postgres && !o.masterKey && !existsSync(keyFile)) {
@@ -163,7 +174,14 @@ export interface RotationResult {
  * readable with the two keys, and running the command again (or starting the server, for a pending
  * <key file>.next) finishes the job. The server must not be running meanwhile.
  */
-export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: string; batch?: number; progress?: (done: number) => void; atStart?: boolean }): Promise<RotationResult> {
+export async function rotateMasterKey(
+  o: StorageOptions & {
+    newMasterKeyFile?: string;
+    batch?: number;
+    progress?: (done: number) => void;
+    atStart?: boolean;
+  },
+): Promise<RotationResult> {
   requireDatabase(o.dataDir);
   if (!o.atStart) refuseWhileServed(o.dataDir);
   secureDataDir(o);
@@ -171,11 +189,13 @@ export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: s
   const warn = (m: string, f: Record<string, unknown>) => o.log.warn(m, f);
   const explicit = o.newMasterKeyFile ? path.resolve(o.newMasterKeyFile) : undefined;
   const nextFile = explicit ?? pendingKeyPath(keyFile);
-  if (!existsSync(keyFile)) throw new StorageError(`no master key at ${keyFile}: nothing to rotate from (see --master-key-file)`);
+  if (!existsSync(keyFile))
+    throw new StorageError(`no master key at ${keyFile}: nothing to rotate from (see --master-key-file)`);
   const old = readMasterKeyFile(keyFile, { warn });
   const generated = !existsSync(nextFile);
   const next = generated ? generateMasterKeyFile(nextFile) : readMasterKeyFile(nextFile, { warn });
-  if (generated) o.log.warn("generated a new master key", { masterKeyFile: nextFile, keyId: next.id, advice: KEEP_APART });
+  if (generated)
+    o.log.warn("generated a new master key", { masterKeyFile: nextFile, keyId: next.id, advice: KEEP_APART });
   if (next.id === old.id) throw new StorageError(`${nextFile} holds the same key as ${keyFile} (key ${old.id})`);
   const keyring = new Keyring(next, [old]);
   const store = SqliteStore.open(o.dataDir);
@@ -195,7 +215,12 @@ export async function rotateMasterKey(o: StorageOptions & { newMasterKeyFile?: s
     writePrivateFile(retired, readFileSync(keyFile));
     renameSync(nextFile, keyFile);
   }
-  o.log.info("master key rotated", { objects, oldKeyId: old.id, newKeyId: next.id, masterKeyFile: explicit ?? keyFile });
+  o.log.info("master key rotated", {
+    objects,
+    oldKeyId: old.id,
+    newKeyId: next.id,
+    masterKeyFile: explicit ?? keyFile,
+  });
   return { objects, oldKeyId: old.id, newKeyId: next.id, masterKeyFile: explicit ?? keyFile, generated, retired };
 }
 

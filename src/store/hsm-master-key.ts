@@ -19,7 +19,12 @@ export class HsmMasterKey implements MasterKey {
   /** The KEK's id, stored with each row it seals. */
   readonly id: string;
 
-  constructor(readonly uid: string, private readonly hsm: Hsm, private readonly slot: string, private readonly keyId: string) {
+  constructor(
+    readonly uid: string,
+    private readonly hsm: Hsm,
+    private readonly slot: string,
+    private readonly keyId: string,
+  ) {
     this.id = uid;
   }
 
@@ -28,17 +33,28 @@ export class HsmMasterKey implements MasterKey {
   }
 
   #missing(): never {
-    throw new KmipError("Cryptographic_Failure", `the key-encryption key ${this.uid} does not exist in the HSM yet: create it first (Create of an AES key with UniqueIdentifier ${this.uid})`);
+    throw new KmipError(
+      "Cryptographic_Failure",
+      `the key-encryption key ${this.uid} does not exist in the HSM yet: create it first (Create of an AES key with UniqueIdentifier ${this.uid})`,
+    );
   }
 
   seal(plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
     const nonce = new Uint8Array(randomBytes(NONCE));
     let out: Uint8Array;
     try {
-      out = this.hsm.aesEncryptSync(this.slot, this.keyId, { kind: "gcm", iv: nonce, aad, tagBits: TAG * 8 }, plaintext);
+      out = this.hsm.aesEncryptSync(
+        this.slot,
+        this.keyId,
+        { kind: "gcm", iv: nonce, aad, tagBits: TAG * 8 },
+        plaintext,
+      );
     } catch (e) {
       if (!this.exists()) this.#missing();
-      throw new KmipError("Cryptographic_Failure", `sealing under the key-encryption key ${this.uid} failed: ${(e as Error).message}`);
+      throw new KmipError(
+        "Cryptographic_Failure",
+        `sealing under the key-encryption key ${this.uid} failed: ${(e as Error).message}`,
+      );
     }
     const sealed = new Uint8Array(1 + NONCE + out.length);
     sealed[0] = VERSION;
@@ -48,7 +64,13 @@ export class HsmMasterKey implements MasterKey {
   }
 
   unseal(sealed: Uint8Array, aad: Uint8Array): Uint8Array {
-    if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) throw new Error("not a sealed object (unknown format)");
-    return this.hsm.aesDecryptSync(this.slot, this.keyId, { kind: "gcm", iv: sealed.subarray(1, 1 + NONCE), aad, tagBits: TAG * 8 }, sealed.subarray(1 + NONCE));
+    if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION)
+      throw new Error("not a sealed object (unknown format)");
+    return this.hsm.aesDecryptSync(
+      this.slot,
+      this.keyId,
+      { kind: "gcm", iv: sealed.subarray(1, 1 + NONCE), aad, tagBits: TAG * 8 },
+      sealed.subarray(1 + NONCE),
+    );
   }
 }

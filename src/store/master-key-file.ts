@@ -15,12 +15,16 @@ export function readMasterKeyFile(file: string, opts: PermissionOptions = {}): A
   try {
     raw = readFileSync(file);
   } catch (e) {
-    throw new MasterKeyError(`cannot read the master key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new MasterKeyError(
+      `cannot read the master key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (raw.length === 32) return new AesGcmMasterKey(raw);
   const text = raw.toString("latin1").trim();
   if (/^[0-9a-fA-F]{64}$/.test(text)) return new AesGcmMasterKey(Buffer.from(text, "hex"));
-  throw new MasterKeyError(`the master key file ${file} must hold 32 bytes as 64 hexadecimal characters (it holds ${raw.length} bytes)`);
+  throw new MasterKeyError(
+    `the master key file ${file} must hold 32 bytes as 64 hexadecimal characters (it holds ${raw.length} bytes)`,
+  );
 }
 
 /** Generates a new master key into `file` (which must not exist). */

@@ -46,7 +46,11 @@ export function securePath(file: string, opts: PermissionOptions = {}): void {
     );
   }
   chmodSync(file, wanted);
-  opts.warn?.("tightened the permissions of a file holding data at rest", { path: file, was: octal(mode), now: octal(wanted) });
+  opts.warn?.("tightened the permissions of a file holding data at rest", {
+    path: file,
+    was: octal(mode),
+    now: octal(wanted),
+  });
 }
 
 /** Creates `dir` (and parents) if missing, then makes sure it is private (0700). */

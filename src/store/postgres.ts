@@ -21,7 +21,16 @@
 import { refuseNul, runtime, type SqlClient } from "../runtime/index.ts";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { KmipError } from "../kmip/error.ts";
-import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoreStats, StoredObject } from "./store.ts";
+import type {
+  AuditRow,
+  Grant,
+  LocateQuery,
+  ObjectState,
+  ObjectStore,
+  ObtainedGrant,
+  StoreStats,
+  StoredObject,
+} from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
 import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
@@ -77,11 +86,30 @@ function translate(e: unknown): unknown {
   if (e instanceof KmipError) return e;
   const state = (e as { errno?: unknown })?.errno;
   // Data exceptions (a number out of range, an invalid byte sequence): the request's, not ours.
-  if (typeof state === "string" && state.startsWith("22")) return new KmipError("Invalid_Field", "a value of the request cannot be stored (out of range or malformed)", "client", { cause: e });
+  if (typeof state === "string" && state.startsWith("22"))
+    return new KmipError(
+      "Invalid_Field",
+      "a value of the request cannot be stored (out of range or malformed)",
+      "client",
+      { cause: e },
+    );
   // A statement after a failed one in the same transaction (a batch with Undo goes on after a failure).
-  if (state === "25P02") return new KmipError("General_Failure", "not processed: an earlier statement of this transaction failed", "client", { cause: e });
-  if (isUnavailable(e)) return new KmipError("General_Failure", "database unavailable, retry later", "unavailable", { cause: e });
-  if (isBusy(e) || isRetryable(e)) return new KmipError("General_Failure", "database busy: a concurrent request holds this object, retry", "unavailable", { cause: e });
+  if (state === "25P02")
+    return new KmipError(
+      "General_Failure",
+      "not processed: an earlier statement of this transaction failed",
+      "client",
+      { cause: e },
+    );
+  if (isUnavailable(e))
+    return new KmipError("General_Failure", "database unavailable, retry later", "unavailable", { cause: e });
+  if (isBusy(e) || isRetryable(e))
+    return new KmipError(
+      "General_Failure",
+      "database busy: a concurrent request holds this object, retry",
+      "unavailable",
+      { cause: e },
+    );
   return e;
 }
 
@@ -118,7 +146,9 @@ export class PostgresStore implements ObjectStore, SealableRows {
     } catch (e) {
       await store.sql.close().catch(() => undefined);
       const reason = e instanceof Error ? e.message : String(e);
-      throw new Error(`cannot open the PostgreSQL database ${redactUrl(url)}: ${reason.replaceAll(url, redactUrl(url))}`);
+      throw new Error(
+        `cannot open the PostgreSQL database ${redactUrl(url)}: ${reason.replaceAll(url, redactUrl(url))}`,
+      );
     }
     return store;
   }
@@ -186,7 +216,9 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   private toObject(row: ObjectRow): StoredObject {
-    const json = this.keyring ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by }) : this.plain(row);
+    const json = this.keyring
+      ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by })
+      : this.plain(row);
     return {
       id: row.id,
       objectType: row.object_type,
@@ -200,7 +232,10 @@ export class PostgresStore implements ObjectStore, SealableRows {
 
   private plain(row: ObjectRow): string {
     if (row.sealed_by === null) return row.object;
-    throw new KmipError("Cryptographic_Failure", `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`);
+    throw new KmipError(
+      "Cryptographic_Failure",
+      `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`,
+    );
   }
 
   /** The object column of `o`: sealed when the store has a keyring. */
@@ -218,7 +253,8 @@ export class PostgresStore implements ObjectStore, SealableRows {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
         [o.id, o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o)],
       );
-      if (n === 0) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
+      if (n === 0)
+        throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
       await this.writeTags(o.id, o.tags);
       await this.writeIndexes(o);
     });
@@ -257,15 +293,22 @@ export class PostgresStore implements ObjectStore, SealableRows {
     if (typeof o.attributes.RotateName === "string") names.push(["RotateName", o.attributes.RotateName]);
     if (names.length) {
       const values = names.map((_, i) => `($1, $${2 * i + 2}, $${2 * i + 3})`).join(", ");
-      await this.exec(`INSERT INTO object_names (id, kind, value) VALUES ${values} ON CONFLICT DO NOTHING`, [o.id, ...names.flat()]);
+      await this.exec(`INSERT INTO object_names (id, kind, value) VALUES ${values} ON CONFLICT DO NOTHING`, [
+        o.id,
+        ...names.flat(),
+      ]);
     }
     const links: [string, string][] = [];
     for (const l of o.attributes.Link ?? []) {
-      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined) links.push([l.LinkType, String(l.LinkedObjectIdentifier)]);
+      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined)
+        links.push([l.LinkType, String(l.LinkedObjectIdentifier)]);
     }
     if (links.length) {
       const values = links.map((_, i) => `($1, $${2 * i + 2}, $${2 * i + 3})`).join(", ");
-      await this.exec(`INSERT INTO object_links (id, link_type, target) VALUES ${values} ON CONFLICT DO NOTHING`, [o.id, ...links.flat()]);
+      await this.exec(`INSERT INTO object_links (id, link_type, target) VALUES ${values} ON CONFLICT DO NOTHING`, [
+        o.id,
+        ...links.flat(),
+      ]);
     }
   }
 
@@ -289,10 +332,16 @@ export class PostgresStore implements ObjectStore, SealableRows {
   async locate(q: LocateQuery): Promise<string[]> {
     const params: Param[] = [q.user];
     const p = (v: Param) => (params.push(v), `$${params.length}`);
-    const where: string[] = ["(o.owner = $1 OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN ($1, '*')))"];
+    const where: string[] = [
+      "(o.owner = $1 OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN ($1, '*')))",
+    ];
     // Names and links drive the query: each is an IN over its index table, looked up by value.
-    for (const name of new Set(q.names ?? [])) where.push(`o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ${p(name)})`);
-    for (const l of q.links ?? []) where.push(`o.id IN (SELECT l.id FROM object_links l WHERE l.target = ${p(l.target)} AND l.link_type = ${p(l.linkType)})`);
+    for (const name of new Set(q.names ?? []))
+      where.push(`o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ${p(name)})`);
+    for (const l of q.links ?? [])
+      where.push(
+        `o.id IN (SELECT l.id FROM object_links l WHERE l.target = ${p(l.target)} AND l.link_type = ${p(l.linkType)})`,
+      );
     if (q.objectType) where.push(`o.object_type = ${p(q.objectType)}`);
     if (q.cryptographicAlgorithm) where.push(`o.algorithm = ${p(q.cryptographicAlgorithm)}`);
     if (q.cryptographicLength !== undefined) where.push(`o.length = ${p(q.cryptographicLength)}`);
@@ -300,7 +349,8 @@ export class PostgresStore implements ObjectStore, SealableRows {
     if (q.state) where.push(`o.state = ${p(q.state)}`);
     else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
     // One EXISTS per tag, each an index probe on tags (id, tag).
-    for (const tag of new Set(q.tags ?? [])) where.push(`EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ${p(tag)})`);
+    for (const tag of new Set(q.tags ?? []))
+      where.push(`EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ${p(tag)})`);
     let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
     if (q.limit !== undefined) sql += ` LIMIT ${p(q.limit)}`;
     return (await this.rows<{ id: string }>(sql, params)).map((r) => r.id);
@@ -320,30 +370,41 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   async keysetOf(owner: string, rotateName: string): Promise<string[]> {
-    const sql = "SELECT n.id FROM object_names n JOIN objects o ON o.id = n.id WHERE n.kind = 'RotateName' AND n.value = $1 AND o.owner = $2 ORDER BY o.seq";
+    const sql =
+      "SELECT n.id FROM object_names n JOIN objects o ON o.id = n.id WHERE n.kind = 'RotateName' AND n.value = $1 AND o.owner = $2 ORDER BY o.seq";
     return (await this.rows<{ id: string }>(sql, [rotateName, owner])).map((r) => r.id);
   }
 
   async ownedBy(user: string): Promise<StoredObject[]> {
-    return (await this.rows<ObjectRow>(`${SELECT_OBJECT} WHERE o.owner = $1 ORDER BY o.seq`, [user])).map((r) => this.toObject(r));
+    return (await this.rows<ObjectRow>(`${SELECT_OBJECT} WHERE o.owner = $1 ORDER BY o.seq`, [user])).map((r) =>
+      this.toObject(r),
+    );
   }
 
   async grant(objectId: string, userId: string, operations: string[]): Promise<void> {
     const unique = [...new Set(operations)];
     if (unique.length === 0) return;
     const values = unique.map((_, i) => `($1, $2, $${i + 3})`).join(", ");
-    await this.exec(`INSERT INTO grants (id, user_id, operation) VALUES ${values} ON CONFLICT DO NOTHING`, [objectId, userId, ...unique]);
+    await this.exec(`INSERT INTO grants (id, user_id, operation) VALUES ${values} ON CONFLICT DO NOTHING`, [
+      objectId,
+      userId,
+      ...unique,
+    ]);
   }
 
   async revokeGrant(objectId: string, userId: string, operations: string[]): Promise<void> {
     if (operations.length === 0) return;
     const list = operations.map((_, i) => `$${i + 3}`).join(",");
-    await this.exec(`DELETE FROM grants WHERE id = $1 AND user_id = $2 AND operation IN (${list})`, [objectId, userId, ...operations]);
+    await this.exec(`DELETE FROM grants WHERE id = $1 AND user_id = $2 AND operation IN (${list})`, [
+      objectId,
+      userId,
+      ...operations,
+    ]);
   }
 
   async grantsOn(objectId: string): Promise<Grant[]> {
     const rows = await this.rows<{ user_id: string; operation: string }>(
-      "SELECT user_id, operation FROM grants WHERE id = $1 ORDER BY user_id COLLATE \"C\", operation COLLATE \"C\"",
+      'SELECT user_id, operation FROM grants WHERE id = $1 ORDER BY user_id COLLATE "C", operation COLLATE "C"',
       [objectId],
     );
     const byUser = new Map<string, string[]>();
@@ -352,7 +413,10 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   async operationsOf(objectId: string, userId: string): Promise<Set<string>> {
-    const rows = await this.rows<{ operation: string }>("SELECT operation FROM grants WHERE id = $1 AND user_id IN ($2, '*')", [objectId, userId]);
+    const rows = await this.rows<{ operation: string }>(
+      "SELECT operation FROM grants WHERE id = $1 AND user_id IN ($2, '*')",
+      [objectId, userId],
+    );
     return new Set(rows.map((r) => r.operation));
   }
 
@@ -382,16 +446,31 @@ export class PostgresStore implements ObjectStore, SealableRows {
     // Several nodes append to one hash chain: inside a transaction, an advisory lock held until
     // COMMIT makes "read the last record, append after it" one step across all nodes.
     if (this.tx.getStore()) await this.exec(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
-    const [row] = await this.rows<{ seq: string; line: string | null }>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1");
+    const [row] = await this.rows<{ seq: string; line: string | null }>(
+      "SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1",
+    );
     return row ? { seq: Number(row.seq), line: row.line } : undefined;
   }
 
   async auditTrail(limit: number) {
-    const rows = await this.rows<{ time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string }>(
-      "SELECT * FROM audit WHERE operation <> '(checkpoint)' ORDER BY seq DESC LIMIT $1",
-      [limit],
-    );
-    return rows.map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));
+    const rows = await this.rows<{
+      time: string;
+      request_id: string;
+      user_id: string;
+      client: string | null;
+      operation: string;
+      object_id: string | null;
+      result: string;
+    }>("SELECT * FROM audit WHERE operation <> '(checkpoint)' ORDER BY seq DESC LIMIT $1", [limit]);
+    return rows.map((r) => ({
+      time: r.time,
+      requestId: r.request_id,
+      user: r.user_id,
+      client: r.client ?? undefined,
+      operation: r.operation,
+      objectId: r.object_id ?? undefined,
+      result: r.result,
+    }));
   }
 
   async scrub(): Promise<void> {
@@ -400,7 +479,9 @@ export class PostgresStore implements ObjectStore, SealableRows {
   }
 
   async sealCounts(): Promise<Map<string | null, number>> {
-    const rows = await this.rows<{ sealed_by: string | null; n: number }>("SELECT sealed_by, COUNT(*)::int AS n FROM objects GROUP BY sealed_by");
+    const rows = await this.rows<{ sealed_by: string | null; n: number }>(
+      "SELECT sealed_by, COUNT(*)::int AS n FROM objects GROUP BY sealed_by",
+    );
     return new Map(rows.map((r) => [r.sealed_by, r.n]));
   }
 
@@ -414,7 +495,8 @@ export class PostgresStore implements ObjectStore, SealableRows {
 
   async rewriteRows(rows: RawObjectRow[]): Promise<void> {
     return this.atomic(async () => {
-      for (const r of rows) await this.exec("UPDATE objects SET object = $1, sealed_by = $2 WHERE id = $3", [r.text, r.sealedBy, r.id]);
+      for (const r of rows)
+        await this.exec("UPDATE objects SET object = $1, sealed_by = $2 WHERE id = $3", [r.text, r.sealedBy, r.id]);
     });
   }
 
@@ -447,11 +529,17 @@ export class PostgresStore implements ObjectStore, SealableRows {
     // The row is locked until COMMIT: of several nodes claiming at once, the first wins and the
     // others then read RotateLatest false.
     return this.atomic(async () => {
-      const [row] = await this.rows<{ attributes: string; state: string }>("SELECT attributes, state FROM objects WHERE id = $1 FOR UPDATE", [id]);
+      const [row] = await this.rows<{ attributes: string; state: string }>(
+        "SELECT attributes, state FROM objects WHERE id = $1 FOR UPDATE",
+        [id],
+      );
       if (row?.state !== "Active") return false;
       const attributes = fromStoredJson<Record<string, unknown>>(row.attributes);
       if (Number(attributes.RotateGeneration ?? 0) !== generation || attributes.RotateLatest === false) return false;
-      await this.exec("UPDATE objects SET attributes = $1 WHERE id = $2", [toStoredJson({ ...attributes, RotateLatest: false }), id]);
+      await this.exec("UPDATE objects SET attributes = $1 WHERE id = $2", [
+        toStoredJson({ ...attributes, RotateLatest: false }),
+        id,
+      ]);
       return true;
     });
   }

@@ -7,9 +7,11 @@ describe("AesGcmMasterKey", () => {
   // AES-256-GCM, Test Case 16 of McGrew & Viega, "The Galois/Counter Mode of Operation (GCM)".
   const key = h("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
   const iv = "cafebabefacedbaddecaf888";
-  const pt = "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39";
+  const pt =
+    "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39";
   const aad = h("feedfacedeadbeeffeedfacedeadbeefabaddad2");
-  const ct = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662";
+  const ct =
+    "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662";
   const tag = "76fc6ece0f4e1768cddf8853bb2d551b";
 
   test("opens the known-answer vector laid out as version || nonce || ciphertext || tag", () => {
@@ -59,9 +61,20 @@ describe("Keyring", () => {
   test("a row moved to another id, or sealed by an unknown key, is a Cryptographic_Failure", () => {
     const ring = new Keyring(newKey);
     const s = ring.seal("id-1", '{"a":1}');
-    const moved = (() => { try { ring.unseal("id-2", s); } catch (e) { return e; } })() as KmipError;
+    const moved = (() => {
+      try {
+        ring.unseal("id-2", s);
+      } catch (e) {
+        return e;
+      }
+    })() as KmipError;
     expect(moved).toBeInstanceOf(KmipError);
-    expect([moved.reason, moved.message]).toEqual(["Cryptographic_Failure", `object id-2 cannot be unsealed with master key ${newKey.id} (altered row?)`]);
-    expect(() => ring.unseal("id-1", new Keyring(oldKey).seal("id-1", "{}"))).toThrow(`object id-1 is sealed under master key ${oldKey.id}, which this server does not hold`);
+    expect([moved.reason, moved.message]).toEqual([
+      "Cryptographic_Failure",
+      `object id-2 cannot be unsealed with master key ${newKey.id} (altered row?)`,
+    ]);
+    expect(() => ring.unseal("id-1", new Keyring(oldKey).seal("id-1", "{}"))).toThrow(
+      `object id-1 is sealed under master key ${oldKey.id}, which this server does not hold`,
+    );
   });
 });

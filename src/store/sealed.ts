@@ -46,7 +46,8 @@ export class AesGcmMasterKey implements MasterKey {
   }
 
   unseal(sealed: Uint8Array, aad: Uint8Array): Uint8Array {
-    if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) throw new Error("not a sealed object (unknown format)");
+    if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION)
+      throw new Error("not a sealed object (unknown format)");
     const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
     const decipher = createDecipheriv("aes-256-gcm", this.#key, b.subarray(1, 1 + NONCE));
     decipher.setAAD(aad);
@@ -68,7 +69,10 @@ export interface SealedText {
 export class Keyring {
   readonly #byId = new Map<string, MasterKey>();
 
-  constructor(readonly current: MasterKey, others: MasterKey[] = []) {
+  constructor(
+    readonly current: MasterKey,
+    others: MasterKey[] = [],
+  ) {
     for (const k of [current, ...others]) this.#byId.set(k.id, k);
   }
 
@@ -90,12 +94,18 @@ export class Keyring {
     if (stored.sealedBy === null) return stored.text;
     const key = this.#byId.get(stored.sealedBy);
     if (!key) {
-      throw new KmipError("Cryptographic_Failure", `object ${objectId} is sealed under master key ${stored.sealedBy}, which this server does not hold`);
+      throw new KmipError(
+        "Cryptographic_Failure",
+        `object ${objectId} is sealed under master key ${stored.sealedBy}, which this server does not hold`,
+      );
     }
     try {
       return new TextDecoder().decode(key.unseal(Buffer.from(stored.text, "base64"), aadOf(objectId)));
     } catch {
-      throw new KmipError("Cryptographic_Failure", `object ${objectId} cannot be unsealed with master key ${stored.sealedBy} (altered row?)`);
+      throw new KmipError(
+        "Cryptographic_Failure",
+        `object ${objectId} cannot be unsealed with master key ${stored.sealedBy} (altered row?)`,
+      );
     }
   }
 }
@@ -122,7 +132,11 @@ export interface SealableRows {
  * transactions of `batch` rows: an interruption leaves every row readable with the keyring, and a
  * second run picks up where the first stopped. Returns the number of rows rewritten.
  */
-export async function resealAll(rows: SealableRows, keyring: Keyring, opts: { batch?: number; progress?: (done: number) => void } = {}): Promise<number> {
+export async function resealAll(
+  rows: SealableRows,
+  keyring: Keyring,
+  opts: { batch?: number; progress?: (done: number) => void } = {},
+): Promise<number> {
   const batch = opts.batch ?? 500;
   let done = 0;
   for (;;) {

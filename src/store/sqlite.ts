@@ -15,7 +15,16 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { KmipError } from "../kmip/error.ts";
-import type { AuditRow, Grant, LocateQuery, ObjectState, ObjectStore, ObtainedGrant, StoredObject, StoreStats } from "./store.ts";
+import type {
+  AuditRow,
+  Grant,
+  LocateQuery,
+  ObjectState,
+  ObjectStore,
+  ObtainedGrant,
+  StoredObject,
+  StoreStats,
+} from "./store.ts";
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { DIR_MODE, ensurePrivateFile, FILE_MODE } from "./permissions.ts";
@@ -58,7 +67,10 @@ export class SqliteStore implements ObjectStore, SealableRows {
   }
 
   /** `file` is a path, or ":memory:". */
-  constructor(readonly file: string, keyring?: Keyring) {
+  constructor(
+    readonly file: string,
+    keyring?: Keyring,
+  ) {
     this.keyring = keyring;
     if (file !== ":memory:") {
       // The folder's own mode is the caller's business (see src/server/storage.ts): this may be /tmp.
@@ -157,8 +169,12 @@ export class SqliteStore implements ObjectStore, SealableRows {
   }
 
   private toObject(row: ObjectRow): StoredObject {
-    const tags = this.r.query<{ tag: string }, [string]>("SELECT tag FROM tags WHERE id = ? ORDER BY rowid").all(row.id);
-    const json = this.keyring ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by }) : this.plain(row);
+    const tags = this.r
+      .query<{ tag: string }, [string]>("SELECT tag FROM tags WHERE id = ? ORDER BY rowid")
+      .all(row.id);
+    const json = this.keyring
+      ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by })
+      : this.plain(row);
     return {
       id: row.id,
       objectType: row.object_type,
@@ -172,7 +188,10 @@ export class SqliteStore implements ObjectStore, SealableRows {
 
   private plain(row: ObjectRow): string {
     if (row.sealed_by === null) return row.object;
-    throw new KmipError("Cryptographic_Failure", `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`);
+    throw new KmipError(
+      "Cryptographic_Failure",
+      `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`,
+    );
   }
 
   /** The object column of `o`: sealed when the store has a keyring. */
@@ -187,9 +206,12 @@ export class SqliteStore implements ObjectStore, SealableRows {
     return this.write(() => {
       this.evict(o.id);
       const exists = this.db.query("SELECT 1 FROM objects WHERE id = ?").get(o.id);
-      if (exists) throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
+      if (exists)
+        throw new KmipError("Object_Already_Exists", `an object with the unique identifier ${o.id} already exists`);
       this.db
-        .query("INSERT INTO objects (id, object_type, object, sealed_by, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .query(
+          "INSERT INTO objects (id, object_type, object, sealed_by, attributes, state, owner, algorithm, length, key_format) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
         .run(o.id, o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o));
       this.writeTags(o.id, o.tags);
       this.writeIndexes(o);
@@ -200,7 +222,9 @@ export class SqliteStore implements ObjectStore, SealableRows {
     return this.write(() => {
       this.evict(o.id);
       const r = this.db
-        .query("UPDATE objects SET object_type = ?, object = ?, sealed_by = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?")
+        .query(
+          "UPDATE objects SET object_type = ?, object = ?, sealed_by = ?, attributes = ?, state = ?, owner = ?, algorithm = ?, length = ?, key_format = ? WHERE id = ?",
+        )
         .run(o.objectType, ...this.sealed(o), toStoredJson(o.attributes), o.state, o.owner, ...this.indexed(o), o.id);
       if (r.changes === 0) throw new KmipError("Item_Not_Found", `Item not found: ${o.id}`);
       this.db.query("DELETE FROM tags WHERE id = ?").run(o.id);
@@ -227,7 +251,8 @@ export class SqliteStore implements ObjectStore, SealableRows {
     if (typeof o.attributes.RotateName === "string") name.run(o.id, "RotateName", o.attributes.RotateName);
     const link = this.db.query("INSERT OR IGNORE INTO object_links (id, link_type, target) VALUES (?, ?, ?)");
     for (const l of o.attributes.Link ?? []) {
-      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined) link.run(o.id, l.LinkType, String(l.LinkedObjectIdentifier));
+      if (typeof l?.LinkType === "string" && l.LinkedObjectIdentifier !== undefined)
+        link.run(o.id, l.LinkType, String(l.LinkedObjectIdentifier));
     }
   }
 
@@ -248,22 +273,34 @@ export class SqliteStore implements ObjectStore, SealableRows {
 
   async locate(q: LocateQuery): Promise<string[]> {
     const { sql, params } = locateSql(q);
-    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...params).map((r) => r.id);
+    return this.r
+      .query<{ id: string }, (string | number)[]>(sql)
+      .all(...params)
+      .map((r) => r.id);
   }
 
   async idsWithTags(tags: string[], owner?: string): Promise<string[]> {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return [];
     const { sql, params } = tagsSql(unique, owner);
-    return this.r.query<{ id: string }, (string | number)[]>(sql).all(...params).map((r) => r.id);
+    return this.r
+      .query<{ id: string }, (string | number)[]>(sql)
+      .all(...params)
+      .map((r) => r.id);
   }
 
   async keysetOf(owner: string, rotateName: string): Promise<string[]> {
-    return this.r.query<{ id: string }, [string, string]>(KEYSET_SQL).all(rotateName, owner).map((r) => r.id);
+    return this.r
+      .query<{ id: string }, [string, string]>(KEYSET_SQL)
+      .all(rotateName, owner)
+      .map((r) => r.id);
   }
 
   async ownedBy(user: string): Promise<StoredObject[]> {
-    return this.r.query<ObjectRow, [string]>("SELECT * FROM objects WHERE owner = ? ORDER BY seq").all(user).map((r) => this.toObject(r));
+    return this.r
+      .query<ObjectRow, [string]>("SELECT * FROM objects WHERE owner = ? ORDER BY seq")
+      .all(user)
+      .map((r) => this.toObject(r));
   }
 
   async grant(objectId: string, userId: string, operations: string[]): Promise<void> {
@@ -282,7 +319,9 @@ export class SqliteStore implements ObjectStore, SealableRows {
 
   async grantsOn(objectId: string): Promise<Grant[]> {
     const rows = this.r
-      .query<{ user_id: string; operation: string }, [string]>("SELECT user_id, operation FROM grants WHERE id = ? ORDER BY user_id, operation")
+      .query<{ user_id: string; operation: string }, [string]>(
+        "SELECT user_id, operation FROM grants WHERE id = ? ORDER BY user_id, operation",
+      )
       .all(objectId);
     const byUser = new Map<string, string[]>();
     for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r.operation]);
@@ -291,7 +330,9 @@ export class SqliteStore implements ObjectStore, SealableRows {
 
   async operationsOf(objectId: string, userId: string): Promise<Set<string>> {
     const rows = this.r
-      .query<{ operation: string }, [string, string]>("SELECT operation FROM grants WHERE id = ? AND user_id IN (?, '*')")
+      .query<{ operation: string }, [string, string]>(
+        "SELECT operation FROM grants WHERE id = ? AND user_id IN (?, '*')",
+      )
       .all(objectId, userId);
     return new Set(rows.map((r) => r.operation));
   }
@@ -315,30 +356,77 @@ export class SqliteStore implements ObjectStore, SealableRows {
   async appendAudit(e: AuditRow): Promise<void> {
     return this.write(() => {
       this.db
-        .query("INSERT INTO audit (seq, line, time, request_id, user_id, client, operation, object_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .query(
+          "INSERT INTO audit (seq, line, time, request_id, user_id, client, operation, object_id, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
         .run(e.seq, e.line, e.time, e.requestId, e.user, e.client ?? null, e.operation, e.objectId ?? null, e.result);
     });
   }
 
   async lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined> {
-    return this.r.query<{ seq: number; line: string | null }, []>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1").get() ?? undefined;
+    return (
+      this.r
+        .query<{ seq: number; line: string | null }, []>("SELECT seq, line FROM audit ORDER BY seq DESC LIMIT 1")
+        .get() ?? undefined
+    );
   }
 
   /** Every audit record in seq order, checkpoints included (for `kms audit verify`; SQLite only). */
   *auditRows(): Iterable<Omit<AuditRow, "line"> & { line: string | null }> {
-    type Row = { seq: number; line: string | null; time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string };
-    for (const r of this.reader.query<Row, []>("SELECT seq, line, time, request_id, user_id, client, operation, object_id, result FROM audit ORDER BY seq").iterate()) {
-      yield { seq: r.seq, line: r.line, time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result };
+    type Row = {
+      seq: number;
+      line: string | null;
+      time: string;
+      request_id: string;
+      user_id: string;
+      client: string | null;
+      operation: string;
+      object_id: string | null;
+      result: string;
+    };
+    for (const r of this.reader
+      .query<Row, []>(
+        "SELECT seq, line, time, request_id, user_id, client, operation, object_id, result FROM audit ORDER BY seq",
+      )
+      .iterate()) {
+      yield {
+        seq: r.seq,
+        line: r.line,
+        time: r.time,
+        requestId: r.request_id,
+        user: r.user_id,
+        client: r.client ?? undefined,
+        operation: r.operation,
+        objectId: r.object_id ?? undefined,
+        result: r.result,
+      };
     }
   }
 
   async auditTrail(limit: number) {
     return this.r
-      .query<{ time: string; request_id: string; user_id: string; client: string | null; operation: string; object_id: string | null; result: string }, [number]>(
-        "SELECT * FROM audit WHERE operation != '(checkpoint)' ORDER BY seq DESC LIMIT ?",
-      )
+      .query<
+        {
+          time: string;
+          request_id: string;
+          user_id: string;
+          client: string | null;
+          operation: string;
+          object_id: string | null;
+          result: string;
+        },
+        [number]
+      >("SELECT * FROM audit WHERE operation != '(checkpoint)' ORDER BY seq DESC LIMIT ?")
       .all(limit)
-      .map((r) => ({ time: r.time, requestId: r.request_id, user: r.user_id, client: r.client ?? undefined, operation: r.operation, objectId: r.object_id ?? undefined, result: r.result }));
+      .map((r) => ({
+        time: r.time,
+        requestId: r.request_id,
+        user: r.user_id,
+        client: r.client ?? undefined,
+        operation: r.operation,
+        objectId: r.object_id ?? undefined,
+        result: r.result,
+      }));
   }
 
   async scrub(): Promise<void> {
@@ -362,7 +450,11 @@ export class SqliteStore implements ObjectStore, SealableRows {
   }
 
   async sealCounts(): Promise<Map<string | null, number>> {
-    const rows = this.r.query<{ sealed_by: string | null; n: number }, []>("SELECT sealed_by, COUNT(*) AS n FROM objects GROUP BY sealed_by").all();
+    const rows = this.r
+      .query<{ sealed_by: string | null; n: number }, []>(
+        "SELECT sealed_by, COUNT(*) AS n FROM objects GROUP BY sealed_by",
+      )
+      .all();
     return new Map(rows.map((r) => [r.sealed_by, r.n]));
   }
 
@@ -413,11 +505,22 @@ export class SqliteStore implements ObjectStore, SealableRows {
 
   async stats(): Promise<StoreStats> {
     const objects = this.reader
-      .query<{ objectType: string; state: string; count: number }, []>("SELECT object_type AS objectType, state, count(*) AS count FROM objects GROUP BY object_type, state ORDER BY 1, 2")
+      .query<{ objectType: string; state: string; count: number }, []>(
+        "SELECT object_type AS objectType, state, count(*) AS count FROM objects GROUP BY object_type, state ORDER BY 1, 2",
+      )
       .all();
     const pages = this.reader.query<{ n: number }, []>("SELECT page_count AS n FROM pragma_page_count()").get()?.n ?? 0;
     const size = this.reader.query<{ n: number }, []>("SELECT page_size AS n FROM pragma_page_size()").get()?.n ?? 0;
-    return { objects, databaseBytes: pages * size, cache: { entries: this.cache.size, capacity: SqliteStore.CACHE_SIZE, hits: this.cacheHits, misses: this.cacheMisses } };
+    return {
+      objects,
+      databaseBytes: pages * size,
+      cache: {
+        entries: this.cache.size,
+        capacity: SqliteStore.CACHE_SIZE,
+        hits: this.cacheHits,
+        misses: this.cacheMisses,
+      },
+    };
   }
 
   async rotationCandidates(): Promise<string[]> {
@@ -465,16 +568,21 @@ export class SqliteStore implements ObjectStore, SealableRows {
  * query plans (every name and link filter goes through an index, never a scan of all objects).
  */
 export function locateSql(q: LocateQuery): { sql: string; params: (string | number)[] } {
-  const where: string[] = ["(o.owner = ? OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN (?, '*')))"];
+  const where: string[] = [
+    "(o.owner = ? OR EXISTS (SELECT 1 FROM grants g WHERE g.id = o.id AND g.user_id IN (?, '*')))",
+  ];
   const params: (string | number)[] = [q.user, q.user];
   // Names and links drive the query: each is an IN over its index table, looked up by value.
-  for (const name of new Set(q.names ?? [])) (where.push("o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ?)"), params.push(name));
-  for (const l of q.links ?? []) (where.push("o.id IN (SELECT l.id FROM object_links l WHERE l.target = ? AND l.link_type = ?)"), params.push(l.target, l.linkType));
-  if (q.objectType) (where.push("o.object_type = ?"), params.push(q.objectType));
-  if (q.cryptographicAlgorithm) (where.push("o.algorithm = ?"), params.push(q.cryptographicAlgorithm));
-  if (q.cryptographicLength !== undefined) (where.push("o.length = ?"), params.push(q.cryptographicLength));
-  if (q.keyFormatType) (where.push("o.key_format = ?"), params.push(q.keyFormatType));
-  if (q.state) (where.push("o.state = ?"), params.push(q.state));
+  for (const name of new Set(q.names ?? []))
+    where.push("o.id IN (SELECT n.id FROM object_names n WHERE n.kind = 'Name' AND n.value = ?)"), params.push(name);
+  for (const l of q.links ?? [])
+    where.push("o.id IN (SELECT l.id FROM object_links l WHERE l.target = ? AND l.link_type = ?)"),
+      params.push(l.target, l.linkType);
+  if (q.objectType) where.push("o.object_type = ?"), params.push(q.objectType);
+  if (q.cryptographicAlgorithm) where.push("o.algorithm = ?"), params.push(q.cryptographicAlgorithm);
+  if (q.cryptographicLength !== undefined) where.push("o.length = ?"), params.push(q.cryptographicLength);
+  if (q.keyFormatType) where.push("o.key_format = ?"), params.push(q.keyFormatType);
+  if (q.state) where.push("o.state = ?"), params.push(q.state);
   else where.push("o.state NOT IN ('Destroyed', 'Destroyed_Compromised')");
   if (q.tags?.length) {
     // The first tag drives the query like a name (an IN over the tags_tag index), so its cost
@@ -483,7 +591,8 @@ export function locateSql(q: LocateQuery): { sql: string; params: (string | numb
     const [first, ...more] = new Set(q.tags);
     where.push("o.id IN (SELECT t.id FROM tags t INDEXED BY tags_tag WHERE t.tag = ?)");
     params.push(first);
-    for (const tag of more) (where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag));
+    for (const tag of more)
+      where.push("EXISTS (SELECT 1 FROM tags t WHERE t.id = o.id AND t.tag = ?)"), params.push(tag);
   }
   let sql = `SELECT o.id FROM objects o WHERE ${where.join(" AND ")} ORDER BY o.seq`;
   if (q.limit !== undefined) (sql += " LIMIT ?"), params.push(q.limit);
@@ -494,7 +603,10 @@ export function locateSql(q: LocateQuery): { sql: string; params: (string | numb
 export function tagsSql(tags: string[], owner?: string): { sql: string; params: (string | number)[] } {
   const marks = tags.map(() => "?").join(",");
   if (owner === undefined) {
-    return { sql: `SELECT id FROM tags WHERE tag IN (${marks}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`, params: [...tags, tags.length] };
+    return {
+      sql: `SELECT id FROM tags WHERE tag IN (${marks}) GROUP BY id HAVING COUNT(DISTINCT tag) = ?`,
+      params: [...tags, tags.length],
+    };
   }
   return {
     sql: `SELECT t.id FROM tags t INDEXED BY tags_tag CROSS JOIN objects o ON o.id = t.id WHERE t.tag IN (${marks}) AND o.owner = ? GROUP BY t.id HAVING COUNT(DISTINCT t.tag) = ?`,

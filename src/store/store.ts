@@ -12,7 +12,13 @@
 import type { Attributes } from "../kmip/attributes.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 
-export type ObjectState = "PreActive" | "Active" | "Deactivated" | "Compromised" | "Destroyed" | "Destroyed_Compromised";
+export type ObjectState =
+  | "PreActive"
+  | "Active"
+  | "Deactivated"
+  | "Compromised"
+  | "Destroyed"
+  | "Destroyed_Compromised";
 
 /** A managed object as stored: the KMIP object (e.g. `{KeyBlock}`) and its attributes. */
 export interface StoredObject {
@@ -117,7 +123,19 @@ export interface ObjectStore {
   /** seq and `line` of the last audit record (in the caller's transaction when there is one); line is null for rows older than the chain. */
   lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined>;
   /** The newest audit event records first, checkpoints left out (for tests and operators). */
-  auditTrail(limit: number): Promise<{ time: string; requestId: string; user: string; client?: string; operation: string; objectId?: string; result: string }[]>;
+  auditTrail(
+    limit: number,
+  ): Promise<
+    {
+      time: string;
+      requestId: string;
+      user: string;
+      client?: string;
+      operation: string;
+      objectId?: string;
+      result: string;
+    }[]
+  >;
 
   /**
    * Erases old copies of overwritten rows that the backend may still hold (SQLite: the WAL file), so

@@ -35,7 +35,11 @@ async function ok(args: string[], env = alice, input?: string): Promise<string> 
 }
 
 describe("ec and rsa", () => {
-  test.each([["ec", ["-c", "nist-p256"]], ["ec", ["-c", "x25519"]], ["rsa", ["-s", "2048"]]])("%s keys create %j, encrypt with the public key, decrypt with the private key", async (family, flags) => {
+  test.each([
+    ["ec", ["-c", "nist-p256"]],
+    ["ec", ["-c", "x25519"]],
+    ["rsa", ["-s", "2048"]],
+  ])("%s keys create %j, encrypt with the public key, decrypt with the private key", async (family, flags) => {
     const [sk, pk] = ids(await ok([family, "keys", "create", ...flags, "-t", `${family}-tag`]));
     expect(pk).toBe(`${sk}_pk`);
     const plain = randomBytes(100);
@@ -57,7 +61,10 @@ describe("ec and rsa", () => {
     expect(curve.code).toBe(2);
     expect(curve.stderr).toMatch(/^error: unknown curve "p-999"; one of: nist-p256, /);
     const size = await kms(["rsa", "keys", "create", "-s", "1000"], alice);
-    expect([size.code, size.stderr]).toEqual([2, "error: an RSA key has 2048 to 8192 bits (a multiple of 8), not 1000\n"]);
+    expect([size.code, size.stderr]).toEqual([
+      2,
+      "error: an RSA key has 2048 to 8192 bits (a multiple of 8), not 1000\n",
+    ]);
     const [sk] = ids(await ok(["ec", "keys", "create", "-c", "ed25519"]));
     await ok(["ec", "keys", "revoke", "-k", sk, "test"]);
     await ok(["ec", "keys", "destroy", "-k", sk]);
@@ -67,23 +74,45 @@ describe("ec and rsa", () => {
 
 describe("cc (CoverCrypt)", () => {
   let msk: string, mpk: string;
-  const spec = { "Security Level::<": ["Protected", "Confidential", "Top Secret::+"], Department: ["R&D", "HR", "MKG", "FIN"] };
+  const spec = {
+    "Security Level::<": ["Protected", "Confidential", "Top Secret::+"],
+    Department: ["R&D", "HR", "MKG", "FIN"],
+  };
 
   beforeAll(async () => {
     writeFileSync(file("policy.json"), JSON.stringify(spec));
-    [msk, mpk] = ids(await ok(["cc", "keys", "create-master-key-pair", "--specification", file("policy.json"), "-t", "cc-test"]));
+    [msk, mpk] = ids(
+      await ok(["cc", "keys", "create-master-key-pair", "--specification", file("policy.json"), "-t", "cc-test"]),
+    );
   });
 
   test("master key pair from ckms's specification; policy view; user key; encrypt and decrypt by policy", async () => {
     const view = JSON.parse(await ok(["cc", "policy", "view", "-i", mpk, "--json"]));
-    expect(view.dimensions["Security Level"].Ordered["Top Secret"]).toEqual({ id: 3, encryption_hint: "Hybridized", write_status: "EncryptDecrypt" });
+    expect(view.dimensions["Security Level"].Ordered["Top Secret"]).toEqual({
+      id: 3,
+      encryption_hint: "Hybridized",
+      write_status: "EncryptDecrypt",
+    });
     expect(Object.keys(view.dimensions.Department.Unordered)).toEqual(["R&D", "HR", "MKG", "FIN"]);
     expect(JSON.parse(await ok(["cc", "access-structure", "view", "-i", msk, "--json"]))).toEqual(view);
-    const [usk] = ids(await ok(["cc", "keys", "create-user-key", msk, "Department::HR && Security Level::Confidential"]));
-    const [other] = ids(await ok(["cc", "keys", "create-user-key", msk, "Department::FIN && Security Level::Top Secret"]));
+    const [usk] = ids(
+      await ok(["cc", "keys", "create-user-key", msk, "Department::HR && Security Level::Confidential"]),
+    );
+    const [other] = ids(
+      await ok(["cc", "keys", "create-user-key", msk, "Department::FIN && Security Level::Top Secret"]),
+    );
     const plain = randomBytes(2000);
     writeFileSync(file("cc.bin"), plain);
-    await ok(["cc", "encrypt", file("cc.bin"), "Department::HR && Security Level::Protected", "-k", mpk, "-o", file("cc.enc")]);
+    await ok([
+      "cc",
+      "encrypt",
+      file("cc.bin"),
+      "Department::HR && Security Level::Protected",
+      "-k",
+      mpk,
+      "-o",
+      file("cc.enc"),
+    ]);
     await ok(["cc", "decrypt", file("cc.enc"), "-k", usk, "-o", file("cc.out")]);
     expect(readFileSync(file("cc.out")).equals(plain)).toBe(true);
     const denied = await kms(["cc", "decrypt", file("cc.enc"), "-k", other, "-o", file("cc.denied")], alice);
@@ -92,7 +121,16 @@ describe("cc (CoverCrypt)", () => {
     expect(existsSync(file("cc.denied"))).toBe(false);
     // rekey for HR: the user key is refreshed and still decrypts both old and new ciphertexts
     await ok(["cc", "keys", "rekey", "Department::HR", "-k", msk]);
-    await ok(["cc", "encrypt", file("cc.bin"), "Department::HR && Security Level::Protected", "-k", mpk, "-o", file("cc2.enc")]);
+    await ok([
+      "cc",
+      "encrypt",
+      file("cc.bin"),
+      "Department::HR && Security Level::Protected",
+      "-k",
+      mpk,
+      "-o",
+      file("cc2.enc"),
+    ]);
     await ok(["cc", "decrypt", file("cc2.enc"), "-k", usk, "-o", file("cc2.out")]);
     expect(readFileSync(file("cc2.out")).equals(plain)).toBe(true);
     await ok(["cc", "prune", "Department::HR", "-k", msk]);
@@ -101,8 +139,14 @@ describe("cc (CoverCrypt)", () => {
   test("a bad specification, a bad access policy, a missing file: one line, exit 1, nothing created", async () => {
     writeFileSync(file("bad-policy.json"), '{"Level": []}');
     const before = await ok(["locate", "-t", "cc-test", "--json"]);
-    const bad = await kms(["cc", "keys", "create-master-key-pair", "-s", file("bad-policy.json"), "-t", "cc-test"], alice);
-    expect([bad.code, bad.stderr]).toEqual([1, `error: ${file("bad-policy.json")}: dimension "Level" must list its attributes as non-empty strings\n`]);
+    const bad = await kms(
+      ["cc", "keys", "create-master-key-pair", "-s", file("bad-policy.json"), "-t", "cc-test"],
+      alice,
+    );
+    expect([bad.code, bad.stderr]).toEqual([
+      1,
+      `error: ${file("bad-policy.json")}: dimension "Level" must list its attributes as non-empty strings\n`,
+    ]);
     writeFileSync(file("not-json.json"), "Level: A, B");
     const notJson = await kms(["cc", "keys", "create-master-key-pair", "-s", file("not-json.json")], alice);
     expect(notJson.code).toBe(1);
@@ -131,16 +175,29 @@ describe("fpe", () => {
     expect(enc).not.toBe("1234567890123456");
     await ok(["fpe", "decrypt", "-k", key, "--type", "integer", file("card.enc"), "-o", file("card.out")]);
     expect(readFileSync(file("card.out"), "utf8")).toBe("1234567890123456");
-    const text = await ok(["fpe", "encrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0011"], alice, "hello-world");
+    const text = await ok(
+      ["fpe", "encrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0011"],
+      alice,
+      "hello-world",
+    );
     expect(text).toMatch(/^[a-z]{5}-[a-z]{5}$/);
-    expect(await ok(["fpe", "decrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0011"], alice, text)).toBe("hello-world");
-    const wrongTweak = await ok(["fpe", "decrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0012"], alice, text);
+    expect(await ok(["fpe", "decrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0011"], alice, text)).toBe(
+      "hello-world",
+    );
+    const wrongTweak = await ok(
+      ["fpe", "decrypt", "-k", key, "--alphabet", "alpha_lower", "--tweak", "0012"],
+      alice,
+      text,
+    );
     expect(wrongTweak).not.toBe("hello-world");
     const bad = await kms(["fpe", "encrypt", "-k", key, "--type", "integer"], alice, "12ab");
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: Invalid_Field: .+\n$/);
     const badType = await kms(["fpe", "encrypt", "-k", key, "--type", "date"], alice, "1");
-    expect([badType.code, badType.stderr]).toEqual([2, 'error: unknown FPE data type "date"; one of: text, integer, float\n']);
+    expect([badType.code, badType.stderr]).toEqual([
+      2,
+      'error: unknown FPE data type "date"; one of: text, integer, float\n',
+    ]);
   });
 });
 
@@ -157,8 +214,12 @@ describe("access-rights", () => {
     const notOwner = await kms(["access-rights", "grant", "bob", "-i", key, "get"], bob);
     expect(notOwner.code).toBe(1);
     expect(notOwner.stderr).toMatch(/^error: (Item_Not_Found|Permission_Denied): /);
-    expect(await ok(["access-rights", "grant", "bob", "-i", key, "get", "encrypt"])).toBe("Access for bob successfully added\n");
-    expect(JSON.parse(await ok(["access-rights", "list", key, "--json"]))).toEqual([{ user_id: "bob", operations: ["encrypt", "get"] }]);
+    expect(await ok(["access-rights", "grant", "bob", "-i", key, "get", "encrypt"])).toBe(
+      "Access for bob successfully added\n",
+    );
+    expect(JSON.parse(await ok(["access-rights", "list", key, "--json"]))).toEqual([
+      { user_id: "bob", operations: ["encrypt", "get"] },
+    ]);
     const obtained = JSON.parse(await ok(["access-rights", "obtained", "--json"], bob));
     expect(obtained).toContainEqual(expect.objectContaining({ object_id: key, owner_id: "alice" }));
     expect(await ok(["access-rights", "owned"])).toContain(key);

@@ -29,9 +29,17 @@ export function kms(args: string[], env: Record<string, string> = {}, input?: st
     const child = execFile(
       bun,
       [MAIN, ...args],
-      { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env }, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      {
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: "utf8",
+      },
       (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : 1) : 0;
+        const code = error
+          ? typeof (error as { code?: unknown }).code === "number"
+            ? (error as { code: number }).code
+            : 1
+          : 0;
         resolve({ code, stdout, stderr });
       },
     );

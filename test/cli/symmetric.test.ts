@@ -39,16 +39,26 @@ async function createKey(extra: string[] = [], env = alice): Promise<string> {
 
 describe("help, usage and configuration", () => {
   test("--help at every level, exit 0; a usage error is one line and exit 2", async () => {
-    for (const args of [["help"], ["sym", "--help"], ["sym", "keys", "--help"], ["sym", "keys", "create", "--help"], ["cc", "keys", "create-user-key", "-h"], ["access-rights", "grant", "--help"]]) {
+    for (const args of [
+      ["help"],
+      ["sym", "--help"],
+      ["sym", "keys", "--help"],
+      ["sym", "keys", "create", "--help"],
+      ["cc", "keys", "create-user-key", "-h"],
+      ["access-rights", "grant", "--help"],
+    ]) {
       const r = await kms(args);
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).toMatch(/usage: kms/);
     }
     const help = await kms(["help"]);
-    for (const name of ["sym", "ec", "rsa", "cc", "fpe", "locate", "get-attributes", "access-rights", "server-version"]) expect(help.stdout).toContain(`kms ${name}`);
+    for (const name of ["sym", "ec", "rsa", "cc", "fpe", "locate", "get-attributes", "access-rights", "server-version"])
+      expect(help.stdout).toContain(`kms ${name}`);
     const unknown = await kms(["sym", "keys", "frobnicate"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: unknown command "frobnicate" for kms sym keys; known: create, rekey, export/);
+    expect(unknown.stderr).toMatch(
+      /^error: unknown command "frobnicate" for kms sym keys; known: create, rekey, export/,
+    );
     const badFlag = await kms(["sym", "keys", "create", "--no-such-flag"], alice);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/^error: Unknown option '--no-such-flag'/);
@@ -74,13 +84,19 @@ describe("help, usage and configuration", () => {
     expect(viaConf.code, viaConf.stderr).toBe(0);
     expect(JSON.parse(viaConf.stdout)).toEqual({ unique_identifier: expect.any(String) });
     const none = await kms(["sym", "keys", "create"], { KMS_URL: server.url });
-    expect([none.code, none.stderr]).toEqual([1, "error: Authentication_Not_Successful: No authentication provided.\n"]);
+    expect([none.code, none.stderr]).toEqual([
+      1,
+      "error: Authentication_Not_Successful: No authentication provided.\n",
+    ]);
     const wrong = await kms(["sym", "keys", "create"], { KMS_URL: server.url, KMS_API_KEY: "not-the-token" });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^error: Authentication_Not_Successful: .*\n$/);
     expect(wrong.stderr).not.toContain("not-the-token");
     const badUrl = await kms(["server-version", "--kms-url", "ftp://x"]);
-    expect([badUrl.code, badUrl.stderr]).toEqual([2, 'error: the server URL "ftp://x" is not an http:// or https:// URL\n']);
+    expect([badUrl.code, badUrl.stderr]).toEqual([
+      2,
+      'error: the server URL "ftp://x" is not an http:// or https:// URL\n',
+    ]);
     const badToml = file("bad.toml");
     writeFileSync(badToml, "[http_config\nserver_url = 1");
     const r = await kms(["server-version", "--conf", badToml]);
@@ -100,7 +116,13 @@ describe("sym keys", () => {
     const attrs = await kms(["get-attributes", "-i", id, "--json"], alice);
     expect(attrs.code, attrs.stderr).toBe(0);
     const a = JSON.parse(attrs.stdout);
-    expect(a).toMatchObject({ unique_identifier: id, CryptographicAlgorithm: "AES", CryptographicLength: 128, ObjectType: "SymmetricKey", State: "Active" });
+    expect(a).toMatchObject({
+      unique_identifier: id,
+      CryptographicAlgorithm: "AES",
+      CryptographicLength: 128,
+      ObjectType: "SymmetricKey",
+      State: "Active",
+    });
     const chacha = await createKey(["-a", "chacha20", "-t", tag]);
     const loc = await kms(["locate", "-t", tag], alice);
     expect(loc.code, loc.stderr).toBe(0);
@@ -127,8 +149,14 @@ describe("sym keys", () => {
   test("export (json-ttlv, raw, base64) and import back; --bytes-b64; a bad file fails cleanly", async () => {
     const b64 = randomBytes(32).toString("base64");
     const id = await createKey(["-k", b64]);
-    const jf = file(`${id}.json`), rf = file(`${id}.raw`), bf = file(`${id}.b64`);
-    for (const [f, fmt] of [[jf, "json-ttlv"], [rf, "raw"], [bf, "base64"]]) {
+    const jf = file(`${id}.json`),
+      rf = file(`${id}.raw`),
+      bf = file(`${id}.b64`);
+    for (const [f, fmt] of [
+      [jf, "json-ttlv"],
+      [rf, "raw"],
+      [bf, "base64"],
+    ]) {
       const r = await kms(["sym", "keys", "export", "-k", id, "-f", fmt, f], alice);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -189,7 +217,9 @@ describe("sym encrypt / decrypt (envelope, streamed)", () => {
     const small = file("note.txt");
     writeFileSync(small, "");
     expect((await kms(["sym", "encrypt", small, "-k", key, "-q"], alice)).code).toBe(0);
-    expect((await kms(["sym", "decrypt", file("note.enc"), "-q", "--json"], alice)).stdout).toBe(JSON.stringify({ output_file: file("note.plain"), bytes: 0 }, null, 2) + "\n");
+    expect((await kms(["sym", "decrypt", file("note.enc"), "-q", "--json"], alice)).stdout).toBe(
+      JSON.stringify({ output_file: file("note.plain"), bytes: 0 }, null, 2) + "\n",
+    );
     expect(readFileSync(file("note.plain")).length).toBe(0);
     expect(leftovers()).toEqual([]);
   });
@@ -201,7 +231,15 @@ describe("sym encrypt / decrypt (envelope, streamed)", () => {
       ["flipped", Buffer.concat([sealed.subarray(0, 5000), Buffer.from([sealed[5000] ^ 1]), sealed.subarray(5001)])],
       ["truncated", sealed.subarray(0, headerEnd + 2 * (1024 * 1024 + 16))], // whole chunks dropped: the new last one is not final
       ["cut", sealed.subarray(0, sealed.length - 7)],
-      ["swapped", Buffer.concat([sealed.subarray(0, headerEnd), sealed.subarray(headerEnd + 1048592, headerEnd + 2 * 1048592), sealed.subarray(headerEnd, headerEnd + 1048592), sealed.subarray(headerEnd + 2 * 1048592)])],
+      [
+        "swapped",
+        Buffer.concat([
+          sealed.subarray(0, headerEnd),
+          sealed.subarray(headerEnd + 1048592, headerEnd + 2 * 1048592),
+          sealed.subarray(headerEnd, headerEnd + 1048592),
+          sealed.subarray(headerEnd + 2 * 1048592),
+        ]),
+      ],
       ["header", Buffer.concat([sealed.subarray(0, 13), Buffer.from([sealed[13] ^ 1]), sealed.subarray(14)])], // nonce prefix
     ];
     for (const [name, bytes] of cases) {
@@ -219,13 +257,22 @@ describe("sym encrypt / decrypt (envelope, streamed)", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^error: Cryptographic_Failure: /);
     expect(existsSync(file("wrong.out"))).toBe(false);
-    const unknown = await kms(["sym", "encrypt", input, "-k", "no-such-key-anywhere", "-o", file("unknown.enc")], alice);
-    expect([unknown.code, unknown.stderr]).toEqual([1, "error: Item_Not_Found: Item not found: no-such-key-anywhere\n"]);
+    const unknown = await kms(
+      ["sym", "encrypt", input, "-k", "no-such-key-anywhere", "-o", file("unknown.enc")],
+      alice,
+    );
+    expect([unknown.code, unknown.stderr]).toEqual([
+      1,
+      "error: Item_Not_Found: Item not found: no-such-key-anywhere\n",
+    ]);
     expect(existsSync(file("unknown.enc"))).toBe(false);
     const notOurs = file("plain.txt");
     writeFileSync(notOurs, "hello, not encrypted");
     const r = await kms(["sym", "decrypt", notOurs, "-k", key], alice);
-    expect([r.code, r.stderr]).toEqual([1, `error: ${notOurs} is not a file encrypted by kms sym encrypt: bad magic\n`]);
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      `error: ${notOurs} is not a file encrypted by kms sym encrypt: bad magic\n`,
+    ]);
     const missing = await kms(["sym", "encrypt", file("missing.bin"), "-k", key], alice);
     expect([missing.code, missing.stderr]).toEqual([1, `error: cannot read ${file("missing.bin")}: no such file\n`]);
     expect(existsSync(file("missing.enc"))).toBe(false);
@@ -244,8 +291,16 @@ describe("rotation policy from the command line", () => {
     const name = `cli-ks-${crypto.randomUUID()}`;
     const key = await createKey(["--rotation-interval", "60", "--rotation-name", name]);
     const policy = JSON.parse((await kms(["sym", "keys", "get-rotation-policy", "-k", key, "--json"], alice)).stdout);
-    expect(policy).toMatchObject({ unique_identifier: key, RotateAutomatic: true, RotateInterval: 60, RotateName: name });
-    const set = await kms(["sym", "keys", "set-rotation-policy", "-k", key, "--interval", "120", "--offset", "30"], alice);
+    expect(policy).toMatchObject({
+      unique_identifier: key,
+      RotateAutomatic: true,
+      RotateInterval: 60,
+      RotateName: name,
+    });
+    const set = await kms(
+      ["sym", "keys", "set-rotation-policy", "-k", key, "--interval", "120", "--offset", "30"],
+      alice,
+    );
     expect(set.code, set.stderr).toBe(0);
     expect(set.stdout).toBe(`Rotation policy set successfully.\n\t  Unique identifier: ${key}\n`);
     const human = await kms(["sym", "keys", "get-rotation-policy", "-k", key], alice);
@@ -257,7 +312,9 @@ describe("rotation policy from the command line", () => {
     const latest = await kms(["locate", "--rotation-name", name, "--latest"], alice);
     expect([latest.code, latest.stdout]).toEqual([0, `${successor}\n`]);
     writeFileSync(file("rot.txt"), "rotating");
-    expect((await kms(["sym", "encrypt", file("rot.txt"), "-k", name, "-o", file("rot.enc"), "-q"], alice)).code).toBe(0);
+    expect((await kms(["sym", "encrypt", file("rot.txt"), "-k", name, "-o", file("rot.enc"), "-q"], alice)).code).toBe(
+      0,
+    );
     const sealed = readFileSync(file("rot.enc"));
     expect(sealed.includes(Buffer.from(successor!))).toBe(true); // the header names the generation used
     expect((await kms(["sym", "decrypt", file("rot.enc"), "-o", file("rot.out"), "-q"], alice)).code).toBe(0);

@@ -9,7 +9,15 @@ import { describe, expect, test } from "vitest";
 import { X509Certificate, createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type Certificate, KeyFormatType, type KeyValue, type KmsClient, LinkType, type PrivateKey, deserialize } from "cloudproof_kms_js";
+import {
+  type Certificate,
+  KeyFormatType,
+  type KeyValue,
+  type KmsClient,
+  LinkType,
+  type PrivateKey,
+  deserialize,
+} from "cloudproof_kms_js";
 import { postKmip, t, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient, uniq, dec } from "../helpers/client.ts";
 
@@ -18,16 +26,20 @@ let server: TestServer;
 let client: KmsClient;
 useServerWithClient((s, c) => ((server = s), (client = c)));
 
-const der = (k: ReturnType<typeof createPrivateKey>, type: "pkcs8" | "sec1") => new Uint8Array(k.export({ format: "der", type }));
+const der = (k: ReturnType<typeof createPrivateKey>, type: "pkcs8" | "sec1") =>
+  new Uint8Array(k.export({ format: "der", type }));
 const tagsOf = (a: { vendorAttributes: { attributeName: string; attributeValue: Uint8Array }[] } | null) =>
   JSON.parse(dec(a!.vendorAttributes.find((v) => v.attributeName === "tag")!.attributeValue)) as string[];
 
 describe("importCertificate", () => {
   test("DER X.509 comes back byte for byte, as a Certificate, with its tags and PrivateKeyLink", async () => {
     const certDer = new Uint8Array(readFileSync(path.join(CERTS, "server.der")));
-    const certId = uniq("cert"), keyId = uniq("pk");
+    const certId = uniq("cert"),
+      keyId = uniq("pk");
     const tag = uniq("certificate");
-    expect(await client.importCertificate(certId, certDer, [tag, "x509"], false, { privateKeyIdentifier: keyId })).toBe(certId);
+    expect(await client.importCertificate(certId, certDer, [tag, "x509"], false, { privateKeyIdentifier: keyId })).toBe(
+      certId,
+    );
     const got = await client.getObject(certId);
     expect(got.type).toBe("Certificate");
     const cert = got.value as Certificate;
@@ -45,7 +57,9 @@ describe("importCertificate", () => {
     const id = uniq("cert");
     const certDer = new Uint8Array(readFileSync(path.join(CERTS, "server.der")));
     await client.importCertificate(id, certDer);
-    await expect(client.importCertificate(id, certDer)).rejects.toThrow(/^KMIP request failed \(Import\): Object_Already_Exists: /);
+    await expect(client.importCertificate(id, certDer)).rejects.toThrow(
+      /^KMIP request failed \(Import\): Object_Already_Exists: /,
+    );
     const other = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]);
     await client.importCertificate(id, other, [], true);
     expect(Buffer.from(((await client.getObject(id)).value as Certificate).bytes())).toEqual(Buffer.from(other));
@@ -57,7 +71,9 @@ describe("importCertificate", () => {
     const cert = await client.getObject(id);
     await expect(client.importKey(uniq("x"), cert, false)).rejects.toThrow("The KmsObject Certificate is not a key.");
     const kek = await client.createSymmetricKey();
-    await expect(client.getWrappedKey(id, kek)).rejects.toThrow(/^KMIP request failed \(Get\): Invalid_Field: .*Certificate cannot be wrapped/);
+    await expect(client.getWrappedKey(id, kek)).rejects.toThrow(
+      /^KMIP request failed \(Get\): Invalid_Field: .*Certificate cannot be wrapped/,
+    );
   });
 
   test("revoke and destroy a certificate through the client", async () => {
@@ -75,14 +91,24 @@ describe("importPrivateKey", () => {
   test.each([
     ["P-256 PKCS#8", () => der(p256, "pkcs8"), KeyFormatType.PKCS8],
     ["Ed25519 PKCS#8", () => der(generateKeyPairSync("ed25519").privateKey, "pkcs8"), KeyFormatType.PKCS8],
-    ["RSA-2048 PKCS#8", () => der(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey, "pkcs8"), KeyFormatType.PKCS8],
+    [
+      "RSA-2048 PKCS#8",
+      () => der(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey, "pkcs8"),
+      KeyFormatType.PKCS8,
+    ],
     ["P-256 SEC1 ECPrivateKey (the client's default label)", () => der(p256, "sec1"), undefined],
-    ["P-256 PKCS#8 under the default ECPrivateKey label (Cosmian's tests do this)", () => der(p256, "pkcs8"), undefined],
+    [
+      "P-256 PKCS#8 under the default ECPrivateKey label (Cosmian's tests do this)",
+      () => der(p256, "pkcs8"),
+      undefined,
+    ],
   ])("%s: stored and returned as given (plain ByteString KeyMaterial, format label kept)", async (_, make, format) => {
     const bytes = make();
     const id = uniq("pk");
     const tag = uniq("private key");
-    expect(await client.importPrivateKey(id, bytes, [tag], false, format === undefined ? {} : { keyFormatType: format })).toBe(id);
+    expect(
+      await client.importPrivateKey(id, bytes, [tag], false, format === undefined ? {} : { keyFormatType: format }),
+    ).toBe(id);
     const got = await client.getObject(id);
     expect(got.type).toBe("PrivateKey");
     const key = got.value as PrivateKey;
@@ -99,9 +125,15 @@ describe("importPrivateKey", () => {
   test("certificate and private key linked both ways (certificate imported first, link to a not-yet-existing key)", async () => {
     const keyPem = readFileSync(path.join(CERTS, "server.key"), "utf8");
     const keyDer = der(createPrivateKey(keyPem), "pkcs8");
-    const certId = uniq("cert"), keyId = uniq("pk");
-    await client.importCertificate(certId, new Uint8Array(readFileSync(path.join(CERTS, "server.der"))), [], false, { privateKeyIdentifier: keyId });
-    await client.importPrivateKey(keyId, keyDer, [], false, { keyFormatType: KeyFormatType.PKCS8, certificateIdentifier: certId });
+    const certId = uniq("cert"),
+      keyId = uniq("pk");
+    await client.importCertificate(certId, new Uint8Array(readFileSync(path.join(CERTS, "server.der"))), [], false, {
+      privateKeyIdentifier: keyId,
+    });
+    await client.importPrivateKey(keyId, keyDer, [], false, {
+      keyFormatType: KeyFormatType.PKCS8,
+      certificateIdentifier: certId,
+    });
     const key = (await client.getObject(keyId)).value as PrivateKey;
     const links = (key.keyBlock.keyValue as KeyValue).attributes!.link;
     expect(links.map((l) => [l.linkType, l.linkedObjectIdentifier])).toEqual([[LinkType.CertificateLink, certId]]);

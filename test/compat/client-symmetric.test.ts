@@ -9,9 +9,25 @@
 import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import {
-  Attributes, BlockCipherMode, CryptographicAlgorithm, CryptographicParameters, HashingAlgorithm, KeyBlock, KeyFormatType,
-  KeyValue, KeyWrapType, KmsClient, Link, LinkType, PaddingMethod, RevocationReasonEnumeration, SymmetricKey,
-  SymmetricKeyAlgorithm, TransparentSymmetricKey, VendorAttributes, deserialize,
+  Attributes,
+  BlockCipherMode,
+  CryptographicAlgorithm,
+  CryptographicParameters,
+  HashingAlgorithm,
+  KeyBlock,
+  KeyFormatType,
+  KeyValue,
+  KeyWrapType,
+  KmsClient,
+  Link,
+  LinkType,
+  PaddingMethod,
+  RevocationReasonEnumeration,
+  SymmetricKey,
+  SymmetricKeyAlgorithm,
+  TransparentSymmetricKey,
+  VendorAttributes,
+  deserialize,
 } from "cloudproof_kms_js";
 import { sodium } from "../../native/sodium.ts";
 import { postKmip, t, valueOf, type TestServer } from "../helpers/server.ts";
@@ -21,10 +37,12 @@ let server: TestServer;
 let client: KmsClient;
 useServerWithClient((s, c) => ((server = s), (client = c)));
 
-
 /** The message a failed KmsClient KMIP call throws. */
 async function failure(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => undefined, (err: unknown) => err as Error);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
   expect(e, "expected the call to fail").toBeInstanceOf(Error);
   return e!.message;
 }
@@ -103,7 +121,12 @@ describe("createSymmetricKey and retrieveSymmetricKey", () => {
   test("links and tags are stored and echoed in the key value attributes", async () => {
     const parent = await client.createSymmetricKey();
     const tag = uniq("tag");
-    const uid = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 256, [new Link(LinkType.ParentLink, parent)], [tag, "shared-x"]);
+    const uid = await client.createSymmetricKey(
+      SymmetricKeyAlgorithm.AES,
+      256,
+      [new Link(LinkType.ParentLink, parent)],
+      [tag, "shared-x"],
+    );
     const key = await client.retrieveSymmetricKey(uid);
     const attrs = (key.keyBlock.keyValue as KeyValue).attributes!;
     expect(attrs.link.map((l) => [l.linkType, l.linkedObjectIdentifier])).toEqual([[LinkType.ParentLink, parent]]);
@@ -130,7 +153,9 @@ describe("getObject formats", () => {
     const rkb = (raw.value as SymmetricKey).keyBlock;
     expect(rkb.keyFormatType).toBe(KeyFormatType.Raw);
     expect((rkb.keyValue as KeyValue).keyMaterial).toBeInstanceOf(Uint8Array);
-    expect(Buffer.from((raw.value as SymmetricKey).bytes())).toEqual(Buffer.from((plain.value as SymmetricKey).bytes()));
+    expect(Buffer.from((raw.value as SymmetricKey).bytes())).toEqual(
+      Buffer.from((plain.value as SymmetricKey).bytes()),
+    );
   });
 
   test("a format a symmetric key cannot take is refused", async () => {
@@ -156,7 +181,8 @@ describe("getObject formats", () => {
 describe("importSymmetricKey", () => {
   test("bytes come back identical; ReplaceExisting replaces; without it a duplicate fails", async () => {
     const uid = uniq("my-sym");
-    const k1 = randomBytes(32), k2 = randomBytes(32);
+    const k1 = randomBytes(32),
+      k2 = randomBytes(32);
     expect(await client.importSymmetricKey(uid, k1)).toBe(uid);
     expect(Buffer.from((await client.retrieveSymmetricKey(uid)).bytes())).toEqual(k1);
     const m = await failure(client.importSymmetricKey(uid, k2));
@@ -169,7 +195,9 @@ describe("importSymmetricKey", () => {
     const parent = await client.createSymmetricKey();
     const uid = uniq("my-chacha");
     const key = randomBytes(32);
-    await client.importSymmetricKey(uid, key, false, SymmetricKeyAlgorithm.ChaCha20, [new Link(LinkType.ParentLink, parent)]);
+    await client.importSymmetricKey(uid, key, false, SymmetricKeyAlgorithm.ChaCha20, [
+      new Link(LinkType.ParentLink, parent),
+    ]);
     const got = await client.retrieveSymmetricKey(uid);
     expect(Buffer.from(got.bytes())).toEqual(key);
     const attrs = (got.keyBlock.keyValue as KeyValue).attributes!;
@@ -191,7 +219,12 @@ describe("importObject", () => {
   test("re-import of an object fetched with getObject: attributes echoed back, same bytes, same tags and links", async () => {
     const parent = await client.createSymmetricKey();
     const tag = uniq("reimport");
-    const uid = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 256, [new Link(LinkType.ParentLink, parent)], [tag]);
+    const uid = await client.createSymmetricKey(
+      SymmetricKeyAlgorithm.AES,
+      256,
+      [new Link(LinkType.ParentLink, parent)],
+      [tag],
+    );
     const fetched = await client.getObject(uid);
     const attrs = ((fetched.value as SymmetricKey).keyBlock.keyValue as KeyValue).attributes!;
     const copy = uniq("copy");
@@ -204,7 +237,14 @@ describe("importObject", () => {
     expect((await client.getUniqueIdentifiersByTags([tag])).sort()).toEqual([uid, copy].sort());
     // the copy encrypts exactly like the original
     const ct = await client.encrypt(uid, enc("same key"), {});
-    expect(dec(await client.decrypt(copy, ct.data!, { ivCounterNonce: ct.ivCounterNonce!, authenticatedEncryptionTag: ct.authenticatedEncryptionTag! }))).toBe("same key");
+    expect(
+      dec(
+        await client.decrypt(copy, ct.data!, {
+          ivCounterNonce: ct.ivCounterNonce!,
+          authenticatedEncryptionTag: ct.authenticatedEncryptionTag!,
+        }),
+      ),
+    ).toBe("same key");
   });
 
   test("Raw key material in Cosmian's {ByteString} form, KeyWrapType AsRegistered, usage mask 28", async () => {
@@ -215,22 +255,46 @@ describe("importObject", () => {
     attributes.cryptographicUsageMask = 28;
     attributes.keyFormatType = KeyFormatType.Raw;
     const { ByteString } = await import("cloudproof_kms_js");
-    const key = new SymmetricKey(new KeyBlock(KeyFormatType.Raw, new KeyValue(new ByteString(bytes), attributes), CryptographicAlgorithm.AES, 256));
-    expect(await client.importObject(uid, attributes, "SymmetricKey", { type: "SymmetricKey", value: key }, true, KeyWrapType.AsRegistered)).toBe(uid);
+    const key = new SymmetricKey(
+      new KeyBlock(KeyFormatType.Raw, new KeyValue(new ByteString(bytes), attributes), CryptographicAlgorithm.AES, 256),
+    );
+    expect(
+      await client.importObject(
+        uid,
+        attributes,
+        "SymmetricKey",
+        { type: "SymmetricKey", value: key },
+        true,
+        KeyWrapType.AsRegistered,
+      ),
+    ).toBe(uid);
     const got = await client.retrieveSymmetricKey(uid);
     expect(Buffer.from(got.bytes())).toEqual(bytes);
     expect((got.keyBlock.keyValue as KeyValue).attributes!.cryptographicUsageMask).toBe(28);
   });
 
   test("attributes whose ObjectType differs from the object's are refused by the client itself", async () => {
-    const key = new SymmetricKey(new KeyBlock(KeyFormatType.TransparentSymmetricKey, new KeyValue(new TransparentSymmetricKey(randomBytes(32))), CryptographicAlgorithm.AES, 256));
-    await expect(client.importObject(uniq("x"), new Attributes("PrivateKey"), "SymmetricKey", { type: "SymmetricKey", value: key })).rejects.toThrow();
+    const key = new SymmetricKey(
+      new KeyBlock(
+        KeyFormatType.TransparentSymmetricKey,
+        new KeyValue(new TransparentSymmetricKey(randomBytes(32))),
+        CryptographicAlgorithm.AES,
+        256,
+      ),
+    );
+    await expect(
+      client.importObject(uniq("x"), new Attributes("PrivateKey"), "SymmetricKey", {
+        type: "SymmetricKey",
+        value: key,
+      }),
+    ).rejects.toThrow();
   });
 });
 
 describe("tags: getUniqueIdentifiersByTags / getObjectsByTags", () => {
   test("Locate returns exactly the objects carrying every requested tag", async () => {
-    const a = uniq("ta"), b = uniq("tb");
+    const a = uniq("ta"),
+      b = uniq("tb");
     const ab = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 256, [], [a, b]);
     const onlyA = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 128, [], [a]);
     const onlyB = await client.createSymmetricKey(SymmetricKeyAlgorithm.ChaCha20, 256, [], [b]);
@@ -246,16 +310,29 @@ describe("tags: getUniqueIdentifiersByTags / getObjectsByTags", () => {
 
   test("getObjectsByTags returns the objects themselves", async () => {
     const tag = uniq("objs");
-    const k1 = randomBytes(32), k2 = randomBytes(16);
+    const k1 = randomBytes(32),
+      k2 = randomBytes(16);
     const id1 = await client.importSymmetricKey(uniq("o1"), k1);
     const id2 = await client.importSymmetricKey(uniq("o2"), k2);
     // importSymmetricKey has no tags parameter: tag them by re-importing with the tag attribute
-    for (const [id, k] of [[id1, k1], [id2, k2]] as const) {
+    for (const [id, k] of [
+      [id1, k1],
+      [id2, k2],
+    ] as const) {
       const attributes = new Attributes("SymmetricKey");
       attributes.cryptographicAlgorithm = CryptographicAlgorithm.AES;
       attributes.keyFormatType = KeyFormatType.TransparentSymmetricKey;
-      attributes.vendorAttributes.push(new VendorAttributes(VendorAttributes.VENDOR_ID_COSMIAN, VendorAttributes.TAG, enc(JSON.stringify([tag]))));
-      const key = new SymmetricKey(new KeyBlock(KeyFormatType.TransparentSymmetricKey, new KeyValue(new TransparentSymmetricKey(k), attributes), CryptographicAlgorithm.AES, k.length * 8));
+      attributes.vendorAttributes.push(
+        new VendorAttributes(VendorAttributes.VENDOR_ID_COSMIAN, VendorAttributes.TAG, enc(JSON.stringify([tag]))),
+      );
+      const key = new SymmetricKey(
+        new KeyBlock(
+          KeyFormatType.TransparentSymmetricKey,
+          new KeyValue(new TransparentSymmetricKey(k), attributes),
+          CryptographicAlgorithm.AES,
+          k.length * 8,
+        ),
+      );
       await client.importObject(id, attributes, "SymmetricKey", { type: "SymmetricKey", value: key }, true);
     }
     const objects = await client.getObjectsByTags([tag]);
@@ -285,7 +362,10 @@ describe("encrypt / decrypt", () => {
     const ref = gcm(key, r.ivCounterNonce!, enc("hello world"));
     expect(Buffer.from(r.data!)).toEqual(ref.ct);
     expect(Buffer.from(r.authenticatedEncryptionTag!)).toEqual(ref.tag);
-    const pt = await client.decrypt(uid, r.data!, { ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag! });
+    const pt = await client.decrypt(uid, r.data!, {
+      ivCounterNonce: r.ivCounterNonce!,
+      authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+    });
     expect(dec(pt)).toBe("hello world");
   });
 
@@ -294,17 +374,28 @@ describe("encrypt / decrypt", () => {
     const key = (await client.retrieveSymmetricKey(uid)).bytes();
     const nonce = new Uint8Array(12).fill(9);
     const aad = enc("aad");
-    const r = await client.encrypt(uid, enc("with aad"), { authenticatedEncryptionAdditionalData: aad, ivCounterNonce: nonce });
+    const r = await client.encrypt(uid, enc("with aad"), {
+      authenticatedEncryptionAdditionalData: aad,
+      ivCounterNonce: nonce,
+    });
     const ref = gcm(key, nonce, enc("with aad"), aad);
     expect(Buffer.from(r.data!)).toEqual(ref.ct);
     expect(Buffer.from(r.authenticatedEncryptionTag!)).toEqual(ref.tag);
-    const opts = { ivCounterNonce: nonce, authenticatedEncryptionTag: r.authenticatedEncryptionTag!, authenticatedEncryptionAdditionalData: aad };
+    const opts = {
+      ivCounterNonce: nonce,
+      authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+      authenticatedEncryptionAdditionalData: aad,
+    };
     expect(dec(await client.decrypt(uid, r.data!, opts))).toBe("with aad");
-    const m = await failure(client.decrypt(uid, r.data!, { ...opts, authenticatedEncryptionAdditionalData: enc("AAD") }));
+    const m = await failure(
+      client.decrypt(uid, r.data!, { ...opts, authenticatedEncryptionAdditionalData: enc("AAD") }),
+    );
     expect(m).toMatch(/^KMIP request failed \(Decrypt\): Cryptographic_Failure: /);
     const badTag = Uint8Array.from(r.authenticatedEncryptionTag!);
     badTag[0] ^= 1;
-    expect(await failure(client.decrypt(uid, r.data!, { ...opts, authenticatedEncryptionTag: badTag }))).toMatch(/Cryptographic_Failure/);
+    expect(await failure(client.decrypt(uid, r.data!, { ...opts, authenticatedEncryptionTag: badTag }))).toMatch(
+      /Cryptographic_Failure/,
+    );
   });
 
   test("every option: CryptographicParameters (GCM, None, SHA_256, AES, RandomIv, IvLength 96, TagLength 16), correlation value, init/final indicators", async () => {
@@ -318,12 +409,21 @@ describe("encrypt / decrypt", () => {
     params.randomIv = true;
     params.ivLength = 96;
     params.tagLength = 16;
-    const options = { cryptographicParameters: params, correlationValue: enc("corr"), initIndicator: true, finalIndicator: false };
+    const options = {
+      cryptographicParameters: params,
+      correlationValue: enc("corr"),
+      initIndicator: true,
+      finalIndicator: false,
+    };
     const r = await client.encrypt(uid, enc("x"), options);
     const ref = gcm(key, r.ivCounterNonce!, enc("x"));
     expect(Buffer.from(r.data!)).toEqual(ref.ct);
     expect(Buffer.from(r.authenticatedEncryptionTag!)).toEqual(ref.tag);
-    const pt = await client.decrypt(uid, r.data!, { ...options, ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag! });
+    const pt = await client.decrypt(uid, r.data!, {
+      ...options,
+      ivCounterNonce: r.ivCounterNonce!,
+      authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+    });
     expect(dec(pt)).toBe("x");
   });
 
@@ -333,7 +433,15 @@ describe("encrypt / decrypt", () => {
     params.tagLength = 12;
     const r = await client.encrypt(uid, enc("short tag"), { cryptographicParameters: params });
     expect(r.authenticatedEncryptionTag!.length).toBe(12);
-    expect(dec(await client.decrypt(uid, r.data!, { cryptographicParameters: params, ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag! }))).toBe("short tag");
+    expect(
+      dec(
+        await client.decrypt(uid, r.data!, {
+          cryptographicParameters: params,
+          ivCounterNonce: r.ivCounterNonce!,
+          authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+        }),
+      ),
+    ).toBe("short tag");
   });
 
   test("AES-CBC with PKCS5 padding via CryptographicParameters", async () => {
@@ -346,7 +454,9 @@ describe("encrypt / decrypt", () => {
     expect(r.ivCounterNonce!.length).toBe(16);
     const d = createDecipheriv("aes-256-cbc", key, r.ivCounterNonce!);
     expect(Buffer.concat([d.update(r.data!), d.final()]).toString()).toBe("sixteen+ bytes of text");
-    expect(dec(await client.decrypt(uid, r.data!, { cryptographicParameters: params, ivCounterNonce: r.ivCounterNonce! }))).toBe("sixteen+ bytes of text");
+    expect(
+      dec(await client.decrypt(uid, r.data!, { cryptographicParameters: params, ivCounterNonce: r.ivCounterNonce! })),
+    ).toBe("sixteen+ bytes of text");
   });
 
   test("ChaCha20 keys use ChaCha20-Poly1305 (libsodium agrees)", async () => {
@@ -355,22 +465,49 @@ describe("encrypt / decrypt", () => {
     const r = await client.encrypt(uid, enc("chacha"), { authenticatedEncryptionAdditionalData: enc("ad") });
     // libsodium (Bun's node:crypto has no chacha20-poly1305) as the independent reference
     const plain = new Uint8Array(r.data!.length);
-    sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(plain, null, r.data!, r.authenticatedEncryptionTag!, enc("ad"), r.ivCounterNonce!, key);
+    sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+      plain,
+      null,
+      r.data!,
+      r.authenticatedEncryptionTag!,
+      enc("ad"),
+      r.ivCounterNonce!,
+      key,
+    );
     expect(dec(plain)).toBe("chacha");
-    expect(dec(await client.decrypt(uid, r.data!, { ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag!, authenticatedEncryptionAdditionalData: enc("ad") }))).toBe("chacha");
+    expect(
+      dec(
+        await client.decrypt(uid, r.data!, {
+          ivCounterNonce: r.ivCounterNonce!,
+          authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+          authenticatedEncryptionAdditionalData: enc("ad"),
+        }),
+      ),
+    ).toBe("chacha");
   });
 
   test("empty plaintext round-trips; decrypt without nonce is refused", async () => {
     const uid = await client.createSymmetricKey();
     const r = await client.encrypt(uid, new Uint8Array(0), {});
     expect(r.data!.length).toBe(0);
-    expect((await client.decrypt(uid, r.data!, { ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag! })).length).toBe(0);
-    const m = await failure(client.decrypt(uid, enc("abc"), { authenticatedEncryptionTag: r.authenticatedEncryptionTag! }));
+    expect(
+      (
+        await client.decrypt(uid, r.data!, {
+          ivCounterNonce: r.ivCounterNonce!,
+          authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+        })
+      ).length,
+    ).toBe(0);
+    const m = await failure(
+      client.decrypt(uid, enc("abc"), { authenticatedEncryptionTag: r.authenticatedEncryptionTag! }),
+    );
     expect(m).toMatch(/^KMIP request failed \(Decrypt\): Invalid_Message: .*IVCounterNonce/);
   });
 
   test("encrypt with an unknown key id fails with Item_Not_Found", async () => {
-    expect(await failure(client.encrypt("no-such-key", enc("x"), {}))).toBe("KMIP request failed (Encrypt): Item_Not_Found: Item not found: no-such-key");
+    expect(await failure(client.encrypt("no-such-key", enc("x"), {}))).toBe(
+      "KMIP request failed (Encrypt): Item_Not_Found: Item not found: no-such-key",
+    );
   });
 });
 
@@ -382,7 +519,14 @@ describe("revoke and destroy", () => {
     const m = await failure(client.encrypt(uid, enc("after"), {}));
     // Cosmian: a key not in the Active state is no candidate for encryption at all -> Item_Not_Found
     expect(m).toMatch(/^KMIP request failed \(Encrypt\): Item_Not_Found: .*Deactivated/);
-    expect(dec(await client.decrypt(uid, r.data!, { ivCounterNonce: r.ivCounterNonce!, authenticatedEncryptionTag: r.authenticatedEncryptionTag! }))).toBe("before");
+    expect(
+      dec(
+        await client.decrypt(uid, r.data!, {
+          ivCounterNonce: r.ivCounterNonce!,
+          authenticatedEncryptionTag: r.authenticatedEncryptionTag!,
+        }),
+      ),
+    ).toBe("before");
     const attrs = await postKmip(server.url, t.s("GetAttributes", t.text("UniqueIdentifier", uid)));
     expect(attrs.text).toContain('"Deactivated"');
     expect(attrs.text).toContain("reason text");
@@ -403,7 +547,9 @@ describe("revoke and destroy", () => {
     const m = await failure(client.getObject(uid));
     expect(m).toMatch(/^KMIP request failed \(Get\): Object_Destroyed: /);
     await expect(client.destroyObject(uid)).resolves.toBeUndefined();
-    expect(await failure(client.destroySymmetricKey("my-chacha-unknown"))).toBe("KMIP request failed (Destroy): Item_Not_Found: Item not found: my-chacha-unknown");
+    expect(await failure(client.destroySymmetricKey("my-chacha-unknown"))).toBe(
+      "KMIP request failed (Destroy): Item_Not_Found: Item not found: my-chacha-unknown",
+    );
   });
 
   test("a key created by the client (no activation date) can be destroyed directly; its material is gone", async () => {

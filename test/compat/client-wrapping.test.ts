@@ -7,8 +7,17 @@
  * written here on node:crypto's AES-ECB (and checked against the RFCs' own vectors).
  */
 import { describe, expect, test } from "vitest";
-import { createCipheriv, createDecipheriv, } from "node:crypto";
-import { KeyFormatType, type KeyValue, type KmsClient, Link, LinkType, type SymmetricKey, SymmetricKeyAlgorithm, deserialize } from "cloudproof_kms_js";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import {
+  KeyFormatType,
+  type KeyValue,
+  type KmsClient,
+  Link,
+  LinkType,
+  type SymmetricKey,
+  SymmetricKeyAlgorithm,
+  deserialize,
+} from "cloudproof_kms_js";
 import { find, postKmip, t, valueOf, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient, uniq, enc } from "../helpers/client.ts";
 
@@ -57,9 +66,11 @@ function rfc5649(kek: Uint8Array, plain: Uint8Array): Buffer {
 
 test("the reference key wrap reproduces RFC 3394 §4.6 and RFC 5649 §6", () => {
   const kek = Buffer.from("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F", "hex");
-  expect(rfc3394(kek, Buffer.from("00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F", "hex")).toString("hex").toUpperCase()).toBe(
-    "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21",
-  );
+  expect(
+    rfc3394(kek, Buffer.from("00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F", "hex"))
+      .toString("hex")
+      .toUpperCase(),
+  ).toBe("28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21");
   const kek2 = Buffer.from("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8", "hex");
   expect(rfc5649(kek2, Buffer.from("c37b7e6492584340bed12207808941155068f738", "hex")).toString("hex")).toBe(
     "138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a",
@@ -72,7 +83,12 @@ test("the reference key wrap reproduces RFC 3394 §4.6 and RFC 5649 §6", () => 
 async function keyWithLinksAndTags() {
   const parent = await client.createSymmetricKey();
   const tag = uniq("wrapped");
-  const uid = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 256, [new Link(LinkType.ParentLink, parent)], [tag]);
+  const uid = await client.createSymmetricKey(
+    SymmetricKeyAlgorithm.AES,
+    256,
+    [new Link(LinkType.ParentLink, parent)],
+    [tag],
+  );
   return { uid, parent, tag, bytes: await bytesOf(uid) };
 }
 
@@ -98,21 +114,28 @@ describe("getWrappedKey with a symmetric key", () => {
     const kek = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 128);
     const uid = await client.createSymmetricKey(SymmetricKeyAlgorithm.AES, 128);
     const wrapped = await client.getWrappedKey(uid, kek);
-    const material = ((wrapped.value as SymmetricKey).keyBlock.keyValue as KeyValue).keyMaterial as unknown as Uint8Array;
+    const material = ((wrapped.value as SymmetricKey).keyBlock.keyValue as KeyValue)
+      .keyMaterial as unknown as Uint8Array;
     expect(Buffer.from(material)).toEqual(rfc5649(await bytesOf(kek), await bytesOf(uid)));
   });
 
   test("a key cannot wrap itself; an unknown wrapping key is not found", async () => {
     const uid = await client.createSymmetricKey();
-    await expect(client.getWrappedKey(uid, uid)).rejects.toThrow(/^KMIP request failed \(Get\): Invalid_Field: .*itself/);
-    await expect(client.getWrappedKey(uid, "no-such-kek")).rejects.toThrow("KMIP request failed (Get): Item_Not_Found: Item not found: no-such-kek");
+    await expect(client.getWrappedKey(uid, uid)).rejects.toThrow(
+      /^KMIP request failed \(Get\): Invalid_Field: .*itself/,
+    );
+    await expect(client.getWrappedKey(uid, "no-such-kek")).rejects.toThrow(
+      "KMIP request failed (Get): Item_Not_Found: Item not found: no-such-kek",
+    );
   });
 
   test("a revoked wrapping key cannot wrap any more", async () => {
     const kek = await client.createSymmetricKey();
     const uid = await client.createSymmetricKey();
     await client.revokeObject(kek, "retired");
-    await expect(client.getWrappedKey(uid, kek)).rejects.toThrow(/^KMIP request failed \(Get\): Item_Not_Found: .*Deactivated/);
+    await expect(client.getWrappedKey(uid, kek)).rejects.toThrow(
+      /^KMIP request failed \(Get\): Item_Not_Found: .*Deactivated/,
+    );
   });
 });
 
@@ -131,7 +154,14 @@ describe("importKey", () => {
     expect((await client.getUniqueIdentifiersByTags([tag])).sort()).toEqual([uid, copy].sort());
     // the imported copy is usable
     const ct = await client.encrypt(copy, enc("usable"), {});
-    expect(new TextDecoder().decode(await client.decrypt(uid, ct.data!, { ivCounterNonce: ct.ivCounterNonce!, authenticatedEncryptionTag: ct.authenticatedEncryptionTag! }))).toBe("usable");
+    expect(
+      new TextDecoder().decode(
+        await client.decrypt(uid, ct.data!, {
+          ivCounterNonce: ct.ivCounterNonce!,
+          authenticatedEncryptionTag: ct.authenticatedEncryptionTag!,
+        }),
+      ),
+    ).toBe("usable");
   });
 
   test("unwrap=true with an overriding unwrapping key id: the right one works, a wrong one fails cleanly", async () => {
@@ -142,7 +172,10 @@ describe("importKey", () => {
     const ok = uniq("via-copy");
     await client.importKey(ok, await client.getWrappedKey(uid, kek), true, kekCopy, true);
     expect(await bytesOf(ok)).toEqual(await bytesOf(uid));
-    const m = await client.importKey(uniq("bad"), await client.getWrappedKey(uid, kek), true, other).then(() => "", (e: Error) => e.message);
+    const m = await client.importKey(uniq("bad"), await client.getWrappedKey(uid, kek), true, other).then(
+      () => "",
+      (e: Error) => e.message,
+    );
     expect(m).toMatch(/^KMIP request failed \(Import\): Cryptographic_Failure: /);
   });
 
@@ -150,7 +183,9 @@ describe("importKey", () => {
     const kek = await client.createSymmetricKey();
     const { uid, bytes } = await keyWithLinksAndTags();
     const wrapped = await client.getWrappedKey(uid, kek);
-    const wrappedBytes = Buffer.from(((wrapped.value as SymmetricKey).keyBlock.keyValue as KeyValue).keyMaterial as unknown as Uint8Array);
+    const wrappedBytes = Buffer.from(
+      ((wrapped.value as SymmetricKey).keyBlock.keyValue as KeyValue).keyMaterial as unknown as Uint8Array,
+    );
     const still = uniq("still-wrapped");
     expect(await client.importKey(still, wrapped, false)).toBe(still);
 
@@ -161,10 +196,15 @@ describe("importKey", () => {
     expect(bkb.keyWrappingData!.encryptionKeyInformation!.uniqueIdentifier).toBe(kek);
 
     // a wrapped key cannot be used for encryption
-    await expect(client.encrypt(still, enc("x"), {})).rejects.toThrow(/^KMIP request failed \(Encrypt\): Key_Wrap_Type_Not_Supported: /);
+    await expect(client.encrypt(still, enc("x"), {})).rejects.toThrow(
+      /^KMIP request failed \(Encrypt\): Key_Wrap_Type_Not_Supported: /,
+    );
 
     // Get with KeyWrapType NotWrapped (the client has no option for it: raw HTTP)
-    const r = await postKmip(server.url, t.s("Get", t.e("KeyWrapType", "NotWrapped"), t.text("UniqueIdentifier", still)));
+    const r = await postKmip(
+      server.url,
+      t.s("Get", t.e("KeyWrapType", "NotWrapped"), t.text("UniqueIdentifier", still)),
+    );
     expect(r.status, r.text).toBe(200);
     expect(() => deserialize(r.text)).not.toThrow();
     expect(find(r.json, "KeyWrappingData")).toBeUndefined();
@@ -186,15 +226,30 @@ describe("importKey", () => {
     const uid = await client.createSymmetricKey();
     const still = uniq("wrapped-store");
     await client.importKey(still, await client.getWrappedKey(uid, kek), false);
-    await expect(client.getObject(still, { keyFormatType: KeyFormatType.Raw })).rejects.toThrow(/Key_Format_Type_Not_Supported/);
-    await expect(client.getWrappedKey(still, kek)).rejects.toThrow(/^KMIP request failed \(Get\): Invalid_Field: .*already wrapped/);
+    await expect(client.getObject(still, { keyFormatType: KeyFormatType.Raw })).rejects.toThrow(
+      /Key_Format_Type_Not_Supported/,
+    );
+    await expect(client.getWrappedKey(still, kek)).rejects.toThrow(
+      /^KMIP request failed \(Get\): Invalid_Field: .*already wrapped/,
+    );
   });
 });
 
 describe("raw HTTP: the other symmetric wrapping modes", () => {
   async function wrapWith(uid: string, kek: string, mode?: string) {
-    const info = t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", kek), ...(mode ? [t.s("CryptographicParameters", t.e("BlockCipherMode", mode))] : []));
-    const r = await postKmip(server.url, t.s("Get", t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), info), t.text("UniqueIdentifier", uid)));
+    const info = t.s(
+      "EncryptionKeyInformation",
+      t.text("UniqueIdentifier", kek),
+      ...(mode ? [t.s("CryptographicParameters", t.e("BlockCipherMode", mode))] : []),
+    );
+    const r = await postKmip(
+      server.url,
+      t.s(
+        "Get",
+        t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), info),
+        t.text("UniqueIdentifier", uid),
+      ),
+    );
     expect(r.status, r.text).toBe(200);
     return { json: r.json!, wrapped: Buffer.from(valueOf(find(r.json, "KeyValue"), "KeyMaterial") as string, "hex") };
   }
@@ -208,11 +263,28 @@ describe("raw HTTP: the other symmetric wrapping modes", () => {
     expect(nist.wrapped).toEqual(rfc3394(kekBytes, bytes));
     // the JS client cannot name NISTKeyWrap / AESKeyWrapPadding: its dialect gets no mode (unwrap
     // tells them apart by the integrity check); Cosmian 5.x requests (no "type" on Structures) get it
-    expect(find(nist.json, "KeyWrappingData") && valueOf(find(nist.json, "KeyWrappingData"), "BlockCipherMode")).toBeUndefined();
-    const v5 = await postKmip(server.url, { tag: "Get", value: [
-      { tag: "KeyWrappingSpecification", value: [t.e("WrappingMethod", "Encrypt"), { tag: "EncryptionKeyInformation", value: [t.text("UniqueIdentifier", kek),
-        { tag: "CryptographicParameters", value: [t.e("BlockCipherMode", "NISTKeyWrap")] }] }] },
-      t.text("UniqueIdentifier", uid)] });
+    expect(
+      find(nist.json, "KeyWrappingData") && valueOf(find(nist.json, "KeyWrappingData"), "BlockCipherMode"),
+    ).toBeUndefined();
+    const v5 = await postKmip(server.url, {
+      tag: "Get",
+      value: [
+        {
+          tag: "KeyWrappingSpecification",
+          value: [
+            t.e("WrappingMethod", "Encrypt"),
+            {
+              tag: "EncryptionKeyInformation",
+              value: [
+                t.text("UniqueIdentifier", kek),
+                { tag: "CryptographicParameters", value: [t.e("BlockCipherMode", "NISTKeyWrap")] },
+              ],
+            },
+          ],
+        },
+        t.text("UniqueIdentifier", uid),
+      ],
+    });
     expect(v5.status, v5.text).toBe(200);
     expect(valueOf(find(v5.json, "KeyWrappingData"), "BlockCipherMode")).toBe("NISTKeyWrap");
     const kwp = await wrapWith(uid, kek, "AESKeyWrapPadding");
@@ -236,12 +308,35 @@ describe("raw HTTP: the other symmetric wrapping modes", () => {
     const kek = await client.createSymmetricKey();
     const uid = await client.createSymmetricKey();
     const spec = (extra: ReturnType<typeof t.e>[]) =>
-      t.s("Get", t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", kek)), ...extra), t.text("UniqueIdentifier", uid));
+      t.s(
+        "Get",
+        t.s(
+          "KeyWrappingSpecification",
+          t.e("WrappingMethod", "Encrypt"),
+          t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", kek)),
+          ...extra,
+        ),
+        t.text("UniqueIdentifier", uid),
+      );
     const r1 = await postKmip(server.url, spec([t.e("EncodingOption", "TTLVEncoding")]));
     expect(r1.status).toBe(422);
     expect(r1.text).toMatch(/^Encoding_Option_Error: /);
-    const r2 = await postKmip(server.url, t.s("Get", t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"),
-      t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", kek), t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")))), t.text("UniqueIdentifier", uid)));
+    const r2 = await postKmip(
+      server.url,
+      t.s(
+        "Get",
+        t.s(
+          "KeyWrappingSpecification",
+          t.e("WrappingMethod", "Encrypt"),
+          t.s(
+            "EncryptionKeyInformation",
+            t.text("UniqueIdentifier", kek),
+            t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")),
+          ),
+        ),
+        t.text("UniqueIdentifier", uid),
+      ),
+    );
     expect(r2.status).toBe(422);
     expect(r2.text).toMatch(/^Invalid_Field: .*CBC/);
   });

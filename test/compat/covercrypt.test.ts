@@ -5,7 +5,16 @@
  * Semantics as Cosmian's client tests assert them (docs/covercrypt-format.md, "Rekeying" and "In the KMS").
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { AccessPolicyKms, KMIPOperations, KmsClient, Link, LinkType, PolicyKms, PrivateKey, PublicKey } from "cloudproof_kms_js";
+import {
+  AccessPolicyKms,
+  KMIPOperations,
+  KmsClient,
+  Link,
+  LinkType,
+  PolicyKms,
+  PrivateKey,
+  PublicKey,
+} from "cloudproof_kms_js";
 import { CoverCrypt } from "cloudproof_js";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { hex } from "../helpers/bytes.ts";
@@ -19,7 +28,12 @@ const BOB = "bob-token-0123456789abcdefgh";
 
 beforeAll(async () => {
   C = await CoverCrypt();
-  server = await startTestServer({ apiKeys: [{ user: "alice", token: ALICE }, { user: "bob", token: BOB }] });
+  server = await startTestServer({
+    apiKeys: [
+      { user: "alice", token: ALICE },
+      { user: "bob", token: BOB },
+    ],
+  });
   client = new KmsClient(server.url, ALICE);
 });
 afterAll(async () => {
@@ -32,8 +46,24 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 /** The demo policy of Cosmian's client tests (3 ordered levels, 3 departments). */
 function demoPolicy() {
   return new C.Policy([
-    new C.PolicyAxis("Security Level", [{ name: "Protected", isHybridized: false }, { name: "Confidential", isHybridized: false }, { name: "Top Secret", isHybridized: false }], true),
-    new C.PolicyAxis("Department", [{ name: "FIN", isHybridized: false }, { name: "MKG", isHybridized: false }, { name: "HR", isHybridized: false }], false),
+    new C.PolicyAxis(
+      "Security Level",
+      [
+        { name: "Protected", isHybridized: false },
+        { name: "Confidential", isHybridized: false },
+        { name: "Top Secret", isHybridized: false },
+      ],
+      true,
+    ),
+    new C.PolicyAxis(
+      "Department",
+      [
+        { name: "FIN", isHybridized: false },
+        { name: "MKG", isHybridized: false },
+        { name: "HR", isHybridized: false },
+      ],
+      false,
+    ),
   ]);
 }
 
@@ -45,7 +75,10 @@ const USER_AP = "(Department::MKG || Department::FIN) && Security Level::Confide
 const FIN_CONF = "Department::FIN && Security Level::Confidential";
 
 async function rejects(p: Promise<unknown>, pattern?: RegExp): Promise<string> {
-  const e = await p.then(() => undefined, (err: unknown) => err as Error);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
   expect(e, "expected the call to fail").toBeInstanceOf(Error);
   expect(e!.message).toMatch(/^KMIP request failed \(\w+\): /);
   if (pattern) expect(e!.message).toMatch(pattern);
@@ -87,7 +120,10 @@ describe("master keys and user keys", () => {
     const udk = await client.retrieveCoverCryptUserDecryptionKey(udkId);
     expect(AccessPolicyKms.fromKey(udk).booleanAccessPolicy).toBe(USER_AP);
     expect(udk.keyBlock.keyFormatType).toBeDefined();
-    const links = udk.keyBlock.keyValue && "attributes" in udk.keyBlock.keyValue ? udk.keyBlock.keyValue.attributes?.link : undefined;
+    const links =
+      udk.keyBlock.keyValue && "attributes" in udk.keyBlock.keyValue
+        ? udk.keyBlock.keyValue.attributes?.link
+        : undefined;
     expect(links?.some((l) => l.linkType === LinkType.ParentLink && l.linkedObjectIdentifier === mskId)).toBe(true);
 
     const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("kms ciphertext"));
@@ -117,10 +153,20 @@ describe("master keys and user keys", () => {
       { bytes: mpk.bytes(), policy: new PolicyKms(policy.toBytes()) },
       { replaceExisting: true, link: [new Link(LinkType.PrivateKeyLink, mskId)] },
     );
-    const msk2 = await client.importCoverCryptSecretMasterKey(`${mskId}-bytes`, { bytes: msk.bytes(), policy: new PolicyKms(policy.toBytes()) });
-    const udk2 = await client.importCoverCryptUserDecryptionKey(`${udkId}-bytes`, { bytes: udk.bytes(), policy: "Department::FIN" }, { link: [new Link(LinkType.ParentLink, mskId)] });
+    const msk2 = await client.importCoverCryptSecretMasterKey(`${mskId}-bytes`, {
+      bytes: msk.bytes(),
+      policy: new PolicyKms(policy.toBytes()),
+    });
+    const udk2 = await client.importCoverCryptUserDecryptionKey(
+      `${udkId}-bytes`,
+      { bytes: udk.bytes(), policy: "Department::FIN" },
+      { link: [new Link(LinkType.ParentLink, mskId)] },
+    );
 
-    for (const [id, original] of [[`${mskId}-imported`, msk], [msk2, msk]] as const) {
+    for (const [id, original] of [
+      [`${mskId}-imported`, msk],
+      [msk2, msk],
+    ] as const) {
       const back = await client.retrieveCoverCryptSecretMasterKey(id);
       expect(hex(back.bytes())).toBe(hex(original.bytes()));
       expect(hex(PolicyKms.fromKey(back).toBytes())).toBe(hex(policy.toBytes()));
@@ -146,13 +192,23 @@ describe("master keys and user keys", () => {
     const policy = demoPolicy();
     const { secretKey, publicKey } = C.generateMasterKeys(policy);
     const id = `wasm-${crypto.randomUUID()}`;
-    await client.importCoverCryptSecretMasterKey(id, { bytes: secretKey, policy: new PolicyKms(policy.toBytes()) }, { link: [new Link(LinkType.PublicKeyLink, `${id}_pk`)] });
-    await client.importCoverCryptPublicMasterKey(`${id}_pk`, { bytes: publicKey, policy: new PolicyKms(policy.toBytes()) }, { link: [new Link(LinkType.PrivateKeyLink, id)] });
+    await client.importCoverCryptSecretMasterKey(
+      id,
+      { bytes: secretKey, policy: new PolicyKms(policy.toBytes()) },
+      { link: [new Link(LinkType.PublicKeyLink, `${id}_pk`)] },
+    );
+    await client.importCoverCryptPublicMasterKey(
+      `${id}_pk`,
+      { bytes: publicKey, policy: new PolicyKms(policy.toBytes()) },
+      { link: [new Link(LinkType.PrivateKeyLink, id)] },
+    );
     const udkId = await client.createCoverCryptUserDecryptionKey(USER_AP, id);
     const local = C.encrypt(policy, publicKey, FIN_CONF, enc("wasm keys"));
     expect(dec((await client.coverCryptDecrypt(udkId, local)).plaintext)).toBe("wasm keys");
     const wasmUsk = C.generateUserSecretKey(secretKey, USER_AP, policy);
-    expect(dec(C.decrypt(wasmUsk, await client.coverCryptEncrypt(`${id}_pk`, FIN_CONF, enc("kms"))).plaintext)).toBe("kms");
+    expect(dec(C.decrypt(wasmUsk, await client.coverCryptEncrypt(`${id}_pk`, FIN_CONF, enc("kms"))).plaintext)).toBe(
+      "kms",
+    );
     expect(await client.rekeyCoverCryptAccessPolicy(id, "Department::FIN")).toEqual([id, `${id}_pk`]);
     const after = await client.coverCryptEncrypt(`${id}_pk`, FIN_CONF, enc("after"));
     expect(dec((await client.coverCryptDecrypt(udkId, after)).plaintext)).toBe("after");
@@ -188,7 +244,10 @@ describe("master keys and user keys", () => {
     const udkId = await client.createCoverCryptUserDecryptionKey(USER_AP, mskId);
     await rejects(client.createCoverCryptUserDecryptionKey(USER_AP, udkId), /Invalid_Object_Type|not found/i);
     await rejects(client.createCoverCryptUserDecryptionKey(USER_AP, mpkId), /Invalid_Object_Type|not found/i);
-    await rejects(client.createCoverCryptUserDecryptionKey("Department::NOPE", mskId), /^KMIP request failed \(Create\): Invalid_Attribute_Value: .*NOPE/);
+    await rejects(
+      client.createCoverCryptUserDecryptionKey("Department::NOPE", mskId),
+      /^KMIP request failed \(Create\): Invalid_Attribute_Value: .*NOPE/,
+    );
     await rejects(client.createCoverCryptUserDecryptionKey("Department::FIN &&", mskId), /Invalid_Attribute_Value/);
   });
 });
@@ -203,7 +262,10 @@ describe("encrypt and decrypt", () => {
   });
 
   test("with header metadata and authentication data", async () => {
-    const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("top data"), { headerMetadata: enc("hdr"), authenticationData: enc("aad") });
+    const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("top data"), {
+      headerMetadata: enc("hdr"),
+      authenticationData: enc("aad"),
+    });
     const r = await client.coverCryptDecrypt(udkId, ct, { authenticationData: enc("aad") });
     expect(dec(r.headerMetadata)).toBe("hdr");
     expect(dec(r.plaintext)).toBe("top data");
@@ -223,7 +285,10 @@ describe("encrypt and decrypt", () => {
   test("a user key without access cannot decrypt (422), and encrypting for an unknown attribute fails", async () => {
     const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("secret"));
     await rejects(client.coverCryptDecrypt(hrId, ct), /InsufficientAccessPolicy/);
-    await rejects(client.coverCryptEncrypt(mpkId, "Department::NOPE", enc("x")), /^KMIP request failed \(Encrypt\): Invalid_Field: .*NOPE/);
+    await rejects(
+      client.coverCryptEncrypt(mpkId, "Department::NOPE", enc("x")),
+      /^KMIP request failed \(Encrypt\): Invalid_Field: .*NOPE/,
+    );
     await rejects(client.coverCryptEncrypt(mpkId, "Department::FIN &&", enc("x")), /Invalid_Field/);
   });
 
@@ -237,22 +302,33 @@ describe("encrypt and decrypt", () => {
     const mpk = await client.retrieveCoverCryptPublicMasterKey(mpkId);
     const udk = await client.retrieveCoverCryptUserDecryptionKey(udkId);
     const p = policy();
-    const local = C.encrypt(p, mpk.bytes(), FIN_CONF, enc("from wasm"), { headerMetadata: enc("meta"), authenticationData: enc("ad") });
+    const local = C.encrypt(p, mpk.bytes(), FIN_CONF, enc("from wasm"), {
+      headerMetadata: enc("meta"),
+      authenticationData: enc("ad"),
+    });
     const r = await client.coverCryptDecrypt(udkId, local, { authenticationData: enc("ad") });
     expect([dec(r.headerMetadata), dec(r.plaintext)]).toEqual(["meta", "from wasm"]);
     const plain = new C.CoverCryptHybridEncryption(p, mpk.bytes()).encrypt(FIN_CONF, enc("local"));
     expect(dec((await client.coverCryptDecrypt(udkId, plain)).plaintext)).toBe("local");
 
-    const kms = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("from kms"), { headerMetadata: enc("m2"), authenticationData: enc("ad2") });
+    const kms = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("from kms"), {
+      headerMetadata: enc("m2"),
+      authenticationData: enc("ad2"),
+    });
     const l = C.decrypt(udk.bytes(), kms, { authenticationData: enc("ad2") });
     expect([dec(l.headerMetadata), dec(l.plaintext)]).toEqual(["m2", "from kms"]);
-    const l2 = new C.CoverCryptHybridDecryption(udk.bytes()).decrypt(await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("no options")));
+    const l2 = new C.CoverCryptHybridDecryption(udk.bytes()).decrypt(
+      await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("no options")),
+    );
     expect(dec(l2.plaintext)).toBe("no options");
   });
 
   test("bulk encrypt/decrypt, with and without options; each item is a standalone ciphertext", async () => {
     const chunks = ["abcdefgh", "azertyui", "qsdfghjk"].map(enc);
-    const cts = await client.coverCryptBulkEncrypt(mpkId, FIN_CONF, chunks, { headerMetadata: enc("bulk-hdr"), authenticationData: enc("bulk-ad") });
+    const cts = await client.coverCryptBulkEncrypt(mpkId, FIN_CONF, chunks, {
+      headerMetadata: enc("bulk-hdr"),
+      authenticationData: enc("bulk-ad"),
+    });
     expect(cts.length).toBe(3);
     const r = await client.coverCryptBulkDecrypt(udkId, cts, { authenticationData: enc("bulk-ad") });
     expect(dec(r.headerMetadata)).toBe("bulk-hdr");
@@ -262,14 +338,20 @@ describe("encrypt and decrypt", () => {
       expect(dec(C.decrypt(udk.bytes(), ct, { authenticationData: enc("bulk-ad") }).plaintext)).toBe(dec(chunks[i]));
     });
     await rejects(client.coverCryptBulkDecrypt(udkId, cts), /Cryptographic_Failure/);
-    await rejects(client.coverCryptBulkDecrypt(hrId, cts, { authenticationData: enc("bulk-ad") }), /InsufficientAccessPolicy/);
+    await rejects(
+      client.coverCryptBulkDecrypt(hrId, cts, { authenticationData: enc("bulk-ad") }),
+      /InsufficientAccessPolicy/,
+    );
 
     const plain = await client.coverCryptBulkEncrypt(mpkId, FIN_CONF, [enc("one"), enc(""), enc("three")]);
     const r2 = await client.coverCryptBulkDecrypt(udkId, plain);
     expect(r2.headerMetadata.length).toBe(0);
     expect(r2.plaintext.map(dec)).toEqual(["one", "", "three"]);
     // ciphertexts made separately (different headers) in one bulk decrypt
-    const mixed = [await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("a")), C.encrypt(policy(), (await client.retrieveCoverCryptPublicMasterKey(mpkId)).bytes(), FIN_CONF, enc("b"))];
+    const mixed = [
+      await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("a")),
+      C.encrypt(policy(), (await client.retrieveCoverCryptPublicMasterKey(mpkId)).bytes(), FIN_CONF, enc("b")),
+    ];
     expect((await client.coverCryptBulkDecrypt(udkId, mixed)).plaintext.map(dec)).toEqual(["a", "b"]);
   });
 });
@@ -327,20 +409,30 @@ describe("rekey family (Cosmian's semantics)", () => {
     await client.addCoverCryptAttribute(mskID, "Security::Confidential", false);
     await client.renameCoverCryptAttribute(mskID, "Security::Simple", "Security::Protected");
     const renamed = JSON.parse(dec(PolicyKms.fromKey(await client.retrieveCoverCryptPublicMasterKey(mpkID)).toBytes()));
-    expect(Object.keys(renamed.dimensions.Security.Unordered)).toEqual(["Security::Protected", "TopSecret", "Confidential"]);
+    expect(Object.keys(renamed.dimensions.Security.Unordered)).toEqual([
+      "Security::Protected",
+      "TopSecret",
+      "Confidential",
+    ]);
     const conf = await client.coverCryptEncrypt(mpkID, "Security::Confidential", enc("conf"));
     const confUser = await client.createCoverCryptUserDecryptionKey("Security::Confidential", mskID);
     expect(dec((await client.coverCryptDecrypt(confUser, conf)).plaintext)).toBe("conf");
 
     // 5 - disable: encryption refused, decryption still works
     await client.disableCoverCryptAttribute(mskID, "Security::TopSecret");
-    await rejects(client.coverCryptEncrypt(mpkID, "Security::TopSecret", Uint8Array.from([7, 8, 9])), /disabled attribute/);
+    await rejects(
+      client.coverCryptEncrypt(mpkID, "Security::TopSecret", Uint8Array.from([7, 8, 9])),
+      /disabled attribute/,
+    );
     expect((await client.coverCryptDecrypt(topSecretUser, newCiphertext)).plaintext).toEqual(newTopSecretData);
 
     // 6 - remove: that attribute's ciphertexts no longer open
     await client.removeCoverCryptAttribute(mskID, "Security::TopSecret");
     await rejects(client.coverCryptDecrypt(topSecretUser, newCiphertext));
-    expect(JSON.parse(dec(PolicyKms.fromKey(await client.retrieveCoverCryptSecretMasterKey(mskID)).toBytes())).dimensions.Security.Unordered.TopSecret).toBeUndefined();
+    expect(
+      JSON.parse(dec(PolicyKms.fromKey(await client.retrieveCoverCryptSecretMasterKey(mskID)).toBytes())).dimensions
+        .Security.Unordered.TopSecret,
+    ).toBeUndefined();
   });
 
   test("rekey on the demo policy: KMS decryption of old ciphertexts keeps working; local keys follow", async () => {
@@ -356,9 +448,19 @@ describe("rekey family (Cosmian's semantics)", () => {
     const mpk1 = await client.retrieveCoverCryptPublicMasterKey(mpkId);
     expect(hex(mpk1.bytes())).not.toBe(hex(mpk0.bytes()));
     const newKms = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("new kms"));
-    const newLocal = C.encrypt(C.Policy.fromBytes(PolicyKms.fromKey(mpk1).toBytes()), mpk1.bytes(), FIN_CONF, enc("new local"));
+    const newLocal = C.encrypt(
+      C.Policy.fromBytes(PolicyKms.fromKey(mpk1).toBytes()),
+      mpk1.bytes(),
+      FIN_CONF,
+      enc("new local"),
+    );
     const udk1 = await client.retrieveCoverCryptUserDecryptionKey(udkId);
-    for (const [ct, text] of [[oldKms, "old kms"], [oldLocal, "old local"], [newKms, "new kms"], [newLocal, "new local"]] as const) {
+    for (const [ct, text] of [
+      [oldKms, "old kms"],
+      [oldLocal, "old local"],
+      [newKms, "new kms"],
+      [newLocal, "new local"],
+    ] as const) {
       expect(dec((await client.coverCryptDecrypt(udkId, ct)).plaintext)).toBe(text);
       expect(dec(C.decrypt(udk1.bytes(), ct).plaintext)).toBe(text);
     }
@@ -378,11 +480,20 @@ describe("rekey family (Cosmian's semantics)", () => {
     await client.addCoverCryptAttribute(mskId, "Department::OPS");
     const mpk = await client.retrieveCoverCryptPublicMasterKey(mpkId);
     const p = JSON.parse(dec(PolicyKms.fromKey(mpk).toBytes()));
-    expect(p.dimensions.Department.Unordered["R&D"]).toEqual({ id: 7, encryption_hint: "Hybridized", write_status: "EncryptDecrypt" });
+    expect(p.dimensions.Department.Unordered["R&D"]).toEqual({
+      id: 7,
+      encryption_hint: "Hybridized",
+      write_status: "EncryptDecrypt",
+    });
     expect(p.dimensions.Department.Unordered.OPS.encryption_hint).toBe("Classic");
     expect(mpk.bytes().length).toBeGreaterThan(mpkSize + 3 * 1184);
     const udkId = await client.createCoverCryptUserDecryptionKey("Department::R&D && Security Level::Protected", mskId);
-    const ct = C.encrypt(C.Policy.fromBytes(PolicyKms.fromKey(mpk).toBytes()), mpk.bytes(), "Department::R&D && Security Level::Protected", enc("hybrid"));
+    const ct = C.encrypt(
+      C.Policy.fromBytes(PolicyKms.fromKey(mpk).toBytes()),
+      mpk.bytes(),
+      "Department::R&D && Security Level::Protected",
+      enc("hybrid"),
+    );
     expect(dec((await client.coverCryptDecrypt(udkId, ct)).plaintext)).toBe("hybrid");
   });
 
@@ -390,7 +501,10 @@ describe("rekey family (Cosmian's semantics)", () => {
     const [mskId, mpkId] = await client.createCoverCryptMasterKeyPair(new PolicyKms(demoPolicy().toBytes()));
     const udkId = await client.createCoverCryptUserDecryptionKey(USER_AP, mskId);
     const mpk0 = hex((await client.retrieveCoverCryptPublicMasterKey(mpkId)).bytes());
-    await rejects(client.rekeyCoverCryptAccessPolicy(mskId, "Department::NOPE"), /^KMIP request failed \(ReKeyKeyPair\): Invalid_Attribute_Value: .*NOPE/);
+    await rejects(
+      client.rekeyCoverCryptAccessPolicy(mskId, "Department::NOPE"),
+      /^KMIP request failed \(ReKeyKeyPair\): Invalid_Attribute_Value: .*NOPE/,
+    );
     await rejects(client.removeCoverCryptAttribute(mskId, "Department::NOPE"), /AttributeNotFound/);
     await rejects(client.disableCoverCryptAttribute(mskId, "Nope::FIN"), /DimensionNotFound/);
     await rejects(client.addCoverCryptAttribute(mskId, "Security Level::Secret"), /Illegal_Operation: .*Hierarchical/);
@@ -412,8 +526,14 @@ describe("rekey family (Cosmian's semantics)", () => {
     const bobKey = await bob.createCoverCryptUserDecryptionKey(FIN_CONF, mskId);
     // a key of another master, linked to this one
     const [otherMsk] = await client.createCoverCryptMasterKeyPair(new PolicyKms(demoPolicy().toBytes()));
-    const stranger = await client.retrieveCoverCryptUserDecryptionKey(await client.createCoverCryptUserDecryptionKey(FIN_CONF, otherMsk));
-    const strangerId = await client.importCoverCryptUserDecryptionKey(`stranger-${crypto.randomUUID()}`, { bytes: stranger.bytes(), policy: FIN_CONF }, { link: [new Link(LinkType.ParentLink, mskId)] });
+    const stranger = await client.retrieveCoverCryptUserDecryptionKey(
+      await client.createCoverCryptUserDecryptionKey(FIN_CONF, otherMsk),
+    );
+    const strangerId = await client.importCoverCryptUserDecryptionKey(
+      `stranger-${crypto.randomUUID()}`,
+      { bytes: stranger.bytes(), policy: FIN_CONF },
+      { link: [new Link(LinkType.ParentLink, mskId)] },
+    );
 
     await client.rekeyCoverCryptAccessPolicy(mskId, "Department::FIN");
     const ct = await client.coverCryptEncrypt(mpkId, FIN_CONF, enc("after"));

@@ -22,12 +22,18 @@ import { startTestServer, type TestServer } from "../helpers/server.ts";
  * alert; rustls (Deno's TLS, KMS_TEST_RUNTIME=deno) a handshake_failure alert. Either way no TLS 1.1
  * session exists.
  */
-const TLS11_REFUSED = process.env.KMS_TEST_RUNTIME === "deno" ? /^refused: .*HANDSHAKE_FAILURE/i : /^refused: .*PROTOCOL_VERSION/i;
+const TLS11_REFUSED =
+  process.env.KMS_TEST_RUNTIME === "deno" ? /^refused: .*HANDSHAKE_FAILURE/i : /^refused: .*PROTOCOL_VERSION/i;
 
 const CERTS = path.join(import.meta.dirname, "../vectors/certs");
 const pem = (f: string) => readFileSync(path.join(CERTS, f), "utf8");
-const message = (p: Promise<unknown>) => p.then(() => "(no error)", (e: Error) => e.message);
-const keyBytes = async (c: KmsClient, uid: string) => Buffer.from(((await c.getObject(uid)).value as SymmetricKey).bytes());
+const message = (p: Promise<unknown>) =>
+  p.then(
+    () => "(no error)",
+    (e: Error) => e.message,
+  );
+const keyBytes = async (c: KmsClient, uid: string) =>
+  Buffer.from(((await c.getObject(uid)).value as SymmetricKey).bytes());
 
 describe("JWT bearer tokens checked against a local JWKS", () => {
   const ISSUER = "https://idp.test.example";
@@ -49,10 +55,19 @@ describe("JWT bearer tokens checked against a local JWKS", () => {
     jwks = Bun.serve({
       hostname: "127.0.0.1",
       port: 0,
-      fetch: (req) => (new URL(req.url).pathname === "/.well-known/jwks.json" ? Response.json({ keys }) : new Response("not found", { status: 404 })),
+      fetch: (req) =>
+        new URL(req.url).pathname === "/.well-known/jwks.json"
+          ? Response.json({ keys })
+          : new Response("not found", { status: 404 }),
     });
     server = await startTestServer({
-      jwtProviders: [{ issuer: ISSUER, jwksUri: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`, audience: [AUDIENCE, "other-aud"] }],
+      jwtProviders: [
+        {
+          issuer: ISSUER,
+          jwksUri: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,
+          audience: [AUDIENCE, "other-aud"],
+        },
+      ],
       apiKeys: [{ user: "carol", token: "carol-token-0123456789abcdef" }],
     });
   });
@@ -61,8 +76,15 @@ describe("JWT bearer tokens checked against a local JWKS", () => {
     jwks?.stop(true);
   });
 
-  async function token(claims: Record<string, unknown>, o: { key?: CryptoKey; kid?: string; alg?: string; iss?: string; aud?: string; exp?: string | number | null } = {}) {
-    let jwt = new SignJWT(claims).setProtectedHeader({ alg: o.alg ?? "ES256", kid: o.kid ?? "es-1" }).setIssuedAt().setIssuer(o.iss ?? ISSUER).setAudience(o.aud ?? AUDIENCE);
+  async function token(
+    claims: Record<string, unknown>,
+    o: { key?: CryptoKey; kid?: string; alg?: string; iss?: string; aud?: string; exp?: string | number | null } = {},
+  ) {
+    let jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: o.alg ?? "ES256", kid: o.kid ?? "es-1" })
+      .setIssuedAt()
+      .setIssuer(o.iss ?? ISSUER)
+      .setAudience(o.aud ?? AUDIENCE);
     if (o.exp !== null) jwt = jwt.setExpirationTime(o.exp ?? "5m");
     return jwt.sign(o.key ?? es);
   }
@@ -72,17 +94,34 @@ describe("JWT bearer tokens checked against a local JWKS", () => {
   };
 
   test("the user is the email claim (ES256 and RS256 keys of the JWKS), else sub", async () => {
-    expect(await me(await token({ email: "alice@example.com", sub: "a-1" }))).toEqual({ status: 200, text: '{"user":"alice@example.com"}' });
-    expect(await me(await token({ email: "bob@example.com" }, { key: rs, kid: "rs-1", alg: "RS256" }))).toEqual({ status: 200, text: '{"user":"bob@example.com"}' });
-    expect(await me(await token({ sub: "service-account-7" }))).toEqual({ status: 200, text: '{"user":"service-account-7"}' });
-    expect(await me(await token({ email: "x@example.com" }, { aud: "other-aud" }))).toEqual({ status: 200, text: '{"user":"x@example.com"}' });
+    expect(await me(await token({ email: "alice@example.com", sub: "a-1" }))).toEqual({
+      status: 200,
+      text: '{"user":"alice@example.com"}',
+    });
+    expect(await me(await token({ email: "bob@example.com" }, { key: rs, kid: "rs-1", alg: "RS256" }))).toEqual({
+      status: 200,
+      text: '{"user":"bob@example.com"}',
+    });
+    expect(await me(await token({ sub: "service-account-7" }))).toEqual({
+      status: 200,
+      text: '{"user":"service-account-7"}',
+    });
+    expect(await me(await token({ email: "x@example.com" }, { aud: "other-aud" }))).toEqual({
+      status: 200,
+      text: '{"user":"x@example.com"}',
+    });
   });
 
   test("owner and grantee through the client with JWTs: denied, granted, revoked", async () => {
     const alice = new KmsClient(server.url, await token({ email: "alice@example.com" }));
-    const bob = new KmsClient(server.url, await token({ email: "bob@example.com" }, { key: rs, kid: "rs-1", alg: "RS256" }));
+    const bob = new KmsClient(
+      server.url,
+      await token({ email: "bob@example.com" }, { key: rs, kid: "rs-1", alg: "RS256" }),
+    );
     const uid = await alice.createSymmetricKey();
-    expect(await message(bob.getObject(uid))).toBe(`KMIP request failed (Get): Object_Not_Found: Object not found: ${uid}`);
+    expect(await message(bob.getObject(uid))).toBe(
+      `KMIP request failed (Get): Object_Not_Found: Object not found: ${uid}`,
+    );
     await alice.grantAccess(uid, "bob@example.com", [KMIPOperations.get]);
     expect(await keyBytes(bob, uid)).toEqual(await keyBytes(alice, uid));
     const obtained = (await (await bob.listObtainedObjects()).json()) as { object_id: string; owner_id: string }[];
@@ -95,13 +134,48 @@ describe("JWT bearer tokens checked against a local JWKS", () => {
   });
 
   test.each([
-    ["expired", () => token({ email: "alice@example.com" }, { exp: Math.floor(Date.now() / 1000) - 60 }), /"exp" claim timestamp check failed/],
-    ["for another audience", () => token({ email: "alice@example.com" }, { aud: "someone-else" }), /unexpected "aud" claim value/],
-    ["from another issuer", () => token({ email: "alice@example.com" }, { iss: "https://evil.example" }), /unexpected "iss" claim value/],
-    ["signed by a key not in the JWKS (same kid)", () => token({ email: "alice@example.com" }, { key: attacker }), /signature verification failed/],
+    [
+      "expired",
+      () => token({ email: "alice@example.com" }, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      /"exp" claim timestamp check failed/,
+    ],
+    [
+      "for another audience",
+      () => token({ email: "alice@example.com" }, { aud: "someone-else" }),
+      /unexpected "aud" claim value/,
+    ],
+    [
+      "from another issuer",
+      () => token({ email: "alice@example.com" }, { iss: "https://evil.example" }),
+      /unexpected "iss" claim value/,
+    ],
+    [
+      "signed by a key not in the JWKS (same kid)",
+      () => token({ email: "alice@example.com" }, { key: attacker }),
+      /signature verification failed/,
+    ],
     ["without an expiry", () => token({ email: "alice@example.com" }, { exp: null }), /missing required "exp" claim/],
-    ["unsigned (alg none)", async () => new UnsecuredJWT({ email: "alice@example.com" }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").encode(), /invalid JWT/],
-    ["HMAC-signed with a guessed secret", async () => new SignJWT({ email: "alice@example.com" }).setProtectedHeader({ alg: "HS256" }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(new TextEncoder().encode("a-guessed-secret-of-32-bytes!!!!")), /invalid JWT/],
+    [
+      "unsigned (alg none)",
+      async () =>
+        new UnsecuredJWT({ email: "alice@example.com" })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime("5m")
+          .encode(),
+      /invalid JWT/,
+    ],
+    [
+      "HMAC-signed with a guessed secret",
+      async () =>
+        new SignJWT({ email: "alice@example.com" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime("5m")
+          .sign(new TextEncoder().encode("a-guessed-secret-of-32-bytes!!!!")),
+      /invalid JWT/,
+    ],
     ["with an unknown kid", () => token({ email: "alice@example.com" }, { kid: "nope" }), /invalid JWT/],
   ])("a token %s is refused with 401", async (_, make, why) => {
     const t = await make();
@@ -114,14 +188,18 @@ describe("JWT bearer tokens checked against a local JWKS", () => {
   });
 
   test("a garbled token that is neither an API key nor a JWT: 401 invalid credentials", async () => {
-    expect(await me("definitely-not-a-token")).toEqual({ status: 401, text: "Authentication_Not_Successful: invalid credentials" });
+    expect(await me("definitely-not-a-token")).toEqual({
+      status: 401,
+      text: "Authentication_Not_Successful: invalid credentials",
+    });
   });
 });
 
 /** Runs `fn` with the global fetch (used by KmsClient) given these TLS options. */
 async function withTls<T>(options: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const original = globalThis.fetch;
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => original(input, { ...init, tls: options } as RequestInit)) as typeof fetch;
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+    original(input, { ...init, tls: options } as RequestInit)) as typeof fetch;
   try {
     return await fn();
   } finally {
@@ -130,12 +208,27 @@ async function withTls<T>(options: Record<string, string>, fn: () => Promise<T>)
 }
 
 /** Outcome of a raw TLS handshake with exactly this protocol version (and optional client certificate). */
-function handshake(port: number, version: tls.SecureVersion, client: { cert?: string; key?: string; ciphers?: string } = {}): Promise<string> {
+function handshake(
+  port: number,
+  version: tls.SecureVersion,
+  client: { cert?: string; key?: string; ciphers?: string } = {},
+): Promise<string> {
   return new Promise((resolve) => {
-    const s = tls.connect({ host: "127.0.0.1", port, ca: pem("ca.pem"), servername: "localhost", minVersion: version, maxVersion: version, ...client }, () => {
-      resolve(`ok ${s.getProtocol()}`);
-      s.end();
-    });
+    const s = tls.connect(
+      {
+        host: "127.0.0.1",
+        port,
+        ca: pem("ca.pem"),
+        servername: "localhost",
+        minVersion: version,
+        maxVersion: version,
+        ...client,
+      },
+      () => {
+        resolve(`ok ${s.getProtocol()}`);
+        s.end();
+      },
+    );
     s.on("error", (e) => resolve(`refused: ${e.message}`));
   });
 }
@@ -143,7 +236,9 @@ function handshake(port: number, version: tls.SecureVersion, client: { cert?: st
 describe("HTTPS with --tls-cert-file / --tls-key-file", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key") } });
+    server = await startTestServer({
+      tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key") },
+    });
   });
   afterAll(async () => {
     await server?.dispose();
@@ -169,8 +264,14 @@ describe("HTTPS with --tls-cert-file / --tls-key-file", () => {
   });
 
   test("TLS 1.2 offers forward-secret AEAD suites only: a client offering only CBC suites is refused", async () => {
-    expect(await handshake(server.port, "TLSv1.2", { ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256" })).toBe("ok TLSv1.2");
-    expect(await handshake(server.port, "TLSv1.2", { ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384" })).toMatch(/^refused: /);
+    expect(
+      await handshake(server.port, "TLSv1.2", { ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256" }),
+    ).toBe("ok TLSv1.2");
+    expect(
+      await handshake(server.port, "TLSv1.2", {
+        ciphers: "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384",
+      }),
+    ).toMatch(/^refused: /);
   });
 });
 
@@ -179,7 +280,11 @@ describe("TLS client certificates (--clients-ca-cert-file): user = subject CN", 
   const as = (who: string) => ({ ca: pem("ca.pem"), cert: pem(`${who}.pem`), key: pem(`${who}.key`) });
   beforeAll(async () => {
     server = await startTestServer({
-      tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key"), clientsCaFile: path.join(CERTS, "ca.pem") },
+      tls: {
+        certFile: path.join(CERTS, "server.pem"),
+        keyFile: path.join(CERTS, "server.key"),
+        clientsCaFile: path.join(CERTS, "ca.pem"),
+      },
       apiKeys: [{ user: "carol", token: "carol-token-0123456789abcdef" }],
     });
   });
@@ -195,29 +300,50 @@ describe("TLS client certificates (--clients-ca-cert-file): user = subject CN", 
   test("each certificate's CN is the caller; a header cannot override it", async () => {
     expect(await me("alice")).toEqual({ status: 200, text: '{"user":"alice@example.com"}' });
     expect(await me("bob")).toEqual({ status: 200, text: '{"user":"bob@example.com"}' });
-    expect(await me("bob", { authorization: "Bearer carol-token-0123456789abcdef", "x-client-cn": "alice@example.com" })).toEqual({ status: 200, text: '{"user":"bob@example.com"}' });
+    expect(
+      await me("bob", { authorization: "Bearer carol-token-0123456789abcdef", "x-client-cn": "alice@example.com" }),
+    ).toEqual({ status: 200, text: '{"user":"bob@example.com"}' });
   });
 
   test("owner and grantee through the client with client certificates", async () => {
     const uid = await withTls(as("alice"), () => new KmsClient(server.url).createSymmetricKey());
     const aliceKey = await withTls(as("alice"), () => keyBytes(new KmsClient(server.url), uid));
-    expect(await withTls(as("bob"), () => message(new KmsClient(server.url).getObject(uid)))).toBe(`KMIP request failed (Get): Object_Not_Found: Object not found: ${uid}`);
-    await withTls(as("alice"), () => new KmsClient(server.url).grantAccess(uid, "bob@example.com", [KMIPOperations.get]));
+    expect(await withTls(as("bob"), () => message(new KmsClient(server.url).getObject(uid)))).toBe(
+      `KMIP request failed (Get): Object_Not_Found: Object not found: ${uid}`,
+    );
+    await withTls(as("alice"), () =>
+      new KmsClient(server.url).grantAccess(uid, "bob@example.com", [KMIPOperations.get]),
+    );
     expect(await withTls(as("bob"), () => keyBytes(new KmsClient(server.url), uid))).toEqual(aliceKey);
-    const owned = await withTls(as("alice"), async () => (await (await new KmsClient(server.url).listOwnedObjects()).json()) as { object_id: string }[]);
+    const owned = await withTls(
+      as("alice"),
+      async () => (await (await new KmsClient(server.url).listOwnedObjects()).json()) as { object_id: string }[],
+    );
     expect(owned.map((o) => o.object_id)).toContain(uid);
   });
 
   test("no certificate, or one from an unknown CA, is refused at the handshake; TLS 1.1 too", async () => {
     expect(await handshake(server.port, "TLSv1.2")).toMatch(/^refused: /);
-    expect(await handshake(server.port, "TLSv1.2", { cert: pem("rogue.pem"), key: pem("rogue.key") })).toMatch(/^refused: /);
-    expect(await handshake(server.port, "TLSv1.3", { cert: pem("alice.pem"), key: pem("alice.key") })).toBe("ok TLSv1.3");
-    expect(await handshake(server.port, "TLSv1.1", { cert: pem("alice.pem"), key: pem("alice.key") })).toMatch(TLS11_REFUSED);
+    expect(await handshake(server.port, "TLSv1.2", { cert: pem("rogue.pem"), key: pem("rogue.key") })).toMatch(
+      /^refused: /,
+    );
+    expect(await handshake(server.port, "TLSv1.3", { cert: pem("alice.pem"), key: pem("alice.key") })).toBe(
+      "ok TLSv1.3",
+    );
+    expect(await handshake(server.port, "TLSv1.1", { cert: pem("alice.pem"), key: pem("alice.key") })).toMatch(
+      TLS11_REFUSED,
+    );
     expect(await withTls({ ca: pem("ca.pem") }, () => new KmsClient(server.url).up())).toBe(false);
   });
 
   test("a wildcard CN is no identity: 401 unless another credential is given", async () => {
-    expect(await me("wildcard")).toEqual({ status: 401, text: "Authentication_Not_Successful: No authentication provided." });
-    expect(await me("wildcard", { authorization: "Bearer carol-token-0123456789abcdef" })).toEqual({ status: 200, text: '{"user":"carol"}' });
+    expect(await me("wildcard")).toEqual({
+      status: 401,
+      text: "Authentication_Not_Successful: No authentication provided.",
+    });
+    expect(await me("wildcard", { authorization: "Bearer carol-token-0123456789abcdef" })).toEqual({
+      status: 200,
+      text: '{"user":"carol"}',
+    });
   });
 });

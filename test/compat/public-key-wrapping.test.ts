@@ -11,8 +11,21 @@
  * it with node:crypto; X509Certificate parses and verifies it before use.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { X509Certificate, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
-import { KeyFormatType, type KmsClient, type Certificate, type KmsObject, type PrivateKey, type SymmetricKey } from "cloudproof_kms_js";
+import {
+  X509Certificate,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from "node:crypto";
+import {
+  KeyFormatType,
+  type KmsClient,
+  type Certificate,
+  type KmsObject,
+  type PrivateKey,
+  type SymmetricKey,
+} from "cloudproof_kms_js";
 import { postKmip, t, valueOf, find, type TestServer } from "../helpers/server.ts";
 import { useServerWithClient } from "../helpers/client.ts";
 
@@ -73,9 +86,13 @@ describe.each([
     const x = new X509Certificate(Buffer.from(certDer));
     expect(x.verify(publicKey)).toBe(true); // a real, well-formed self-signed certificate
     // the order of Cosmian's own tests: certificate first (linked to a key not imported yet)
-    expect(await client.importCertificate(certUid, certDer, ["certificate", "x509"], true, { privateKeyIdentifier: pkUid })).toBe(certUid);
+    expect(
+      await client.importCertificate(certUid, certDer, ["certificate", "x509"], true, { privateKeyIdentifier: pkUid }),
+    ).toBe(certUid);
     // importPrivateKey's default label is ECPrivateKey; Cosmian's tests pass PKCS#8 bytes with it
-    expect(await client.importPrivateKey(pkUid, pkcs8, ["private key"], true, { certificateIdentifier: certUid })).toBe(pkUid);
+    expect(await client.importPrivateKey(pkUid, pkcs8, ["private key"], true, { certificateIdentifier: certUid })).toBe(
+      pkUid,
+    );
     symUid = await client.createSymmetricKey();
     original = (await client.retrieveSymmetricKey(symUid)).bytes();
     expect(original.length).toBe(32);
@@ -131,12 +148,23 @@ describe.each([
   test("the imported private key signs and the certificate verifies (raw KMIP Sign / SignatureVerify)", async () => {
     const hash = curve === "Ed25519" ? null : "sha256";
     const msg = Buffer.from("signed with an imported key");
-    const s = await postKmip(server.url, t.s("Sign", t.text("UniqueIdentifier", pkUid), t.b("Data", msg.toString("hex"))));
+    const s = await postKmip(
+      server.url,
+      t.s("Sign", t.text("UniqueIdentifier", pkUid), t.b("Data", msg.toString("hex"))),
+    );
     expect(s.status, s.text).toBe(200);
     const sig = Buffer.from(valueOf(s.json, "SignatureData") as string, "hex");
     expect(nodeVerify(hash, msg, publicKey, sig)).toBe(true);
     const verify = (signature: Buffer) =>
-      postKmip(server.url, t.s("SignatureVerify", t.text("UniqueIdentifier", certUid), t.b("Data", msg.toString("hex")), t.b("SignatureData", signature.toString("hex"))));
+      postKmip(
+        server.url,
+        t.s(
+          "SignatureVerify",
+          t.text("UniqueIdentifier", certUid),
+          t.b("Data", msg.toString("hex")),
+          t.b("SignatureData", signature.toString("hex")),
+        ),
+      );
     expect(valueOf((await verify(nodeSign(hash, msg, privateKey))).json, "ValidityIndicator")).toBe("Valid");
     const bad = Buffer.from(sig);
     bad[bad.length - 5] ^= 1;
@@ -148,7 +176,13 @@ describe.each([
     const cert2 = `cert2-${curve}-${run}`;
     const pk2 = `pk2-${curve}-${run}`;
     await client.importCertificate(cert2, selfSignedCertificate(kp.privateKey, kp.publicKey, "second"), [], true);
-    await client.importPrivateKey(pk2, new Uint8Array(kp.privateKey.export({ type: "pkcs8", format: "der" })), [], true, { certificateIdentifier: cert2 });
+    await client.importPrivateKey(
+      pk2,
+      new Uint8Array(kp.privateKey.export({ type: "pkcs8", format: "der" })),
+      [],
+      true,
+      { certificateIdentifier: cert2 },
+    );
     const wrapped = await client.getWrappedKey(symUid, cert2);
     const uid = `unwrapped3-${curve}-${run}`;
     expect(await client.importKey(uid, wrapped, true, null, true)).toBe(uid);
@@ -158,9 +192,17 @@ describe.each([
   test("the wrong private key cannot unwrap", async () => {
     const other = gen();
     const otherUid = `other-${curve}-${run}`;
-    await client.importPrivateKey(otherUid, new Uint8Array(other.privateKey.export({ type: "pkcs8", format: "der" })), [], true, { keyFormatType: KeyFormatType.PKCS8 });
+    await client.importPrivateKey(
+      otherUid,
+      new Uint8Array(other.privateKey.export({ type: "pkcs8", format: "der" })),
+      [],
+      true,
+      { keyFormatType: KeyFormatType.PKCS8 },
+    );
     const wrapped = await client.getWrappedKey(symUid, certUid);
-    await expect(client.importKey(`nope-${curve}-${run}`, wrapped, true, otherUid, true)).rejects.toThrow(/Cryptographic_Failure/);
+    await expect(client.importKey(`nope-${curve}-${run}`, wrapped, true, otherUid, true)).rejects.toThrow(
+      /Cryptographic_Failure/,
+    );
   });
 });
 
@@ -170,9 +212,18 @@ test("a certificate that names no private key cannot unwrap; a garbage certifica
   await client.importCertificate(lonely, selfSignedCertificate(kp.privateKey, kp.publicKey, "lonely"), [], true);
   const sym = await client.createSymmetricKey();
   const wrapped = await client.getWrappedKey(sym, lonely);
-  await expect(client.importKey(`x-${crypto.randomUUID()}`, wrapped, true, null, true)).rejects.toThrow(/Item_Not_Found: .*no private key is linked/);
+  await expect(client.importKey(`x-${crypto.randomUUID()}`, wrapped, true, null, true)).rejects.toThrow(
+    /Item_Not_Found: .*no private key is linked/,
+  );
 
   const garbage = `garbage-${crypto.randomUUID()}`;
-  await client.importCertificate(garbage, new Uint8Array([0x30, 0x82, 0x01, 0x0a, 0x02, 0x01, 0x00, 0xde, 0xad]), [], true);
-  await expect(client.getWrappedKey(sym, garbage)).rejects.toThrow(/Invalid_Field: .*not a valid DER X.509 certificate/);
+  await client.importCertificate(
+    garbage,
+    new Uint8Array([0x30, 0x82, 0x01, 0x0a, 0x02, 0x01, 0x00, 0xde, 0xad]),
+    [],
+    true,
+  );
+  await expect(client.getWrappedKey(sym, garbage)).rejects.toThrow(
+    /Invalid_Field: .*not a valid DER X.509 certificate/,
+  );
 });

@@ -18,18 +18,26 @@ if (hsmSkipped) console.log(`SKIP test/conformance/conformance.test.ts hsm folde
 describe("Cosmian conformance corpus", () => {
   test("the baseline lists passing scenarios by name", () => {
     expect(baseline.pass.length).toBeGreaterThan(300);
-    for (const folder of FOLDERS.filter((f) => f !== "hsm")) expect(baseline.pass.some((p) => p.startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of FOLDERS.filter((f) => f !== "hsm"))
+      expect(
+        baseline.pass.some((p) => p.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
   });
 
   for (const folder of FOLDERS.filter((f) => f !== "hsm" || !hsmSkipped)) {
     const expected = baseline.pass.filter((p) => p.startsWith(`${folder}/`));
-    test(`${folder}: no scenario fails, the ${expected.length} of the baseline pass`, { timeout: 600_000 }, async () => {
+    test(`${folder}: no scenario fails, the ${expected.length} of the baseline pass`, {
+      timeout: 600_000,
+    }, async () => {
       const results = await runAll({ folders: [folder] });
       expect(results.length, `no scenario found under vectors/${folder}`).toBeGreaterThan(0);
       const failures = results.filter((r) => r.status === "FAIL").map((r) => `${r.path}: ${r.reason}`);
       expect(failures, `${folder}: failing scenarios`).toEqual([]);
       const passing = new Set(results.filter((r) => r.status === "PASS").map((r) => r.path));
-      const lost = expected.filter((p) => !passing.has(p)).map((p) => `${p}: ${results.find((r) => r.path === p)?.status ?? "not found"}`);
+      const lost = expected
+        .filter((p) => !passing.has(p))
+        .map((p) => `${p}: ${results.find((r) => r.path === p)?.status ?? "not found"}`);
       expect(lost, `${folder}: scenarios of the baseline that no longer pass`).toEqual([]);
       const unexplained = results.filter((r) => r.status === "SKIP" && !r.reason?.trim()).map((r) => r.path);
       expect(unexplained, `${folder}: skipped without a reason`).toEqual([]);

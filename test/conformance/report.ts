@@ -22,7 +22,9 @@ const summary = summarize(results);
 console.log("");
 console.log("folder           pass  fail  skip  total");
 for (const [folder, s] of Object.entries(summary)) {
-  console.log(`${folder.padEnd(16)} ${String(s.pass).padStart(4)}  ${String(s.fail).padStart(4)}  ${String(s.skip).padStart(4)}  ${String(s.total).padStart(5)}`);
+  console.log(
+    `${folder.padEnd(16)} ${String(s.pass).padStart(4)}  ${String(s.fail).padStart(4)}  ${String(s.skip).padStart(4)}  ${String(s.total).padStart(5)}`,
+  );
 }
 if (!only && !args.includes("--no-baseline")) {
   const old = readBaseline();
@@ -31,7 +33,8 @@ if (!only && !args.includes("--no-baseline")) {
   const skip = Object.fromEntries(results.filter((r) => r.status === "SKIP").map((r) => [r.path, r.reason ?? ""]));
   // The pass list only grows, unless --force-baseline writes it as it is now.
   writeBaseline({ pass: args.includes("--force-baseline") ? passing : [...old.pass, ...passing], skip });
-  for (const p of lost) console.log(`REGRESSION ${p}: in the baseline, ${results.find((r) => r.path === p)?.status ?? "not found"} now`);
+  for (const p of lost)
+    console.log(`REGRESSION ${p}: in the baseline, ${results.find((r) => r.path === p)?.status ?? "not found"} now`);
   if (lost.length) process.exitCode = 1;
 }
 if (results.some((r) => r.status === "FAIL")) process.exitCode = 1;

@@ -133,13 +133,15 @@ export function usersOf(manifest: Manifest): string[] {
 }
 
 /** Scenarios run against a server with an HSM (Cosmian's server types hsm_kek, hsm_kek_uncreated). */
-export const needsHsm = (m: Manifest) => !!(m.server_type?.startsWith("hsm") || m.requires_env?.includes("HSM_SLOT_ID"));
+export const needsHsm = (m: Manifest) =>
+  !!(m.server_type?.startsWith("hsm") || m.requires_env?.includes("HSM_SLOT_ID"));
 
 /** Why a scenario is not run, or undefined. */
 export function skipReason(rel: string, manifest: Manifest): string | undefined {
   if (SKIPS[rel]) return SKIPS[rel];
   if (needsHsm(manifest) && !softHsmAvailable) return `needs an HSM: ${SOFTHSM_MISSING}`;
-  if (manifest.wire_format && manifest.wire_format !== "json") return "binary TTLV (wire_format): this runner sends JSON TTLV only (the server's binary TTLV has its own tests)";
+  if (manifest.wire_format && manifest.wire_format !== "json")
+    return "binary TTLV (wire_format): this runner sends JSON TTLV only (the server's binary TTLV has its own tests)";
   return undefined;
 }
 
@@ -196,14 +198,25 @@ function wrap(op: Json, major: number, minor: number): Json {
           { tag: "BatchCount", type: "Integer", value: 1 },
         ],
       },
-      { tag: "BatchItem", value: [{ tag: "Operation", type: "Enumeration", value: tag }, { tag: "RequestPayload", value: o.value ?? [] }] },
+      {
+        tag: "BatchItem",
+        value: [
+          { tag: "Operation", type: "Enumeration", value: tag },
+          { tag: "RequestPayload", value: o.value ?? [] },
+        ],
+      },
     ],
   };
 }
 
 class StepFailure extends Error {}
 
-async function post(target: Target, route: string, user: string, body: string): Promise<{ ok: boolean; status: number; text: string } | Error> {
+async function post(
+  target: Target,
+  route: string,
+  user: string,
+  body: string,
+): Promise<{ ok: boolean; status: number; text: string } | Error> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = target.tokens?.[user];
   if (target.tokens && !token) return new Error(`no API key for user ${user}`);
@@ -224,7 +237,13 @@ export async function runScenario(root: string, rel: string, target: Target): Pr
   try {
     manifest = loadManifest(dir);
   } catch (e) {
-    return { path: rel, folder, name: rel, status: "FAIL", reason: `cannot read the manifest: ${(e as Error).message}` };
+    return {
+      path: rel,
+      folder,
+      name: rel,
+      status: "FAIL",
+      reason: `cannot read the manifest: ${(e as Error).message}`,
+    };
   }
   const base = { path: rel, folder, name: manifest.name };
   const skip = skipReason(rel, manifest);
@@ -283,11 +302,18 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
     try {
       response = JSON.parse(body) as Json;
     } catch {
-      response = { tag: "ErrorResponse", value: [{ tag: "ResultStatus", type: "Enumeration", value: "OperationFailed" }, { tag: "ResultMessage", type: "TextString", value: body }] };
+      response = {
+        tag: "ErrorResponse",
+        value: [
+          { tag: "ResultStatus", type: "Enumeration", value: "OperationFailed" },
+          { tag: "ResultMessage", type: "TextString", value: body },
+        ],
+      };
     }
     const statuses = findAll(response, "ResultStatus");
     const isSuccess = (s: string | undefined) => s === undefined || s === "Success" || s === "0x00000000";
-    const describe = () => `${first(response, "ResultReason") ?? ""} ${clip(first(response, "ResultMessage") ?? body)}`.trim();
+    const describe = () =>
+      `${first(response, "ResultReason") ?? ""} ${clip(first(response, "ResultMessage") ?? body)}`.trim();
 
     if (expectSuccess) {
       if (step.allow_failure) continue;
@@ -299,16 +325,20 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
         failStep(`expected success, got ${statuses[0]}: ${describe()}`);
       }
     } else {
-      if (ok && (statuses[0] === "Success" || statuses[0] === "0x00000000")) failStep("expected failure but got success");
+      if (ok && (statuses[0] === "Success" || statuses[0] === "0x00000000"))
+        failStep("expected failure but got success");
       if (step.assert_error_reason) {
         const actual = first(response, "ResultReason") ?? "";
-        if (actual !== step.assert_error_reason) failStep(`expected ResultReason ${step.assert_error_reason}, got "${actual}" (${describe()})`);
+        if (actual !== step.assert_error_reason)
+          failStep(`expected ResultReason ${step.assert_error_reason}, got "${actual}" (${describe()})`);
       }
       if (step.assert_error_contains) {
         const actual = first(response, "ResultMessage") ?? "";
-        if (!actual.includes(step.assert_error_contains)) failStep(`expected ResultMessage to contain "${step.assert_error_contains}", got "${clip(actual)}"`);
+        if (!actual.includes(step.assert_error_contains))
+          failStep(`expected ResultMessage to contain "${step.assert_error_contains}", got "${clip(actual)}"`);
       }
-      if (!step.assert_error_reason && !step.assert_error_contains) failStep("assert_success = false without an error assertion");
+      if (!step.assert_error_reason && !step.assert_error_contains)
+        failStep("assert_success = false without an error assertion");
       continue;
     }
 
@@ -321,7 +351,8 @@ async function runSteps(dir: string, manifest: Manifest, target: Target): Promis
     for (const [tag, template] of Object.entries(step.assert_any_field ?? {})) {
       const expected = resolve(template);
       const all = findAll(response, tag);
-      if (!all.includes(expected)) failStep(`field ${tag}: expected one to be "${expected}", got [${clip(all.join(", "), 200)}]`);
+      if (!all.includes(expected))
+        failStep(`field ${tag}: expected one to be "${expected}", got [${clip(all.join(", "), 200)}]`);
     }
     for (const [tag, template] of Object.entries(step.assert_none_field ?? {})) {
       const forbidden = resolve(template);

@@ -8,8 +8,10 @@ export const SKIPS: Record<string, string> = {
   "hsm/permissions/get_not_wildcard":
     "expects Get of an HSM-resident AES key to succeed; our HSM keys are generated sensitive and non-extractable, so Get and Export of them are refused (Sensitive) for everyone, the owner included (the scenario's point, that a Get grant does not allow Encrypt on an HSM key, is checked by test/hsm/hsm.test.ts)",
   "fips/integrations/vast_data": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
-  "fips/kmip_operations/rekey_kmip14": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
-  "fips/kmip_operations/rekey_keypair_kmip14": "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
+  "fips/kmip_operations/rekey_kmip14":
+    "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
+  "fips/kmip_operations/rekey_keypair_kmip14":
+    "KMIP 1.4 request forms (TemplateAttribute, Attribute Name/Value): we serve KMIP 2.1",
   "fips/kmip_operations/rekey_keypair_deactivated_fails":
     "contradicts fips/kmip_operations/rekey_keypair_deactivated_succeeds (same steps: revoke the private key, then ReKeyKeyPair; one expects Item_Not_Found, the other success); we follow the KMS code (rekey/common.rs accepts Active, Deactivated and Compromised keys) and the succeeding scenario",
   "fips/kmip_operations/crl_validation_lifecycle":

@@ -8,7 +8,18 @@ import { randomBytes } from "node:crypto";
 import { startTestServer, type TestServer } from "../helpers/server.ts";
 import { createSoftHsmToken, SOFTHSM_MODULE } from "../helpers/softhsm.ts";
 import { Hsm } from "../../src/hsm/pkcs11.ts";
-import { FOLDERS, needsHsm, OWNER, listScenarios, loadManifest, runScenario, skipReason, usersOf, VECTORS_ROOT, type ScenarioResult } from "./runner.ts";
+import {
+  FOLDERS,
+  needsHsm,
+  OWNER,
+  listScenarios,
+  loadManifest,
+  runScenario,
+  skipReason,
+  usersOf,
+  VECTORS_ROOT,
+  type ScenarioResult,
+} from "./runner.ts";
 
 export const BASELINE_FILE = path.join(import.meta.dirname, "baseline.json");
 
@@ -46,7 +57,12 @@ export async function runOne(rel: string): Promise<ScenarioResult> {
  * hsm::<slot>::kek created beforehand, `hsm_kek_uncreated` names hsm::<slot>::kek_bootstrap (the
  * scenario creates it). The HSM admin is the owner identity.
  */
-async function runWithHsm(rel: string, serverType: string | undefined, apiKeys: { user: string; token: string }[], tokens: Record<string, string>): Promise<ScenarioResult> {
+async function runWithHsm(
+  rel: string,
+  serverType: string | undefined,
+  apiKeys: { user: string; token: string }[],
+  tokens: Record<string, string>,
+): Promise<ScenarioResult> {
   const token = createSoftHsmToken();
   let server: TestServer | undefined;
   try {

@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { h, hex } from "./bytes.ts";
 
 export interface Aead {
-  encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength?: number): { ciphertext: Uint8Array; tag: Uint8Array };
+  encrypt(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad?: Uint8Array,
+    tagLength?: number,
+  ): { ciphertext: Uint8Array; tag: Uint8Array };
   decrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad?: Uint8Array): Uint8Array;
   AuthenticationError: abstract new (...args: never[]) => Error;
 }
@@ -18,17 +24,37 @@ interface WycheproofAeadFile {
     keySize: number;
     ivSize: number;
     tagSize: number;
-    tests: { tcId: number; comment: string; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: string }[];
+    tests: {
+      tcId: number;
+      comment: string;
+      key: string;
+      iv: string;
+      aad: string;
+      msg: string;
+      ct: string;
+      tag: string;
+      result: string;
+    }[];
   }[];
 }
 
 /** `refusesIv`: IV lengths the implementation does not take (it throws "invalid IV/nonce length"). */
-export function wycheproofAead(title: string, file: WycheproofAeadFile, aead: Aead, refusesIv: (iv: Uint8Array) => boolean): void {
+export function wycheproofAead(
+  title: string,
+  file: WycheproofAeadFile,
+  aead: Aead,
+  refusesIv: (iv: Uint8Array) => boolean,
+): void {
   describe(title, () => {
     for (const group of file.testGroups) {
       it(`key ${group.keySize} bits, IV ${group.ivSize} bits, tag ${group.tagSize} bits (${group.tests.length} cases)`, () => {
         for (const t of group.tests) {
-          const key = h(t.key), iv = h(t.iv), aad = h(t.aad), msg = h(t.msg), ct = h(t.ct), tag = h(t.tag);
+          const key = h(t.key),
+            iv = h(t.iv),
+            aad = h(t.aad),
+            msg = h(t.msg),
+            ct = h(t.ct),
+            tag = h(t.tag);
           const label = `tcId ${t.tcId} ${t.comment}`;
           if (refusesIv(iv)) {
             expect(() => aead.encrypt(key, iv, msg, aad, tag.length), label).toThrow(/invalid IV\/nonce length/);
@@ -77,8 +103,16 @@ export function aeadKnownAnswers(title: string, vectors: AeadVector[], aead: Aea
  */
 export function aeadMisuse(title: string, v: AeadVector, aead: Aead, badNonceLengths: number[]): void {
   describe(title, () => {
-    const key = h(v.key), nonce = h(v.nonce), aad = h(v.aad), ct = h(v.ciphertext), tag = h(v.tag);
-    const flip = (b: Uint8Array, i: number) => { const c = b.slice(); c[i] ^= 1; return c; };
+    const key = h(v.key),
+      nonce = h(v.nonce),
+      aad = h(v.aad),
+      ct = h(v.ciphertext),
+      tag = h(v.tag);
+    const flip = (b: Uint8Array, i: number) => {
+      const c = b.slice();
+      c[i] ^= 1;
+      return c;
+    };
 
     it("rejects a wrong key, nonce, AAD, ciphertext or tag with AuthenticationError", () => {
       const cases: [string, () => unknown][] = [
@@ -94,9 +128,12 @@ export function aeadMisuse(title: string, v: AeadVector, aead: Aead, badNonceLen
     });
 
     it("rejects bad key, nonce and tag lengths with RangeError", () => {
-      for (const n of [0, 16, 31, 33]) expect(() => aead.encrypt(new Uint8Array(n), nonce, ct), `key ${n}`).toThrow(RangeError);
-      for (const n of badNonceLengths) expect(() => aead.encrypt(key, new Uint8Array(n), ct), `nonce ${n}`).toThrow(/invalid IV\/nonce length/);
-      for (const n of [0, 12, 15, 17]) expect(() => aead.decrypt(key, nonce, ct, new Uint8Array(n), aad), `tag ${n}`).toThrow(/invalid tag length/);
+      for (const n of [0, 16, 31, 33])
+        expect(() => aead.encrypt(new Uint8Array(n), nonce, ct), `key ${n}`).toThrow(RangeError);
+      for (const n of badNonceLengths)
+        expect(() => aead.encrypt(key, new Uint8Array(n), ct), `nonce ${n}`).toThrow(/invalid IV\/nonce length/);
+      for (const n of [0, 12, 15, 17])
+        expect(() => aead.decrypt(key, nonce, ct, new Uint8Array(n), aad), `tag ${n}`).toThrow(/invalid tag length/);
     });
 
     it("round-trips the empty message, with and without AAD", () => {

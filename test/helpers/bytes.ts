@@ -2,7 +2,8 @@
 import { bytesToHex, hexToBytes } from "../../src/crypto/bytes.ts";
 
 /** Lower-case hex of bytes, or of a string's UTF-8. */
-export const hex = (b: Uint8Array | string): string => bytesToHex(typeof b === "string" ? new TextEncoder().encode(b) : b).toLowerCase();
+export const hex = (b: Uint8Array | string): string =>
+  bytesToHex(typeof b === "string" ? new TextEncoder().encode(b) : b).toLowerCase();
 
 /** The bytes of a hex string (either case); anything else is read as Node's Buffer reads hex. */
 export const fromHex = (h: unknown): Uint8Array => new Uint8Array(Buffer.from(h as string, "hex"));

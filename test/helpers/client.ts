@@ -7,7 +7,10 @@ import { useTestServer, type TestServer } from "./server.ts";
 import type { ServerConfig } from "../../src/server/config.ts";
 
 /** Starts a server before the file's tests (handing it and a client to `ready`) and disposes of it after. */
-export function useServerWithClient(ready: (server: TestServer, client: KmsClient) => void, config: Partial<ServerConfig> = {}): void {
+export function useServerWithClient(
+  ready: (server: TestServer, client: KmsClient) => void,
+  config: Partial<ServerConfig> = {},
+): void {
   useTestServer((server) => ready(server, new KmsClient(server.url)), config);
 }
 

@@ -32,7 +32,10 @@ export function pgAvailable(): boolean {
  */
 export function requirePostgres(what: string): boolean {
   if (pgAvailable()) return true;
-  if (process.env.CI === "true") throw new Error(`${what}: PostgreSQL server binaries (initdb, pg_ctl) are missing; .ci/run installs the postgresql package`);
+  if (process.env.CI === "true")
+    throw new Error(
+      `${what}: PostgreSQL server binaries (initdb, pg_ctl) are missing; .ci/run installs the postgresql package`,
+    );
   console.log(`SKIP ${what}: PostgreSQL is not installed (apt-get install postgresql)`);
   return false;
 }
@@ -98,7 +101,13 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
   const cleanup = () => {
     if (disposed) return;
     disposed = true;
-    spawnSync(asRoot ? "runuser" : pgCtl, asRoot ? ["-u", "nobody", "--", pgCtl, "-D", data, "-m", "immediate", "stop"] : ["-D", data, "-m", "immediate", "stop"], { cwd: "/" });
+    spawnSync(
+      asRoot ? "runuser" : pgCtl,
+      asRoot
+        ? ["-u", "nobody", "--", pgCtl, "-D", data, "-m", "immediate", "stop"]
+        : ["-D", data, "-m", "immediate", "stop"],
+      { cwd: "/" },
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   process.once("exit", cleanup);

@@ -8,6 +8,7 @@ export const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined
 
 /** True when the caller should skip (under Bun); prints the skip line once per call. */
 export function skipUnderBun(what: string): boolean {
-  if (isBun) console.log(`skip: ${what}: Bun's node:crypto lacks it; it runs under Node (npm run test:node, part of .ci/run)`);
+  if (isBun)
+    console.log(`skip: ${what}: Bun's node:crypto lacks it; it runs under Node (npm run test:node, part of .ci/run)`);
   return isBun;
 }

@@ -60,11 +60,15 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), "kms-test-"));
   const database: Partial<ServerConfig> =
-    TEST_DATABASE === "postgresql" && !overrides.databaseType ? { databaseType: "postgresql", databaseUrl: await testDatabaseUrl() } : {};
+    TEST_DATABASE === "postgresql" && !overrides.databaseType
+      ? { databaseType: "postgresql", databaseUrl: await testDatabaseUrl() }
+      : {};
   // A PostgreSQL server is given its (shared) master key: it never generates one.
-  if ((database.databaseType ?? overrides.databaseType) === "postgresql" && !overrides.masterKeyFile) writeTestMasterKey(path.join(dataDir, "master.key"));
+  if ((database.databaseType ?? overrides.databaseType) === "postgresql" && !overrides.masterKeyFile)
+    writeTestMasterKey(path.join(dataDir, "master.key"));
   const config: ServerConfig = { ...structuredClone(DEFAULTS), port: 0, ...database, ...overrides, dataDir };
-  const server = process.env.KMS_TEST_RUNTIME === "deno" ? await startDenoServer(config) : await startServer(config, silentLogger);
+  const server =
+    process.env.KMS_TEST_RUNTIME === "deno" ? await startDenoServer(config) : await startServer(config, silentLogger);
   return {
     ...server,
     dataDir,
@@ -95,8 +99,14 @@ export function denoTestPermissions(config: ServerConfig): string[] {
 /** The server under Deno, in a child process: resolves once it listens. */
 async function startDenoServer(config: ServerConfig): Promise<RunningServer> {
   const deno = path.join(ROOT, "node_modules/.bin/deno");
-  if (!existsSync(deno)) throw new Error(`KMS_TEST_RUNTIME=deno but Deno is missing (${deno}): npm ci installs it (the deno devDependency)`);
-  const args = ["run", ...DENO_RUN_FLAGS, ...denoTestPermissions(config), path.join(ROOT, "test/helpers/deno-child.ts")];
+  if (!existsSync(deno))
+    throw new Error(`KMS_TEST_RUNTIME=deno but Deno is missing (${deno}): npm ci installs it (the deno devDependency)`);
+  const args = [
+    "run",
+    ...DENO_RUN_FLAGS,
+    ...denoTestPermissions(config),
+    path.join(ROOT, "test/helpers/deno-child.ts"),
+  ];
   const child = spawn(deno, args, {
     env: { ...process.env, NO_COLOR: "1", KMS_TEST_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -112,16 +122,21 @@ async function startDenoServer(config: ServerConfig): Promise<RunningServer> {
       if (line) resolve(JSON.parse(line));
     });
     child.on("error", reject);
-    void exited.then((code) => reject(new Error(`the Deno server exited (${code}) before it listened: ${stderr.trim()}`)));
+    void exited.then((code) =>
+      reject(new Error(`the Deno server exited (${code}) before it listened: ${stderr.trim()}`)),
+    );
   });
   return {
     ...ready,
     reloadCredentials: () => void child.kill("SIGHUP"),
-    rotation: new Proxy({}, {
-      get() {
-        throw new Error("the Deno test server runs in another process: its rotation scheduler is not reachable");
+    rotation: new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("the Deno test server runs in another process: its rotation scheduler is not reachable");
+        },
       },
-    }) as RunningServer["rotation"],
+    ) as RunningServer["rotation"],
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;
@@ -164,7 +179,12 @@ export interface KmipResult {
   json?: Node;
 }
 
-export async function postKmip(url: string, body: unknown, headers: Record<string, string> = {}, route = "/kmip/2_1"): Promise<KmipResult> {
+export async function postKmip(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  route = "/kmip/2_1",
+): Promise<KmipResult> {
   const res = await fetch(url + route, {
     method: "POST",
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
@@ -184,7 +204,12 @@ export async function postKmip(url: string, body: unknown, headers: Record<strin
  * Asserts a KMIP failure: the HTTP status (422 for operation errors, 401/403/... for the gate), the
  * Result Reason that starts the body (`<Reason>: <message>`), and the message when given.
  */
-export function expectKmipError(r: { status: number; text: string }, status: number, reason: string, message?: RegExp): void {
+export function expectKmipError(
+  r: { status: number; text: string },
+  status: number,
+  reason: string,
+  message?: RegExp,
+): void {
   expect(r.status, r.text).toBe(status);
   expect(r.text.startsWith(`${reason}: `), r.text).toBe(true);
   if (message) expect(r.text).toMatch(message);

@@ -73,17 +73,33 @@ export function createSoftHsmToken(label = "kms", pin = "kms-test-pin-1234"): So
   const tokens = path.join(dir, "tokens");
   mkdirSync(tokens);
   const conf = path.join(dir, "softhsm2.conf");
-  writeFileSync(conf, `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`);
+  writeFileSync(
+    conf,
+    `directories.tokendir = ${tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+  );
   setNativeEnv("SOFTHSM2_CONF", conf);
-  const r = spawnSync("softhsm2-util", ["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", `${pin}-so`], { encoding: "utf8", env: { ...process.env, SOFTHSM2_CONF: conf } });
+  const r = spawnSync(
+    "softhsm2-util",
+    ["--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", `${pin}-so`],
+    { encoding: "utf8", env: { ...process.env, SOFTHSM2_CONF: conf } },
+  );
   const m = /reassigned to slot (\d+)/.exec(r.stdout + r.stderr);
   if (r.status !== 0 || !m) throw new Error(`softhsm2-util --init-token failed: ${r.stdout}${r.stderr}`);
   const pinFile = path.join(dir, "pin");
   writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
   const slot = m[1];
   return {
-    dir, slot, pin, pinFile,
-    config: (admins = ["admin"]) => ({ model: "softhsm2", module: SOFTHSM_MODULE, slots: [slot], passwordFile: pinFile, admins }),
+    dir,
+    slot,
+    pin,
+    pinFile,
+    config: (admins = ["admin"]) => ({
+      model: "softhsm2",
+      module: SOFTHSM_MODULE,
+      slots: [slot],
+      passwordFile: pinFile,
+      admins,
+    }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -8,7 +8,17 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { find, fromHex, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  find,
+  fromHex,
+  hex,
+  postKmip,
+  startTestServer,
+  t,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 import { createSoftHsmToken, requireSoftHsm, SOFTHSM_MODULE, type SoftHsmToken } from "../helpers/softhsm.ts";
 import { Hsm } from "../../src/hsm/pkcs11.ts";
 import { spawnSync } from "node:child_process";
@@ -30,12 +40,39 @@ function ok(r: { status: number; text: string }) {
   expect(r.status, r.text).toBe(200);
 }
 const createAes = (uid: string, bits = 256) =>
-  t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", bits), t.int("CryptographicUsageMask", 12), t.text("UniqueIdentifier", uid)));
-const encryptGcm = (uid: string, data = PLAIN) => t.s("Encrypt", t.text("UniqueIdentifier", uid), t.s("CryptographicParameters", t.e("BlockCipherMode", "GCM")), t.b("Data", data));
+  t.s(
+    "Create",
+    t.e("ObjectType", "SymmetricKey"),
+    t.s(
+      "Attributes",
+      t.e("CryptographicAlgorithm", "AES"),
+      t.int("CryptographicLength", bits),
+      t.int("CryptographicUsageMask", 12),
+      t.text("UniqueIdentifier", uid),
+    ),
+  );
+const encryptGcm = (uid: string, data = PLAIN) =>
+  t.s(
+    "Encrypt",
+    t.text("UniqueIdentifier", uid),
+    t.s("CryptographicParameters", t.e("BlockCipherMode", "GCM")),
+    t.b("Data", data),
+  );
 const decryptGcm = (uid: string, enc: Node) =>
-  t.s("Decrypt", t.text("UniqueIdentifier", uid), t.s("CryptographicParameters", t.e("BlockCipherMode", "GCM")), t.b("Data", valueOf(enc, "Data") as string), t.b("IvCounterNonce", valueOf(enc, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", valueOf(enc, "AuthenticatedEncryptionTag") as string));
+  t.s(
+    "Decrypt",
+    t.text("UniqueIdentifier", uid),
+    t.s("CryptographicParameters", t.e("BlockCipherMode", "GCM")),
+    t.b("Data", valueOf(enc, "Data") as string),
+    t.b("IvCounterNonce", valueOf(enc, "IvCounterNonce") as string),
+    t.b("AuthenticatedEncryptionTag", valueOf(enc, "AuthenticatedEncryptionTag") as string),
+  );
 const grant = (server: TestServer, who: keyof typeof TOKENS, uid: string, user: string, ops: string[]) =>
-  fetch(`${server.url}/access/grant`, { method: "POST", headers: { "content-type": "application/json", ...as(who) }, body: JSON.stringify({ unique_identifier: uid, user_id: user, operation_types: ops }) }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  fetch(`${server.url}/access/grant`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...as(who) },
+    body: JSON.stringify({ unique_identifier: uid, user_id: user, operation_types: ops }),
+  }).then(async (r) => ({ status: r.status, text: await r.text() }));
 
 describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
   let token: SoftHsmToken;
@@ -76,13 +113,41 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     expect(tampered.status).toBe(422);
     expect(tampered.text).toMatch(/^Cryptographic_Failure: /);
 
-    const cbc = await kmip(server, "admin", t.s("Encrypt", t.text("UniqueIdentifier", k("aes1")), t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")), t.b("Data", PLAIN)));
+    const cbc = await kmip(
+      server,
+      "admin",
+      t.s(
+        "Encrypt",
+        t.text("UniqueIdentifier", k("aes1")),
+        t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")),
+        t.b("Data", PLAIN),
+      ),
+    );
     ok(cbc);
-    const back = await kmip(server, "admin", t.s("Decrypt", t.text("UniqueIdentifier", k("aes1")), t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")), t.b("Data", valueOf(cbc.json, "Data") as string), t.b("IvCounterNonce", valueOf(cbc.json, "IvCounterNonce") as string)));
+    const back = await kmip(
+      server,
+      "admin",
+      t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", k("aes1")),
+        t.s("CryptographicParameters", t.e("BlockCipherMode", "CBC")),
+        t.b("Data", valueOf(cbc.json, "Data") as string),
+        t.b("IvCounterNonce", valueOf(cbc.json, "IvCounterNonce") as string),
+      ),
+    );
     ok(back);
     expect((valueOf(back.json, "Data") as string).toLowerCase()).toBe(PLAIN);
 
-    const ecb = await kmip(server, "admin", t.s("Encrypt", t.text("UniqueIdentifier", k("aes1")), t.s("CryptographicParameters", t.e("BlockCipherMode", "ECB")), t.b("Data", PLAIN)));
+    const ecb = await kmip(
+      server,
+      "admin",
+      t.s(
+        "Encrypt",
+        t.text("UniqueIdentifier", k("aes1")),
+        t.s("CryptographicParameters", t.e("BlockCipherMode", "ECB")),
+        t.b("Data", PLAIN),
+      ),
+    );
     expect(ecb.status).toBe(422);
     expect(ecb.text).toMatch(/^Operation_Not_Supported: .*ECB is not supported/);
 
@@ -101,14 +166,16 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
 
   test("concurrent requests share the pooled sessions: 24 parallel GCM round trips all succeed", async () => {
     ok(await kmip(server, "admin", createAes(k("busy"))));
-    const results = await Promise.all(Array.from({ length: 24 }, async (_, i) => {
-      const data = hex(`message number ${i}`);
-      const enc = await kmip(server, "admin", encryptGcm(k("busy"), data));
-      ok(enc);
-      const dec = await kmip(server, "admin", decryptGcm(k("busy"), enc.json!));
-      ok(dec);
-      return (valueOf(dec.json, "Data") as string).toLowerCase() === data;
-    }));
+    const results = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const data = hex(`message number ${i}`);
+        const enc = await kmip(server, "admin", encryptGcm(k("busy"), data));
+        ok(enc);
+        const dec = await kmip(server, "admin", decryptGcm(k("busy"), enc.json!));
+        ok(dec);
+        return (valueOf(dec.json, "Data") as string).toLowerCase() === data;
+      }),
+    );
     expect(results.every(Boolean)).toBe(true);
   });
 
@@ -117,31 +184,85 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     expect(r.status).toBe(422);
     expect(r.text).toMatch(/^Permission_Denied: .*only an HSM Admin may create/);
     expect(probe.exists(token.slot, "by-user")).toBe(false);
-    const pair = await kmip(server, "user", t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 2048)), t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa-by-user")))));
+    const pair = await kmip(
+      server,
+      "user",
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 2048)),
+        t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa-by-user"))),
+      ),
+    );
     expect(pair.status).toBe(422);
     expect(pair.text).toMatch(/^Permission_Denied: /);
     expect(probe.exists(token.slot, "rsa-by-user")).toBe(false);
     // the user may still make ordinary keys
-    ok(await kmip(server, "user", t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES")))));
+    ok(
+      await kmip(
+        server,
+        "user",
+        t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+      ),
+    );
   });
 
   test("refused shapes: non-AES, bad lengths, EC pairs, small RSA, an unknown slot, a taken id, Import of an hsm:: id", async () => {
     const cases: [Node, RegExp][] = [
-      [t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "ChaCha20"), t.text("UniqueIdentifier", k("chacha")))), /Only AES symmetric keys/],
+      [
+        t.s(
+          "Create",
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes", t.e("CryptographicAlgorithm", "ChaCha20"), t.text("UniqueIdentifier", k("chacha"))),
+        ),
+        /Only AES symmetric keys/,
+      ],
       [createAes(k("aes-100"), 100), /invalid AES key length 100/],
-      [t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "EC"), t.e("RecommendedCurve", "P256")), t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("ec")))), /only support RSA keypair/],
-      [t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 1024)), t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa1024")))), /minimum key length/],
+      [
+        t.s(
+          "CreateKeyPair",
+          t.s("CommonAttributes", t.e("CryptographicAlgorithm", "EC"), t.e("RecommendedCurve", "P256")),
+          t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("ec"))),
+        ),
+        /only support RSA keypair/,
+      ],
+      [
+        t.s(
+          "CreateKeyPair",
+          t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 1024)),
+          t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa1024"))),
+        ),
+        /minimum key length/,
+      ],
       [createAes("hsm::99::nope"), /slot 99 is not accessible/],
       [encryptGcm("hsm::99::nope"), /slot 99 is not accessible/],
       [createAes(k("aes1")), /^Object_Already_Exists: /],
-      [t.s("Import", t.text("UniqueIdentifier", k("imported")), t.e("ObjectType", "SymmetricKey"), t.s("Attributes"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", "00".repeat(32))), t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)))), /names an HSM object/],
+      [
+        t.s(
+          "Import",
+          t.text("UniqueIdentifier", k("imported")),
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes"),
+          t.s(
+            "Object",
+            t.s(
+              "KeyBlock",
+              t.e("KeyFormatType", "Raw"),
+              t.s("KeyValue", t.b("KeyMaterial", "00".repeat(32))),
+              t.e("CryptographicAlgorithm", "AES"),
+              t.int("CryptographicLength", 256),
+            ),
+          ),
+        ),
+        /names an HSM object/,
+      ],
     ];
     for (const [body, message] of cases) {
       const r = await kmip(server, "admin", body);
       expect(r.status, r.text).toBe(422);
       expect(r.text).toMatch(message);
     }
-    for (const id of ["chacha", "aes-100", "ec", "rsa1024", "imported"]) expect(probe.exists(token.slot, id)).toBe(false);
+    for (const id of ["chacha", "aes-100", "ec", "rsa1024", "imported"])
+      expect(probe.exists(token.slot, id)).toBe(false);
   });
 
   test("rights: each right granted alone (Get does not imply Encrypt), Destroy never grantable, a user cannot destroy; the key stays usable", async () => {
@@ -181,41 +302,105 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
   });
 
   test("an RSA pair made in the HSM: Sign there, verify and encrypt with the public key, decrypt there", async () => {
-    const pair = await kmip(server, "admin", t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 2048)), t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa")))));
+    const pair = await kmip(
+      server,
+      "admin",
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 2048)),
+        t.s("PrivateKeyAttributes", t.text("UniqueIdentifier", k("rsa"))),
+      ),
+    );
     ok(pair);
     expect(valueOf(pair.json, "PublicKeyUniqueIdentifier")).toBe(k("rsa_pk"));
     expect(probe.keyFlags(token.slot, "rsa")).toEqual({ sensitive: true, extractable: false });
     for (const dsa of ["SHA256WithRSAEncryption", "RSASSAPSS"]) {
-      const sig = await kmip(server, "admin", t.s("Sign", t.text("UniqueIdentifier", k("rsa")), t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", dsa)), t.b("Data", PLAIN)));
+      const sig = await kmip(
+        server,
+        "admin",
+        t.s(
+          "Sign",
+          t.text("UniqueIdentifier", k("rsa")),
+          t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", dsa)),
+          t.b("Data", PLAIN),
+        ),
+      );
       ok(sig);
-      const v = await kmip(server, "admin", t.s("SignatureVerify", t.text("UniqueIdentifier", k("rsa_pk")), t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", dsa)), t.b("Data", PLAIN), t.b("SignatureData", valueOf(sig.json, "SignatureData") as string)));
+      const v = await kmip(
+        server,
+        "admin",
+        t.s(
+          "SignatureVerify",
+          t.text("UniqueIdentifier", k("rsa_pk")),
+          t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", dsa)),
+          t.b("Data", PLAIN),
+          t.b("SignatureData", valueOf(sig.json, "SignatureData") as string),
+        ),
+      );
       ok(v);
       expect(valueOf(v.json, "ValidityIndicator")).toBe("Valid");
     }
-    const ecdsa = await kmip(server, "admin", t.s("Sign", t.text("UniqueIdentifier", k("rsa")), t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")), t.b("Data", PLAIN)));
+    const ecdsa = await kmip(
+      server,
+      "admin",
+      t.s(
+        "Sign",
+        t.text("UniqueIdentifier", k("rsa")),
+        t.s("CryptographicParameters", t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")),
+        t.b("Data", PLAIN),
+      ),
+    );
     expect(ecdsa.text).toMatch(/Unsupported digital signature algorithm for HSM signing/);
-    const rsaParams = (padding: string, hash?: string) => t.s("CryptographicParameters", t.e("PaddingMethod", padding), ...(hash ? [t.e("HashingAlgorithm", hash)] : []));
-    for (const [padding, hash] of [["OAEP", "SHA1"], ["PKCS1v15", undefined], ["OAEP", "SHA256"]] as const) {
-      const enc = await kmip(server, "admin", t.s("Encrypt", t.text("UniqueIdentifier", k("rsa_pk")), rsaParams(padding, hash), t.b("Data", PLAIN)));
+    const rsaParams = (padding: string, hash?: string) =>
+      t.s("CryptographicParameters", t.e("PaddingMethod", padding), ...(hash ? [t.e("HashingAlgorithm", hash)] : []));
+    for (const [padding, hash] of [
+      ["OAEP", "SHA1"],
+      ["PKCS1v15", undefined],
+      ["OAEP", "SHA256"],
+    ] as const) {
+      const enc = await kmip(
+        server,
+        "admin",
+        t.s("Encrypt", t.text("UniqueIdentifier", k("rsa_pk")), rsaParams(padding, hash), t.b("Data", PLAIN)),
+      );
       if (hash === "SHA256" && enc.status === 422) {
         // SoftHSM2 2.6 implements RSA-OAEP with SHA-1 only: the refusal must be a clear KMIP error
-        expect(enc.text).toMatch(/^Operation_Not_Supported: Encrypt: the HSM does not support these cryptographic parameters: Failed to initialize encryption: CKR_ARGUMENTS_BAD/);
+        expect(enc.text).toMatch(
+          /^Operation_Not_Supported: Encrypt: the HSM does not support these cryptographic parameters: Failed to initialize encryption: CKR_ARGUMENTS_BAD/,
+        );
         continue;
       }
       ok(enc);
-      const dec = await kmip(server, "admin", t.s("Decrypt", t.text("UniqueIdentifier", k("rsa")), rsaParams(padding, hash), t.b("Data", valueOf(enc.json, "Data") as string)));
+      const dec = await kmip(
+        server,
+        "admin",
+        t.s(
+          "Decrypt",
+          t.text("UniqueIdentifier", k("rsa")),
+          rsaParams(padding, hash),
+          t.b("Data", valueOf(enc.json, "Data") as string),
+        ),
+      );
       ok(dec);
       expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
     }
     const rekeyPair = await kmip(server, "admin", t.s("ReKeyKeyPair", t.text("PrivateKeyUniqueIdentifier", k("rsa"))));
     expect(rekeyPair.text).toMatch(/^Operation_Not_Supported: ReKeyKeyPair: .* is an HSM key pair/);
     ok(await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("rsa_pk")))));
-    expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("rsa"))))).text).toMatch(/^Sensitive: /);
+    expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("rsa"))))).text).toMatch(
+      /^Sensitive: /,
+    );
   });
 
   test("ReKey makes the next generation in the HSM; a keyset name decrypts what older generations encrypted", async () => {
     ok(await kmip(server, "admin", createAes(k("rot"))));
-    ok(await kmip(server, "admin", t.s("SetAttribute", t.text("UniqueIdentifier", k("rot")), t.s("NewAttribute", t.text("RotateName", "hsm-set")))));
+    ok(
+      await kmip(
+        server,
+        "admin",
+        t.s("SetAttribute", t.text("UniqueIdentifier", k("rot")), t.s("NewAttribute", t.text("RotateName", "hsm-set"))),
+      ),
+    );
     const enc = await kmip(server, "admin", encryptGcm(k("rot")));
     ok(enc);
     const r1 = await kmip(server, "admin", t.s("ReKey", t.text("UniqueIdentifier", k("rot"))));
@@ -234,19 +419,68 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
   test("database keys wrapped under an HSM key (Get with KeyWrappingSpecification, Import of the wrapped key) in the three modes", async () => {
     ok(await kmip(server, "admin", createAes(k("wrapper"))));
     const KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-    ok(await kmip(server, "admin", t.s("Import", t.text("UniqueIdentifier", "plain-dek"), t.e("ObjectType", "SymmetricKey"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", KEY)), t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))))));
+    ok(
+      await kmip(
+        server,
+        "admin",
+        t.s(
+          "Import",
+          t.text("UniqueIdentifier", "plain-dek"),
+          t.e("ObjectType", "SymmetricKey"),
+          t.s(
+            "Object",
+            t.s(
+              "KeyBlock",
+              t.e("KeyFormatType", "Raw"),
+              t.s("KeyValue", t.b("KeyMaterial", KEY)),
+              t.e("CryptographicAlgorithm", "AES"),
+              t.int("CryptographicLength", 256),
+            ),
+          ),
+        ),
+      ),
+    );
     const enc = await kmip(server, "admin", encryptGcm("plain-dek"));
     ok(enc);
-    for (const [mode, size] of [[undefined, 40], ["NISTKeyWrap", 40], ["GCM", 12 + 32 + 16]] as const) {
+    for (const [mode, size] of [
+      [undefined, 40],
+      ["NISTKeyWrap", 40],
+      ["GCM", 12 + 32 + 16],
+    ] as const) {
       const params = mode ? [t.s("CryptographicParameters", t.e("BlockCipherMode", mode))] : [];
-      const got = await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", "plain-dek"), t.e("KeyFormatType", "Raw"), t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", k("wrapper")), ...params))));
+      const got = await kmip(
+        server,
+        "admin",
+        t.s(
+          "Get",
+          t.text("UniqueIdentifier", "plain-dek"),
+          t.e("KeyFormatType", "Raw"),
+          t.s(
+            "KeyWrappingSpecification",
+            t.e("WrappingMethod", "Encrypt"),
+            t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", k("wrapper")), ...params),
+          ),
+        ),
+      );
       ok(got);
       const wrapped = valueOf(got.json, "KeyMaterial") as string;
       expect(fromHex(wrapped).length).toBe(size);
       expect(wrapped.toLowerCase()).not.toContain(KEY.slice(0, 16));
       const id = `wrapped-dek-${mode ?? "default"}`;
       // imported with KeyWrapType NotWrapped: unwrapped by the HSM on the way in
-      ok(await kmip(server, "admin", t.s("Import", t.text("UniqueIdentifier", id), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Object", find(got.json, "KeyBlock")!))));
+      ok(
+        await kmip(
+          server,
+          "admin",
+          t.s(
+            "Import",
+            t.text("UniqueIdentifier", id),
+            t.e("ObjectType", "SymmetricKey"),
+            t.e("KeyWrapType", "NotWrapped"),
+            t.s("Object", find(got.json, "KeyBlock")!),
+          ),
+        ),
+      );
       const dec = await kmip(server, "admin", decryptGcm(id, enc.json!));
       ok(dec);
       expect((valueOf(dec.json, "Data") as string).toLowerCase()).toBe(PLAIN);
@@ -262,7 +496,9 @@ describe.runIf(run)("HSM-resident keys (SoftHSM2)", () => {
     ok(await kmip(server, "admin", decryptGcm(k("outside"), enc.json!)));
     const attrs = await kmip(server, "admin", t.s("GetAttributes", t.text("UniqueIdentifier", k("outside"))));
     expect(valueOf(attrs.json, "CryptographicLength")).toBe(128);
-    expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("outside"))))).text).toMatch(/^Sensitive: /);
+    expect((await kmip(server, "admin", t.s("Get", t.text("UniqueIdentifier", k("outside"))))).text).toMatch(
+      /^Sensitive: /,
+    );
     // still not the user's
     expect((await kmip(server, "user", encryptGcm(k("outside")))).text).toMatch(/^Item_Not_Found: /);
   });
@@ -292,11 +528,17 @@ describe.runIf(run)("the key-encryption key in the HSM (SoftHSM2)", () => {
   test("bootstrap: the server starts before the KEK exists, the admin creates it, rows are sealed by it, the database needs the HSM", async () => {
     const kek = `hsm::${token.slot}::kek`;
     let server = await startTestServer({ dataDir, hsm: token.config(["admin"]), keyEncryptionKey: kek });
-    const early = await postKmip(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+    const early = await postKmip(
+      server.url,
+      t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+    );
     expect(early.status).toBe(422);
     expect(early.text).toMatch(/^Cryptographic_Failure: .*key-encryption key .* does not exist in the HSM yet/);
     ok(await postKmip(server.url, createAes(kek)));
-    const created = await postKmip(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+    const created = await postKmip(
+      server.url,
+      t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+    );
     ok(created);
     const dek = valueOf(created.json, "UniqueIdentifier") as string;
     const enc = await postKmip(server.url, encryptGcm(dek));
@@ -310,7 +552,9 @@ describe.runIf(run)("the key-encryption key in the HSM (SoftHSM2)", () => {
     for (const r of rows) expect(r.sealed_by).toBe(kek);
 
     // without the HSM: the database does not open
-    await expect(startTestServer({ dataDir })).rejects.toThrow(/sealed under the HSM key-encryption key hsm::\d+::kek: configure the HSM/);
+    await expect(startTestServer({ dataDir })).rejects.toThrow(
+      /sealed under the HSM key-encryption key hsm::\d+::kek: configure the HSM/,
+    );
     // with it: the data key works again
     server = await startTestServer({ dataDir, hsm: token.config(["admin"]), keyEncryptionKey: kek });
     const dec = await postKmip(server.url, decryptGcm(dek, enc.json!));
@@ -381,12 +625,18 @@ describe.runIf(run)("start-up failures say what is wrong", () => {
     writeFileSync(empty, "");
     const cases: [Partial<ReturnType<SoftHsmToken["config"]>>, RegExp][] = [
       [{ passwordFile: wrongPin }, /HSM login to slot \d+ refused: wrong PIN/],
-      [{ module: "/nonexistent/libvendor-pkcs11.so" }, /cannot load the PKCS#11 library \/nonexistent\/libvendor-pkcs11.so/],
+      [
+        { module: "/nonexistent/libvendor-pkcs11.so" },
+        /cannot load the PKCS#11 library \/nonexistent\/libvendor-pkcs11.so/,
+      ],
       [{ slots: ["4242"] }, /HSM slot 4242 has no token/],
       [{ passwordFile: empty }, /password file .* is empty/],
     ];
     for (const [change, message] of cases) {
-      const error = await startTestServer({ dataDir: dir(), hsm: { ...token.config(), ...change } }).then(() => undefined, (e: Error) => e);
+      const error = await startTestServer({ dataDir: dir(), hsm: { ...token.config(), ...change } }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error?.message).toMatch(message);
       expect(error?.message).not.toContain(token.pin);
     }
@@ -397,9 +647,26 @@ describe.runIf(run)("start-up failures say what is wrong", () => {
     writeFileSync(wrongPin, "wrong-cli-pin\n");
     const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
     const runKms = (...args: string[]) =>
-      spawnSync(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dir(), "--hsm-model", "softhsm2", "--hsm-slot", token.slot, ...args], {
-        encoding: "utf8", env: { ...process.env, SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") }, timeout: 30_000,
-      });
+      spawnSync(
+        bun,
+        [
+          path.join(root, "src/server/main.ts"),
+          "--port",
+          "0",
+          "--data-dir",
+          dir(),
+          "--hsm-model",
+          "softhsm2",
+          "--hsm-slot",
+          token.slot,
+          ...args,
+        ],
+        {
+          encoding: "utf8",
+          env: { ...process.env, SOFTHSM2_CONF: path.join(token.dir, "softhsm2.conf") },
+          timeout: 30_000,
+        },
+      );
     const pin = runKms("--hsm-password-file", wrongPin);
     expect(pin.status).toBe(1);
     expect(pin.stderr).toMatch(/cannot start.*HSM login to slot \d+ refused: wrong PIN \(CKR_PIN_INCORRECT\)/);
@@ -413,7 +680,10 @@ describe.runIf(run)("start-up failures say what is wrong", () => {
     const lines: string[] = [];
     const log = createLogger("debug", (l) => lines.push(l));
     const dataDir = dir();
-    const server = await startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir, logLevel: "debug", hsm: token.config(["admin"]) }, log);
+    const server = await startServer(
+      { ...structuredClone(DEFAULTS), port: 0, dataDir, logLevel: "debug", hsm: token.config(["admin"]) },
+      log,
+    );
     try {
       const uid = `hsm::${token.slot}::logged`;
       ok(await postKmip(server.url, createAes(uid)));
@@ -423,24 +693,71 @@ describe.runIf(run)("start-up failures say what is wrong", () => {
     }
     const wrongPin = path.join(token.dir, "wrong-pin-2");
     writeFileSync(wrongPin, "another-wrong-pin\n");
-    await expect(startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir: dir(), logLevel: "debug", hsm: { ...token.config(), passwordFile: wrongPin } }, log)).rejects.toThrow(/wrong PIN/);
+    await expect(
+      startServer(
+        {
+          ...structuredClone(DEFAULTS),
+          port: 0,
+          dataDir: dir(),
+          logLevel: "debug",
+          hsm: { ...token.config(), passwordFile: wrongPin },
+        },
+        log,
+      ),
+    ).rejects.toThrow(/wrong PIN/);
     expect(lines.some((l) => l.includes("HSM ready"))).toBe(true);
     expect(lines.join("\n")).not.toContain(token.pin);
     expect(lines.join("\n")).not.toContain("another-wrong-pin");
   });
 
   test("configuration: flags, environment and TOML names; the PIN is never an option", () => {
-    const parsed = loadConfig(["--hsm-model", "softhsm2", "--hsm-slot", "7", "--hsm-password-file", "/p", "--hsm-admin", "alice,bob", "--key-encryption-key", "hsm::7::kek"], {});
-    expect(parsed.kind === "run" && parsed.config.hsm).toEqual({ model: "softhsm2", module: SOFTHSM_MODULE, slots: ["7"], passwordFile: "/p", admins: ["alice", "bob"] });
+    const parsed = loadConfig(
+      [
+        "--hsm-model",
+        "softhsm2",
+        "--hsm-slot",
+        "7",
+        "--hsm-password-file",
+        "/p",
+        "--hsm-admin",
+        "alice,bob",
+        "--key-encryption-key",
+        "hsm::7::kek",
+      ],
+      {},
+    );
+    expect(parsed.kind === "run" && parsed.config.hsm).toEqual({
+      model: "softhsm2",
+      module: SOFTHSM_MODULE,
+      slots: ["7"],
+      passwordFile: "/p",
+      admins: ["alice", "bob"],
+    });
     expect(parsed.kind === "run" && parsed.config.keyEncryptionKey).toBe("hsm::7::kek");
-    const env = loadConfig([], { KMS_HSM_MODEL: "generic", KMS_HSM_MODULE: "/lib/x.so", KMS_HSM_SLOT: "1,2", KMS_HSM_PASSWORD_FILE: "/p" });
-    expect(env.kind === "run" && env.config.hsm).toEqual({ model: "generic", module: "/lib/x.so", slots: ["1", "2"], passwordFile: "/p", admins: ["admin"] });
+    const env = loadConfig([], {
+      KMS_HSM_MODEL: "generic",
+      KMS_HSM_MODULE: "/lib/x.so",
+      KMS_HSM_SLOT: "1,2",
+      KMS_HSM_PASSWORD_FILE: "/p",
+    });
+    expect(env.kind === "run" && env.config.hsm).toEqual({
+      model: "generic",
+      module: "/lib/x.so",
+      slots: ["1", "2"],
+      passwordFile: "/p",
+      admins: ["admin"],
+    });
     const toml = path.join(token.dir, "kms.toml");
-    writeFileSync(toml, `hsm_model = "softhsm2"\nhsm_slot = [3]\nhsm_password_file = "/p"\nhsm_admin = "root"\nkey_encryption_key = "hsm::3::k"\n`);
+    writeFileSync(
+      toml,
+      `hsm_model = "softhsm2"\nhsm_slot = [3]\nhsm_password_file = "/p"\nhsm_admin = "root"\nkey_encryption_key = "hsm::3::k"\n`,
+    );
     const fromToml = loadConfig(["-c", toml], {});
     expect(fromToml.kind === "run" && fromToml.config.hsm?.slots).toEqual(["3"]);
     expect(() => loadConfig(["--hsm-password", "1234"], {})).toThrow(/unknown option --hsm-password/);
-    expect(() => loadConfig(["--hsm-model", "generic", "--hsm-slot", "1", "--hsm-password-file", "/p"], {})).toThrow(/needs --hsm-module/);
+    expect(() => loadConfig(["--hsm-model", "generic", "--hsm-slot", "1", "--hsm-password-file", "/p"], {})).toThrow(
+      /needs --hsm-module/,
+    );
     expect(() => loadConfig(["--hsm-model", "softhsm2", "--hsm-slot", "1"], {})).toThrow(/--hsm-password-file/);
     expect(() => loadConfig(["--key-encryption-key", "some-uuid"], {})).toThrow(/must name an HSM key/);
   });

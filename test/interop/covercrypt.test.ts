@@ -20,14 +20,34 @@ const HYBRID_JSON =
 
 const policies = () => ({
   classic: new C.Policy([
-    new C.PolicyAxis("Security Level", [{ name: "Protected", isHybridized: false }, { name: "Confidential", isHybridized: false }, { name: "Top Secret", isHybridized: false }], true),
-    new C.PolicyAxis("Department", [{ name: "FIN", isHybridized: false }, { name: "MKG", isHybridized: false }, { name: "HR", isHybridized: false }], false),
+    new C.PolicyAxis(
+      "Security Level",
+      [
+        { name: "Protected", isHybridized: false },
+        { name: "Confidential", isHybridized: false },
+        { name: "Top Secret", isHybridized: false },
+      ],
+      true,
+    ),
+    new C.PolicyAxis(
+      "Department",
+      [
+        { name: "FIN", isHybridized: false },
+        { name: "MKG", isHybridized: false },
+        { name: "HR", isHybridized: false },
+      ],
+      false,
+    ),
   ]),
   hybrid: C.Policy.fromBytes(utf8.encode(HYBRID_JSON)),
 });
 
 const USER = "(Department::MKG || Department::FIN) && Security Level::Confidential";
-const TARGETS = ["Department::FIN && Security Level::Protected", "Department::MKG && Security Level::Confidential", "Department::HR"];
+const TARGETS = [
+  "Department::FIN && Security Level::Protected",
+  "Department::MKG && Security Level::Confidential",
+  "Department::HR",
+];
 const md = utf8.encode("header-meta");
 const ad = utf8.encode("auth-data");
 const pt = utf8.encode("interop plaintext");
@@ -50,7 +70,11 @@ describe.each(["classic", "hybrid"] as const)("cloudproof_js interop (%s)", (kin
     const ourUsk = cc.generateUserSecretKey(secretKey, USER, policy.toBytes());
     const wasmUsk = C.generateUserSecretKey(secretKey, USER, policy);
     // same partitions as the WASM's key, and the WASM accepts ours
-    const parts = (b: Uint8Array) => cc.serialize.deserializeUserSecretKey(b).subkeys.map((c) => bytesToHex(c.partition)).sort();
+    const parts = (b: Uint8Array) =>
+      cc.serialize
+        .deserializeUserSecretKey(b)
+        .subkeys.map((c) => bytesToHex(c.partition))
+        .sort();
     expect(parts(ourUsk)).toEqual(parts(wasmUsk));
     for (const target of TARGETS) {
       const allowed = target !== "Department::HR";
@@ -61,13 +85,18 @@ describe.each(["classic", "hybrid"] as const)("cloudproof_js interop (%s)", (kin
         [wasmUsk, ourCt, "wasm"],
         [ourUsk, ourCt, "wasm"],
       ] as const) {
-        const open = () => (who === "ours" ? cc.decrypt(usk, ct, { authenticationData: ad }) : C.decrypt(usk, ct, { authenticationData: ad }));
+        const open = () =>
+          who === "ours"
+            ? cc.decrypt(usk, ct, { authenticationData: ad })
+            : C.decrypt(usk, ct, { authenticationData: ad });
         if (allowed) expectOpens(open);
         else expect(open).toThrow(/InsufficientAccessPolicy/);
       }
       if (allowed) {
         expect(() => C.decrypt(ourUsk, ourCt, { authenticationData: utf8.encode("x") })).toThrow(/DecryptionError/);
-        expect(() => cc.decrypt(wasmUsk, wasmCt, { authenticationData: utf8.encode("x") })).toThrow("CryptoCoreError(DecryptionError)");
+        expect(() => cc.decrypt(wasmUsk, wasmCt, { authenticationData: utf8.encode("x") })).toThrow(
+          "CryptoCoreError(DecryptionError)",
+        );
       }
     }
   });
@@ -98,7 +127,11 @@ describe.each(["classic", "hybrid"] as const)("cloudproof_js interop (%s)", (kin
     let mpk = cc.serialize.deserializeMasterPublicKey(publicKey);
     const wasmUsk = C.generateUserSecretKey(secretKey, USER, policy);
     const oldCt = C.encrypt(policy, publicKey, TARGETS[0], pt);
-    for (const action of [`{"RekeyAccessPolicy":"Department::FIN"}`, `{"AddAttribute":[["Department::R&D","Hybridized"]]}`, `{"RenameAttribute":[["Department::MKG","Marketing"]]}`]) {
+    for (const action of [
+      `{"RekeyAccessPolicy":"Department::FIN"}`,
+      `{"AddAttribute":[["Department::R&D","Hybridized"]]}`,
+      `{"RenameAttribute":[["Department::MKG","Marketing"]]}`,
+    ]) {
       ({ policy: p, msk, mpk } = cc.applyRekeyAction(p, msk, mpk, cc.parseRekeyAction(action)));
     }
     const newPolicy = C.Policy.fromBytes(cc.policy.toBytes(p));
@@ -110,8 +143,20 @@ describe.each(["classic", "hybrid"] as const)("cloudproof_js interop (%s)", (kin
     expectOpens(() => C.decrypt(refreshed, newCt), new Uint8Array(0));
     expectOpens(() => C.decrypt(refreshed, oldCt), new Uint8Array(0));
     const rd = C.generateUserSecretKey(newMsk, "Department::R&D", newPolicy);
-    expectOpens(() => cc.decrypt(rd, cc.encrypt(p, newMpk, "Department::R&D && Security Level::Top Secret", pt, { headerMetadata: md })));
+    expectOpens(() =>
+      cc.decrypt(
+        rd,
+        cc.encrypt(p, newMpk, "Department::R&D && Security Level::Top Secret", pt, { headerMetadata: md }),
+      ),
+    );
     expectOpens(() => C.decrypt(rd, C.encrypt(newPolicy, newMpk, "Department::R&D", pt)), new Uint8Array(0));
-    expectOpens(() => C.decrypt(C.generateUserSecretKey(newMsk, "Department::Marketing", newPolicy), cc.encrypt(p, newMpk, "Department::Marketing", pt)), new Uint8Array(0));
+    expectOpens(
+      () =>
+        C.decrypt(
+          C.generateUserSecretKey(newMsk, "Department::Marketing", newPolicy),
+          cc.encrypt(p, newMpk, "Department::Marketing", pt),
+        ),
+      new Uint8Array(0),
+    );
   });
 });

@@ -26,33 +26,69 @@ type Step = { step: string; ok: boolean; detail: unknown };
 
 /** Runs the client script (asynchronously: the server answers from this same process). */
 async function runClient(port: number, version: string): Promise<Step[]> {
-  const args = [SCRIPT, "127.0.0.1", String(port), path.join(CERTS, "alice.pem"), path.join(CERTS, "alice.key"), path.join(CERTS, "ca.pem"), version];
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
-    execFile(PYTHON, args, { encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) => resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }));
-  });
-  const steps = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Step);
+  const args = [
+    SCRIPT,
+    "127.0.0.1",
+    String(port),
+    path.join(CERTS, "alice.pem"),
+    path.join(CERTS, "alice.key"),
+    path.join(CERTS, "ca.pem"),
+    version,
+  ];
+  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
+    (resolve) => {
+      execFile(PYTHON, args, { encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) =>
+        resolve({ stdout, stderr, code: error ? (typeof error.code === "number" ? error.code : -1) : 0 }),
+      );
+    },
+  );
+  const steps = stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Step);
   if (steps.length === 0) throw new Error(`the PyKMIP script printed nothing (status ${code}): ${stderr.slice(-2000)}`);
   return steps;
 }
 
 const EVERY_STEP = [
-  "discover_versions", "query", "create", "get_attributes", "get_attribute_list", "locate_by_name", "locate_by_attributes", "activate",
-  "encrypt_decrypt_cbc", "get", "create_key_pair", "sign_verify", "get_public_key", "register_secret_data", "register_hmac_key_and_mac",
-  "rekey", "revoke_destroy",
+  "discover_versions",
+  "query",
+  "create",
+  "get_attributes",
+  "get_attribute_list",
+  "locate_by_name",
+  "locate_by_attributes",
+  "activate",
+  "encrypt_decrypt_cbc",
+  "get",
+  "create_key_pair",
+  "sign_verify",
+  "get_public_key",
+  "register_secret_data",
+  "register_hmac_key_and_mac",
+  "rekey",
+  "revoke_destroy",
 ];
 
 describe.runIf(available)("PyKMIP's tables", () => {
   test("every PyKMIP tag code is known, and its enumerations have our values", () => {
     const r = spawnSync(PYTHON, [path.join(import.meta.dirname, "pykmip/tables.py")], { encoding: "utf8" });
-    const tables = JSON.parse(r.stdout) as { tags: Record<string, number>; enums: Record<string, Record<string, number>> };
-    const unknownTags = Object.entries(tables.tags).filter(([name, code]) => name !== "DEFAULT" && tagNameOf(code) === undefined); // DEFAULT = 0x420000, no tag
+    const tables = JSON.parse(r.stdout) as {
+      tags: Record<string, number>;
+      enums: Record<string, Record<string, number>>;
+    };
+    const unknownTags = Object.entries(tables.tags).filter(
+      ([name, code]) => name !== "DEFAULT" && tagNameOf(code) === undefined,
+    ); // DEFAULT = 0x420000, no tag
     expect(unknownTags).toEqual([]);
     const mismatches: string[] = [];
     for (const [type, members] of Object.entries(tables.enums)) {
       for (const [name, value] of Object.entries(members)) {
         const ours = enumValue(type, name);
-        if (ours !== undefined && ours !== value) mismatches.push(`${type}.${name}: ours 0x${ours.toString(16)}, PyKMIP 0x${value.toString(16)}`);
-        if (enumName(type, value) === undefined) mismatches.push(`${type} 0x${value.toString(16)} (${name}) unknown to us`);
+        if (ours !== undefined && ours !== value)
+          mismatches.push(`${type}.${name}: ours 0x${ours.toString(16)}, PyKMIP 0x${value.toString(16)}`);
+        if (enumName(type, value) === undefined)
+          mismatches.push(`${type} 0x${value.toString(16)} (${name}) unknown to us`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -63,31 +99,70 @@ describe.runIf(available)("PyKMIP against the KMIP socket server", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
-      tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key"), clientsCaFile: path.join(CERTS, "ca.pem") },
+      tls: {
+        certFile: path.join(CERTS, "server.pem"),
+        keyFile: path.join(CERTS, "server.key"),
+        clientsCaFile: path.join(CERTS, "ca.pem"),
+      },
       socketServer: { start: true, port: 0, hostname: "127.0.0.1" },
     });
   });
   afterAll(async () => server?.dispose());
 
-  test.each(["1.2", "1.4", "2.0"])("KMIP %s: every step of the client succeeds", async (version) => {
-    const steps = await runClient(server.socketPort!, version);
-    const byName = Object.fromEntries(steps.map((s) => [s.step, s]));
-    expect(steps.filter((s) => !s.ok)).toEqual([]);
-    expect(steps.map((s) => s.step)).toEqual(version === "2.0" ? [...EVERY_STEP.slice(0, -2), "set_delete_attribute", ...EVERY_STEP.slice(-2)] : EVERY_STEP);
-    expect(byName.discover_versions!.detail).toEqual(["2.1", "2.0", "1.4", "1.3", "1.2", "1.1", "1.0"]);
-    const query = byName.query!.detail as { operations: string[]; objects: string[]; vendor: string };
-    expect(query.operations).toEqual(expect.arrayContaining(["CREATE", "CREATE_KEY_PAIR", "REGISTER", "GET", "LOCATE", "ENCRYPT", "SIGN", "MAC", "DISCOVER_VERSIONS", "QUERY"]));
-    expect(query.objects).toEqual(expect.arrayContaining(["SYMMETRIC_KEY", "PUBLIC_KEY", "PRIVATE_KEY", "SECRET_DATA"]));
-    expect(query.vendor).toBe("cosmian");
-    expect(byName.get_attributes!.detail).toEqual({
-      "Cryptographic Algorithm": "CryptographicAlgorithm.AES", "Cryptographic Length": "256", State: "State.PRE_ACTIVE", Name: `pykmip-aes-${version}`, "Object Type": "ObjectType.SYMMETRIC_KEY",
-    });
-    expect(byName.get_attribute_list!.detail).toEqual(expect.arrayContaining(["Cryptographic Algorithm", "Cryptographic Length", "Initial Date", "Name", "Object Type", "State", "Unique Identifier"]));
-    expect(byName.activate!.detail).toBe("ACTIVE");
-    expect(byName.get!.detail).toEqual({ algorithm: "AES", length: 256 });
-    expect(byName.sign_verify!.detail).toEqual(["VALID", "INVALID"]);
-    expect(byName.get_public_key!.detail).toEqual({ format: "PKCS_1", bytes: 270 });
-  }, 180_000);
+  test.each(["1.2", "1.4", "2.0"])(
+    "KMIP %s: every step of the client succeeds",
+    async (version) => {
+      const steps = await runClient(server.socketPort!, version);
+      const byName = Object.fromEntries(steps.map((s) => [s.step, s]));
+      expect(steps.filter((s) => !s.ok)).toEqual([]);
+      expect(steps.map((s) => s.step)).toEqual(
+        version === "2.0" ? [...EVERY_STEP.slice(0, -2), "set_delete_attribute", ...EVERY_STEP.slice(-2)] : EVERY_STEP,
+      );
+      expect(byName.discover_versions!.detail).toEqual(["2.1", "2.0", "1.4", "1.3", "1.2", "1.1", "1.0"]);
+      const query = byName.query!.detail as { operations: string[]; objects: string[]; vendor: string };
+      expect(query.operations).toEqual(
+        expect.arrayContaining([
+          "CREATE",
+          "CREATE_KEY_PAIR",
+          "REGISTER",
+          "GET",
+          "LOCATE",
+          "ENCRYPT",
+          "SIGN",
+          "MAC",
+          "DISCOVER_VERSIONS",
+          "QUERY",
+        ]),
+      );
+      expect(query.objects).toEqual(
+        expect.arrayContaining(["SYMMETRIC_KEY", "PUBLIC_KEY", "PRIVATE_KEY", "SECRET_DATA"]),
+      );
+      expect(query.vendor).toBe("cosmian");
+      expect(byName.get_attributes!.detail).toEqual({
+        "Cryptographic Algorithm": "CryptographicAlgorithm.AES",
+        "Cryptographic Length": "256",
+        State: "State.PRE_ACTIVE",
+        Name: `pykmip-aes-${version}`,
+        "Object Type": "ObjectType.SYMMETRIC_KEY",
+      });
+      expect(byName.get_attribute_list!.detail).toEqual(
+        expect.arrayContaining([
+          "Cryptographic Algorithm",
+          "Cryptographic Length",
+          "Initial Date",
+          "Name",
+          "Object Type",
+          "State",
+          "Unique Identifier",
+        ]),
+      );
+      expect(byName.activate!.detail).toBe("ACTIVE");
+      expect(byName.get!.detail).toEqual({ algorithm: "AES", length: 256 });
+      expect(byName.sign_verify!.detail).toEqual(["VALID", "INVALID"]);
+      expect(byName.get_public_key!.detail).toEqual({ format: "PKCS_1", bytes: 270 });
+    },
+    180_000,
+  );
 });
 
 test.runIf(!available && process.env.CI === "true")("PyKMIP is installed (required when CI=true)", () => {

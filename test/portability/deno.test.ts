@@ -21,9 +21,22 @@ declare const Deno: { test(name: string, fn: () => void): void };
 const hex = (b: Uint8Array) => bytesToHex(b).toLowerCase();
 
 Deno.test("decodes both JSON generations and answers in the request's", () => {
-  const js = decodeRequest(JSON.stringify({ tag: "Get", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "x" }] }));
-  assert.deepEqual(js, { kind: "operation", dialect: "cosmian-js", operation: "Get", payload: { UniqueIdentifier: "x" } });
-  const v5 = decodeRequest(JSON.stringify({ tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "x" }] }));
+  const js = decodeRequest(
+    JSON.stringify({
+      tag: "Get",
+      type: "Structure",
+      value: [{ tag: "UniqueIdentifier", type: "TextString", value: "x" }],
+    }),
+  );
+  assert.deepEqual(js, {
+    kind: "operation",
+    dialect: "cosmian-js",
+    operation: "Get",
+    payload: { UniqueIdentifier: "x" },
+  });
+  const v5 = decodeRequest(
+    JSON.stringify({ tag: "Get", value: [{ tag: "UniqueIdentifier", type: "TextString", value: "x" }] }),
+  );
   assert.equal(v5.dialect, "kmip-v5");
   assert.deepEqual(JSON.parse(encodeOperationResponse("Get", { UniqueIdentifier: "x" }, "cosmian-js")), {
     tag: "GetResponse",
@@ -38,7 +51,9 @@ Deno.test("decodes both JSON generations and answers in the request's", () => {
 });
 
 Deno.test("AES-256-GCM: NIST GCM test case 14 (zero key and IV, one zero block)", () => {
-  const key = new Uint8Array(32), nonce = new Uint8Array(12), pt = new Uint8Array(16);
+  const key = new Uint8Array(32),
+    nonce = new Uint8Array(12),
+    pt = new Uint8Array(16);
   const { ciphertext, tag } = aesGcm.encrypt(key, nonce, pt);
   assert.equal(hex(ciphertext), "cea7403d4d606b6e074ec5d3baf39d18");
   assert.equal(hex(tag), "d0d1c8a799996bf0265b98b5d48ab919");
@@ -64,8 +79,10 @@ Deno.test("AES-192-CBC and -GCM (which Deno's node:crypto lacks): NIST SP 800-38
 });
 
 Deno.test("AES key wrap: RFC 3394 and RFC 5649 vectors", () => {
-  for (const v of kwVectors.kw) assert.equal(hex(aesKeyWrap.wrap(hexToBytes(v.kek), hexToBytes(v.key))), v.wrapped, v.name);
-  for (const v of kwVectors.kwp) assert.equal(hex(aesKeyWrap.wrapWithPadding(hexToBytes(v.kek), hexToBytes(v.key))), v.wrapped, v.name);
+  for (const v of kwVectors.kw)
+    assert.equal(hex(aesKeyWrap.wrap(hexToBytes(v.kek), hexToBytes(v.key))), v.wrapped, v.name);
+  for (const v of kwVectors.kwp)
+    assert.equal(hex(aesKeyWrap.wrapWithPadding(hexToBytes(v.kek), hexToBytes(v.key))), v.wrapped, v.name);
 });
 
 Deno.test("FF1: the NIST SP 800-38G samples (10 rounds) and cloudproof_js alphabets (18 rounds)", () => {
@@ -76,7 +93,8 @@ Deno.test("FF1: the NIST SP 800-38G samples (10 rounds) and cloudproof_js alphab
   }
   let checked = 0;
   for (const v of fpeVectors.alphabet.filter((a) => !a.additionalCharacters)) {
-    const key = hexToBytes(v.key), tweak = hexToBytes(v.tweak);
+    const key = hexToBytes(v.key),
+      tweak = hexToBytes(v.tweak);
     assert.equal(fpeText.encrypt(key, tweak, v.plaintext, v.alphabet), v.ciphertext, v.alphabet);
     assert.equal(fpeText.decrypt(key, tweak, v.ciphertext, v.alphabet), v.plaintext, v.alphabet);
     checked++;
@@ -85,12 +103,14 @@ Deno.test("FF1: the NIST SP 800-38G samples (10 rounds) and cloudproof_js alphab
 });
 
 Deno.test("CoverCrypt v14: decrypts cloudproof_js ciphertexts with cloudproof_js user keys, refuses the others", () => {
-  let ok = 0, refused = 0;
+  let ok = 0,
+    refused = 0;
   for (const c of ccVectors.cases) {
     for (const ct of c.ciphertexts) {
       for (const d of ct.decryptions) {
         const usk = hexToBytes(c.userKeys[d.userKey].userSecretKey);
-        const run = () => covercrypt.decrypt(usk, hexToBytes(ct.ciphertext), { authenticationData: hexToBytes(ct.authenticationData) });
+        const run = () =>
+          covercrypt.decrypt(usk, hexToBytes(ct.ciphertext), { authenticationData: hexToBytes(ct.authenticationData) });
         if (d.success) {
           assert.equal(hex(run().plaintext), ct.plaintext);
           ok++;

@@ -56,7 +56,11 @@ async function answers(server: TestServer): Promise<string[]> {
 }
 
 function kms(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(process.execPath, [path.join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 describe.skipIf(!ok)("kms db migrate", () => {
@@ -65,27 +69,91 @@ describe.skipIf(!ok)("kms db migrate", () => {
     url = (await pg.createDatabase("migrate")).replace("postgres://kms@", `postgres://kms:${PASSWORD}@`);
     sqliteServer = await startTestServer({ databaseType: "sqlite", apiKeys, audit: "database" });
     const s = sqliteServer;
-    const name = t.s("Name", t.text("NameValue", `mig-key-${crypto.randomUUID()}`), t.e("NameType", "UninterpretedTextString"));
-    const tagged = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify([tag])))));
-    const sym = await must(s, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256), name, tagged)));
+    const name = t.s(
+      "Name",
+      t.text("NameValue", `mig-key-${crypto.randomUUID()}`),
+      t.e("NameType", "UninterpretedTextString"),
+    );
+    const tagged = t.s(
+      "VendorAttributes",
+      t.s(
+        "VendorAttributes",
+        t.text("VendorIdentification", "cosmian"),
+        t.text("AttributeName", "tag"),
+        t.b("AttributeValue", hex(JSON.stringify([tag]))),
+      ),
+    );
+    const sym = await must(
+      s,
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256), name, tagged),
+      ),
+    );
     ids.sym = valueOf(sym, "UniqueIdentifier") as string;
-    const pair = await must(s, t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256")), tagged)));
+    const pair = await must(
+      s,
+      t.s(
+        "CreateKeyPair",
+        t.s(
+          "CommonAttributes",
+          t.e("CryptographicAlgorithm", "ECDSA"),
+          t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256")),
+          tagged,
+        ),
+      ),
+    );
     ids.sk = valueOf(pair, "PrivateKeyUniqueIdentifier") as string;
     ids.pk = valueOf(pair, "PublicKeyUniqueIdentifier") as string;
     const secret = await must(s, t.s("Create", t.e("ObjectType", "SecretData"), t.s("Attributes", tagged)));
     ids.secret = valueOf(secret, "UniqueIdentifier") as string;
-    ids.revoked = valueOf(await must(s, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagged))), "UniqueIdentifier") as string;
-    await must(s, t.s("Revoke", t.text("UniqueIdentifier", ids.revoked), t.s("RevocationReason", t.e("RevocationReasonCode", "KeyCompromise"))));
-    ids.destroyed = valueOf(await must(s, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES")))), "UniqueIdentifier") as string;
+    ids.revoked = valueOf(
+      await must(
+        s,
+        t.s(
+          "Create",
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagged),
+        ),
+      ),
+      "UniqueIdentifier",
+    ) as string;
+    await must(
+      s,
+      t.s(
+        "Revoke",
+        t.text("UniqueIdentifier", ids.revoked),
+        t.s("RevocationReason", t.e("RevocationReasonCode", "KeyCompromise")),
+      ),
+    );
+    ids.destroyed = valueOf(
+      await must(
+        s,
+        t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+      ),
+      "UniqueIdentifier",
+    ) as string;
     await must(s, t.s("Destroy", t.text("UniqueIdentifier", ids.destroyed)));
     const g = await fetch(s.url + "/access/grant", {
       method: "POST",
       headers: { authorization: `Bearer ${TOKENS.alice}`, "content-type": "application/json" },
-      body: JSON.stringify({ unique_identifier: ids.sym, user_id: "bob", operation_types: ["encrypt", "decrypt", "get_attributes"] }),
+      body: JSON.stringify({
+        unique_identifier: ids.sym,
+        user_id: "bob",
+        operation_types: ["encrypt", "decrypt", "get_attributes"],
+      }),
     });
     expect(g.status).toBe(200);
-    const enc = await must(s, t.s("Encrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", hex("migrated plaintext"))));
-    ciphertext = { data: valueOf(enc, "Data") as string, nonce: valueOf(enc, "IvCounterNonce") as string, tag: valueOf(enc, "AuthenticatedEncryptionTag") as string };
+    const enc = await must(
+      s,
+      t.s("Encrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", hex("migrated plaintext"))),
+    );
+    ciphertext = {
+      data: valueOf(enc, "Data") as string,
+      nonce: valueOf(enc, "IvCounterNonce") as string,
+      tag: valueOf(enc, "AuthenticatedEncryptionTag") as string,
+    };
 
     for (const id of Object.values(ids)) {
       probes.push({ user: "alice", body: t.s("Get", t.text("UniqueIdentifier", id)) });
@@ -95,8 +163,26 @@ describe.skipIf(!ok)("kms db migrate", () => {
     probes.push({ user: "alice", body: t.s("Locate", t.s("Attributes", tagged)) });
     probes.push({ user: "bob", body: t.s("Locate", t.s("Attributes", tagged)) });
     probes.push({ user: "alice", body: t.s("Locate", t.s("Attributes", t.e("ObjectType", "SymmetricKey"))) });
-    probes.push({ user: "alice", body: t.s("Decrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", ciphertext.data), t.b("IvCounterNonce", ciphertext.nonce), t.b("AuthenticatedEncryptionTag", ciphertext.tag)) });
-    probes.push({ user: "bob", body: t.s("Decrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", ciphertext.data), t.b("IvCounterNonce", ciphertext.nonce), t.b("AuthenticatedEncryptionTag", ciphertext.tag)) });
+    probes.push({
+      user: "alice",
+      body: t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", ids.sym),
+        t.b("Data", ciphertext.data),
+        t.b("IvCounterNonce", ciphertext.nonce),
+        t.b("AuthenticatedEncryptionTag", ciphertext.tag),
+      ),
+    });
+    probes.push({
+      user: "bob",
+      body: t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", ids.sym),
+        t.b("Data", ciphertext.data),
+        t.b("IvCounterNonce", ciphertext.nonce),
+        t.b("AuthenticatedEncryptionTag", ciphertext.tag),
+      ),
+    });
     probes.push({ user: "alice", route: `/access/list/${ids.sym}` });
     probes.push({ user: "alice", route: "/access/owned" });
     probes.push({ user: "bob", route: "/access/obtained" });
@@ -115,7 +201,8 @@ describe.skipIf(!ok)("kms db migrate", () => {
     expect(r.status, output).toBe(0);
     expect(output).not.toContain(PASSWORD);
     expect(output).toContain("postgres://kms:***@127.0.0.1");
-    for (const table of ["objects", "tags", "grants", "audit"]) expect(output).toMatch(new RegExp(`^${table} +\\d+ +\\d+  [0-9a-f]{64}$`, "m"));
+    for (const table of ["objects", "tags", "grants", "audit"])
+      expect(output).toMatch(new RegExp(`^${table} +\\d+ +\\d+  [0-9a-f]{64}$`, "m"));
     const objects = /^objects +(\d+) +(\d+)/m.exec(output)!;
     expect([objects[1], objects[2]]).toEqual(["6", "6"]); // key, key pair, secret, revoked, destroyed
     expect(output).toContain("verified: every table has the same rows on both sides");
@@ -125,7 +212,9 @@ describe.skipIf(!ok)("kms db migrate", () => {
     const count = async () => {
       const sql = new SQL(url);
       try {
-        return [...(await sql`SELECT (SELECT COUNT(*)::int FROM objects) AS o, (SELECT COUNT(*)::int FROM audit) AS a`)];
+        return [
+          ...(await sql`SELECT (SELECT COUNT(*)::int FROM objects) AS o, (SELECT COUNT(*)::int FROM audit) AS a`),
+        ];
       } finally {
         await sql.close();
       }
@@ -134,14 +223,18 @@ describe.skipIf(!ok)("kms db migrate", () => {
     const r = kms("db", "migrate", "--from", `sqlite:${path.join(sqliteServer.dataDir, "kms.db")}`, "--to", url);
     expect({ status: r.status, stderr: r.stderr.replace(/\d+ rows/, "N rows") }).toEqual({
       status: 1,
-      stderr: "error: the target database is not empty (table objects has N rows): refusing to copy into it; use an empty database\n",
+      stderr:
+        "error: the target database is not empty (table objects has N rows): refusing to copy into it; use an empty database\n",
     });
     expect(await count()).toEqual(was);
   });
 
   test("usage errors: exit 2 with a clear message, the password not echoed", () => {
     const missing = kms("db", "migrate", "--from", "sqlite:/nonexistent/kms.db", "--to", url);
-    expect({ status: missing.status, first: missing.stderr.split("\n")[0] }).toEqual({ status: 2, first: "error: no SQLite database at /nonexistent/kms.db" });
+    expect({ status: missing.status, first: missing.stderr.split("\n")[0] }).toEqual({
+      status: 2,
+      first: "error: no SQLite database at /nonexistent/kms.db",
+    });
     const bad = kms("db", "migrate", "--from", "sqlite:x", "--to", `mysql://kms:${PASSWORD}@h/db`);
     expect(bad.status).toBe(2);
     expect(bad.stderr).not.toContain(PASSWORD);
@@ -151,15 +244,41 @@ describe.skipIf(!ok)("kms db migrate", () => {
   test("a server on the PostgreSQL copy answers exactly as the SQLite one did", async () => {
     // the copied objects are sealed under the SQLite server's master key: the same key opens them
     const masterKeyFile = path.join(sqliteServer.dataDir, "master.key");
-    const server = await startTestServer({ databaseType: "postgresql", databaseUrl: url, apiKeys, audit: "database", masterKeyFile });
+    const server = await startTestServer({
+      databaseType: "postgresql",
+      databaseUrl: url,
+      apiKeys,
+      audit: "database",
+      masterKeyFile,
+    });
     try {
       expect(await answers(server)).toEqual(before);
-      const dec = await must(server, t.s("Decrypt", t.text("UniqueIdentifier", ids.sym), t.b("Data", ciphertext.data), t.b("IvCounterNonce", ciphertext.nonce), t.b("AuthenticatedEncryptionTag", ciphertext.tag)), "bob");
+      const dec = await must(
+        server,
+        t.s(
+          "Decrypt",
+          t.text("UniqueIdentifier", ids.sym),
+          t.b("Data", ciphertext.data),
+          t.b("IvCounterNonce", ciphertext.nonce),
+          t.b("AuthenticatedEncryptionTag", ciphertext.tag),
+        ),
+        "bob",
+      );
       expect(Buffer.from(valueOf(dec, "Data") as string, "hex").toString()).toBe("migrated plaintext");
       // new rows continue after the copied ones: Locate keeps creation order
-      const fresh = valueOf(await must(server, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES")))), "UniqueIdentifier");
+      const fresh = valueOf(
+        await must(
+          server,
+          t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+        ),
+        "UniqueIdentifier",
+      );
       const loc = await must(server, t.s("Locate", t.s("Attributes", t.e("ObjectType", "SymmetricKey"))));
-      expect(findAll(loc, "UniqueIdentifier").map((n) => n.value).at(-1)).toBe(fresh);
+      expect(
+        findAll(loc, "UniqueIdentifier")
+          .map((n) => n.value)
+          .at(-1),
+      ).toBe(fresh);
     } finally {
       await server.stop();
       rmSync(server.dataDir, { recursive: true, force: true });

@@ -14,7 +14,15 @@ let a: PostgresStore;
 let b: PostgresStore;
 
 function key(id: string, attributes: Record<string, unknown>): StoredObject {
-  return { id, objectType: "SymmetricKey", object: { KeyBlock: {} }, attributes: { CryptographicAlgorithm: "AES", ...attributes } as StoredObject["attributes"], state: "Active", owner: "alice", tags: [] };
+  return {
+    id,
+    objectType: "SymmetricKey",
+    object: { KeyBlock: {} },
+    attributes: { CryptographicAlgorithm: "AES", ...attributes } as StoredObject["attributes"],
+    state: "Active",
+    owner: "alice",
+    tags: [],
+  };
 }
 
 describe.skipIf(!ok)("PostgreSQL store shared by two nodes", () => {
@@ -31,7 +39,14 @@ describe.skipIf(!ok)("PostgreSQL store shared by two nodes", () => {
 
   test("claimRotation: of two nodes claiming one generation at once, exactly one wins; candidates follow", async () => {
     const ids: string[] = Array.from({ length: 5 }, () => crypto.randomUUID());
-    for (const id of ids) await a.insert(key(id, { RotateAutomatic: true, RotateGeneration: 3, Name: [{ NameValue: `n-${id}`, NameType: "UninterpretedTextString" }] }));
+    for (const id of ids)
+      await a.insert(
+        key(id, {
+          RotateAutomatic: true,
+          RotateGeneration: 3,
+          Name: [{ NameValue: `n-${id}`, NameType: "UninterpretedTextString" }],
+        }),
+      );
     await a.insert(key(crypto.randomUUID(), { RotateAutomatic: false }));
     expect((await b.rotationCandidates()).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
     for (const id of ids) {
@@ -39,7 +54,13 @@ describe.skipIf(!ok)("PostgreSQL store shared by two nodes", () => {
       expect(wins.filter(Boolean), id).toHaveLength(1);
       expect(await a.claimRotation(id, 3)).toBe(false);
       // the rest of the attributes are untouched, in the same order
-      expect(Object.keys((await b.get(id))!.attributes)).toEqual(["CryptographicAlgorithm", "RotateAutomatic", "RotateGeneration", "Name", "RotateLatest"]);
+      expect(Object.keys((await b.get(id))!.attributes)).toEqual([
+        "CryptographicAlgorithm",
+        "RotateAutomatic",
+        "RotateGeneration",
+        "Name",
+        "RotateLatest",
+      ]);
     }
     expect(await b.claimRotation(crypto.randomUUID(), 0)).toBe(false);
     expect((await a.rotationCandidates()).filter((id) => ids.includes(id))).toEqual([]);

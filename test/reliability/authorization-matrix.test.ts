@@ -10,7 +10,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findAll, hex, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 
-const TOKENS = { owner: "owner-token-0123456789abcdef", grantee: "grantee-token-0123456789abcd", stranger: "stranger-token-0123456789ab" };
+const TOKENS = {
+  owner: "owner-token-0123456789abcdef",
+  grantee: "grantee-token-0123456789abcd",
+  stranger: "stranger-token-0123456789ab",
+};
 type User = keyof typeof TOKENS;
 let server: TestServer;
 
@@ -21,15 +25,53 @@ afterAll(async () => server?.dispose());
 
 const as = (user: User, body: unknown) => postKmip(server.url, body, { authorization: `Bearer ${TOKENS[user]}` });
 const grant = (uid: string, user: string, ops: string[], path = "grant") =>
-  fetch(`${server.url}/access/${path}`, { method: "POST", headers: { authorization: `Bearer ${TOKENS.owner}` }, body: JSON.stringify({ unique_identifier: uid, user_id: user, operation_types: ops }) });
+  fetch(`${server.url}/access/${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKENS.owner}` },
+    body: JSON.stringify({ unique_identifier: uid, user_id: user, operation_types: ops }),
+  });
 const uidOf = (r: { json?: Node }, tag = "UniqueIdentifier") => valueOf(r.json, tag) as string;
 
 /** Object types: each factory makes a fresh object owned by `owner` and returns the uid to act on. */
 const TYPES: Record<string, () => Promise<string>> = {
-  SymmetricKey: async () => uidOf(await as("owner", t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))))),
+  SymmetricKey: async () =>
+    uidOf(
+      await as(
+        "owner",
+        t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+      ),
+    ),
   SecretData: async () => uidOf(await as("owner", t.s("Create", t.e("ObjectType", "SecretData"), t.s("Attributes")))),
-  PublicKey: async () => uidOf(await as("owner", t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "CURVE25519"))))), "PublicKeyUniqueIdentifier"),
-  PrivateKey: async () => uidOf(await as("owner", t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256"))))), "PrivateKeyUniqueIdentifier"),
+  PublicKey: async () =>
+    uidOf(
+      await as(
+        "owner",
+        t.s(
+          "CreateKeyPair",
+          t.s(
+            "CommonAttributes",
+            t.e("CryptographicAlgorithm", "ECDH"),
+            t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "CURVE25519")),
+          ),
+        ),
+      ),
+      "PublicKeyUniqueIdentifier",
+    ),
+  PrivateKey: async () =>
+    uidOf(
+      await as(
+        "owner",
+        t.s(
+          "CreateKeyPair",
+          t.s(
+            "CommonAttributes",
+            t.e("CryptographicAlgorithm", "ECDSA"),
+            t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256")),
+          ),
+        ),
+      ),
+      "PrivateKeyUniqueIdentifier",
+    ),
 };
 
 /** Operations, with the right they need and a request builder. */
@@ -37,13 +79,53 @@ const OPS: { op: string; right: string; body: (uid: string) => Node }[] = [
   { op: "Get", right: "get", body: (uid) => t.s("Get", t.text("UniqueIdentifier", uid)) },
   { op: "Export", right: "export", body: (uid) => t.s("Export", t.text("UniqueIdentifier", uid)) },
   { op: "GetAttributes", right: "getattributes", body: (uid) => t.s("GetAttributes", t.text("UniqueIdentifier", uid)) },
-  { op: "SetAttribute", right: "setattribute", body: (uid) => t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("Description", "d"))) },
-  { op: "AddAttribute", right: "addattribute", body: (uid) => t.s("AddAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.s("Name", t.text("NameValue", "n"), t.e("NameType", "UninterpretedTextString")))) },
-  { op: "ModifyAttribute", right: "modifyattribute", body: (uid) => t.s("ModifyAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.int("CryptographicUsageMask", 0x200000))) },
-  { op: "DeleteAttribute", right: "deleteattribute", body: (uid) => t.s("DeleteAttribute", t.text("UniqueIdentifier", uid), t.text("AttributeReference", "CryptographicUsageMask")) },
-  { op: "Encrypt", right: "encrypt", body: (uid) => t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("matrix"))) },
-  { op: "Sign", right: "sign", body: (uid) => t.s("Sign", t.text("UniqueIdentifier", uid), t.b("Data", hex("matrix"))) },
-  { op: "Revoke", right: "revoke", body: (uid) => t.s("Revoke", t.text("UniqueIdentifier", uid), t.text("RevocationReason", "matrix")) },
+  {
+    op: "SetAttribute",
+    right: "setattribute",
+    body: (uid) =>
+      t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("Description", "d"))),
+  },
+  {
+    op: "AddAttribute",
+    right: "addattribute",
+    body: (uid) =>
+      t.s(
+        "AddAttribute",
+        t.text("UniqueIdentifier", uid),
+        t.s("NewAttribute", t.s("Name", t.text("NameValue", "n"), t.e("NameType", "UninterpretedTextString"))),
+      ),
+  },
+  {
+    op: "ModifyAttribute",
+    right: "modifyattribute",
+    body: (uid) =>
+      t.s(
+        "ModifyAttribute",
+        t.text("UniqueIdentifier", uid),
+        t.s("NewAttribute", t.int("CryptographicUsageMask", 0x200000)),
+      ),
+  },
+  {
+    op: "DeleteAttribute",
+    right: "deleteattribute",
+    body: (uid) =>
+      t.s("DeleteAttribute", t.text("UniqueIdentifier", uid), t.text("AttributeReference", "CryptographicUsageMask")),
+  },
+  {
+    op: "Encrypt",
+    right: "encrypt",
+    body: (uid) => t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("matrix"))),
+  },
+  {
+    op: "Sign",
+    right: "sign",
+    body: (uid) => t.s("Sign", t.text("UniqueIdentifier", uid), t.b("Data", hex("matrix"))),
+  },
+  {
+    op: "Revoke",
+    right: "revoke",
+    body: (uid) => t.s("Revoke", t.text("UniqueIdentifier", uid), t.text("RevocationReason", "matrix")),
+  },
   { op: "Destroy", right: "destroy", body: (uid) => t.s("Destroy", t.text("UniqueIdentifier", uid)) },
   { op: "ReKey", right: "rekey", body: (uid) => t.s("ReKey", t.text("UniqueIdentifier", uid)) },
 ];
@@ -56,7 +138,8 @@ const OPS: { op: string; right: string; body: (uid: string) => Node }[] = [
 const PROFILES: Record<string, string[]> = { some: ["getattributes", "encrypt", "revoke"], get: ["get"] };
 const STRICT = ["revoke", "destroy", "rekey", "setattribute", "addattribute", "modifyattribute", "deleteattribute"];
 const allowed = (user: User, right: string, granted: string[]) =>
-  user === "owner" || (user === "grantee" && (granted.includes(right) || (granted.includes("get") && !STRICT.includes(right))));
+  user === "owner" ||
+  (user === "grantee" && (granted.includes(right) || (granted.includes("get") && !STRICT.includes(right))));
 
 /** The owner's view of an object: its attributes and, for keys, the key material (what a denied call must leave as it was). */
 async function snapshot(uid: string): Promise<string> {
@@ -80,17 +163,24 @@ describe("every cell of users x operations x object types", () => {
             const r = await as(user, body(uid));
             const cell = `${type} ${op} by ${user} (${profile})`;
             if (allowed(user, right, granted)) {
-              if (r.status !== reference.status) mismatches.push(`${cell}: ${r.status} but the owner gets ${reference.status} (${r.text.slice(0, 120)})`);
+              if (r.status !== reference.status)
+                mismatches.push(
+                  `${cell}: ${r.status} but the owner gets ${reference.status} (${r.text.slice(0, 120)})`,
+                );
             } else {
               const expectedStatus = user === "stranger" ? 422 : 403;
-              if (r.status !== expectedStatus) mismatches.push(`${cell}: expected ${expectedStatus}, got ${r.status} ${r.text.slice(0, 120)}`);
-              else if (!/^(Item|Object)_Not_Found: /.test(r.text)) mismatches.push(`${cell}: wrong reason ${r.text.slice(0, 120)}`);
+              if (r.status !== expectedStatus)
+                mismatches.push(`${cell}: expected ${expectedStatus}, got ${r.status} ${r.text.slice(0, 120)}`);
+              else if (!/^(Item|Object)_Not_Found: /.test(r.text))
+                mismatches.push(`${cell}: wrong reason ${r.text.slice(0, 120)}`);
               if (user === "stranger") {
                 // exactly what a missing id gets
                 const missing = crypto.randomUUID();
                 const m = await as("stranger", body(missing));
                 if (m.status !== r.status || m.text.split(missing).join("<id>") !== r.text.split(uid).join("<id>")) {
-                  mismatches.push(`${cell}: the stranger learns more than "not found": ${r.text} (a missing id: ${m.text})`);
+                  mismatches.push(
+                    `${cell}: the stranger learns more than "not found": ${r.text} (a missing id: ${m.text})`,
+                  );
                 }
               }
               if ((await snapshot(uid)) !== before) mismatches.push(`${cell}: refused, yet the owner's object changed`);
@@ -106,20 +196,51 @@ describe("every cell of users x operations x object types", () => {
 describe("visibility and revocation", () => {
   test("Locate and /access/* never reveal objects a user may not see; revoked grants act at once", async () => {
     const tag = `m-${crypto.randomUUID()}`;
-    const tagAttr = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify([tag])))));
-    const uid = uidOf(await as("owner", t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagAttr))));
+    const tagAttr = t.s(
+      "VendorAttributes",
+      t.s(
+        "VendorAttributes",
+        t.text("VendorIdentification", "cosmian"),
+        t.text("AttributeName", "tag"),
+        t.b("AttributeValue", hex(JSON.stringify([tag]))),
+      ),
+    );
+    const uid = uidOf(
+      await as(
+        "owner",
+        t.s(
+          "Create",
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagAttr),
+        ),
+      ),
+    );
     const locate = async (user: User) =>
-      findAll((await as(user, t.s("Locate", t.s("Attributes", tagAttr)))).json, "UniqueIdentifier").filter((n) => n.type === "TextString").map((n) => n.value);
+      findAll((await as(user, t.s("Locate", t.s("Attributes", tagAttr)))).json, "UniqueIdentifier")
+        .filter((n) => n.type === "TextString")
+        .map((n) => n.value);
     expect(await locate("owner")).toEqual([uid]);
     expect(await locate("grantee")).toEqual([]);
     expect(await locate("stranger")).toEqual([]);
-    const list = (user: User) => fetch(`${server.url}/access/list/${uid}`, { headers: { authorization: `Bearer ${TOKENS[user]}` } });
+    const list = (user: User) =>
+      fetch(`${server.url}/access/list/${uid}`, { headers: { authorization: `Bearer ${TOKENS[user]}` } });
     const missing = crypto.randomUUID();
     const strangerList = await list("stranger");
-    const missingList = await fetch(`${server.url}/access/list/${missing}`, { headers: { authorization: `Bearer ${TOKENS.stranger}` } });
-    expect({ status: strangerList.status, text: (await strangerList.text()).replace(uid, "<id>") }).toEqual({ status: missingList.status, text: (await missingList.text()).replace(missing, "<id>") });
-    const obtained = async (user: User) => (await (await fetch(`${server.url}/access/obtained`, { headers: { authorization: `Bearer ${TOKENS[user]}` } })).json()) as { object_id: string }[];
-    const owned = async (user: User) => (await (await fetch(`${server.url}/access/owned`, { headers: { authorization: `Bearer ${TOKENS[user]}` } })).json()) as { object_id: string }[];
+    const missingList = await fetch(`${server.url}/access/list/${missing}`, {
+      headers: { authorization: `Bearer ${TOKENS.stranger}` },
+    });
+    expect({ status: strangerList.status, text: (await strangerList.text()).replace(uid, "<id>") }).toEqual({
+      status: missingList.status,
+      text: (await missingList.text()).replace(missing, "<id>"),
+    });
+    const obtained = async (user: User) =>
+      (await (
+        await fetch(`${server.url}/access/obtained`, { headers: { authorization: `Bearer ${TOKENS[user]}` } })
+      ).json()) as { object_id: string }[];
+    const owned = async (user: User) =>
+      (await (
+        await fetch(`${server.url}/access/owned`, { headers: { authorization: `Bearer ${TOKENS[user]}` } })
+      ).json()) as { object_id: string }[];
     expect((await obtained("grantee")).map((o) => o.object_id)).not.toContain(uid);
     expect((await owned("stranger")).map((o) => o.object_id)).not.toContain(uid);
 

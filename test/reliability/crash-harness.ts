@@ -33,7 +33,10 @@ export interface ServerProcess {
 /** The real server as a child process; `args` are more command-line options (e.g. the database). */
 export function startProcess(dataDir: string, args: string[] = []): Promise<ServerProcess> {
   const bun = process.versions.bun ? process.execPath : path.join(root, "node_modules/.bin/bun");
-  const child = spawn(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dataDir, ...args], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(bun, [path.join(root, "src/server/main.ts"), "--port", "0", "--data-dir", dataDir, ...args], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const exited = new Promise((r) => child.once("exit", r));
   return new Promise((resolve, reject) => {
     let err = "";
@@ -61,7 +64,10 @@ export async function loadUntilDeath(url: string, workers: number, ack: Acknowle
       try {
         const choice = mine.length === 0 ? 0 : rand(6);
         if (choice === 0) {
-          const r = await postKmip(url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+          const r = await postKmip(
+            url,
+            t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+          );
           requests++;
           if (r.status === 200) {
             const uid = valueOf(r.json, "UniqueIdentifier") as string;
@@ -71,8 +77,23 @@ export async function loadUntilDeath(url: string, workers: number, ack: Acknowle
         } else if (choice === 1) {
           const uid = `imp-${w}-${i}-${crypto.randomUUID()}`;
           const key = hex(crypto.getRandomValues(new Uint8Array(32)));
-          const r = await postKmip(url, t.s("Import", t.text("UniqueIdentifier", uid), t.e("ObjectType", "SymmetricKey"),
-            t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", key)), t.e("CryptographicAlgorithm", "AES")))));
+          const r = await postKmip(
+            url,
+            t.s(
+              "Import",
+              t.text("UniqueIdentifier", uid),
+              t.e("ObjectType", "SymmetricKey"),
+              t.s(
+                "Object",
+                t.s(
+                  "KeyBlock",
+                  t.e("KeyFormatType", "Raw"),
+                  t.s("KeyValue", t.b("KeyMaterial", key)),
+                  t.e("CryptographicAlgorithm", "AES"),
+                ),
+              ),
+            ),
+          );
           requests++;
           if (r.status === 200) {
             ack.imported.set(uid, key.toUpperCase());
@@ -84,7 +105,13 @@ export async function loadUntilDeath(url: string, workers: number, ack: Acknowle
           const r = await postKmip(url, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", plaintext)));
           requests++;
           if (r.status === 200) {
-            ack.encrypted.push({ uid, plaintext, data: valueOf(r.json, "Data") as string, nonce: valueOf(r.json, "IvCounterNonce") as string, tag: valueOf(r.json, "AuthenticatedEncryptionTag") as string });
+            ack.encrypted.push({
+              uid,
+              plaintext,
+              data: valueOf(r.json, "Data") as string,
+              nonce: valueOf(r.json, "IvCounterNonce") as string,
+              tag: valueOf(r.json, "AuthenticatedEncryptionTag") as string,
+            });
           }
         } else if (choice === 4) {
           const uid = mine.splice(rand(mine.length), 1)[0];
@@ -126,8 +153,18 @@ export async function verify(url: string, ack: Acknowledged): Promise<string[]> 
   }
   for (const e of ack.encrypted) {
     if (ack.destroyAttempted.has(e.uid)) continue;
-    const r = await postKmip(url, t.s("Decrypt", t.text("UniqueIdentifier", e.uid), t.b("Data", e.data), t.b("IvCounterNonce", e.nonce), t.b("AuthenticatedEncryptionTag", e.tag)));
-    if (r.status !== 200 || (valueOf(r.json, "Data") as string)?.toLowerCase() !== e.plaintext) problems.push(`ciphertext under ${e.uid} no longer decrypts: ${r.text.slice(0, 200)}`);
+    const r = await postKmip(
+      url,
+      t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", e.uid),
+        t.b("Data", e.data),
+        t.b("IvCounterNonce", e.nonce),
+        t.b("AuthenticatedEncryptionTag", e.tag),
+      ),
+    );
+    if (r.status !== 200 || (valueOf(r.json, "Data") as string)?.toLowerCase() !== e.plaintext)
+      problems.push(`ciphertext under ${e.uid} no longer decrypts: ${r.text.slice(0, 200)}`);
   }
   for (const uid of ack.destroyed) {
     const r = await postKmip(url, t.s("Get", t.text("UniqueIdentifier", uid)));
@@ -136,11 +173,14 @@ export async function verify(url: string, ack: Acknowledged): Promise<string[]> 
   for (const [old, fresh] of ack.rekeyed) {
     const r = await get(old);
     const link = findAll(r.json, "Link").find((l: Node) => valueOf(l, "LinkType") === "ReplacementObjectLink");
-    if (valueOf(link, "LinkedObjectIdentifier") !== fresh) problems.push(`rekeyed ${old} lost its ReplacementObjectLink to ${fresh}`);
+    if (valueOf(link, "LinkedObjectIdentifier") !== fresh)
+      problems.push(`rekeyed ${old} lost its ReplacementObjectLink to ${fresh}`);
   }
   // Nothing half-written: every replacement key found in the store has its old key linked back.
   const all = await postKmip(url, t.s("Locate", t.s("Attributes"), t.int("MaximumItems", 1000)));
-  for (const idNode of findAll(find(all.json, "LocateResponse") ?? all.json, "UniqueIdentifier").filter((n) => n.type === "TextString")) {
+  for (const idNode of findAll(find(all.json, "LocateResponse") ?? all.json, "UniqueIdentifier").filter(
+    (n) => n.type === "TextString",
+  )) {
     const uid = idNode.value as string;
     const r = await get(uid);
     const replaced = findAll(r.json, "Link").find((l: Node) => valueOf(l, "LinkType") === "ReplacedObjectLink");
@@ -148,7 +188,8 @@ export async function verify(url: string, ack: Acknowledged): Promise<string[]> 
     const old = valueOf(replaced, "LinkedObjectIdentifier") as string;
     const o = await get(old);
     const forward = findAll(o.json, "Link").find((l: Node) => valueOf(l, "LinkType") === "ReplacementObjectLink");
-    if (valueOf(forward, "LinkedObjectIdentifier") !== uid) problems.push(`half-written ReKey: ${uid} replaces ${old}, which does not point to it`);
+    if (valueOf(forward, "LinkedObjectIdentifier") !== uid)
+      problems.push(`half-written ReKey: ${uid} replaces ${old}, which does not point to it`);
   }
   return problems;
 }
@@ -163,11 +204,23 @@ export function integrityCheck(dataDir: string): string {
 }
 
 export function emptyAck(): Acknowledged {
-  return { created: new Set(), imported: new Map(), encrypted: [], destroyed: new Set(), destroyAttempted: new Set(), rekeyed: new Map() };
+  return {
+    created: new Set(),
+    imported: new Map(),
+    encrypted: [],
+    destroyed: new Set(),
+    destroyAttempted: new Set(),
+    rekeyed: new Map(),
+  };
 }
 
 /** One round: start, load, kill after `killAfterMs`, restart, verify, stop. */
-export async function crashRound(dataDir: string, ack: Acknowledged, killAfterMs: number, workers = 8): Promise<{ requests: number; problems: string[]; integrity: string }> {
+export async function crashRound(
+  dataDir: string,
+  ack: Acknowledged,
+  killAfterMs: number,
+  workers = 8,
+): Promise<{ requests: number; problems: string[]; integrity: string }> {
   const first = await startProcess(dataDir);
   const loading = loadUntilDeath(first.url, workers, ack);
   await new Promise((r) => setTimeout(r, killAfterMs));

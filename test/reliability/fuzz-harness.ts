@@ -22,31 +22,87 @@ export function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+  };
 }
 
 const node = (tag: string, type: string, value: Json): Json => ({ tag, type, value });
 const s = (tag: string, ...value: Json[]): Json => ({ tag, type: "Structure", value });
 
 export function seeds(uid: string): { route: string; body: Json }[] {
-  const attrs = s("Attributes", node("CryptographicAlgorithm", "Enumeration", "AES"), node("CryptographicLength", "Integer", 256),
-    s("VendorAttributes", s("VendorAttributes", node("VendorIdentification", "TextString", "cosmian"), node("AttributeName", "TextString", "tag"), node("AttributeValue", "ByteString", "5b2266757a7a225d"))));
+  const attrs = s(
+    "Attributes",
+    node("CryptographicAlgorithm", "Enumeration", "AES"),
+    node("CryptographicLength", "Integer", 256),
+    s(
+      "VendorAttributes",
+      s(
+        "VendorAttributes",
+        node("VendorIdentification", "TextString", "cosmian"),
+        node("AttributeName", "TextString", "tag"),
+        node("AttributeValue", "ByteString", "5b2266757a7a225d"),
+      ),
+    ),
+  );
   const kmip: Json[] = [
     s("Create", node("ObjectType", "Enumeration", "SymmetricKey"), attrs),
-    s("Encrypt", node("UniqueIdentifier", "TextString", uid), node("Data", "ByteString", "00112233"), node("IvCounterNonce", "ByteString", "000102030405060708090a0b")),
-    s("Decrypt", node("UniqueIdentifier", "TextString", uid), node("Data", "ByteString", "00112233"), node("IvCounterNonce", "ByteString", "000102030405060708090a0b"), node("AuthenticatedEncryptionTag", "ByteString", "00".repeat(16))),
+    s(
+      "Encrypt",
+      node("UniqueIdentifier", "TextString", uid),
+      node("Data", "ByteString", "00112233"),
+      node("IvCounterNonce", "ByteString", "000102030405060708090a0b"),
+    ),
+    s(
+      "Decrypt",
+      node("UniqueIdentifier", "TextString", uid),
+      node("Data", "ByteString", "00112233"),
+      node("IvCounterNonce", "ByteString", "000102030405060708090a0b"),
+      node("AuthenticatedEncryptionTag", "ByteString", "00".repeat(16)),
+    ),
     s("Get", node("KeyFormatType", "Enumeration", "Raw"), node("UniqueIdentifier", "TextString", uid)),
     s("GetAttributes", node("UniqueIdentifier", "TextString", uid), node("AttributeReference", "Enumeration", "State")),
     s("Locate", node("MaximumItems", "Integer", 5), attrs),
-    s("Import", node("UniqueIdentifier", "TextString", "fuzz-import"), node("ObjectType", "Enumeration", "SymmetricKey"), attrs, s("Object", s("KeyBlock", node("KeyFormatType", "Enumeration", "Raw"), s("KeyValue", node("KeyMaterial", "ByteString", "11".repeat(32))), node("CryptographicAlgorithm", "Enumeration", "AES")))),
+    s(
+      "Import",
+      node("UniqueIdentifier", "TextString", "fuzz-import"),
+      node("ObjectType", "Enumeration", "SymmetricKey"),
+      attrs,
+      s(
+        "Object",
+        s(
+          "KeyBlock",
+          node("KeyFormatType", "Enumeration", "Raw"),
+          s("KeyValue", node("KeyMaterial", "ByteString", "11".repeat(32))),
+          node("CryptographicAlgorithm", "Enumeration", "AES"),
+        ),
+      ),
+    ),
     s("Revoke", node("UniqueIdentifier", "TextString", uid), node("RevocationReason", "TextString", "fuzz")),
-    s("SetAttribute", node("UniqueIdentifier", "TextString", uid), s("NewAttribute", node("Description", "TextString", "fuzz"))),
+    s(
+      "SetAttribute",
+      node("UniqueIdentifier", "TextString", uid),
+      s("NewAttribute", node("Description", "TextString", "fuzz")),
+    ),
     s("ReKey", node("UniqueIdentifier", "TextString", uid)),
     s("Destroy", node("UniqueIdentifier", "TextString", uid)),
     s("RNGRetrieve", node("DataLength", "Integer", 16)),
     s("Query", node("QueryFunction", "Enumeration", "QueryOperations")),
-    s("RequestMessage", s("RequestHeader", s("ProtocolVersion", node("ProtocolVersionMajor", "Integer", 2), node("ProtocolVersionMinor", "Integer", 1)), node("BatchCount", "Integer", 1)),
-      s("BatchItem", node("Operation", "Enumeration", "Get"), s("RequestPayload", node("UniqueIdentifier", "TextString", uid)))),
+    s(
+      "RequestMessage",
+      s(
+        "RequestHeader",
+        s("ProtocolVersion", node("ProtocolVersionMajor", "Integer", 2), node("ProtocolVersionMinor", "Integer", 1)),
+        node("BatchCount", "Integer", 1),
+      ),
+      s(
+        "BatchItem",
+        node("Operation", "Enumeration", "Get"),
+        s("RequestPayload", node("UniqueIdentifier", "TextString", uid)),
+      ),
+    ),
   ];
   const access: Json = { unique_identifier: uid, user_id: "mallory", operation_types: ["get"] };
   return [
@@ -58,15 +114,74 @@ export function seeds(uid: string): { route: string; body: Json }[] {
 }
 
 /** Names that a plain-object lookup would resolve to Object.prototype members. */
-export const PROTOTYPE_NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+export const PROTOTYPE_NAMES = [
+  "constructor",
+  "toString",
+  "__proto__",
+  "hasOwnProperty",
+  "valueOf",
+  "isPrototypeOf",
+  "__defineGetter__",
+];
 
 const NASTY: Json[] = [
-  null, true, -1, 0, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 1, 1e308, -1e308, 0.5, "", "x".repeat(100_000), "zz", "0x", "0xFFFFFFFFFFFFFFFFFF",
-  "\u0000", "\ud800", "../../etc/passwd", "'; DROP TABLE objects; --", "[\"a\"]", "[", {}, [], [[[]]], { tag: "Nope", type: "Structure", value: [] },
-  "SymmetricKey", "NotAnEnum", "9999-99-99T99:99:99Z", ...PROTOTYPE_NAMES,
+  null,
+  true,
+  -1,
+  0,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 53 + 1,
+  1e308,
+  -1e308,
+  0.5,
+  "",
+  "x".repeat(100_000),
+  "zz",
+  "0x",
+  "0xFFFFFFFFFFFFFFFFFF",
+  "\u0000",
+  "\ud800",
+  "../../etc/passwd",
+  "'; DROP TABLE objects; --",
+  '["a"]',
+  "[",
+  {},
+  [],
+  [[[]]],
+  { tag: "Nope", type: "Structure", value: [] },
+  "SymmetricKey",
+  "NotAnEnum",
+  "9999-99-99T99:99:99Z",
+  ...PROTOTYPE_NAMES,
 ];
-const TAGS = ["UniqueIdentifier", "Data", "Attributes", "ObjectType", "Frobnicate", "0x420094", "0x999999", "Link", "KeyBlock", "AttributeValue", ...PROTOTYPE_NAMES];
-const TYPES = ["Structure", "Integer", "LongInteger", "BigInteger", "Enumeration", "Boolean", "TextString", "ByteString", "DateTime", "Interval", "Nope", ...PROTOTYPE_NAMES];
+const TAGS = [
+  "UniqueIdentifier",
+  "Data",
+  "Attributes",
+  "ObjectType",
+  "Frobnicate",
+  "0x420094",
+  "0x999999",
+  "Link",
+  "KeyBlock",
+  "AttributeValue",
+  ...PROTOTYPE_NAMES,
+];
+const TYPES = [
+  "Structure",
+  "Integer",
+  "LongInteger",
+  "BigInteger",
+  "Enumeration",
+  "Boolean",
+  "TextString",
+  "ByteString",
+  "DateTime",
+  "Interval",
+  "Nope",
+  ...PROTOTYPE_NAMES,
+];
 
 function clone(x: Json): Json {
   return x === null || typeof x !== "object" ? x : JSON.parse(JSON.stringify(x));
@@ -92,17 +207,55 @@ function oversized(seed: Json, r: ReturnType<typeof prng>): string {
   const n = [300, 1001, 5000][r.int(3)];
   const pick = r.int(4);
   if (pick === 0) {
-    const item = s("BatchItem", node("Operation", "Enumeration", "Query"), s("RequestPayload", node("QueryFunction", "Enumeration", "QueryOperations")));
-    return JSON.stringify(s("RequestMessage", s("RequestHeader", s("ProtocolVersion", node("ProtocolVersionMajor", "Integer", 2), node("ProtocolVersionMinor", "Integer", 1)), node("BatchCount", "Integer", n)), ...Array.from({ length: n }, () => item)));
+    const item = s(
+      "BatchItem",
+      node("Operation", "Enumeration", "Query"),
+      s("RequestPayload", node("QueryFunction", "Enumeration", "QueryOperations")),
+    );
+    return JSON.stringify(
+      s(
+        "RequestMessage",
+        s(
+          "RequestHeader",
+          s("ProtocolVersion", node("ProtocolVersionMajor", "Integer", 2), node("ProtocolVersionMinor", "Integer", 1)),
+          node("BatchCount", "Integer", n),
+        ),
+        ...Array.from({ length: n }, () => item),
+      ),
+    );
   }
   const many: Json[] =
     pick === 1
-      ? [s("VendorAttributes", s("VendorAttributes", node("VendorIdentification", "TextString", "cosmian"), node("AttributeName", "TextString", "tag"), node("AttributeValue", "TextString", JSON.stringify(Array.from({ length: n }, (_, i) => `t${i}`)))))]
+      ? [
+          s(
+            "VendorAttributes",
+            s(
+              "VendorAttributes",
+              node("VendorIdentification", "TextString", "cosmian"),
+              node("AttributeName", "TextString", "tag"),
+              node("AttributeValue", "TextString", JSON.stringify(Array.from({ length: n }, (_, i) => `t${i}`))),
+            ),
+          ),
+        ]
       : pick === 2
-        ? Array.from({ length: n }, (_, i) => s("Name", node("NameValue", "TextString", `n${i}`), node("NameType", "Enumeration", "UninterpretedTextString")))
-        : Array.from({ length: n }, (_, i) => s("Link", node("LinkType", "Enumeration", "ParentLink"), node("LinkedObjectIdentifier", "TextString", `id${i}`)));
+        ? Array.from({ length: n }, (_, i) =>
+            s(
+              "Name",
+              node("NameValue", "TextString", `n${i}`),
+              node("NameType", "Enumeration", "UninterpretedTextString"),
+            ),
+          )
+        : Array.from({ length: n }, (_, i) =>
+            s(
+              "Link",
+              node("LinkType", "Enumeration", "ParentLink"),
+              node("LinkedObjectIdentifier", "TextString", `id${i}`),
+            ),
+          );
   const body = clone(seed) as { tag?: string; value?: Json[] };
-  const attrs = Array.isArray(body.value) ? (body.value.find((x) => (x as { tag?: string })?.tag === "Attributes") as { value?: Json[] } | undefined) : undefined;
+  const attrs = Array.isArray(body.value)
+    ? (body.value.find((x) => (x as { tag?: string })?.tag === "Attributes") as { value?: Json[] } | undefined)
+    : undefined;
   if (attrs && Array.isArray(attrs.value)) attrs.value.push(...many);
   else if (Array.isArray(body.value)) body.value.push(s("Attributes", ...many));
   return JSON.stringify(body);
@@ -144,8 +297,10 @@ export function mutate(seed: Json, r: ReturnType<typeof prng>): string {
     const target = r.pick(places(body));
     if (Array.isArray(target)) {
       const op = r.int(4);
-      if (op === 0 && target.length) target.splice(r.int(target.length), 1); // missing field
-      else if (op === 1) target.push(node(r.pick(TAGS), r.pick(TYPES), clone(r.pick(NASTY)))); // extra field
+      if (op === 0 && target.length)
+        target.splice(r.int(target.length), 1); // missing field
+      else if (op === 1)
+        target.push(node(r.pick(TAGS), r.pick(TYPES), clone(r.pick(NASTY)))); // extra field
       else if (op === 2 && target.length) target[r.int(target.length)] = clone(r.pick(NASTY));
       else target.push(...Array.from({ length: r.int(50) }, () => clone(target[0] ?? null)));
     } else {
@@ -192,16 +347,24 @@ export async function fuzz(url: string, dataDir: string, uid: string, count: num
   for (let i = 0; i < count; i++) {
     const { route, body } = r.pick(all);
     const text = mutate(body, r);
-    const res = await fetch(url + route, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    const res = await fetch(url + route, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: text,
+    });
     const answer = await res.text();
     result.tried++;
     const failed = res.status >= 400 || (route !== "/access/grant" && /OperationFailed/.test(answer));
-    if (res.status >= 500) result.problems.push(`#${i} ${route} -> ${res.status} ${answer.slice(0, 200)} for ${text.slice(0, 200)}`);
+    if (res.status >= 500)
+      result.problems.push(`#${i} ${route} -> ${res.status} ${answer.slice(0, 200)} for ${text.slice(0, 200)}`);
     if (/\bat .*\.(ts|js):\d+/.test(answer)) result.problems.push(`#${i} ${route}: stack trace in the answer`);
     if (res.status >= 400) {
       result.rejected++;
       const after = storeDigest(dataDir);
-      if (after !== before) result.problems.push(`#${i} ${route}: a rejected request (${res.status}) changed the store: ${text.slice(0, 200)}`);
+      if (after !== before)
+        result.problems.push(
+          `#${i} ${route}: a rejected request (${res.status}) changed the store: ${text.slice(0, 200)}`,
+        );
       before = after;
     } else {
       if (!failed) result.accepted++;

@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(async () => server?.dispose());
 
 test("2,000 mutated requests: only clear 4xx answers, no 5xx, rejected ones change nothing, the server stays up", async () => {
-  const c = await postKmip(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+  const c = await postKmip(
+    server.url,
+    t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+  );
   const uid = valueOf(c.json, "UniqueIdentifier") as string;
   const rssBefore = process.memoryUsage().rss;
   const result = await fuzz(server.url, server.dataDir, uid, 2000, 20261129);
@@ -22,20 +25,33 @@ test("2,000 mutated requests: only clear 4xx answers, no 5xx, rejected ones chan
 }, 240_000);
 
 test("names of Object.prototype members in every position of every request: no 5xx", async () => {
-  const c = await postKmip(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+  const c = await postKmip(
+    server.url,
+    t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+  );
   const uid = valueOf(c.json, "UniqueIdentifier") as string;
   const problems: string[] = [];
   const bodies = [
     ...PROTOTYPE_NAMES.map((name) => ({ tag: name, type: "Structure", value: [] })),
-    ...PROTOTYPE_NAMES.map((name) => t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("AttributeName", name), t.text("AttributeValue", "x")))),
+    ...PROTOTYPE_NAMES.map((name) =>
+      t.s(
+        "SetAttribute",
+        t.text("UniqueIdentifier", uid),
+        t.s("NewAttribute", t.text("AttributeName", name), t.text("AttributeValue", "x")),
+      ),
+    ),
     ...PROTOTYPE_NAMES.map((name) => t.s("Locate", t.s("Attributes", t.e("ObjectType", name)))),
   ];
   for (const body of bodies) {
     const r = await postKmip(server.url, body);
-    if (r.status >= 500 || r.status < 400) problems.push(`${JSON.stringify(body).slice(0, 120)} -> ${r.status} ${r.text.slice(0, 120)}`);
+    if (r.status >= 500 || r.status < 400)
+      problems.push(`${JSON.stringify(body).slice(0, 120)} -> ${r.status} ${r.text.slice(0, 120)}`);
   }
   for (const name of PROTOTYPE_NAMES) {
-    const g = await fetch(server.url + "/access/grant", { method: "POST", body: JSON.stringify({ unique_identifier: uid, user_id: name, operation_types: [name] }) });
+    const g = await fetch(server.url + "/access/grant", {
+      method: "POST",
+      body: JSON.stringify({ unique_identifier: uid, user_id: name, operation_types: [name] }),
+    });
     if (g.status >= 500) problems.push(`grant ${name} -> ${g.status}`);
     const l = await fetch(server.url + `/access/list/${encodeURIComponent(name)}`);
     if (l.status >= 500) problems.push(`list ${name} -> ${l.status}`);

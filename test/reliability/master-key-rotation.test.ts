@@ -39,9 +39,25 @@ async function seed(n: number): Promise<{ dir: string; keys: Map<string, string>
       const k = randomBytes(32);
       keys.set(id, k.toString("hex").toUpperCase());
       await store.insert({
-        id, objectType: "SymmetricKey", state: "Active", owner: "admin", tags: [],
-        object: { KeyBlock: { KeyFormatType: "Raw", KeyValue: { KeyMaterial: new Uint8Array(k) }, CryptographicAlgorithm: "AES", CryptographicLength: 256 } },
-        attributes: { ObjectType: "SymmetricKey", CryptographicAlgorithm: "AES", CryptographicLength: 256, State: "Active" } as never,
+        id,
+        objectType: "SymmetricKey",
+        state: "Active",
+        owner: "admin",
+        tags: [],
+        object: {
+          KeyBlock: {
+            KeyFormatType: "Raw",
+            KeyValue: { KeyMaterial: new Uint8Array(k) },
+            CryptographicAlgorithm: "AES",
+            CryptographicLength: 256,
+          },
+        },
+        attributes: {
+          ObjectType: "SymmetricKey",
+          CryptographicAlgorithm: "AES",
+          CryptographicLength: 256,
+          State: "Active",
+        } as never,
       });
     }
   });
@@ -52,7 +68,14 @@ async function seed(n: number): Promise<{ dir: string; keys: Map<string, string>
 function sealCounts(dir: string): Map<string | null, number> {
   const db = new Database(path.join(dir, "kms.db"), { readonly: true });
   try {
-    return new Map(db.query<{ sealed_by: string | null; n: number }, []>("SELECT sealed_by, COUNT(*) AS n FROM objects GROUP BY sealed_by").all().map((r) => [r.sealed_by, r.n]));
+    return new Map(
+      db
+        .query<{ sealed_by: string | null; n: number }, []>(
+          "SELECT sealed_by, COUNT(*) AS n FROM objects GROUP BY sealed_by",
+        )
+        .all()
+        .map((r) => [r.sealed_by, r.n]),
+    );
   } finally {
     db.close();
   }
@@ -65,7 +88,8 @@ async function expectAllOpen(dir: string, keyring: Keyring, keys: Map<string, st
     let checked = 0;
     for (const [id, hex] of keys) {
       const o = await store.get(id);
-      const material = ((o!.object.KeyBlock as Record<string, unknown>).KeyValue as Record<string, Uint8Array>).KeyMaterial;
+      const material = ((o!.object.KeyBlock as Record<string, unknown>).KeyValue as Record<string, Uint8Array>)
+        .KeyMaterial;
       expect(Buffer.from(material).toString("hex").toUpperCase(), id).toBe(hex);
       checked++;
     }
@@ -80,9 +104,15 @@ test("SIGKILL half-way through a rotation of 3000 objects: all still open with b
   const keyFile = path.join(dir, "master.key");
   const old = readMasterKeyFile(keyFile);
 
-  const child = spawn(bun, [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--batch-size", "10"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    bun,
+    [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--batch-size", "10"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let err = "";
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+    child.once("exit", (code, signal) => r({ code, signal })),
+  );
   child.stderr!.on("data", (d: Buffer) => {
     err += d.toString();
     if (/"msg":"re-sealed"/.test(err)) child.kill("SIGKILL");
@@ -100,7 +130,10 @@ test("SIGKILL half-way through a rotation of 3000 objects: all still open with b
 
   // The next start finishes the rotation, then serves every key.
   const lines: string[] = [];
-  const server = await startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir: dir }, createLogger("info", (l) => lines.push(l)));
+  const server = await startServer(
+    { ...structuredClone(DEFAULTS), port: 0, dataDir: dir },
+    createLogger("info", (l) => lines.push(l)),
+  );
   try {
     expect(lines.some((l) => /finishing an interrupted master key rotation/.test(l))).toBe(true);
     for (const id of ["key-0", "key-1500", "key-2999"]) {
@@ -118,7 +151,9 @@ test("SIGKILL half-way through a rotation of 3000 objects: all still open with b
   await expectAllOpen(dir, new Keyring(next), keys);
   // The old key opens nothing any more (rows are bound to the key that sealed them).
   const stale = new SqliteStore(path.join(dir, "kms.db"), new Keyring(old));
-  await expect(stale.get("key-0")).rejects.toThrow(/sealed under master key [0-9a-f]{16}, which this server does not hold/);
+  await expect(stale.get("key-0")).rejects.toThrow(
+    /sealed under master key [0-9a-f]{16}, which this server does not hold/,
+  );
   await stale.close();
 });
 
@@ -127,23 +162,36 @@ test("--new-master-key-file: the server then starts with the new file only", asy
   const keyFile = path.join(dir, "master.key");
   const newFile = path.join(dir, "..", path.basename(dir) + "-new.key");
   dirs.push(newFile);
-  const run = () => spawnSync(bun, [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--new-master-key-file", newFile], { encoding: "utf8" });
+  const run = () =>
+    spawnSync(
+      bun,
+      [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--new-master-key-file", newFile],
+      { encoding: "utf8" },
+    );
   const r = run();
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/20 objects re-sealed under master key [0-9a-f]{16}/);
-  expect(r.stdout).toContain(`The new key was generated into ${newFile}: start the server with --master-key-file ${newFile}`);
+  expect(r.stdout).toContain(
+    `The new key was generated into ${newFile}: start the server with --master-key-file ${newFile}`,
+  );
   expect(readFileSync(newFile, "utf8")).toMatch(/^[0-9a-f]{64}\n$/);
   // Run again: nothing left to do, same key.
   expect(run().stdout).toMatch(/^0 objects re-sealed/);
 
   const config = { ...structuredClone(DEFAULTS), port: 0, dataDir: dir };
-  await expect(startServer(config, silentLogger)).rejects.toThrow(/sealed under another master key \(20 under key [0-9a-f]{16}\)/);
+  await expect(startServer(config, silentLogger)).rejects.toThrow(
+    /sealed under another master key \(20 under key [0-9a-f]{16}\)/,
+  );
   const server = await startServer({ ...config, masterKeyFile: newFile }, silentLogger);
   try {
     const g = await postKmip(server.url, t.s("Get", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", "key-7")));
     expect(valueOf(find(g.json, "KeyValue"), "KeyMaterial")).toBe(keys.get("key-7"));
     // No rotation under a running server (it would keep sealing with the key it started with).
-    const refused = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--master-key-file", newFile], { encoding: "utf8" });
+    const refused = spawnSync(
+      bun,
+      [path.join(root, "src/cli/main.ts"), "master-key", "rotate", "--data-dir", dir, "--master-key-file", newFile],
+      { encoding: "utf8" },
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`a server (pid ${process.pid}) is running on ${dir}: stop it first`);
     expect(existsSync(newFile + ".next")).toBe(false);

@@ -17,17 +17,34 @@ const TOKEN = "audit-test-token-0123456789";
 
 async function exercise(server: TestServer) {
   const auth = { authorization: `Bearer ${TOKEN}` };
-  const c = await postKmip(server.url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))), auth);
+  const c = await postKmip(
+    server.url,
+    t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+    auth,
+  );
   const uid = valueOf(c.json, "UniqueIdentifier") as string;
-  const e = await postKmip(server.url, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("top secret plaintext"))), auth);
+  const e = await postKmip(
+    server.url,
+    t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("top secret plaintext"))),
+    auth,
+  );
   expect(e.status).toBe(200);
   await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", "missing")), auth);
-  await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", uid)), { authorization: "Bearer wrong-token-xxxxxxxxxx" });
-  await fetch(`${server.url}/access/grant`, { method: "POST", headers: auth, body: JSON.stringify({ unique_identifier: uid, user_id: "bob", operation_types: ["get"] }) });
+  await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", uid)), {
+    authorization: "Bearer wrong-token-xxxxxxxxxx",
+  });
+  await fetch(`${server.url}/access/grant`, {
+    method: "POST",
+    headers: auth,
+    body: JSON.stringify({ unique_identifier: uid, user_id: "bob", operation_types: ["get"] }),
+  });
   return { uid, keyHex: "" };
 }
 
-function check(events: { user: string; operation: string; objectId?: string; result: string; client?: string }[], uid: string) {
+function check(
+  events: { user: string; operation: string; objectId?: string; result: string; client?: string }[],
+  uid: string,
+) {
   expect(events).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ user: "alice", operation: "Create", objectId: uid, result: "Success" }),
@@ -46,7 +63,10 @@ describe("audit trail", () => {
     servers.push(server);
     const { uid } = await exercise(server);
     const text = readFileSync(path.join(server.dataDir, "audit.log"), "utf8");
-    const events = text.trim().split("\n").map((l) => JSON.parse(l));
+    const events = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     check(events, uid);
     expect(text).not.toContain(hex("top secret plaintext"));
     expect(text).not.toContain(TOKEN);

@@ -3,7 +3,17 @@
  * Also: RequestMessage batches (a result per item, failures isolated, Undo rolls back).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { find, findAll, hex, postKmip, startTestServer, t, TEST_DATABASE, valueOf, type TestServer } from "../helpers/server.ts";
+import {
+  find,
+  findAll,
+  hex,
+  postKmip,
+  startTestServer,
+  t,
+  TEST_DATABASE,
+  valueOf,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,21 +27,64 @@ const kmip = (body: unknown, route?: string) => postKmip(server.url, body, {}, r
 
 describe("malformed requests on /kmip/2_1", () => {
   test.each([
-    ["malformed JSON", "{\"tag\":", /^Invalid_Message: the body is not valid JSON/],
+    ["malformed JSON", '{"tag":', /^Invalid_Message: the body is not valid JSON/],
     ["an empty body", "", /^Invalid_Message: /],
     ["a JSON array", "[]", /^Invalid_Message: /],
     ["a node without tag", { type: "Structure", value: [] }, /missing or non-string "tag"/],
-    ["an unknown tag", { tag: "Create", type: "Structure", value: [{ tag: "Frobnicate", type: "TextString", value: "x" }] }, /^Invalid_Field: \/Create\/Frobnicate: unknown tag/],
-    ["an unknown type", { tag: "Get", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "Text", value: "x" }] }, /unknown TTLV type/],
-    ["a wrong value type", { tag: "Get", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "TextString", value: 12 }] }, /\/Get\/UniqueIdentifier: TextString value must be a string/],
-    ["invalid hex", { tag: "Encrypt", type: "Structure", value: [{ tag: "Data", type: "ByteString", value: "zz" }] }, /ByteString value must be an even-length hex string/],
-    ["an integer out of range", { tag: "RNGRetrieve", type: "Structure", value: [{ tag: "DataLength", type: "Integer", value: 1e20 }] }, /32-bit integer/],
-    ["an unknown enumeration", { tag: "Create", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "Banana" }] }, /unknown ObjectType value "Banana"/],
-    ["a missing required field", { tag: "Create", type: "Structure", value: [] }, /^Invalid_Message: Create\/ObjectType: missing field/],
-    ["a field of the wrong type", { tag: "Create", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" }, { tag: "Attributes", type: "TextString", value: "x" }] }, /^Invalid_Field: Create\/Attributes/],
+    [
+      "an unknown tag",
+      { tag: "Create", type: "Structure", value: [{ tag: "Frobnicate", type: "TextString", value: "x" }] },
+      /^Invalid_Field: \/Create\/Frobnicate: unknown tag/,
+    ],
+    [
+      "an unknown type",
+      { tag: "Get", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "Text", value: "x" }] },
+      /unknown TTLV type/,
+    ],
+    [
+      "a wrong value type",
+      { tag: "Get", type: "Structure", value: [{ tag: "UniqueIdentifier", type: "TextString", value: 12 }] },
+      /\/Get\/UniqueIdentifier: TextString value must be a string/,
+    ],
+    [
+      "invalid hex",
+      { tag: "Encrypt", type: "Structure", value: [{ tag: "Data", type: "ByteString", value: "zz" }] },
+      /ByteString value must be an even-length hex string/,
+    ],
+    [
+      "an integer out of range",
+      { tag: "RNGRetrieve", type: "Structure", value: [{ tag: "DataLength", type: "Integer", value: 1e20 }] },
+      /32-bit integer/,
+    ],
+    [
+      "an unknown enumeration",
+      { tag: "Create", type: "Structure", value: [{ tag: "ObjectType", type: "Enumeration", value: "Banana" }] },
+      /unknown ObjectType value "Banana"/,
+    ],
+    [
+      "a missing required field",
+      { tag: "Create", type: "Structure", value: [] },
+      /^Invalid_Message: Create\/ObjectType: missing field/,
+    ],
+    [
+      "a field of the wrong type",
+      {
+        tag: "Create",
+        type: "Structure",
+        value: [
+          { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
+          { tag: "Attributes", type: "TextString", value: "x" },
+        ],
+      },
+      /^Invalid_Field: Create\/Attributes/,
+    ],
     ["an unknown operation", { tag: "Frobnicate", type: "Structure", value: [] }, /unknown tag "Frobnicate"/],
     ["an operation we do not serve", { tag: "Poll", type: "Structure", value: [] }, /^Operation_Not_Supported: /],
-    ["deep nesting", JSON.parse("{\"tag\":\"Attributes\",\"type\":\"Structure\",\"value\":[".repeat(40) + "]}".repeat(40)), /nesting deeper than/],
+    [
+      "deep nesting",
+      JSON.parse('{"tag":"Attributes","type":"Structure","value":['.repeat(40) + "]}".repeat(40)),
+      /nesting deeper than/,
+    ],
     ["extra keys in a node", { tag: "Get", type: "Structure", value: [], extra: 1 }, /unexpected key "extra"/],
     ["a JWE body", "eyJhbGciOiJFQ0RILUVTIn0.x.y.z.w", /JWE/],
   ])("%s -> 4xx with a clear KMIP error", async (_, body, message) => {
@@ -49,7 +102,9 @@ describe("malformed requests on /kmip/2_1", () => {
     // secret data cannot encrypt
     const c = await kmip(t.s("Create", t.e("ObjectType", "SecretData"), t.s("Attributes")));
     expect(c.status, c.text).toBe(200);
-    const e = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", valueOf(c.json, "UniqueIdentifier") as string), t.b("Data", "00")));
+    const e = await kmip(
+      t.s("Encrypt", t.text("UniqueIdentifier", valueOf(c.json, "UniqueIdentifier") as string), t.b("Data", "00")),
+    );
     expect(e.status).toBe(422);
     expect(e.text).toMatch(/cannot encrypt|does not allow Encrypt/);
   });
@@ -72,18 +127,50 @@ describe("malformed requests on /kmip/2_1", () => {
 
   test("NUL characters in an identifier, a tag or a grant: stored as given by bun:sqlite, a clear Invalid_Field on PostgreSQL and node:sqlite (whose text cannot hold them), never a fault", async () => {
     const nul = `nul\u0000${crypto.randomUUID()}`;
-    const tagged = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify([nul])))));
+    const tagged = t.s(
+      "VendorAttributes",
+      t.s(
+        "VendorAttributes",
+        t.text("VendorIdentification", "cosmian"),
+        t.text("AttributeName", "tag"),
+        t.b("AttributeValue", hex(JSON.stringify([nul]))),
+      ),
+    );
     const answers = [
-      await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", nul)))),
-      await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagged))),
+      await kmip(
+        t.s(
+          "Create",
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", nul)),
+        ),
+      ),
+      await kmip(
+        t.s(
+          "Create",
+          t.e("ObjectType", "SymmetricKey"),
+          t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagged),
+        ),
+      ),
       await kmip(t.s("Locate", t.s("Attributes", tagged))),
     ];
-    const grant = await fetch(server.url + "/access/grant", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ unique_identifier: nul, user_id: "bob", operation_types: ["get"] }) });
+    const grant = await fetch(server.url + "/access/grant", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ unique_identifier: nul, user_id: "bob", operation_types: ["get"] }),
+    });
     const list = await fetch(server.url + "/access/list/nul%00x");
-    const all = [...answers.map((a) => ({ status: a.status, text: a.text })), { status: grant.status, text: await grant.text() }, { status: list.status, text: await list.text() }];
+    const all = [
+      ...answers.map((a) => ({ status: a.status, text: a.text })),
+      { status: grant.status, text: await grant.text() },
+      { status: list.status, text: await list.text() },
+    ];
     // node:sqlite (Deno) reads text back cut at a NUL, so there it is refused as on PostgreSQL.
     if (TEST_DATABASE === "postgresql" || process.env.KMS_TEST_RUNTIME === "deno") {
-      for (const a of all) expect(a).toEqual({ status: 422, text: "Invalid_Field: a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)" });
+      for (const a of all)
+        expect(a).toEqual({
+          status: 422,
+          text: "Invalid_Field: a text value of the request (identifier, tag, user or operation) contains a NUL character (U+0000)",
+        });
     } else {
       expect(all.map((a) => a.status)).toEqual([200, 200, 200, 200, 403]); // the last: not the caller's object
     }
@@ -110,14 +197,44 @@ describe("version and health", () => {
 describe("RequestMessage", () => {
   const header = (count: number, extra: unknown[] = []) => ({
     tag: "RequestHeader",
-    value: [{ tag: "ProtocolVersion", value: [{ tag: "ProtocolVersionMajor", type: "Integer", value: 2 }, { tag: "ProtocolVersionMinor", type: "Integer", value: 1 }] }, ...extra, { tag: "BatchCount", type: "Integer", value: count }],
+    value: [
+      {
+        tag: "ProtocolVersion",
+        value: [
+          { tag: "ProtocolVersionMajor", type: "Integer", value: 2 },
+          { tag: "ProtocolVersionMinor", type: "Integer", value: 1 },
+        ],
+      },
+      ...extra,
+      { tag: "BatchCount", type: "Integer", value: count },
+    ],
   });
-  const item = (op: string, payload: unknown[]) => ({ tag: "BatchItem", value: [{ tag: "Operation", type: "Enumeration", value: op }, { tag: "RequestPayload", value: payload }] });
-  const createAes = item("Create", [{ tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" }, { tag: "Attributes", value: [{ tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }] }]);
+  const item = (op: string, payload: unknown[]) => ({
+    tag: "BatchItem",
+    value: [
+      { tag: "Operation", type: "Enumeration", value: op },
+      { tag: "RequestPayload", value: payload },
+    ],
+  });
+  const createAes = item("Create", [
+    { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
+    { tag: "Attributes", value: [{ tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }] },
+  ]);
 
   test("one result per item; a failed item does not stop the others; the ID placeholder links Create to Get", async () => {
     for (const route of ["/kmip/2_1", "/kmip"]) {
-      const r = await kmip({ tag: "RequestMessage", value: [header(3), createAes, item("Get", [{ tag: "UniqueIdentifier", type: "TextString", value: "missing" }]), item("GetAttributes", [])] }, route);
+      const r = await kmip(
+        {
+          tag: "RequestMessage",
+          value: [
+            header(3),
+            createAes,
+            item("Get", [{ tag: "UniqueIdentifier", type: "TextString", value: "missing" }]),
+            item("GetAttributes", []),
+          ],
+        },
+        route,
+      );
       expect(r.status, r.text).toBe(200);
       expect(r.json?.tag).toBe("ResponseMessage");
       const items = findAll(r.json, "BatchItem");
@@ -130,7 +247,14 @@ describe("RequestMessage", () => {
   });
 
   test("Undo rolls back the earlier items of a failed batch", async () => {
-    const r = await kmip({ tag: "RequestMessage", value: [header(2, [{ tag: "BatchErrorContinuationOption", type: "Enumeration", value: "Undo" }]), createAes, item("Get", [{ tag: "UniqueIdentifier", type: "TextString", value: "missing" }])] });
+    const r = await kmip({
+      tag: "RequestMessage",
+      value: [
+        header(2, [{ tag: "BatchErrorContinuationOption", type: "Enumeration", value: "Undo" }]),
+        createAes,
+        item("Get", [{ tag: "UniqueIdentifier", type: "TextString", value: "missing" }]),
+      ],
+    });
     const items = findAll(r.json, "BatchItem");
     expect(items.map((i) => valueOf(i, "ResultStatus"))).toEqual(["OperationUndone", "OperationFailed"]);
     const created = valueOf(find(items[0], "ResponsePayload"), "UniqueIdentifier") as string;
@@ -139,7 +263,7 @@ describe("RequestMessage", () => {
   });
 
   test("an unparseable message answers a ResponseMessage with Invalid_Message on /kmip", async () => {
-    const r = await kmip("{\"tag\":\"RequestMessage\",\"value\":[]}", "/kmip");
+    const r = await kmip('{"tag":"RequestMessage","value":[]}', "/kmip");
     expect(r.status).toBe(200);
     expect(valueOf(r.json, "ResultReason")).toBe("Invalid_Message");
   });

@@ -16,7 +16,12 @@ const PASSWORD = "n0t-in-any-0utput";
 const URL_WITH_PASSWORD = `postgres://kms:${PASSWORD}@127.0.0.1:1/kms`;
 
 function kms(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [path.join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [path.join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -29,7 +34,10 @@ describe("database configuration", () => {
       const toml = path.join(dir, "kms.toml");
       writeFileSync(toml, `[db]\ndatabase_type = "postgresql"\ndatabase_url = "postgres://toml@db/kms"\n`);
       const fromToml = loadConfig(["-c", toml], {});
-      expect(fromToml.kind === "run" && [fromToml.config.databaseType, fromToml.config.databaseUrl]).toEqual(["postgresql", "postgres://toml@db/kms"]);
+      expect(fromToml.kind === "run" && [fromToml.config.databaseType, fromToml.config.databaseUrl]).toEqual([
+        "postgresql",
+        "postgres://toml@db/kms",
+      ]);
       const fromEnv = loadConfig(["-c", toml], { KMS_DATABASE_URL: "postgresql://env@db/kms" });
       expect(fromEnv.kind === "run" && fromEnv.config.databaseUrl).toBe("postgresql://env@db/kms");
       const fromFlag = loadConfig(["-c", toml, "--database-type", "sqlite"], {});
@@ -40,8 +48,19 @@ describe("database configuration", () => {
   });
 
   test("the three-node example configuration of deploy/postgresql/ is valid", () => {
-    const c = loadConfig(["-c", path.join(root, "deploy/postgresql/kms-node.toml")], { KMS_DATABASE_URL: "postgres://kms:x@db.internal:5432/kms" });
-    expect(c.kind === "run" && { type: c.config.databaseType, url: c.config.databaseUrl, key: c.config.masterKeyFile, audit: c.config.audit, auditKey: c.config.auditKeyFile, apiKeys: c.config.apiKeysFile }).toEqual({
+    const c = loadConfig(["-c", path.join(root, "deploy/postgresql/kms-node.toml")], {
+      KMS_DATABASE_URL: "postgres://kms:x@db.internal:5432/kms",
+    });
+    expect(
+      c.kind === "run" && {
+        type: c.config.databaseType,
+        url: c.config.databaseUrl,
+        key: c.config.masterKeyFile,
+        audit: c.config.audit,
+        auditKey: c.config.auditKeyFile,
+        apiKeys: c.config.apiKeysFile,
+      },
+    ).toEqual({
       type: "postgresql",
       url: "postgres://kms:x@db.internal:5432/kms",
       key: "/etc/kms/master.key",
@@ -52,16 +71,26 @@ describe("database configuration", () => {
   });
 
   test("bad values are clear errors, without the password", () => {
-    expect(() => loadConfig(["--database-type", "mysql"], {})).toThrow('database type must be sqlite or postgresql, got "mysql"');
-    expect(() => loadConfig(["--database-type", "postgresql"], {})).toThrow("--database-type postgresql needs --database-url (or KMS_DATABASE_URL)");
-    expect(() => loadConfig(["--database-url", `mysql://kms:${PASSWORD}@h/db`], {})).toThrow('the database URL must start with postgres:// or postgresql://, got "mysql://kms:***@h/db"');
-    expect(redactUrl(`postgres://kms:${PASSWORD}@h:5432/db?sslmode=require&password=${PASSWORD}`)).toBe("postgres://kms:***@h:5432/db?sslmode=require&password=***");
+    expect(() => loadConfig(["--database-type", "mysql"], {})).toThrow(
+      'database type must be sqlite or postgresql, got "mysql"',
+    );
+    expect(() => loadConfig(["--database-type", "postgresql"], {})).toThrow(
+      "--database-type postgresql needs --database-url (or KMS_DATABASE_URL)",
+    );
+    expect(() => loadConfig(["--database-url", `mysql://kms:${PASSWORD}@h/db`], {})).toThrow(
+      'the database URL must start with postgres:// or postgresql://, got "mysql://kms:***@h/db"',
+    );
+    expect(redactUrl(`postgres://kms:${PASSWORD}@h:5432/db?sslmode=require&password=${PASSWORD}`)).toBe(
+      "postgres://kms:***@h:5432/db?sslmode=require&password=***",
+    );
   });
 
   test("--help lists the options and never shows the configured URL", () => {
     const r = kms(["--help"], { KMS_DATABASE_URL: URL_WITH_PASSWORD });
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(/--database-type TYPE +where objects are stored: sqlite \(default, kms.db in --data-dir\) or postgresql \(--database-url\) \[KMS_DATABASE_TYPE\]/);
+    expect(r.out).toMatch(
+      /--database-type TYPE +where objects are stored: sqlite \(default, kms.db in --data-dir\) or postgresql \(--database-url\) \[KMS_DATABASE_TYPE\]/,
+    );
     expect(r.out).toMatch(/--database-url URL +postgres:\/\/USER:PASSWORD@HOST:5432\/DB .*\[KMS_DATABASE_URL\]/);
     expect(r.out).not.toContain(PASSWORD);
   });
@@ -71,7 +100,19 @@ describe("database configuration", () => {
     try {
       const key = path.join(dir, "master.key");
       writeFileSync(key, "11".repeat(32) + "\n", { mode: 0o600 });
-      const r = kms(["--port", "0", "--data-dir", path.join(dir, "data"), "--master-key-file", key, "--database-type", "postgresql"], { KMS_DATABASE_URL: URL_WITH_PASSWORD });
+      const r = kms(
+        [
+          "--port",
+          "0",
+          "--data-dir",
+          path.join(dir, "data"),
+          "--master-key-file",
+          key,
+          "--database-type",
+          "postgresql",
+        ],
+        { KMS_DATABASE_URL: URL_WITH_PASSWORD },
+      );
       expect(r.status).toBe(1);
       expect(r.out).toContain("cannot open the PostgreSQL database postgres://kms:***@127.0.0.1:1/kms");
       expect(r.out).not.toContain(PASSWORD);

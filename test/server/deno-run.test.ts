@@ -30,7 +30,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Started { child: ChildProcess; url: string; log: () => string; exited: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  url: string;
+  log: () => string;
+  exited: Promise<number | null>;
+}
 
 /** Spawns `cmd args` in `cwd`; resolves with the URL of its "listening" line, or rejects with its output. */
 function start(cmd: string, args: string[], cwd: string): Promise<Started> {
@@ -42,7 +47,7 @@ function start(cmd: string, args: string[], cwd: string): Promise<Started> {
     child.stderr!.on("data", (chunk: Buffer) => {
       err += chunk.toString();
       const m = /"msg":"listening","url":"([^"]+)"/.exec(err);
-      if (m) (clearTimeout(timer), resolve({ child, url: m[1], log: () => err, exited }));
+      if (m) clearTimeout(timer), resolve({ child, url: m[1], log: () => err, exited });
     });
     void exited.then((code) => (clearTimeout(timer), reject(new Error(`exited with ${code}: ${err}`))));
   });
@@ -50,12 +55,24 @@ function start(cmd: string, args: string[], cwd: string): Promise<Started> {
 
 async function roundTrip(url: string): Promise<void> {
   for (const alg of ["AES", "ChaCha20"]) {
-    const c = await postKmip(url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", alg))));
+    const c = await postKmip(
+      url,
+      t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", alg))),
+    );
     expect(c.status, c.text).toBe(200);
     const uid = valueOf(c.json, "UniqueIdentifier") as string;
     const e = await postKmip(url, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("on deno"))));
     expect(e.status, e.text).toBe(200);
-    const d = await postKmip(url, t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", valueOf(e.json, "Data") as string), t.b("IvCounterNonce", valueOf(e.json, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", valueOf(e.json, "AuthenticatedEncryptionTag") as string)));
+    const d = await postKmip(
+      url,
+      t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", uid),
+        t.b("Data", valueOf(e.json, "Data") as string),
+        t.b("IvCounterNonce", valueOf(e.json, "IvCounterNonce") as string),
+        t.b("AuthenticatedEncryptionTag", valueOf(e.json, "AuthenticatedEncryptionTag") as string),
+      ),
+    );
     expect(d.status, d.text).toBe(200);
     expect(Buffer.from(valueOf(d.json, "Data") as string, "hex").toString()).toBe("on deno");
   }
@@ -63,16 +80,38 @@ async function roundTrip(url: string): Promise<void> {
 
 describe("deno run src/cli/main.ts with the narrow permissions", () => {
   const perms = (dataDir: string, port: number) =>
-    denoPermissions({ read: [ROOT, realpathSync(path.join(ROOT, "node_modules")), dataDir], write: [dataDir], net: `127.0.0.1:${port}` });
+    denoPermissions({
+      read: [ROOT, realpathSync(path.join(ROOT, "node_modules")), dataDir],
+      write: [dataDir],
+      net: `127.0.0.1:${port}`,
+    });
 
   test("serves from an empty folder, names its runtime and sodium backend, stops cleanly on SIGTERM", async () => {
     const cwd = path.join(work, "empty");
     mkdirSync(cwd);
     const data = path.join(work, "data");
     const port = await freePort();
-    const s = await start(DENO, ["run", ...DENO_RUN_FLAGS, ...perms(data, port), path.join(ROOT, "src/cli/main.ts"), "--port", String(port), "--data-dir", data], cwd);
+    const s = await start(
+      DENO,
+      [
+        "run",
+        ...DENO_RUN_FLAGS,
+        ...perms(data, port),
+        path.join(ROOT, "src/cli/main.ts"),
+        "--port",
+        String(port),
+        "--data-dir",
+        data,
+      ],
+      cwd,
+    );
     try {
-      const listening = JSON.parse(s.log().split("\n").find((l) => l.includes('"msg":"listening"'))!);
+      const listening = JSON.parse(
+        s
+          .log()
+          .split("\n")
+          .find((l) => l.includes('"msg":"listening"'))!,
+      );
       expect(listening.runtime).toMatch(/^Deno \d+\.\d+\.\d+$/);
       expect(listening.sodium).toMatch(/^sodium-native .*Node-API/);
       expect(listening.ristretto255).toMatch(/^(native addon|TypeScript)/);
@@ -90,9 +129,27 @@ describe("deno run src/cli/main.ts with the narrow permissions", () => {
     const data = path.join(work, "data2");
     const outside = path.join(work, "elsewhere", "audit.log");
     const port = await freePort();
-    const r = spawnSync(DENO, ["run", ...DENO_RUN_FLAGS, ...perms(data, port), path.join(ROOT, "src/cli/main.ts"), "--port", String(port), "--data-dir", data, "--audit", outside], {
-      cwd: work, encoding: "utf8", env: { PATH: "/usr/bin:/bin", NO_COLOR: "1" }, timeout: 30_000,
-    });
+    const r = spawnSync(
+      DENO,
+      [
+        "run",
+        ...DENO_RUN_FLAGS,
+        ...perms(data, port),
+        path.join(ROOT, "src/cli/main.ts"),
+        "--port",
+        String(port),
+        "--data-dir",
+        data,
+        "--audit",
+        outside,
+      ],
+      {
+        cwd: work,
+        encoding: "utf8",
+        env: { PATH: "/usr/bin:/bin", NO_COLOR: "1" },
+        timeout: 30_000,
+      },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/"msg":"cannot start".*write access/);
     expect(existsSync(outside)).toBe(false);
@@ -103,7 +160,11 @@ describe("dist/kms-deno (deno compile)", () => {
   test("copied alone into an empty folder, serves a round trip", async (ctx) => {
     const built = path.join(work, "build", "kms-deno");
     const bun = process.versions.bun ? process.execPath : path.join(ROOT, "node_modules/.bin/bun");
-    const b = spawnSync(bun, [path.join(ROOT, "scripts/build-deno.ts"), built], { cwd: ROOT, encoding: "utf8", timeout: 300_000 });
+    const b = spawnSync(bun, [path.join(ROOT, "scripts/build-deno.ts"), built], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     if (b.status === 2) {
       // Not a missing package: denort comes only from Deno's release server, which CI cannot reach either.
       console.log(`SKIP test/server/deno-run.test.ts dist/kms-deno: ${b.stderr.trim()}`);

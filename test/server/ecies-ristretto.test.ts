@@ -7,7 +7,18 @@
  * each with and without AuthenticatedEncryptionAdditionalData, and with an empty message.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { expectKmipError, fromHex, hex, postKmip, t, useTestServer, valueOf, find, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  expectKmipError,
+  fromHex,
+  hex,
+  postKmip,
+  t,
+  useTestServer,
+  valueOf,
+  find,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 import * as reference from "../vectors/ecies/ristretto-reference.ts";
 import vectors from "../vectors/ecies/ristretto-vectors.json" with { type: "json" };
 
@@ -48,7 +59,16 @@ describe("Ristretto255 key pair made by the server", () => {
   let rawSk: Uint8Array;
   let rawPk: Uint8Array;
   beforeAll(async () => {
-    const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "RISTRETTO255")))));
+    const r = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s(
+          "CommonAttributes",
+          t.e("CryptographicAlgorithm", "ECDH"),
+          t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "RISTRETTO255")),
+        ),
+      ),
+    );
     expect(r.status, r.text).toBe(200);
     sk = valueOf(r.json, "PrivateKeyUniqueIdentifier") as string;
     pk = valueOf(r.json, "PublicKeyUniqueIdentifier") as string;
@@ -70,9 +90,19 @@ describe("Ristretto255 key pair made by the server", () => {
     expect(Buffer.from(ok(await decrypt(sk, ct, aad))).toString("hex")).toBe(Buffer.from(m).toString("hex"));
     if (aad) {
       expectKmipError(await decrypt(sk, ct), 422, "Cryptographic_Failure", /ECIES decryption failed/);
-      expectKmipError(await decrypt(sk, ct, te.encode("another context")), 422, "Cryptographic_Failure", /ECIES decryption failed/);
+      expectKmipError(
+        await decrypt(sk, ct, te.encode("another context")),
+        422,
+        "Cryptographic_Failure",
+        /ECIES decryption failed/,
+      );
     } else {
-      expectKmipError(await decrypt(sk, ct, te.encode("unexpected aad")), 422, "Cryptographic_Failure", /ECIES decryption failed/);
+      expectKmipError(
+        await decrypt(sk, ct, te.encode("unexpected aad")),
+        422,
+        "Cryptographic_Failure",
+        /ECIES decryption failed/,
+      );
     }
   });
 
@@ -99,9 +129,29 @@ describe("known-answer vectors decrypt on the server", () => {
     for (const [i, kp] of vectors.key_pairs.entries()) {
       const id = `r255-kat-${i}-${crypto.randomUUID()}`;
       const sk = fromHex(kp.private_key);
-      const r = await kmip(t.s("Import", uidNode(id), t.e("ObjectType", "PrivateKey"),
-        t.s("Attributes", t.e("ObjectType", "PrivateKey"), t.e("CryptographicAlgorithm", "ECDH"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "RISTRETTO255"))),
-        t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.s("KeyMaterial", t.b("ByteString", hex(sk)))), t.e("CryptographicAlgorithm", "ECDH"), t.int("CryptographicLength", 256)))));
+      const r = await kmip(
+        t.s(
+          "Import",
+          uidNode(id),
+          t.e("ObjectType", "PrivateKey"),
+          t.s(
+            "Attributes",
+            t.e("ObjectType", "PrivateKey"),
+            t.e("CryptographicAlgorithm", "ECDH"),
+            t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "RISTRETTO255")),
+          ),
+          t.s(
+            "Object",
+            t.s(
+              "KeyBlock",
+              t.e("KeyFormatType", "Raw"),
+              t.s("KeyValue", t.s("KeyMaterial", t.b("ByteString", hex(sk)))),
+              t.e("CryptographicAlgorithm", "ECDH"),
+              t.int("CryptographicLength", 256),
+            ),
+          ),
+        ),
+      );
       expect(r.status, r.text).toBe(200);
       imported.push(id);
     }
@@ -111,13 +161,20 @@ describe("known-answer vectors decrypt on the server", () => {
     expect(vectors.encryption.length).toBeGreaterThanOrEqual(9);
     for (const v of vectors.encryption) {
       const aad = v.aad ? fromHex(v.aad) : undefined;
-      expect(Buffer.from(ok(await decrypt(imported[v.recipient], fromHex(v.ciphertext), aad))).toString("hex"), v.label).toBe(v.plaintext);
+      expect(
+        Buffer.from(ok(await decrypt(imported[v.recipient], fromHex(v.ciphertext), aad))).toString("hex"),
+        v.label,
+      ).toBe(v.plaintext);
     }
   });
 
   test("every negative decryption vector is a Cryptographic_Failure", async () => {
     for (const v of vectors.decryption_failures) {
-      expectKmipError(await decrypt(imported[v.recipient], fromHex(v.ciphertext), v.aad ? fromHex(v.aad) : undefined), 422, "Cryptographic_Failure");
+      expectKmipError(
+        await decrypt(imported[v.recipient], fromHex(v.ciphertext), v.aad ? fromHex(v.aad) : undefined),
+        422,
+        "Cryptographic_Failure",
+      );
     }
   });
 });

@@ -8,7 +8,20 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { CryptographicParameters, KmsClient } from "cloudproof_kms_js";
 import vectors from "../vectors/fpe/fpe-vectors.json";
 import * as kms from "../../src/crypto/ff1/kms.ts";
-import { expectKmipError, useTestServer, find, findAll, fromHex, hex, postKmip, t, v5, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  expectKmipError,
+  useTestServer,
+  find,
+  findAll,
+  fromHex,
+  hex,
+  postKmip,
+  t,
+  v5,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -19,16 +32,32 @@ const README_TWEAK = hex("unique tweak");
 const ZERO_KEY = "00".repeat(32);
 
 const tagAttr = (tags: string[]) =>
-  t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify(tags)))));
+  t.s(
+    "VendorAttributes",
+    t.s(
+      "VendorAttributes",
+      t.text("VendorIdentification", "cosmian"),
+      t.text("AttributeName", "tag"),
+      t.b("AttributeValue", hex(JSON.stringify(tags))),
+    ),
+  );
 
 async function locate(tags: string[]): Promise<unknown[]> {
   const r = await kmip(t.s("Locate", t.s("Attributes", tagAttr(tags))));
   expect(r.status, r.text).toBe(200);
-  return findAll(find(r.json, "UniqueIdentifier"), "UniqueIdentifier").filter((n) => n.type === "TextString").map((n) => n.value);
+  return findAll(find(r.json, "UniqueIdentifier"), "UniqueIdentifier")
+    .filter((n) => n.type === "TextString")
+    .map((n) => n.value);
 }
 
 async function createFpeKey(extra: Node[] = []): Promise<string> {
-  const r = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1"), ...extra)));
+  const r = await kmip(
+    t.s(
+      "Create",
+      t.e("ObjectType", "SymmetricKey"),
+      t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1"), ...extra),
+    ),
+  );
   expect(r.status, r.text).toBe(200);
   return valueOf(r.json, "UniqueIdentifier") as string;
 }
@@ -36,10 +65,29 @@ async function createFpeKey(extra: Node[] = []): Promise<string> {
 /** Imports known key bytes (vectors), as FPE_FF1 by default. */
 async function importKey(keyHex: string, algorithm = "FPE_FF1"): Promise<string> {
   const bits = keyHex.length * 4;
-  const attrs = t.s("Attributes", t.e("CryptographicAlgorithm", algorithm), t.int("CryptographicLength", bits), t.e("KeyFormatType", "TransparentSymmetricKey"));
+  const attrs = t.s(
+    "Attributes",
+    t.e("CryptographicAlgorithm", algorithm),
+    t.int("CryptographicLength", bits),
+    t.e("KeyFormatType", "TransparentSymmetricKey"),
+  );
   const r = await kmip(
-    t.s("Import", t.text("UniqueIdentifier", `fpe-${crypto.randomUUID()}`), t.e("ObjectType", "SymmetricKey"), attrs,
-      t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "TransparentSymmetricKey"), t.s("KeyValue", t.s("KeyMaterial", t.b("Key", keyHex))), t.e("CryptographicAlgorithm", algorithm), t.int("CryptographicLength", bits)))),
+    t.s(
+      "Import",
+      t.text("UniqueIdentifier", `fpe-${crypto.randomUUID()}`),
+      t.e("ObjectType", "SymmetricKey"),
+      attrs,
+      t.s(
+        "Object",
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", "TransparentSymmetricKey"),
+          t.s("KeyValue", t.s("KeyMaterial", t.b("Key", keyHex))),
+          t.e("CryptographicAlgorithm", algorithm),
+          t.int("CryptographicLength", bits),
+        ),
+      ),
+    ),
   );
   expect(r.status, r.text).toBe(200);
   return valueOf(r.json, "UniqueIdentifier") as string;
@@ -68,12 +116,18 @@ interface FpeResult {
 }
 
 /** One FPE Encrypt or Decrypt; `data` is text (or raw bytes). */
-async function fpe(op: "Encrypt" | "Decrypt", uid: string, data: string | Uint8Array, o: FpeOptions = {}): Promise<FpeResult> {
+async function fpe(
+  op: "Encrypt" | "Decrypt",
+  uid: string,
+  data: string | Uint8Array,
+  o: FpeOptions = {},
+): Promise<FpeResult> {
   const fields: Node[] = [t.text("UniqueIdentifier", uid)];
   if (o.algorithm) fields.push(t.s("CryptographicParameters", t.e("CryptographicAlgorithm", o.algorithm)));
   fields.push(t.b("Data", hex(typeof data === "string" ? utf8(data) : data)));
   if (o.tweak !== undefined) fields.push(t.b(o.dialect === "v5" ? "IVCounterNonce" : "IvCounterNonce", o.tweak));
-  if (o.aad !== undefined) fields.push(t.b("AuthenticatedEncryptionAdditionalData", hex(typeof o.aad === "string" ? utf8(o.aad) : o.aad)));
+  if (o.aad !== undefined)
+    fields.push(t.b("AuthenticatedEncryptionAdditionalData", hex(typeof o.aad === "string" ? utf8(o.aad) : o.aad)));
   fields.push(...(o.extra ?? []));
   const body = t.s(op, ...fields);
   const r = await kmip(o.dialect === "v5" ? v5(body) : body);
@@ -94,7 +148,9 @@ async function dec(uid: string, data: string, o: FpeOptions = {}): Promise<strin
 
 /** The library's answer (src/crypto/ff1/kms.ts) for the same inputs. */
 function lib(op: "encrypt" | "decrypt", keyHex: string, data: string, aad?: string, tweakHex = ""): string {
-  return new TextDecoder().decode(kms[op](fromHex(keyHex), utf8(data), aad === undefined ? undefined : utf8(aad), fromHex(tweakHex)));
+  return new TextDecoder().decode(
+    kms[op](fromHex(keyHex), utf8(data), aad === undefined ? undefined : utf8(aad), fromHex(tweakHex)),
+  );
 }
 
 describe("Create", () => {
@@ -118,18 +174,46 @@ describe("Create", () => {
 
   test("an AES key is not tagged fpe-ff1", async () => {
     const mine = `aes-${crypto.randomUUID()}`;
-    const r = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagAttr([mine]))));
+    const r = await kmip(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), tagAttr([mine])),
+      ),
+    );
     expect(r.status, r.text).toBe(200);
     expect(await locate([mine])).toHaveLength(1);
     expect(await locate(["fpe-ff1", mine])).toEqual([]);
   });
 
   test.each([128, 192, 512])("refuses FPE_FF1 keys of %i bits (Create and Import)", async (bits) => {
-    const r = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1"), t.int("CryptographicLength", bits))));
+    const r = await kmip(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1"), t.int("CryptographicLength", bits)),
+      ),
+    );
     expect(r.status).toBe(422);
     expect(r.text).toMatch(/^Invalid_Attribute_Value: .*length.*FPE_FF1/);
-    const i = await kmip(t.s("Import", t.text("UniqueIdentifier", `bad-${crypto.randomUUID()}`), t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1")),
-      t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "TransparentSymmetricKey"), t.s("KeyValue", t.s("KeyMaterial", t.b("Key", "11".repeat(bits / 8)))), t.e("CryptographicAlgorithm", "FPE_FF1"), t.int("CryptographicLength", bits)))));
+    const i = await kmip(
+      t.s(
+        "Import",
+        t.text("UniqueIdentifier", `bad-${crypto.randomUUID()}`),
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "FPE_FF1")),
+        t.s(
+          "Object",
+          t.s(
+            "KeyBlock",
+            t.e("KeyFormatType", "TransparentSymmetricKey"),
+            t.s("KeyValue", t.s("KeyMaterial", t.b("Key", "11".repeat(bits / 8)))),
+            t.e("CryptographicAlgorithm", "FPE_FF1"),
+            t.int("CryptographicLength", bits),
+          ),
+        ),
+      ),
+    );
     expect(i.status).toBe(422);
   });
 });
@@ -169,7 +253,16 @@ describe("Cosmian's data rules, byte-identical with the library and cloudproof_j
     const uid = await keyFor(key);
     const p = "Hello World 2024";
     const base = await enc(uid, p);
-    for (const aad of ["", "  \n", "alpha_numeric", " alpha_numeric\n", '{"type":"text","alphabet":"alpha_numeric"}', '{"type":"text"}', "{}", '{"alphabet":null}']) {
+    for (const aad of [
+      "",
+      "  \n",
+      "alpha_numeric",
+      " alpha_numeric\n",
+      '{"type":"text","alphabet":"alpha_numeric"}',
+      '{"type":"text"}',
+      "{}",
+      '{"alphabet":null}',
+    ]) {
       expect(await enc(uid, p, { aad }), JSON.stringify(aad)).toBe(base);
     }
     // a string that is no preset name is a literal alphabet; hexa_decimal (cloudproof's id) is one of them
@@ -178,15 +271,26 @@ describe("Cosmian's data rules, byte-identical with the library and cloudproof_j
       expect(c).toBe(lib("encrypt", key, "deadbeef-cafe-2024", aad, "0102"));
       expect(await dec(uid, c, { aad: JSON.stringify({ alphabet: aad }), tweak: "0102" })).toBe("deadbeef-cafe-2024");
     }
-    expect(await enc(uid, "deadbeef", { aad: "hexa_decimal" })).not.toBe(await enc(uid, "deadbeef", { aad: "hexadecimal" }));
+    expect(await enc(uid, "deadbeef", { aad: "hexa_decimal" })).not.toBe(
+      await enc(uid, "deadbeef", { aad: "hexadecimal" }),
+    );
   });
 
   test("every KMS preset round-trips and keeps non-alphabet characters in place", async () => {
     const uid = await createFpeKey();
     const samples: Record<string, string> = {
-      numeric: "+33 (0)6 12 34 56 78", hexadecimal: "550e8400-e29b-41d4", alpha_lower: "john.doe@example.com", alpha_upper: "HELLO WORLD",
-      alpha: "Alba Martinez-Gonzalez", alpha_numeric: "AB-123-CD", chinese: "天地玄黄 宇宙洪荒", latin1sup: "Bérangère Aigüe",
-      latin1sup_alphanum: "Ça va bien, René!", utf: "smile 😀 ok", ascii_printable: "p@ss w0rd!", base64: "SGVsbG8gV29ybGQ=",
+      numeric: "+33 (0)6 12 34 56 78",
+      hexadecimal: "550e8400-e29b-41d4",
+      alpha_lower: "john.doe@example.com",
+      alpha_upper: "HELLO WORLD",
+      alpha: "Alba Martinez-Gonzalez",
+      alpha_numeric: "AB-123-CD",
+      chinese: "天地玄黄 宇宙洪荒",
+      latin1sup: "Bérangère Aigüe",
+      latin1sup_alphanum: "Ça va bien, René!",
+      utf: "smile 😀 ok",
+      ascii_printable: "p@ss w0rd!",
+      base64: "SGVsbG8gV29ybGQ=",
     };
     for (const [name, p] of Object.entries(samples)) {
       const c = await enc(uid, p, { aad: name, tweak: "aa" });
@@ -207,7 +311,12 @@ describe("Cosmian's data rules, byte-identical with the library and cloudproof_j
       expect(await dec(uid, c, { aad, tweak: v.tweak })).toBe(p);
     }
     const v8 = vectors.big_integer.find((x) => x.radix === 8)!;
-    expect(await enc(await keyFor(v8.key), v8.plaintext, { aad: '{"type":"integer","alphabet":"01234567"}', tweak: v8.tweak })).toBe(v8.ciphertext.padStart(7, "0"));
+    expect(
+      await enc(await keyFor(v8.key), v8.plaintext, {
+        aad: '{"type":"integer","alphabet":"01234567"}',
+        tweak: v8.tweak,
+      }),
+    ).toBe(v8.ciphertext.padStart(7, "0"));
   });
 
   test("float: 16 hex digits of the encrypted bits (cloudproof float vectors); decrypt prints like Rust", async () => {
@@ -216,11 +325,15 @@ describe("Cosmian's data rules, byte-identical with the library and cloudproof_j
       const uid = await keyFor(v.key);
       const input = v.plaintext === "Infinity" ? "inf" : v.plaintext === "-Infinity" ? "-inf" : v.plaintext;
       expect(await enc(uid, input, { aad: F, tweak: v.tweak })).toBe(v.ciphertext_bits);
-      expect(await dec(uid, v.ciphertext_bits, { aad: F, tweak: v.tweak })).toBe(kms.rustF64ToString(Number(v.plaintext)));
+      expect(await dec(uid, v.ciphertext_bits, { aad: F, tweak: v.tweak })).toBe(
+        kms.rustF64ToString(Number(v.plaintext)),
+      );
     }
     const uid = await createFpeKey();
     expect(await dec(uid, await enc(uid, "1e20", { aad: F }), { aad: F })).toBe("100000000000000000000");
-    expect(await dec(uid, await enc(uid, "-0.5", { aad: '{"type":"float","alphabet":"numeric"}' }), { aad: F })).toBe("-0.5"); // alphabet ignored
+    expect(await dec(uid, await enc(uid, "-0.5", { aad: '{"type":"float","alphabet":"numeric"}' }), { aad: F })).toBe(
+      "-0.5",
+    ); // alphabet ignored
   });
 
   test("random keys and tweaks: the server equals the library for text, integer and float", async () => {
@@ -228,8 +341,12 @@ describe("Cosmian's data rules, byte-identical with the library and cloudproof_j
     const g = await kmip(t.s("Get", t.text("UniqueIdentifier", uid)));
     const keyHex = valueOf(find(g.json, "KeyMaterial"), "Key") as string;
     const cases: [string, string][] = [
-      ["4111-1111-1111-1111", "numeric"], ["Jean-Pierre Dupont", "alpha"], ["00012345678901234567890", '{"type":"integer","alphabet":"numeric"}'],
-      ["1011010111001011010110", '{"type":"integer","alphabet":"01"}'], ["3.14159", '{"type":"float"}'], ["mañana 🌞", "utf"],
+      ["4111-1111-1111-1111", "numeric"],
+      ["Jean-Pierre Dupont", "alpha"],
+      ["00012345678901234567890", '{"type":"integer","alphabet":"numeric"}'],
+      ["1011010111001011010110", '{"type":"integer","alphabet":"01"}'],
+      ["3.14159", '{"type":"float"}'],
+      ["mañana 🌞", "utf"],
     ];
     for (const [p, aad] of cases) {
       const tweak = hex(crypto.getRandomValues(new Uint8Array(1 + Math.floor(Math.random() * 20))));
@@ -252,11 +369,23 @@ describe("extensions: additionalCharacters, big_integer, NIST rounds", () => {
     }
     // the same as a literal alphabet holding the union (Cosmian's own way to say it)
     const v = vectors.alphabet.find((x) => x.additionalCharacters === "@.")!;
-    expect(await enc(await keyFor(v.key), v.plaintext, { aad: "@.abcdefghijklmnopqrstuvwxyz", tweak: v.tweak })).toBe(v.ciphertext);
+    expect(await enc(await keyFor(v.key), v.plaintext, { aad: "@.abcdefghijklmnopqrstuvwxyz", tweak: v.tweak })).toBe(
+      v.ciphertext,
+    );
     // snake_case spelling; an empty string changes nothing
-    expect(await enc(await keyFor(v.key), v.plaintext, { aad: '{"alphabet":"alpha_lower","additional_characters":"@."}', tweak: v.tweak })).toBe(v.ciphertext);
+    expect(
+      await enc(await keyFor(v.key), v.plaintext, {
+        aad: '{"alphabet":"alpha_lower","additional_characters":"@."}',
+        tweak: v.tweak,
+      }),
+    ).toBe(v.ciphertext);
     const plainV = vectors.alphabet.find((x) => x.note === "README: phqivnqmo")!;
-    expect(await enc(await keyFor(plainV.key), plainV.plaintext, { aad: '{"alphabet":"alpha_lower","additionalCharacters":""}', tweak: plainV.tweak })).toBe(plainV.ciphertext);
+    expect(
+      await enc(await keyFor(plainV.key), plainV.plaintext, {
+        aad: '{"alphabet":"alpha_lower","additionalCharacters":""}',
+        tweak: plainV.tweak,
+      }),
+    ).toBe(plainV.ciphertext);
   });
 
   test("big_integer: every cloudproof_js big-integer and bigint vector (value in base radix, unpadded answer)", async () => {
@@ -278,13 +407,17 @@ describe("extensions: additionalCharacters, big_integer, NIST rounds", () => {
       const uid = await importKey(s.key, "AES");
       const alphabet = s.radix === 10 ? "numeric" : "0123456789abcdefghijklmnopqrstuvwxyz";
       const aad = JSON.stringify({ type: "text", alphabet, rounds: 10 });
-      expect(await enc(uid, s.plaintext, { aad, tweak: s.tweak, algorithm: "FPE_FF1" }), `sample ${s.sample}`).toBe(s.ciphertext);
+      expect(await enc(uid, s.plaintext, { aad, tweak: s.tweak, algorithm: "FPE_FF1" }), `sample ${s.sample}`).toBe(
+        s.ciphertext,
+      );
       expect(await dec(uid, s.ciphertext, { aad, tweak: s.tweak, algorithm: "FPE_FF1" })).toBe(s.plaintext);
       if (s.radix === 10) {
         const int = JSON.stringify({ type: "integer", alphabet: "numeric", rounds: 10 });
         expect(await enc(uid, s.plaintext, { aad: int, tweak: s.tweak, algorithm: "FPE_FF1" })).toBe(s.ciphertext);
         const big = JSON.stringify({ type: "big_integer", radix: 10, digits: 10, rounds: 10 });
-        expect(await enc(uid, s.plaintext, { aad: big, tweak: s.tweak, algorithm: "FPE_FF1" })).toBe(s.ciphertext.replace(/^0+/, ""));
+        expect(await enc(uid, s.plaintext, { aad: big, tweak: s.tweak, algorithm: "FPE_FF1" })).toBe(
+          s.ciphertext.replace(/^0+/, ""),
+        );
       }
     }
   });
@@ -308,7 +441,9 @@ describe("extensions: additionalCharacters, big_integer, NIST rounds", () => {
     const k = await keyFor(key);
     expect(await enc(k, "0123456789", { aad: "numeric" })).toBe("2970494737");
     expect(await enc(k, "0123456789", { aad: "numeric", tweak: "39383736353433323130" })).toBe("9088363539");
-    expect(await enc(k, "0123456789", { aad: '{"alphabet":"numeric","rounds":10}', tweak: "39383736353433323130" })).toBe("1001623463");
+    expect(
+      await enc(k, "0123456789", { aad: '{"alphabet":"numeric","rounds":10}', tweak: "39383736353433323130" }),
+    ).toBe("1001623463");
   });
 });
 
@@ -328,7 +463,12 @@ describe("keys: FPE_FF1, AES and the algorithm selection", () => {
   test("wrong key length: a 128-bit AES key asked for Cosmian's FF1 is a Cryptographic_Failure", async () => {
     const uid = await importKey("11".repeat(16), "AES");
     for (const op of ["Encrypt", "Decrypt"] as const) {
-      expectKmipError(await fpe(op, uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" }), 422, "Cryptographic_Failure", /FPE .*crypt failed: FPE key must be 32 bytes, got 16/);
+      expectKmipError(
+        await fpe(op, uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" }),
+        422,
+        "Cryptographic_Failure",
+        /FPE .*crypt failed: FPE key must be 32 bytes, got 16/,
+      );
     }
   });
 
@@ -336,13 +476,27 @@ describe("keys: FPE_FF1, AES and the algorithm selection", () => {
     const uid = await createFpeKey();
     expect(await enc(uid, "123456", { aad: "numeric", algorithm: "FPE_FF1" })).toMatch(/^\d{6}$/);
     for (const op of ["Encrypt", "Decrypt"] as const) {
-      expectKmipError(await fpe(op, uid, "123456", { algorithm: "AES" }), 422, "Incompatible_Cryptographic_Usage_Mask", /only be used for FPE_FF1/);
-      expectKmipError(await fpe(op, uid, "123456", { algorithm: "ChaCha20Poly1305" }), 422, "Incompatible_Cryptographic_Usage_Mask");
+      expectKmipError(
+        await fpe(op, uid, "123456", { algorithm: "AES" }),
+        422,
+        "Incompatible_Cryptographic_Usage_Mask",
+        /only be used for FPE_FF1/,
+      );
+      expectKmipError(
+        await fpe(op, uid, "123456", { algorithm: "ChaCha20Poly1305" }),
+        422,
+        "Incompatible_Cryptographic_Usage_Mask",
+      );
     }
   });
 
   test("keys that are not symmetric keys are not FPE keys", async () => {
-    const kp = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "EC"), t.e("RecommendedCurve", "CURVE25519"))));
+    const kp = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", t.e("CryptographicAlgorithm", "EC"), t.e("RecommendedCurve", "CURVE25519")),
+      ),
+    );
     expect(kp.status, kp.text).toBe(200);
     const pk = valueOf(kp.json, "PublicKeyUniqueIdentifier") as string;
     const r = await fpe("Encrypt", pk, "123456", { algorithm: "FPE_FF1" });
@@ -364,17 +518,37 @@ describe("errors are clean KMIP failures (never 500)", () => {
     ["a non-string alphabet", "123456", '{"alphabet":5}', /"alphabet" must be a string/],
     ["an alphabet of one character (not a preset, so a literal)", "aaaaaa", "a", /Alphabet must contain between 2/],
     ["an integer without alphabet", "123456", '{"type":"integer"}', /integer FPE requires an alphabet/],
-    ["an integer alphabet of radix > 16", "abcdef", '{"type":"integer","alphabet":"alpha_lower"}', /radix between 2 and 16/],
+    [
+      "an integer alphabet of radix > 16",
+      "abcdef",
+      '{"type":"integer","alphabet":"alpha_lower"}',
+      /radix between 2 and 16/,
+    ],
     ["too-short text", "12345", "numeric", /stripped input length of 5 is too short. It should be at least 6/],
     ["text with only separators", "----", "numeric", /too short/],
     ["a too-short integer", "12345", '{"type":"integer","alphabet":"numeric"}', /digits must be at least 6, got 5/],
-    ["integer characters outside the alphabet", "1234-5678", '{"type":"integer","alphabet":"numeric"}', /not part of the integer alphabet/],
+    [
+      "integer characters outside the alphabet",
+      "1234-5678",
+      '{"type":"integer","alphabet":"numeric"}',
+      /not part of the integer alphabet/,
+    ],
     ["a float that is no number", "12,5", '{"type":"float"}', /invalid float literal/],
     ["metadata over 4096 bytes", "123456", "x".repeat(4097), /exceeds maximum allowed length of 4096/],
     ["rounds other than 10 or 18", "123456", '{"alphabet":"numeric","rounds":12}', /"rounds" must be 18 .* or 10/],
-    ["additionalCharacters on an integer", "123456", '{"type":"integer","alphabet":"numeric","additionalCharacters":"-"}', /applies to type "text" only/],
+    [
+      "additionalCharacters on an integer",
+      "123456",
+      '{"type":"integer","alphabet":"numeric","additionalCharacters":"-"}',
+      /applies to type "text" only/,
+    ],
     ["radix on text", "123456", '{"type":"text","radix":10}', /"radix" applies to type "big_integer" only/],
-    ["big_integer radix 17", "123456", '{"type":"big_integer","radix":17,"digits":6}', /Radix must be between 2 and 16/],
+    [
+      "big_integer radix 17",
+      "123456",
+      '{"type":"big_integer","radix":17,"digits":6}',
+      /Radix must be between 2 and 16/,
+    ],
     ["big_integer too few digits", "123", '{"type":"big_integer","radix":10,"digits":5}', /digits must be at least 6/],
     ["big_integer value too large", "1000000", '{"type":"big_integer"}', /lower or equal to 999999/],
     ["big_integer invalid digit", "12g", '{"type":"big_integer","radix":16,"digits":6}', /invalid digit/],
@@ -385,9 +559,24 @@ describe("errors are clean KMIP failures (never 500)", () => {
   });
 
   test("Decrypt errors: too short, characters outside the integer alphabet, bad float ciphertext", async () => {
-    expectKmipError(await fpe("Decrypt", uid, "123", { aad: "numeric" }), 422, "Invalid_Field", /too short for FF1 \(3 < 6\)/);
-    expectKmipError(await fpe("Decrypt", uid, "12a456", { aad: '{"type":"integer","alphabet":"numeric"}' }), 422, "Invalid_Field", /not part of the integer alphabet/);
-    expectKmipError(await fpe("Decrypt", uid, "xyz", { aad: '{"type":"float"}' }), 422, "Invalid_Field", /16 hex digits/);
+    expectKmipError(
+      await fpe("Decrypt", uid, "123", { aad: "numeric" }),
+      422,
+      "Invalid_Field",
+      /too short for FF1 \(3 < 6\)/,
+    );
+    expectKmipError(
+      await fpe("Decrypt", uid, "12a456", { aad: '{"type":"integer","alphabet":"numeric"}' }),
+      422,
+      "Invalid_Field",
+      /not part of the integer alphabet/,
+    );
+    expectKmipError(
+      await fpe("Decrypt", uid, "xyz", { aad: '{"type":"float"}' }),
+      422,
+      "Invalid_Field",
+      /16 hex digits/,
+    );
     expectKmipError(await fpe("Decrypt", uid, "12345678901234567", { aad: '{"type":"float"}' }), 422, "Invalid_Field");
   });
 
@@ -398,11 +587,28 @@ describe("errors are clean KMIP failures (never 500)", () => {
   });
 
   test("invalid UTF-8, missing Data, oversized Data", async () => {
-    expectKmipError(await fpe("Encrypt", uid, Uint8Array.of(0x31, 0x32, 0xc3, 0x28, 0x33, 0x34, 0x35, 0x36), { aad: "numeric" }), 422, "Invalid_Field", /UTF-8/);
-    expectKmipError(await fpe("Encrypt", uid, "123456", { aad: Uint8Array.of(0xff, 0xfe) }), 422, "Invalid_Field", /UTF-8/);
-    const r = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("AuthenticatedEncryptionAdditionalData", hex("numeric"))));
+    expectKmipError(
+      await fpe("Encrypt", uid, Uint8Array.of(0x31, 0x32, 0xc3, 0x28, 0x33, 0x34, 0x35, 0x36), { aad: "numeric" }),
+      422,
+      "Invalid_Field",
+      /UTF-8/,
+    );
+    expectKmipError(
+      await fpe("Encrypt", uid, "123456", { aad: Uint8Array.of(0xff, 0xfe) }),
+      422,
+      "Invalid_Field",
+      /UTF-8/,
+    );
+    const r = await kmip(
+      t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("AuthenticatedEncryptionAdditionalData", hex("numeric"))),
+    );
     expectKmipError(r, 422, "Invalid_Message", /data to encrypt must be provided/);
-    expectKmipError(await fpe("Encrypt", uid, "1".repeat(16_385), { aad: "numeric" }), 422, "Invalid_Field", /at most 16384 bytes/);
+    expectKmipError(
+      await fpe("Encrypt", uid, "1".repeat(16_385), { aad: "numeric" }),
+      422,
+      "Invalid_Field",
+      /at most 16384 bytes/,
+    );
     expect((await fpe("Encrypt", uid, "1".repeat(16_384), { aad: "numeric" })).status).toBe(200);
   });
 
@@ -423,7 +629,11 @@ describe("errors are clean KMIP failures (never 500)", () => {
 
   test("a usage mask without Encrypt is refused", async () => {
     const k = await createFpeKey([t.int("CryptographicUsageMask", 8)]); // Decrypt only
-    expectKmipError(await fpe("Encrypt", k, "123456", { aad: "numeric" }), 422, "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(
+      await fpe("Encrypt", k, "123456", { aad: "numeric" }),
+      422,
+      "Incompatible_Cryptographic_Usage_Mask",
+    );
   });
 });
 
@@ -431,26 +641,63 @@ describe("wire dialects and clients", () => {
   test("JS-client style (type Structure, IvCounterNonce) and Cosmian v5 style (no Structure type, IVCounterNonce) agree", async () => {
     const v = vectors.alphabet.find((x) => x.note === "README: 1415-4650-5562-7272")!;
     const uid = await keyFor(v.key);
-    const js = await fpe("Encrypt", uid, v.plaintext, { aad: "numeric", tweak: v.tweak, algorithm: "FPE_FF1", dialect: "js" });
-    const k5 = await fpe("Encrypt", uid, v.plaintext, { aad: "numeric", tweak: v.tweak, algorithm: "FPE_FF1", dialect: "v5" });
+    const js = await fpe("Encrypt", uid, v.plaintext, {
+      aad: "numeric",
+      tweak: v.tweak,
+      algorithm: "FPE_FF1",
+      dialect: "js",
+    });
+    const k5 = await fpe("Encrypt", uid, v.plaintext, {
+      aad: "numeric",
+      tweak: v.tweak,
+      algorithm: "FPE_FF1",
+      dialect: "v5",
+    });
     expect(js.out).toBe(v.ciphertext);
     expect(k5.out).toBe(v.ciphertext);
     expect(js.json?.type).toBe("Structure");
     expect(k5.json?.type).toBeUndefined();
     expect(find(k5.json, "IVCounterNonce") ?? find(k5.json, "IvCounterNonce")).toBeUndefined();
-    const d5 = await fpe("Decrypt", uid, v.ciphertext, { aad: '{"type":"text","alphabet":"numeric"}', tweak: v.tweak, dialect: "v5" });
+    const d5 = await fpe("Decrypt", uid, v.ciphertext, {
+      aad: '{"type":"text","alphabet":"numeric"}',
+      tweak: v.tweak,
+      dialect: "v5",
+    });
     expect(d5.out).toBe(v.plaintext);
     // v5 error: same clean failure
-    expectKmipError(await fpe("Encrypt", uid, "123", { aad: "numeric", dialect: "v5" }), 422, "Invalid_Field", /too short/);
+    expectKmipError(
+      await fpe("Encrypt", uid, "123", { aad: "numeric", dialect: "v5" }),
+      422,
+      "Invalid_Field",
+      /too short/,
+    );
   });
 
   test("a RequestMessage batch: the CorrelationValue comes back; a failed item does not stop the next", async () => {
     const uid = await createFpeKey();
-    const item = (id: string, data: string) => t.s("BatchItem", t.e("Operation", "Encrypt"), t.b("UniqueBatchItemID", hex(id)),
-      t.s("RequestPayload", t.text("UniqueIdentifier", uid), t.b("Data", hex(data)), t.b("AuthenticatedEncryptionAdditionalData", hex("numeric")), t.b("CorrelationValue", "c0ffee")));
-    const body = t.s("RequestMessage",
-      t.s("RequestHeader", t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)), t.int("BatchCount", 2)),
-      item("a", "123"), item("b", "123456"));
+    const item = (id: string, data: string) =>
+      t.s(
+        "BatchItem",
+        t.e("Operation", "Encrypt"),
+        t.b("UniqueBatchItemID", hex(id)),
+        t.s(
+          "RequestPayload",
+          t.text("UniqueIdentifier", uid),
+          t.b("Data", hex(data)),
+          t.b("AuthenticatedEncryptionAdditionalData", hex("numeric")),
+          t.b("CorrelationValue", "c0ffee"),
+        ),
+      );
+    const body = t.s(
+      "RequestMessage",
+      t.s(
+        "RequestHeader",
+        t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
+        t.int("BatchCount", 2),
+      ),
+      item("a", "123"),
+      item("b", "123456"),
+    );
     const r = await kmip(body);
     expect(r.status, r.text).toBe(200);
     const items = ((r.json?.value ?? []) as Node[]).filter((n) => n.tag === "BatchItem");
@@ -464,11 +711,17 @@ describe("wire dialects and clients", () => {
   test("the real cloudproof_kms_js client: encrypt/decrypt with an FPE_FF1 key (tweak as ivCounterNonce, metadata as AAD)", async () => {
     const client = new KmsClient(server.url);
     const uid = await keyFor(ZERO_KEY);
-    const res = await client.encrypt(uid, utf8("plaintext"), { ivCounterNonce: fromHex(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
+    const res = await client.encrypt(uid, utf8("plaintext"), {
+      ivCounterNonce: fromHex(README_TWEAK),
+      authenticatedEncryptionAdditionalData: utf8("alpha_lower"),
+    });
     expect(new TextDecoder().decode(res.data)).toBe("phqivnqmo");
     expect(res.ivCounterNonce ?? null).toBeNull();
     expect(res.authenticatedEncryptionTag ?? null).toBeNull();
-    const back = await client.decrypt(uid, utf8("phqivnqmo"), { ivCounterNonce: fromHex(README_TWEAK), authenticatedEncryptionAdditionalData: utf8("alpha_lower") });
+    const back = await client.decrypt(uid, utf8("phqivnqmo"), {
+      ivCounterNonce: fromHex(README_TWEAK),
+      authenticatedEncryptionAdditionalData: utf8("alpha_lower"),
+    });
     expect(new TextDecoder().decode(back)).toBe("plaintext");
 
     // its CryptographicAlgorithm enum has no FPE_FF1: the client selects FPE through the key only

@@ -30,13 +30,20 @@ const tempDir = () => {
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const refusal = (p: Promise<unknown>) => p.then(() => "(started)", (e: Error) => `${e.constructor.name}: ${e.message}`);
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => "(started)",
+    (e: Error) => `${e.constructor.name}: ${e.message}`,
+  );
 
 describe("user names refused from every source", () => {
   test.each([
     [["--api-key", "*:a-token-of-at-least-16-chars"], '--api-key user "*": the wildcard * is not a user'],
     [["--api-key", "   :a-token-of-at-least-16-chars"], '--api-key user "   ": a user name cannot be empty'],
-    [["--api-key", "ali\u001bce:a-token-of-at-least-16-chars"], '--api-key user "ali\\u001bce": a user name cannot hold control characters'],
+    [
+      ["--api-key", "ali\u001bce:a-token-of-at-least-16-chars"],
+      '--api-key user "ali\\u001bce": a user name cannot hold control characters',
+    ],
     [["--default-username", "*"], '--default-username "*": the wildcard * is not a user'],
     [["--default-username", " "], '--default-username " ": a user name cannot be empty'],
   ])("%j", (argv, message) => {
@@ -47,9 +54,13 @@ describe("user names refused from every source", () => {
     const dir = tempDir();
     const file = path.join(dir, "keys");
     writeFileSync(file, `# comment\nalice:${sha256("alice-token-0123456789")}\n*:${sha256("star-token-0123456789")}\n`);
-    expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(`Error: ${file} line 3: the wildcard * is not a user`);
+    expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(
+      `Error: ${file} line 3: the wildcard * is not a user`,
+    );
     writeFileSync(file, `alice:not-a-digest\n`);
-    expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(`Error: ${file} line 1: expected USER:SHA256-HEX-OF-TOKEN (64 hex digits)`);
+    expect(await refusal(startTestServer({ apiKeysFile: file, dataDir: dir }))).toBe(
+      `Error: ${file} line 1: expected USER:SHA256-HEX-OF-TOKEN (64 hex digits)`,
+    );
   });
 });
 
@@ -57,9 +68,17 @@ describe("certificate CN: trimmed, and refused when it is not a valid user name"
   const CERTS = path.join(root, "test/vectors/certs");
   const pem = (f: string) => readFileSync(path.join(CERTS, f), "utf8");
   let server: TestServer;
-  useTestServer((s) => (server = s), { tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key"), clientsCaFile: path.join(CERTS, "ca.pem") } });
+  useTestServer((s) => (server = s), {
+    tls: {
+      certFile: path.join(CERTS, "server.pem"),
+      keyFile: path.join(CERTS, "server.key"),
+      clientsCaFile: path.join(CERTS, "ca.pem"),
+    },
+  });
   const me = async (who: string) => {
-    const r = await fetch(`${server.url}/me`, { tls: { ca: pem("ca.pem"), cert: pem(`${who}.pem`), key: pem(`${who}.key`) } } as RequestInit);
+    const r = await fetch(`${server.url}/me`, {
+      tls: { ca: pem("ca.pem"), cert: pem(`${who}.pem`), key: pem(`${who}.key`) },
+    } as RequestInit);
     return `${r.status} ${await r.text()}`;
   };
   test("CN ' carol@example.com ' is carol@example.com; CN 'eve<TAB>admin' and CN '*' are no identity", async () => {
@@ -88,7 +107,12 @@ describe("JWT providers", () => {
     await server?.dispose();
     jwks?.stop(true);
   });
-  const token = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer(issuer).setExpirationTime("5m").sign(key);
+  const token = (claims: Record<string, unknown>) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setIssuer(issuer)
+      .setExpirationTime("5m")
+      .sign(key);
   const me = async (claims: Record<string, unknown>) => {
     const r = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${await token(claims)}` } });
     return `${r.status} ${await r.text()}`;
@@ -96,10 +120,20 @@ describe("JWT providers", () => {
 
   test("an audience is required unless issuer and JWKS are on loopback; the JWKS must be https off loopback", async () => {
     const local = `http://127.0.0.1:${jwks.port}/jwks`;
-    expect(await refusal(startTestServer({ jwtProviders: [{ issuer: "https://idp.example.com", jwksUri: local }] }))).toBe(
+    expect(
+      await refusal(startTestServer({ jwtProviders: [{ issuer: "https://idp.example.com", jwksUri: local }] })),
+    ).toBe(
       "ConfigError: the JWT provider https://idp.example.com needs an audience (ISSUER,JWKS_URI,AUDIENCE): without one, tokens the issuer minted for any other application would be accepted",
     );
-    expect(await refusal(startTestServer({ jwtProviders: [{ issuer: "https://idp.example.com", jwksUri: "http://idp.example.com/jwks", audience: ["kms"] }] }))).toBe(
+    expect(
+      await refusal(
+        startTestServer({
+          jwtProviders: [
+            { issuer: "https://idp.example.com", jwksUri: "http://idp.example.com/jwks", audience: ["kms"] },
+          ],
+        }),
+      ),
+    ).toBe(
       "ConfigError: the JWKS of issuer https://idp.example.com must be fetched over https (got http://idp.example.com); plain http is allowed on loopback only",
     );
     expect(() => loadConfig(["--jwt-auth-provider", "https://idp.example.com"], {})).toThrow(/needs an audience/);
@@ -107,10 +141,18 @@ describe("JWT providers", () => {
   });
 
   test("email_verified false: the user is sub; true or absent: the email", async () => {
-    expect(await me({ email: "alice@example.com", email_verified: false, sub: "idp|123" })).toBe('200 {"user":"idp|123"}');
-    expect(await me({ email: "alice@example.com", email_verified: "false", sub: "idp|123" })).toBe('200 {"user":"idp|123"}');
-    expect(await me({ email: "alice@example.com", email_verified: false })).toBe("401 Authentication_Not_Successful: invalid JWT: the token has neither a (verified) email nor a sub claim");
-    expect(await me({ email: "alice@example.com", email_verified: true, sub: "idp|123" })).toBe('200 {"user":"alice@example.com"}');
+    expect(await me({ email: "alice@example.com", email_verified: false, sub: "idp|123" })).toBe(
+      '200 {"user":"idp|123"}',
+    );
+    expect(await me({ email: "alice@example.com", email_verified: "false", sub: "idp|123" })).toBe(
+      '200 {"user":"idp|123"}',
+    );
+    expect(await me({ email: "alice@example.com", email_verified: false })).toBe(
+      "401 Authentication_Not_Successful: invalid JWT: the token has neither a (verified) email nor a sub claim",
+    );
+    expect(await me({ email: "alice@example.com", email_verified: true, sub: "idp|123" })).toBe(
+      '200 {"user":"alice@example.com"}',
+    );
     expect(await me({ email: "alice@example.com", sub: "idp|123" })).toBe('200 {"user":"alice@example.com"}');
   });
 
@@ -130,7 +172,19 @@ describe("--api-keys-file in a real process, re-read on SIGHUP", () => {
     const file = path.join(dir, "api-keys");
     const [alice, bob] = ["alice-token-0123456789abcdef", "bob-token-0123456789abcdef"];
     writeFileSync(file, `# user:sha256(token)\nalice:${sha256(alice)}\n\n`);
-    const child = spawn(bun, [path.join(root, "src/cli/main.ts"), "--port", "0", "--data-dir", path.join(dir, "data"), "--api-keys-file", file], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      bun,
+      [
+        path.join(root, "src/cli/main.ts"),
+        "--port",
+        "0",
+        "--data-dir",
+        path.join(dir, "data"),
+        "--api-keys-file",
+        file,
+      ],
+      { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+    );
     let log = "";
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
     const waitFor = async (re: RegExp) => {
@@ -152,7 +206,11 @@ describe("--api-keys-file in a real process, re-read on SIGHUP", () => {
       expect(await me(bob)).toBe('200 {"user":"bob"}');
       writeFileSync(file, `bob ${sha256(bob)}\n`);
       child.kill("SIGHUP");
-      expect(await waitFor(/"msg":"API keys file NOT re-read: the previous keys stay in use".*line 1: expected USER:SHA256-HEX-OF-TOKEN/)).toBeTruthy();
+      expect(
+        await waitFor(
+          /"msg":"API keys file NOT re-read: the previous keys stay in use".*line 1: expected USER:SHA256-HEX-OF-TOKEN/,
+        ),
+      ).toBeTruthy();
       expect(await me(bob)).toBe('200 {"user":"bob"}');
       expect(log).not.toContain(bob);
     } finally {
@@ -164,17 +222,35 @@ describe("--api-keys-file in a real process, re-read on SIGHUP", () => {
   test("the new settings from TOML and the environment", () => {
     const dir = tempDir();
     const toml = path.join(dir, "kms.toml");
-    writeFileSync(toml, '[http]\nhostname = "0.0.0.0"\n[auth]\napi_keys_file = "/etc/kms/api-keys"\n[audit]\nkey_file = "/etc/kms/audit.key"\ncheckpoint_records = 50\ncheckpoint_seconds = 5\n');
-    expect(loadConfig(["-c", toml], {})).toMatchObject({ kind: "run", config: { hostname: "0.0.0.0", apiKeysFile: "/etc/kms/api-keys", auditKeyFile: "/etc/kms/audit.key", auditCheckpointRecords: 50, auditCheckpointSeconds: 5 } });
+    writeFileSync(
+      toml,
+      '[http]\nhostname = "0.0.0.0"\n[auth]\napi_keys_file = "/etc/kms/api-keys"\n[audit]\nkey_file = "/etc/kms/audit.key"\ncheckpoint_records = 50\ncheckpoint_seconds = 5\n',
+    );
+    expect(loadConfig(["-c", toml], {})).toMatchObject({
+      kind: "run",
+      config: {
+        hostname: "0.0.0.0",
+        apiKeysFile: "/etc/kms/api-keys",
+        auditKeyFile: "/etc/kms/audit.key",
+        auditCheckpointRecords: 50,
+        auditCheckpointSeconds: 5,
+      },
+    });
     writeFileSync(toml, '[http]\nhostname = "0.0.0.0"\n[auth]\ninsecure_no_auth_on_network = true\n');
     expect(loadConfig(["-c", toml], {})).toMatchObject({ kind: "run", config: { insecureNoAuthOnNetwork: true } });
-    expect(loadConfig([], { KMS_API_KEYS_FILE: "/k", KMS_AUDIT_KEY_FILE: "/a" })).toMatchObject({ config: { apiKeysFile: "/k", auditKeyFile: "/a" } });
-    expect(() => loadConfig(["--audit-checkpoint-records", "0"], {})).toThrow('audit checkpoint records must be a positive integer, got "0"');
+    expect(loadConfig([], { KMS_API_KEYS_FILE: "/k", KMS_AUDIT_KEY_FILE: "/a" })).toMatchObject({
+      config: { apiKeysFile: "/k", auditKeyFile: "/a" },
+    });
+    expect(() => loadConfig(["--audit-checkpoint-records", "0"], {})).toThrow(
+      'audit checkpoint records must be a positive integer, got "0"',
+    );
   });
 
   test("--help prefers the file to --api-key", () => {
     const help = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "--help"], { cwd: root, encoding: "utf8" }).stdout;
-    expect(help).toMatch(/--api-keys-file FILE +API keys, one USER:SHA256-HEX-OF-TOKEN per line .*re-read on SIGHUP\. Preferred to --api-key/);
+    expect(help).toMatch(
+      /--api-keys-file FILE +API keys, one USER:SHA256-HEX-OF-TOKEN per line .*re-read on SIGHUP\. Preferred to --api-key/,
+    );
     expect(help).toMatch(/--api-key USER:TOKEN .*The token shows in `ps`: prefer --api-keys-file/);
     expect(help).toMatch(/--insecure-no-auth-on-network +allow no authentication on a non-loopback --hostname/);
   });
@@ -182,13 +258,30 @@ describe("--api-keys-file in a real process, re-read on SIGHUP", () => {
 
 describe("no authentication: loopback only", () => {
   test("a non-loopback hostname without authentication is refused at start (exit 2), unless explicitly allowed", () => {
-    const r = spawnSync(bun, [path.join(root, "src/cli/main.ts"), "--hostname", "0.0.0.0", "--port", "0", "--data-dir", path.join(tempDir(), "d")], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(
+      bun,
+      [
+        path.join(root, "src/cli/main.ts"),
+        "--hostname",
+        "0.0.0.0",
+        "--port",
+        "0",
+        "--data-dir",
+        path.join(tempDir(), "d"),
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       'error: refusing to listen on 0.0.0.0 without authentication: anyone who can connect would be "admin". Configure --api-keys-file, --jwt-auth-provider or --clients-ca-cert-file, listen on 127.0.0.1, or pass --insecure-no-auth-on-network\n',
     );
-    expect(loadConfig(["--hostname", "0.0.0.0", "--insecure-no-auth-on-network"], {})).toMatchObject({ kind: "run", config: { insecureNoAuthOnNetwork: true } });
-    expect(loadConfig(["--hostname", "0.0.0.0"], { KMS_INSECURE_NO_AUTH_ON_NETWORK: "true" })).toMatchObject({ kind: "run" });
+    expect(loadConfig(["--hostname", "0.0.0.0", "--insecure-no-auth-on-network"], {})).toMatchObject({
+      kind: "run",
+      config: { insecureNoAuthOnNetwork: true },
+    });
+    expect(loadConfig(["--hostname", "0.0.0.0"], { KMS_INSECURE_NO_AUTH_ON_NETWORK: "true" })).toMatchObject({
+      kind: "run",
+    });
     expect(loadConfig(["--hostname", "0.0.0.0", "--api-keys-file", "/dev/null"], {})).toMatchObject({ kind: "run" });
     expect(loadConfig(["--hostname", "localhost"], {})).toMatchObject({ kind: "run" });
     expect(loadConfig(["--hostname", "::1"], {})).toMatchObject({ kind: "run" });
@@ -196,12 +289,21 @@ describe("no authentication: loopback only", () => {
 
   let server: TestServer;
   useTestServer((s) => (server = s));
-  const CREATE = JSON.stringify(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
+  const CREATE = JSON.stringify(
+    t.s(
+      "Create",
+      t.e("ObjectType", "SymmetricKey"),
+      t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+    ),
+  );
   const send = async (headers: Record<string, string>, body: BodyInit = CREATE, route = "/kmip/2_1") => {
     const r = await fetch(server.url + route, { method: "POST", headers, body });
     return `${r.status} ${r.status === 200 ? "ok" : await r.text()}`;
   };
-  const owned = async () => ((await (await fetch(`${server.url}/access/owned`)).json()) as { object_id: string }[]).map((o) => o.object_id).sort();
+  const owned = async () =>
+    ((await (await fetch(`${server.url}/access/owned`)).json()) as { object_id: string }[])
+      .map((o) => o.object_id)
+      .sort();
 
   test("the real client works (it sends application/json and no Origin)", async () => {
     const client = new KmsClient(server.url);
@@ -213,20 +315,26 @@ describe("no authentication: loopback only", () => {
     const before = await owned();
     const port = server.port;
     const json = { "content-type": "application/json" };
-    const hostRefused = (h: string) => `403 Permission_Denied: unexpected Host ${JSON.stringify(h)}: without authentication this server only answers localhost, 127.0.0.1 or [::1] on port ${port}`;
+    const hostRefused = (h: string) =>
+      `403 Permission_Denied: unexpected Host ${JSON.stringify(h)}: without authentication this server only answers localhost, 127.0.0.1 or [::1] on port ${port}`;
     expect(await send({ ...json, host: `evil.example:${port}` })).toBe(hostRefused(`evil.example:${port}`));
     expect(await send({ ...json, host: `127.0.0.1:${port + 1}` })).toBe(hostRefused(`127.0.0.1:${port + 1}`));
     expect(await send({ ...json, host: "localhost" })).toBe(hostRefused("localhost"));
     expect(await owned()).toEqual(before);
-    for (const host of [`localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) expect(await send({ ...json, host })).toBe("200 ok");
+    for (const host of [`localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`])
+      expect(await send({ ...json, host })).toBe("200 ok");
     expect((await owned()).length).toBe(before.length + 4);
   });
 
   test("a foreign Origin is refused; our own is accepted", async () => {
     const before = await owned();
     const json = { "content-type": "application/json" };
-    expect(await send({ ...json, origin: "http://evil.example" })).toBe('403 Permission_Denied: cross-origin requests are refused (Origin "http://evil.example" is not this server)');
-    expect(await send({ ...json, origin: "null" })).toBe('403 Permission_Denied: cross-origin requests are refused (Origin "null" is not this server)');
+    expect(await send({ ...json, origin: "http://evil.example" })).toBe(
+      '403 Permission_Denied: cross-origin requests are refused (Origin "http://evil.example" is not this server)',
+    );
+    expect(await send({ ...json, origin: "null" })).toBe(
+      '403 Permission_Denied: cross-origin requests are refused (Origin "null" is not this server)',
+    );
     expect(await send({ ...json, origin: `http://localhost:${server.port}` })).toMatch(/^403 /); // Host is 127.0.0.1: another origin
     expect(await owned()).toEqual(before);
     expect(await send({ ...json, origin: `http://127.0.0.1:${server.port}` })).toBe("200 ok");
@@ -234,14 +342,23 @@ describe("no authentication: loopback only", () => {
 
   test("bodies a page can post cross-site without a preflight are refused (415): text/plain, forms, multipart, none", async () => {
     const before = await owned();
-    const refused = (type: string) => `415 Invalid_Message: Content-Type ${JSON.stringify(type)} is refused: send application/json (or application/octet-stream)`;
+    const refused = (type: string) =>
+      `415 Invalid_Message: Content-Type ${JSON.stringify(type)} is refused: send application/json (or application/octet-stream)`;
     expect(await send({ "content-type": "text/plain;charset=UTF-8" })).toBe(refused("text/plain"));
-    expect(await send({ "content-type": "application/x-www-form-urlencoded" })).toBe(refused("application/x-www-form-urlencoded"));
+    expect(await send({ "content-type": "application/x-www-form-urlencoded" })).toBe(
+      refused("application/x-www-form-urlencoded"),
+    );
     const form = new FormData();
     form.set("x", CREATE);
     expect(await send({}, form)).toBe(refused("multipart/form-data"));
     expect(await send({}, new Blob([CREATE]))).toBe(refused("(none)"));
-    expect(await send({ "content-type": "text/plain" }, JSON.stringify({ unique_identifier: before[0] ?? "x", user_id: "eve", operation_types: ["get"] }), "/access/grant")).toBe(refused("text/plain"));
+    expect(
+      await send(
+        { "content-type": "text/plain" },
+        JSON.stringify({ unique_identifier: before[0] ?? "x", user_id: "eve", operation_types: ["get"] }),
+        "/access/grant",
+      ),
+    ).toBe(refused("text/plain"));
     expect(await owned()).toEqual(before);
     expect(await send({ "content-type": "application/json; charset=utf-8" })).toBe("200 ok");
     expect(await send({ "content-type": "application/octet-stream" })).toBe("200 ok");
@@ -254,8 +371,12 @@ describe("no authentication: loopback only", () => {
     const before = await get();
     const destroy = JSON.stringify(t.s("Destroy", t.text("UniqueIdentifier", uid)));
     expect(await send({ "content-type": "text/plain" }, destroy)).toMatch(/^415 /);
-    expect(await send({ "content-type": "application/json", origin: "https://evil.example" }, destroy)).toMatch(/^403 /);
-    expect(await send({ "content-type": "application/json", host: `rebind.evil.example:${server.port}` }, destroy)).toMatch(/^403 /);
+    expect(await send({ "content-type": "application/json", origin: "https://evil.example" }, destroy)).toMatch(
+      /^403 /,
+    );
+    expect(
+      await send({ "content-type": "application/json", host: `rebind.evil.example:${server.port}` }, destroy),
+    ).toMatch(/^403 /);
     expect(await get()).toBe(before);
   });
 });
@@ -265,11 +386,24 @@ describe("no authentication on the network (--insecure-no-auth-on-network)", () 
   useTestServer((s) => (server = s), { hostname: "0.0.0.0", insecureNoAuthOnNetwork: true });
   test("any Host is answered (clients use the machine's name), but cross-site bodies and origins are still refused", async () => {
     const url = `http://127.0.0.1:${server.port}/kmip/2_1`;
-    const body = JSON.stringify(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
-    const post = async (headers: Record<string, string>) => (await fetch(url, { method: "POST", headers, body })).status;
+    const body = JSON.stringify(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+      ),
+    );
+    const post = async (headers: Record<string, string>) =>
+      (await fetch(url, { method: "POST", headers, body })).status;
     expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "application/json" })).toBe(200);
     expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "text/plain" })).toBe(415);
-    expect(await post({ host: `kms.internal.example:${server.port}`, "content-type": "application/json", origin: "http://evil.example" })).toBe(403);
+    expect(
+      await post({
+        host: `kms.internal.example:${server.port}`,
+        "content-type": "application/json",
+        origin: "http://evil.example",
+      }),
+    ).toBe(403);
   });
 });
 
@@ -279,7 +413,10 @@ describe("with authentication, a foreign Origin is refused too", () => {
   test("even with a valid token", async () => {
     const headers = { authorization: "Bearer alice-token-0123456789", origin: "https://evil.example" };
     const r = await fetch(`${server.url}/me`, { headers });
-    expect([r.status, await r.text()]).toEqual([403, 'Permission_Denied: cross-origin requests are refused (Origin "https://evil.example" is not this server)']);
+    expect([r.status, await r.text()]).toEqual([
+      403,
+      'Permission_Denied: cross-origin requests are refused (Origin "https://evil.example" is not this server)',
+    ]);
     const ok = await fetch(`${server.url}/me`, { headers: { authorization: headers.authorization } });
     expect([ok.status, await ok.text()]).toEqual([200, '{"user":"alice"}']);
   });

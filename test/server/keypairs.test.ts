@@ -6,10 +6,29 @@
  * PKCS#8 / SEC1 / SPKI keys; wrapping with a public key and unwrapping on Import; revoke/destroy.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from "node:crypto";
 import * as nist from "../../src/crypto/ecies/nist-curves.ts";
 import { sodium } from "../../native/sodium.ts";
-import { expectKmipError, fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  expectKmipError,
+  fromHex,
+  useTestServer,
+  find,
+  hex,
+  postKmip,
+  t,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -17,11 +36,26 @@ useTestServer((s) => (server = s));
 const kmip = (body: unknown) => postKmip(server.url, body);
 const uidNode = (uid: string) => t.text("UniqueIdentifier", uid);
 
-async function createPair(algorithm: string, curve?: string, extra: Node[] = [], privateExtra: Node[] = []): Promise<[string, string]> {
-  const common = t.s("CommonAttributes", t.e("CryptographicAlgorithm", algorithm), ...(curve ? [t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve))] : []), ...extra);
-  const r = await kmip(t.s("CreateKeyPair", common, ...(privateExtra.length ? [t.s("PrivateKeyAttributes", ...privateExtra)] : [])));
+async function createPair(
+  algorithm: string,
+  curve?: string,
+  extra: Node[] = [],
+  privateExtra: Node[] = [],
+): Promise<[string, string]> {
+  const common = t.s(
+    "CommonAttributes",
+    t.e("CryptographicAlgorithm", algorithm),
+    ...(curve ? [t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve))] : []),
+    ...extra,
+  );
+  const r = await kmip(
+    t.s("CreateKeyPair", common, ...(privateExtra.length ? [t.s("PrivateKeyAttributes", ...privateExtra)] : [])),
+  );
   expect(r.status, r.text).toBe(200);
-  return [valueOf(r.json, "PrivateKeyUniqueIdentifier") as string, valueOf(r.json, "PublicKeyUniqueIdentifier") as string];
+  return [
+    valueOf(r.json, "PrivateKeyUniqueIdentifier") as string,
+    valueOf(r.json, "PublicKeyUniqueIdentifier") as string,
+  ];
 }
 
 async function get(uid: string, format?: string, op = "Get") {
@@ -38,10 +72,24 @@ async function material(uid: string, format: string): Promise<Uint8Array> {
 }
 
 async function encrypt(uid: string, data: Uint8Array, aad?: Uint8Array) {
-  return kmip(t.s("Encrypt", uidNode(uid), t.b("Data", hex(data)), ...(aad ? [t.b("AuthenticatedEncryptionAdditionalData", hex(aad))] : [])));
+  return kmip(
+    t.s(
+      "Encrypt",
+      uidNode(uid),
+      t.b("Data", hex(data)),
+      ...(aad ? [t.b("AuthenticatedEncryptionAdditionalData", hex(aad))] : []),
+    ),
+  );
 }
 async function decrypt(uid: string, data: Uint8Array, aad?: Uint8Array) {
-  return kmip(t.s("Decrypt", uidNode(uid), t.b("Data", hex(data)), ...(aad ? [t.b("AuthenticatedEncryptionAdditionalData", hex(aad))] : [])));
+  return kmip(
+    t.s(
+      "Decrypt",
+      uidNode(uid),
+      t.b("Data", hex(data)),
+      ...(aad ? [t.b("AuthenticatedEncryptionAdditionalData", hex(aad))] : []),
+    ),
+  );
 }
 
 const nodePublic = (spki: Uint8Array) => createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
@@ -61,12 +109,63 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: "X25519", algorithm: "ECDH", curve: "CURVE25519", privateLength: 32, publicRawLength: 32, bits: 256, der: true },
-  { name: "Ed25519 (ECDH, encrypts after conversion to X25519)", algorithm: "ECDH", curve: "CURVEED25519", privateLength: 32, publicRawLength: 32, bits: 256, der: true },
-  { name: "Ristretto255", algorithm: "ECDH", curve: "RISTRETTO255", privateLength: 32, publicRawLength: 32, bits: 256, der: false },
-  { name: "P-256", algorithm: "ECDH", curve: "P256", privateLength: 32, publicRawLength: 65, bits: 256, der: true, nodeCurve: "P-256" },
-  { name: "P-384", algorithm: "ECDH", curve: "P384", privateLength: 48, publicRawLength: 97, bits: 384, der: true, nodeCurve: "P-384" },
-  { name: "P-521", algorithm: "ECDH", curve: "P521", privateLength: 66, publicRawLength: 133, bits: 521, der: true, nodeCurve: "P-521" },
+  {
+    name: "X25519",
+    algorithm: "ECDH",
+    curve: "CURVE25519",
+    privateLength: 32,
+    publicRawLength: 32,
+    bits: 256,
+    der: true,
+  },
+  {
+    name: "Ed25519 (ECDH, encrypts after conversion to X25519)",
+    algorithm: "ECDH",
+    curve: "CURVEED25519",
+    privateLength: 32,
+    publicRawLength: 32,
+    bits: 256,
+    der: true,
+  },
+  {
+    name: "Ristretto255",
+    algorithm: "ECDH",
+    curve: "RISTRETTO255",
+    privateLength: 32,
+    publicRawLength: 32,
+    bits: 256,
+    der: false,
+  },
+  {
+    name: "P-256",
+    algorithm: "ECDH",
+    curve: "P256",
+    privateLength: 32,
+    publicRawLength: 65,
+    bits: 256,
+    der: true,
+    nodeCurve: "P-256",
+  },
+  {
+    name: "P-384",
+    algorithm: "ECDH",
+    curve: "P384",
+    privateLength: 48,
+    publicRawLength: 97,
+    bits: 384,
+    der: true,
+    nodeCurve: "P-384",
+  },
+  {
+    name: "P-521",
+    algorithm: "ECDH",
+    curve: "P521",
+    privateLength: 66,
+    publicRawLength: 133,
+    bits: 521,
+    der: true,
+    nodeCurve: "P-521",
+  },
 ];
 
 describe.each(CASES)("$name key pair", (c) => {
@@ -114,7 +213,11 @@ describe.each(CASES)("$name key pair", (c) => {
     const dBytes = c.curve === "RISTRETTO255" ? Buffer.from(rawSk).reverse() : Buffer.from(rawSk);
     expect(d).toBe(BigInt("0x" + dBytes.toString("hex")));
     if (!c.der) {
-      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", "PKCS8"), uidNode(sk))), 422, "Key_Format_Type_Not_Supported");
+      expectKmipError(
+        await kmip(t.s("Get", t.e("KeyFormatType", "PKCS8"), uidNode(sk))),
+        422,
+        "Key_Format_Type_Not_Supported",
+      );
       return;
     }
     const pkcs8 = await material(sk, "PKCS8");
@@ -127,12 +230,20 @@ describe.each(CASES)("$name key pair", (c) => {
     expect(Buffer.from(jwk.d!, "base64url").toString("hex")).toBe(Buffer.from(rawSk).toString("hex"));
     if (c.nodeCurve) {
       const pub = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }).export({ format: "jwk" });
-      expect(Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]).toString("hex")).toBe(Buffer.from(rawPk).toString("hex"));
+      expect(
+        Buffer.concat([Buffer.from([4]), Buffer.from(pub.x!, "base64url"), Buffer.from(pub.y!, "base64url")]).toString(
+          "hex",
+        ),
+      ).toBe(Buffer.from(rawPk).toString("hex"));
       const sec1 = await material(sk, "ECPrivateKey");
       const fromSec1 = createPrivateKey({ key: Buffer.from(sec1), format: "der", type: "sec1" });
       expect(fromSec1.export({ format: "jwk" }).d).toBe(jwk.d);
     } else {
-      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", "ECPrivateKey"), uidNode(sk))), 422, "Key_Format_Type_Not_Supported");
+      expectKmipError(
+        await kmip(t.s("Get", t.e("KeyFormatType", "ECPrivateKey"), uidNode(sk))),
+        422,
+        "Key_Format_Type_Not_Supported",
+      );
     }
   });
 
@@ -227,10 +338,20 @@ describe("ciphertexts interoperate with the reference implementations", () => {
 describe("CreateKeyPair requests", () => {
   test("the Cosmian CLI's request (EC, KeyFormatType ECPrivateKey, ObjectType PrivateKey on both halves, Unrestricted)", async () => {
     const attrs = (mask: number) => [
-      t.e("CryptographicAlgorithm", "EC"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P384")),
-      t.int("CryptographicUsageMask", mask), t.e("KeyFormatType", "ECPrivateKey"), t.e("ObjectType", "PrivateKey"),
+      t.e("CryptographicAlgorithm", "EC"),
+      t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P384")),
+      t.int("CryptographicUsageMask", mask),
+      t.e("KeyFormatType", "ECPrivateKey"),
+      t.e("ObjectType", "PrivateKey"),
     ];
-    const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", ...attrs(0x200000)), t.s("PrivateKeyAttributes", ...attrs(0x200000)), t.s("PublicKeyAttributes", ...attrs(0x200000))));
+    const r = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", ...attrs(0x200000)),
+        t.s("PrivateKeyAttributes", ...attrs(0x200000)),
+        t.s("PublicKeyAttributes", ...attrs(0x200000)),
+      ),
+    );
     expect(r.status, r.text).toBe(200);
     const pk = valueOf(r.json, "PublicKeyUniqueIdentifier") as string;
     const g = await get(pk);
@@ -242,7 +363,11 @@ describe("CreateKeyPair requests", () => {
   });
 
   test("Ed25519 algorithm without a curve; ECDSA without a curve is P-256; EC without a curve is X25519", async () => {
-    for (const [alg, curve] of [["Ed25519", "CURVEED25519"], ["ECDSA", "P256"], ["EC", "CURVE25519"]]) {
+    for (const [alg, curve] of [
+      ["Ed25519", "CURVEED25519"],
+      ["ECDSA", "P256"],
+      ["EC", "CURVE25519"],
+    ]) {
       const [sk] = await createPair(alg);
       const a = await kmip(t.s("GetAttributes", uidNode(sk)));
       expect(valueOf(a.json, "RecommendedCurve"), alg).toBe(curve);
@@ -252,8 +377,21 @@ describe("CreateKeyPair requests", () => {
 
   test("requested usage masks and a client-chosen id are kept; tags go to both halves", async () => {
     const id = `ec-${crypto.randomUUID()}`;
-    const tags = t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify(["ec-tag"])))));
-    const [sk, pk] = await createPair("ECDH", "P256", [tags], [t.text("UniqueIdentifier", id), t.int("CryptographicUsageMask", 0x8)]);
+    const tags = t.s(
+      "VendorAttributes",
+      t.s(
+        "VendorAttributes",
+        t.text("VendorIdentification", "cosmian"),
+        t.text("AttributeName", "tag"),
+        t.b("AttributeValue", hex(JSON.stringify(["ec-tag"]))),
+      ),
+    );
+    const [sk, pk] = await createPair(
+      "ECDH",
+      "P256",
+      [tags],
+      [t.text("UniqueIdentifier", id), t.int("CryptographicUsageMask", 0x8)],
+    );
     expect(sk).toBe(id);
     expect(valueOf((await kmip(t.s("GetAttributes", uidNode(sk)))).json, "CryptographicUsageMask")).toBe(8);
     const located = await kmip(t.s("Locate", t.s("Attributes", tags)));
@@ -263,19 +401,48 @@ describe("CreateKeyPair requests", () => {
 
   test.each([
     ["an unsupported curve", "ECDH", "P192", "Operation_Not_Supported", /P192/],
-    ["a curve the algorithm cannot use (Ed25519 on P256)", "Ed25519", "P256", "Invalid_Attribute_Value", /CURVEED25519/],
+    [
+      "a curve the algorithm cannot use (Ed25519 on P256)",
+      "Ed25519",
+      "P256",
+      "Invalid_Attribute_Value",
+      /CURVEED25519/,
+    ],
     ["ECDSA on X25519", "ECDSA", "CURVE25519", "Invalid_Attribute_Value", /cannot sign/],
   ])("refuses %s", async (_, alg, curve, reason, message) => {
-    const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", alg), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve)))));
+    const r = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s(
+          "CommonAttributes",
+          t.e("CryptographicAlgorithm", alg),
+          t.s("CryptographicDomainParameters", t.e("RecommendedCurve", curve)),
+        ),
+      ),
+    );
     expectKmipError(r, 422, reason, message);
   });
 
   test("refuses different curves for the two halves, and an unknown curve name", async () => {
-    const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH")),
-      t.s("PrivateKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256"))),
-      t.s("PublicKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P384")))));
+    const r = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH")),
+        t.s("PrivateKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P256"))),
+        t.s("PublicKeyAttributes", t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "P384"))),
+      ),
+    );
     expectKmipError(r, 422, "Invalid_Field", /different curves/);
-    const u = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDH"), t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "Curve9999")))));
+    const u = await kmip(
+      t.s(
+        "CreateKeyPair",
+        t.s(
+          "CommonAttributes",
+          t.e("CryptographicAlgorithm", "ECDH"),
+          t.s("CryptographicDomainParameters", t.e("RecommendedCurve", "Curve9999")),
+        ),
+      ),
+    );
     expectKmipError(u, 422, "Invalid_Field");
   });
 
@@ -314,14 +481,32 @@ describe("Sign and SignatureVerify", () => {
     expect(valueOf(ok.json, "ValidityIndicator")).toBe("Valid");
     const bad = sig.slice();
     bad[10] ^= 0x40;
-    expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", hex(bad))])).json, "ValidityIndicator")).toBe("Invalid");
-    expect(valueOf((await verifyReq(pk, [t.b("Data", hex("other")), t.b("SignatureData", hex(sig))])).json, "ValidityIndicator")).toBe("Invalid");
-    expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", "00")])).json, "ValidityIndicator")).toBe("Invalid");
+    expect(
+      valueOf(
+        (await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", hex(bad))])).json,
+        "ValidityIndicator",
+      ),
+    ).toBe("Invalid");
+    expect(
+      valueOf(
+        (await verifyReq(pk, [t.b("Data", hex("other")), t.b("SignatureData", hex(sig))])).json,
+        "ValidityIndicator",
+      ),
+    ).toBe("Invalid");
+    expect(
+      valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", "00")])).json, "ValidityIndicator"),
+    ).toBe("Invalid");
     // a private key verifies with its public half when its mask allows Verify (this one: Sign only)
-    expectKmipError(await verifyReq(sk, [t.b("Data", hex(data)), t.b("SignatureData", hex(sig))]), 422, "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(
+      await verifyReq(sk, [t.b("Data", hex(data)), t.b("SignatureData", hex(sig))]),
+      422,
+      "Incompatible_Cryptographic_Usage_Mask",
+    );
     const [both] = await createPair("Ed25519", undefined, [t.int("CryptographicUsageMask", 0x1 | 0x2)]);
     const sig2 = valueOf((await signReq(both, [t.b("Data", hex(data))])).json, "SignatureData") as string;
-    expect(valueOf((await verifyReq(both, [t.b("Data", hex(data)), t.b("SignatureData", sig2)])).json, "ValidityIndicator")).toBe("Valid");
+    expect(
+      valueOf((await verifyReq(both, [t.b("Data", hex(data)), t.b("SignatureData", sig2)])).json, "ValidityIndicator"),
+    ).toBe("Valid");
   });
 
   test("ECDSA P-256: SHA-256 by default, DER, deterministic; DigestedData gives the same signature; node:crypto verifies", async () => {
@@ -341,7 +526,12 @@ describe("Sign and SignatureVerify", () => {
     }
     const tampered = Buffer.from(data);
     tampered[0] ^= 1;
-    expect(valueOf((await verifyReq(pk, [t.b("Data", tampered.toString("hex")), t.b("SignatureData", hex(sig))])).json, "ValidityIndicator")).toBe("Invalid");
+    expect(
+      valueOf(
+        (await verifyReq(pk, [t.b("Data", tampered.toString("hex")), t.b("SignatureData", hex(sig))])).json,
+        "ValidityIndicator",
+      ),
+    ).toBe("Invalid");
   });
 
   test("ECDSA verifies node:crypto's signatures (random k, high S allowed), DER or r‖s", async () => {
@@ -353,7 +543,12 @@ describe("Sign and SignatureVerify", () => {
       expect(valueOf(v.json, "ValidityIndicator")).toBe("Valid");
     }
     const p1363 = nodeSign("sha256", data, { key: nodeSk, dsaEncoding: "ieee-p1363" });
-    expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", p1363.toString("hex"))])).json, "ValidityIndicator")).toBe("Valid");
+    expect(
+      valueOf(
+        (await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", p1363.toString("hex"))])).json,
+        "ValidityIndicator",
+      ),
+    ).toBe("Valid");
   });
 
   test("ECDSA P-384: SHA-256 by default (as the KMS), SHA-384 when asked; P-521 with SHA-512", async () => {
@@ -361,15 +556,28 @@ describe("Sign and SignatureVerify", () => {
     const spki = await material(pk, "PKCS8");
     const def = fromHex(valueOf((await signReq(sk, [t.b("Data", hex(data))])).json, "SignatureData"));
     expect(nodeVerify("sha256", data, nodePublic(spki), def)).toBe(true);
-    const s384 = fromHex(valueOf((await signReq(sk, [dsa("ECDSAWithSHA384"), t.b("Data", hex(data))])).json, "SignatureData"));
+    const s384 = fromHex(
+      valueOf((await signReq(sk, [dsa("ECDSAWithSHA384"), t.b("Data", hex(data))])).json, "SignatureData"),
+    );
     expect(nodeVerify("sha384", data, nodePublic(spki), s384)).toBe(true);
     expect(nodeVerify("sha256", data, nodePublic(spki), s384)).toBe(false);
-    const withHash = await verifyReq(pk, [t.s("CryptographicParameters", t.e("HashingAlgorithm", "SHA384")), t.b("Data", hex(data)), t.b("SignatureData", hex(s384))]);
+    const withHash = await verifyReq(pk, [
+      t.s("CryptographicParameters", t.e("HashingAlgorithm", "SHA384")),
+      t.b("Data", hex(data)),
+      t.b("SignatureData", hex(s384)),
+    ]);
     expect(valueOf(withHash.json, "ValidityIndicator")).toBe("Valid");
-    expect(valueOf((await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", hex(s384))])).json, "ValidityIndicator")).toBe("Invalid");
+    expect(
+      valueOf(
+        (await verifyReq(pk, [t.b("Data", hex(data)), t.b("SignatureData", hex(s384))])).json,
+        "ValidityIndicator",
+      ),
+    ).toBe("Invalid");
 
     const [sk5, pk5] = await createPair("ECDSA", "P521");
-    const s512 = fromHex(valueOf((await signReq(sk5, [dsa("ECDSAWithSHA512"), t.b("Data", hex(data))])).json, "SignatureData"));
+    const s512 = fromHex(
+      valueOf((await signReq(sk5, [dsa("ECDSAWithSHA512"), t.b("Data", hex(data))])).json, "SignatureData"),
+    );
     expect(nodeVerify("sha512", data, nodePublic(await material(pk5, "PKCS8")), s512)).toBe(true);
   });
 
@@ -379,9 +587,16 @@ describe("Sign and SignatureVerify", () => {
     const first = await signReq(sk, [t.bool("InitIndicator", true), t.b("Data", hex("part one, "))]);
     expect(first.status, first.text).toBe(200);
     expect(find(first.json, "SignatureData")).toBeUndefined();
-    const last = await signReq(sk, [t.b("CorrelationValue", valueOf(first.json, "CorrelationValue") as string), t.bool("FinalIndicator", true), t.b("Data", hex("part two"))]);
+    const last = await signReq(sk, [
+      t.b("CorrelationValue", valueOf(first.json, "CorrelationValue") as string),
+      t.bool("FinalIndicator", true),
+      t.b("Data", hex("part two")),
+    ]);
     expect(valueOf(last.json, "SignatureData")).toBe(valueOf(one.json, "SignatureData"));
-    const v = await verifyReq(pk, [t.b("Data", hex("part one, part two")), t.b("SignatureData", valueOf(last.json, "SignatureData") as string)]);
+    const v = await verifyReq(pk, [
+      t.b("Data", hex("part one, part two")),
+      t.b("SignatureData", valueOf(last.json, "SignatureData") as string),
+    ]);
     expect(valueOf(v.json, "ValidityIndicator")).toBe("Valid");
   });
 
@@ -404,12 +619,27 @@ describe("Sign and SignatureVerify", () => {
   });
 
   test.each([
-    ["both Data and DigestedData", [t.b("Data", "00"), t.b("DigestedData", "00".repeat(32))], "Invalid_Message", /not both/],
+    [
+      "both Data and DigestedData",
+      [t.b("Data", "00"), t.b("DigestedData", "00".repeat(32))],
+      "Invalid_Message",
+      /not both/,
+    ],
     ["neither Data nor DigestedData", [], "Invalid_Message", /missing/],
     ["a digest of the wrong length", [t.b("DigestedData", "00".repeat(20))], "Invalid_Field", /32 bytes/],
     ["a signature algorithm for another key type", [dsa("RSASSAPSS"), t.b("Data", "00")], "Invalid_Field", /ECDSA/],
-    ["an unknown hashing algorithm name", [t.s("CryptographicParameters", t.e("HashingAlgorithm", "SHA999")), t.b("Data", "00")], "Invalid_Field", /HashingAlgorithm/],
-    ["Init and Final together", [t.bool("InitIndicator", true), t.bool("FinalIndicator", true), t.b("Data", "00")], "Invalid_Field", /both be true/],
+    [
+      "an unknown hashing algorithm name",
+      [t.s("CryptographicParameters", t.e("HashingAlgorithm", "SHA999")), t.b("Data", "00")],
+      "Invalid_Field",
+      /HashingAlgorithm/,
+    ],
+    [
+      "Init and Final together",
+      [t.bool("InitIndicator", true), t.bool("FinalIndicator", true), t.b("Data", "00")],
+      "Invalid_Field",
+      /both be true/,
+    ],
   ])("Sign refuses %s", async (_, fields, reason, message) => {
     const [sk] = await createPair("ECDSA", "P256");
     expectKmipError(await signReq(sk, fields as Node[]), 422, reason as string, message as RegExp);
@@ -418,7 +648,11 @@ describe("Sign and SignatureVerify", () => {
   test("SignatureVerify refuses a request without SignatureData, and an unknown key", async () => {
     const [, pk] = await createPair("Ed25519");
     expectKmipError(await verifyReq(pk, [t.b("Data", "00")]), 422, "Invalid_Message", /SignatureData/);
-    expectKmipError(await verifyReq("no-such-key", [t.b("Data", "00"), t.b("SignatureData", "00")]), 422, "Item_Not_Found");
+    expectKmipError(
+      await verifyReq("no-such-key", [t.b("Data", "00"), t.b("SignatureData", "00")]),
+      422,
+      "Item_Not_Found",
+    );
   });
 
   test("Query lists Sign and SignatureVerify", async () => {
@@ -431,8 +665,24 @@ describe("Sign and SignatureVerify", () => {
 // ---------------------------------------------------------------------------------------------
 
 function importKey(id: string, objectType: string, format: string, der: Uint8Array, extraAttrs: Node[] = []) {
-  return kmip(t.s("Import", t.bool("ReplaceExisting", true), uidNode(id), t.e("ObjectType", objectType), t.s("Attributes", t.e("ObjectType", objectType), ...extraAttrs),
-    t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", format), t.s("KeyValue", t.s("KeyMaterial", t.b("ByteString", hex(der)))), t.int("CryptographicLength", der.length * 8)))));
+  return kmip(
+    t.s(
+      "Import",
+      t.bool("ReplaceExisting", true),
+      uidNode(id),
+      t.e("ObjectType", objectType),
+      t.s("Attributes", t.e("ObjectType", objectType), ...extraAttrs),
+      t.s(
+        "Object",
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", format),
+          t.s("KeyValue", t.s("KeyMaterial", t.b("ByteString", hex(der)))),
+          t.int("CryptographicLength", der.length * 8),
+        ),
+      ),
+    ),
+  );
 }
 
 describe("Import of DER keys", () => {
@@ -440,7 +690,8 @@ describe("Import of DER keys", () => {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });
     const pkcs8 = new Uint8Array(privateKey.export({ type: "pkcs8", format: "der" }));
     const spki = spkiOf(publicKey);
-    const sk = `imp-sk-${crypto.randomUUID()}`, pk = `imp-pk-${crypto.randomUUID()}`;
+    const sk = `imp-sk-${crypto.randomUUID()}`,
+      pk = `imp-pk-${crypto.randomUUID()}`;
     expect((await importKey(sk, "PrivateKey", "PKCS8", pkcs8)).status).toBe(200);
     expect((await importKey(pk, "PublicKey", "PKCS8", spki)).status).toBe(200);
     const g = await get(sk);
@@ -475,12 +726,32 @@ describe("Import of DER keys", () => {
   });
 
   test("malformed EC keys are refused; keys of other algorithms are stored as given", async () => {
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "ECPrivateKey", new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])), 422, "Invalid_Field");
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", new Uint8Array([1, 2, 3])), 422, "Invalid_Field");
+    expectKmipError(
+      await importKey(
+        `bad-${crypto.randomUUID()}`,
+        "PrivateKey",
+        "ECPrivateKey",
+        new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]),
+      ),
+      422,
+      "Invalid_Field",
+    );
+    expectKmipError(
+      await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", new Uint8Array([1, 2, 3])),
+      422,
+      "Invalid_Field",
+    );
     const offCurve = spkiOf(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey);
     offCurve[offCurve.length - 1] ^= 1;
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", offCurve), 422, "Invalid_Field", /point/);
-    const rsa = new Uint8Array(generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "der" }));
+    expectKmipError(
+      await importKey(`bad-${crypto.randomUUID()}`, "PublicKey", "PKCS8", offCurve),
+      422,
+      "Invalid_Field",
+      /point/,
+    );
+    const rsa = new Uint8Array(
+      generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "der" }),
+    );
     const rsaId = `rsa-${crypto.randomUUID()}`;
     expect((await importKey(rsaId, "PrivateKey", "PKCS8", rsa)).status).toBe(200);
     expect(valueOf(await get(rsaId), "KeyMaterial")).toBe(hex(rsa).toUpperCase());
@@ -493,13 +764,25 @@ const data = () => new TextEncoder().encode("imported");
 
 describe("key wrapping with elliptic-curve keys", () => {
   async function symmetricKey(): Promise<[string, string]> {
-    const r = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
+    const r = await kmip(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+      ),
+    );
     const uid = valueOf(r.json, "UniqueIdentifier") as string;
     return [uid, Buffer.from(await material(uid, "Raw")).toString("hex")];
   }
-  const wrapSpec = (uid: string) => t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", uidNode(uid)));
+  const wrapSpec = (uid: string) =>
+    t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", uidNode(uid)));
 
-  test.each([["X25519", "CURVE25519", 48], ["Ed25519", "CURVEED25519", 48], ["P-256", "P256", 49], ["P-521", "P521", 83]])(
+  test.each([
+    ["X25519", "CURVE25519", 48],
+    ["Ed25519", "CURVEED25519", 48],
+    ["P-256", "P256", 49],
+    ["P-521", "P521", 83],
+  ])(
     "%s: Get wrapped with the public key, Import unwrapped naming the public key (the server finds the private key)",
     async (_, curve, overhead) => {
       const [sk, pk] = await createPair("ECDH", curve);
@@ -512,19 +795,47 @@ describe("key wrapping with elliptic-curve keys", () => {
       expect(valueOf(find(kb, "EncryptionKeyInformation"), "UniqueIdentifier")).toBe(pk);
       // re-import the wrapped block as is, asking the server to unwrap it
       const id = `unwrapped-${crypto.randomUUID()}`;
-      const imp = await kmip(t.s("Import", uidNode(id), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb)));
+      const imp = await kmip(
+        t.s(
+          "Import",
+          uidNode(id),
+          t.e("ObjectType", "SymmetricKey"),
+          t.e("KeyWrapType", "NotWrapped"),
+          t.s("Attributes"),
+          t.s("Object", kb),
+        ),
+      );
       expect(imp.status, imp.text).toBe(200);
       expect(Buffer.from(await material(id, "Raw")).toString("hex")).toBe(original);
       // Get ... KeyWrapType NotWrapped on a key stored wrapped
       const kept = `kept-${crypto.randomUUID()}`;
-      expect((await kmip(t.s("Import", uidNode(kept), t.e("ObjectType", "SymmetricKey"), t.s("Attributes"), t.s("Object", kb)))).status).toBe(200);
+      expect(
+        (
+          await kmip(
+            t.s("Import", uidNode(kept), t.e("ObjectType", "SymmetricKey"), t.s("Attributes"), t.s("Object", kb)),
+          )
+        ).status,
+      ).toBe(200);
       const plain = await kmip(t.s("Get", t.e("KeyWrapType", "NotWrapped"), uidNode(kept)));
       expect(plain.status, plain.text).toBe(200);
       expect(valueOf(find(plain.json, "KeyMaterial"), "Key")).toBe(original.toUpperCase());
       // a wrong private key cannot unwrap it
       const [otherSk] = await createPair("ECDH", curve);
       const kb2 = JSON.parse(JSON.stringify(kb).replace(`"${pk}"`, `"${otherSk}"`));
-      expectKmipError(await kmip(t.s("Import", uidNode(`x-${crypto.randomUUID()}`), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb2))), 422, "Cryptographic_Failure");
+      expectKmipError(
+        await kmip(
+          t.s(
+            "Import",
+            uidNode(`x-${crypto.randomUUID()}`),
+            t.e("ObjectType", "SymmetricKey"),
+            t.e("KeyWrapType", "NotWrapped"),
+            t.s("Attributes"),
+            t.s("Object", kb2),
+          ),
+        ),
+        422,
+        "Cryptographic_Failure",
+      );
       void sk;
     },
   );
@@ -537,7 +848,20 @@ describe("key wrapping with elliptic-curve keys", () => {
     expect(w.status, w.text).toBe(200);
     const kb = find(w.json, "KeyBlock")!;
     const id = `wrapped-sk-${crypto.randomUUID()}`;
-    expect((await kmip(t.s("Import", uidNode(id), t.e("ObjectType", "PrivateKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb)))).status).toBe(200);
+    expect(
+      (
+        await kmip(
+          t.s(
+            "Import",
+            uidNode(id),
+            t.e("ObjectType", "PrivateKey"),
+            t.e("KeyWrapType", "NotWrapped"),
+            t.s("Attributes"),
+            t.s("Object", kb),
+          ),
+        )
+      ).status,
+    ).toBe(200);
     expect(Buffer.from(await material(id, "PKCS8")).equals(Buffer.from(pkcs8))).toBe(true);
     void wrapSk;
   });
@@ -545,7 +869,11 @@ describe("key wrapping with elliptic-curve keys", () => {
   test("the wrapping key's usage mask and state are checked", async () => {
     const [, signPk] = await createPair("ECDSA", "P256"); // Verify only
     const [sym] = await symmetricKey();
-    expectKmipError(await kmip(t.s("Get", wrapSpec(signPk), uidNode(sym))), 422, "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(
+      await kmip(t.s("Get", wrapSpec(signPk), uidNode(sym))),
+      422,
+      "Incompatible_Cryptographic_Usage_Mask",
+    );
     const [sk, pk] = await createPair("ECDH", "P256");
     await kmip(t.s("Revoke", uidNode(sk), t.text("RevocationReason", "x")));
     expectKmipError(await kmip(t.s("Get", wrapSpec(pk), uidNode(sym))), 422, "Item_Not_Found");

@@ -4,7 +4,17 @@
  */
 import { describe, expect, test } from "vitest";
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  useTestServer,
+  find,
+  findAll,
+  hex,
+  postKmip,
+  t,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -12,7 +22,11 @@ useTestServer((s) => (server = s));
 const kmip = (body: unknown) => postKmip(server.url, body);
 
 async function createKey(alg = "AES", bits?: number, extra: Node[] = []): Promise<string> {
-  const attrs: Node[] = [t.e("CryptographicAlgorithm", alg), ...(bits ? [t.int("CryptographicLength", bits)] : []), ...extra];
+  const attrs: Node[] = [
+    t.e("CryptographicAlgorithm", alg),
+    ...(bits ? [t.int("CryptographicLength", bits)] : []),
+    ...extra,
+  ];
   const r = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", ...attrs)));
   expect(r.status, r.text).toBe(200);
   expect(r.json?.tag).toBe("CreateResponse");
@@ -29,7 +43,10 @@ async function getKeyBytes(uid: string, format = "Raw"): Promise<Buffer> {
 
 describe("Create", () => {
   test.each([
-    ["AES", 128], ["AES", 192], ["AES", 256], ["ChaCha20", 256],
+    ["AES", 128],
+    ["AES", 192],
+    ["AES", 256],
+    ["ChaCha20", 256],
   ])("%s-%i makes a key of the right length", async (alg, bits) => {
     const uid = await createKey(alg, bits);
     expect((await getKeyBytes(uid)).length).toBe(bits / 8);
@@ -48,13 +65,23 @@ describe("Create", () => {
     const id = `my-key-${crypto.randomUUID()}`;
     const uid = await createKey("AES", 256, [t.text("UniqueIdentifier", id)]);
     expect(uid).toBe(id);
-    const again = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", id))));
+    const again = await kmip(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.text("UniqueIdentifier", id)),
+      ),
+    );
     expect(again.status).toBe(422);
     expect(again.text).toMatch(/^Object_Already_Exists: /);
   });
 
   test.each([
-    ["an AES length that does not exist", [t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 100)], /Invalid_Attribute_Value: .*length/],
+    [
+      "an AES length that does not exist",
+      [t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 100)],
+      /Invalid_Attribute_Value: .*length/,
+    ],
     ["no algorithm", [t.int("CryptographicLength", 256)], /cryptographic algorithm must be specified/],
     ["an unknown algorithm name", [t.e("CryptographicAlgorithm", "Rot13")], /^Invalid_Field: .*CryptographicAlgorithm/],
     ["an unsupported algorithm", [t.e("CryptographicAlgorithm", "Blowfish")], /Blowfish/],
@@ -82,7 +109,15 @@ describe("Encrypt and Decrypt", () => {
     d.setAuthTag(tag);
     expect(Buffer.concat([d.update(data), d.final()]).toString()).toBe(plaintext);
 
-    const dec = await kmip(t.s("Decrypt", t.b("IvCounterNonce", nonce.toString("hex")), t.b("AuthenticatedEncryptionTag", tag.toString("hex")), t.text("UniqueIdentifier", uid), t.b("Data", data.toString("hex"))));
+    const dec = await kmip(
+      t.s(
+        "Decrypt",
+        t.b("IvCounterNonce", nonce.toString("hex")),
+        t.b("AuthenticatedEncryptionTag", tag.toString("hex")),
+        t.text("UniqueIdentifier", uid),
+        t.b("Data", data.toString("hex")),
+      ),
+    );
     expect(dec.status, dec.text).toBe(200);
     expect(Buffer.from(valueOf(dec.json, "Data") as string, "hex").toString()).toBe(plaintext);
   });
@@ -102,20 +137,45 @@ describe("Encrypt and Decrypt", () => {
     const key = await getKeyBytes(uid);
     const nonce = "000102030405060708090a0b";
     const aad = hex("header");
-    const enc = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("secret")), t.b("IvCounterNonce", nonce), t.b("AuthenticatedEncryptionAdditionalData", aad)));
+    const enc = await kmip(
+      t.s(
+        "Encrypt",
+        t.text("UniqueIdentifier", uid),
+        t.b("Data", hex("secret")),
+        t.b("IvCounterNonce", nonce),
+        t.b("AuthenticatedEncryptionAdditionalData", aad),
+      ),
+    );
     expect(enc.status, enc.text).toBe(200);
     expect(find(enc.json, "IvCounterNonce")).toBeUndefined(); // the caller knows it
     const tag = valueOf(enc.json, "AuthenticatedEncryptionTag") as string;
     const data = valueOf(enc.json, "Data") as string;
     const c = createCipheriv("aes-128-gcm", key, Buffer.from(nonce, "hex"));
     c.setAAD(Buffer.from(aad, "hex"));
-    expect(Buffer.concat([c.update(Buffer.from("secret")), c.final()]).toString("hex").toUpperCase()).toBe(data);
+    expect(
+      Buffer.concat([c.update(Buffer.from("secret")), c.final()])
+        .toString("hex")
+        .toUpperCase(),
+    ).toBe(data);
     expect(c.getAuthTag().toString("hex").toUpperCase()).toBe(tag);
 
     const decrypt = (n: string, tg: string, a: string) =>
-      kmip(t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", data), t.b("IvCounterNonce", n), t.b("AuthenticatedEncryptionTag", tg), t.b("AuthenticatedEncryptionAdditionalData", a)));
+      kmip(
+        t.s(
+          "Decrypt",
+          t.text("UniqueIdentifier", uid),
+          t.b("Data", data),
+          t.b("IvCounterNonce", n),
+          t.b("AuthenticatedEncryptionTag", tg),
+          t.b("AuthenticatedEncryptionAdditionalData", a),
+        ),
+      );
     expect((await decrypt(nonce, tag, aad)).status).toBe(200);
-    for (const bad of [await decrypt(nonce, tag, hex("other")), await decrypt(nonce, "00".repeat(16), aad), await decrypt("ff" + nonce.slice(2), tag, aad)]) {
+    for (const bad of [
+      await decrypt(nonce, tag, hex("other")),
+      await decrypt(nonce, "00".repeat(16), aad),
+      await decrypt("ff" + nonce.slice(2), tag, aad),
+    ]) {
       expect(bad.status).toBe(422);
       expect(bad.text).toMatch(/^Cryptographic_Failure: /);
     }
@@ -124,11 +184,26 @@ describe("Encrypt and Decrypt", () => {
   test("ChaCha20-Poly1305 and XChaCha20-Poly1305 (24-byte nonce) round trips", async () => {
     const uid = await createKey("ChaCha20", 256);
     for (const nonce of [undefined, "11".repeat(24)]) {
-      const enc = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("chacha")), ...(nonce ? [t.b("IvCounterNonce", nonce)] : [])));
+      const enc = await kmip(
+        t.s(
+          "Encrypt",
+          t.text("UniqueIdentifier", uid),
+          t.b("Data", hex("chacha")),
+          ...(nonce ? [t.b("IvCounterNonce", nonce)] : []),
+        ),
+      );
       expect(enc.status, enc.text).toBe(200);
       const n = nonce ?? (valueOf(enc.json, "IvCounterNonce") as string);
       expect(n.length).toBe(nonce ? 48 : 24);
-      const dec = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", valueOf(enc.json, "Data") as string), t.b("IvCounterNonce", n), t.b("AuthenticatedEncryptionTag", valueOf(enc.json, "AuthenticatedEncryptionTag") as string)));
+      const dec = await kmip(
+        t.s(
+          "Decrypt",
+          t.text("UniqueIdentifier", uid),
+          t.b("Data", valueOf(enc.json, "Data") as string),
+          t.b("IvCounterNonce", n),
+          t.b("AuthenticatedEncryptionTag", valueOf(enc.json, "AuthenticatedEncryptionTag") as string),
+        ),
+      );
       expect(dec.status, dec.text).toBe(200);
       expect(Buffer.from(valueOf(dec.json, "Data") as string, "hex").toString()).toBe("chacha");
     }
@@ -136,7 +211,14 @@ describe("Encrypt and Decrypt", () => {
 
   test("Decrypt without a nonce is refused (missing-iv)", async () => {
     const uid = await createKey("AES", 256);
-    const r = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", "00112233"), t.b("AuthenticatedEncryptionTag", "00".repeat(16))));
+    const r = await kmip(
+      t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", uid),
+        t.b("Data", "00112233"),
+        t.b("AuthenticatedEncryptionTag", "00".repeat(16)),
+      ),
+    );
     expect(r.status).toBe(422);
     expect(r.text).toMatch(/missing-iv/);
   });
@@ -152,20 +234,67 @@ describe("Import, Get and Export", () => {
   test("Import a raw key (TransparentSymmetricKey), Get it back in both formats, encrypt with it", async () => {
     const id = `imported-${crypto.randomUUID()}`;
     const key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
-    const attrs = t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256), t.e("CryptographicUsageMask", 12), t.e("KeyFormatType", "TransparentSymmetricKey"));
+    const attrs = t.s(
+      "Attributes",
+      t.e("CryptographicAlgorithm", "AES"),
+      t.int("CryptographicLength", 256),
+      t.e("CryptographicUsageMask", 12),
+      t.e("KeyFormatType", "TransparentSymmetricKey"),
+    );
     const r = await kmip(
-      t.s("Import", t.bool("ReplaceExisting", false), t.text("UniqueIdentifier", id), t.e("ObjectType", "SymmetricKey"), attrs,
-        t.s("Object", t.s("KeyBlock", t.s("KeyValue", attrs, t.s("KeyMaterial", t.b("Key", key))), t.e("CryptographicAlgorithm", "AES"), t.e("KeyFormatType", "TransparentSymmetricKey"), t.int("CryptographicLength", 256)))),
+      t.s(
+        "Import",
+        t.bool("ReplaceExisting", false),
+        t.text("UniqueIdentifier", id),
+        t.e("ObjectType", "SymmetricKey"),
+        attrs,
+        t.s(
+          "Object",
+          t.s(
+            "KeyBlock",
+            t.s("KeyValue", attrs, t.s("KeyMaterial", t.b("Key", key))),
+            t.e("CryptographicAlgorithm", "AES"),
+            t.e("KeyFormatType", "TransparentSymmetricKey"),
+            t.int("CryptographicLength", 256),
+          ),
+        ),
+      ),
     );
     expect(r.status, r.text).toBe(200);
     expect(valueOf(r.json, "UniqueIdentifier")).toBe(id);
     expect((await getKeyBytes(id, "Raw")).toString("hex")).toBe(key);
     expect((await getKeyBytes(id, "TransparentSymmetricKey")).toString("hex")).toBe(key);
 
-    const again = await kmip(t.s("Import", t.text("UniqueIdentifier", id), t.e("ObjectType", "SymmetricKey"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", "ff".repeat(32)))))));
+    const again = await kmip(
+      t.s(
+        "Import",
+        t.text("UniqueIdentifier", id),
+        t.e("ObjectType", "SymmetricKey"),
+        t.s(
+          "Object",
+          t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", "ff".repeat(32)))),
+        ),
+      ),
+    );
     expect(again.status).toBe(422);
     expect(again.text).toMatch(/^Object_Already_Exists/);
-    const replaced = await kmip(t.s("Import", t.bool("ReplaceExisting", true), t.text("UniqueIdentifier", id), t.e("ObjectType", "SymmetricKey"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", "ff".repeat(32))), t.e("CryptographicAlgorithm", "AES")))));
+    const replaced = await kmip(
+      t.s(
+        "Import",
+        t.bool("ReplaceExisting", true),
+        t.text("UniqueIdentifier", id),
+        t.e("ObjectType", "SymmetricKey"),
+        t.s(
+          "Object",
+          t.s(
+            "KeyBlock",
+            t.e("KeyFormatType", "Raw"),
+            t.s("KeyValue", t.b("KeyMaterial", "ff".repeat(32))),
+            t.e("CryptographicAlgorithm", "AES"),
+          ),
+        ),
+      ),
+    );
     expect(replaced.status, replaced.text).toBe(200);
     expect((await getKeyBytes(id)).toString("hex")).toBe("ff".repeat(32));
   });
@@ -173,15 +302,28 @@ describe("Import, Get and Export", () => {
   test("Import in the Cosmian v5 form (object under its type tag, no Structure type)", async () => {
     const id = `v5-${crypto.randomUUID()}`;
     const body = {
-      tag: "Import", value: [
+      tag: "Import",
+      value: [
         { tag: "UniqueIdentifier", type: "TextString", value: id },
         { tag: "ObjectType", type: "Enumeration", value: "SymmetricKey" },
         { tag: "Attributes", value: [{ tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" }] },
-        { tag: "SymmetricKey", value: [{ tag: "KeyBlock", value: [
-          { tag: "KeyFormatType", type: "Enumeration", value: "TransparentSymmetricKey" },
-          { tag: "KeyValue", value: [{ tag: "KeyMaterial", value: [{ tag: "Key", type: "ByteString", value: "AB".repeat(16) }] }] },
-          { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" },
-          { tag: "CryptographicLength", type: "Integer", value: 128 }] }] },
+        {
+          tag: "SymmetricKey",
+          value: [
+            {
+              tag: "KeyBlock",
+              value: [
+                { tag: "KeyFormatType", type: "Enumeration", value: "TransparentSymmetricKey" },
+                {
+                  tag: "KeyValue",
+                  value: [{ tag: "KeyMaterial", value: [{ tag: "Key", type: "ByteString", value: "AB".repeat(16) }] }],
+                },
+                { tag: "CryptographicAlgorithm", type: "Enumeration", value: "AES" },
+                { tag: "CryptographicLength", type: "Integer", value: 128 },
+              ],
+            },
+          ],
+        },
       ],
     };
     const r = await kmip(body);
@@ -211,13 +353,24 @@ describe("Import, Get and Export", () => {
 describe("Locate", () => {
   test("finds exactly the objects carrying all the tags, pages with MaximumItems/OffsetItems", async () => {
     const tag = `t-${crypto.randomUUID()}`;
-    const tagAttr = (tags: string[]) => t.s("VendorAttributes", t.s("VendorAttributes", t.text("VendorIdentification", "cosmian"), t.text("AttributeName", "tag"), t.b("AttributeValue", hex(JSON.stringify(tags)))));
+    const tagAttr = (tags: string[]) =>
+      t.s(
+        "VendorAttributes",
+        t.s(
+          "VendorAttributes",
+          t.text("VendorIdentification", "cosmian"),
+          t.text("AttributeName", "tag"),
+          t.b("AttributeValue", hex(JSON.stringify(tags))),
+        ),
+      );
     const a = await createKey("AES", 256, [tagAttr([tag, "x"])]);
     const b = await createKey("AES", 128, [tagAttr([tag])]);
     const locate = async (tags: string[], extra: Node[] = [], top: Node[] = []) => {
       const r = await kmip(t.s("Locate", ...top, t.s("Attributes", tagAttr(tags), ...extra)));
       expect(r.status, r.text).toBe(200);
-      return findAll(find(r.json, "UniqueIdentifier"), "UniqueIdentifier").filter((n) => n.type === "TextString").map((n) => n.value);
+      return findAll(find(r.json, "UniqueIdentifier"), "UniqueIdentifier")
+        .filter((n) => n.type === "TextString")
+        .map((n) => n.value);
     };
     expect(await locate([tag])).toEqual([a, b]);
     expect(await locate([tag, "x"])).toEqual([a]);
@@ -238,7 +391,15 @@ describe("lifecycle", () => {
     expect(valueOf(attrs.json, "State")).toBe("Compromised");
     const enc2 = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", "00")));
     expect(enc2.status).toBe(422);
-    const dec = await kmip(t.s("Decrypt", t.text("UniqueIdentifier", uid), t.b("Data", valueOf(enc.json, "Data") as string), t.b("IvCounterNonce", valueOf(enc.json, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", valueOf(enc.json, "AuthenticatedEncryptionTag") as string)));
+    const dec = await kmip(
+      t.s(
+        "Decrypt",
+        t.text("UniqueIdentifier", uid),
+        t.b("Data", valueOf(enc.json, "Data") as string),
+        t.b("IvCounterNonce", valueOf(enc.json, "IvCounterNonce") as string),
+        t.b("AuthenticatedEncryptionTag", valueOf(enc.json, "AuthenticatedEncryptionTag") as string),
+      ),
+    );
     expect(dec.status, dec.text).toBe(200);
     const des = await kmip(t.s("Destroy", t.text("UniqueIdentifier", uid)));
     expect(des.status, des.text).toBe(200);
@@ -272,10 +433,14 @@ describe("lifecycle", () => {
     const fresh = valueOf(r.json, "UniqueIdentifier") as string;
     expect(fresh).not.toBe(uid);
     expect((await getKeyBytes(fresh)).length).toBe(24);
-    expect((await getKeyBytes(fresh)).equals(await (async () => {
-      const x = await kmip(t.s("Export", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", uid)));
-      return Buffer.from(valueOf(x.json, "KeyMaterial") as string, "hex");
-    })())).toBe(false);
+    expect(
+      (await getKeyBytes(fresh)).equals(
+        await (async () => {
+          const x = await kmip(t.s("Export", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", uid)));
+          return Buffer.from(valueOf(x.json, "KeyMaterial") as string, "hex");
+        })(),
+      ),
+    ).toBe(false);
     const oldAttrs = await kmip(t.s("GetAttributes", t.text("UniqueIdentifier", uid)));
     expect(valueOf(oldAttrs.json, "State")).toBe("Active"); // test/conformance: fips/kmip_operations/rekey_locate_by_name
     const link = findAll(oldAttrs.json, "Link").find((l) => valueOf(l, "LinkType") === "ReplacementObjectLink");
@@ -289,21 +454,46 @@ describe("lifecycle", () => {
 describe("attributes", () => {
   test("Set, Add, Modify and Delete attributes; server-managed ones are read-only", async () => {
     const uid = await createKey("AES", 256);
-    const set = await kmip(t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("Description", "payments key"))));
+    const set = await kmip(
+      t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("Description", "payments key"))),
+    );
     expect(set.status, set.text).toBe(200);
-    const add = await kmip(t.s("AddAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.s("Name", t.text("NameValue", "pay"), t.e("NameType", "UninterpretedTextString")))));
+    const add = await kmip(
+      t.s(
+        "AddAttribute",
+        t.text("UniqueIdentifier", uid),
+        t.s("NewAttribute", t.s("Name", t.text("NameValue", "pay"), t.e("NameType", "UninterpretedTextString"))),
+      ),
+    );
     expect(add.status, add.text).toBe(200);
-    const mod = await kmip(t.s("ModifyAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.text("Description", "billing key"))));
+    const mod = await kmip(
+      t.s(
+        "ModifyAttribute",
+        t.text("UniqueIdentifier", uid),
+        t.s("NewAttribute", t.text("Description", "billing key")),
+      ),
+    );
     expect(mod.status, mod.text).toBe(200);
     let attrs = await kmip(t.s("GetAttributes", t.text("UniqueIdentifier", uid)));
     expect(valueOf(attrs.json, "Description")).toBe("billing key");
     expect(valueOf(find(attrs.json, "Name"), "NameValue")).toBe("pay");
-    const del = await kmip(t.s("DeleteAttribute", t.text("UniqueIdentifier", uid), t.e("AttributeReference", "Description")));
+    const del = await kmip(
+      t.s("DeleteAttribute", t.text("UniqueIdentifier", uid), t.e("AttributeReference", "Description")),
+    );
     expect(del.status, del.text).toBe(200);
-    attrs = await kmip(t.s("GetAttributes", t.text("UniqueIdentifier", uid), t.e("AttributeReference", "Description"), t.e("AttributeReference", "CryptographicLength")));
+    attrs = await kmip(
+      t.s(
+        "GetAttributes",
+        t.text("UniqueIdentifier", uid),
+        t.e("AttributeReference", "Description"),
+        t.e("AttributeReference", "CryptographicLength"),
+      ),
+    );
     expect(valueOf(attrs.json, "Description")).toBeUndefined();
     expect(valueOf(attrs.json, "CryptographicLength")).toBe(256);
-    const ro = await kmip(t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.e("State", "Active"))));
+    const ro = await kmip(
+      t.s("SetAttribute", t.text("UniqueIdentifier", uid), t.s("NewAttribute", t.e("State", "Active"))),
+    );
     expect(ro.status).toBe(422);
     expect(ro.text).toMatch(/server-managed/);
   });
@@ -311,11 +501,21 @@ describe("attributes", () => {
 
 describe("server operations", () => {
   test("Query, DiscoverVersions, RNGRetrieve", async () => {
-    const q = await kmip(t.s("Query", t.e("QueryFunction", "QueryOperations"), t.e("QueryFunction", "QueryServerInformation")));
+    const q = await kmip(
+      t.s("Query", t.e("QueryFunction", "QueryOperations"), t.e("QueryFunction", "QueryServerInformation")),
+    );
     expect(q.status, q.text).toBe(200);
-    expect(findAll(q.json, "Operation").map((n) => n.value)).toEqual(expect.arrayContaining(["Create", "Encrypt", "Locate"]));
+    expect(findAll(q.json, "Operation").map((n) => n.value)).toEqual(
+      expect.arrayContaining(["Create", "Encrypt", "Locate"]),
+    );
     expect(valueOf(q.json, "VendorIdentification")).toBe("cosmian");
-    const d = await kmip(t.s("DiscoverVersions", t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 1), t.int("ProtocolVersionMinor", 4)), t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 9), t.int("ProtocolVersionMinor", 9))));
+    const d = await kmip(
+      t.s(
+        "DiscoverVersions",
+        t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 1), t.int("ProtocolVersionMinor", 4)),
+        t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 9), t.int("ProtocolVersionMinor", 9)),
+      ),
+    );
     expect(findAll(d.json, "ProtocolVersionMajor").map((n) => n.value)).toEqual([1]);
     const r = await kmip(t.s("RNGRetrieve", t.int("DataLength", 32)));
     expect((valueOf(r.json, "Data") as string).length).toBe(64);

@@ -31,7 +31,15 @@ async function scrape(url: string, headers: Record<string, string> = {}) {
   return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }
 
-const create = (url: string) => postKmip(url, t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
+const create = (url: string) =>
+  postKmip(
+    url,
+    t.s(
+      "Create",
+      t.e("ObjectType", "SymmetricKey"),
+      t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+    ),
+  );
 
 describe("off by default", () => {
   let server: TestServer;
@@ -45,7 +53,10 @@ describe("off by default", () => {
     const live = await fetch(server.url + "/health/live");
     expect([live.status, await live.json()]).toEqual([200, { status: "UP" }]);
     const ready = await fetch(server.url + "/health/ready");
-    expect([ready.status, await ready.json()]).toEqual([200, { status: "UP", dependencies: { database: { status: "UP" } } }]);
+    expect([ready.status, await ready.json()]).toEqual([
+      200,
+      { status: "UP", dependencies: { database: { status: "UP" } } },
+    ]);
     expect((await fetch(server.url + "/health")).status).toBe(200);
   });
 });
@@ -62,7 +73,14 @@ describe("--metrics", () => {
     await postKmip(server.url, t.s("Encrypt", t.text("UniqueIdentifier", uid), t.b("Data", hex("metrics"))));
     const missing = await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", "no-such-object")));
     expect(missing.status).toBe(422);
-    await postKmip(server.url, t.s("Revoke", t.text("UniqueIdentifier", uid), t.s("RevocationReason", t.e("RevocationReasonCode", "Unspecified"))));
+    await postKmip(
+      server.url,
+      t.s(
+        "Revoke",
+        t.text("UniqueIdentifier", uid),
+        t.s("RevocationReason", t.e("RevocationReasonCode", "Unspecified")),
+      ),
+    );
     const r = await scrape(server.url);
     expect(r.status).toBe(200);
     expect(r.type).toBe("text/plain; version=0.0.4; charset=utf-8");
@@ -70,9 +88,14 @@ describe("--metrics", () => {
     const delta = (k: string) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
     expect(delta('kms_kmip_requests_total{operation="Create",result="Success"}')).toBe(1);
     expect(delta('kms_kmip_requests_total{operation="Encrypt",result="Success"}')).toBe(1);
-    expect(delta('kms_kmip_requests_total{operation="Get",result="Item_Not_Found"}') + delta('kms_kmip_requests_total{operation="Get",result="Object_Not_Found"}')).toBe(1);
+    expect(
+      delta('kms_kmip_requests_total{operation="Get",result="Item_Not_Found"}') +
+        delta('kms_kmip_requests_total{operation="Get",result="Object_Not_Found"}'),
+    ).toBe(1);
     expect(delta('kms_kmip_request_duration_seconds_count{operation="Create"}')).toBe(1);
-    expect(after.get('kms_kmip_request_duration_seconds_bucket{operation="Create",le="+Inf"}')).toBe(after.get('kms_kmip_request_duration_seconds_count{operation="Create"}'));
+    expect(after.get('kms_kmip_request_duration_seconds_bucket{operation="Create",le="+Inf"}')).toBe(
+      after.get('kms_kmip_request_duration_seconds_count{operation="Create"}'),
+    );
     expect(after.get('kms_kmip_request_duration_seconds_bucket{operation="Create",le="10"}')).toBe(1);
     expect(delta('kms_http_requests_total{route="kmip",code="200"}')).toBe(3);
     expect(delta('kms_http_requests_total{route="kmip",code="422"}')).toBe(1);
@@ -89,7 +112,13 @@ describe("--metrics", () => {
 
   test("in-flight requests are counted while they run", async () => {
     // a slow key generation keeps one request in flight while we scrape
-    const slow = postKmip(server.url, t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 4096))));
+    const slow = postKmip(
+      server.url,
+      t.s(
+        "CreateKeyPair",
+        t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), t.int("CryptographicLength", 4096)),
+      ),
+    );
     let seen = 0;
     for (let i = 0; i < 50 && seen === 0; i++) {
       seen = parse((await scrape(server.url)).text).get("kms_http_requests_in_flight") ?? 0;
@@ -123,7 +152,10 @@ describe("--metrics-token-file", () => {
     const file = path.join(dir, "token");
     writeFileSync(file, TOKEN + "\n");
     chmodSync(file, 0o600);
-    server = await startTestServer({ metricsTokenFile: file, apiKeys: [{ user: "alice", token: "alice-token-0123456789abcdef" }] });
+    server = await startTestServer({
+      metricsTokenFile: file,
+      apiKeys: [{ user: "alice", token: "alice-token-0123456789abcdef" }],
+    });
   });
   afterAll(() => server?.dispose());
 
@@ -141,7 +173,11 @@ describe("--metrics-token-file", () => {
     expect(parsed.kind === "run" && parsed.config.metrics && parsed.config.port === 0).toBe(true);
     const dir = mkdtempSync(path.join(tmpdir(), "kms-metrics-"));
     writeFileSync(path.join(dir, "short"), "short");
-    await expect(startTestServer({ metricsTokenFile: path.join(dir, "short") })).rejects.toThrow(/at least 16 characters/);
-    await expect(startTestServer({ metricsTokenFile: path.join(dir, "absent") })).rejects.toThrow(/cannot read the metrics token file .*ENOENT/);
+    await expect(startTestServer({ metricsTokenFile: path.join(dir, "short") })).rejects.toThrow(
+      /at least 16 characters/,
+    );
+    await expect(startTestServer({ metricsTokenFile: path.join(dir, "absent") })).rejects.toThrow(
+      /cannot read the metrics token file .*ENOENT/,
+    );
   });
 });

@@ -12,7 +12,17 @@ import { ed448 } from "@noble/curves/ed448.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import * as pqc from "../../src/crypto/pqc.ts";
 import * as pqcDer from "../../src/crypto/key-formats/pqc-der.ts";
-import { fromHex, useTestServer, find, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  fromHex,
+  useTestServer,
+  find,
+  hex,
+  postKmip,
+  t,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
@@ -23,13 +33,20 @@ const msg = new TextEncoder().encode("The quick brown fox jumps over the lazy do
 const nonceOf = (json: Node | undefined) => valueOf(json, "IvCounterNonce") ?? valueOf(json, "IVCounterNonce");
 
 async function createPair(algorithm: string, extra: Node[] = []): Promise<{ sk: string; pk: string }> {
-  const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", algorithm), ...extra)));
+  const r = await kmip(
+    t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", algorithm), ...extra)),
+  );
   expect(r.status, r.text).toBe(200);
-  return { sk: valueOf(r.json, "PrivateKeyUniqueIdentifier") as string, pk: valueOf(r.json, "PublicKeyUniqueIdentifier") as string };
+  return {
+    sk: valueOf(r.json, "PrivateKeyUniqueIdentifier") as string,
+    pk: valueOf(r.json, "PublicKeyUniqueIdentifier") as string,
+  };
 }
 
 async function exportKey(uid: string, format?: string): Promise<{ format: unknown; material: Uint8Array; json: Node }> {
-  const r = await kmip(t.s("Export", t.text("UniqueIdentifier", uid), ...(format ? [t.e("KeyFormatType", format)] : [])));
+  const r = await kmip(
+    t.s("Export", t.text("UniqueIdentifier", uid), ...(format ? [t.e("KeyFormatType", format)] : [])),
+  );
   expect(r.status, r.text).toBe(200);
   const kb = find(r.json, "KeyBlock");
   return { format: valueOf(kb, "KeyFormatType"), material: fromHex(find(kb, "KeyMaterial")!.value), json: r.json! };
@@ -42,12 +59,24 @@ async function signWith(uid: string, data: Uint8Array, extra: Node[] = []): Prom
 }
 
 async function verifyWith(uid: string, data: Uint8Array, signature: Uint8Array, extra: Node[] = []): Promise<unknown> {
-  const r = await kmip(t.s("SignatureVerify", t.text("UniqueIdentifier", uid), ...extra, t.b("Data", hex(data)), t.b("SignatureData", hex(signature))));
+  const r = await kmip(
+    t.s(
+      "SignatureVerify",
+      t.text("UniqueIdentifier", uid),
+      ...extra,
+      t.b("Data", hex(data)),
+      t.b("SignatureData", hex(signature)),
+    ),
+  );
   expect(r.status, r.text).toBe(200);
   return valueOf(r.json, "ValidityIndicator");
 }
 
-describe.each([["MLKEM_512", "ML-KEM-512"], ["MLKEM_768", "ML-KEM-768"], ["MLKEM_1024", "ML-KEM-1024"]] as const)("%s", (kmipName, alg) => {
+describe.each([
+  ["MLKEM_512", "ML-KEM-512"],
+  ["MLKEM_768", "ML-KEM-768"],
+  ["MLKEM_1024", "ML-KEM-1024"],
+] as const)("%s", (kmipName, alg) => {
   test("stored as PKCS#8 / SPKI DER, Unrestricted; Encrypt encapsulates, Decrypt decapsulates", async () => {
     const { sk, pk } = await createPair(kmipName);
     const stored = await exportKey(pk);
@@ -89,7 +118,11 @@ describe("ML-KEM errors", () => {
 });
 
 describe.each([
-  ["MLDSA_44", "ML-DSA-44"], ["MLDSA_65", "ML-DSA-65"], ["MLDSA_87", "ML-DSA-87"], ["SLHDSA_SHA2_128f", "SLH-DSA-SHA2-128f"], ["SLHDSA_SHAKE_128f", "SLH-DSA-SHAKE-128f"],
+  ["MLDSA_44", "ML-DSA-44"],
+  ["MLDSA_65", "ML-DSA-65"],
+  ["MLDSA_87", "ML-DSA-87"],
+  ["SLHDSA_SHA2_128f", "SLH-DSA-SHA2-128f"],
+  ["SLHDSA_SHAKE_128f", "SLH-DSA-SHAKE-128f"],
 ] as const)("%s", (kmipName, alg) => {
   test("Sign / SignatureVerify, checked with the exported public key; default masks Sign / Verify", async () => {
     const { sk, pk } = await createPair(kmipName);
@@ -115,13 +148,31 @@ describe.each([
 });
 
 describe("Import of post-quantum keys", () => {
-  const vectors = JSON.parse(readFileSync(new URL("../vectors/pqc/mldsa-wycheproof.json", import.meta.url), "utf8")).sets["ML-DSA-44"];
+  const vectors = JSON.parse(readFileSync(new URL("../vectors/pqc/mldsa-wycheproof.json", import.meta.url), "utf8"))
+    .sets["ML-DSA-44"];
 
   function importNode(uid: string, objectType: string, algorithm: string, format: string, material: string): Node {
-    return t.s("Import",
-      t.text("UniqueIdentifier", uid), t.e("ObjectType", objectType), t.bool("ReplaceExisting", false),
-      t.s("Attributes", t.e("CryptographicAlgorithm", algorithm), t.e("KeyFormatType", format), t.e("ObjectType", objectType)),
-      t.s(objectType, t.s("KeyBlock", t.e("KeyFormatType", format), t.s("KeyValue", t.b("KeyMaterial", material)), t.e("CryptographicAlgorithm", algorithm))));
+    return t.s(
+      "Import",
+      t.text("UniqueIdentifier", uid),
+      t.e("ObjectType", objectType),
+      t.bool("ReplaceExisting", false),
+      t.s(
+        "Attributes",
+        t.e("CryptographicAlgorithm", algorithm),
+        t.e("KeyFormatType", format),
+        t.e("ObjectType", objectType),
+      ),
+      t.s(
+        objectType,
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", format),
+          t.s("KeyValue", t.b("KeyMaterial", material)),
+          t.e("CryptographicAlgorithm", algorithm),
+        ),
+      ),
+    );
   }
 
   test("a Wycheproof seed-only PKCS#8 ML-DSA-44 key signs for the vector's public key", async () => {
@@ -141,7 +192,9 @@ describe("Import of post-quantum keys", () => {
     const r = await kmip(importNode(`bad-${crypto.randomUUID()}`, "PrivateKey", "MLDSA_44", "PKCS8", truncated));
     expect(r.status).toBe(422);
     expect(r.text).toMatch(/^Invalid_Field: /);
-    const wrong = await kmip(importNode(`bad-${crypto.randomUUID()}`, "PrivateKey", "MLDSA_65", "PKCS8", vectors.privateKeyPkcs8));
+    const wrong = await kmip(
+      importNode(`bad-${crypto.randomUUID()}`, "PrivateKey", "MLDSA_65", "PKCS8", vectors.privateKeyPkcs8),
+    );
     expect(wrong.status).toBe(422);
     expect(wrong.text).toMatch(/^Invalid_Field: .*ML-DSA-44/);
   });
@@ -174,7 +227,9 @@ describe("secp256k1 and Ed448 signature keys", () => {
     expect(await verifyWith(pk, msg.subarray(1), signature, [sha256Params])).toBe("Invalid");
     const rawPk = await exportKey(pk, "Raw");
     expect(rawPk.material).toHaveLength(65);
-    expect(secp256k1.verify(signature, sha256(msg), rawPk.material, { prehash: false, format: "der", lowS: false })).toBe(true);
+    expect(
+      secp256k1.verify(signature, sha256(msg), rawPk.material, { prehash: false, format: "der", lowS: false }),
+    ).toBe(true);
     const pkcs8 = await exportKey(sk, "PKCS8");
     expect(Buffer.from(pkcs8.material).toString("hex")).toContain("06052b8104000a"); // secp256k1 OID
     const enc = await kmip(t.s("Encrypt", t.text("UniqueIdentifier", pk), t.b("Data", "00")));
@@ -196,7 +251,9 @@ describe("secp256k1 and Ed448 signature keys", () => {
   });
 
   test("the Ed448 algorithm with another curve is refused", async () => {
-    const r = await kmip(t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "Ed448"), curve("P256"))));
+    const r = await kmip(
+      t.s("CreateKeyPair", t.s("CommonAttributes", t.e("CryptographicAlgorithm", "Ed448"), curve("P256"))),
+    );
     expect(r.status).toBe(422);
     expect(r.text).toMatch(/^Invalid_Attribute_Value: .*CURVEED448/);
   });
@@ -206,14 +263,23 @@ describe("slow signatures run off the event loop", () => {
   test("an SLH-DSA-SHA2-128s signature (seconds of work) does not hold up other requests; it verifies", async () => {
     const { sk, pk } = await createPair("SLHDSA_SHA2_128s");
     const order: string[] = [];
-    const signing = kmip(t.s("Sign", t.text("UniqueIdentifier", sk), t.b("Data", hex(msg)))).then((r) => (order.push("sign"), r));
+    const signing = kmip(t.s("Sign", t.text("UniqueIdentifier", sk), t.b("Data", hex(msg)))).then(
+      (r) => (order.push("sign"), r),
+    );
     await new Promise((r) => setTimeout(r, 50)); // the signature is under way
     const health = fetch(server.url + "/health").then((r) => (order.push("health"), r.status));
     expect(await health).toBe(200);
     const signed = await signing;
     expect(signed.status, signed.text).toBe(200);
     expect(order).toEqual(["health", "sign"]);
-    const verify = await kmip(t.s("SignatureVerify", t.text("UniqueIdentifier", pk), t.b("Data", hex(msg)), t.b("SignatureData", valueOf(signed.json, "SignatureData") as string)));
+    const verify = await kmip(
+      t.s(
+        "SignatureVerify",
+        t.text("UniqueIdentifier", pk),
+        t.b("Data", hex(msg)),
+        t.b("SignatureData", valueOf(signed.json, "SignatureData") as string),
+      ),
+    );
     expect(valueOf(verify.json, "ValidityIndicator")).toBe("Valid");
   }, 60_000);
 });

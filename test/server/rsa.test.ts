@@ -7,28 +7,74 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import {
-  constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, publicEncrypt, sign as nodeSign, verify as nodeVerify, type KeyObject,
+  constants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
 } from "node:crypto";
-import { expectKmipError, fromHex, useTestServer, find, findAll, hex, postKmip, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
+import {
+  expectKmipError,
+  fromHex,
+  useTestServer,
+  find,
+  findAll,
+  hex,
+  postKmip,
+  t,
+  valueOf,
+  type Node,
+  type TestServer,
+} from "../helpers/server.ts";
 
 let server: TestServer;
 useTestServer((s) => (server = s));
 
 const kmip = (body: unknown) => postKmip(server.url, body);
 const uidNode = (uid: string) => t.text("UniqueIdentifier", uid);
-const big = (tag: string, b64u: string | undefined) => ({ tag, type: "BigInteger", value: `0x00${Buffer.from(b64u!, "base64url").toString("hex")}` });
+const big = (tag: string, b64u: string | undefined) => ({
+  tag,
+  type: "BigInteger",
+  value: `0x00${Buffer.from(b64u!, "base64url").toString("hex")}`,
+});
 const bigHex = (v: unknown) => BigInt(v as string).toString(16);
-const jwkHex = (b64u: string | undefined) => BigInt(`0x${Buffer.from(b64u!, "base64url").toString("hex")}`).toString(16);
+const jwkHex = (b64u: string | undefined) =>
+  BigInt(`0x${Buffer.from(b64u!, "base64url").toString("hex")}`).toString(16);
 
-async function createPair(bits: number | null, extra: Node[] = [], privateExtra: Node[] = [], publicExtra: Node[] = []) {
-  const common = t.s("CommonAttributes", t.e("CryptographicAlgorithm", "RSA"), ...(bits !== null ? [t.int("CryptographicLength", bits)] : []), ...extra);
-  return kmip(t.s("CreateKeyPair", common, t.s("PrivateKeyAttributes", ...privateExtra), t.s("PublicKeyAttributes", ...publicExtra)));
+async function createPair(
+  bits: number | null,
+  extra: Node[] = [],
+  privateExtra: Node[] = [],
+  publicExtra: Node[] = [],
+) {
+  const common = t.s(
+    "CommonAttributes",
+    t.e("CryptographicAlgorithm", "RSA"),
+    ...(bits !== null ? [t.int("CryptographicLength", bits)] : []),
+    ...extra,
+  );
+  return kmip(
+    t.s(
+      "CreateKeyPair",
+      common,
+      t.s("PrivateKeyAttributes", ...privateExtra),
+      t.s("PublicKeyAttributes", ...publicExtra),
+    ),
+  );
 }
 
 async function pair(privateExtra: Node[] = [], publicExtra: Node[] = []): Promise<[string, string]> {
   const r = await createPair(2048, [], privateExtra, publicExtra);
   expect(r.status, r.text).toBe(200);
-  return [valueOf(r.json, "PrivateKeyUniqueIdentifier") as string, valueOf(r.json, "PublicKeyUniqueIdentifier") as string];
+  return [
+    valueOf(r.json, "PrivateKeyUniqueIdentifier") as string,
+    valueOf(r.json, "PublicKeyUniqueIdentifier") as string,
+  ];
 }
 
 async function get(uid: string, format?: string) {
@@ -43,7 +89,8 @@ async function der(uid: string, format: string): Promise<Uint8Array> {
   return fromHex(m.value);
 }
 
-const nodePrivate = async (uid: string) => createPrivateKey({ key: Buffer.from(await der(uid, "PKCS8")), format: "der", type: "pkcs8" });
+const nodePrivate = async (uid: string) =>
+  createPrivateKey({ key: Buffer.from(await der(uid, "PKCS8")), format: "der", type: "pkcs8" });
 const params = (...p: Node[]) => t.s("CryptographicParameters", ...p);
 
 async function encrypt(uid: string, data: Uint8Array, ...p: Node[]) {
@@ -56,7 +103,15 @@ async function sign(uid: string, data: Node, ...p: Node[]) {
   return kmip(t.s("Sign", uidNode(uid), ...(p.length ? [params(...p)] : []), data));
 }
 async function verify(uid: string, data: Node, signature: Uint8Array, ...p: Node[]) {
-  return kmip(t.s("SignatureVerify", uidNode(uid), ...(p.length ? [params(...p)] : []), data, t.b("SignatureData", hex(signature))));
+  return kmip(
+    t.s(
+      "SignatureVerify",
+      uidNode(uid),
+      ...(p.length ? [params(...p)] : []),
+      data,
+      t.b("SignatureData", hex(signature)),
+    ),
+  );
 }
 
 let sk: string;
@@ -121,16 +176,40 @@ describe("Get / Export formats", () => {
   });
 
   test("Raw and symmetric formats are refused", async () => {
-    for (const [uid, format] of [[sk, "Raw"], [pk, "Raw"], [sk, "TransparentSymmetricKey"], [pk, "ECPrivateKey"]]) {
-      expectKmipError(await kmip(t.s("Get", t.e("KeyFormatType", format), uidNode(uid))), 422, "Key_Format_Type_Not_Supported");
+    for (const [uid, format] of [
+      [sk, "Raw"],
+      [pk, "Raw"],
+      [sk, "TransparentSymmetricKey"],
+      [pk, "ECPrivateKey"],
+    ]) {
+      expectKmipError(
+        await kmip(t.s("Get", t.e("KeyFormatType", format), uidNode(uid))),
+        422,
+        "Key_Format_Type_Not_Supported",
+      );
     }
   });
 });
 
 function importKey(id: string, objectType: string, format: string, material: Node[], attrs: Node[] = []) {
-  return kmip(t.s("Import", uidNode(id), t.bool("ReplaceExisting", true), t.e("ObjectType", objectType),
-    t.s("Attributes", t.e("ObjectType", objectType), t.e("CryptographicAlgorithm", "RSA"), ...attrs),
-    t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", format), t.s("KeyValue", t.s("KeyMaterial", ...material)), t.e("CryptographicAlgorithm", "RSA")))));
+  return kmip(
+    t.s(
+      "Import",
+      uidNode(id),
+      t.bool("ReplaceExisting", true),
+      t.e("ObjectType", objectType),
+      t.s("Attributes", t.e("ObjectType", objectType), t.e("CryptographicAlgorithm", "RSA"), ...attrs),
+      t.s(
+        "Object",
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", format),
+          t.s("KeyValue", t.s("KeyMaterial", ...material)),
+          t.e("CryptographicAlgorithm", "RSA"),
+        ),
+      ),
+    ),
+  );
 }
 const derMaterial = (b: Uint8Array | Buffer) => [t.b("ByteString", hex(new Uint8Array(b)))];
 
@@ -141,8 +220,16 @@ describe("Import", () => {
   test("PKCS#8, PKCS#1 and transparent private keys decrypt what node:crypto encrypted; SPKI public keys encrypt for node", async () => {
     const ct = publicEncrypt({ key: kp.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, msg);
     const jwk = kp.privateKey.export({ format: "jwk" });
-    const transparent = [big("Modulus", jwk.n), big("PrivateExponent", jwk.d), big("PublicExponent", jwk.e), big("P", jwk.p), big("Q", jwk.q),
-      big("PrimeExponentP", jwk.dp), big("PrimeExponentQ", jwk.dq), big("CRTCoefficient", jwk.qi)] as Node[];
+    const transparent = [
+      big("Modulus", jwk.n),
+      big("PrivateExponent", jwk.d),
+      big("PublicExponent", jwk.e),
+      big("P", jwk.p),
+      big("Q", jwk.q),
+      big("PrimeExponentP", jwk.dp),
+      big("PrimeExponentQ", jwk.dq),
+      big("CRTCoefficient", jwk.qi),
+    ] as Node[];
     for (const [format, material] of [
       ["PKCS8", derMaterial(kp.privateKey.export({ format: "der", type: "pkcs8" }))],
       ["PKCS1", derMaterial(kp.privateKey.export({ format: "der", type: "pkcs1" }))],
@@ -157,26 +244,59 @@ describe("Import", () => {
       expect(hex(await der(id, "PKCS1"))).toBe(hex(kp.privateKey.export({ format: "der", type: "pkcs1" })));
     }
     const pubId = `imp-spki-${crypto.randomUUID()}`;
-    expect((await importKey(pubId, "PublicKey", "PKCS8", derMaterial(kp.publicKey.export({ format: "der", type: "spki" })))).status).toBe(200);
+    expect(
+      (await importKey(pubId, "PublicKey", "PKCS8", derMaterial(kp.publicKey.export({ format: "der", type: "spki" }))))
+        .status,
+    ).toBe(200);
     const e = await encrypt(pubId, msg);
     expect(e.status, e.text).toBe(200);
-    expect(hex(privateDecrypt({ key: kp.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, fromHex(valueOf(e.json, "Data"))))).toBe(hex(msg));
+    expect(
+      hex(
+        privateDecrypt(
+          { key: kp.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+          fromHex(valueOf(e.json, "Data")),
+        ),
+      ),
+    ).toBe(hex(msg));
   });
 
   test("refuses malformed DER and inconsistent transparent keys", async () => {
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "PKCS1", [t.b("ByteString", "300302010a")]), 422, "Invalid_Field");
+    expectKmipError(
+      await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "PKCS1", [t.b("ByteString", "300302010a")]),
+      422,
+      "Invalid_Field",
+    );
     const jwk = kp.privateKey.export({ format: "jwk" });
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
-    const mixed = [big("Modulus", other.n), big("PrivateExponent", jwk.d), big("PublicExponent", jwk.e), big("P", jwk.p), big("Q", jwk.q),
-      big("PrimeExponentP", jwk.dp), big("PrimeExponentQ", jwk.dq), big("CRTCoefficient", jwk.qi)] as Node[];
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed), 422, "Invalid_Field", /inconsistent/);
-    expectKmipError(await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed.slice(0, 3)), 422, "Invalid_Field", /missing/);
+    const mixed = [
+      big("Modulus", other.n),
+      big("PrivateExponent", jwk.d),
+      big("PublicExponent", jwk.e),
+      big("P", jwk.p),
+      big("Q", jwk.q),
+      big("PrimeExponentP", jwk.dp),
+      big("PrimeExponentQ", jwk.dq),
+      big("CRTCoefficient", jwk.qi),
+    ] as Node[];
+    expectKmipError(
+      await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed),
+      422,
+      "Invalid_Field",
+      /inconsistent/,
+    );
+    expectKmipError(
+      await importKey(`bad-${crypto.randomUUID()}`, "PrivateKey", "TransparentRSAPrivateKey", mixed.slice(0, 3)),
+      422,
+      "Invalid_Field",
+      /missing/,
+    );
   });
 });
 
 describe("Encrypt / Decrypt", () => {
   const msg = new TextEncoder().encode("attack at dawn");
-  const oaepDecryptNode = (ct: Uint8Array, oaepHash: string) => hex(privateDecrypt({ key: node, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ct));
+  const oaepDecryptNode = (ct: Uint8Array, oaepHash: string) =>
+    hex(privateDecrypt({ key: node, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, ct));
 
   test("OAEP-SHA256 by default, OAEP-SHA1/384, OAEP with another MGF1 hash: node:crypto agrees", async () => {
     const e = await encrypt(pk, msg);
@@ -187,26 +307,44 @@ describe("Encrypt / Decrypt", () => {
     for (const h of ["SHA1", "SHA384"]) {
       const r = await encrypt(pk, msg, t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", h));
       expect(oaepDecryptNode(fromHex(valueOf(r.json, "Data")), h.toLowerCase())).toBe(hex(msg));
-      const d = await decrypt(sk, fromHex(valueOf(r.json, "Data")), t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", h));
+      const d = await decrypt(
+        sk,
+        fromHex(valueOf(r.json, "Data")),
+        t.e("PaddingMethod", "OAEP"),
+        t.e("HashingAlgorithm", h),
+      );
       expect(valueOf(d.json, "Data")).toBe(hex(msg).toUpperCase());
     }
-    const mgf = [t.e("PaddingMethod", "OAEP"), t.e("HashingAlgorithm", "SHA256"), t.e("MaskGeneratorHashingAlgorithm", "SHA1")];
+    const mgf = [
+      t.e("PaddingMethod", "OAEP"),
+      t.e("HashingAlgorithm", "SHA256"),
+      t.e("MaskGeneratorHashingAlgorithm", "SHA1"),
+    ];
     const r = await encrypt(pk, msg, ...mgf);
     expect(() => oaepDecryptNode(fromHex(valueOf(r.json, "Data")), "sha256")).toThrow();
-    expect(valueOf((await decrypt(sk, fromHex(valueOf(r.json, "Data")), ...mgf)).json, "Data")).toBe(hex(msg).toUpperCase());
+    expect(valueOf((await decrypt(sk, fromHex(valueOf(r.json, "Data")), ...mgf)).json, "Data")).toBe(
+      hex(msg).toUpperCase(),
+    );
     // the server decrypts node's ciphertext
-    const fromNode = publicEncrypt({ key: createPublicKey(node), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, msg);
+    const fromNode = publicEncrypt(
+      { key: createPublicKey(node), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      msg,
+    );
     expect(valueOf((await decrypt(sk, new Uint8Array(fromNode))).json, "Data")).toBe(hex(msg).toUpperCase());
   });
 
   test("PKCS#1 v1.5 (legacy) and PaddingMethod None (CKM_RSA_AES_KEY_WRAP, any length)", async () => {
     const fromNode = publicEncrypt({ key: createPublicKey(node), padding: constants.RSA_PKCS1_PADDING }, msg);
-    expect(valueOf((await decrypt(sk, new Uint8Array(fromNode), t.e("PaddingMethod", "PKCS1v15"))).json, "Data")).toBe(hex(msg).toUpperCase());
+    expect(valueOf((await decrypt(sk, new Uint8Array(fromNode), t.e("PaddingMethod", "PKCS1v15"))).json, "Data")).toBe(
+      hex(msg).toUpperCase(),
+    );
     const long = new Uint8Array(1000).map((_, i) => i);
     const e = await encrypt(pk, long, t.e("PaddingMethod", "None"));
     expect(e.status, e.text).toBe(200);
     expect(fromHex(valueOf(e.json, "Data")).length).toBe(256 + 1008);
-    expect(valueOf((await decrypt(sk, fromHex(valueOf(e.json, "Data")), t.e("PaddingMethod", "None"))).json, "Data")).toBe(hex(long).toUpperCase());
+    expect(
+      valueOf((await decrypt(sk, fromHex(valueOf(e.json, "Data")), t.e("PaddingMethod", "None"))).json, "Data"),
+    ).toBe(hex(long).toUpperCase());
   });
 
   test("bad input: data too large, garbage, another key, wrong key types, AAD, unknown padding", async () => {
@@ -219,7 +357,14 @@ describe("Encrypt / Decrypt", () => {
     expect((await decrypt(sk, ct)).status).toBe(200);
     expectKmipError(await decrypt(pk, ct), 422, "Incompatible_Cryptographic_Usage_Mask", /failed to retrieve the key/);
     expectKmipError(await encrypt(sk, msg), 422, "Incompatible_Cryptographic_Usage_Mask", /not found/);
-    expectKmipError(await kmip(t.s("Encrypt", uidNode(pk), t.b("Data", hex(msg)), t.b("AuthenticatedEncryptionAdditionalData", "01"))), 422, "Invalid_Field", /PSource/);
+    expectKmipError(
+      await kmip(
+        t.s("Encrypt", uidNode(pk), t.b("Data", hex(msg)), t.b("AuthenticatedEncryptionAdditionalData", "01")),
+      ),
+      422,
+      "Invalid_Field",
+      /PSource/,
+    );
     expectKmipError(await encrypt(pk, msg, t.e("PaddingMethod", "PKCS5")), 422, "Invalid_Field", /padding method/);
   });
 });
@@ -228,7 +373,16 @@ describe("Sign / SignatureVerify", () => {
   const data = new TextEncoder().encode("The quick brown fox jumps over the lazy dog");
   const dataNode = t.b("Data", hex(data));
   const pssNode = (h: string, sig: Uint8Array) =>
-    nodeVerify(h, data, { key: createPublicKey(node), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig);
+    nodeVerify(
+      h,
+      data,
+      {
+        key: createPublicKey(node),
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+      },
+      sig,
+    );
 
   test("RSASSA-PSS SHA-256 by default; PSS with SHA-1/384/512; node:crypto verifies them", async () => {
     const s = await sign(sk, dataNode);
@@ -252,14 +406,18 @@ describe("Sign / SignatureVerify", () => {
     const digest = createHash("sha256").update(data).digest();
     const fromDigest = fromHex(valueOf((await sign(sk, t.b("DigestedData", hex(digest)), p)).json, "SignatureData"));
     expect(hex(fromDigest)).toBe(hex(sig));
-    expect(valueOf((await verify(pk, t.b("DigestedData", hex(digest)), sig, p)).json, "ValidityIndicator")).toBe("Valid");
+    expect(valueOf((await verify(pk, t.b("DigestedData", hex(digest)), sig, p)).json, "ValidityIndicator")).toBe(
+      "Valid",
+    );
     // a PSS signature on a digest, verified by node on the data
     const pss = fromHex(valueOf((await sign(sk, t.b("DigestedData", hex(digest)))).json, "SignatureData"));
     expect(pssNode("sha256", pss)).toBe(true);
   });
 
   test("node:crypto's signatures verify; bad signatures and other keys are Invalid", async () => {
-    const fromNode = new Uint8Array(nodeSign("sha256", data, { key: node, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }));
+    const fromNode = new Uint8Array(
+      nodeSign("sha256", data, { key: node, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+    );
     expect(valueOf((await verify(pk, dataNode, fromNode)).json, "ValidityIndicator")).toBe("Valid");
     // a private key verifies too when its mask allows Verify (the default private mask does not)
     expectKmipError(await verify(sk, dataNode, fromNode), 422, "Incompatible_Cryptographic_Usage_Mask", /Verify/);
@@ -276,20 +434,41 @@ describe("Sign / SignatureVerify", () => {
   });
 
   test("refused: ECDSA algorithms, signing with the public key or an encrypt-only key, wrong digest length", async () => {
-    expectKmipError(await sign(sk, dataNode, t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")), 422, "Invalid_Field", /not supported: ECDSAWithSHA256/);
+    expectKmipError(
+      await sign(sk, dataNode, t.e("DigitalSignatureAlgorithm", "ECDSAWithSHA256")),
+      422,
+      "Invalid_Field",
+      /not supported: ECDSAWithSHA256/,
+    );
     expectKmipError(await sign(pk, dataNode), 422, "Item_Not_Found", /no valid key for id/);
     const [encSk] = await pair([t.int("CryptographicUsageMask", 8)]);
     expectKmipError(await sign(encSk, dataNode), 422, "Incompatible_Cryptographic_Usage_Mask", /no valid key for id/);
-    expectKmipError(await sign(sk, t.b("DigestedData", "00".repeat(31)), t.e("HashingAlgorithm", "SHA256")), 422, "Invalid_Field", /32 bytes/);
+    expectKmipError(
+      await sign(sk, t.b("DigestedData", "00".repeat(31)), t.e("HashingAlgorithm", "SHA256")),
+      422,
+      "Invalid_Field",
+      /32 bytes/,
+    );
   });
 });
 
 describe("key wrapping with RSA keys", () => {
   const wrapSpec = (uid: string, ...p: Node[]) =>
-    t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", uidNode(uid), ...(p.length ? [params(...p)] : [])), t.e("EncodingOption", "NoEncoding"));
+    t.s(
+      "KeyWrappingSpecification",
+      t.e("WrappingMethod", "Encrypt"),
+      t.s("EncryptionKeyInformation", uidNode(uid), ...(p.length ? [params(...p)] : [])),
+      t.e("EncodingOption", "NoEncoding"),
+    );
 
   test("a symmetric key wrapped with OAEP (default) comes back equal after Import NotWrapped", async () => {
-    const c = await kmip(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))));
+    const c = await kmip(
+      t.s(
+        "Create",
+        t.e("ObjectType", "SymmetricKey"),
+        t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+      ),
+    );
     const sym = valueOf(c.json, "UniqueIdentifier") as string;
     const original = await der(sym, "Raw");
     const w = await kmip(t.s("Get", wrapSpec(pk), uidNode(sym)));
@@ -299,13 +478,25 @@ describe("key wrapping with RSA keys", () => {
     expect(wrapped.length).toBe(256);
     expect(oaepOk(wrapped, original)).toBe(true);
     const id = `unwrapped-${crypto.randomUUID()}`;
-    const imp = await kmip(t.s("Import", uidNode(id), t.e("ObjectType", "SymmetricKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb)));
+    const imp = await kmip(
+      t.s(
+        "Import",
+        uidNode(id),
+        t.e("ObjectType", "SymmetricKey"),
+        t.e("KeyWrapType", "NotWrapped"),
+        t.s("Attributes"),
+        t.s("Object", kb),
+      ),
+    );
     expect(imp.status, imp.text).toBe(200);
     expect(hex(await der(id, "Raw"))).toBe(hex(original));
   });
 
   function oaepOk(wrapped: Uint8Array, original: Uint8Array): boolean {
-    return hex(privateDecrypt({ key: node, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, wrapped)) === hex(original);
+    return (
+      hex(privateDecrypt({ key: node, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, wrapped)) ===
+      hex(original)
+    );
   }
 
   test("an RSA private key wraps with CKM_RSA_AES_KEY_WRAP (PaddingMethod None); plain OAEP says why it cannot", async () => {
@@ -317,24 +508,45 @@ describe("key wrapping with RSA keys", () => {
     const kb = find(w.json, "KeyBlock")!;
     expect(findAll(kb, "PaddingMethod").map((n) => n.value)).toEqual(["None"]);
     const id = `unwrapped-sk-${crypto.randomUUID()}`;
-    const imp = await kmip(t.s("Import", uidNode(id), t.e("ObjectType", "PrivateKey"), t.e("KeyWrapType", "NotWrapped"), t.s("Attributes"), t.s("Object", kb)));
+    const imp = await kmip(
+      t.s(
+        "Import",
+        uidNode(id),
+        t.e("ObjectType", "PrivateKey"),
+        t.e("KeyWrapType", "NotWrapped"),
+        t.s("Attributes"),
+        t.s("Object", kb),
+      ),
+    );
     expect(imp.status, imp.text).toBe(200);
     expect(hex(await der(id, "PKCS8"))).toBe(hex(pkcs8));
     // a key without WrapKey/Encrypt cannot wrap
     const [, signPk] = await pair([], [t.int("CryptographicUsageMask", 2)]);
-    expectKmipError(await kmip(t.s("Get", wrapSpec(signPk, t.e("PaddingMethod", "None")), uidNode(other))), 422, "Incompatible_Cryptographic_Usage_Mask");
+    expectKmipError(
+      await kmip(t.s("Get", wrapSpec(signPk, t.e("PaddingMethod", "None")), uidNode(other))),
+      422,
+      "Incompatible_Cryptographic_Usage_Mask",
+    );
   });
 });
 
 describe("ReKeyKeyPair RSA", () => {
   test("a new pair of the same size, linked both ways; the old pair keeps working", async () => {
-    const [oldSk, oldPk] = await pair([t.s("Name", t.text("NameValue", `rsa-rekey-${crypto.randomUUID()}`), t.e("NameType", "UninterpretedTextString"))]);
+    const [oldSk, oldPk] = await pair([
+      t.s("Name", t.text("NameValue", `rsa-rekey-${crypto.randomUUID()}`), t.e("NameType", "UninterpretedTextString")),
+    ]);
     const r = await kmip(t.s("ReKeyKeyPair", t.text("PrivateKeyUniqueIdentifier", oldSk)));
     expect(r.status, r.text).toBe(200);
     const newSk = valueOf(r.json, "PrivateKeyUniqueIdentifier") as string;
     const newPk = valueOf(r.json, "PublicKeyUniqueIdentifier") as string;
     expect(newPk).toBe(`${newSk}_pk`);
-    const links = async (uid: string) => Object.fromEntries(findAll((await kmip(t.s("GetAttributes", uidNode(uid)))).json, "Link").map((l) => [valueOf(l, "LinkType"), valueOf(l, "LinkedObjectIdentifier")]));
+    const links = async (uid: string) =>
+      Object.fromEntries(
+        findAll((await kmip(t.s("GetAttributes", uidNode(uid)))).json, "Link").map((l) => [
+          valueOf(l, "LinkType"),
+          valueOf(l, "LinkedObjectIdentifier"),
+        ]),
+      );
     expect(await links(oldSk)).toMatchObject({ ReplacementObjectLink: newSk, PublicKeyLink: oldPk });
     expect(await links(oldPk)).toMatchObject({ ReplacementObjectLink: newPk, PrivateKeyLink: oldSk });
     expect(await links(newSk)).toMatchObject({ ReplacedObjectLink: oldSk, PublicKeyLink: newPk });
@@ -353,9 +565,25 @@ describe("ReKeyKeyPair RSA", () => {
   test("refuses changing the algorithm or the length, and keys without a PublicKeyLink", async () => {
     const [oldSk, oldPk] = await pair();
     const rekey = (...n: Node[]) => kmip(t.s("ReKeyKeyPair", t.text("PrivateKeyUniqueIdentifier", oldSk), ...n));
-    expectKmipError(await rekey(t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"))), 422, "Constraint_Violation", /changing the cryptographic algorithm is not allowed/);
-    expectKmipError(await rekey(t.s("PrivateKeyAttributes", t.int("CryptographicLength", 4096))), 422, "Constraint_Violation", /length/);
-    const del = await kmip(t.s("DeleteAttribute", uidNode(oldSk), t.s("CurrentAttribute", t.s("Link", t.e("LinkType", "PublicKeyLink"), t.text("LinkedObjectIdentifier", oldPk)))));
+    expectKmipError(
+      await rekey(t.s("CommonAttributes", t.e("CryptographicAlgorithm", "ECDSA"))),
+      422,
+      "Constraint_Violation",
+      /changing the cryptographic algorithm is not allowed/,
+    );
+    expectKmipError(
+      await rekey(t.s("PrivateKeyAttributes", t.int("CryptographicLength", 4096))),
+      422,
+      "Constraint_Violation",
+      /length/,
+    );
+    const del = await kmip(
+      t.s(
+        "DeleteAttribute",
+        uidNode(oldSk),
+        t.s("CurrentAttribute", t.s("Link", t.e("LinkType", "PublicKeyLink"), t.text("LinkedObjectIdentifier", oldPk))),
+      ),
+    );
     expect(del.status, del.text).toBe(200);
     expectKmipError(await rekey(), 422, "Invalid_Field", /no PublicKeyLink/);
   });

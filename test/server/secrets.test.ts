@@ -24,7 +24,10 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "kms-secrets-"));
-  server = await startServer({ ...structuredClone(DEFAULTS), port: 0, dataDir, logLevel: "debug", apiKeys: [{ user: "alice", token: TOKEN }] }, createLogger("debug", (l) => lines.push(l)));
+  server = await startServer(
+    { ...structuredClone(DEFAULTS), port: 0, dataDir, logLevel: "debug", apiKeys: [{ user: "alice", token: TOKEN }] },
+    createLogger("debug", (l) => lines.push(l)),
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -38,18 +41,80 @@ const call = async (body: unknown, headers = auth) => {
 };
 
 test("every operation, verbose logs: no key, plaintext or token in logs, audit or errors; destroyed bytes are gone", async () => {
-  const imported = await call(t.s("Import", t.text("UniqueIdentifier", "secret-key"), t.e("ObjectType", "SymmetricKey"),
-    t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", KEY)), t.e("CryptographicAlgorithm", "AES")))));
+  const imported = await call(
+    t.s(
+      "Import",
+      t.text("UniqueIdentifier", "secret-key"),
+      t.e("ObjectType", "SymmetricKey"),
+      t.s(
+        "Object",
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", "Raw"),
+          t.s("KeyValue", t.b("KeyMaterial", KEY)),
+          t.e("CryptographicAlgorithm", "AES"),
+        ),
+      ),
+    ),
+  );
   expect(imported.status, imported.text).toBe(200);
-  const created = await call(t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))));
+  const created = await call(
+    t.s("Create", t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"))),
+  );
   const other = valueOf(created.json, "UniqueIdentifier") as string;
-  const otherKey = valueOf((await postKmip(server.url, t.s("Get", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", other)), auth)).json, "KeyMaterial") as string;
-  const enc = await call(t.s("Encrypt", t.text("UniqueIdentifier", "secret-key"), t.b("Data", PLAINTEXT), t.b("AuthenticatedEncryptionAdditionalData", PLAINTEXT)));
-  await call(t.s("Decrypt", t.text("UniqueIdentifier", "secret-key"), t.b("Data", valueOf(enc.json, "Data") as string), t.b("IvCounterNonce", valueOf(enc.json, "IvCounterNonce") as string), t.b("AuthenticatedEncryptionTag", "00".repeat(16))));
+  const otherKey = valueOf(
+    (await postKmip(server.url, t.s("Get", t.e("KeyFormatType", "Raw"), t.text("UniqueIdentifier", other)), auth)).json,
+    "KeyMaterial",
+  ) as string;
+  const enc = await call(
+    t.s(
+      "Encrypt",
+      t.text("UniqueIdentifier", "secret-key"),
+      t.b("Data", PLAINTEXT),
+      t.b("AuthenticatedEncryptionAdditionalData", PLAINTEXT),
+    ),
+  );
+  await call(
+    t.s(
+      "Decrypt",
+      t.text("UniqueIdentifier", "secret-key"),
+      t.b("Data", valueOf(enc.json, "Data") as string),
+      t.b("IvCounterNonce", valueOf(enc.json, "IvCounterNonce") as string),
+      t.b("AuthenticatedEncryptionTag", "00".repeat(16)),
+    ),
+  );
   await call(t.s("Encrypt", t.text("UniqueIdentifier", "missing"), t.b("Data", PLAINTEXT)));
-  await call(t.s("Encrypt", t.text("UniqueIdentifier", "secret-key"), t.b("Data", PLAINTEXT), t.b("IvCounterNonce", "00")), { authorization: `Bearer ${TOKEN}x` });
-  await call(t.s("Get", t.text("UniqueIdentifier", "secret-key"), t.s("KeyWrappingSpecification", t.e("WrappingMethod", "Encrypt"), t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", other)))));
-  await call(t.s("Import", t.text("UniqueIdentifier", "bad"), t.e("ObjectType", "SymmetricKey"), t.s("Object", t.s("KeyBlock", t.e("KeyFormatType", "Raw"), t.s("KeyValue", t.b("KeyMaterial", KEY.slice(0, 30))), t.e("CryptographicAlgorithm", "AES")))));
+  await call(
+    t.s("Encrypt", t.text("UniqueIdentifier", "secret-key"), t.b("Data", PLAINTEXT), t.b("IvCounterNonce", "00")),
+    { authorization: `Bearer ${TOKEN}x` },
+  );
+  await call(
+    t.s(
+      "Get",
+      t.text("UniqueIdentifier", "secret-key"),
+      t.s(
+        "KeyWrappingSpecification",
+        t.e("WrappingMethod", "Encrypt"),
+        t.s("EncryptionKeyInformation", t.text("UniqueIdentifier", other)),
+      ),
+    ),
+  );
+  await call(
+    t.s(
+      "Import",
+      t.text("UniqueIdentifier", "bad"),
+      t.e("ObjectType", "SymmetricKey"),
+      t.s(
+        "Object",
+        t.s(
+          "KeyBlock",
+          t.e("KeyFormatType", "Raw"),
+          t.s("KeyValue", t.b("KeyMaterial", KEY.slice(0, 30))),
+          t.e("CryptographicAlgorithm", "AES"),
+        ),
+      ),
+    ),
+  );
   await call(t.s("GetAttributes", t.text("UniqueIdentifier", "secret-key")));
   await call(t.s("ReKey", t.text("UniqueIdentifier", other)));
   await call(t.s("Revoke", t.text("UniqueIdentifier", "secret-key"), t.text("RevocationReason", "done")));
@@ -76,7 +141,11 @@ test("every operation, verbose logs: no key, plaintext or token in logs, audit o
   }
   // Stored objects are sealed: not even the live key is there in clear, but its sealed row is (the
   // search would find it), while the destroyed key's sealed row is gone too.
-  const all = Buffer.concat(readdirSync(dataDir).filter((f) => f.startsWith("kms.db")).map((f) => readFileSync(path.join(dataDir, f))));
+  const all = Buffer.concat(
+    readdirSync(dataDir)
+      .filter((f) => f.startsWith("kms.db"))
+      .map((f) => readFileSync(path.join(dataDir, f))),
+  );
   expect(all.includes(Buffer.from(otherKey.toUpperCase()))).toBe(false);
   expect(all.includes(Buffer.from(otherKey, "hex"))).toBe(false);
   expect(all.includes(Buffer.from(sealedColumn(other)))).toBe(true);

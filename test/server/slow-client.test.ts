@@ -13,7 +13,9 @@ test("a stalled half-sent request is closed by the server", async () => {
   const started = Date.now();
   const closedAfter = await new Promise<number>((resolve, reject) => {
     const socket = net.connect(server.port, "127.0.0.1", () => {
-      socket.write(`POST /kmip/2_1 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"tag":`);
+      socket.write(
+        `POST /kmip/2_1 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"tag":`,
+      );
     });
     socket.on("close", () => resolve(Date.now() - started));
     socket.on("error", () => undefined);

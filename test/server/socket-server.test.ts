@@ -19,16 +19,30 @@ const pem = (f: string) => readFileSync(path.join(CERTS, f), "utf8");
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
-    tls: { certFile: path.join(CERTS, "server.pem"), keyFile: path.join(CERTS, "server.key"), clientsCaFile: path.join(CERTS, "ca.pem") },
+    tls: {
+      certFile: path.join(CERTS, "server.pem"),
+      keyFile: path.join(CERTS, "server.key"),
+      clientsCaFile: path.join(CERTS, "ca.pem"),
+    },
     socketServer: { start: true, port: 0, hostname: "127.0.0.1" },
   });
 });
 afterAll(async () => server?.dispose());
 
 /** A TLS connection to the socket server reading whole framed responses. */
-async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Promise<{ send(b: Uint8Array): Promise<Node>; receive(): Promise<Node>; closed: Promise<void>; socket: tls.TLSSocket }> {
+async function connect(
+  who: "alice" | "bob" | "wildcard" | "rogue" | null,
+): Promise<{
+  send(b: Uint8Array): Promise<Node>;
+  receive(): Promise<Node>;
+  closed: Promise<void>;
+  socket: tls.TLSSocket;
+}> {
   const socket = tls.connect({
-    host: "127.0.0.1", port: server.socketPort!, ca: pem("ca.pem"), servername: "localhost",
+    host: "127.0.0.1",
+    port: server.socketPort!,
+    ca: pem("ca.pem"),
+    servername: "localhost",
     ...(who ? { cert: pem(`${who}.pem`), key: pem(`${who}.key`) } : {}),
   });
   await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
@@ -57,7 +71,16 @@ async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Prom
   };
 }
 
-const createAes = requestMessage([2, 1], ["Create", [t.e("ObjectType", "SymmetricKey"), t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256))]]);
+const createAes = requestMessage(
+  [2, 1],
+  [
+    "Create",
+    [
+      t.e("ObjectType", "SymmetricKey"),
+      t.s("Attributes", t.e("CryptographicAlgorithm", "AES"), t.int("CryptographicLength", 256)),
+    ],
+  ],
+);
 const get = (uid: string) => requestMessage([2, 1], ["Get", [t.text("UniqueIdentifier", uid)]]);
 
 describe("mutual TLS and identity", () => {
@@ -85,9 +108,22 @@ describe("mutual TLS and identity", () => {
     expect(valueOf(await again.send(get(uid)), "KeyMaterial")).toBe(valueOf(a, "KeyMaterial"));
     again.socket.end();
 
-    const lines = readFileSync(path.join(server.dataDir, "audit.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ user: "alice@example.com", operation: "Create", objectId: uid, result: "Success" }));
-    expect(lines).toContainEqual(expect.objectContaining({ user: "bob@example.com", operation: "Destroy", objectId: uid, result: expect.stringMatching(/Not_Found$/), client: `127.0.0.1:${bobPort}` }));
+    const lines = readFileSync(path.join(server.dataDir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ user: "alice@example.com", operation: "Create", objectId: uid, result: "Success" }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        user: "bob@example.com",
+        operation: "Destroy",
+        objectId: uid,
+        result: expect.stringMatching(/Not_Found$/),
+        client: `127.0.0.1:${bobPort}`,
+      }),
+    );
   });
 
   test("no certificate, or one from another CA, is refused at the handshake", async () => {
@@ -112,12 +148,16 @@ describe("framing", () => {
   test("many requests written at once, split at odd places, are answered in order", async () => {
     const c = await connect("alice");
     const uid = valueOf(await c.send(createAes), "UniqueIdentifier") as string;
-    const requests = Array.from({ length: 20 }, (_, i) => (i % 2 ? get(uid) : requestMessage([2, 1], ["Query", [t.e("QueryFunction", "QueryServerInformation")]])));
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      i % 2 ? get(uid) : requestMessage([2, 1], ["Query", [t.e("QueryFunction", "QueryServerInformation")]]),
+    );
     const all = Buffer.concat(requests);
     const pending = requests.map(() => c.receive());
     for (let at = 0; at < all.length; at += 1021) c.socket.write(all.subarray(at, at + 1021)); // pieces that split headers
     const replies = await Promise.all(pending);
-    expect(replies.map((r) => (find(r, "KeyMaterial") ? "Get" : valueOf(r, "VendorIdentification") ? "Query" : "?"))).toEqual(requests.map((_, i) => (i % 2 ? "Get" : "Query")));
+    expect(
+      replies.map((r) => (find(r, "KeyMaterial") ? "Get" : valueOf(r, "VendorIdentification") ? "Query" : "?")),
+    ).toEqual(requests.map((_, i) => (i % 2 ? "Get" : "Query")));
     c.socket.end();
   });
 
@@ -161,11 +201,28 @@ describe("options", () => {
       return r.config.socketServer;
     };
     expect(run([])).toEqual({ start: false, port: 5696, hostname: "0.0.0.0" });
-    expect(run([...tlsFlags, "--socket-server-start", "true", "--socket-server-port", "15696", "--socket-server-hostname", "127.0.0.1"])).toEqual({ start: true, port: 15696, hostname: "127.0.0.1" });
-    expect(run(tlsFlags, { KMS_SOCKET_SERVER_START: "true", KMS_SOCKET_SERVER_PORT: "5697" })).toEqual({ start: true, port: 5697, hostname: "0.0.0.0" });
+    expect(
+      run([
+        ...tlsFlags,
+        "--socket-server-start",
+        "true",
+        "--socket-server-port",
+        "15696",
+        "--socket-server-hostname",
+        "127.0.0.1",
+      ]),
+    ).toEqual({ start: true, port: 15696, hostname: "127.0.0.1" });
+    expect(run(tlsFlags, { KMS_SOCKET_SERVER_START: "true", KMS_SOCKET_SERVER_PORT: "5697" })).toEqual({
+      start: true,
+      port: 5697,
+      hostname: "0.0.0.0",
+    });
     const dir = mkdtempSync(path.join(tmpdir(), "kms-toml-"));
     const toml = path.join(dir, "kms.toml");
-    writeFileSync(toml, '[tls]\ncert_file = "s.pem"\nkey_file = "s.key"\nclients_ca_cert_file = "ca.pem"\n[socket_server]\nsocket_server_start = true\nsocket_server_port = 5698\nsocket_server_hostname = "::"\n');
+    writeFileSync(
+      toml,
+      '[tls]\ncert_file = "s.pem"\nkey_file = "s.key"\nclients_ca_cert_file = "ca.pem"\n[socket_server]\nsocket_server_start = true\nsocket_server_port = 5698\nsocket_server_hostname = "::"\n',
+    );
     expect(run(["-c", toml])).toEqual({ start: true, port: 5698, hostname: "::" });
     rmSync(dir, { recursive: true });
     expect(() => run(["--socket-server-start", "true"])).toThrow(ConfigError);

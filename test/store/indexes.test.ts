@@ -23,12 +23,23 @@ function dbFile(): string {
 }
 
 function object(id: string, owner: string, attributes: Record<string, unknown>): StoredObject {
-  return { id, owner, objectType: "SymmetricKey", object: {}, attributes: { ObjectType: "SymmetricKey", ...attributes }, state: "Active", tags: ["_kk"] } as StoredObject;
+  return {
+    id,
+    owner,
+    objectType: "SymmetricKey",
+    object: {},
+    attributes: { ObjectType: "SymmetricKey", ...attributes },
+    state: "Active",
+    tags: ["_kk"],
+  } as StoredObject;
 }
 
 /** The query plan's lines; a "SCAN" of a table means reading all its rows. */
 function plan(store: SqliteStore, q: { sql: string; params: (string | number)[] }): string[] {
-  return store.db.query(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.params as never[])).map((r) => (r as { detail: string }).detail);
+  return store.db
+    .query(`EXPLAIN QUERY PLAN ${q.sql}`)
+    .all(...(q.params as never[]))
+    .map((r) => (r as { detail: string }).detail);
 }
 
 describe("query plans: no full scans", () => {
@@ -36,22 +47,43 @@ describe("query plans: no full scans", () => {
     const store = new SqliteStore(dbFile());
     // some rows, and fresh statistics, so the planner has data to choose from
     for (let i = 0; i < 200; i++) {
-      await store.insert(object(`k${i}`, `user${i % 5}`, { Name: [{ NameValue: `n${i}`, NameType: "UninterpretedTextString" }], RotateName: `ks${i % 7}`, Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: `k${i - 1}` }] }));
+      await store.insert(
+        object(`k${i}`, `user${i % 5}`, {
+          Name: [{ NameValue: `n${i}`, NameType: "UninterpretedTextString" }],
+          RotateName: `ks${i % 7}`,
+          Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: `k${i - 1}` }],
+        }),
+      );
     }
     store.db.exec("ANALYZE");
     const queries = {
       keyset: { sql: KEYSET_SQL, params: ["ks1", "user1"] },
       tags: tagsSql(["a", "b"], "user1"),
       byName: locateSql({ user: "user1", names: ["n3"] }),
-      byLink: locateSql({ user: "user1", objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: "k3" }] }),
-      byNameAndLink: locateSql({ user: "user1", names: ["n3"], links: [{ linkType: "ParentLink", target: "k2" }], limit: 10 }),
+      byLink: locateSql({
+        user: "user1",
+        objectType: "PrivateKey",
+        links: [{ linkType: "CertificateLink", target: "k3" }],
+      }),
+      byNameAndLink: locateSql({
+        user: "user1",
+        names: ["n3"],
+        links: [{ linkType: "ParentLink", target: "k2" }],
+        limit: 10,
+      }),
       byTag: locateSql({ user: "user1", tags: ["_kk"] }),
       byTwoTags: locateSql({ user: "user1", objectType: "SymmetricKey", tags: ["_kk", "other"], limit: 10 }),
     };
     for (const [name, q] of Object.entries(queries)) {
       const lines = plan(store, q);
-      expect(lines.filter((l) => /^SCAN /.test(l)), `${name}: ${lines.join(" | ")}`).toEqual([]);
-      expect(lines.some((l) => /^SEARCH (n|l|t) USING INDEX (object_names_value|object_links_target|tags_tag)/.test(l)), `${name}: ${lines.join(" | ")}`).toBe(true);
+      expect(
+        lines.filter((l) => /^SCAN /.test(l)),
+        `${name}: ${lines.join(" | ")}`,
+      ).toEqual([]);
+      expect(
+        lines.some((l) => /^SEARCH (n|l|t) USING INDEX (object_names_value|object_links_target|tags_tag)/.test(l)),
+        `${name}: ${lines.join(" | ")}`,
+      ).toBe(true);
     }
     await store.close();
   });
@@ -60,15 +92,30 @@ describe("query plans: no full scans", () => {
 describe("the indexes follow the objects", () => {
   test("insert, update and delete keep keysets, names and links current; keysets are per owner", async () => {
     const store = new SqliteStore(dbFile());
-    await store.insert(object("a1", "alice", { RotateName: "payroll", Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }] }));
-    await store.insert(object("b1", "bob", { RotateName: "payroll", Link: [{ LinkType: "CertificateLink", LinkedObjectIdentifier: "a1" }] }));
+    await store.insert(
+      object("a1", "alice", {
+        RotateName: "payroll",
+        Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }],
+      }),
+    );
+    await store.insert(
+      object("b1", "bob", {
+        RotateName: "payroll",
+        Link: [{ LinkType: "CertificateLink", LinkedObjectIdentifier: "a1" }],
+      }),
+    );
     expect(await store.keysetOf("alice", "payroll")).toEqual(["a1"]);
     expect(await store.keysetOf("bob", "payroll")).toEqual(["b1"]);
     expect(await store.locate({ user: "alice", names: ["pay"] })).toEqual(["a1"]);
     expect(await store.locate({ user: "alice", links: [{ linkType: "CertificateLink", target: "a1" }] })).toEqual([]); // bob's: not visible
     expect(await store.locate({ user: "bob", links: [{ linkType: "CertificateLink", target: "a1" }] })).toEqual(["b1"]);
 
-    await store.update(object("a1", "alice", { RotateName: "salaries", Name: [{ NameValue: "wages", NameType: "UninterpretedTextString" }] }));
+    await store.update(
+      object("a1", "alice", {
+        RotateName: "salaries",
+        Name: [{ NameValue: "wages", NameType: "UninterpretedTextString" }],
+      }),
+    );
     expect(await store.keysetOf("alice", "payroll")).toEqual([]);
     expect(await store.keysetOf("alice", "salaries")).toEqual(["a1"]);
     expect(await store.locate({ user: "alice", names: ["pay"] })).toEqual([]);
@@ -78,10 +125,12 @@ describe("the indexes follow the objects", () => {
     expect(await store.keysetOf("bob", "payroll")).toEqual([]);
     expect(store.db.query("SELECT COUNT(*) AS n FROM object_links").get()).toEqual({ n: 0 });
     // a failed transaction leaves no index rows behind
-    await expect(store.atomic(async () => {
-      await store.insert(object("c1", "carol", { RotateName: "x" }));
-      throw new Error("abort");
-    })).rejects.toThrow("abort");
+    await expect(
+      store.atomic(async () => {
+        await store.insert(object("c1", "carol", { RotateName: "x" }));
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
     expect(await store.keysetOf("carol", "x")).toEqual([]);
     await store.close();
   });
@@ -89,8 +138,21 @@ describe("the indexes follow the objects", () => {
   test("the migration fills the indexes for rows written before it", async () => {
     const file = dbFile();
     const old = new SqliteStore(file);
-    await old.insert(object("a1", "alice", { RotateName: "payroll", Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }], Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: "m1" }] }));
-    await old.insert(object("a2", "alice", { Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }, { NameValue: "other", NameType: "UninterpretedTextString" }] }));
+    await old.insert(
+      object("a1", "alice", {
+        RotateName: "payroll",
+        Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }],
+        Link: [{ LinkType: "ParentLink", LinkedObjectIdentifier: "m1" }],
+      }),
+    );
+    await old.insert(
+      object("a2", "alice", {
+        Name: [
+          { NameValue: "pay", NameType: "UninterpretedTextString" },
+          { NameValue: "other", NameType: "UninterpretedTextString" },
+        ],
+      }),
+    );
     // back to the schema before the index migration: no index tables, the rows already there
     const before = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE object_names"));
     expect(before).toBeGreaterThan(0);

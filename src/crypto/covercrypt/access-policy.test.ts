@@ -13,7 +13,11 @@ const parts = (e: string, cascade = false) => [...ap.toPartitions(e, policy, cas
 describe("access policy parser", () => {
   it("parses attributes with spaces trimmed around separators only", () => {
     expect(ap.parse("  Department :: HR ")).toEqual({ type: "attr", dimension: "Department", name: "HR" });
-    expect(ap.parse("Security Level::Top Secret")).toEqual({ type: "attr", dimension: "Security Level", name: "Top Secret" });
+    expect(ap.parse("Security Level::Top Secret")).toEqual({
+      type: "attr",
+      dimension: "Security Level",
+      name: "Top Secret",
+    });
     expect(ap.sanitize("( A::b c || d e::F )")).toBe("(A::b c||d e::F)");
   });
 
@@ -48,8 +52,12 @@ describe("partitions", () => {
   });
 
   it("overlapping combinations are ExistingCombination, unknown names are errors", () => {
-    expect(() => parts("Department::HR || Security Level::Low")).toThrow('ExistingCombination("[Security Level::Low]")');
-    expect(() => parts("Security Level::Medium || Security Level::Low", true)).toThrow('ExistingCombination("[Security Level::Low]")');
+    expect(() => parts("Department::HR || Security Level::Low")).toThrow(
+      'ExistingCombination("[Security Level::Low]")',
+    );
+    expect(() => parts("Security Level::Medium || Security Level::Low", true)).toThrow(
+      'ExistingCombination("[Security Level::Low]")',
+    );
     expect(parts("Security Level::Medium || Security Level::Low")).toHaveLength(6);
     expect(() => parts("Department::Nope")).toThrow('AttributeNotFound("Department::Nope")');
     expect(() => parts("Nope::HR")).toThrow('DimensionNotFound("Nope")');
@@ -74,13 +82,19 @@ const reference = (() => {
   };
   const decompose = (expr: string, split: number): [string, string?, string?] => {
     const b = enc.encode(expr);
-    if (split > b.length) throw invalid(`Cannot split boolean expression ${expr} at position ${split} since ${split} is greater than the size of ${expr}`);
+    if (split > b.length)
+      throw invalid(
+        `Cannot split boolean expression ${expr} at position ${split} since ${split} is greater than the size of ${expr}`,
+      );
     const left = slice(b, 0, split);
     if (split === b.length) return [left];
     let pos = split;
     if ([...expr][split] === ")") pos += 1;
     if (pos === b.length) return [left];
-    if (pos + 2 > b.length) throw invalid(`Cannot split boolean expression ${expr} at position ${pos + 2} since it is greater than the size of ${expr}`);
+    if (pos + 2 > b.length)
+      throw invalid(
+        `Cannot split boolean expression ${expr} at position ${pos + 2} since it is greater than the size of ${expr}`,
+      );
     return [left, slice(b, pos, pos + 2), slice(b, pos + 2)];
   };
   const combine = (op: string, l: string, r: string): ap.AccessPolicy => {
@@ -92,7 +106,8 @@ const reference = (() => {
   };
   function parse(expression: string): ap.AccessPolicy {
     const expr = ap.sanitize(expression);
-    if (!expr.includes("::")) throw invalid(`'${expr}' does not contain any attribute separator '::'. Example: ${EXAMPLE}`);
+    if (!expr.includes("::"))
+      throw invalid(`'${expr}' does not contain any attribute separator '::'. Example: ${EXAMPLE}`);
     if (expr.startsWith("(")) {
       const inner = expr.slice(1);
       if (!inner.includes(")")) throw invalid(`closing parenthesis missing in ${inner}`);
@@ -122,7 +137,8 @@ const reference = (() => {
     const position = or < 0 && and < 0 ? 0 : or < 0 ? and : and < 0 ? or : Math.min(or, and);
     if (position === 0) {
       const parts = expr.split("::");
-      if (parts.length !== 2 || !parts[0] || !parts[1]) throw invalid(`'${expr}' does not respect the format <dimension::name>. Example: ${EXAMPLE}`);
+      if (parts.length !== 2 || !parts[0] || !parts[1])
+        throw invalid(`'${expr}' does not respect the format <dimension::name>. Example: ${EXAMPLE}`);
       return { type: "attr", dimension: parts[0], name: parts[1] };
     }
     const [left, op, right] = decompose(expr, position);
@@ -141,12 +157,38 @@ const outcome = (f: () => ap.AccessPolicy) => {
 
 describe("access policy parser: linear time, bounded depth", () => {
   it("agrees with the literal transcription of Rust's parser on 20,000 random expressions (results and error messages)", () => {
-    const pieces = ["A", "Bé", "字", "𝄞", "x y", ":", "::", "::", "(", ")", "(", ")", "||", "&&", "|", "&", " ", "  ", "\u3000", "\t", "!!", "Dep::HR"];
+    const pieces = [
+      "A",
+      "Bé",
+      "字",
+      "𝄞",
+      "x y",
+      ":",
+      "::",
+      "::",
+      "(",
+      ")",
+      "(",
+      ")",
+      "||",
+      "&&",
+      "|",
+      "&",
+      " ",
+      "  ",
+      "\u3000",
+      "\t",
+      "!!",
+      "Dep::HR",
+    ];
     let seed = 20261202;
     const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
     for (let i = 0; i < 20_000; i++) {
       const expr = Array.from({ length: 1 + rand(24) }, () => pieces[rand(pieces.length)]).join("");
-      expect(outcome(() => ap.parse(expr)), expr).toEqual(outcome(() => reference(expr)));
+      expect(
+        outcome(() => ap.parse(expr)),
+        expr,
+      ).toEqual(outcome(() => reference(expr)));
     }
   });
 
@@ -166,7 +208,9 @@ describe("access policy parser: linear time, bounded depth", () => {
       let expr = tree(1 + rand(4));
       if (rand(3) === 0) {
         const at = rand(expr.length + 1);
-        expr = rand(2) ? expr.slice(0, at) + expr.slice(at + 1) : expr.slice(0, at) + ["(", ")", "|", ":", " "][rand(5)] + expr.slice(at);
+        expr = rand(2)
+          ? expr.slice(0, at) + expr.slice(at + 1)
+          : expr.slice(0, at) + ["(", ")", "|", ":", " "][rand(5)] + expr.slice(at);
       }
       const mine = outcome(() => ap.parse(expr));
       expect(mine, JSON.stringify(expr)).toEqual(outcome(() => reference(expr)));
@@ -187,12 +231,17 @@ describe("access policy parser: linear time, bounded depth", () => {
       "Dim::R & D || Dim::x",
       "a | ||b::c",
     ]) {
-      expect(outcome(() => ap.parse(e)), e).toEqual(outcome(() => reference(e)));
+      expect(
+        outcome(() => ap.parse(e)),
+        e,
+      ).toEqual(outcome(() => reference(e)));
     }
   });
 
   it("1 MB of parentheses: a clear error; 32,000 levels within the length limit: a clear depth error", () => {
-    expect(() => ap.parse("(".repeat(500_000) + "A::a" + ")".repeat(500_000))).toThrow(`longer than ${ap.MAX_LENGTH} characters`);
+    expect(() => ap.parse("(".repeat(500_000) + "A::a" + ")".repeat(500_000))).toThrow(
+      `longer than ${ap.MAX_LENGTH} characters`,
+    );
     const deep = "(".repeat(32_000) + "A::a" + ")".repeat(32_000);
     expect(deep.length).toBeLessThanOrEqual(ap.MAX_LENGTH);
     expect(() => ap.parse(deep)).toThrow(`parentheses nested deeper than ${ap.MAX_DEPTH} levels`);
@@ -221,6 +270,8 @@ describe("access policy parser: linear time, bounded depth", () => {
   it("an expression that expands to too many combinations is refused", () => {
     const clause = "(Department::HR || Department::FIN || Department::MKG)";
     const expr = Array.from({ length: 12 }, () => clause).join(" && "); // 3^12 combinations
-    expect(() => ap.toPartitions(expr, policy, false)).toThrow(`more than ${ap.MAX_COMBINATIONS} attribute combinations`);
+    expect(() => ap.toPartitions(expr, policy, false)).toThrow(
+      `more than ${ap.MAX_COMBINATIONS} attribute combinations`,
+    );
   });
 });

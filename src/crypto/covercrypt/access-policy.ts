@@ -9,7 +9,16 @@
  */
 import { utf8 } from "../bytes.ts";
 import { CoverCryptError } from "./errors.ts";
-import { combine, getAttribute, isRustWhitespace, partitionFromIds, partitionKey, rustTrim, type AttributeParameters, type Policy } from "./policy.ts";
+import {
+  combine,
+  getAttribute,
+  isRustWhitespace,
+  partitionFromIds,
+  partitionKey,
+  rustTrim,
+  type AttributeParameters,
+  type Policy,
+} from "./policy.ts";
 
 export type AccessPolicy =
   | { type: "attr"; dimension: string; name: string }
@@ -60,7 +69,9 @@ export function parse(expression: string): AccessPolicy {
   const linear = LinearParser.of(expr);
   if (linear) return linear.parse();
   if (utf8.encode(expr).length > MAX_LITERAL_LENGTH) {
-    throw invalid(`an expression with spaces next to a separator character must be at most ${MAX_LITERAL_LENGTH} bytes`);
+    throw invalid(
+      `an expression with spaces next to a separator character must be at most ${MAX_LITERAL_LENGTH} bytes`,
+    );
   }
   return parseSanitized(expression, 0, { terms: 0 });
 }
@@ -172,9 +183,11 @@ class LinearParser {
       let depthOfLeft: number;
       if (this.b[a] === 0x28) {
         base = a + 1;
-        if (this.closes[z] - this.closes[base] === 0) throw invalid(`closing parenthesis missing in ${this.str(base, z)}`);
+        if (this.closes[z] - this.closes[base] === 0)
+          throw invalid(`closing parenthesis missing in ${this.str(base, z)}`);
         const close = this.match[a];
-        if (close < 0 || close >= z) throw invalid(`Missing closing parenthesis in boolean expression ${this.str(base, z)}`);
+        if (close < 0 || close >= z)
+          throw invalid(`Missing closing parenthesis in boolean expression ${this.str(base, z)}`);
         split = this.cpAt[close] - this.cpAt[base]; // a char index, used by Rust as a byte offset
         depthOfLeft = depth + 1;
       } else {
@@ -191,7 +204,9 @@ class LinearParser {
       const size = z - base;
       const exprText = () => this.str(base, z);
       if (split > size) {
-        throw invalid(`Cannot split boolean expression ${exprText()} at position ${split} since ${split} is greater than the size of ${exprText()}`);
+        throw invalid(
+          `Cannot split boolean expression ${exprText()} at position ${split} since ${split} is greater than the size of ${exprText()}`,
+        );
       }
       if (!this.boundary(base + split)) throw invalid(`byte index 0..${split} is not a char boundary`);
       let pos = split;
@@ -204,9 +219,12 @@ class LinearParser {
         break;
       }
       if (pos + 2 > size) {
-        throw invalid(`Cannot split boolean expression ${exprText()} at position ${pos + 2} since it is greater than the size of ${exprText()}`);
+        throw invalid(
+          `Cannot split boolean expression ${exprText()} at position ${pos + 2} since it is greater than the size of ${exprText()}`,
+        );
       }
-      if (!this.boundary(base + pos) || !this.boundary(base + pos + 2)) throw invalid(`byte index ${pos}..${pos + 2} is not a char boundary`);
+      if (!this.boundary(base + pos) || !this.boundary(base + pos + 2))
+        throw invalid(`byte index ${pos}..${pos + 2} is not a char boundary`);
       chain.push({ left: this.range(base, base + split, depthOfLeft), op: [base + pos, base + pos + 2] });
       a = base + pos + 2;
     }
@@ -259,7 +277,9 @@ function sliceBytes(b: Uint8Array, start: number, end = b.length): string {
 function decompose(expr: string, splitPosition: number): [string, string?, string?] {
   const b = utf8.encode(expr);
   if (splitPosition > b.length) {
-    throw invalid(`Cannot split boolean expression ${expr} at position ${splitPosition} since ${splitPosition} is greater than the size of ${expr}`);
+    throw invalid(
+      `Cannot split boolean expression ${expr} at position ${splitPosition} since ${splitPosition} is greater than the size of ${expr}`,
+    );
   }
   const left = sliceBytes(b, 0, splitPosition);
   if (splitPosition === b.length) return [left];
@@ -267,12 +287,20 @@ function decompose(expr: string, splitPosition: number): [string, string?, strin
   if ([...expr][splitPosition] === ")") pos += 1; // chars().nth(): a char index, used as a byte offset
   if (pos === b.length) return [left];
   if (pos + 2 > b.length) {
-    throw invalid(`Cannot split boolean expression ${expr} at position ${pos + 2} since it is greater than the size of ${expr}`);
+    throw invalid(
+      `Cannot split boolean expression ${expr} at position ${pos + 2} since it is greater than the size of ${expr}`,
+    );
   }
   return [left, sliceBytes(b, pos, pos + 2), sliceBytes(b, pos + 2)];
 }
 
-function combineOp(op: string, left: AccessPolicy, rightText: string, depth: number, count: { terms: number }): AccessPolicy {
+function combineOp(
+  op: string,
+  left: AccessPolicy,
+  rightText: string,
+  depth: number,
+  count: { terms: number },
+): AccessPolicy {
   const r = parseSanitized(rightText, depth, count);
   if (op === "&&") return { type: "and", left, right: r };
   if (op === "||") return { type: "or", left, right: r };
@@ -351,7 +379,8 @@ export function toCombinations(ap: AccessPolicy, policy: Policy, cascade: boolea
   const left = toCombinations(ap.left, policy, cascade);
   const right = toCombinations(ap.right, policy, cascade);
   const count = ap.type === "or" ? left.length + right.length : left.length * right.length;
-  if (count > MAX_COMBINATIONS) throw invalid(`the expression expands to more than ${MAX_COMBINATIONS} attribute combinations`);
+  if (count > MAX_COMBINATIONS)
+    throw invalid(`the expression expands to more than ${MAX_COMBINATIONS} attribute combinations`);
   if (ap.type === "or") return [...left, ...right];
   const res: Attr[][] = [];
   for (const l of left) for (const r of right) res.push([...l, ...r]);

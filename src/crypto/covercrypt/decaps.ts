@@ -17,7 +17,12 @@
  */
 import { equalBytes } from "../bytes.ts";
 import { CoverCryptError } from "./errors.ts";
-import { edwardsToMontgomery, edwardsToRistretto, quadrupledEdwards, ristrettoPairFromMontgomery } from "./field25519.ts";
+import {
+  edwardsToMontgomery,
+  edwardsToRistretto,
+  quadrupledEdwards,
+  ristrettoPairFromMontgomery,
+} from "./field25519.ts";
 import { bytesToScalar, doubleMul, L, mul, Point } from "./group.ts";
 import { ciphertextPoint, shake256, tagAndKey, xor32, type Encapsulation } from "./kem-common.ts";
 import * as kyber from "./kyber.ts";

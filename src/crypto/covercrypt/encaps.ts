@@ -10,7 +10,15 @@ import type { ByteReader, ByteWriter } from "./bytes-io.ts";
 import { CoverCryptError } from "./errors.ts";
 import { mulToBytes } from "./fixed-base.ts";
 import { bytesKey, bytesToScalar, POINT_LENGTH, randomScalar } from "./group.ts";
-import { decodeCiphertextPoint, shake256, tagAndKey, TAG_LENGTH, xor32, type Encapsulation, type KeyEncapsulation } from "./kem-common.ts";
+import {
+  decodeCiphertextPoint,
+  shake256,
+  tagAndKey,
+  TAG_LENGTH,
+  xor32,
+  type Encapsulation,
+  type KeyEncapsulation,
+} from "./kem-common.ts";
 import * as kyber from "./kyber.ts";
 import type { Policy } from "./policy.ts";
 import type { MasterPublicKey } from "./serialize.ts";
@@ -34,13 +42,20 @@ function preparedKyber(pk: Uint8Array): kyber.PreparedPublicKey {
  * Encapsulates a fresh 32-byte key for the partitions of `access` (no cascade). Whether an entry
  * is hybrid is decided by the MPK (a Kyber public key present), as in Cosmian.
  */
-export function encaps(policy: Policy, mpk: MasterPublicKey, access: string | accessPolicy.AccessPolicy): { key: Uint8Array; encapsulation: Encapsulation } {
+export function encaps(
+  policy: Policy,
+  mpk: MasterPublicKey,
+  access: string | accessPolicy.AccessPolicy,
+): { key: Uint8Array; encapsulation: Encapsulation } {
   const targets = accessPolicy.toPartitions(access, policy, false);
   const subkeys = [];
   for (const k of targets.keys()) {
     const sub = mpk.subkeys.get(k);
     if (!sub) {
-      throw new CoverCryptError("KeyError", "Missing public key for this attribute, it appears that you are trying to encrypt for a disabled attribute.");
+      throw new CoverCryptError(
+        "KeyError",
+        "Missing public key for this attribute, it appears that you are trying to encrypt for a disabled attribute.",
+      );
     }
     subkeys.push(sub);
   }
@@ -90,4 +105,3 @@ export function readEncapsulation(r: ByteReader): Encapsulation {
   }
   return { c1, c2, tag, encs };
 }
-

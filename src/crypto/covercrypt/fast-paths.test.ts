@@ -81,7 +81,9 @@ describe("field25519", () => {
 
   it("edwardsToRistretto encodes torsion-free Edwards points as ristretto255 elements", () => {
     for (const k of [1n, 2n, 3n, L - 1n, bytesToScalar(randomScalar()), bytesToScalar(randomScalar())]) {
-      expect(hex(field.edwardsToRistretto(ed25519.Point.BASE.multiply(k).toBytes()))).toBe(hex(RP.BASE.multiply(k).toBytes()));
+      expect(hex(field.edwardsToRistretto(ed25519.Point.BASE.multiply(k).toBytes()))).toBe(
+        hex(RP.BASE.multiply(k).toBytes()),
+      );
     }
     expect(hex(field.edwardsToRistretto(ed25519.Point.ZERO.toBytes()))).toBe("00".repeat(32));
   });
@@ -93,7 +95,8 @@ describe("fixed-base tables", () => {
     const enc = p.toBytes();
     const ks = [0n, 1n, 2n, 255n, 256n, 257n, 65535n, L - 1n, L - 256n, (1n << 252n) - 1n];
     for (let i = 0; i < 10; i++) ks.push(bytesToScalar(randomScalar()));
-    for (const k of ks) expect(hex(mulToBytes(enc, k)), String(k)).toBe(hex(k === 0n ? RP.ZERO.toBytes() : p.multiply(k).toBytes()));
+    for (const k of ks)
+      expect(hex(mulToBytes(enc, k)), String(k)).toBe(hex(k === 0n ? RP.ZERO.toBytes() : p.multiply(k).toBytes()));
     expect(hex(mulToBytes(RP.ZERO.toBytes(), 12345n))).toBe("00".repeat(32));
   });
 });
@@ -177,14 +180,25 @@ function sodiumOutcome(usk: Uint8Array, ct: Uint8Array, aad?: Uint8Array): strin
 }
 
 describe("decapsulation: the addon, libsodium and @noble paths agree", () => {
-  const cases = (vectors as unknown as { cases: { userKeys: { userSecretKey: string }[]; ciphertexts: { ciphertext: string; authenticationData: string }[] }[] }).cases;
+  const cases = (
+    vectors as unknown as {
+      cases: {
+        userKeys: { userSecretKey: string }[];
+        ciphertexts: { ciphertext: string; authenticationData: string }[];
+      }[];
+    }
+  ).cases;
 
   it("on the whole cloudproof_js decryption matrix", () => {
     let ok = 0;
     for (const c of cases) {
       for (const ct of c.ciphertexts) {
         for (const u of c.userKeys) {
-          const args = [hexToBytes(u.userSecretKey), hexToBytes(ct.ciphertext), hexToBytes(ct.authenticationData)] as const;
+          const args = [
+            hexToBytes(u.userSecretKey),
+            hexToBytes(ct.ciphertext),
+            hexToBytes(ct.authenticationData),
+          ] as const;
           const native = outcome(true, ...args);
           expect(native).toBe(outcome(false, ...args));
           expect(sodiumOutcome(...args)).toBe(native);
@@ -253,24 +267,40 @@ describe("decapsulation: the addon, libsodium and @noble paths agree", () => {
 });
 
 describe.each(nativeModes())("user keys ($name)", ({ native }) => {
-  type Case = { name: string; policyJson: string; masterSecretKey: string; masterPublicKey: string; attributeIds: Record<string, number> };
+  type Case = {
+    name: string;
+    policyJson: string;
+    masterSecretKey: string;
+    masterPublicKey: string;
+    attributeIds: Record<string, number>;
+  };
   const cases = (vectors as unknown as { cases: Case[] }).cases.filter((c) => "Security Level::High" in c.attributeIds);
 
-  it.each(cases)("from the $name vector MSK: b = (s − a·s1)/s2, opens what the vector MPK encrypts, KMAC checked on the other path", (c) => {
-    const prev = nativeGroup.setEnabled(native);
-    try {
-      const msk = hexToBytes(c.masterSecretKey);
-      const usk = cc.generateUserSecretKey(msk, "Security Level::High", c.policyJson);
-      const u = cc.serialize.deserializeUserSecretKey(usk);
-      const m = cc.serialize.deserializeMasterSecretKey(msk);
-      expect((bytesToScalar(u.a) * bytesToScalar(m.s1) + bytesToScalar(u.b) * bytesToScalar(m.s2)) % L).toBe(bytesToScalar(m.s));
-      const ct = cc.encrypt(c.policyJson, hexToBytes(c.masterPublicKey), "Department::HR && Security Level::Low", utf8.encode("addon"));
-      expect(utf8.decode(cc.decrypt(usk, ct).plaintext)).toBe("addon");
-      // refresh verifies the KMAC, here computed on the other path
-      nativeGroup.setEnabled(!native);
-      expect(cc.serialize.deserializeUserSecretKey(cc.refreshUserSecretKey(msk, usk, true)).kmac).toEqual(u.kmac);
-    } finally {
-      nativeGroup.setEnabled(prev);
-    }
-  });
+  it.each(cases)(
+    "from the $name vector MSK: b = (s − a·s1)/s2, opens what the vector MPK encrypts, KMAC checked on the other path",
+    (c) => {
+      const prev = nativeGroup.setEnabled(native);
+      try {
+        const msk = hexToBytes(c.masterSecretKey);
+        const usk = cc.generateUserSecretKey(msk, "Security Level::High", c.policyJson);
+        const u = cc.serialize.deserializeUserSecretKey(usk);
+        const m = cc.serialize.deserializeMasterSecretKey(msk);
+        expect((bytesToScalar(u.a) * bytesToScalar(m.s1) + bytesToScalar(u.b) * bytesToScalar(m.s2)) % L).toBe(
+          bytesToScalar(m.s),
+        );
+        const ct = cc.encrypt(
+          c.policyJson,
+          hexToBytes(c.masterPublicKey),
+          "Department::HR && Security Level::Low",
+          utf8.encode("addon"),
+        );
+        expect(utf8.decode(cc.decrypt(usk, ct).plaintext)).toBe("addon");
+        // refresh verifies the KMAC, here computed on the other path
+        nativeGroup.setEnabled(!native);
+        expect(cc.serialize.deserializeUserSecretKey(cc.refreshUserSecretKey(msk, usk, true)).kmac).toEqual(u.kmac);
+      } finally {
+        nativeGroup.setEnabled(prev);
+      }
+    },
+  );
 });

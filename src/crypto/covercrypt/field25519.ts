@@ -78,7 +78,12 @@ const MASK255 = (1n << 255n) - 1n;
 
 function fromBytesLE(b: Uint8Array): bigint {
   const dv = new DataView(b.buffer, b.byteOffset, 32);
-  return dv.getBigUint64(0, true) | (dv.getBigUint64(8, true) << 64n) | (dv.getBigUint64(16, true) << 128n) | (dv.getBigUint64(24, true) << 192n);
+  return (
+    dv.getBigUint64(0, true) |
+    (dv.getBigUint64(8, true) << 64n) |
+    (dv.getBigUint64(16, true) << 128n) |
+    (dv.getBigUint64(24, true) << 192n)
+  );
 }
 
 function toBytesLE(x: bigint, out = new Uint8Array(32)): Uint8Array {
@@ -119,12 +124,18 @@ export function decodeRistretto(bytes: Uint8Array): Affine {
  */
 export function quadrupledEdwards(points: Affine[]): Uint8Array[] {
   const proj = points.map(({ x, y }) => {
-    let X = x, Y = y, Z = 1n;
+    let X = x,
+      Y = y,
+      Z = 1n;
     for (let i = 0; i < 2; i++) {
       // dbl-2008-hwcd with a = -1
-      const A = (X * X) % P, B = (Y * Y) % P, C = (2n * Z * Z) % P;
+      const A = (X * X) % P,
+        B = (Y * Y) % P,
+        C = (2n * Z * Z) % P;
       const E = mod((X + Y) * (X + Y) - A - B);
-      const G = mod(B - A), F = mod(G - C), H = mod(-A - B);
+      const G = mod(B - A),
+        F = mod(G - C),
+        H = mod(-A - B);
       X = (E * F) % P;
       Y = (G * H) % P;
       Z = (F * G) % P;
@@ -143,7 +154,8 @@ export function quadrupledEdwards(points: Affine[]): Uint8Array[] {
   for (let i = proj.length - 1; i >= 0; i--) {
     const zi = (inv * prefix[i]) % P;
     inv = (inv * proj[i].Z) % P;
-    const x = (proj[i].X * zi) % P, y = (proj[i].Y * zi) % P;
+    const x = (proj[i].X * zi) % P,
+      y = (proj[i].Y * zi) % P;
     const e = toBytesLE(y);
     if (isNeg(x)) e[31] |= 0x80;
     out[i] = e;
@@ -175,7 +187,9 @@ function encodeExtendedPair(X0: bigint, Y0: bigint, Z0: bigint, T0: bigint, both
   const den2 = (invsqrt * u2) % P;
   const zInv = (((den1 * den2) % P) * T0) % P; // the same for the negation (den2 and T flip)
   const finish = (X0: bigint, T0: bigint, den2: bigint): Uint8Array => {
-    let X = X0, Y = Y0, denInv = den2;
+    let X = X0,
+      Y = Y0,
+      denInv = den2;
     if (isNeg((T0 * zInv) % P)) {
       X = (Y0 * SQRT_M1) % P;
       Y = (X0 * SQRT_M1) % P;
@@ -220,7 +234,8 @@ export function edwardsToMontgomery(e: Uint8Array): Uint8Array | undefined {
  */
 export function ristrettoPairFromMontgomery(uBytes: Uint8Array): [Uint8Array, Uint8Array] | undefined {
   const u = mod(fromBytesLE(uBytes) & MASK255);
-  const Y = mod(u - 1n), Z = (u + 1n) % P;
+  const Y = mod(u - 1n),
+    Z = (u + 1n) % P;
   if (Z === 0n) return undefined;
   const { wasSquare, r: x } = sqrtRatioM1(mod(-4n * u), (((D * Y) % P) * Y + Z * Z) % P);
   if (!wasSquare) return undefined;

@@ -33,7 +33,10 @@ function add([X1, Y1, Z1, T1]: Ext, [X2, Y2, Z2, T2]: Ext): Ext {
   const B = ((Y1 + X1) * (Y2 + X2)) % P;
   const C = (((T1 * D2) % P) * T2) % P;
   const D0 = (2n * Z1 * Z2) % P;
-  const E = B - A, F = D0 - C, G = D0 + C, H = B + A;
+  const E = B - A,
+    F = D0 - C,
+    G = D0 + C,
+    H = B + A;
   return [mod(E * F), mod(G * H), mod(F * G), mod(E * H)];
 }
 
@@ -61,7 +64,8 @@ function buildTable({ x, y }: Affine): Table {
   for (let k = n - 1; k >= 0; k--) {
     const zi = (inv * prefix[k]) % P;
     inv = (inv * pts[k][2]) % P;
-    const ax = (pts[k][0] * zi) % P, ay = (pts[k][1] * zi) % P;
+    const ax = (pts[k][0] * zi) % P,
+      ay = (pts[k][1] * zi) % P;
     t[3 * k] = (ay + ax) % P;
     t[3 * k + 1] = (ay - ax + P) % P;
     t[3 * k + 2] = (((ax * ay) % P) * D2) % P;
@@ -75,7 +79,10 @@ function mulTable(t: Table, k: bigint): Ext {
   const kb = scalarToBytes(k);
   digits.set(kb);
   kb.fill(0);
-  let X = 0n, Y = 1n, Z = 1n, T = 0n;
+  let X = 0n,
+    Y = 1n,
+    Z = 1n,
+    T = 0n;
   for (let i = 0, o = 0; i < WINDOWS; i++, o += BITS) {
     const e = 3 * (i * ENTRIES + (((digits[o >> 3] | (digits[(o >> 3) + 1] << 8)) >> (o & 7)) & (ENTRIES - 1)));
     // ref10 ge_madd (a = −1), lazily reduced: values stay within a few multiples of P
@@ -83,7 +90,10 @@ function mulTable(t: Table, k: bigint): Ext {
     const B = ((Y + X) * t[e]) % P;
     const C = (T * t[e + 2]) % P;
     const D0 = 2n * Z;
-    const E = B - A, F = D0 - C, G = D0 + C, H = B + A;
+    const E = B - A,
+      F = D0 - C,
+      G = D0 + C,
+      H = B + A;
     X = (E * F) % P;
     Y = (G * H) % P;
     Z = (F * G) % P;

@@ -60,7 +60,12 @@ export interface EncryptedHeader {
 }
 
 /** `EncryptedHeader::generate`: encapsulation + encrypted metadata; returns the key for the body. */
-export function encryptHeader(policy: Policy, mpk: MasterPublicKey, access: string | AccessPolicy, options: EncryptOptions = {}): { key: Uint8Array; header: Uint8Array } {
+export function encryptHeader(
+  policy: Policy,
+  mpk: MasterPublicKey,
+  access: string | AccessPolicy,
+  options: EncryptOptions = {},
+): { key: Uint8Array; header: Uint8Array } {
   const { key, encapsulation } = encaps(policy, mpk, access);
   const md = options.headerMetadata === undefined ? new Uint8Array(0) : options.headerMetadata;
   const w = writeEncapsulation(new ByteWriter(), encapsulation);
@@ -69,7 +74,13 @@ export function encryptHeader(policy: Policy, mpk: MasterPublicKey, access: stri
 }
 
 /** cloudproof_js `encrypt(policy, publicKey, accessPolicy, plaintext, options)`. */
-export function encrypt(policy: Policy, mpk: MasterPublicKey, access: string | AccessPolicy, plaintext: Uint8Array, options: EncryptOptions = {}): Uint8Array {
+export function encrypt(
+  policy: Policy,
+  mpk: MasterPublicKey,
+  access: string | AccessPolicy,
+  plaintext: Uint8Array,
+  options: EncryptOptions = {},
+): Uint8Array {
   const { key, header } = encryptHeader(policy, mpk, access, options);
   const body = demEncrypt(key, plaintext, options.authenticationData);
   wipe(key);
@@ -77,18 +88,32 @@ export function encrypt(policy: Policy, mpk: MasterPublicKey, access: string | A
 }
 
 /** Splits a ciphertext into its header (parsed) and the DEM block that follows. */
-export function parseCiphertext(ciphertext: Uint8Array): { header: EncryptedHeader; headerLength: number; body: Uint8Array } {
+export function parseCiphertext(ciphertext: Uint8Array): {
+  header: EncryptedHeader;
+  headerLength: number;
+  body: Uint8Array;
+} {
   const r = new ByteReader(ciphertext);
   const encapsulation = readEncapsulation(r);
   const md = r.vec();
-  return { header: { encapsulation, encryptedMetadata: md.length ? md : undefined }, headerLength: r.offset, body: ciphertext.subarray(r.offset) };
+  return {
+    header: { encapsulation, encryptedMetadata: md.length ? md : undefined },
+    headerLength: r.offset,
+    body: ciphertext.subarray(r.offset),
+  };
 }
 
 /** Opens a header: the body key and the (possibly empty) metadata. */
-export function decryptHeader(usk: UserSecretKey, header: EncryptedHeader, authenticationData?: Uint8Array): { key: Uint8Array; headerMetadata: Uint8Array } {
+export function decryptHeader(
+  usk: UserSecretKey,
+  header: EncryptedHeader,
+  authenticationData?: Uint8Array,
+): { key: Uint8Array; headerMetadata: Uint8Array } {
   const key = decaps(usk, header.encapsulation);
   try {
-    const headerMetadata = header.encryptedMetadata ? demDecrypt(key, header.encryptedMetadata, authenticationData) : new Uint8Array(0);
+    const headerMetadata = header.encryptedMetadata
+      ? demDecrypt(key, header.encryptedMetadata, authenticationData)
+      : new Uint8Array(0);
     return { key, headerMetadata };
   } catch (e) {
     wipe(key);
@@ -100,7 +125,11 @@ export function decryptHeader(usk: UserSecretKey, header: EncryptedHeader, authe
  * cloudproof_js `decrypt(usk, ciphertext, {authenticationData})`. Errors: InsufficientAccessPolicy
  * (no matching subkey), CryptoCoreError(DecryptionError) (wrong AAD or tampering).
  */
-export function decrypt(usk: UserSecretKey, ciphertext: Uint8Array, options: { authenticationData?: Uint8Array } = {}): { headerMetadata: Uint8Array; plaintext: Uint8Array } {
+export function decrypt(
+  usk: UserSecretKey,
+  ciphertext: Uint8Array,
+  options: { authenticationData?: Uint8Array } = {},
+): { headerMetadata: Uint8Array; plaintext: Uint8Array } {
   const { header, body } = parseCiphertext(ciphertext);
   const { key, headerMetadata } = decryptHeader(usk, header, options.authenticationData);
   try {
@@ -109,4 +138,3 @@ export function decrypt(usk: UserSecretKey, ciphertext: Uint8Array, options: { a
     wipe(key);
   }
 }
-

@@ -27,7 +27,14 @@ import { jsonError, parseJson, JsonObject } from "./json.ts";
 export { accessPolicy, encapsulation, hybrid, kyber, masterKeys, policy, policyEdit, serialize, userKey };
 export { CoverCryptError, type CoverCryptErrorKind } from "./errors.ts";
 export type { Policy, Dimension, AttributeParameters, EncryptionHint, WriteStatus } from "./policy.ts";
-export type { MasterSecretKey, MasterPublicKey, UserSecretKey, SecretSubkey, SecretChain, PublicSubkey } from "./serialize.ts";
+export type {
+  MasterSecretKey,
+  MasterPublicKey,
+  UserSecretKey,
+  SecretSubkey,
+  SecretChain,
+  PublicSubkey,
+} from "./serialize.ts";
 export type { AccessPolicy } from "./access-policy.ts";
 export type { EncryptOptions } from "./hybrid.ts";
 
@@ -89,13 +96,23 @@ export function generateUserSecretKey(mskBytes: Uint8Array, access: string, p: P
 }
 
 /** cloudproof_js `encrypt(policy, publicKey, accessPolicy, plaintext, options)` (V2 policy only, as the WASM). */
-export function encrypt(p: PolicyInput, mpkBytes: Uint8Array, access: string, plaintext: Uint8Array, options: hybrid.EncryptOptions = {}): Uint8Array {
+export function encrypt(
+  p: PolicyInput,
+  mpkBytes: Uint8Array,
+  access: string,
+  plaintext: Uint8Array,
+  options: hybrid.EncryptOptions = {},
+): Uint8Array {
   const mpk = serialize.deserializeMasterPublicKey(mpkBytes);
   return hybrid.encrypt(toPolicy(p, true), mpk, access, plaintext, options);
 }
 
 /** cloudproof_js `decrypt(usk, ciphertext, {authenticationData})`. */
-export function decrypt(uskBytes: Uint8Array, ciphertext: Uint8Array, options: { authenticationData?: Uint8Array } = {}): { headerMetadata: Uint8Array; plaintext: Uint8Array } {
+export function decrypt(
+  uskBytes: Uint8Array,
+  ciphertext: Uint8Array,
+  options: { authenticationData?: Uint8Array } = {},
+): { headerMetadata: Uint8Array; plaintext: Uint8Array } {
   const usk = serialize.deserializeUserSecretKey(uskBytes);
   try {
     return hybrid.decrypt(usk, ciphertext, options);
@@ -116,10 +133,12 @@ export type RekeyAction =
 /** Parses `cover_crypt_rekey_action` (serde externally tagged enum). */
 export function parseRekeyAction(json: string | Uint8Array): RekeyAction {
   const root = parseJson(typeof json === "string" ? json : utf8.decode(json));
-  if (!(root instanceof JsonObject) || root.entries.length !== 1) throw jsonError("expected a RekeyEditAction object with one variant");
+  if (!(root instanceof JsonObject) || root.entries.length !== 1)
+    throw jsonError("expected a RekeyEditAction object with one variant");
   const [tag, v] = root.entries[0];
   const isStr = (x: unknown): x is string => typeof x === "string";
-  const pairs = (x: unknown): x is [string, string][] => Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && p.every(isStr));
+  const pairs = (x: unknown): x is [string, string][] =>
+    Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && p.every(isStr));
   switch (tag) {
     case "RekeyAccessPolicy":
     case "PruneAccessPolicy":
@@ -130,7 +149,8 @@ export function parseRekeyAction(json: string | Uint8Array): RekeyAction {
       if (Array.isArray(v) && v.every(isStr)) return { [tag]: v as string[] } as RekeyAction;
       break;
     case "AddAttribute":
-      if (pairs(v) && v.every(([, h]) => h === "Classic" || h === "Hybridized")) return { AddAttribute: v as [string, policy.EncryptionHint][] };
+      if (pairs(v) && v.every(([, h]) => h === "Classic" || h === "Hybridized"))
+        return { AddAttribute: v as [string, policy.EncryptionHint][] };
       break;
     case "RenameAttribute":
       if (pairs(v)) return { RenameAttribute: v };
@@ -154,12 +174,20 @@ export function applyRekeyAction(
   action: RekeyAction,
 ): { policy: policy.Policy; msk: serialize.MasterSecretKey; mpk: serialize.MasterPublicKey } {
   if ("RekeyAccessPolicy" in action) return { policy: p, ...masterKeys.rekey(p, action.RekeyAccessPolicy, msk, mpk) };
-  if ("PruneAccessPolicy" in action) return { policy: p, msk: masterKeys.prune(p, action.PruneAccessPolicy, msk), mpk: masterKeys.cloneMasterPublicKey(mpk) };
+  if ("PruneAccessPolicy" in action)
+    return {
+      policy: p,
+      msk: masterKeys.prune(p, action.PruneAccessPolicy, msk),
+      mpk: masterKeys.cloneMasterPublicKey(mpk),
+    };
   let next = p;
   if ("RemoveAttribute" in action) for (const a of action.RemoveAttribute) next = policyEdit.removeAttribute(next, a);
-  else if ("DisableAttribute" in action) for (const a of action.DisableAttribute) next = policyEdit.disableAttribute(next, a);
-  else if ("AddAttribute" in action) for (const [a, h] of action.AddAttribute) next = policyEdit.addAttribute(next, a, h);
-  else if ("RenameAttribute" in action) for (const [a, n] of action.RenameAttribute) next = policyEdit.renameAttribute(next, a, n);
+  else if ("DisableAttribute" in action)
+    for (const a of action.DisableAttribute) next = policyEdit.disableAttribute(next, a);
+  else if ("AddAttribute" in action)
+    for (const [a, h] of action.AddAttribute) next = policyEdit.addAttribute(next, a, h);
+  else if ("RenameAttribute" in action)
+    for (const [a, n] of action.RenameAttribute) next = policyEdit.renameAttribute(next, a, n);
   else throw new CoverCryptError("OperationNotPermitted", "unknown rekey action");
   return { policy: next, ...masterKeys.update(next, msk, mpk) };
 }

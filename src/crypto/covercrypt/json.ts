@@ -85,7 +85,11 @@ export function parseJson(text: string): JsonValue {
       }
     }
     if (c === '"') return str();
-    for (const [lit, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [lit, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (text.startsWith(lit, pos)) {
         pos += lit.length;
         return v;
@@ -105,7 +109,8 @@ export function parseJson(text: string): JsonValue {
 
 /** serde `u32`: an integer lexeme in [0, 2^32). */
 export function asU32(v: JsonValue | undefined, field: string): number {
-  if (!(v instanceof JsonNumber) || !/^(0|[1-9][0-9]*)$/.test(v.raw)) throw jsonError(`invalid type for \`${field}\`, expected u32`);
+  if (!(v instanceof JsonNumber) || !/^(0|[1-9][0-9]*)$/.test(v.raw))
+    throw jsonError(`invalid type for \`${field}\`, expected u32`);
   const n = Number(v.raw);
   if (n > 0xffffffff) throw jsonError(`invalid value for \`${field}\`, expected u32`);
   return n;

@@ -79,7 +79,10 @@ function invNtt(f: Poly): Poly {
 /** acc += f ∘ g in the NTT domain. */
 function mulAcc(acc: Poly, f: Poly, g: Poly): void {
   for (let i = 0; i < 128; i++) {
-    const a0 = f[2 * i], a1 = f[2 * i + 1], b0 = g[2 * i], b1 = g[2 * i + 1];
+    const a0 = f[2 * i],
+      a1 = f[2 * i + 1],
+      b0 = g[2 * i],
+      b1 = g[2 * i + 1];
     acc[2 * i] = (acc[2 * i] + a0 * b0 + ((a1 * b1) % Q) * GAMMAS[i]) % Q;
     acc[2 * i + 1] = (acc[2 * i + 1] + a0 * b1 + a1 * b0) % Q;
   }
@@ -126,7 +129,9 @@ function sampleCbd(s: Uint8Array, nonce: number): Poly {
 }
 
 function encode(f: Poly, d: number, out: Uint8Array, offset: number): void {
-  let acc = 0, bits = 0, o = offset;
+  let acc = 0,
+    bits = 0,
+    o = offset;
   for (let i = 0; i < N; i++) {
     acc |= f[i] << bits;
     bits += d;
@@ -141,7 +146,9 @@ function encode(f: Poly, d: number, out: Uint8Array, offset: number): void {
 function decode(b: Uint8Array, offset: number, d: number): Poly {
   const f = new Int32Array(N);
   const mask = (1 << d) - 1;
-  let acc = 0, bits = 0, o = offset;
+  let acc = 0,
+    bits = 0,
+    o = offset;
   for (let i = 0; i < N; i++) {
     while (bits < d) {
       acc |= b[o++] << bits;
@@ -175,7 +182,8 @@ export function preparePublicKey(publicKey: Uint8Array): PreparedPublicKey {
 /** Round-3 `indcpa_keypair` from a 32-byte seed (random by default). */
 export function keygen(seed: Uint8Array = randomBytes(32)): { publicKey: Uint8Array; secretKey: Uint8Array } {
   const g = sha3_512(seed);
-  const rho = g.subarray(0, 32), sigma = g.subarray(32);
+  const rho = g.subarray(0, 32),
+    sigma = g.subarray(32);
   const sHat = Array.from({ length: K }, (_, i) => ntt(sampleCbd(sigma, i)));
   const publicKey = new Uint8Array(PUBLIC_KEY_LENGTH);
   const secretKey = new Uint8Array(SECRET_KEY_LENGTH);
@@ -192,8 +200,13 @@ export function keygen(seed: Uint8Array = randomBytes(32)): { publicKey: Uint8Ar
 }
 
 /** `indcpa_enc(m, pk, coins)`: 1088-byte ciphertext of a 32-byte message. */
-export function encrypt(pk: Uint8Array | PreparedPublicKey, message: Uint8Array, coins: Uint8Array = randomBytes(32)): Uint8Array {
-  if (message.length !== MESSAGE_LENGTH || coins.length !== 32) throw new RangeError("Kyber message and coins must be 32 bytes");
+export function encrypt(
+  pk: Uint8Array | PreparedPublicKey,
+  message: Uint8Array,
+  coins: Uint8Array = randomBytes(32),
+): Uint8Array {
+  if (message.length !== MESSAGE_LENGTH || coins.length !== 32)
+    throw new RangeError("Kyber message and coins must be 32 bytes");
   const { tHat, aT } = pk instanceof Uint8Array ? preparePublicKey(pk) : pk;
   const rHat = Array.from({ length: K }, (_, i) => ntt(sampleCbd(coins, i)));
   const out = new Uint8Array(CIPHERTEXT_LENGTH);

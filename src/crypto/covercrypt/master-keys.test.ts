@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { bytesToHex, equalBytes, utf8 } from "../bytes.ts";
 import * as cc from "./index.ts";
 
-const json = (id: number, hint = "Classic") => `{"id":${id},"encryption_hint":"${hint}","write_status":"EncryptDecrypt"}`;
+const json = (id: number, hint = "Classic") =>
+  `{"id":${id},"encryption_hint":"${hint}","write_status":"EncryptDecrypt"}`;
 const POLICY = cc.policy.parse(
   `{"version":"V2","last_attribute_value":5,"dimensions":{"S":{"Ordered":{"Lo":${json(1)},"Hi":${json(2, "Hybridized")}}},"D":{"Unordered":{"HR":${json(3)},"FIN":${json(4)},"MKG":${json(5)}}}}}`,
 );
@@ -27,7 +28,9 @@ describe("setup and serialization", () => {
     expect([...mpk.subkeys.values()].filter((s) => s.kyberPk).length).toBe(3);
     const mskBytes = cc.serialize.serializeMasterSecretKey(msk);
     expect(mskBytes.length).toBe(96 + 1 + 6 * (1 + 2 + 1 + 33) + 3 * 1152 + 16);
-    expect(hex(cc.serialize.serializeMasterSecretKey(cc.serialize.deserializeMasterSecretKey(mskBytes)))).toBe(hex(mskBytes));
+    expect(hex(cc.serialize.serializeMasterSecretKey(cc.serialize.deserializeMasterSecretKey(mskBytes)))).toBe(
+      hex(mskBytes),
+    );
     expect(() => cc.serialize.deserializeMasterSecretKey(new Uint8Array([...mskBytes, 0]))).toThrow("trailing");
     const mpkBytes = cc.serialize.serializeMasterPublicKey(mpk);
     expect(() => cc.serialize.deserializeMasterPublicKey(mpkBytes.subarray(0, 100))).toThrow(cc.CoverCryptError);
@@ -116,9 +119,16 @@ describe("policy edits + update", () => {
     expect(r.mpk.subkeys.get("0106")!.kyberPk).toBeDefined();
     expect(hex(r.msk.subkeys.get("0103")!.chain[0].x)).toBe(hex(msk.subkeys.get("0103")!.chain[0].x));
     expect(opens(cc.userKey.refresh(r.msk, hrUser, true), enc(r.policy, r.mpk, "D::HR && S::Lo"))).toBe(true);
-    const rn = cc.applyRekeyAction(r.policy, r.msk, r.mpk, cc.parseRekeyAction(`{"RenameAttribute":[["D::FIN","Finance"]]}`));
+    const rn = cc.applyRekeyAction(
+      r.policy,
+      r.msk,
+      r.mpk,
+      cc.parseRekeyAction(`{"RenameAttribute":[["D::FIN","Finance"]]}`),
+    );
     expect(hex(cc.serialize.serializeMasterPublicKey(rn.mpk))).toBe(hex(cc.serialize.serializeMasterPublicKey(r.mpk)));
-    expect(opens(cc.userKey.keygen(rn.policy, rn.msk, "D::Finance"), enc(rn.policy, rn.mpk, "D::Finance && S::Lo"))).toBe(true);
+    expect(
+      opens(cc.userKey.keygen(rn.policy, rn.msk, "D::Finance"), enc(rn.policy, rn.mpk, "D::Finance && S::Lo")),
+    ).toBe(true);
   });
 
   it("a partition that becomes Hybridized gets Kyber keys at update", () => {
@@ -131,9 +141,15 @@ describe("policy edits + update", () => {
   });
 
   it("parses the six KMS actions and refuses others", () => {
-    expect(cc.parseRekeyAction(`{"RekeyAccessPolicy":"Department::FIN"}`)).toEqual({ RekeyAccessPolicy: "Department::FIN" });
-    expect(cc.parseRekeyAction(`{"PruneAccessPolicy":"Department::FIN"}`)).toEqual({ PruneAccessPolicy: "Department::FIN" });
-    expect(cc.parseRekeyAction(`{"RemoveAttribute":["Department::HR"]}`)).toEqual({ RemoveAttribute: ["Department::HR"] });
+    expect(cc.parseRekeyAction(`{"RekeyAccessPolicy":"Department::FIN"}`)).toEqual({
+      RekeyAccessPolicy: "Department::FIN",
+    });
+    expect(cc.parseRekeyAction(`{"PruneAccessPolicy":"Department::FIN"}`)).toEqual({
+      PruneAccessPolicy: "Department::FIN",
+    });
+    expect(cc.parseRekeyAction(`{"RemoveAttribute":["Department::HR"]}`)).toEqual({
+      RemoveAttribute: ["Department::HR"],
+    });
     expect(() => cc.parseRekeyAction(`{"Nope":1}`)).toThrow("unknown variant");
     expect(() => cc.parseRekeyAction(`{"AddAttribute":[["D::x","Quantum"]]}`)).toThrow("invalid value");
   });

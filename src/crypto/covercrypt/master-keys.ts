@@ -29,7 +29,11 @@ export interface MasterKeys {
 /** H = x·h with h = s·G, computed as (x·s)·G: a fixed-base multiplication. */
 const subkeyPoint = (s: bigint, x: Uint8Array): Uint8Array => baseMulToBytes((s * bytesToScalar(x)) % L);
 
-function newSubkeyPair(s: bigint, partition: Uint8Array, hint: EncryptionHint | boolean): { pub: PublicSubkey; sec: SecretSubkey } {
+function newSubkeyPair(
+  s: bigint,
+  partition: Uint8Array,
+  hint: EncryptionHint | boolean,
+): { pub: PublicSubkey; sec: SecretSubkey } {
   const x = randomScalar();
   const H = subkeyPoint(s, x);
   if (hint === "Hybridized" || hint === true) {
@@ -49,7 +53,8 @@ export function cloneMasterSecretKey(msk: MasterSecretKey): MasterSecretKey {
 
 export function cloneMasterPublicKey(mpk: MasterPublicKey): MasterPublicKey {
   const subkeys = new Map<string, PublicSubkey>();
-  for (const [k, s] of mpk.subkeys) subkeys.set(k, { partition: s.partition.slice(), kyberPk: s.kyberPk?.slice(), h: s.h.slice() });
+  for (const [k, s] of mpk.subkeys)
+    subkeys.set(k, { partition: s.partition.slice(), kyberPk: s.kyberPk?.slice(), h: s.h.slice() });
   return { g1: mpk.g1.slice(), g2: mpk.g2.slice(), subkeys };
 }
 
@@ -126,7 +131,12 @@ export function update(policy: Policy, msk: MasterSecretKey, mpk: MasterPublicKe
  * policy (no cascade), a new subkey (Kyber too iff the current one has Kyber) goes to the front of
  * its chain; the public subkey is replaced only where one exists (DecryptOnly stays absent).
  */
-export function rekey(policy: Policy, access: string | accessPolicy.AccessPolicy, msk: MasterSecretKey, mpk: MasterPublicKey): MasterKeys {
+export function rekey(
+  policy: Policy,
+  access: string | accessPolicy.AccessPolicy,
+  msk: MasterSecretKey,
+  mpk: MasterPublicKey,
+): MasterKeys {
   const targets = accessPolicy.toPartitions(access, policy, false);
   const newMsk = cloneMasterSecretKey(msk);
   const newMpk = cloneMasterPublicKey(mpk);
@@ -145,7 +155,11 @@ export function rekey(policy: Policy, access: string | accessPolicy.AccessPolicy
  * `Covercrypt::prune_master_secret_key` (KMS action PruneAccessPolicy): keep only the newest subkey
  * of each targeted partition; ciphertexts made under older subkeys become undecryptable.
  */
-export function prune(policy: Policy, access: string | accessPolicy.AccessPolicy, msk: MasterSecretKey): MasterSecretKey {
+export function prune(
+  policy: Policy,
+  access: string | accessPolicy.AccessPolicy,
+  msk: MasterSecretKey,
+): MasterSecretKey {
   const targets = accessPolicy.toPartitions(access, policy, false);
   const newMsk = cloneMasterSecretKey(msk);
   for (const key of targets.keys()) {

@@ -9,10 +9,14 @@ import { ristretto, type Ristretto } from "../../../native/ristretto.ts";
 function selfTest(r: Ristretto | undefined): boolean {
   if (!r) return false;
   try {
-    const one = new Uint8Array(32), two = new Uint8Array(32);
+    const one = new Uint8Array(32),
+      two = new Uint8Array(32);
     one[0] = 1;
     two[0] = 2;
-    const g = new Uint8Array(32), g2 = new Uint8Array(32), m = new Uint8Array(32), s = new Uint8Array(32);
+    const g = new Uint8Array(32),
+      g2 = new Uint8Array(32),
+      m = new Uint8Array(32),
+      s = new Uint8Array(32);
     const hex = (u: Uint8Array) => Array.from(u, (x) => x.toString(16).padStart(2, "0")).join("");
     return (
       r.scalarmultBase(g, one) &&

@@ -9,8 +9,13 @@ import * as nativeGroup from "./native-group.ts";
 let warned = false;
 
 export function nativeModes(): { name: string; native: boolean }[] {
-  if (nativeGroup.available) return [{ name: "native addon", native: true }, { name: "TypeScript", native: false }];
-  if (process.env.CI === "true") throw new Error("the ristretto255 addon is not built or does not load (run: bun native/ristretto/build.ts)");
+  if (nativeGroup.available)
+    return [
+      { name: "native addon", native: true },
+      { name: "TypeScript", native: false },
+    ];
+  if (process.env.CI === "true")
+    throw new Error("the ristretto255 addon is not built or does not load (run: bun native/ristretto/build.ts)");
   if (!warned) {
     warned = true;
     console.warn("SKIP native CoverCrypt mode: the ristretto255 addon is not built (bun native/ristretto/build.ts)");

@@ -21,7 +21,11 @@ export function addDimension(policy: Policy, spec: DimensionSpec): Policy {
   const attributes = new Map();
   for (const a of spec.attributes) {
     // a repeated name keeps its first position and takes the later id (Rust HashMap/Dict insert)
-    attributes.set(a.name, { id: ++p.lastAttributeValue, encryptionHint: a.hint ?? "Classic", writeStatus: "EncryptDecrypt" });
+    attributes.set(a.name, {
+      id: ++p.lastAttributeValue,
+      encryptionHint: a.hint ?? "Classic",
+      writeStatus: "EncryptDecrypt",
+    });
   }
   p.dimensions.set(spec.name, { ordered: spec.hierarchical, attributes });
   return p;
@@ -57,7 +61,10 @@ export function removeAttribute(policy: Policy, attribute: string): Policy {
   const p = clonePolicy(policy);
   const d = dimensionOf(p, dim);
   if (d.attributes.size === 1) {
-    throw new CoverCryptError("UnsupportedOperator", "Removing the last attribute of a dimension is currently not supported");
+    throw new CoverCryptError(
+      "UnsupportedOperator",
+      "Removing the last attribute of a dimension is currently not supported",
+    );
   }
   if (d.ordered) throw new CoverCryptError("OperationNotPermitted", "Hierarchical dimension are immutable");
   if (!d.attributes.delete(name)) throw new CoverCryptError("AttributeNotFound", name);
@@ -81,10 +88,16 @@ export function renameAttribute(policy: Policy, attribute: string, newName: stri
   const d = dimensionOf(p, dim);
   if (d.ordered) {
     // Dict::update_key errors, wrapped in OperationNotPermitted by dimension.rs
-    if (!d.attributes.has(name)) throw new CoverCryptError("OperationNotPermitted", `Entry not found with key: ${rustDebugString(name)}.`);
-    if (d.attributes.has(newName)) throw new CoverCryptError("OperationNotPermitted", `Already existing entry with key: ${rustDebugString(newName)}.`);
+    if (!d.attributes.has(name))
+      throw new CoverCryptError("OperationNotPermitted", `Entry not found with key: ${rustDebugString(name)}.`);
+    if (d.attributes.has(newName))
+      throw new CoverCryptError(
+        "OperationNotPermitted",
+        `Already existing entry with key: ${rustDebugString(newName)}.`,
+      );
   } else {
-    if (d.attributes.has(newName)) throw new CoverCryptError("OperationNotPermitted", "New attribute name is already used in the same dimension");
+    if (d.attributes.has(newName))
+      throw new CoverCryptError("OperationNotPermitted", "New attribute name is already used in the same dimension");
     if (!d.attributes.has(name)) throw new CoverCryptError("AttributeNotFound", name);
   }
   const renamed = new Map();

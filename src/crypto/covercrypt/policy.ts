@@ -129,7 +129,10 @@ export function parseAttribute(s: string): [string, string] {
 
 /** Rust `str::trim` (Unicode White_Space; unlike JS it trims U+0085 and keeps U+FEFF). */
 export function rustTrim(s: string): string {
-  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
+  return s.replace(
+    /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g,
+    "",
+  );
 }
 
 /** Whether one character is White_Space for Rust's `str::trim` (the set rustTrim removes). */
@@ -167,14 +170,16 @@ function readOld(root: JsonObject, isV1: boolean): Policy {
     let names: JsonValue;
     let hierarchical: JsonValue;
     if (Array.isArray(av)) {
-      if (av.length !== 2) throw jsonError(`invalid length ${av.length}, expected struct OldPolicyAxisParameters with 2 elements`);
+      if (av.length !== 2)
+        throw jsonError(`invalid length ${av.length}, expected struct OldPolicyAxisParameters with 2 elements`);
       [names, hierarchical] = av;
     } else {
       const o = asObject(av, axis);
       names = required(o, "attribute_names");
       hierarchical = required(o, "is_hierarchical");
     }
-    if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) throw jsonError("`attribute_names` must be a list of strings");
+    if (!Array.isArray(names) || names.some((n) => typeof n !== "string"))
+      throw jsonError("`attribute_names` must be a list of strings");
     if (typeof hierarchical !== "boolean") throw jsonError("`is_hierarchical` must be a boolean");
     const found = byDim.get(axis) ?? new Map<string, AttributeParameters>();
     const attributes = new Map<string, AttributeParameters>();
@@ -251,8 +256,12 @@ export function getAttribute(policy: Policy, dim: string, name: string): Attribu
  * with the combined hint (any Hybridized) and status (any DecryptOnly). Zero dimensions give one
  * empty partition, as in Cosmian.
  */
-export function combine(lists: AttributeParameters[][]): { ids: number[]; hint: EncryptionHint; status: WriteStatus }[] {
-  let acc: { ids: number[]; hint: EncryptionHint; status: WriteStatus }[] = [{ ids: [], hint: "Classic", status: "EncryptDecrypt" }];
+export function combine(
+  lists: AttributeParameters[][],
+): { ids: number[]; hint: EncryptionHint; status: WriteStatus }[] {
+  let acc: { ids: number[]; hint: EncryptionHint; status: WriteStatus }[] = [
+    { ids: [], hint: "Classic", status: "EncryptDecrypt" },
+  ];
   for (let d = lists.length - 1; d >= 0; d--) {
     const next: typeof acc = [];
     for (const a of lists[d]) {

@@ -17,7 +17,8 @@ function nodeShake(input: Uint8Array, dkLen: number): Uint8Array {
 const useNode = (() => {
   try {
     const probe = new Uint8Array(32).map((_, i) => i);
-    const a = nodeShake(probe, 200), b = nobleShake256(probe, { dkLen: 200 });
+    const a = nodeShake(probe, 200),
+      b = nobleShake256(probe, { dkLen: 200 });
     return a.length === 200 && a.every((x, i) => x === b[i]);
   } catch {
     return false;

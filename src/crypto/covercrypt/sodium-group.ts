@@ -38,8 +38,12 @@ function selfTest(): boolean {
   if (!nativeMul || !nativeBaseMul || !nativeAdd || !nativeX25519) return false;
   try {
     // 2·B by all four routes: base mult, variable-base mult, addition, X25519 (u only)
-    const one = scalarToBytes(1n), two = scalarToBytes(2n);
-    const b = new Uint8Array(32), b2 = new Uint8Array(32), m = new Uint8Array(32), s = new Uint8Array(32);
+    const one = scalarToBytes(1n),
+      two = scalarToBytes(2n);
+    const b = new Uint8Array(32),
+      b2 = new Uint8Array(32),
+      m = new Uint8Array(32),
+      s = new Uint8Array(32);
     nativeBaseMul(b, one);
     nativeBaseMul(b2, two);
     nativeMul(m, two, b);

@@ -9,7 +9,13 @@ import { kmacXof256 } from "./kmac.ts";
 import { bytesToScalar, invert, mod, randomScalar, scalarToBytes } from "./group.ts";
 import * as nativeGroup from "./native-group.ts";
 import { partitionKey, type Policy } from "./policy.ts";
-import { KMAC_LENGTH, type MasterSecretKey, type SecretChain, type SecretSubkey, type UserSecretKey } from "./serialize.ts";
+import {
+  KMAC_LENGTH,
+  type MasterSecretKey,
+  type SecretChain,
+  type SecretSubkey,
+  type UserSecretKey,
+} from "./serialize.ts";
 
 /**
  * KMACXOF256(K = msk.kmacKey, X = b ‖ (partition ‖ kyber_sk? ‖ x)* in serialized order,
@@ -38,7 +44,8 @@ export function verifyKmac(msk: MasterSecretKey, usk: UserSecretKey): void {
 
 const copySubkey = (sk: SecretSubkey): SecretSubkey => ({ kyberSk: sk.kyberSk?.slice(), x: sk.x.slice() });
 const sameSubkey = (u: SecretSubkey, m: SecretSubkey): boolean =>
-  equalBytes(u.x, m.x) && (u.kyberSk === undefined ? m.kyberSk === undefined : m.kyberSk !== undefined && equalBytes(u.kyberSk, m.kyberSk));
+  equalBytes(u.x, m.x) &&
+  (u.kyberSk === undefined ? m.kyberSk === undefined : m.kyberSk !== undefined && equalBytes(u.kyberSk, m.kyberSk));
 
 // 1/s2 per master secret key object (index.ts caches parsed MSKs, so this is computed once per MSK).
 const s2Inverses = new WeakMap<MasterSecretKey, Uint8Array>();
@@ -62,7 +69,9 @@ function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
     const b = new Uint8Array(32);
     if (inv && r.splitSecret(b, msk.s, a, msk.s1, inv)) return b;
   }
-  const s = bytesToScalar(msk.s), s1 = bytesToScalar(msk.s1), s2 = bytesToScalar(msk.s2);
+  const s = bytesToScalar(msk.s),
+    s1 = bytesToScalar(msk.s1),
+    s2 = bytesToScalar(msk.s2);
   return scalarToBytes(mod((s - bytesToScalar(a) * s1) * invert(s2)));
 }
 
@@ -70,7 +79,11 @@ function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
  * `Covercrypt::generate_user_secret_key`: partitions of the access policy **with** cascade, each
  * holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
  */
-export function keygen(policy: Policy, msk: MasterSecretKey, access: string | accessPolicy.AccessPolicy): UserSecretKey {
+export function keygen(
+  policy: Policy,
+  msk: MasterSecretKey,
+  access: string | accessPolicy.AccessPolicy,
+): UserSecretKey {
   const partitions = accessPolicy.toPartitions(access, policy, true);
   const subkeys: SecretChain[] = [];
   for (const [key, partition] of partitions) {

@@ -29,7 +29,13 @@ interface Case {
     decryptions: { userKey: number; success: boolean; plaintext?: string; headerMetadata?: string; error?: string }[];
     wrongAuthenticationData?: { userKey: number; success: boolean; error: string };
   }[];
-  errors: { op: "userKey" | "encrypt"; accessPolicy: string; success: boolean; error?: string; outputLength?: number }[];
+  errors: {
+    op: "userKey" | "encrypt";
+    accessPolicy: string;
+    success: boolean;
+    error?: string;
+    outputLength?: number;
+  }[];
 }
 
 const cases = (vectors as unknown as { cases: Case[] }).cases;
@@ -76,12 +82,15 @@ describe.each(cases)("covercrypt vectors: $name", (c) => {
     const usk = cc.serialize.deserializeUserSecretKey(bytes);
     expect(hex(cc.serialize.serializeUserSecretKey(usk))).toBe(u.userSecretKey);
     expect(sorted(usk.subkeys.map((s) => hex(s.partition)))).toEqual(sorted(u.derivedPartitions));
-    expect(sorted(cc.accessPolicy.toPartitions(u.accessPolicy, policy, true).keys())).toEqual(sorted(u.derivedPartitions));
+    expect(sorted(cc.accessPolicy.toPartitions(u.accessPolicy, policy, true).keys())).toEqual(
+      sorted(u.derivedPartitions),
+    );
     const [a, b] = [bytesToScalar(usk.a), bytesToScalar(usk.b)];
     expect((a * bytesToScalar(msk.s1) + b * bytesToScalar(msk.s2)) % L).toBe(bytesToScalar(msk.s));
     expect(hex(cc.userKey.computeKmac(msk, usk)!)).toBe(hex(usk.kmac!));
     expect(() => cc.userKey.verifyKmac(msk, usk)).not.toThrow();
-    for (const chain of usk.subkeys) expect(hex(chain.chain[0].x)).toBe(hex(msk.subkeys.get(hex(chain.partition))!.chain[0].x));
+    for (const chain of usk.subkeys)
+      expect(hex(chain.chain[0].x)).toBe(hex(msk.subkeys.get(hex(chain.partition))!.chain[0].x));
     // our own user key for the same policy has the same partitions, and its KMAC verifies
     const ours = cc.userKey.keygen(policy, msk, u.accessPolicy);
     expect(sorted(ours.subkeys.map((s) => hex(s.partition)))).toEqual(sorted(u.derivedPartitions));
@@ -93,7 +102,9 @@ describe.each(cases)("covercrypt vectors: $name", (c) => {
   });
 
   it.each(c.ciphertexts)("ciphertext $encryptionPolicy: partitions and decryption matrix", (ct) => {
-    expect(sorted(cc.accessPolicy.toPartitions(ct.encryptionPolicy, policy, false).keys())).toEqual(sorted(ct.derivedPartitions));
+    expect(sorted(cc.accessPolicy.toPartitions(ct.encryptionPolicy, policy, false).keys())).toEqual(
+      sorted(ct.derivedPartitions),
+    );
     const bytes = hexToBytes(ct.ciphertext);
     const { header } = cc.hybrid.parseCiphertext(bytes);
     expect(header.encapsulation.encs.length).toBe(ct.derivedPartitions.length);
@@ -113,7 +124,11 @@ describe.each(cases)("covercrypt vectors: $name", (c) => {
     if (ct.wrongAuthenticationData) {
       const w = ct.wrongAuthenticationData;
       expect(w.success).toBe(false);
-      expect(() => cc.decrypt(hexToBytes(c.userKeys[w.userKey].userSecretKey), bytes, { authenticationData: utf8.encode("wrong") })).toThrow(cosmianSuffix(w.error));
+      expect(() =>
+        cc.decrypt(hexToBytes(c.userKeys[w.userKey].userSecretKey), bytes, {
+          authenticationData: utf8.encode("wrong"),
+        }),
+      ).toThrow(cosmianSuffix(w.error));
     }
   });
 
@@ -138,7 +153,9 @@ describe.each(cases)("covercrypt vectors: $name", (c) => {
   it("our ciphertexts under the vector MPK open with the vector user keys as the matrix predicts", () => {
     for (const ct of c.ciphertexts) {
       const pt = utf8.encode("ours");
-      const ours = cc.encrypt(c.policyJson, hexToBytes(c.masterPublicKey), ct.encryptionPolicy, pt, { headerMetadata: utf8.encode("md") });
+      const ours = cc.encrypt(c.policyJson, hexToBytes(c.masterPublicKey), ct.encryptionPolicy, pt, {
+        headerMetadata: utf8.encode("md"),
+      });
       for (const d of ct.decryptions) {
         const usk = hexToBytes(c.userKeys[d.userKey].userSecretKey);
         if (d.success) expect(hex(cc.decrypt(usk, ours).plaintext)).toBe(hex(pt));

@@ -41,14 +41,26 @@ describe("ecies dispatcher", () => {
     const ct = ecies.encrypt("Ristretto255", r.publicKey, utf8.encode("m"), utf8.encode("ad"));
     expect(() => ecies.decrypt("Ristretto255", r.privateKey, ct, utf8.encode("AD"))).toThrow(/decryption failed/);
     const x = keyPair("X25519");
-    expect(() => ecies.encrypt("X25519", x.publicKey, utf8.encode("m"), utf8.encode("ad"))).toThrow(/does not authenticate associated data/);
-    expect(utf8.decode(ecies.decrypt("X25519", x.privateKey, ecies.encrypt("X25519", x.publicKey, utf8.encode("m"), new Uint8Array(0))))).toBe("m");
+    expect(() => ecies.encrypt("X25519", x.publicKey, utf8.encode("m"), utf8.encode("ad"))).toThrow(
+      /does not authenticate associated data/,
+    );
+    expect(
+      utf8.decode(
+        ecies.decrypt(
+          "X25519",
+          x.privateKey,
+          ecies.encrypt("X25519", x.publicKey, utf8.encode("m"), new Uint8Array(0)),
+        ),
+      ),
+    ).toBe("m");
   });
 
   it.each(ecies.KEY_TYPES)("%s: an empty message round-trips, except on NIST curves (EMPTY_PLAINTEXT)", (t) => {
     const a = keyPair(t);
     if (t.startsWith("P-")) {
-      expect(() => ecies.encrypt(t, a.publicKey, new Uint8Array(0))).toThrow(expect.objectContaining({ code: "EMPTY_PLAINTEXT" }));
+      expect(() => ecies.encrypt(t, a.publicKey, new Uint8Array(0))).toThrow(
+        expect.objectContaining({ code: "EMPTY_PLAINTEXT" }),
+      );
       return;
     }
     const ct = ecies.encrypt(t, a.publicKey, new Uint8Array(0));
@@ -58,6 +70,8 @@ describe("ecies dispatcher", () => {
 
   it("refuses unknown key types", () => {
     expect(ecies.isEciesKeyType("secp256k1")).toBe(false);
-    expect(() => ecies.encrypt("RSA" as ecies.EciesKeyType, new Uint8Array(32), new Uint8Array(1))).toThrow(/unsupported key type/);
+    expect(() => ecies.encrypt("RSA" as ecies.EciesKeyType, new Uint8Array(32), new Uint8Array(1))).toThrow(
+      /unsupported key type/,
+    );
   });
 });

@@ -46,7 +46,12 @@ export function overhead(keyType: EciesKeyType): number {
 }
 
 /** Encrypts `plaintext` to a raw public key of type `keyType`. */
-export function encrypt(keyType: EciesKeyType, publicKey: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function encrypt(
+  keyType: EciesKeyType,
+  publicKey: Uint8Array,
+  plaintext: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   checkType(keyType);
   switch (keyType) {
     case "Ristretto255":
@@ -64,7 +69,12 @@ export function encrypt(keyType: EciesKeyType, publicKey: Uint8Array, plaintext:
 }
 
 /** Decrypts with a raw private key of type `keyType` (Ed25519: the 32-byte seed). */
-export function decrypt(keyType: EciesKeyType, privateKey: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function decrypt(
+  keyType: EciesKeyType,
+  privateKey: Uint8Array,
+  ciphertext: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   checkType(keyType);
   switch (keyType) {
     case "Ristretto255":

@@ -34,7 +34,12 @@ describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
     expect(nist.overhead(curve)).toBe(SIZES[curve].r + 16);
     expect(v.overhead).toBe(nist.overhead(curve));
     const e = v.encryption[0];
-    const { key, iv } = nist.deriveKeyAndIv(curve, hexToBytes(e.shared_point_compressed), hexToBytes(e.ephemeral_public_key_compressed), hexToBytes(v.key_pairs[e.recipient].public_key_compressed));
+    const { key, iv } = nist.deriveKeyAndIv(
+      curve,
+      hexToBytes(e.shared_point_compressed),
+      hexToBytes(e.ephemeral_public_key_compressed),
+      hexToBytes(v.key_pairs[e.recipient].public_key_compressed),
+    );
     expect(key.length).toBe(SIZES[curve].key);
     expect(iv.length).toBe(12);
   });
@@ -50,7 +55,12 @@ describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
     expect(v.encryption.length).toBe(3);
     for (const e of v.encryption) {
       const Q = v.key_pairs[e.recipient];
-      const { key, iv } = nist.deriveKeyAndIv(curve, hexToBytes(e.shared_point_compressed), hexToBytes(e.ephemeral_public_key_compressed), hexToBytes(Q.public_key_compressed));
+      const { key, iv } = nist.deriveKeyAndIv(
+        curve,
+        hexToBytes(e.shared_point_compressed),
+        hexToBytes(e.ephemeral_public_key_compressed),
+        hexToBytes(Q.public_key_compressed),
+      );
       expect(hex(key)).toBe(e.kdf_key);
       expect(hex(iv)).toBe(e.kdf_iv);
       const m = hexToBytes(e.plaintext);
@@ -64,7 +74,8 @@ describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
 
   it("fails every negative decryption vector with the stated error", () => {
     expect(v.decryption_failures.length).toBe(9);
-    for (const f of v.decryption_failures) expectEciesError(() => nist.decrypt(curve, hexToBytes(f.ciphertext), sk(f.recipient)), f.error);
+    for (const f of v.decryption_failures)
+      expectEciesError(() => nist.decrypt(curve, hexToBytes(f.ciphertext), sk(f.recipient)), f.error);
   });
 
   it("refuses invalid public and private keys", () => {
@@ -74,7 +85,10 @@ describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
     }
     for (const k of v.invalid_private_keys) {
       expectEciesError(() => nist.getPublicKey(curve, hexToBytes(k.private_key)), k.error);
-      expectEciesError(() => nist.decrypt(curve, hexToBytes(v.encryption[0].ciphertext), hexToBytes(k.private_key)), k.error);
+      expectEciesError(
+        () => nist.decrypt(curve, hexToBytes(v.encryption[0].ciphertext), hexToBytes(k.private_key)),
+        k.error,
+      );
     }
   });
 
@@ -115,7 +129,9 @@ describe.each(nist.CURVES)("Cosmian NIST-curve ECIES on %s", (curve) => {
   it("wrong key gives the clear uniform error", () => {
     const a = nist.generateKeyPair(curve);
     const b = nist.generateKeyPair(curve);
-    expect(() => nist.decrypt(curve, nist.encrypt(curve, utf8.encode("x"), a.publicKey), b.privateKey)).toThrow(/ECIES decryption failed/);
+    expect(() => nist.decrypt(curve, nist.encrypt(curve, utf8.encode("x"), a.publicKey), b.privateKey)).toThrow(
+      /ECIES decryption failed/,
+    );
   });
 });
 

@@ -85,9 +85,13 @@ export function overhead(curve: NistCurve): number {
 function checkPrivateKey(curve: NistCurve, p: Params, privateKey: Uint8Array): void {
   if (!(privateKey instanceof Uint8Array)) throw new TypeError(`${curve} private key must be a Uint8Array`);
   if (privateKey.length !== p.scalarLength) {
-    throw new EciesError("KEY_LENGTH", `${curve} private key length incorrect: expected ${p.scalarLength}, got ${privateKey.length}`);
+    throw new EciesError(
+      "KEY_LENGTH",
+      `${curve} private key length incorrect: expected ${p.scalarLength}, got ${privateKey.length}`,
+    );
   }
-  if (!p.ec.utils.isValidSecretKey(privateKey)) throw new EciesError("INVALID_KEY", `${curve} private key is not a scalar in [1, n)`);
+  if (!p.ec.utils.isValidSecretKey(privateKey))
+    throw new EciesError("INVALID_KEY", `${curve} private key is not a scalar in [1, n)`);
 }
 
 /** Validates a SEC1 public key (compressed or uncompressed) and returns it compressed. */
@@ -95,7 +99,10 @@ function compressPublicKey(curve: NistCurve, p: Params, publicKey: Uint8Array): 
   if (!(publicKey instanceof Uint8Array)) throw new TypeError(`${curve} public key must be a Uint8Array`);
   const uncompressedLength = 2 * p.compressedLength - 1;
   if (publicKey.length !== p.compressedLength && publicKey.length !== uncompressedLength) {
-    throw new EciesError("KEY_LENGTH", `${curve} public key length incorrect: expected ${p.compressedLength} or ${uncompressedLength}, got ${publicKey.length}`);
+    throw new EciesError(
+      "KEY_LENGTH",
+      `${curve} public key length incorrect: expected ${p.compressedLength} or ${uncompressedLength}, got ${publicKey.length}`,
+    );
   }
   try {
     return p.ec.Point.fromBytes(publicKey).toBytes(true);
@@ -124,7 +131,12 @@ export function assertValidPublicKey(curve: NistCurve, publicKey: Uint8Array): v
 }
 
 /** The KDF: key = XOF(S)[0..keyLen], iv = XOF(R ‖ Q)[0..12], all points compressed. Exported for vector tests. */
-export function deriveKeyAndIv(curve: NistCurve, sharedCompressed: Uint8Array, ephemeralCompressed: Uint8Array, recipientCompressed: Uint8Array): { key: Uint8Array; iv: Uint8Array } {
+export function deriveKeyAndIv(
+  curve: NistCurve,
+  sharedCompressed: Uint8Array,
+  ephemeralCompressed: Uint8Array,
+  recipientCompressed: Uint8Array,
+): { key: Uint8Array; iv: Uint8Array } {
   const p = params(curve);
   return {
     key: p.xof(sharedCompressed, { dkLen: p.aesKeyLength }),
@@ -134,7 +146,10 @@ export function deriveKeyAndIv(curve: NistCurve, sharedCompressed: Uint8Array, e
 
 function encryptWith(curve: NistCurve, p: Params, plaintext: Uint8Array, Qc: Uint8Array, r: Uint8Array): Uint8Array {
   if (plaintext.length === 0) {
-    throw new EciesError("EMPTY_PLAINTEXT", `${curve} ECIES does not encrypt an empty message: its ciphertext (R ‖ tag alone) is refused at decryption by the Cosmian KMS`);
+    throw new EciesError(
+      "EMPTY_PLAINTEXT",
+      `${curve} ECIES does not encrypt an empty message: its ciphertext (R ‖ tag alone) is refused at decryption by the Cosmian KMS`,
+    );
   }
   const R = p.ec.getPublicKey(r, true);
   const S = p.ec.getSharedSecret(r, Qc, true);
@@ -158,7 +173,12 @@ export function encrypt(curve: NistCurve, plaintext: Uint8Array, recipientPublic
 }
 
 /** Known-answer tests only: `encrypt` with a fixed ephemeral private scalar. Never reuse one in production. */
-export function encryptWithEphemeralKey(curve: NistCurve, plaintext: Uint8Array, recipientPublicKey: Uint8Array, ephemeralPrivateKey: Uint8Array): Uint8Array {
+export function encryptWithEphemeralKey(
+  curve: NistCurve,
+  plaintext: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeralPrivateKey: Uint8Array,
+): Uint8Array {
   const p = params(curve);
   const Qc = compressPublicKey(curve, p, recipientPublicKey);
   checkPrivateKey(curve, p, ephemeralPrivateKey);
@@ -170,7 +190,10 @@ export function decrypt(curve: NistCurve, ciphertext: Uint8Array, recipientPriva
   const p = params(curve);
   checkPrivateKey(curve, p, recipientPrivateKey);
   if (ciphertext.length <= p.compressedLength + GCM_TAG_LENGTH) {
-    throw new EciesError("CIPHERTEXT_LENGTH", `${curve} ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${p.compressedLength + GCM_TAG_LENGTH + 1} (R, at least one byte, tag)`);
+    throw new EciesError(
+      "CIPHERTEXT_LENGTH",
+      `${curve} ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${p.compressedLength + GCM_TAG_LENGTH + 1} (R, at least one byte, tag)`,
+    );
   }
   const R = ciphertext.subarray(0, p.compressedLength);
   if (R[0] !== 0x02 && R[0] !== 0x03) throw new EciesError("DECRYPTION", DECRYPTION_FAILED);

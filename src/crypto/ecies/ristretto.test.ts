@@ -114,7 +114,11 @@ describe("ristretto255 ECIES (crypto_core EciesR25519Aes128): known-answer vecto
       const m = hexToBytes(v.plaintext);
       const aad = hexToBytes(v.aad);
       expect(hex(ristretto.getPublicKey(esk))).toBe(v.ephemeral_public_key);
-      const { key, nonce } = ristretto.deriveKeyAndNonce(hexToBytes(v.ephemeral_public_key), hexToBytes(v.shared_point), pk(v.recipient));
+      const { key, nonce } = ristretto.deriveKeyAndNonce(
+        hexToBytes(v.ephemeral_public_key),
+        hexToBytes(v.shared_point),
+        pk(v.recipient),
+      );
       expect(key.length).toBe(16);
       expect(hex(key)).toBe(v.kdf_key);
       expect(hex(nonce)).toBe(v.kdf_nonce);
@@ -155,9 +159,19 @@ describe("ristretto255 ECIES: production module against the independent referenc
       const eph = ristretto.generateKeyPair().privateKey;
       const m = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
       for (const aad of [undefined, utf8.encode("associated data " + n)]) {
-        expect(hex(ristretto.encryptWithEphemeralKey(m, publicKey, eph, aad))).toBe(hex(reference.encrypt(m, publicKey, eph, aad)));
+        expect(hex(ristretto.encryptWithEphemeralKey(m, publicKey, eph, aad))).toBe(
+          hex(reference.encrypt(m, publicKey, eph, aad)),
+        );
         expect(hex(reference.decrypt(ristretto.encrypt(m, publicKey, aad), privateKey, aad))).toBe(hex(m));
-        expect(hex(ristretto.decrypt(reference.encrypt(m, publicKey, ristretto.generateKeyPair().privateKey, aad), privateKey, aad))).toBe(hex(m));
+        expect(
+          hex(
+            ristretto.decrypt(
+              reference.encrypt(m, publicKey, ristretto.generateKeyPair().privateKey, aad),
+              privateKey,
+              aad,
+            ),
+          ),
+        ).toBe(hex(m));
       }
     }
   });

@@ -78,10 +78,14 @@ function randomScalar(): bigint {
 function decodePrivateKey(privateKey: Uint8Array): bigint {
   if (!(privateKey instanceof Uint8Array)) throw new TypeError("Ristretto255 private key must be a Uint8Array");
   if (privateKey.length !== PRIVATE_KEY_LENGTH) {
-    throw new EciesError("KEY_LENGTH", `Ristretto255 private key length incorrect: expected ${PRIVATE_KEY_LENGTH}, got ${privateKey.length}`);
+    throw new EciesError(
+      "KEY_LENGTH",
+      `Ristretto255 private key length incorrect: expected ${PRIVATE_KEY_LENGTH}, got ${privateKey.length}`,
+    );
   }
   const s = bytesToScalarLE(privateKey);
-  if (s === 0n || s >= ORDER) throw new EciesError("INVALID_KEY", "Ristretto255 private key is not a canonical non-zero scalar");
+  if (s === 0n || s >= ORDER)
+    throw new EciesError("INVALID_KEY", "Ristretto255 private key is not a canonical non-zero scalar");
   return s;
 }
 
@@ -100,10 +104,14 @@ function decodePoint(bytes: Uint8Array): RistrettoPoint | null {
 function decodePublicKey(publicKey: Uint8Array): RistrettoPoint {
   if (!(publicKey instanceof Uint8Array)) throw new TypeError("Ristretto255 public key must be a Uint8Array");
   if (publicKey.length !== PUBLIC_KEY_LENGTH) {
-    throw new EciesError("KEY_LENGTH", `Ristretto255 public key length incorrect: expected ${PUBLIC_KEY_LENGTH}, got ${publicKey.length}`);
+    throw new EciesError(
+      "KEY_LENGTH",
+      `Ristretto255 public key length incorrect: expected ${PUBLIC_KEY_LENGTH}, got ${publicKey.length}`,
+    );
   }
   const p = decodePoint(publicKey);
-  if (p === null) throw new EciesError("INVALID_KEY", "Ristretto255 public key is not a canonical non-identity point encoding");
+  if (p === null)
+    throw new EciesError("INVALID_KEY", "Ristretto255 public key is not a canonical non-identity point encoding");
   return p;
 }
 
@@ -164,7 +172,12 @@ export function encrypt(plaintext: Uint8Array, recipientPublicKey: Uint8Array, a
  * Known-answer tests only: `encrypt` with a caller-chosen ephemeral scalar (32-byte canonical
  * little-endian, non-zero). Reusing an ephemeral scalar reuses (key, nonce): never in production.
  */
-export function encryptWithEphemeralKey(plaintext: Uint8Array, recipientPublicKey: Uint8Array, ephemeralPrivateKey: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function encryptWithEphemeralKey(
+  plaintext: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeralPrivateKey: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   return encryptWithScalar(plaintext, decodePublicKey(recipientPublicKey), decodePrivateKey(ephemeralPrivateKey), aad);
 }
 
@@ -172,7 +185,10 @@ export function encryptWithEphemeralKey(plaintext: Uint8Array, recipientPublicKe
 export function decrypt(ciphertext: Uint8Array, recipientPrivateKey: Uint8Array, aad?: Uint8Array): Uint8Array {
   const sk = decodePrivateKey(recipientPrivateKey);
   if (ciphertext.length < OVERHEAD) {
-    throw new EciesError("CIPHERTEXT_LENGTH", `Ristretto255 ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${OVERHEAD}`);
+    throw new EciesError(
+      "CIPHERTEXT_LENGTH",
+      `Ristretto255 ECIES ciphertext too short: ${ciphertext.length} bytes, minimum ${OVERHEAD}`,
+    );
   }
   const Rbytes = ciphertext.subarray(0, PUBLIC_KEY_LENGTH);
   const R = decodePoint(Rbytes);

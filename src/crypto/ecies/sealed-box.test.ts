@@ -115,7 +115,9 @@ describe("sealed box: negative cases", () => {
   });
 
   it("refuses the wrong private key with a clear error", () => {
-    expect(() => sealedBox.open(ct, keyPair(1).sk)).toThrow(/ECIES decryption failed: wrong key or corrupted ciphertext/);
+    expect(() => sealedBox.open(ct, keyPair(1).sk)).toThrow(
+      /ECIES decryption failed: wrong key or corrupted ciphertext/,
+    );
     expectEciesError(() => sealedBox.open(ct, keyPair(1).sk), "DECRYPTION");
     // the right private key with a mismatched public key also fails (the nonce hashes pk)
     expectEciesError(() => sealedBox.open(ct, sk, keyPair(1).pk), "DECRYPTION");
@@ -130,7 +132,9 @@ describe("sealed box: negative cases", () => {
   });
 
   it("refuses bad key lengths like cloudproof_js", () => {
-    expect(() => sealedBox.seal(new Uint8Array(1), new Uint8Array(31))).toThrow(/public key length incorrect: expected 32/);
+    expect(() => sealedBox.seal(new Uint8Array(1), new Uint8Array(31))).toThrow(
+      /public key length incorrect: expected 32/,
+    );
     expect(() => sealedBox.open(ct, new Uint8Array(33))).toThrow(/private key length incorrect: expected 32/);
     expectEciesError(() => sealedBox.getPublicKey(new Uint8Array(31)), "KEY_LENGTH");
     expectEciesError(() => sealedBox.ed25519PrivateKeyToX25519(new Uint8Array(64)), "KEY_LENGTH");

@@ -81,7 +81,11 @@ export function seal(plaintext: Uint8Array, recipientPublicKey: Uint8Array): Uin
  * Decrypts a sealed box. `recipientPublicKey` may be given to save one scalar multiplication;
  * otherwise it is recomputed from the private key.
  */
-export function open(ciphertext: Uint8Array, recipientPrivateKey: Uint8Array, recipientPublicKey?: Uint8Array): Uint8Array {
+export function open(
+  ciphertext: Uint8Array,
+  recipientPrivateKey: Uint8Array,
+  recipientPublicKey?: Uint8Array,
+): Uint8Array {
   checkLength("X25519 private key", recipientPrivateKey, PRIVATE_KEY_LENGTH);
   if (ciphertext.length < OVERHEAD) {
     throw new EciesError("CIPHERTEXT_LENGTH", `sealed box too short: ${ciphertext.length} bytes, minimum ${OVERHEAD}`);
@@ -101,7 +105,11 @@ export function open(ciphertext: Uint8Array, recipientPrivateKey: Uint8Array, re
  * way libsodium builds it (crypto_box_easy under nonce BLAKE2b-192(epk ‖ pk)). Reusing an ephemeral
  * key across messages breaks confidentiality; production code calls `seal`.
  */
-export function sealWithEphemeralKey(plaintext: Uint8Array, recipientPublicKey: Uint8Array, ephemeralPrivateKey: Uint8Array): Uint8Array {
+export function sealWithEphemeralKey(
+  plaintext: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeralPrivateKey: Uint8Array,
+): Uint8Array {
   checkLength("X25519 public key", recipientPublicKey, PUBLIC_KEY_LENGTH);
   const epk = getPublicKey(ephemeralPrivateKey);
   const nonce = new Uint8Array(24);

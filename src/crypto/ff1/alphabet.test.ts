@@ -14,7 +14,7 @@ describe("alphabet presets", () => {
     alpha_numeric: [62, 4, "0123", "z"],
     utf: [63489, 2, "\u0000\u0001\u0002\u0003", "\u{10000}"],
     chinese: [20992, 2, "一丁丂七", "\u9fff"],
-    latin1sup: [158, 3, "!\"#$", "ÿ"],
+    latin1sup: [158, 3, '!"#$', "ÿ"],
     latin1sup_alphanum: [126, 3, "0123", "ÿ"],
   };
   for (const id of CLOUDPROOF_PRESETS) {

@@ -64,7 +64,8 @@ export class Alphabet {
   /** Character (as a JS string, 1 or 2 UTF-16 units) of a numeral. */
   charAt(index: number): string {
     const c = this.#chars[index];
-    if (c === undefined) throw new FpeError("NUMERAL", `index ${index} out of bounds for alphabet of size ${this.size}`);
+    if (c === undefined)
+      throw new FpeError("NUMERAL", `index ${index} out of bounds for alphabet of size ${this.size}`);
     return c;
   }
 

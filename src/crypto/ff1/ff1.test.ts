@@ -15,7 +15,14 @@ const toNumerals = (s: string) => [...s].map((c) => DIGITS36.indexOf(c));
 const fromNumerals = (x: ArrayLike<number>) => Array.from(x, (d) => DIGITS36[d]).join("");
 
 /** Straight transcription of SP 800-38G Algorithm 7/8 (one CBC cipher per PRF call, plain bigint). */
-function reference(key: Uint8Array, radix: number, tweak: Uint8Array, x: number[], rounds: number, dec: boolean): number[] {
+function reference(
+  key: Uint8Array,
+  radix: number,
+  tweak: Uint8Array,
+  x: number[],
+  rounds: number,
+  dec: boolean,
+): number[] {
   const n = x.length;
   const u = Math.floor(n / 2);
   const v = n - u;
@@ -32,7 +39,20 @@ function reference(key: Uint8Array, radix: number, tweak: Uint8Array, x: number[
   const b = Math.ceil((R ** BigInt(v) - 1n).toString(2).length / 8);
   const d = 4 * Math.ceil(b / 4) + 4;
   const t = tweak.length;
-  const p = [1, 2, 1, radix >> 16, (radix >> 8) & 255, radix & 255, 10, u & 255, n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255];
+  const p = [
+    1,
+    2,
+    1,
+    radix >> 16,
+    (radix >> 8) & 255,
+    radix & 255,
+    10,
+    u & 255,
+    n >>> 24,
+    (n >> 16) & 255,
+    (n >> 8) & 255,
+    n & 255,
+  ];
   p.push(t >>> 24, (t >> 16) & 255, (t >> 8) & 255, t & 255);
   const aes = (data: Uint8Array, iv = new Uint8Array(16)) => {
     const c = createCipheriv(`aes-${key.length * 8}-cbc`, key, iv);
@@ -43,8 +63,13 @@ function reference(key: Uint8Array, radix: number, tweak: Uint8Array, x: number[
   let B = x.slice(u);
   for (let k = 0; k < rounds; k++) {
     const i = dec ? rounds - 1 - k : k;
-    const numBytes = (num(dec ? A : B).toString(16).padStart(2 * b, "0").match(/../g) ?? []).map((h) => parseInt(h, 16));
-    const q = [...tweak, ...new Array(((-t - b - 1) % 16 + 16) % 16).fill(0), i, ...numBytes];
+    const numBytes = (
+      num(dec ? A : B)
+        .toString(16)
+        .padStart(2 * b, "0")
+        .match(/../g) ?? []
+    ).map((h) => parseInt(h, 16));
+    const q = [...tweak, ...new Array((((-t - b - 1) % 16) + 16) % 16).fill(0), i, ...numBytes];
     const all = aes(Uint8Array.from([...p, ...q]));
     const r = all.subarray(all.length - 16);
     let s = [...r];
@@ -76,7 +101,9 @@ describe("FF1 NIST SP 800-38G samples (10 rounds)", () => {
       const tweak = hexToBytes(s.tweak);
       const c = ff1.encrypt(key, s.radix, tweak, toNumerals(s.plaintext), { rounds: 10 });
       expect(fromNumerals(c)).toBe(s.ciphertext);
-      expect(fromNumerals(ff1.decrypt(key, s.radix, tweak, toNumerals(s.ciphertext), { rounds: 10 }))).toBe(s.plaintext);
+      expect(fromNumerals(ff1.decrypt(key, s.radix, tweak, toNumerals(s.ciphertext), { rounds: 10 }))).toBe(
+        s.plaintext,
+      );
     });
     it(`sample ${s.sample} with the Cosmian 18 rounds differs`, () => {
       if (s.key.length !== 64) return; // 18 rounds is AES-256 only (checked below)
@@ -142,10 +169,12 @@ describe("FF1 against a naive reference implementation", () => {
       for (let trial = 0; trial < 3; trial++) {
         const key = randomBytes(rounds === 10 ? [16, 24, 32][trial] : 32);
         const tweak = randomBytes(t);
-        const x = Array.from(randomBytes(2 * n).reduce((acc: number[], _, j, bytes) => {
-          if (j % 2 === 0) acc.push(((bytes[j] << 8) | bytes[j + 1]) % radix);
-          return acc;
-        }, []));
+        const x = Array.from(
+          randomBytes(2 * n).reduce((acc: number[], _, j, bytes) => {
+            if (j % 2 === 0) acc.push(((bytes[j] << 8) | bytes[j + 1]) % radix);
+            return acc;
+          }, []),
+        );
         const c = ff1.encrypt(key, radix, tweak, x, { rounds });
         expect(Array.from(c)).toEqual(reference(key, radix, tweak, x, rounds, false));
         expect(Array.from(ff1.decrypt(key, radix, tweak, c, { rounds }))).toEqual(x);
@@ -169,7 +198,24 @@ describe("FF1 against a naive reference implementation", () => {
 
 describe("FF1 minimum length (radix^n >= 10^6, n >= 2)", () => {
   it("matches the documented examples and the exact rule", () => {
-    const expected: Record<number, number> = { 2: 20, 3: 13, 10: 6, 16: 5, 26: 5, 36: 4, 52: 4, 62: 4, 100: 3, 158: 3, 126: 3, 999: 3, 1000: 2, 1001: 2, 20992: 2, 65536: 2 };
+    const expected: Record<number, number> = {
+      2: 20,
+      3: 13,
+      10: 6,
+      16: 5,
+      26: 5,
+      36: 4,
+      52: 4,
+      62: 4,
+      100: 3,
+      158: 3,
+      126: 3,
+      999: 3,
+      1000: 2,
+      1001: 2,
+      20992: 2,
+      65536: 2,
+    };
     for (const [radix, n] of Object.entries(expected)) expect(ff1.minLength(Number(radix))).toBe(n);
     for (let radix = 2; radix <= 65536; radix += 97) {
       const n = ff1.minLength(radix);
@@ -193,7 +239,9 @@ describe("FF1 errors", () => {
   it("key sizes: NIST mode AES-128/192/256, 18 rounds AES-256 only", () => {
     for (const len of [16, 24]) {
       expect(code(() => ff1.encrypt(new Uint8Array(len), 10, new Uint8Array(), [1, 2, 3, 4, 5, 6]))).toBe("KEY_SIZE");
-      expect(ff1.encrypt(new Uint8Array(len), 10, new Uint8Array(), [1, 2, 3, 4, 5, 6], { rounds: 10 })).toHaveLength(6);
+      expect(ff1.encrypt(new Uint8Array(len), 10, new Uint8Array(), [1, 2, 3, 4, 5, 6], { rounds: 10 })).toHaveLength(
+        6,
+      );
     }
     for (const len of [0, 15, 31, 33, 64]) {
       expect(code(() => new ff1.Ff1(new Uint8Array(len), 10, { rounds: 10 }))).toBe("KEY_SIZE");
@@ -221,7 +269,9 @@ describe("FF1 errors", () => {
     }
   });
   it("argument types", () => {
-    expect(() => ff1.encrypt("k" as unknown as Uint8Array, 10, new Uint8Array(), [1, 2, 3, 4, 5, 6])).toThrow(TypeError);
+    expect(() => ff1.encrypt("k" as unknown as Uint8Array, 10, new Uint8Array(), [1, 2, 3, 4, 5, 6])).toThrow(
+      TypeError,
+    );
     expect(() => ff1.encrypt(key, 10, "t" as unknown as Uint8Array, [1, 2, 3, 4, 5, 6])).toThrow(TypeError);
   });
 });

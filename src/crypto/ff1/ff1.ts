@@ -98,7 +98,8 @@ export class Ff1 {
     if (n < this.minLength) {
       throw new FpeError("TOO_SHORT", `The given numeral string is too short for FF1 (${n} < ${this.minLength})`);
     }
-    if (n > MAX_LENGTH) throw new FpeError("TOO_LONG", `The given numeral string is too long for FF1 (${n} > ${MAX_LENGTH})`);
+    if (n > MAX_LENGTH)
+      throw new FpeError("TOO_LONG", `The given numeral string is too long for FF1 (${n} > ${MAX_LENGTH})`);
     for (let j = 0; j < n; j++) {
       const digit = x[j];
       if (!(digit >= 0 && digit < radix && Number.isInteger(digit))) {

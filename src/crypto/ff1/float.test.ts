@@ -37,8 +37,9 @@ describe("float FPE: cloudproof_js vectors", () => {
   it("negative control: 10 rounds reproduces none", () => {
     const hits = vectors.float.filter(
       (v) =>
-        float.encryptFloatBits(hexToBytes(v.key), hexToBytes(v.tweak), BigInt(`0x${v.plaintext_bits}`), { rounds: 10 }) ===
-        BigInt(`0x${v.ciphertext_bits}`),
+        float.encryptFloatBits(hexToBytes(v.key), hexToBytes(v.tweak), BigInt(`0x${v.plaintext_bits}`), {
+          rounds: 10,
+        }) === BigInt(`0x${v.ciphertext_bits}`),
     );
     expect(hits).toHaveLength(0);
   });

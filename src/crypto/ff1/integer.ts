@@ -25,7 +25,8 @@ export function maxValue(radix: number, digits: number): bigint {
   if (!Number.isInteger(digits) || digits < min) {
     throw new FpeError("DIGITS", `Integer of digits must be at least ${min}, got ${digits}`);
   }
-  if (digits > MAX_LENGTH) throw new FpeError("DIGITS", `Integer of digits must be at most ${MAX_LENGTH}, got ${digits}`);
+  if (digits > MAX_LENGTH)
+    throw new FpeError("DIGITS", `Integer of digits must be at most ${MAX_LENGTH}, got ${digits}`);
   return BigInt(radix) ** BigInt(digits) - 1n;
 }
 

@@ -37,7 +37,10 @@ describe("KMS FPE metadata (AuthenticatedEncryptionAdditionalData)", () => {
     expect(kms.parseMetadata(utf8.encode("abc"))).toEqual({ type: "text", alphabet: "abc" });
   });
   it("JSON object", () => {
-    expect(kms.parseMetadata(utf8.encode('{"type":"integer","alphabet":"numeric"}'))).toEqual({ type: "integer", alphabet: "numeric" });
+    expect(kms.parseMetadata(utf8.encode('{"type":"integer","alphabet":"numeric"}'))).toEqual({
+      type: "integer",
+      alphabet: "numeric",
+    });
     expect(kms.parseMetadata(utf8.encode('{"type":"float"}'))).toEqual({ type: "float" });
     expect(kms.parseMetadata(utf8.encode('{"alphabet":null}'))).toEqual({ type: "text", alphabet: "alpha_numeric" });
     expect(kms.parseMetadata(utf8.encode('{"unknown":1}'))).toEqual({ type: "text", alphabet: "alpha_numeric" });
@@ -104,7 +107,9 @@ describe("KMS FPE integer mode", () => {
   });
   it("a custom alphabet gives the radix (01234567 = radix 8)", () => {
     const v = vectors.big_integer.find((x) => x.radix === 8)!;
-    expect(enc(hexToBytes(v.key), v.plaintext, meta("76543210"), hexToBytes(v.tweak))).toBe(v.ciphertext.padStart(7, "0"));
+    expect(enc(hexToBytes(v.key), v.plaintext, meta("76543210"), hexToBytes(v.tweak))).toBe(
+      v.ciphertext.padStart(7, "0"),
+    );
   });
   it("errors: no alphabet, radix > 16, too few digits, separators", () => {
     expect(codeOf(() => enc(ZERO, "123456", '{"type":"integer"}'))).toBe("ALPHABET");

@@ -66,11 +66,18 @@ export function parseMetadata(additionalData?: Uint8Array): KmsFpeMetadata {
 
 function checkKey(key: Uint8Array): void {
   if (!(key instanceof Uint8Array)) throw new TypeError("FPE key must be a Uint8Array");
-  if (key.length !== KEY_LENGTH) throw new FpeError("KEY_SIZE", `FPE key must be ${KEY_LENGTH} bytes, got ${key.length}`);
+  if (key.length !== KEY_LENGTH)
+    throw new FpeError("KEY_SIZE", `FPE key must be ${KEY_LENGTH} bytes, got ${key.length}`);
 }
 
 /** Integer mode: digits = character count, radix = alphabet size (2..16), output zero-padded. */
-function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, name: string | undefined, decrypt: boolean): string {
+function cryptInteger(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  input: string,
+  name: string | undefined,
+  decrypt: boolean,
+): string {
   if (name === undefined) throw new FpeError("ALPHABET", "integer FPE requires an alphabet or radix hint");
   return cryptIntegerDigits(key, tweak, input, kmsAlphabet(name), decrypt);
 }
@@ -80,9 +87,19 @@ function cryptInteger(key: Uint8Array, tweak: Uint8Array, input: string, name: s
  * and the answer keeps the input's length (Integer::encrypt_big zero-pads to `digits` numerals).
  * `rounds` defaults to Cosmian's 18.
  */
-export function cryptIntegerDigits(key: Uint8Array, tweak: Uint8Array, input: string, alphabet: Alphabet, decrypt: boolean, rounds?: number): string {
+export function cryptIntegerDigits(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  input: string,
+  alphabet: Alphabet,
+  decrypt: boolean,
+  rounds?: number,
+): string {
   if (alphabet.size > 16) {
-    throw new FpeError("ALPHABET", `integer FPE requires an alphabet with radix between 2 and 16, got ${alphabet.size}`);
+    throw new FpeError(
+      "ALPHABET",
+      `integer FPE requires an alphabet with radix between 2 and 16, got ${alphabet.size}`,
+    );
   }
   const chars = [...input];
   maxValue(alphabet.size, chars.length); // Integer::instantiate: digit-count errors first
@@ -142,14 +159,25 @@ function parseHexBits(s: string): bigint {
  * The KMS float mode on text: a Rust float literal encrypts to the 16 hex digits of the encrypted
  * IEEE-754 bits, and back. `rounds` defaults to Cosmian's 18.
  */
-export function cryptFloatText(key: Uint8Array, tweak: Uint8Array, input: string, decrypt: boolean, rounds?: number): string {
+export function cryptFloatText(
+  key: Uint8Array,
+  tweak: Uint8Array,
+  input: string,
+  decrypt: boolean,
+  rounds?: number,
+): string {
   const options = rounds === undefined ? {} : { rounds };
   if (decrypt) return rustF64ToString(bitsToFloat(decryptFloatBits(key, tweak, parseHexBits(input), options)));
   return encryptFloatBits(key, tweak, parseRustF64Bits(input), options).toString(16).padStart(16, "0");
 }
 
 /** KMS `encrypt_fpe(key, data, additional_data, tweak)`. */
-export function encrypt(key: Uint8Array, data: Uint8Array, additionalData?: Uint8Array, tweak?: Uint8Array): Uint8Array {
+export function encrypt(
+  key: Uint8Array,
+  data: Uint8Array,
+  additionalData?: Uint8Array,
+  tweak?: Uint8Array,
+): Uint8Array {
   checkKey(key);
   const meta = parseMetadata(additionalData);
   const t = tweak ?? new Uint8Array(0);
@@ -164,7 +192,12 @@ export function encrypt(key: Uint8Array, data: Uint8Array, additionalData?: Uint
 }
 
 /** KMS `decrypt_fpe(key, data, additional_data, tweak)`. */
-export function decrypt(key: Uint8Array, data: Uint8Array, additionalData?: Uint8Array, tweak?: Uint8Array): Uint8Array {
+export function decrypt(
+  key: Uint8Array,
+  data: Uint8Array,
+  additionalData?: Uint8Array,
+  tweak?: Uint8Array,
+): Uint8Array {
   checkKey(key);
   const meta = parseMetadata(additionalData);
   const t = tweak ?? new Uint8Array(0);

@@ -67,8 +67,16 @@ describe.each(keyFormats.ALGORITHMS.filter(nodeSupports))("%s key formats agains
 
   it("our DER is accepted by node and describes the same key", () => {
     const raw = rawFromNode(alg, nodeKeyPair(alg));
-    const priv = createPrivateKey({ key: Buffer.from(keyFormats.privateKeyToPkcs8(alg, raw.privateKey)), format: "der", type: "pkcs8" });
-    const pub = createPublicKey({ key: Buffer.from(keyFormats.publicKeyToSpki(alg, raw.publicKey)), format: "der", type: "spki" });
+    const priv = createPrivateKey({
+      key: Buffer.from(keyFormats.privateKeyToPkcs8(alg, raw.privateKey)),
+      format: "der",
+      type: "pkcs8",
+    });
+    const pub = createPublicKey({
+      key: Buffer.from(keyFormats.publicKeyToSpki(alg, raw.publicKey)),
+      format: "der",
+      type: "spki",
+    });
     expect(priv.asymmetricKeyType).toBe(alg.startsWith("P-") ? "ec" : alg.toLowerCase());
     // node derives the public key from our private key: it must equal the raw public key
     expect(hex(rawFromNode(alg, { privateKey: priv, publicKey: pub }).publicKey)).toBe(hex(raw.publicKey));
@@ -90,8 +98,13 @@ describe.each(["P-256", "P-384", "P-521"] as const)("%s SEC1 ECPrivateKey", (cur
 
   it("accepts a compressed public key for SPKI and writes it uncompressed", () => {
     const raw = rawFromNode(curve, nodeKeyPair(curve));
-    const compressed = new Uint8Array([2 + (raw.publicKey[raw.publicKey.length - 1] & 1), ...raw.publicKey.subarray(1, 1 + (raw.publicKey.length - 1) / 2)]);
-    expect(hex(keyFormats.publicKeyToSpki(curve, compressed))).toBe(hex(keyFormats.publicKeyToSpki(curve, raw.publicKey)));
+    const compressed = new Uint8Array([
+      2 + (raw.publicKey[raw.publicKey.length - 1] & 1),
+      ...raw.publicKey.subarray(1, 1 + (raw.publicKey.length - 1) / 2),
+    ]);
+    expect(hex(keyFormats.publicKeyToSpki(curve, compressed))).toBe(
+      hex(keyFormats.publicKeyToSpki(curve, raw.publicKey)),
+    );
   });
 });
 
@@ -99,13 +112,15 @@ describe("X448 / Ed448 against DER exported by Node 20 (OpenSSL 3.0.19)", () => 
   const cases = [
     {
       alg: "X448" as const,
-      pkcs8: "3046020100300506032b656f043a0438387e36c1ed321397b44dfc502d50717a7fa8eb72c643e4fc0653da959154c8d015d72bacb55c5a6d5b06ef8a7283f96d32341c4c421dcb81",
+      pkcs8:
+        "3046020100300506032b656f043a0438387e36c1ed321397b44dfc502d50717a7fa8eb72c643e4fc0653da959154c8d015d72bacb55c5a6d5b06ef8a7283f96d32341c4c421dcb81",
       spki: "3042300506032b656f0339000daa6fcf5e6a081ccca39795c1ebaba34ae2b92721be592b29dbb69ec18999acb3d97b8734a6ee1adf31632377d94830ebd55997efb24e12",
       derive: (sk: Uint8Array) => x448.getPublicKey(sk),
     },
     {
       alg: "Ed448" as const,
-      pkcs8: "3047020100300506032b6571043b0439e6febe7a991eb0ba14ce0f99058bf19bf541f3150a5b074d2bd9b38a2923c6b6217967753b354ea9825331420d55e5d730d252c7575a382f83",
+      pkcs8:
+        "3047020100300506032b6571043b0439e6febe7a991eb0ba14ce0f99058bf19bf541f3150a5b074d2bd9b38a2923c6b6217967753b354ea9825331420d55e5d730d252c7575a382f83",
       spki: "3043300506032b6571033a00e59a399634ce59f2106603ee6ab3e58d88f402b53b828faf91abd8a1151e087dbf3a98401734bf933fbaa7fcfc6fb2b4d6628fc7486c5d9580",
       derive: (sk: Uint8Array) => ed448.getPublicKey(sk),
     },
@@ -148,7 +163,11 @@ describe("RFC 8410 §10 examples (Ed25519)", () => {
 describe("key formats: the ECIES keys of this project", () => {
   it("a sealed-box X25519 key pair survives PKCS#8 / SPKI through node", () => {
     const { publicKey, privateKey } = sealedBox.generateKeyPair();
-    const priv = createPrivateKey({ key: Buffer.from(keyFormats.privateKeyToPkcs8("X25519", privateKey)), format: "der", type: "pkcs8" });
+    const priv = createPrivateKey({
+      key: Buffer.from(keyFormats.privateKeyToPkcs8("X25519", privateKey)),
+      format: "der",
+      type: "pkcs8",
+    });
     expect(hex(b64u(priv.export({ format: "jwk" }).x))).toBe(hex(publicKey));
     const back = keyFormats.privateKeyFromPkcs8(new Uint8Array(priv.export({ format: "der", type: "pkcs8" })));
     expect(hex(back.privateKey)).toBe(hex(privateKey));
@@ -158,7 +177,10 @@ describe("key formats: the ECIES keys of this project", () => {
 describe("key formats: negative cases", () => {
   const x = new Uint8Array(32).fill(7);
   const good = keyFormats.privateKeyToPkcs8("X25519", x);
-  const goodEc = keyFormats.privateKeyToPkcs8("P-256", hexToBytes("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"));
+  const goodEc = keyFormats.privateKeyToPkcs8(
+    "P-256",
+    hexToBytes("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"),
+  );
 
   it("rejects trailing data, truncation and non-minimal lengths", () => {
     expectKeyFormatError(() => keyFormats.privateKeyFromPkcs8(new Uint8Array([...good, 0])), "MALFORMED");
@@ -173,7 +195,9 @@ describe("key formats: negative cases", () => {
     unknown[11] = 0x7f; // 1.3.101.127
     expectKeyFormatError(() => keyFormats.privateKeyFromPkcs8(unknown), "UNSUPPORTED");
     // X25519 with a NULL parameter: SEQ{ OID, NULL }
-    const withNull = hexToBytes("3030020100300706032b656e0500042204200707070707070707070707070707070707070707070707070707070707070707");
+    const withNull = hexToBytes(
+      "3030020100300706032b656e0500042204200707070707070707070707070707070707070707070707070707070707070707",
+    );
     expectKeyFormatError(() => keyFormats.privateKeyFromPkcs8(withNull), "MALFORMED");
     // id-ecPublicKey with NULL instead of a named curve
     const ecNull = hexToBytes("3011300b06072a8648ce3d0201050003020000");
@@ -184,7 +208,14 @@ describe("key formats: negative cases", () => {
     expectKeyFormatError(() => keyFormats.privateKeyToPkcs8("X25519", new Uint8Array(31)), "INVALID_KEY");
     expectKeyFormatError(() => keyFormats.publicKeyToSpki("Ed448", new Uint8Array(56)), "INVALID_KEY");
     expectKeyFormatError(() => keyFormats.privateKeyToPkcs8("P-256", new Uint8Array(32)), "INVALID_KEY");
-    const pt = keyFormats.publicKeyFromSpki(keyFormats.publicKeyToSpki("P-256", hexToBytes("0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299"))).publicKey;
+    const pt = keyFormats.publicKeyFromSpki(
+      keyFormats.publicKeyToSpki(
+        "P-256",
+        hexToBytes(
+          "0460fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299",
+        ),
+      ),
+    ).publicKey;
     const off = pt.slice();
     off[64] ^= 1;
     expectKeyFormatError(() => keyFormats.publicKeyToSpki("P-256", off), "INVALID_KEY");
@@ -195,7 +226,10 @@ describe("key formats: negative cases", () => {
   });
 
   it("a SEC1 key without [0] parameters is refused (curve unknown)", () => {
-    const sec1 = keyFormats.ecPrivateKeyToSec1("P-256", hexToBytes("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"));
+    const sec1 = keyFormats.ecPrivateKeyToSec1(
+      "P-256",
+      hexToBytes("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"),
+    );
     const inPkcs8 = keyFormats.privateKeyFromPkcs8(goodEc);
     expect(hex(keyFormats.ecPrivateKeyFromSec1(sec1).privateKey)).toBe(hex(inPkcs8.privateKey));
     // the ECPrivateKey inside our PKCS#8 has no [0]: bytes after the 26-byte PKCS#8 prefix

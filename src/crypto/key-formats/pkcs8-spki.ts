@@ -21,12 +21,31 @@
  */
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { bitStringBytes, DerError, encode, encodeBitString, encodeSmallInteger, readAll, readOne, smallIntegerValue, TAG } from "./der.ts";
+import {
+  bitStringBytes,
+  DerError,
+  encode,
+  encodeBitString,
+  encodeSmallInteger,
+  readAll,
+  readOne,
+  smallIntegerValue,
+  TAG,
+} from "./der.ts";
 
 export type OkpAlgorithm = "X25519" | "Ed25519" | "X448" | "Ed448";
 export type EcCurve = "P-256" | "P-384" | "P-521" | "secp256k1";
 export type KeyAlgorithm = OkpAlgorithm | EcCurve;
-export const ALGORITHMS: readonly KeyAlgorithm[] = ["X25519", "Ed25519", "X448", "Ed448", "P-256", "P-384", "P-521", "secp256k1"];
+export const ALGORITHMS: readonly KeyAlgorithm[] = [
+  "X25519",
+  "Ed25519",
+  "X448",
+  "Ed448",
+  "P-256",
+  "P-384",
+  "P-521",
+  "secp256k1",
+];
 
 export type KeyFormatErrorCode = "MALFORMED" | "UNSUPPORTED" | "INVALID_KEY";
 export class KeyFormatError extends Error {
@@ -79,7 +98,8 @@ function unsupported(algorithm: string): never {
 }
 function checkLength(what: string, key: Uint8Array, expected: number): void {
   if (!(key instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
-  if (key.length !== expected) throw new KeyFormatError("INVALID_KEY", `${what} must be ${expected} bytes, got ${key.length}`);
+  if (key.length !== expected)
+    throw new KeyFormatError("INVALID_KEY", `${what} must be ${expected} bytes, got ${key.length}`);
 }
 
 /** Validates a SEC1 point and returns it uncompressed. */
@@ -92,12 +112,14 @@ function ecPoint(curve: EcCurve, point: Uint8Array): Uint8Array {
 }
 function checkEcScalar(curve: EcCurve, d: Uint8Array): void {
   checkLength(`${curve} private key`, d, EC[curve].length);
-  if (!EC[curve].ec.utils.isValidSecretKey(d)) throw new KeyFormatError("INVALID_KEY", `${curve} private key is not a scalar in [1, n)`);
+  if (!EC[curve].ec.utils.isValidSecretKey(d))
+    throw new KeyFormatError("INVALID_KEY", `${curve} private key is not a scalar in [1, n)`);
 }
 
 function algorithmIdentifier(algorithm: KeyAlgorithm): Uint8Array {
   if (isOkp(algorithm)) return encode(TAG.SEQUENCE, encode(TAG.OID, OKP[algorithm].oid));
-  if (isEc(algorithm)) return encode(TAG.SEQUENCE, encode(TAG.OID, ID_EC_PUBLIC_KEY), encode(TAG.OID, EC[algorithm].oid));
+  if (isEc(algorithm))
+    return encode(TAG.SEQUENCE, encode(TAG.OID, ID_EC_PUBLIC_KEY), encode(TAG.OID, EC[algorithm].oid));
   return unsupported(String(algorithm));
 }
 
@@ -111,7 +133,8 @@ function parseAlgorithmIdentifier(value: Uint8Array): KeyAlgorithm {
     return okp;
   }
   if (sameBytes(oid.value, ID_EC_PUBLIC_KEY)) {
-    if (params?.tag !== TAG.OID) throw new KeyFormatError("UNSUPPORTED", "EC keys must name their curve (explicit parameters are not supported)");
+    if (params?.tag !== TAG.OID)
+      throw new KeyFormatError("UNSUPPORTED", "EC keys must name their curve (explicit parameters are not supported)");
     return ecByOid(params.value) ?? unsupported("EC curve with an unknown OID");
   }
   return unsupported("with an unknown OID");
@@ -132,12 +155,19 @@ function encodeEcPrivateKey(curve: EcCurve, d: Uint8Array, withParameters: boole
   checkEcScalar(curve, d);
   const q = EC[curve].ec.getPublicKey(d, false);
   const params = withParameters ? [encode(TAG.CONTEXT_0, encode(TAG.OID, EC[curve].oid))] : [];
-  return encode(TAG.SEQUENCE, encodeSmallInteger(1), encode(TAG.OCTET_STRING, d), ...params, encode(TAG.CONTEXT_1, encodeBitString(q)));
+  return encode(
+    TAG.SEQUENCE,
+    encodeSmallInteger(1),
+    encode(TAG.OCTET_STRING, d),
+    ...params,
+    encode(TAG.CONTEXT_1, encodeBitString(q)),
+  );
 }
 
 function parseEcPrivateKey(der: Uint8Array, outerCurve: EcCurve | undefined): ParsedPrivateKey {
   const [version, dTlv, ...optional] = readAll(readOne(der, TAG.SEQUENCE, "ECPrivateKey SEQUENCE"));
-  if (version?.tag !== TAG.INTEGER || smallIntegerValue(version.value, "ECPrivateKey version") !== 1) throw new DerError("ECPrivateKey version must be 1");
+  if (version?.tag !== TAG.INTEGER || smallIntegerValue(version.value, "ECPrivateKey version") !== 1)
+    throw new DerError("ECPrivateKey version must be 1");
   if (dTlv?.tag !== TAG.OCTET_STRING) throw new DerError("ECPrivateKey privateKey");
   let curve = outerCurve;
   let publicKey: Uint8Array | undefined;
@@ -146,7 +176,8 @@ function parseEcPrivateKey(der: Uint8Array, outerCurve: EcCurve | undefined): Pa
     if (t.tag === TAG.CONTEXT_0 && last < 1) {
       const oid = readOne(t.value, TAG.OID, "ECPrivateKey parameters namedCurve");
       const named = ecByOid(oid) ?? unsupported("EC curve with an unknown OID");
-      if (curve !== undefined && curve !== named) throw new KeyFormatError("MALFORMED", "ECPrivateKey parameters disagree with the AlgorithmIdentifier");
+      if (curve !== undefined && curve !== named)
+        throw new KeyFormatError("MALFORMED", "ECPrivateKey parameters disagree with the AlgorithmIdentifier");
       curve = named;
       last = 1;
     } else if (t.tag === TAG.CONTEXT_1 && last < 2) {
@@ -156,13 +187,15 @@ function parseEcPrivateKey(der: Uint8Array, outerCurve: EcCurve | undefined): Pa
   }
   if (curve === undefined) throw new KeyFormatError("MALFORMED", "ECPrivateKey does not name its curve");
   const { length, ec } = EC[curve];
-  if (dTlv.value.length > length) throw new KeyFormatError("INVALID_KEY", `${curve} private key longer than ${length} bytes`);
+  if (dTlv.value.length > length)
+    throw new KeyFormatError("INVALID_KEY", `${curve} private key longer than ${length} bytes`);
   const d = new Uint8Array(length);
   d.set(dTlv.value, length - dTlv.value.length); // some encoders strip leading zeros
   checkEcScalar(curve, d);
   if (publicKey !== undefined) {
     publicKey = ecPoint(curve, publicKey);
-    if (!sameBytes(publicKey, ec.getPublicKey(d, false))) throw new KeyFormatError("INVALID_KEY", `${curve} public key does not match the private key`);
+    if (!sameBytes(publicKey, ec.getPublicKey(d, false)))
+      throw new KeyFormatError("INVALID_KEY", `${curve} public key does not match the private key`);
   }
   return { algorithm: curve, privateKey: d, ...(publicKey ? { publicKey } : {}) };
 }
@@ -204,7 +237,8 @@ export function privateKeyFromPkcs8(der: Uint8Array): ParsedPrivateKey {
     let publicKey: Uint8Array | undefined;
     let last = 0;
     for (const t of optional) {
-      if (t.tag === TAG.CONTEXT_0 && last < 1) last = 1; // attributes: ignored
+      if (t.tag === TAG.CONTEXT_0 && last < 1)
+        last = 1; // attributes: ignored
       else if (t.tag === TAG.CONTEXT_1_PRIMITIVE && v === 1 && last < 2) {
         publicKey = bitStringBytes(t.value, "OneAsymmetricKey publicKey");
         last = 2;
@@ -212,14 +246,21 @@ export function privateKeyFromPkcs8(der: Uint8Array): ParsedPrivateKey {
     }
     if (isEc(algorithm)) {
       const parsed = parseEcPrivateKey(key.value, algorithm);
-      if (publicKey !== undefined && !sameBytes(ecPoint(algorithm, publicKey), parsed.publicKey ?? EC[algorithm].ec.getPublicKey(parsed.privateKey, false))) {
+      if (
+        publicKey !== undefined &&
+        !sameBytes(
+          ecPoint(algorithm, publicKey),
+          parsed.publicKey ?? EC[algorithm].ec.getPublicKey(parsed.privateKey, false),
+        )
+      ) {
         throw new KeyFormatError("INVALID_KEY", `${algorithm} public key does not match the private key`);
       }
       return parsed.publicKey || !publicKey ? parsed : { ...parsed, publicKey: ecPoint(algorithm, publicKey) };
     }
     const privateKey = readOne(key.value, TAG.OCTET_STRING, "CurvePrivateKey OCTET STRING");
     checkLength(`${algorithm} private key`, privateKey, OKP[algorithm as OkpAlgorithm].length);
-    if (publicKey !== undefined) checkLength(`${algorithm} public key`, publicKey, OKP[algorithm as OkpAlgorithm].length);
+    if (publicKey !== undefined)
+      checkLength(`${algorithm} public key`, publicKey, OKP[algorithm as OkpAlgorithm].length);
     return { algorithm, privateKey: privateKey.slice(), ...(publicKey ? { publicKey: publicKey.slice() } : {}) };
   });
 }
@@ -243,7 +284,8 @@ export function publicKeyToSpki(algorithm: KeyAlgorithm, publicKey: Uint8Array):
 export function publicKeyFromSpki(der: Uint8Array): ParsedPublicKey {
   return wrapDer("SubjectPublicKeyInfo", () => {
     const [algId, bits, ...rest] = readAll(readOne(der, TAG.SEQUENCE, "SubjectPublicKeyInfo SEQUENCE"));
-    if (algId?.tag !== TAG.SEQUENCE || bits?.tag !== TAG.BIT_STRING || rest.length > 0) throw new DerError("SubjectPublicKeyInfo fields");
+    if (algId?.tag !== TAG.SEQUENCE || bits?.tag !== TAG.BIT_STRING || rest.length > 0)
+      throw new DerError("SubjectPublicKeyInfo fields");
     const algorithm = parseAlgorithmIdentifier(algId.value);
     const key = bitStringBytes(bits.value, "subjectPublicKey");
     if (isEc(algorithm)) return { algorithm, publicKey: ecPoint(algorithm, key) };

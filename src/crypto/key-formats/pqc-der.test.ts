@@ -4,7 +4,9 @@ import * as pqc from "../pqc.ts";
 import * as der from "./pqc-der.ts";
 import { bytesToHex, hexToBytes } from "../bytes.ts";
 
-const dsa = JSON.parse(readFileSync(new URL("../../../test/vectors/pqc/mldsa-wycheproof.json", import.meta.url), "utf8"));
+const dsa = JSON.parse(
+  readFileSync(new URL("../../../test/vectors/pqc/mldsa-wycheproof.json", import.meta.url), "utf8"),
+);
 
 describe.each(pqc.ML_DSA_ALGORITHMS)("%s DER (Wycheproof encodings)", (alg) => {
   const set = dsa.sets[alg];
@@ -22,7 +24,12 @@ describe.each(pqc.ML_DSA_ALGORITHMS)("%s DER (Wycheproof encodings)", (alg) => {
   });
 });
 
-describe.each([...pqc.KEM_ALGORITHMS, ...pqc.ML_DSA_ALGORITHMS, "SLH-DSA-SHA2-128f", "SLH-DSA-SHAKE-256s"] as pqc.PqcAlgorithm[])("%s PKCS#8 round trips", (alg) => {
+describe.each([
+  ...pqc.KEM_ALGORITHMS,
+  ...pqc.ML_DSA_ALGORITHMS,
+  "SLH-DSA-SHA2-128f",
+  "SLH-DSA-SHAKE-256s",
+] as pqc.PqcAlgorithm[])("%s PKCS#8 round trips", (alg) => {
   const pair = pqc.generateKeyPair(alg);
 
   test("both / expandedKey / raw forms read back", () => {
@@ -38,13 +45,17 @@ describe.each([...pqc.KEM_ALGORITHMS, ...pqc.ML_DSA_ALGORITHMS, "SLH-DSA-SHA2-12
   test("a `both` key whose expanded key does not match its seed is refused", () => {
     if (pqc.isSlhDsa(alg)) return;
     const other = pqc.generateKeyPair(alg);
-    expect(() => der.privateKeyFromPkcs8(der.privateKeyToPkcs8(alg, other.secretKey, pair.seed))).toThrow(/does not match/);
+    expect(() => der.privateKeyFromPkcs8(der.privateKeyToPkcs8(alg, other.secretKey, pair.seed))).toThrow(
+      /does not match/,
+    );
   });
 });
 
 test("non-PQC and malformed DER", () => {
   // An Ed25519 PKCS#8 (RFC 8410 §10.3): not ours.
-  const ed = hexToBytes("302e020100300506032b657004220420d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842");
+  const ed = hexToBytes(
+    "302e020100300506032b657004220420d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842",
+  );
   expect(der.algorithmOf(ed)).toBeUndefined();
   expect(() => der.privateKeyFromPkcs8(ed)).toThrow(der.PqcDerError);
   expect(der.algorithmOf(new Uint8Array([1, 2, 3]))).toBeUndefined();

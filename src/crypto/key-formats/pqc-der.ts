@@ -15,18 +15,40 @@
  */
 import * as pqc from "../pqc.ts";
 import { equalBytes } from "../bytes.ts";
-import { bitStringBytes, DerError, encode, encodeBitString, encodeSmallInteger, readAll, readOne, smallIntegerValue, TAG } from "./der.ts";
+import {
+  bitStringBytes,
+  DerError,
+  encode,
+  encodeBitString,
+  encodeSmallInteger,
+  readAll,
+  readOne,
+  smallIntegerValue,
+  TAG,
+} from "./der.ts";
 
 const SEED_TAG = 0x80; // [0] IMPLICIT OCTET STRING
 
 const NIST_ALGS = Uint8Array.of(0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04); // 2.16.840.1.101.3.4
 const OID_ARC: Record<pqc.PqcAlgorithm, [number, number]> = {
-  "ML-DSA-44": [3, 17], "ML-DSA-65": [3, 18], "ML-DSA-87": [3, 19],
-  "SLH-DSA-SHA2-128s": [3, 20], "SLH-DSA-SHA2-128f": [3, 21], "SLH-DSA-SHA2-192s": [3, 22],
-  "SLH-DSA-SHA2-192f": [3, 23], "SLH-DSA-SHA2-256s": [3, 24], "SLH-DSA-SHA2-256f": [3, 25],
-  "SLH-DSA-SHAKE-128s": [3, 26], "SLH-DSA-SHAKE-128f": [3, 27], "SLH-DSA-SHAKE-192s": [3, 28],
-  "SLH-DSA-SHAKE-192f": [3, 29], "SLH-DSA-SHAKE-256s": [3, 30], "SLH-DSA-SHAKE-256f": [3, 31],
-  "ML-KEM-512": [4, 1], "ML-KEM-768": [4, 2], "ML-KEM-1024": [4, 3],
+  "ML-DSA-44": [3, 17],
+  "ML-DSA-65": [3, 18],
+  "ML-DSA-87": [3, 19],
+  "SLH-DSA-SHA2-128s": [3, 20],
+  "SLH-DSA-SHA2-128f": [3, 21],
+  "SLH-DSA-SHA2-192s": [3, 22],
+  "SLH-DSA-SHA2-192f": [3, 23],
+  "SLH-DSA-SHA2-256s": [3, 24],
+  "SLH-DSA-SHA2-256f": [3, 25],
+  "SLH-DSA-SHAKE-128s": [3, 26],
+  "SLH-DSA-SHAKE-128f": [3, 27],
+  "SLH-DSA-SHAKE-192s": [3, 28],
+  "SLH-DSA-SHAKE-192f": [3, 29],
+  "SLH-DSA-SHAKE-256s": [3, 30],
+  "SLH-DSA-SHAKE-256f": [3, 31],
+  "ML-KEM-512": [4, 1],
+  "ML-KEM-768": [4, 2],
+  "ML-KEM-1024": [4, 3],
 };
 
 const oidOf = (a: pqc.PqcAlgorithm) => Uint8Array.of(...NIST_ALGS, ...OID_ARC[a]);
@@ -78,18 +100,23 @@ export function algorithmOf(der: Uint8Array): pqc.PqcAlgorithm | undefined {
 // ---- SubjectPublicKeyInfo ----
 
 export function publicKeyToSpki(a: pqc.PqcAlgorithm, publicKey: Uint8Array): Uint8Array {
-  if (publicKey.length !== pqc.lengths(a).publicKey) throw new RangeError(`${a} public key must be ${pqc.lengths(a).publicKey} bytes`);
+  if (publicKey.length !== pqc.lengths(a).publicKey)
+    throw new RangeError(`${a} public key must be ${pqc.lengths(a).publicKey} bytes`);
   return encode(TAG.SEQUENCE, algorithmIdentifier(a), encodeBitString(publicKey));
 }
 
 export function publicKeyFromSpki(der: Uint8Array): { algorithm: pqc.PqcAlgorithm; publicKey: Uint8Array } {
   return guard("SubjectPublicKeyInfo", () => {
     const [algId, bits, ...rest] = readAll(readOne(der, TAG.SEQUENCE, "SubjectPublicKeyInfo SEQUENCE"));
-    if (algId?.tag !== TAG.SEQUENCE || bits?.tag !== TAG.BIT_STRING || rest.length > 0) throw new DerError("SubjectPublicKeyInfo fields");
+    if (algId?.tag !== TAG.SEQUENCE || bits?.tag !== TAG.BIT_STRING || rest.length > 0)
+      throw new DerError("SubjectPublicKeyInfo fields");
     const algorithm = parseAlgorithmIdentifier(algId.value);
     if (!algorithm) throw new PqcDerError("SubjectPublicKeyInfo: not a post-quantum key");
     const publicKey = bitStringBytes(bits.value, "subjectPublicKey");
-    if (publicKey.length !== pqc.lengths(algorithm).publicKey) throw new PqcDerError(`${algorithm} public key must be ${pqc.lengths(algorithm).publicKey} bytes, got ${publicKey.length}`);
+    if (publicKey.length !== pqc.lengths(algorithm).publicKey)
+      throw new PqcDerError(
+        `${algorithm} public key must be ${pqc.lengths(algorithm).publicKey} bytes, got ${publicKey.length}`,
+      );
     return { algorithm, publicKey: publicKey.slice() };
   });
 }
@@ -121,36 +148,45 @@ export function privateKeyToPkcs8(a: pqc.PqcAlgorithm, secretKey: Uint8Array, se
 }
 
 function expandSeed(a: pqc.PqcAlgorithm, seed: Uint8Array): Uint8Array {
-  if (seed.length !== pqc.lengths(a).seed) throw new PqcDerError(`${a} seed must be ${pqc.lengths(a).seed} bytes, got ${seed.length}`);
+  if (seed.length !== pqc.lengths(a).seed)
+    throw new PqcDerError(`${a} seed must be ${pqc.lengths(a).seed} bytes, got ${seed.length}`);
   return pqc.keyPairFromSeed(a, seed).secretKey;
 }
 
 function checkSecretLength(a: pqc.PqcAlgorithm, secretKey: Uint8Array): Uint8Array {
-  if (secretKey.length !== pqc.lengths(a).secretKey) throw new PqcDerError(`${a} secret key must be ${pqc.lengths(a).secretKey} bytes, got ${secretKey.length}`);
+  if (secretKey.length !== pqc.lengths(a).secretKey)
+    throw new PqcDerError(`${a} secret key must be ${pqc.lengths(a).secretKey} bytes, got ${secretKey.length}`);
   return secretKey.slice();
 }
 
 export function privateKeyFromPkcs8(der: Uint8Array): PqcPrivateKey {
   return guard("PKCS#8", () => {
     const [version, algId, key] = readAll(readOne(der, TAG.SEQUENCE, "PrivateKeyInfo SEQUENCE"));
-    if (version?.tag !== TAG.INTEGER || smallIntegerValue(version.value, "version") > 1) throw new DerError("PrivateKeyInfo version");
+    if (version?.tag !== TAG.INTEGER || smallIntegerValue(version.value, "version") > 1)
+      throw new DerError("PrivateKeyInfo version");
     if (algId?.tag !== TAG.SEQUENCE || key?.tag !== TAG.OCTET_STRING) throw new DerError("PrivateKeyInfo fields");
     const algorithm = parseAlgorithmIdentifier(algId.value);
     if (!algorithm) throw new PqcDerError("PKCS#8: not a post-quantum key");
     if (pqc.isSlhDsa(algorithm)) {
       // RFC 9909 puts the raw key in privateKey; early encoders wrapped it in one more OCTET STRING.
-      const raw = key.value.length === pqc.lengths(algorithm).secretKey ? key.value : readOne(key.value, TAG.OCTET_STRING, "SLH-DSA private key");
+      const raw =
+        key.value.length === pqc.lengths(algorithm).secretKey
+          ? key.value
+          : readOne(key.value, TAG.OCTET_STRING, "SLH-DSA private key");
       return { algorithm, secretKey: checkSecretLength(algorithm, raw) };
     }
     const [choice, ...rest] = readAll(key.value);
     if (!choice || rest.length > 0) throw new DerError("private key CHOICE");
-    if (choice.tag === SEED_TAG) return { algorithm, seed: choice.value.slice(), secretKey: expandSeed(algorithm, choice.value) };
+    if (choice.tag === SEED_TAG)
+      return { algorithm, seed: choice.value.slice(), secretKey: expandSeed(algorithm, choice.value) };
     if (choice.tag === TAG.OCTET_STRING) return { algorithm, secretKey: checkSecretLength(algorithm, choice.value) };
     if (choice.tag !== TAG.SEQUENCE) throw new DerError("private key CHOICE");
     const [seed, expanded, ...more] = readAll(choice.value);
-    if (seed?.tag !== TAG.OCTET_STRING || expanded?.tag !== TAG.OCTET_STRING || more.length > 0) throw new DerError("private key `both` SEQUENCE");
+    if (seed?.tag !== TAG.OCTET_STRING || expanded?.tag !== TAG.OCTET_STRING || more.length > 0)
+      throw new DerError("private key `both` SEQUENCE");
     const secretKey = checkSecretLength(algorithm, expanded.value);
-    if (!equalBytes(expandSeed(algorithm, seed.value), secretKey)) throw new PqcDerError(`${algorithm}: the expanded private key does not match its seed`);
+    if (!equalBytes(expandSeed(algorithm, seed.value), secretKey))
+      throw new PqcDerError(`${algorithm}: the expanded private key does not match its seed`);
     return { algorithm, seed: seed.value.slice(), secretKey };
   });
 }

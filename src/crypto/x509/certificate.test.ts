@@ -6,13 +6,31 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { checkSpki, importSigner, issueCertificate, parseCertificate, parseCsr, publicSpkiOf, randomSerial, sameKey } from "./certificate.ts";
+import {
+  checkSpki,
+  importSigner,
+  issueCertificate,
+  parseCertificate,
+  parseCsr,
+  publicSpkiOf,
+  randomSerial,
+  sameKey,
+} from "./certificate.ts";
 import { fieldsFromName, isEmptyName, nameFromFields } from "./names.ts";
 import { X509Error } from "./setup.ts";
 
 const VECTORS = path.join(import.meta.dirname, "../../../test/vectors/x509");
 const file = (f: string) => new Uint8Array(readFileSync(path.join(VECTORS, f)));
-const pemToDer = (pem: Uint8Array) => new Uint8Array(Buffer.from(new TextDecoder().decode(pem).replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
+const pemToDer = (pem: Uint8Array) =>
+  new Uint8Array(
+    Buffer.from(
+      new TextDecoder()
+        .decode(pem)
+        .replace(/-----[^-]+-----/g, "")
+        .replace(/\s+/g, ""),
+      "base64",
+    ),
+  );
 
 const SIGNERS = [
   ["ec", { namedCurve: "P-256" }, "ecdsa-with-SHA256", "P-256"],
@@ -61,13 +79,24 @@ describe("issueCertificate", () => {
 
   test("keys that cannot sign, empty validity", async () => {
     const x = generateKeyPairSync("x25519");
-    await expect(importSigner(new Uint8Array(x.privateKey.export({ type: "pkcs8", format: "der" })))).rejects.toThrow(/x25519 keys cannot sign/);
+    await expect(importSigner(new Uint8Array(x.privateKey.export({ type: "pkcs8", format: "der" })))).rejects.toThrow(
+      /x25519 keys cannot sign/,
+    );
     await expect(importSigner(Uint8Array.of(1, 2, 3))).rejects.toThrow(X509Error);
     const k = generateKeyPairSync("ed25519");
     const pkcs8 = new Uint8Array(k.privateKey.export({ type: "pkcs8", format: "der" }));
     const t = new Date();
     await expect(
-      issueCertificate({ subject: nameFromFields({ Cn: "x" }), subjectSpki: publicSpkiOf(pkcs8), issuerName: nameFromFields({ Cn: "x" }), signer: await importSigner(pkcs8), serial: randomSerial(), notBefore: t, notAfter: t, extensions: [] }),
+      issueCertificate({
+        subject: nameFromFields({ Cn: "x" }),
+        subjectSpki: publicSpkiOf(pkcs8),
+        issuerName: nameFromFields({ Cn: "x" }),
+        signer: await importSigner(pkcs8),
+        serial: randomSerial(),
+        notBefore: t,
+        notAfter: t,
+        extensions: [],
+      }),
     ).rejects.toThrow(/validity period is empty/);
   });
 
@@ -98,7 +127,11 @@ describe("names", () => {
 });
 
 describe("parseCsr", () => {
-  for (const [f, cn] of [["csr_test_ec_p256.csr.pem", "Test CSR EC-P256"], ["csr_test_ed25519.csr.pem", "Test CSR Ed25519"], ["csr_test_rsa2048.csr.pem", "Test CSR RSA-2048"]] as const) {
+  for (const [f, cn] of [
+    ["csr_test_ec_p256.csr.pem", "Test CSR EC-P256"],
+    ["csr_test_ed25519.csr.pem", "Test CSR Ed25519"],
+    ["csr_test_rsa2048.csr.pem", "Test CSR RSA-2048"],
+  ] as const) {
     test(`${cn}: PEM and DER, signature checked`, async () => {
       const pem = file(f);
       const fromPem = await parseCsr(pem, "PEM");

@@ -40,18 +40,29 @@ function privateKeyObject(pkcs8: Uint8Array): KeyObject {
 export async function importSigner(pkcs8: Uint8Array): Promise<Signer> {
   const ko = privateKeyObject(pkcs8);
   const kind = ko.asymmetricKeyType;
-  let imported: { params: Algorithm | EcKeyImportParams | RsaHashedImportParams; algorithm: Algorithm | EcdsaParams; type: string };
+  let imported: {
+    params: Algorithm | EcKeyImportParams | RsaHashedImportParams;
+    algorithm: Algorithm | EcdsaParams;
+    type: string;
+  };
   if (kind === "ec") {
     const curve = CURVE_HASH[String(ko.asymmetricKeyDetails?.namedCurve)];
-    if (!curve) throw new X509Error(`EC keys on the curve ${ko.asymmetricKeyDetails?.namedCurve} cannot sign certificates here`);
-    imported = { params: { name: "ECDSA", namedCurve: curve[0] }, algorithm: { name: "ECDSA", hash: curve[1] } as EcdsaParams, type: curve[0] };
+    if (!curve)
+      throw new X509Error(`EC keys on the curve ${ko.asymmetricKeyDetails?.namedCurve} cannot sign certificates here`);
+    imported = {
+      params: { name: "ECDSA", namedCurve: curve[0] },
+      algorithm: { name: "ECDSA", hash: curve[1] } as EcdsaParams,
+      type: curve[0],
+    };
   } else if (kind === "ed25519") {
     imported = { params: { name: "Ed25519" }, algorithm: { name: "Ed25519" }, type: "Ed25519" };
   } else if (kind === "rsa") {
     const params = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
     imported = { params, algorithm: params, type: "RSA" };
   } else {
-    throw new X509Error(`${kind ?? "unknown"} keys cannot sign certificates (use an ECDSA P-256/P-384/P-521, Ed25519 or RSA key)`);
+    throw new X509Error(
+      `${kind ?? "unknown"} keys cannot sign certificates (use an ECDSA P-256/P-384/P-521, Ed25519 or RSA key)`,
+    );
   }
   const key = await crypto.subtle.importKey("pkcs8", new Uint8Array(pkcs8), imported.params, false, ["sign"]);
   return { key, algorithm: imported.algorithm, type: imported.type };
@@ -91,7 +102,8 @@ export interface IssueParams {
 
 /** Builds and signs a v3 certificate; returns its DER. */
 export async function issueCertificate(p: IssueParams): Promise<Uint8Array> {
-  if (p.notAfter.getTime() <= p.notBefore.getTime()) throw new X509Error("the certificate validity period is empty (notAfter <= notBefore)");
+  if (p.notAfter.getTime() <= p.notBefore.getTime())
+    throw new X509Error("the certificate validity period is empty (notAfter <= notBefore)");
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: bytesToHex(p.serial),
     subject: p.subject,
@@ -149,7 +161,8 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   const cdp = cert.getExtension(x509.CRLDistributionPointsExtension);
   const crlUris: string[] = [];
   for (const dp of cdp?.distributionPoints ?? []) {
-    for (const gn of dp.distributionPoint?.fullName ?? []) if (gn.uniformResourceIdentifier) crlUris.push(gn.uniformResourceIdentifier);
+    for (const gn of dp.distributionPoint?.fullName ?? [])
+      if (gn.uniformResourceIdentifier) crlUris.push(gn.uniformResourceIdentifier);
   }
   return {
     der,
@@ -188,13 +201,19 @@ export async function parseCsr(bytes: Uint8Array, format: "PEM" | "DER"): Promis
     if (format === "PEM") {
       const text = utf8.decode(bytes);
       if (!/-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(text)) throw new Error("no PEM CERTIFICATE REQUEST block");
-      csr = new x509.Pkcs10CertificateRequest(text.replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST").replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST"));
+      csr = new x509.Pkcs10CertificateRequest(
+        text
+          .replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST")
+          .replace("NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST"),
+      );
     } else {
       if (bytes[0] !== 0x30) throw new Error("DER must start with a SEQUENCE");
       csr = new x509.Pkcs10CertificateRequest(new Uint8Array(bytes));
     }
   } catch (e) {
-    throw new X509Error(`not a valid ${format === "PEM" ? "PEM" : "DER (PKCS10)"} certificate signing request (${(e as Error).message})`);
+    throw new X509Error(
+      `not a valid ${format === "PEM" ? "PEM" : "DER (PKCS10)"} certificate signing request (${(e as Error).message})`,
+    );
   }
   let ok = false;
   try {

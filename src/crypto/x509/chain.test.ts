@@ -12,7 +12,15 @@ import { buildExtensions, keyIdentifier, parseExtensionConfig } from "./extensio
 import { nameDer, nameFromFields } from "./names.ts";
 
 const VECTORS = path.join(import.meta.dirname, "../../../test/vectors/x509");
-const pemDer = (file: string) => new Uint8Array(Buffer.from(readFileSync(path.join(VECTORS, file), "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
+const pemDer = (file: string) =>
+  new Uint8Array(
+    Buffer.from(
+      readFileSync(path.join(VECTORS, file), "utf8")
+        .replace(/-----[^-]+-----/g, "")
+        .replace(/\s+/g, ""),
+      "base64",
+    ),
+  );
 const root = pemDer("chain_ca.cert.pem");
 const intermediate = pemDer("chain_intermediate.cert.pem");
 const leaf = pemDer("chain_leaf1.cert.pem");
@@ -20,7 +28,11 @@ const IN_2030 = new Date("2030-01-01T00:00:00Z");
 
 describe("OpenSSL-made chains", () => {
   test("root + intermediate + leaf validate in any order, and come back root first", () => {
-    for (const order of [[root, intermediate, leaf], [leaf, root, intermediate], [intermediate, leaf, root]]) {
+    for (const order of [
+      [root, intermediate, leaf],
+      [leaf, root, intermediate],
+      [intermediate, leaf, root],
+    ]) {
       const chain = validateChain(order, IN_2030);
       expect(chain.map((c) => c.cert.subjectName.getField("CN")[0])).toEqual(["Root", "Intermediate", "Leaf1"]);
     }
@@ -56,14 +68,19 @@ describe("OpenSSL-made chains", () => {
 
   test("the leaf's CRL distribution point is reported", () => {
     const chain = validateChain([root, intermediate, leaf], IN_2030);
-    expect(revocationUris(chain)).toEqual([{ subject: chain[2].cert.subject, uri: "https://package.cosmian.com/kms/crl_tests/intermediate.crl.pem" }]);
+    expect(revocationUris(chain)).toEqual([
+      { subject: chain[2].cert.subject, uri: "https://package.cosmian.com/kms/crl_tests/intermediate.crl.pem" },
+    ]);
   });
 });
 
 describe("chains issued here", () => {
   const keys = () => {
     const k = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    return { pkcs8: new Uint8Array(k.privateKey.export({ type: "pkcs8", format: "der" })), spki: new Uint8Array(k.publicKey.export({ type: "spki", format: "der" })) };
+    return {
+      pkcs8: new Uint8Array(k.privateKey.export({ type: "pkcs8", format: "der" })),
+      spki: new Uint8Array(k.publicKey.export({ type: "spki", format: "der" })),
+    };
   };
   type Cert = { der: Uint8Array; pkcs8: Uint8Array; spki: Uint8Array; cn: string };
   async function make(cn: string, issuer: Cert | undefined, ext: string): Promise<Cert> {
@@ -72,7 +89,11 @@ describe("chains issued here", () => {
     const serial = randomSerial();
     const parsedIssuer = issuer && parseCertificate(issuer.der);
     const authority = parsedIssuer
-      ? { keyId: parsedIssuer.ski ?? keyIdentifier(parsedIssuer.spki), issuerNameDer: parsedIssuer.issuerDer, serial: parsedIssuer.serial }
+      ? {
+          keyId: parsedIssuer.ski ?? keyIdentifier(parsedIssuer.spki),
+          issuerNameDer: parsedIssuer.issuerDer,
+          serial: parsedIssuer.serial,
+        }
       : { keyId: keyIdentifier(k.spki), issuerNameDer: nameDer(name), serial };
     const der = await issueCertificate({
       subject: name,
@@ -86,13 +107,18 @@ describe("chains issued here", () => {
     });
     return { der, ...k, cn };
   }
-  const CA = "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,crlSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid";
+  const CA =
+    "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,crlSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid";
 
   test("root -> intermediate -> leaf", async () => {
     const r = await make("R", undefined, CA);
     const i = await make("I", r, CA);
     const l = await make("L", i, "keyUsage=digitalSignature");
-    expect(validateChain([l.der, i.der, r.der], new Date()).map((c) => c.cert.subject)).toEqual(["CN=R", "CN=I", "CN=L"]);
+    expect(validateChain([l.der, i.der, r.der], new Date()).map((c) => c.cert.subject)).toEqual([
+      "CN=R",
+      "CN=I",
+      "CN=L",
+    ]);
   });
 
   test("an issuer that is not a CA, or may not sign certificates, or whose path length is exceeded", async () => {
@@ -108,7 +134,9 @@ describe("chains issued here", () => {
     const tight = await make("Tight", undefined, "basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=keyCertSign");
     const sub = await make("Sub", tight, CA);
     const leaf2 = await make("Leaf2", sub, "");
-    expect(() => validateChain([tight.der, sub.der, leaf2.der], new Date())).toThrow(/path length constraint of "CN=Tight" \(pathlen:0\) is exceeded/);
+    expect(() => validateChain([tight.der, sub.der, leaf2.der], new Date())).toThrow(
+      /path length constraint of "CN=Tight" \(pathlen:0\) is exceeded/,
+    );
     expect(validateChain([tight.der, sub.der], new Date())).toHaveLength(2);
   });
 

@@ -48,16 +48,29 @@ export function validateChain(ders: readonly Uint8Array[], at: Date): Certificat
 
   // Parent of each certificate: a different certificate whose subject is its issuer and whose key signed it.
   const roots = certs.filter((c) => isSelfIssued(c) && verifiesWith(c, c));
-  if (roots.length === 0) throw new ChainError("No root authority found, cannot proceed full chain validation: no self-signed certificate in the chain");
-  if (roots.length > 1) throw new ChainError(`more than one root (self-signed) certificate: ${roots.map(subjectOf).join("; ")}`);
+  if (roots.length === 0)
+    throw new ChainError(
+      "No root authority found, cannot proceed full chain validation: no self-signed certificate in the chain",
+    );
+  if (roots.length > 1)
+    throw new ChainError(`more than one root (self-signed) certificate: ${roots.map(subjectOf).join("; ")}`);
   const root = roots[0];
   const parent = new Map<CertificateInfo, CertificateInfo>();
   for (const c of certs) {
     if (c === root) continue;
-    const named = certs.filter((p) => p !== c && equalBytes(p.subjectDer, c.issuerDer) && !(c.akiKeyId && p.ski && !equalBytes(c.akiKeyId, p.ski)));
-    if (named.length === 0) throw new ChainError(`Failed to sort the certificates. Certificate chain incomplete? The issuer "${c.cert.issuer}" of "${subjectOf(c)}" is not in the chain`);
+    const named = certs.filter(
+      (p) =>
+        p !== c && equalBytes(p.subjectDer, c.issuerDer) && !(c.akiKeyId && p.ski && !equalBytes(c.akiKeyId, p.ski)),
+    );
+    if (named.length === 0)
+      throw new ChainError(
+        `Failed to sort the certificates. Certificate chain incomplete? The issuer "${c.cert.issuer}" of "${subjectOf(c)}" is not in the chain`,
+      );
     const signer = named.find((p) => verifiesWith(c, p));
-    if (!signer) throw new ChainError(`Failed to verify the certificate: "${subjectOf(c)}": its signature does not verify with the key of "${subjectOf(named[0])}"`);
+    if (!signer)
+      throw new ChainError(
+        `Failed to verify the certificate: "${subjectOf(c)}": its signature does not verify with the key of "${subjectOf(named[0])}"`,
+      );
     parent.set(c, signer);
   }
 
@@ -66,14 +79,19 @@ export function validateChain(ders: readonly Uint8Array[], at: Date): Certificat
   for (;;) {
     const last = ordered[ordered.length - 1];
     const children = certs.filter((c) => c !== root && parent.get(c) === last);
-    if (children.length > 1) throw new ChainError(`"${subjectOf(last)}" issued several certificates of the request: only one chain can be validated at a time`);
+    if (children.length > 1)
+      throw new ChainError(
+        `"${subjectOf(last)}" issued several certificates of the request: only one chain can be validated at a time`,
+      );
     if (children.length === 0) break;
     if (ordered.includes(children[0])) throw new ChainError("the certificates form a loop");
     ordered.push(children[0]);
   }
   if (ordered.length !== certs.length) {
     const stray = certs.filter((c) => !ordered.includes(c)).map(subjectOf);
-    throw new ChainError(`the certificates do not form a single chain from the root "${subjectOf(root)}": ${stray.join("; ")} not connected`);
+    throw new ChainError(
+      `the certificates do not form a single chain from the root "${subjectOf(root)}": ${stray.join("; ")} not connected`,
+    );
   }
 
   // Issuer constraints.
@@ -82,24 +100,35 @@ export function validateChain(ders: readonly Uint8Array[], at: Date): Certificat
     const child = ordered[i + 1];
     const bc = issuer.basicConstraints;
     const v1Root = i === 0 && issuer.bare;
-    if (!v1Root && !bc?.ca) throw new ChainError(`the certificate "${subjectOf(issuer)}" is not a CA (no basicConstraints CA:TRUE) but issued "${subjectOf(child)}"`);
+    if (!v1Root && !bc?.ca)
+      throw new ChainError(
+        `the certificate "${subjectOf(issuer)}" is not a CA (no basicConstraints CA:TRUE) but issued "${subjectOf(child)}"`,
+      );
     if (issuer.keyUsage !== undefined && (issuer.keyUsage & x509.KeyUsageFlags.keyCertSign) === 0) {
-      throw new ChainError(`the certificate "${subjectOf(issuer)}" may not sign certificates (its keyUsage lacks keyCertSign)`);
+      throw new ChainError(
+        `the certificate "${subjectOf(issuer)}" may not sign certificates (its keyUsage lacks keyCertSign)`,
+      );
     }
     // pathLenConstraint: how many non-self-issued intermediate CAs may follow it (RFC 5280 §4.2.1.9).
     const intermediatesBelow = ordered.slice(i + 1, ordered.length - 1).filter((c) => !isSelfIssued(c)).length;
     if (bc?.pathLength !== undefined && intermediatesBelow > bc.pathLength) {
-      throw new ChainError(`the path length constraint of "${subjectOf(issuer)}" (pathlen:${bc.pathLength}) is exceeded: ${intermediatesBelow} intermediate CA(s) follow it`);
+      throw new ChainError(
+        `the path length constraint of "${subjectOf(issuer)}" (pathlen:${bc.pathLength}) is exceeded: ${intermediatesBelow} intermediate CA(s) follow it`,
+      );
     }
   }
 
   // Validity periods.
   for (const c of ordered) {
     if (at.getTime() < c.notBefore.getTime()) {
-      throw new ChainError(`the certificate "${subjectOf(c)}" is not yet valid at ${at.toISOString()} (valid from ${c.notBefore.toISOString()})`);
+      throw new ChainError(
+        `the certificate "${subjectOf(c)}" is not yet valid at ${at.toISOString()} (valid from ${c.notBefore.toISOString()})`,
+      );
     }
     if (at.getTime() > c.notAfter.getTime()) {
-      throw new ChainError(`the certificate "${subjectOf(c)}" has expired at ${at.toISOString()} (valid until ${c.notAfter.toISOString()})`);
+      throw new ChainError(
+        `the certificate "${subjectOf(c)}" has expired at ${at.toISOString()} (valid until ${c.notAfter.toISOString()})`,
+      );
     }
   }
   return ordered;

@@ -13,7 +13,15 @@ import { buildExtensions, keyIdentifier, parseExtensionConfig } from "./extensio
 import { X509Error } from "./setup.ts";
 
 const VECTORS = path.join(import.meta.dirname, "../../../test/vectors/x509");
-const pemDer = (file: string) => new Uint8Array(Buffer.from(readFileSync(path.join(VECTORS, file), "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"));
+const pemDer = (file: string) =>
+  new Uint8Array(
+    Buffer.from(
+      readFileSync(path.join(VECTORS, file), "utf8")
+        .replace(/-----[^-]+-----/g, "")
+        .replace(/\s+/g, ""),
+      "base64",
+    ),
+  );
 const leaf = parseCertificate(pemDer("chain_leaf1.cert.pem"));
 const intermediate = parseCertificate(pemDer("chain_intermediate.cert.pem"));
 const authority = { keyId: intermediate.ski!, issuerNameDer: intermediate.issuerDer, serial: intermediate.serial };
@@ -33,8 +41,14 @@ describe("parseExtensionConfig", () => {
   });
 
   test("only the v3_ca section counts; text without sections is read whole; comments are skipped", () => {
-    expect(parseExtensionConfig("[ other ]\nkeyUsage=digitalSignature\n[ v3_ca ]\n# a comment\nbasicConstraints=CA:false").map((s) => s.key)).toEqual(["basicConstraints"]);
-    expect(parseExtensionConfig("keyUsage = digitalSignature , keyEncipherment")).toEqual([{ key: "keyUsage", critical: false, values: ["digitalSignature", "keyEncipherment"] }]);
+    expect(
+      parseExtensionConfig(
+        "[ other ]\nkeyUsage=digitalSignature\n[ v3_ca ]\n# a comment\nbasicConstraints=CA:false",
+      ).map((s) => s.key),
+    ).toEqual(["basicConstraints"]);
+    expect(parseExtensionConfig("keyUsage = digitalSignature , keyEncipherment")).toEqual([
+      { key: "keyUsage", critical: false, values: ["digitalSignature", "keyEncipherment"] },
+    ]);
   });
 
   test("rejects what it cannot honour", () => {

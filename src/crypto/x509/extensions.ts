@@ -32,13 +32,25 @@ export interface ExtensionSpec {
 }
 
 const KEYS = new Set([
-  "basicConstraints", "keyUsage", "extendedKeyUsage", "subjectKeyIdentifier", "authorityKeyIdentifier", "subjectAltName",
-  "issuerAltName", "crlDistributionPoints", "authorityInfoAccess", "certificatePolicies", "noRevAvail",
+  "basicConstraints",
+  "keyUsage",
+  "extendedKeyUsage",
+  "subjectKeyIdentifier",
+  "authorityKeyIdentifier",
+  "subjectAltName",
+  "issuerAltName",
+  "crlDistributionPoints",
+  "authorityInfoAccess",
+  "certificatePolicies",
+  "noRevAvail",
 ]);
 
 /** Parses the `[ v3_ca ]` section (or the whole text when it has no section header). */
 export function parseExtensionConfig(text: string): ExtensionSpec[] {
-  const lines = text.split(/\r?\n/).map((l) => l.replace(/(^|\s)[#;].*$/, "").trim()).filter((l) => l !== "");
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/(^|\s)[#;].*$/, "").trim())
+    .filter((l) => l !== "");
   const hasSections = lines.some((l) => l.startsWith("["));
   let inSection = !hasSections;
   let found = !hasSections;
@@ -54,10 +66,16 @@ export function parseExtensionConfig(text: string): ExtensionSpec[] {
     const eq = line.indexOf("=");
     if (eq < 0) throw new X509Error(`x509-extension: expected key=value, got "${line}"`);
     const key = line.slice(0, eq).trim();
-    if (!KEYS.has(key)) throw new X509Error(`x509-extension: the extension ${key} is not supported (supported: ${[...KEYS].join(", ")})`);
+    if (!KEYS.has(key))
+      throw new X509Error(`x509-extension: the extension ${key} is not supported (supported: ${[...KEYS].join(", ")})`);
     if (out.some((s) => s.key === key)) throw new X509Error(`x509-extension: ${key} is given twice`);
-    const parts = line.slice(eq + 1).split(",").map((p) => p.trim()).filter((p) => p !== "");
-    if (parts.some((p) => p.startsWith("@"))) throw new X509Error(`x509-extension: section references (${key}=@...) are not supported`);
+    const parts = line
+      .slice(eq + 1)
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "");
+    if (parts.some((p) => p.startsWith("@")))
+      throw new X509Error(`x509-extension: section references (${key}=@...) are not supported`);
     out.push({ key, critical: parts.includes("critical"), values: parts.filter((p) => p !== "critical") });
   }
   if (!found) throw new X509Error("x509-extension: unable to find the [ v3_ca ] section in the extension text");
@@ -76,7 +94,8 @@ export interface Authority {
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents of a SubjectPublicKeyInfo. */
 export function keyIdentifier(spki: Uint8Array): Uint8Array {
   const [, bits] = der.readAll(der.readOne(spki, der.TAG.SEQUENCE, "SubjectPublicKeyInfo"));
-  if (!bits || bits.tag !== der.TAG.BIT_STRING) throw new X509Error("SubjectPublicKeyInfo: missing the public key BIT STRING");
+  if (!bits || bits.tag !== der.TAG.BIT_STRING)
+    throw new X509Error("SubjectPublicKeyInfo: missing the public key BIT STRING");
   return new Uint8Array(createHash("sha1").update(der.bitStringBytes(bits.value, "subjectPublicKey")).digest());
 }
 
@@ -115,7 +134,8 @@ const OID = /^\d+(\.\d+)+$/;
 
 function afterColon(value: string, key: string): string {
   const i = value.indexOf(":");
-  if (i < 0 || i === value.length - 1) throw new X509Error(`x509-extension: ${key}: expected TYPE:value, got "${value}"`);
+  if (i < 0 || i === value.length - 1)
+    throw new X509Error(`x509-extension: ${key}: expected TYPE:value, got "${value}"`);
   return value.slice(i + 1);
 }
 
@@ -135,7 +155,9 @@ function generalName(value: string, key: string): x509.JsonGeneralName {
       if (!OID.test(v)) throw new X509Error(`x509-extension: ${key}: RID must be an OID, got "${v}"`);
       return { type: "id", value: v };
     default:
-      throw new X509Error(`x509-extension: ${key}: the name type of "${value}" is not supported (email, URI, DNS, IP, RID)`);
+      throw new X509Error(
+        `x509-extension: ${key}: the name type of "${value}" is not supported (email, URI, DNS, IP, RID)`,
+      );
   }
 }
 
@@ -147,7 +169,10 @@ function authorityKeyIdentifier(spec: ExtensionSpec, authority: Authority): x509
     else if (v === "keyid:always") keyid = 2;
     else if (v === "issuer") issuer = Math.max(issuer, 1);
     else if (v === "issuer:always") issuer = 2;
-    else throw new X509Error(`x509-extension: authorityKeyIdentifier: "${v}" is not supported (keyid, keyid:always, issuer, issuer:always)`);
+    else
+      throw new X509Error(
+        `x509-extension: authorityKeyIdentifier: "${v}" is not supported (keyid, keyid:always, issuer, issuer:always)`,
+      );
   }
   const parts: Uint8Array[] = [];
   if (keyid) parts.push(der.encode(0x80, authority.keyId)); // [0] IMPLICIT KeyIdentifier
@@ -164,7 +189,11 @@ function authorityKeyIdentifier(spec: ExtensionSpec, authority: Authority): x509
  * The extensions a parsed configuration asks for. `subjectSpki` is the certified key (for
  * `subjectKeyIdentifier=hash`); `authority` is used by authorityKeyIdentifier.
  */
-export function buildExtensions(specs: readonly ExtensionSpec[], subjectSpki: Uint8Array, authority: Authority): x509.Extension[] {
+export function buildExtensions(
+  specs: readonly ExtensionSpec[],
+  subjectSpki: Uint8Array,
+  authority: Authority,
+): x509.Extension[] {
   return specs.map((spec) => {
     const { key, critical, values } = spec;
     switch (key) {
@@ -175,9 +204,13 @@ export function buildExtensions(specs: readonly ExtensionSpec[], subjectSpki: Ui
           if (/^CA:true$/i.test(v)) ca = true;
           else if (/^CA:false$/i.test(v)) ca = false;
           else if (/^pathlen:\d+$/.test(v)) pathLength = Number(v.slice(8));
-          else throw new X509Error(`x509-extension: basicConstraints: "${v}" is not supported (CA:true, CA:false, pathlen:N)`);
+          else
+            throw new X509Error(
+              `x509-extension: basicConstraints: "${v}" is not supported (CA:true, CA:false, pathlen:N)`,
+            );
         }
-        if (pathLength !== undefined && !ca) throw new X509Error("x509-extension: basicConstraints: pathlen needs CA:true");
+        if (pathLength !== undefined && !ca)
+          throw new X509Error("x509-extension: basicConstraints: pathlen needs CA:true");
         return new x509.BasicConstraintsExtension(ca, pathLength, critical);
       }
       case "keyUsage": {
@@ -200,19 +233,28 @@ export function buildExtensions(specs: readonly ExtensionSpec[], subjectSpki: Ui
       }
       case "subjectKeyIdentifier": {
         const v = values.join(",");
-        if (v === "hash") return new x509.SubjectKeyIdentifierExtension(bytesToHex(keyIdentifier(subjectSpki)), critical);
-        if (/^([0-9A-Fa-f]{2}:?)+$/.test(v)) return new x509.SubjectKeyIdentifierExtension(v.replace(/:/g, "").toLowerCase(), critical);
+        if (v === "hash")
+          return new x509.SubjectKeyIdentifierExtension(bytesToHex(keyIdentifier(subjectSpki)), critical);
+        if (/^([0-9A-Fa-f]{2}:?)+$/.test(v))
+          return new x509.SubjectKeyIdentifierExtension(v.replace(/:/g, "").toLowerCase(), critical);
         throw new X509Error(`x509-extension: subjectKeyIdentifier: "${v}" is not supported (hash or hex bytes)`);
       }
       case "authorityKeyIdentifier":
         return authorityKeyIdentifier(spec, authority);
       case "subjectAltName":
-        return new x509.SubjectAlternativeNameExtension(values.map((v) => generalName(v, key)), critical);
+        return new x509.SubjectAlternativeNameExtension(
+          values.map((v) => generalName(v, key)),
+          critical,
+        );
       case "issuerAltName":
-        return new x509.IssuerAlternativeNameExtension(values.map((v) => generalName(v, key)), critical);
+        return new x509.IssuerAlternativeNameExtension(
+          values.map((v) => generalName(v, key)),
+          critical,
+        );
       case "crlDistributionPoints": {
         const urls = values.map((v) => {
-          if (!v.startsWith("URI:")) throw new X509Error(`x509-extension: crlDistributionPoints: only URI:... is supported, got "${v}"`);
+          if (!v.startsWith("URI:"))
+            throw new X509Error(`x509-extension: crlDistributionPoints: only URI:... is supported, got "${v}"`);
           return afterColon(v, key);
         });
         return new x509.CRLDistributionPointsExtension(urls, critical);
@@ -221,14 +263,19 @@ export function buildExtensions(specs: readonly ExtensionSpec[], subjectSpki: Ui
         const params: { ocsp: string[]; caIssuers: string[] } = { ocsp: [], caIssuers: [] };
         for (const v of values) {
           const m = /^(OCSP|caIssuers);URI:(.+)$/.exec(v);
-          if (!m) throw new X509Error(`x509-extension: authorityInfoAccess: expected OCSP;URI:... or caIssuers;URI:..., got "${v}"`);
+          if (!m)
+            throw new X509Error(
+              `x509-extension: authorityInfoAccess: expected OCSP;URI:... or caIssuers;URI:..., got "${v}"`,
+            );
           (m[1] === "OCSP" ? params.ocsp : params.caIssuers).push(m[2]);
         }
         return new x509.AuthorityInfoAccessExtension(params, critical);
       }
       case "certificatePolicies": {
         const oids = values.filter((v) => v !== "ia5org");
-        for (const v of oids) if (!OID.test(v)) throw new X509Error(`x509-extension: certificatePolicies: only policy OIDs are supported, got "${v}"`);
+        for (const v of oids)
+          if (!OID.test(v))
+            throw new X509Error(`x509-extension: certificatePolicies: only policy OIDs are supported, got "${v}"`);
         return new x509.CertificatePolicyExtension(oids, critical);
       }
       case "noRevAvail":
@@ -244,4 +291,3 @@ export const NO_REV_AVAIL = "2.5.29.56";
 export function noRevAvail(critical = false): x509.Extension {
   return new x509.Extension(NO_REV_AVAIL, critical, Uint8Array.of(0x05, 0x00));
 }
-

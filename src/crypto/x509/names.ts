@@ -11,7 +11,19 @@
  */
 import { x509, X509Error } from "./setup.ts";
 
-export type NameField = "Cn" | "Ou" | "C" | "St" | "L" | "O" | "Email" | "Uid" | "SerialNumber" | "Title" | "Dc" | "DnQualifier";
+export type NameField =
+  | "Cn"
+  | "Ou"
+  | "C"
+  | "St"
+  | "L"
+  | "O"
+  | "Email"
+  | "Uid"
+  | "SerialNumber"
+  | "Title"
+  | "Dc"
+  | "DnQualifier";
 export type NameFields = Partial<Record<NameField, string>>;
 
 type StringKind = "utf8String" | "printableString" | "ia5String";
@@ -43,9 +55,12 @@ export function nameFromFields(fields: NameFields): x509.Name {
   for (const { field, oid, kind } of FIELDS) {
     const value = fields[field];
     if (value === undefined || value === "") continue;
-    if (kind === "printableString" && !PRINTABLE.test(value)) throw new X509Error(`the certificate name field ${field} must be a PrintableString: "${value}"`);
-    if (kind === "ia5String" && !IA5.test(value)) throw new X509Error(`the certificate name field ${field} must be ASCII: "${value}"`);
-    if (field === "C" && value.length !== 2) throw new X509Error(`the country name (C) must be a two-letter code: "${value}"`);
+    if (kind === "printableString" && !PRINTABLE.test(value))
+      throw new X509Error(`the certificate name field ${field} must be a PrintableString: "${value}"`);
+    if (kind === "ia5String" && !IA5.test(value))
+      throw new X509Error(`the certificate name field ${field} must be ASCII: "${value}"`);
+    if (field === "C" && value.length !== 2)
+      throw new X509Error(`the country name (C) must be a two-letter code: "${value}"`);
     rdns.push({ [oid]: [{ [kind]: value }] });
   }
   return new x509.Name(rdns as unknown as x509.JsonNameParams);

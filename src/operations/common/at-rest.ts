@@ -23,9 +23,19 @@ export function wrappingKeyIdOf(attrs: Attributes | undefined): string | undefin
 }
 
 /** `kb` wrapped by `wrappingId` (when given) for storage. */
-export async function wrapAtRest(kb: KeyBlock, id: string, wrappingId: string | undefined, ctx: OperationContext): Promise<KeyBlock> {
+export async function wrapAtRest(
+  kb: KeyBlock,
+  id: string,
+  wrappingId: string | undefined,
+  ctx: OperationContext,
+): Promise<KeyBlock> {
   if (!wrappingId || isWrapped(kb)) return kb;
-  return wrapKeyBlock(kb, id, { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: wrappingId } }, ctx);
+  return wrapKeyBlock(
+    kb,
+    id,
+    { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: wrappingId } },
+    ctx,
+  );
 }
 
 /**
@@ -55,8 +65,19 @@ export async function rewrapDependants(ctx: OperationContext, oldId: string, new
     const dep = await ctx.store.get(id);
     if (!dep || dep.owner !== ctx.user || wrapperOf(dep) !== oldId || !wrappingKeyIdOf(dep.attributes)) continue;
     const plain = await unwrapKeyBlock(keyBlockOf(dep)!, ctx);
-    const kb = await wrapKeyBlock(plain, dep.id, { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: newId } }, ctx);
-    const attributes = { ...dep.attributes, Link: [...(dep.attributes.Link ?? []).filter((l) => l.LinkType !== "WrappingKeyLink"), { LinkType: "WrappingKeyLink", LinkedObjectIdentifier: newId }] };
+    const kb = await wrapKeyBlock(
+      plain,
+      dep.id,
+      { WrappingMethod: "Encrypt", EncryptionKeyInformation: { UniqueIdentifier: newId } },
+      ctx,
+    );
+    const attributes = {
+      ...dep.attributes,
+      Link: [
+        ...(dep.attributes.Link ?? []).filter((l) => l.LinkType !== "WrappingKeyLink"),
+        { LinkType: "WrappingKeyLink", LinkedObjectIdentifier: newId },
+      ],
+    };
     setVendorAttribute(attributes, WRAPPING_KEY_ID, newId);
     await ctx.store.update({ ...dep, object: { ...dep.object, KeyBlock: kb }, attributes });
   }

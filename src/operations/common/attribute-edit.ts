@@ -15,9 +15,25 @@ import { isRawNode, type KmipRecord } from "../../kmip/struct.ts";
 
 /** Attributes only the server sets (Cosmian answers "server-managed"). */
 export const SERVER_MANAGED = new Set([
-  "UniqueIdentifier", "ObjectType", "State", "InitialDate", "LastChangeDate", "OriginalCreationDate", "DestroyDate",
-  "CompromiseDate", "KeyFormatType", "CryptographicLength", "CryptographicAlgorithm", "Digest", "Fresh",
-  "AlwaysSensitive", "NeverExtractable", "KeyValuePresent", "RevocationReason", "LeaseTime", "UsageLimits",
+  "UniqueIdentifier",
+  "ObjectType",
+  "State",
+  "InitialDate",
+  "LastChangeDate",
+  "OriginalCreationDate",
+  "DestroyDate",
+  "CompromiseDate",
+  "KeyFormatType",
+  "CryptographicLength",
+  "CryptographicAlgorithm",
+  "Digest",
+  "Fresh",
+  "AlwaysSensitive",
+  "NeverExtractable",
+  "KeyValuePresent",
+  "RevocationReason",
+  "LeaseTime",
+  "UsageLimits",
   ...["RotateGeneration", "RotateLatest", "RotateDate"],
 ]);
 
@@ -27,8 +43,20 @@ export const SERVER_MANAGED = new Set([
  * keyset generations are numbered by ReKey).
  */
 export const SET_AT_CREATION = new Set([
-  "RotateGeneration", "RotateLatest", "RotateDate", "InitialDate", "LastChangeDate", "DestroyDate", "CompromiseDate",
-  "State", "Digest", "RevocationReason", "Fresh", "AlwaysSensitive", "NeverExtractable", "KeyValuePresent",
+  "RotateGeneration",
+  "RotateLatest",
+  "RotateDate",
+  "InitialDate",
+  "LastChangeDate",
+  "DestroyDate",
+  "CompromiseDate",
+  "State",
+  "Digest",
+  "RevocationReason",
+  "Fresh",
+  "AlwaysSensitive",
+  "NeverExtractable",
+  "KeyValuePresent",
 ]);
 
 /**
@@ -39,7 +67,14 @@ export const SET_AT_CREATION = new Set([
 export const SERVER_LINKS = new Set(["PrivateKeyLink", "PublicKeyLink", "ReplacementObjectLink", "ReplacedObjectLink"]);
 
 /** Attributes whose values form a list (added to, rather than replaced). */
-export const MULTI_VALUED = new Set(["Name", "Link", "VendorAttributes", "ObjectGroup", "AlternativeName", "ApplicationSpecificInformation"]);
+export const MULTI_VALUED = new Set([
+  "Name",
+  "Link",
+  "VendorAttributes",
+  "ObjectGroup",
+  "AlternativeName",
+  "ApplicationSpecificInformation",
+]);
 
 /** The attribute held by a NewAttribute/CurrentAttribute wrapper, as a one-field Attributes. */
 export function heldAttribute(holder: KmipRecord, op: string): { name: string; attrs: Attributes } {
@@ -52,14 +87,16 @@ export function heldAttribute(holder: KmipRecord, op: string): { name: string; a
     record = { [name]: isRawNode(value) ? (value.value as KmipRecord[string]) : value };
   }
   const keys = Object.keys(record);
-  if (keys.length !== 1) fail("Invalid_Message", `${op}: the attribute holder must contain exactly one attribute, got ${keys.length}`);
+  if (keys.length !== 1)
+    fail("Invalid_Message", `${op}: the attribute holder must contain exactly one attribute, got ${keys.length}`);
   const attrs = parseKmip(AttributesSchema, record, `${op}/NewAttribute`);
   const name = keys[0] === "Attribute" || keys[0] === "VendorAttribute" ? "VendorAttributes" : keys[0];
   return { name, attrs };
 }
 
 export function ensureWritable(name: string, op: string): void {
-  if (SERVER_MANAGED.has(name)) fail("Attribute_Read_Only", `${op}: the attribute ${name} is server-managed and cannot be modified`);
+  if (SERVER_MANAGED.has(name))
+    fail("Attribute_Read_Only", `${op}: the attribute ${name} is server-managed and cannot be modified`);
 }
 
 /**
@@ -69,25 +106,38 @@ export function ensureWritable(name: string, op: string): void {
  * a UniqueIdentifier is (an id, one of the caller's names or a tag list). A foreign target and a
  * missing one get the same answer, so a link cannot be used to probe for ids.
  */
-export async function checkClientLinks(ctx: OperationContext, links: readonly Link[] | undefined, op: string): Promise<void> {
+export async function checkClientLinks(
+  ctx: OperationContext,
+  links: readonly Link[] | undefined,
+  op: string,
+): Promise<void> {
   for (const l of links ?? []) {
-    if (SERVER_LINKS.has(l.LinkType)) fail("Attribute_Read_Only", `${op}: ${l.LinkType} links are server-managed and cannot be set by clients`);
+    if (SERVER_LINKS.has(l.LinkType))
+      fail("Attribute_Read_Only", `${op}: ${l.LinkType} links are server-managed and cannot be set by clients`);
     const target = String(l.LinkedObjectIdentifier);
     if (l.LinkType === "ParentLink") {
       if ((await resolveAll(ctx, target, "get")).length === 0) throw notFound("Object_Not_Found", target);
       continue;
     }
     if ((await ctx.store.get(target))?.owner !== ctx.user) {
-      fail("Object_Not_Found", `${op}: ${l.LinkType} target: Object not found: ${target} (a link must point at an object you own)`);
+      fail(
+        "Object_Not_Found",
+        `${op}: ${l.LinkType} target: Object not found: ${target} (a link must point at an object you own)`,
+      );
     }
   }
 }
 
 /** Create and CreateKeyPair: refuses server-set attributes and checks the links. */
-export async function checkCreationAttributes(ctx: OperationContext, attrs: Attributes | undefined, op: string): Promise<void> {
+export async function checkCreationAttributes(
+  ctx: OperationContext,
+  attrs: Attributes | undefined,
+  op: string,
+): Promise<void> {
   if (!attrs) return;
   for (const name of Object.keys(attrs)) {
-    if (SET_AT_CREATION.has(name) && attrs[name] !== undefined) fail("Invalid_Field", `${op}: the attribute ${name} is set by the server and cannot be supplied`);
+    if (SET_AT_CREATION.has(name) && attrs[name] !== undefined)
+      fail("Invalid_Field", `${op}: the attribute ${name} is set by the server and cannot be supplied`);
   }
   await checkClientLinks(ctx, attrs.Link, op);
 }

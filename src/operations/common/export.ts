@@ -42,9 +42,13 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
   }
   const wrap = req.KeyWrappingSpecification;
   if (o.id.startsWith("hsm::") && o.objectType !== "PublicKey") {
-    throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} is held in the HSM and never leaves it`);
+    throw new KmipError(
+      "Sensitive",
+      `${op}: Sensitive: DENIED: the key ${o.id} is held in the HSM and never leaves it`,
+    );
   }
-  if (o.attributes.Sensitive && !wrap) throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} may only leave wrapped`);
+  if (o.attributes.Sensitive && !wrap)
+    throw new KmipError("Sensitive", `${op}: Sensitive: DENIED: the key ${o.id} may only leave wrapped`);
   const response: KmipRecord = { ObjectType: o.objectType, UniqueIdentifier: o.id };
   if (op === "Export") response.Attributes = exportAttributes(o);
 
@@ -57,12 +61,19 @@ export async function exportObject(req: Get, ctx: OperationContext, op: "Get" | 
   }
   if (isWrapped(kb) && req.KeyWrapType === "NotWrapped") kb = await unwrapKeyBlock(kb, ctx);
   // Wrapping needs bytes: transparent asymmetric keys are wrapped as PKCS#8 / SPKI DER (Cosmian's NoEncoding).
-  const format = req.KeyFormatType ?? (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent") ? "PKCS8" : standardFormat(o, kb, ctx));
+  const format =
+    req.KeyFormatType ??
+    (wrap && o.objectType !== "SymmetricKey" && kb.KeyFormatType.startsWith("Transparent")
+      ? "PKCS8"
+      : standardFormat(o, kb, ctx));
   if (!isWrapped(kb)) {
     const converted = exportKey(o, kb, format, ctx.wire); // the key's scheme, in the format asked
     if (!converted) {
       if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
-        fail("Key_Format_Type_Not_Supported", `${op}: unsupported key format: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`);
+        fail(
+          "Key_Format_Type_Not_Supported",
+          `${op}: unsupported key format: the ${o.objectType} ${o.id} cannot be exported as ${req.KeyFormatType}`,
+        );
       }
     } else kb = converted;
   } else if (req.KeyFormatType && req.KeyFormatType !== kb.KeyFormatType) {
@@ -94,8 +105,24 @@ function withValueAttributes(o: StoredObject, kb: KeyBlock): KeyBlock {
 
 /** Cosmian's field order (KeyFormatType first, which its KeyBlock parser needs). */
 function orderKeyBlock(kb: KeyBlock): KeyBlock {
-  const { KeyFormatType, KeyCompressionType, KeyValue, CryptographicAlgorithm, CryptographicLength, KeyWrappingData, ...rest } = kb;
-  return { KeyFormatType, KeyCompressionType, KeyValue, CryptographicAlgorithm, CryptographicLength, KeyWrappingData, ...rest } as KeyBlock;
+  const {
+    KeyFormatType,
+    KeyCompressionType,
+    KeyValue,
+    CryptographicAlgorithm,
+    CryptographicLength,
+    KeyWrappingData,
+    ...rest
+  } = kb;
+  return {
+    KeyFormatType,
+    KeyCompressionType,
+    KeyValue,
+    CryptographicAlgorithm,
+    CryptographicLength,
+    KeyWrappingData,
+    ...rest,
+  } as KeyBlock;
 }
 
 /** Attributes returned by Export and GetAttributes: everything stored, plus the current state. */

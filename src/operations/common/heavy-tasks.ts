@@ -19,7 +19,8 @@ type ExtendedMetadata = Parameters<typeof encryptExtended>[2];
 
 export const HEAVY_TASKS = {
   rsaGenerate: (bits: number) => rsa.generate(bits),
-  pbkdf2: (hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number) => kdf.pbkdf2(hash, password, salt, iterations, length),
+  pbkdf2: (hash: HashName, password: Uint8Array, salt: Uint8Array, iterations: number, length: number) =>
+    kdf.pbkdf2(hash, password, salt, iterations, length),
   pqcGenerate: (algorithm: pqc.PqcAlgorithm) => pqc.generateKeyPair(algorithm),
   pqcSign: (algorithm: pqc.SignatureAlgorithm, secretKey: Uint8Array, data: Uint8Array) => {
     try {
@@ -30,8 +31,12 @@ export const HEAVY_TASKS = {
   },
   coverCryptMasterKeys: (policy: cc.Policy) => cc.generateMasterKeys(policy),
   /** The CoverCrypt header (one encapsulation per partition: the costly part) and its DEM key. */
-  coverCryptEncryptHeader: (policy: cc.Policy, mpk: Uint8Array, access: string, options: { headerMetadata: Uint8Array | null; authenticationData?: Uint8Array }) =>
-    cc.hybrid.encryptHeader(policy, cc.serialize.deserializeMasterPublicKey(mpk), access, options),
+  coverCryptEncryptHeader: (
+    policy: cc.Policy,
+    mpk: Uint8Array,
+    access: string,
+    options: { headerMetadata: Uint8Array | null; authenticationData?: Uint8Array },
+  ) => cc.hybrid.encryptHeader(policy, cc.serialize.deserializeMasterPublicKey(mpk), access, options),
   fpeCosmian: (encrypt: boolean, key: Uint8Array, data: Uint8Array, aad: Uint8Array | undefined, tweak: Uint8Array) =>
     encrypt ? fpe.encrypt(key, data, aad, tweak) : fpe.decrypt(key, data, aad, tweak),
   fpeExtended: (encrypt: boolean, key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak: Uint8Array) =>

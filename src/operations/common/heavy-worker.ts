@@ -14,7 +14,10 @@ self.onmessage = (e: MessageEvent) => {
     const result = (HEAVY_TASKS[task] as (...a: unknown[]) => unknown)(...args);
     self.postMessage({ id, result });
   } catch (err) {
-    const error = err instanceof Error ? { name: err.name, message: err.message, fields: { ...err } } : { name: "Error", message: String(err), fields: {} };
+    const error =
+      err instanceof Error
+        ? { name: err.name, message: err.message, fields: { ...err } }
+        : { name: "Error", message: String(err), fields: {} };
     self.postMessage({ id, error });
   }
 };

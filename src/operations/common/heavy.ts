@@ -23,7 +23,9 @@ import { HEAVY_TASKS, type HeavyTask, type HeavyTasks } from "./heavy-tasks.ts";
  * Where the worker script is: beside this file in a source tree; in a `bun build --compile`
  * executable, where scripts/build.ts embeds it (entry points keep their paths relative to src/).
  */
-const WORKER_URL = import.meta.url.includes("$bunfs") ? "./operations/common/heavy-worker.ts" : new URL("./heavy-worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("$bunfs")
+  ? "./operations/common/heavy-worker.ts"
+  : new URL("./heavy-worker.ts", import.meta.url).href;
 
 export interface PoolOptions {
   /** Worker threads (default: the number of cores minus one, at least 1). */
@@ -49,7 +51,12 @@ type Job = {
 type PoolWorker = { worker: Worker; job?: Job };
 
 const ERROR_CLASSES: Record<string, { prototype: Error }> = Object.assign(Object.create(null), {
-  KmipError, CoverCryptError, FpeError, RsaError, RangeError, TypeError,
+  KmipError,
+  CoverCryptError,
+  FpeError,
+  RsaError,
+  RangeError,
+  TypeError,
 });
 
 /** An error thrown in a worker, rebuilt with its class and fields so callers map it as usual. */
@@ -83,13 +90,21 @@ export class WorkerPool {
     return { running: this.busy.size, waiting: this.waiting.length };
   }
 
-  run<K extends HeavyTask>(task: K, args: Parameters<HeavyTasks[K]>, signal?: AbortSignal): Promise<ReturnType<HeavyTasks[K]>> {
+  run<K extends HeavyTask>(
+    task: K,
+    args: Parameters<HeavyTasks[K]>,
+    signal?: AbortSignal,
+  ): Promise<ReturnType<HeavyTasks[K]>> {
     if (signal?.aborted) return Promise.reject(canceled());
     if (this.closed) return Promise.reject(new KmipError("Server_Limit_Exceeded", "the server is stopping"));
     if (!this.workersAvailable) return runInline(task, args);
     if (this.busy.size >= this.threads && this.waiting.length >= this.queueLimit) {
       return Promise.reject(
-        new KmipError("Server_Limit_Exceeded", `the server is busy: ${this.busy.size} heavy operations are running and ${this.waiting.length} are waiting; retry later`, "busy"),
+        new KmipError(
+          "Server_Limit_Exceeded",
+          `the server is busy: ${this.busy.size} heavy operations are running and ${this.waiting.length} are waiting; retry later`,
+          "busy",
+        ),
       );
     }
     return new Promise((resolve, reject) => {
@@ -106,9 +121,11 @@ export class WorkerPool {
   /** Terminates every worker; waiting and running tasks fail. */
   close(): void {
     this.closed = true;
-    for (const job of this.waiting.splice(0)) this.settle(job, () => job.reject(new KmipError("Server_Limit_Exceeded", "the server is stopping")));
+    for (const job of this.waiting.splice(0))
+      this.settle(job, () => job.reject(new KmipError("Server_Limit_Exceeded", "the server is stopping")));
     for (const w of [...this.busy, ...this.idle]) {
-      if (w.job) this.settle(w.job, () => w.job!.reject(new KmipError("Server_Limit_Exceeded", "the server is stopping")));
+      if (w.job)
+        this.settle(w.job, () => w.job!.reject(new KmipError("Server_Limit_Exceeded", "the server is stopping")));
       w.worker.terminate();
     }
     this.busy.clear();
@@ -149,7 +166,11 @@ export class WorkerPool {
     const w: PoolWorker = { worker };
     worker.onmessage = (e: MessageEvent) => {
       const job = w.job;
-      const data = e.data as { id: number; result?: unknown; error?: { name: string; message: string; fields: Record<string, unknown> } };
+      const data = e.data as {
+        id: number;
+        result?: unknown;
+        error?: { name: string; message: string; fields: Record<string, unknown> };
+      };
       if (!job || job.id !== data.id) return;
       this.release(w);
       this.settle(job, () => (data.error ? job.reject(rebuildError(data.error)) : job.resolve(data.result)));
@@ -200,9 +221,13 @@ export class WorkerPool {
   }
 }
 
-const canceled = () => new KmipError("Operation_Canceled_By_Requester", "the client closed the connection; the operation was abandoned");
+const canceled = () =>
+  new KmipError("Operation_Canceled_By_Requester", "the client closed the connection; the operation was abandoned");
 
-async function runInline<K extends HeavyTask>(task: K, args: Parameters<HeavyTasks[K]>): Promise<ReturnType<HeavyTasks[K]>> {
+async function runInline<K extends HeavyTask>(
+  task: K,
+  args: Parameters<HeavyTasks[K]>,
+): Promise<ReturnType<HeavyTasks[K]>> {
   return (HEAVY_TASKS[task] as (...a: unknown[]) => ReturnType<HeavyTasks[K]>)(...args);
 }
 
@@ -217,7 +242,10 @@ export function withHeavyContext<T>(pool: WorkerPool, signal: AbortSignal | unde
  * Runs a heavy task on the pool of the current request (inline outside a request). Keep it out of
  * store transactions: a transaction waiting on a worker holds the write lock of every client.
  */
-export function runHeavy<K extends HeavyTask>(task: K, ...args: Parameters<HeavyTasks[K]>): Promise<ReturnType<HeavyTasks[K]>> {
+export function runHeavy<K extends HeavyTask>(
+  task: K,
+  ...args: Parameters<HeavyTasks[K]>
+): Promise<ReturnType<HeavyTasks[K]>> {
   const ctx = current.getStore();
   if (!ctx) return runInline(task, args);
   return ctx.pool.run(task, args, ctx.signal);

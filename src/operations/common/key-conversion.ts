@@ -15,7 +15,12 @@ export interface AsymmetricKeyCodec<K> {
 }
 
 /** `kb` (the key block of `o`) converted to `format`; undefined = as stored, or not the codec's key. */
-export function convertAsymmetricKey<K>(codec: AsymmetricKeyCodec<K>, o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
+export function convertAsymmetricKey<K>(
+  codec: AsymmetricKeyCodec<K>,
+  o: StoredObject,
+  kb: KeyBlock,
+  format: string | undefined,
+): KeyBlock | undefined {
   if (format === undefined || format === kb.KeyFormatType) return undefined;
   if (o.objectType !== "PrivateKey" && o.objectType !== "PublicKey") return undefined;
   const k = codec.read({ ...o, object: { ...o.object, KeyBlock: kb } });

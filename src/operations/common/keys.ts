@@ -15,7 +15,19 @@ import { checkMayCreate } from "../../auth/access.ts";
 
 /** Encrypt | Decrypt | WrapKey | UnwrapKey | KeyAgreement: Cosmian's default for symmetric keys. */
 export const DEFAULT_SYMMETRIC_MASK = 0x4 | 0x8 | 0x10 | 0x20 | 0x800;
-export const USAGE = { Sign: 0x1, Verify: 0x2, Encrypt: 0x4, Decrypt: 0x8, WrapKey: 0x10, UnwrapKey: 0x20, MACGenerate: 0x80, MACVerify: 0x100, DeriveKey: 0x200, KeyAgreement: 0x800, Unrestricted: 0x200000 } as const;
+export const USAGE = {
+  Sign: 0x1,
+  Verify: 0x2,
+  Encrypt: 0x4,
+  Decrypt: 0x8,
+  WrapKey: 0x10,
+  UnwrapKey: 0x20,
+  MACGenerate: 0x80,
+  MACVerify: 0x100,
+  DeriveKey: 0x200,
+  KeyAgreement: 0x800,
+  Unrestricted: 0x200000,
+} as const;
 
 /** Does a usage mask allow any of `bits`? No mask (or 0) allows everything; Unrestricted too. */
 export function maskAllows(mask: number | undefined, bits: number): boolean {
@@ -24,7 +36,12 @@ export function maskAllows(mask: number | undefined, bits: number): boolean {
 
 /** System tags Cosmian adds per object type. */
 export const SYSTEM_TAG: Record<string, string> = lookupTable({
-  SymmetricKey: "_kk", PrivateKey: "_sk", PublicKey: "_pk", Certificate: "_cert", SecretData: "_sd", OpaqueObject: "_oo",
+  SymmetricKey: "_kk",
+  PrivateKey: "_sk",
+  PublicKey: "_pk",
+  Certificate: "_cert",
+  SecretData: "_sd",
+  OpaqueObject: "_oo",
 });
 
 export function keyBlockOf(o: { object: KmipRecord }): KeyBlock | undefined {
@@ -46,7 +63,10 @@ export function keyMaterialBytes(kb: KeyBlock | undefined, uid: string): Uint8Ar
     const b = (material as KmipRecord)[field];
     if (b instanceof Uint8Array) return b;
   }
-  throw new KmipError("Key_Format_Type_Not_Supported", `the key ${uid} in format ${kb.KeyFormatType} has no raw key bytes`);
+  throw new KmipError(
+    "Key_Format_Type_Not_Supported",
+    `the key ${uid} in format ${kb.KeyFormatType} has no raw key bytes`,
+  );
 }
 
 /** The stored form of a symmetric key: TransparentSymmetricKey, as Cosmian stores it. */
@@ -85,7 +105,9 @@ export function tagsOf(attrs: Attributes | undefined): string[] {
 /** User tags must not use the `_` prefix reserved for system tags. */
 export function userTags(attrs: Attributes | undefined): string[] {
   const tags = tagsOf(attrs);
-  for (const t of tags) if (t.startsWith("_")) fail("Invalid_Attribute_Value", `the tag "${t}" is reserved: user tags must not start with _`);
+  for (const t of tags)
+    if (t.startsWith("_"))
+      fail("Invalid_Attribute_Value", `the tag "${t}" is reserved: user tags must not start with _`);
   return tags;
 }
 
@@ -107,13 +129,25 @@ export function ensureMayCreate(ctx: OperationContext): void {
 
 export function newId(requested: string | undefined): string {
   if (requested === undefined || requested === "") return crypto.randomUUID();
-  if (requested.startsWith("[")) fail("Invalid_Field", "a UniqueIdentifier must not start with [ (reserved for tag queries)");
-  if (requested.startsWith("hsm::")) fail("Invalid_Field", `the UniqueIdentifier ${requested} names an HSM object (hsm:: prefix): only Create and CreateKeyPair make HSM objects, and only when an HSM is configured`);
+  if (requested.startsWith("["))
+    fail("Invalid_Field", "a UniqueIdentifier must not start with [ (reserved for tag queries)");
+  if (requested.startsWith("hsm::"))
+    fail(
+      "Invalid_Field",
+      `the UniqueIdentifier ${requested} names an HSM object (hsm:: prefix): only Create and CreateKeyPair make HSM objects, and only when an HSM is configured`,
+    );
   if (requested.length > 255) fail("Invalid_Field", "a UniqueIdentifier must be at most 255 characters");
   return requested;
 }
 
-export function storedObject(id: string, objectType: string, object: KmipRecord, attributes: Attributes, owner: string, tags: string[]): StoredObject {
+export function storedObject(
+  id: string,
+  objectType: string,
+  object: KmipRecord,
+  attributes: Attributes,
+  owner: string,
+  tags: string[],
+): StoredObject {
   attributes.UniqueIdentifier = id;
   attributes.ObjectType = objectType;
   const state = attributes.State as StoredObject["state"];

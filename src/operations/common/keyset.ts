@@ -60,7 +60,9 @@ export async function ownKeyset(ctx: OperationContext, owner: string, name: stri
 
 /** The usable (not destroyed) members of `owner`'s keyset `name`, newest generation first. */
 export async function keysetMembers(ctx: OperationContext, owner: string, name: string): Promise<StoredObject[]> {
-  return (await ownKeyset(ctx, owner, name)).filter((o) => o.state !== "Destroyed" && o.state !== "Destroyed_Compromised");
+  return (await ownKeyset(ctx, owner, name)).filter(
+    (o) => o.state !== "Destroyed" && o.state !== "Destroyed_Compromised",
+  );
 }
 
 /** The members a reference names: the newest for `latest`, the one of that generation otherwise. */
@@ -76,6 +78,9 @@ export async function ensureLatestGeneration(ctx: OperationContext, old: StoredO
   if (!rotateName) return;
   const members = await keysetMembers(ctx, old.owner, rotateName);
   if (members.some((m) => m.id !== old.id && generationOf(m) > generationOf(old))) {
-    throw new KmipError("Invalid_Field", `${op}: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`);
+    throw new KmipError(
+      "Invalid_Field",
+      `${op}: key '${old.id}' is not the latest in its keyset ${rotateName}; only the latest generation can be rotated`,
+    );
   }
 }

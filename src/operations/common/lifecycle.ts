@@ -32,8 +32,10 @@ export function initialState(attrs: Attributes, at: Date, wire?: WireDialect): O
 export async function refreshState(ctx: OperationContext, o: StoredObject): Promise<StoredObject> {
   const t = Date.now();
   let state = o.state;
-  if (state === "PreActive" && o.attributes.ActivationDate && o.attributes.ActivationDate.getTime() <= t) state = "Active";
-  if (state === "Active" && o.attributes.DeactivationDate && o.attributes.DeactivationDate.getTime() <= t) state = "Deactivated";
+  if (state === "PreActive" && o.attributes.ActivationDate && o.attributes.ActivationDate.getTime() <= t)
+    state = "Active";
+  if (state === "Active" && o.attributes.DeactivationDate && o.attributes.DeactivationDate.getTime() <= t)
+    state = "Deactivated";
   if (state === o.state) return o;
   const updated = { ...o, state, attributes: { ...o.attributes, State: state } };
   await ctx.store.update(updated);
@@ -48,14 +50,20 @@ export const isDestroyed = (o: StoredObject) => o.state === "Destroyed" || o.sta
  */
 export function ensureCanProtect(o: StoredObject, what: string): void {
   if (o.state !== "Active") {
-    throw new KmipError("Item_Not_Found", `${what}: no valid key for id ${o.id}: not found in a usable state (it is ${o.state}; only Active keys can be used)`);
+    throw new KmipError(
+      "Item_Not_Found",
+      `${what}: no valid key for id ${o.id}: not found in a usable state (it is ${o.state}; only Active keys can be used)`,
+    );
   }
 }
 
 /** Decrypt, verify, unwrap: Active, Deactivated or Compromised keys. */
 export function ensureCanUnprotect(o: StoredObject, what: string): void {
   if (o.state !== "Active" && o.state !== "Deactivated" && o.state !== "Compromised") {
-    throw new KmipError("Item_Not_Found", `${what}: no valid key for id ${o.id}: failed to retrieve the key in a usable state (it is ${o.state}; Active, Deactivated or Compromised keys only)`);
+    throw new KmipError(
+      "Item_Not_Found",
+      `${what}: no valid key for id ${o.id}: failed to retrieve the key in a usable state (it is ${o.state}; Active, Deactivated or Compromised keys only)`,
+    );
   }
 }
 

@@ -26,7 +26,13 @@ export async function linkedPairs(ctx: OperationContext, o: StoredObject, right:
   const otherId = pairLink && linkTarget(o, pairLink[0]);
   if (!otherId) return [];
   const other = await ctx.store.get(otherId);
-  if (!other || other.owner !== o.owner || PAIR_LINK[other.objectType]?.[0] !== pairLink[1] || linkTarget(other, pairLink[1]) !== o.id) return [];
+  if (
+    !other ||
+    other.owner !== o.owner ||
+    PAIR_LINK[other.objectType]?.[0] !== pairLink[1] ||
+    linkTarget(other, pairLink[1]) !== o.id
+  )
+    return [];
   try {
     await checkAccess(ctx.store, ctx.user, other, right, notFoundReason(right));
   } catch {

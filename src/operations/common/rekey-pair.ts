@@ -39,14 +39,27 @@ function ensureSameCrypto(old: Attributes, req: ReKeyKeyPair): void {
   for (const a of [req.CommonAttributes, req.PrivateKeyAttributes, req.PublicKeyAttributes]) {
     if (!a) continue;
     if (a.CryptographicAlgorithm !== undefined && a.CryptographicAlgorithm !== old.CryptographicAlgorithm) {
-      throw new KmipError("Constraint_Violation", `${op}: changing the cryptographic algorithm is not allowed (${old.CryptographicAlgorithm} -> ${a.CryptographicAlgorithm}). Use CreateKeyPair for a different algorithm.`);
+      throw new KmipError(
+        "Constraint_Violation",
+        `${op}: changing the cryptographic algorithm is not allowed (${old.CryptographicAlgorithm} -> ${a.CryptographicAlgorithm}). Use CreateKeyPair for a different algorithm.`,
+      );
     }
     const curve = curveOf(a);
     if (curve !== undefined && curveOf(old) !== undefined && curve !== curveOf(old)) {
-      throw new KmipError("Constraint_Violation", `${op}: changing the recommended curve is not allowed. Use CreateKeyPair for a different curve.`);
+      throw new KmipError(
+        "Constraint_Violation",
+        `${op}: changing the recommended curve is not allowed. Use CreateKeyPair for a different curve.`,
+      );
     }
-    if (a.CryptographicLength !== undefined && old.CryptographicLength !== undefined && a.CryptographicLength !== old.CryptographicLength) {
-      throw new KmipError("Constraint_Violation", `${op}: changing the cryptographic length is not allowed. Use CreateKeyPair for a different key size.`);
+    if (
+      a.CryptographicLength !== undefined &&
+      old.CryptographicLength !== undefined &&
+      a.CryptographicLength !== old.CryptographicLength
+    ) {
+      throw new KmipError(
+        "Constraint_Violation",
+        `${op}: changing the cryptographic length is not allowed. Use CreateKeyPair for a different key size.`,
+      );
     }
   }
 }
@@ -54,17 +67,39 @@ function ensureSameCrypto(old: Attributes, req: ReKeyKeyPair): void {
 /** Attributes of the old key that describe how to generate its successor. */
 function generationAttributes(a: Attributes): Attributes {
   const out: Attributes = {};
-  for (const f of ["CryptographicAlgorithm", "CryptographicLength", "CryptographicDomainParameters", "CryptographicParameters", "CryptographicUsageMask", "Sensitive"] as const) {
+  for (const f of [
+    "CryptographicAlgorithm",
+    "CryptographicLength",
+    "CryptographicDomainParameters",
+    "CryptographicParameters",
+    "CryptographicUsageMask",
+    "Sensitive",
+  ] as const) {
     if (a[f] !== undefined) (out as KmipRecord)[f] = a[f];
   }
   return out;
 }
 
 /** The successor's attributes: the old ones, the generator's, fresh dates and links. */
-function successorAttributes(old: StoredObject, generated: GeneratedKey, links: Link[], activation: Date, t: Date, rotateName: string | undefined): Attributes {
+function successorAttributes(
+  old: StoredObject,
+  generated: GeneratedKey,
+  links: Link[],
+  activation: Date,
+  t: Date,
+  rotateName: string | undefined,
+): Attributes {
   const {
-    UniqueIdentifier: _u, ActivationDate: _a, DeactivationDate: _d, CompromiseDate: _c, CompromiseOccurrenceDate: _o, RevocationReason: _r,
-    DestroyDate: _x, State: _s, Link: oldLinks, ...kept
+    UniqueIdentifier: _u,
+    ActivationDate: _a,
+    DeactivationDate: _d,
+    CompromiseDate: _c,
+    CompromiseOccurrenceDate: _o,
+    RevocationReason: _r,
+    DestroyDate: _x,
+    State: _s,
+    Link: oldLinks,
+    ...kept
   } = old.attributes;
   return {
     ...kept,
@@ -81,8 +116,19 @@ function successorAttributes(old: StoredObject, generated: GeneratedKey, links: 
 
 function retired(o: StoredObject, successorId: string, t: Date): StoredObject {
   const { Name: _names, ...rest } = o.attributes;
-  const links = [{ LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: successorId }, ...(rest.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink")];
-  return { ...o, attributes: { ...rest, Link: links, LastChangeDate: t, ...(rest.RotateName ? { RotateGeneration: generationOf(o) } : {}) } };
+  const links = [
+    { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: successorId },
+    ...(rest.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
+  ];
+  return {
+    ...o,
+    attributes: {
+      ...rest,
+      Link: links,
+      LastChangeDate: t,
+      ...(rest.RotateName ? { RotateGeneration: generationOf(o) } : {}),
+    },
+  };
 }
 
 type GeneratedPair = { privateKey: GeneratedKey; publicKey: GeneratedKey };
@@ -93,7 +139,8 @@ type GeneratedPair = { privateKey: GeneratedKey; publicKey: GeneratedKey };
  * so that the write lock is held only to record it.
  */
 export function rotateWith(generate: KeyPairGenerator): KeyPairRekeyer {
-  const rekey: KeyPairRekeyer = (oldSk, req, ctx, prepared) => rotateKeyPair(oldSk, req, ctx, generate, prepared as GeneratedPair | undefined);
+  const rekey: KeyPairRekeyer = (oldSk, req, ctx, prepared) =>
+    rotateKeyPair(oldSk, req, ctx, generate, prepared as GeneratedPair | undefined);
   rekey.prepare = async (oldSk, _req, ctx) => {
     if (!ROTATABLE.has(oldSk.state)) return undefined; // rotateKeyPair refuses it
     return generateSuccessor(oldSk, await linkedPublicKey(oldSk, ctx), generate, ctx);
@@ -103,24 +150,56 @@ export function rotateWith(generate: KeyPairGenerator): KeyPairRekeyer {
 
 async function linkedPublicKey(oldSk: StoredObject, ctx: OperationContext): Promise<StoredObject> {
   const pkId = linkTarget(oldSk, "PublicKeyLink");
-  if (!pkId) throw new KmipError("Invalid_Field", `${op}: the private key ${oldSk.id} has no PublicKeyLink: cannot determine the paired public key`);
+  if (!pkId)
+    throw new KmipError(
+      "Invalid_Field",
+      `${op}: the private key ${oldSk.id} has no PublicKeyLink: cannot determine the paired public key`,
+    );
   const oldPk = await ctx.store.get(pkId);
-  if (oldPk?.objectType !== "PublicKey") throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
+  if (oldPk?.objectType !== "PublicKey")
+    throw new KmipError("Item_Not_Found", `${op}: the linked public key ${pkId} was not found`);
   return oldPk;
 }
 
 /** A new pair with the old one's algorithm, size and usage. */
-function generateSuccessor(oldSk: StoredObject, oldPk: StoredObject, generate: KeyPairGenerator, ctx: OperationContext): Promise<GeneratedPair> {
+function generateSuccessor(
+  oldSk: StoredObject,
+  oldPk: StoredObject,
+  generate: KeyPairGenerator,
+  ctx: OperationContext,
+): Promise<GeneratedPair> {
   const common = generationAttributes(oldSk.attributes);
-  const privateIn = { ...common, ...(oldSk.attributes.CryptographicUsageMask !== undefined ? { CryptographicUsageMask: oldSk.attributes.CryptographicUsageMask } : {}) };
-  const publicIn = { ...generationAttributes(oldPk.attributes), ...common, CryptographicUsageMask: oldPk.attributes.CryptographicUsageMask };
+  const privateIn = {
+    ...common,
+    ...(oldSk.attributes.CryptographicUsageMask !== undefined
+      ? { CryptographicUsageMask: oldSk.attributes.CryptographicUsageMask }
+      : {}),
+  };
+  const publicIn = {
+    ...generationAttributes(oldPk.attributes),
+    ...common,
+    CryptographicUsageMask: oldPk.attributes.CryptographicUsageMask,
+  };
   if (publicIn.CryptographicUsageMask === undefined) delete publicIn.CryptographicUsageMask;
-  return generate({ CommonAttributes: common, PrivateKeyAttributes: privateIn, PublicKeyAttributes: publicIn }, { common, privateKey: privateIn, publicKey: publicIn }, ctx);
+  return generate(
+    { CommonAttributes: common, PrivateKeyAttributes: privateIn, PublicKeyAttributes: publicIn },
+    { common, privateKey: privateIn, publicKey: publicIn },
+    ctx,
+  );
 }
 
-async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: OperationContext, generate: KeyPairGenerator, prepared?: GeneratedPair): Promise<KmipRecord> {
+async function rotateKeyPair(
+  oldSk: StoredObject,
+  req: ReKeyKeyPair,
+  ctx: OperationContext,
+  generate: KeyPairGenerator,
+  prepared?: GeneratedPair,
+): Promise<KmipRecord> {
   if (!ROTATABLE.has(oldSk.state)) {
-    throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: only Active or Deactivated keys can be rotated; ${oldSk.id} is ${oldSk.state}`);
+    throw new KmipError(
+      "Wrong_Key_Lifecycle_State",
+      `${op}: only Active or Deactivated keys can be rotated; ${oldSk.id} is ${oldSk.state}`,
+    );
   }
   ensureSameCrypto(oldSk.attributes, req);
   await ensureLatestGeneration(ctx, oldSk, op);
@@ -132,18 +211,42 @@ async function rotateKeyPair(oldSk: StoredObject, req: ReKeyKeyPair, ctx: Operat
   const newPkId = `${skId}_pk`;
   const t = now();
   const activation = new Date(t.getTime() + Number(req.Offset ?? 0) * 1000);
-  const skAttrs = successorAttributes(oldSk, pair.privateKey, [
-    { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: oldSk.id }, { LinkType: "PublicKeyLink", LinkedObjectIdentifier: newPkId },
-  ], activation, t, rotateName);
-  const pkAttrs = successorAttributes(oldPk, pair.publicKey, [
-    { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: oldPk.id }, { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: skId },
-  ], activation, t, oldPk.attributes.RotateName as string | undefined);
+  const skAttrs = successorAttributes(
+    oldSk,
+    pair.privateKey,
+    [
+      { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: oldSk.id },
+      { LinkType: "PublicKeyLink", LinkedObjectIdentifier: newPkId },
+    ],
+    activation,
+    t,
+    rotateName,
+  );
+  const pkAttrs = successorAttributes(
+    oldPk,
+    pair.publicKey,
+    [
+      { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: oldPk.id },
+      { LinkType: "PrivateKeyLink", LinkedObjectIdentifier: skId },
+    ],
+    activation,
+    t,
+    oldPk.attributes.RotateName as string | undefined,
+  );
   const userTags = (o: StoredObject) => o.tags.filter((tag) => !tag.startsWith("_"));
-  await ctx.store.insert(storedObject(skId, "PrivateKey", pair.privateKey.object, skAttrs, oldSk.owner, userTags(oldSk)));
-  await ctx.store.insert(storedObject(newPkId, "PublicKey", pair.publicKey.object, pkAttrs, oldPk.owner, userTags(oldPk)));
+  await ctx.store.insert(
+    storedObject(skId, "PrivateKey", pair.privateKey.object, skAttrs, oldSk.owner, userTags(oldSk)),
+  );
+  await ctx.store.insert(
+    storedObject(newPkId, "PublicKey", pair.publicKey.object, pkAttrs, oldPk.owner, userTags(oldPk)),
+  );
   await ctx.store.update(retired(oldSk, skId, t));
   await ctx.store.update(retired(oldPk, newPkId, t));
-  ctx.log.debug("rekeyed key pair", { op, old: oldSk.id, id: skId, algorithm: oldSk.attributes.CryptographicAlgorithm });
+  ctx.log.debug("rekeyed key pair", {
+    op,
+    old: oldSk.id,
+    id: skId,
+    algorithm: oldSk.attributes.CryptographicAlgorithm,
+  });
   return { PrivateKeyUniqueIdentifier: skId, PublicKeyUniqueIdentifier: newPkId };
 }
-

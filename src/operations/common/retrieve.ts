@@ -33,7 +33,10 @@ export function notFoundReason(right: Right): ResultReason {
 export function requireUid(uid: string | undefined, ctx: OperationContext): string {
   if (uid !== undefined && uid !== "" && uid !== "IDPlaceholder") return uid;
   if (ctx.idPlaceholder) return ctx.idPlaceholder;
-  throw new KmipError("Invalid_Message", "This KMIP server does not yet support place holder id: the UniqueIdentifier is missing");
+  throw new KmipError(
+    "Invalid_Message",
+    "This KMIP server does not yet support place holder id: the UniqueIdentifier is missing",
+  );
 }
 
 /**
@@ -58,7 +61,10 @@ export async function resolveAll(ctx: OperationContext, uid: string, right: Righ
   if (object && (!isNameLike(uid) || object.owner === ctx.user)) return [await usable(ctx, object, right)];
   const own = ref ? await ownKeyset(ctx, ctx.user, ref.name) : [];
   if (ref && own.length > 0) {
-    const members = pick(own.filter((o) => !isDestroyed(o)), ref);
+    const members = pick(
+      own.filter((o) => !isDestroyed(o)),
+      ref,
+    );
     if (members.length === 0) throw notFound(reason, uid);
     return Promise.all(members.map((m) => usable(ctx, m, right)));
   }
@@ -108,14 +114,21 @@ export async function retrieve(
   if (candidates.length === 1) return candidates[0];
   if (all.length === 1) return all[0]; // let the operation explain why it is unusable
   if (candidates.length === 0) throw notFound(notFoundReason(right), id);
-  throw new KmipError("Invalid_Field", `Invalid Request: ${id} resolves to ${candidates.length} valid keys; name one by its id`);
+  throw new KmipError(
+    "Invalid_Field",
+    `Invalid Request: ${id} resolves to ${candidates.length} valid keys; name one by its id`,
+  );
 }
 
 /**
  * Every usable generation of the caller's own keyset a bare name designates, newest first, when
  * `uid` resolves to that keyset (see resolveAll); undefined otherwise. Decrypt tries them in turn.
  */
-export async function keysetChain(ctx: OperationContext, uid: string | undefined, right: Right): Promise<StoredObject[] | undefined> {
+export async function keysetChain(
+  ctx: OperationContext,
+  uid: string | undefined,
+  right: Right,
+): Promise<StoredObject[] | undefined> {
   const ref = uid === undefined ? undefined : parseKeyset(uid);
   if (!ref?.bare) return undefined; // UUIDs and tag lists never get here
   if ((await ctx.store.get(uid!))?.owner === ctx.user) return undefined; // the caller's own object of that id

@@ -46,9 +46,16 @@ type Cipher =
  * kmip-v5 wire form) uses the plain ChaCha20 stream cipher (8-byte nonce), the JS client's
  * generation ChaCha20-Poly1305. A given nonce decides by its length (8 plain, 12 AEAD, 24 XChaCha).
  */
-function pickCipher(key: StoredObject, params: CryptographicParameters | undefined, nonce: Uint8Array | undefined, op: string, wire?: WireDialect): Cipher {
+function pickCipher(
+  key: StoredObject,
+  params: CryptographicParameters | undefined,
+  nonce: Uint8Array | undefined,
+  op: string,
+  wire?: WireDialect,
+): Cipher {
   const stored = key.attributes.CryptographicParameters;
-  const algorithm = params?.CryptographicAlgorithm ?? stored?.CryptographicAlgorithm ?? key.attributes.CryptographicAlgorithm ?? "AES";
+  const algorithm =
+    params?.CryptographicAlgorithm ?? stored?.CryptographicAlgorithm ?? key.attributes.CryptographicAlgorithm ?? "AES";
   const mode = params?.BlockCipherMode ?? stored?.BlockCipherMode;
   switch (algorithm) {
     case "AES": {
@@ -56,7 +63,11 @@ function pickCipher(key: StoredObject, params: CryptographicParameters | undefin
         case "GCM":
         case "AEAD": {
           const tagLength = params?.TagLength ?? 16;
-          if (tagLength < 12 || tagLength > 16) fail("Invalid_Field", `${op}: invalid tag length ${tagLength}: TagLength must be 12 to 16 bytes for AES-GCM`);
+          if (tagLength < 12 || tagLength > 16)
+            fail(
+              "Invalid_Field",
+              `${op}: invalid tag length ${tagLength}: TagLength must be 12 to 16 bytes for AES-GCM`,
+            );
           return { kind: "aes-gcm", tagLength };
         }
         case "CBC":
@@ -78,9 +89,13 @@ function pickCipher(key: StoredObject, params: CryptographicParameters | undefin
     case "ChaCha20":
     case "ChaCha20Poly1305": {
       if (nonce?.length === 24 || params?.IvLength === 192) return { kind: "xchacha20-poly1305" };
-      const plain = algorithm === "ChaCha20" && mode !== "AEAD" && (nonce !== undefined && nonce.length > 0 ? nonce.length === 8 : wire === "kmip-v5");
+      const plain =
+        algorithm === "ChaCha20" &&
+        mode !== "AEAD" &&
+        (nonce !== undefined && nonce.length > 0 ? nonce.length === 8 : wire === "kmip-v5");
       if (plain) return { kind: "chacha20" };
-      if (params?.TagLength !== undefined && params.TagLength !== 16) fail("Invalid_Field", `${op}: ChaCha20-Poly1305 tags are 16 bytes`);
+      if (params?.TagLength !== undefined && params.TagLength !== 16)
+        fail("Invalid_Field", `${op}: ChaCha20-Poly1305 tags are 16 bytes`);
       return { kind: "chacha20-poly1305" };
     }
     default:
@@ -89,13 +104,25 @@ function pickCipher(key: StoredObject, params: CryptographicParameters | undefin
 }
 
 const NONCE_LENGTH: Record<Cipher["kind"], number> = {
-  "aes-gcm": 12, "aes-cbc": 16, "aes-ecb": 0, "aes-xts": 16, "chacha20-poly1305": 12, "xchacha20-poly1305": 24,
-  "aes-gcm-siv": 12, "aes-kw": 0, "aes-kwp": 0, "chacha20": 8,
+  "aes-gcm": 12,
+  "aes-cbc": 16,
+  "aes-ecb": 0,
+  "aes-xts": 16,
+  "chacha20-poly1305": 12,
+  "xchacha20-poly1305": 24,
+  "aes-gcm-siv": 12,
+  "aes-kw": 0,
+  "aes-kwp": 0,
+  chacha20: 8,
 };
 
 function checkKeyLength(kind: Cipher["kind"], key: Uint8Array, op: string): void {
   const ok = kind.startsWith("aes-")
-    ? kind === "aes-xts" ? key.length === 32 || key.length === 64 : kind === "aes-gcm-siv" ? key.length === 16 || key.length === 32 : [16, 24, 32].includes(key.length)
+    ? kind === "aes-xts"
+      ? key.length === 32 || key.length === 64
+      : kind === "aes-gcm-siv"
+        ? key.length === 16 || key.length === 32
+        : [16, 24, 32].includes(key.length)
     : key.length === 32;
   if (!ok) fail("Invalid_Field", `${op}: a ${key.length * 8}-bit key cannot be used for ${kind}`);
 }
@@ -109,7 +136,10 @@ export function symmetricEncrypt(key: StoredObject, req: Encrypt, wire?: WireDia
   checkKeyLength(cipher.kind, keyBytes, "Encrypt");
   const nonceLength = NONCE_LENGTH[cipher.kind];
   if (given && cipher.kind !== "aes-gcm" && given.length !== nonceLength) {
-    fail("Invalid_Field", `Encrypt: invalid-iv-length: invalid IV/nonce length ${given.length} for ${cipher.kind}, expected ${nonceLength}`);
+    fail(
+      "Invalid_Field",
+      `Encrypt: invalid-iv-length: invalid IV/nonce length ${given.length} for ${cipher.kind}, expected ${nonceLength}`,
+    );
   }
   const nonce = given ?? (nonceLength > 0 ? randomBytes(nonceLength) : undefined);
   const aad = req.AuthenticatedEncryptionAdditionalData;
@@ -118,27 +148,50 @@ export function symmetricEncrypt(key: StoredObject, req: Encrypt, wire?: WireDia
     switch (cipher.kind) {
       case "aes-gcm": {
         const { ciphertext, tag } = aesGcm.encrypt(keyBytes, nonce!, data, aad, cipher.tagLength);
-        Object.assign(response, { Data: ciphertext, IVCounterNonce: given ? undefined : nonce, AuthenticatedEncryptionTag: tag });
+        Object.assign(response, {
+          Data: ciphertext,
+          IVCounterNonce: given ? undefined : nonce,
+          AuthenticatedEncryptionTag: tag,
+        });
         break;
       }
       case "chacha20-poly1305":
       case "xchacha20-poly1305": {
-        const { ciphertext, tag } = (cipher.kind === "chacha20-poly1305" ? chacha : xchacha).encrypt(keyBytes, nonce!, data, aad);
-        Object.assign(response, { Data: ciphertext, IVCounterNonce: given ? undefined : nonce, AuthenticatedEncryptionTag: tag });
+        const { ciphertext, tag } = (cipher.kind === "chacha20-poly1305" ? chacha : xchacha).encrypt(
+          keyBytes,
+          nonce!,
+          data,
+          aad,
+        );
+        Object.assign(response, {
+          Data: ciphertext,
+          IVCounterNonce: given ? undefined : nonce,
+          AuthenticatedEncryptionTag: tag,
+        });
         break;
       }
       case "aes-cbc":
-        Object.assign(response, { Data: aesCbc.encrypt(keyBytes, nonce!, data, cipher.padding ? "pkcs5" : "none"), IVCounterNonce: given ? undefined : nonce });
+        Object.assign(response, {
+          Data: aesCbc.encrypt(keyBytes, nonce!, data, cipher.padding ? "pkcs5" : "none"),
+          IVCounterNonce: given ? undefined : nonce,
+        });
         break;
       case "aes-ecb":
         Object.assign(response, { Data: aesEcb.encrypt(keyBytes, data) });
         break;
       case "aes-xts":
-        Object.assign(response, { Data: aesXts.encrypt(keyBytes, nonce!, data), IVCounterNonce: given ? undefined : nonce });
+        Object.assign(response, {
+          Data: aesXts.encrypt(keyBytes, nonce!, data),
+          IVCounterNonce: given ? undefined : nonce,
+        });
         break;
       case "aes-gcm-siv": {
         const { ciphertext, tag } = aesGcmSiv.encrypt(keyBytes, nonce!, data, aad);
-        Object.assign(response, { Data: ciphertext, IVCounterNonce: given ? undefined : nonce, AuthenticatedEncryptionTag: tag });
+        Object.assign(response, {
+          Data: ciphertext,
+          IVCounterNonce: given ? undefined : nonce,
+          AuthenticatedEncryptionTag: tag,
+        });
         break;
       }
       case "aes-kw":
@@ -148,7 +201,10 @@ export function symmetricEncrypt(key: StoredObject, req: Encrypt, wire?: WireDia
         Object.assign(response, { Data: aesKw.wrapWithPadding(keyBytes, data) });
         break;
       case "chacha20":
-        Object.assign(response, { Data: chacha20.encrypt(keyBytes, nonce!, data), IVCounterNonce: given ? undefined : nonce });
+        Object.assign(response, {
+          Data: chacha20.encrypt(keyBytes, nonce!, data),
+          IVCounterNonce: given ? undefined : nonce,
+        });
         break;
     }
   } catch (e) {
@@ -166,11 +222,15 @@ export function symmetricDecrypt(key: StoredObject, req: Decrypt): KmipRecord {
   const cipher = pickCipher(key, req.CryptographicParameters, nonce, "Decrypt");
   checkKeyLength(cipher.kind, keyBytes, "Decrypt");
   const nonceLength = NONCE_LENGTH[cipher.kind];
-  if (nonceLength > 0 && nonce === undefined) fail("Invalid_Message", `Decrypt: missing-iv: ${cipher.kind} needs the IVCounterNonce`);
+  if (nonceLength > 0 && nonce === undefined)
+    fail("Invalid_Message", `Decrypt: missing-iv: ${cipher.kind} needs the IVCounterNonce`);
   // An empty IV means all zeros (Cosmian).
   const iv = nonce && nonce.length === 0 ? new Uint8Array(nonceLength) : nonce;
   if (iv && cipher.kind !== "aes-gcm" && iv.length !== nonceLength) {
-    fail("Invalid_Field", `Decrypt: invalid-iv-length: invalid IV/nonce length ${iv.length} for ${cipher.kind}, expected ${nonceLength}`);
+    fail(
+      "Invalid_Field",
+      `Decrypt: invalid-iv-length: invalid IV/nonce length ${iv.length} for ${cipher.kind}, expected ${nonceLength}`,
+    );
   }
   const aad = req.AuthenticatedEncryptionAdditionalData;
   let plaintext: Uint8Array;
@@ -184,12 +244,20 @@ export function symmetricDecrypt(key: StoredObject, req: Decrypt): KmipRecord {
         let tag = req.AuthenticatedEncryptionTag;
         if (tag === undefined) {
           // KMIP 1.x clients append the tag to the data
-          if (data.length < tagLength) fail("Cryptographic_Failure", "Decrypt: invalid tag: the data is shorter than the authentication tag");
+          if (data.length < tagLength)
+            fail("Cryptographic_Failure", "Decrypt: invalid tag: the data is shorter than the authentication tag");
           tag = data.subarray(data.length - tagLength);
           data = data.subarray(0, data.length - tagLength);
         }
         if (tag.length === 0) fail("Cryptographic_Failure", "Decrypt: invalid tag: the authentication tag is empty");
-        const impl = cipher.kind === "aes-gcm" ? aesGcm : cipher.kind === "aes-gcm-siv" ? aesGcmSiv : cipher.kind === "chacha20-poly1305" ? chacha : xchacha;
+        const impl =
+          cipher.kind === "aes-gcm"
+            ? aesGcm
+            : cipher.kind === "aes-gcm-siv"
+              ? aesGcmSiv
+              : cipher.kind === "chacha20-poly1305"
+                ? chacha
+                : xchacha;
         plaintext = impl.decrypt(keyBytes, iv!, data, tag, aad);
         break;
       }

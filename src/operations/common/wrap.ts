@@ -47,13 +47,23 @@ function modeOf(params: KmipRecord | undefined): Mode | undefined {
   const m = params?.BlockCipherMode;
   if (m === undefined) return undefined;
   if (m === "AESKeyWrapPadding" || m === "NISTKeyWrap" || m === "GCM") return m;
-  fail("Invalid_Field", `key wrapping: the block cipher mode ${String(m)} is not supported (use AESKeyWrapPadding, NISTKeyWrap or GCM)`);
+  fail(
+    "Invalid_Field",
+    `key wrapping: the block cipher mode ${String(m)} is not supported (use AESKeyWrapPadding, NISTKeyWrap or GCM)`,
+  );
 }
 
 /** Returns a copy of `kb` with its key material wrapped as `spec` asks. */
-export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingSpecification, ctx: OperationContext): Promise<KeyBlock> {
-  if (spec.WrappingMethod !== "Encrypt") fail("Operation_Not_Supported", `key wrapping: only the Encrypt wrapping method is supported`);
-  if (spec.EncodingOption === "TTLVEncoding") fail("Encoding_Option_Error", "key wrapping: TTLV encoding of the key value is not supported; use NoEncoding");
+export async function wrapKeyBlock(
+  kb: KeyBlock,
+  uid: string,
+  spec: KeyWrappingSpecification,
+  ctx: OperationContext,
+): Promise<KeyBlock> {
+  if (spec.WrappingMethod !== "Encrypt")
+    fail("Operation_Not_Supported", `key wrapping: only the Encrypt wrapping method is supported`);
+  if (spec.EncodingOption === "TTLVEncoding")
+    fail("Encoding_Option_Error", "key wrapping: TTLV encoding of the key value is not supported; use NoEncoding");
   const info = spec.EncryptionKeyInformation;
   if (!info) fail("Invalid_Message", "key wrapping: EncryptionKeyInformation is missing");
   const wrapUid = String(info.UniqueIdentifier);
@@ -69,7 +79,10 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
     else if (wrappingKey.objectType === "SymmetricKey") {
       const mask = wrappingKey.attributes.CryptographicUsageMask;
       if (!maskAllows(mask, USAGE.WrapKey | USAGE.Encrypt)) {
-        fail("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${wrapUid} does not allow WrapKey`);
+        fail(
+          "Incompatible_Cryptographic_Usage_Mask",
+          `key wrapping: the usage mask of ${wrapUid} does not allow WrapKey`,
+        );
       }
       const mode = modeOf(params) ?? "AESKeyWrapPadding";
       wrapped = symmetricWrap(mode, keyMaterialBytes(keyBlockOf(wrappingKey), wrapUid), material);
@@ -93,7 +106,10 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
     KeyValue: { KeyMaterial: wrapped, ...(keyValue.Attributes ? { Attributes: keyValue.Attributes } : {}) },
     KeyWrappingData: {
       WrappingMethod: "Encrypt",
-      EncryptionKeyInformation: { UniqueIdentifier: wrappingKey.id, ...(params ? { CryptographicParameters: params } : {}) },
+      EncryptionKeyInformation: {
+        UniqueIdentifier: wrappingKey.id,
+        ...(params ? { CryptographicParameters: params } : {}),
+      },
       EncodingOption: "NoEncoding",
     },
   };
@@ -103,7 +119,8 @@ export async function wrapKeyBlock(kb: KeyBlock, uid: string, spec: KeyWrappingS
 export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promise<KeyBlock> {
   const wd = kb.KeyWrappingData;
   if (!wd) return kb;
-  if (wd.EncodingOption === "TTLVEncoding") fail("Encoding_Option_Error", "key unwrapping: TTLV-encoded wrapped keys are not supported");
+  if (wd.EncodingOption === "TTLVEncoding")
+    fail("Encoding_Option_Error", "key unwrapping: TTLV-encoded wrapped keys are not supported");
   const info = wd.EncryptionKeyInformation;
   if (!info) fail("Invalid_Message", "key unwrapping: KeyWrappingData has no EncryptionKeyInformation");
   const wrapped =
@@ -112,7 +129,8 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
       : (kb.KeyValue as KeyValue | undefined)?.KeyMaterial instanceof Uint8Array
         ? ((kb.KeyValue as KeyValue).KeyMaterial as Uint8Array)
         : ((kb.KeyValue as KeyValue | undefined)?.KeyMaterial as KmipRecord | undefined)?.ByteString;
-  if (!(wrapped instanceof Uint8Array)) fail("Invalid_Message", "key unwrapping: the wrapped key material must be a byte string");
+  if (!(wrapped instanceof Uint8Array))
+    fail("Invalid_Message", "key unwrapping: the wrapped key material must be a byte string");
   let unwrappingKey = await retrieve(ctx, String(info.UniqueIdentifier), "decrypt");
   const wrapper = wrapperFor(unwrappingKey);
   let plain: Uint8Array;
@@ -123,7 +141,11 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
       plain = await wrapper.unwrap(unwrappingKey, wrapped, ctx, info.CryptographicParameters as KmipRecord | undefined);
     } else if (unwrappingKey.objectType === "SymmetricKey") {
       ensureCanUnprotect(unwrappingKey, "Unwrap");
-      plain = symmetricUnwrap(modeOf(info.CryptographicParameters as KmipRecord | undefined), keyMaterialBytes(keyBlockOf(unwrappingKey), unwrappingKey.id), wrapped);
+      plain = symmetricUnwrap(
+        modeOf(info.CryptographicParameters as KmipRecord | undefined),
+        keyMaterialBytes(keyBlockOf(unwrappingKey), unwrappingKey.id),
+        wrapped,
+      );
     } else {
       fail("Operation_Not_Supported", `key unwrapping: keys of type ${unwrappingKey.objectType} cannot unwrap`);
     }
@@ -133,7 +155,10 @@ export async function unwrapKeyBlock(kb: KeyBlock, ctx: OperationContext): Promi
   const { KeyWrappingData: _, ...rest } = kb;
   const attributes = kb.KeyValue instanceof Uint8Array ? undefined : (kb.KeyValue as KeyValue | undefined)?.Attributes;
   const material: Uint8Array | KmipRecord = kb.KeyFormatType === "TransparentSymmetricKey" ? { Key: plain } : plain;
-  return { ...rest, KeyValue: { KeyMaterial: material, ...(attributes ? { Attributes: attributes } : {}) } } as KeyBlock;
+  return {
+    ...rest,
+    KeyValue: { KeyMaterial: material, ...(attributes ? { Attributes: attributes } : {}) },
+  } as KeyBlock;
 }
 
 export function isWrapped(kb: KeyBlock | undefined): boolean {

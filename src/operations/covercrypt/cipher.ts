@@ -48,7 +48,11 @@ export async function encrypt(key: StoredObject, req: Encrypt): Promise<KmipReco
     try {
       data = !bulk
         ? concatBytes(header, cc.hybrid.demEncrypt(dek, plaintext as Uint8Array, authenticationData))
-        : encodeList((plaintext as Uint8Array[]).map((chunk) => concatBytes(header, cc.hybrid.demEncrypt(dek, chunk, authenticationData))));
+        : encodeList(
+            (plaintext as Uint8Array[]).map((chunk) =>
+              concatBytes(header, cc.hybrid.demEncrypt(dek, chunk, authenticationData)),
+            ),
+          );
     } finally {
       wipe(dek);
     }

@@ -21,7 +21,15 @@ import type { StoredObject } from "../../store/store.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import { keyMaterialBytes } from "../common/keys.ts";
 import { isWrapped } from "../common/wrap.ts";
-import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, accessPolicyBytes, isCoverCryptKey, parsePolicy } from "./keys.ts";
+import {
+  ALGORITHM,
+  POLICY,
+  PUBLIC_FORMAT,
+  SECRET_FORMAT,
+  accessPolicyBytes,
+  isCoverCryptKey,
+  parsePolicy,
+} from "./keys.ts";
 
 const FORMATS = new Set([SECRET_FORMAT, PUBLIC_FORMAT]);
 
@@ -69,7 +77,10 @@ export function importCoverCryptKey(kb: KeyBlock, attrs: Attributes): void {
 export function exportCoverCryptKey(o: StoredObject, kb: KeyBlock, format: string | undefined): KeyBlock | undefined {
   if (!FORMATS.has(kb.KeyFormatType) || !isCoverCryptKey(o)) return undefined;
   if (format !== undefined && format !== kb.KeyFormatType) {
-    fail("Key_Format_Type_Not_Supported", `the CoverCrypt key ${o.id} can only be exported as ${kb.KeyFormatType}, not ${format}`);
+    fail(
+      "Key_Format_Type_Not_Supported",
+      `the CoverCrypt key ${o.id} can only be exported as ${kb.KeyFormatType}, not ${format}`,
+    );
   }
   return { ...kb, KeyValue: { KeyMaterial: keyMaterialBytes(kb, o.id) } };
 }

@@ -14,7 +14,10 @@ import { concatBytes } from "../../crypto/bytes.ts";
 /** The client's LEB128 uses 32-bit operations; we read up to 2^53 but never beyond the data. */
 class Reader {
   offset = 0;
-  constructor(private readonly data: Uint8Array, private readonly what: string) {}
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly what: string,
+  ) {}
 
   private bad(why: string): never {
     fail("Invalid_Field", `${this.what}: ${why}`);
@@ -34,7 +37,8 @@ class Reader {
   }
 
   bytes(n: number): Uint8Array {
-    if (n > this.data.length - this.offset) this.bad(`announces ${n} bytes but only ${this.data.length - this.offset} remain`);
+    if (n > this.data.length - this.offset)
+      this.bad(`announces ${n} bytes but only ${this.data.length - this.offset} remain`);
     const out = this.data.subarray(this.offset, this.offset + n);
     this.offset += n;
     return out;
@@ -53,7 +57,8 @@ class Reader {
   list(): Uint8Array[] {
     const n = this.leb128();
     // each item takes at least one byte (its length), which bounds n before allocating anything
-    if (n > this.data.length - this.offset) this.bad(`announces ${n} items but only ${this.data.length - this.offset} bytes remain`);
+    if (n > this.data.length - this.offset)
+      this.bad(`announces ${n} items but only ${this.data.length - this.offset} bytes remain`);
     const items: Uint8Array[] = [];
     for (let i = 0; i < n; i++) items.push(this.vec());
     if (this.offset !== this.data.length) this.bad(`${this.data.length - this.offset} trailing bytes after the list`);
@@ -84,7 +89,8 @@ export interface DataToEncrypt {
   plaintext: Uint8Array | Uint8Array[];
 }
 
-const ENCRYPT_LAYOUT = "Encrypt: CoverCrypt Data must be LEB128(len access policy) ‖ access policy ‖ LEB128(len metadata) ‖ metadata ‖ plaintext";
+const ENCRYPT_LAYOUT =
+  "Encrypt: CoverCrypt Data must be LEB128(len access policy) ‖ access policy ‖ LEB128(len metadata) ‖ metadata ‖ plaintext";
 
 export function parseDataToEncrypt(data: Uint8Array, bulk: boolean): DataToEncrypt {
   const r = new Reader(data, bulk ? `${ENCRYPT_LAYOUT} list` : ENCRYPT_LAYOUT);

@@ -18,7 +18,11 @@ import { exportCoverCryptKey, importCoverCryptKey } from "./formats.ts";
 
 export const covercrypt: Scheme = {
   name: "CoverCrypt",
-  keyPairs: { algorithms: [ALGORITHM], generate: (req, merged) => generateMasterKeyPair(req, merged), rekey: rekeyMasterKeyPair },
+  keyPairs: {
+    algorithms: [ALGORITHM],
+    generate: (req, merged) => generateMasterKeyPair(req, merged),
+    rekey: rekeyMasterKeyPair,
+  },
   create: {
     // The only private keys Create makes: other key pairs come from CreateKeyPair.
     handles: (req) => req.ObjectType === "PrivateKey",

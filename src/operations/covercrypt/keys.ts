@@ -71,7 +71,10 @@ export function describe(o: StoredObject): string {
 
 export function ensureRole(o: StoredObject, role: Role, op: string, hint = ""): void {
   if (roleOf(o) !== role) {
-    throw new KmipError("Invalid_Object_Type", `${op}: the key ${o.id} is ${describe(o)}, not ${ROLE_NAME[role]}${hint}`);
+    throw new KmipError(
+      "Invalid_Object_Type",
+      `${op}: the key ${o.id} is ${describe(o)}, not ${ROLE_NAME[role]}${hint}`,
+    );
   }
 }
 
@@ -110,7 +113,8 @@ export function parsePolicy(bytes: Uint8Array, op: string): cc.Policy {
 /** The policy of a master key, from its vendor attribute. */
 export function policyOf(o: StoredObject, op: string): cc.Policy {
   const bytes = vendorAttributeBytes(o.attributes, POLICY);
-  if (!bytes) fail("Invalid_Attribute_Value", `${op}: the CoverCrypt master key ${o.id} has no ${POLICY} vendor attribute`);
+  if (!bytes)
+    fail("Invalid_Attribute_Value", `${op}: the CoverCrypt master key ${o.id} has no ${POLICY} vendor attribute`);
   return parsePolicy(bytes, op);
 }
 
@@ -126,7 +130,10 @@ export function ensurePartitionLimit(policy: cc.Policy, op: string): void {
   for (const d of policy.dimensions.values()) {
     count *= d.attributes.size;
     if (count > MAX_PARTITIONS) {
-      fail("Invalid_Attribute_Value", `${op}: the CoverCrypt policy has too many partitions (the product of its dimension sizes exceeds ${MAX_PARTITIONS})`);
+      fail(
+        "Invalid_Attribute_Value",
+        `${op}: the CoverCrypt policy has too many partitions (the product of its dimension sizes exceeds ${MAX_PARTITIONS})`,
+      );
     }
   }
 }
@@ -151,7 +158,10 @@ export function withKeyBytes(o: StoredObject, bytes: Uint8Array, policyBytes?: U
   if (policyBytes) setVendorAttribute(attributes, POLICY, policyBytes);
   return {
     ...o,
-    object: { ...o.object, KeyBlock: { ...kb, KeyValue: { KeyMaterial: bytes }, CryptographicLength: bytes.length * 8 } },
+    object: {
+      ...o.object,
+      KeyBlock: { ...kb, KeyValue: { KeyMaterial: bytes }, CryptographicLength: bytes.length * 8 },
+    },
     attributes,
   };
 }
@@ -174,6 +184,13 @@ const REASON: Partial<Record<cc.CoverCryptErrorKind, ResultReason>> = {
 export function ccError(op: string, e: unknown, inputReason: ResultReason, context?: string): KmipError {
   if (e instanceof KmipError) return e;
   if (!(e instanceof cc.CoverCryptError)) return cryptoError(op, e);
-  const reason = e.kind === "CryptoCoreError" ? (e.detail === "DecryptionError" ? "Cryptographic_Failure" : inputReason) : (REASON[e.kind] ?? inputReason);
-  return new KmipError(reason, `${op}: ${context ? `${context}: ` : ""}CoverCrypt: ${e.message}`, "client", { cause: e });
+  const reason =
+    e.kind === "CryptoCoreError"
+      ? e.detail === "DecryptionError"
+        ? "Cryptographic_Failure"
+        : inputReason
+      : (REASON[e.kind] ?? inputReason);
+  return new KmipError(reason, `${op}: ${context ? `${context}: ` : ""}CoverCrypt: ${e.message}`, "client", {
+    cause: e,
+  });
 }

@@ -11,10 +11,24 @@ import { setVendorAttribute, vendorAttributeBytes, type Attributes } from "../..
 import type { CreateKeyPair } from "../../kmip/requests.ts";
 import * as cc from "../../crypto/covercrypt/index.ts";
 import type { GeneratedKey } from "../scheme.ts";
-import { ALGORITHM, POLICY, PUBLIC_FORMAT, SECRET_FORMAT, ccError, ensurePartitionLimit, keyObject, parsePolicy } from "./keys.ts";
+import {
+  ALGORITHM,
+  POLICY,
+  PUBLIC_FORMAT,
+  SECRET_FORMAT,
+  ccError,
+  ensurePartitionLimit,
+  keyObject,
+  parsePolicy,
+} from "./keys.ts";
 import { runHeavy } from "../common/heavy.ts";
 
-function keyAttributes(requested: Attributes, format: string, length: number, policyBytes: Uint8Array): Partial<Attributes> {
+function keyAttributes(
+  requested: Attributes,
+  format: string,
+  length: number,
+  policyBytes: Uint8Array,
+): Partial<Attributes> {
   const vendor: Attributes = { VendorAttributes: [...(requested.VendorAttributes ?? [])] };
   setVendorAttribute(vendor, POLICY, policyBytes);
   return {
@@ -31,7 +45,8 @@ export async function generateMasterKeyPair(
 ): Promise<{ privateKey: GeneratedKey; publicKey: GeneratedKey }> {
   const op = "CreateKeyPair";
   const raw = vendorAttributeBytes(merged.privateKey, POLICY) ?? vendorAttributeBytes(merged.publicKey, POLICY);
-  if (!raw) fail("Invalid_Attribute_Value", `${op}: a CoverCrypt key pair needs the policy in the ${POLICY} vendor attribute`);
+  if (!raw)
+    fail("Invalid_Attribute_Value", `${op}: a CoverCrypt key pair needs the policy in the ${POLICY} vendor attribute`);
   const policy = parsePolicy(raw, op);
   if (policy.dimensions.size === 0) fail("Invalid_Attribute_Value", `${op}: the CoverCrypt policy has no dimension`);
   ensurePartitionLimit(policy, op);

@@ -23,7 +23,15 @@ import { linkTarget } from "../common/links.ts";
 import { isDestroyed } from "../common/lifecycle.ts";
 import { SYSTEM_TAG } from "../common/keys.ts";
 import {
-  REKEY_ACTION, USER_KEY_TAG, ccError, ensurePartitionLimit, ensureRole, isCoverCryptKey, keyBytes, policyOf, withKeyBytes,
+  REKEY_ACTION,
+  USER_KEY_TAG,
+  ccError,
+  ensurePartitionLimit,
+  ensureRole,
+  isCoverCryptKey,
+  keyBytes,
+  policyOf,
+  withKeyBytes,
 } from "./keys.ts";
 
 const OP = "ReKeyKeyPair";
@@ -34,7 +42,11 @@ function readAction(req: ReKeyKeyPair): cc.RekeyAction {
     vendorAttributeBytes(req.PrivateKeyAttributes, REKEY_ACTION) ??
     vendorAttributeBytes(req.CommonAttributes, REKEY_ACTION) ??
     vendorAttributeBytes(req.PublicKeyAttributes, REKEY_ACTION);
-  if (!raw) fail("Invalid_Attribute_Value", `${OP}: re-keying a CoverCrypt master key needs the ${REKEY_ACTION} vendor attribute`);
+  if (!raw)
+    fail(
+      "Invalid_Attribute_Value",
+      `${OP}: re-keying a CoverCrypt master key needs the ${REKEY_ACTION} vendor attribute`,
+    );
   let text: string;
   try {
     text = utf8.decode(raw);
@@ -46,7 +58,8 @@ function readAction(req: ReKeyKeyPair): cc.RekeyAction {
     const json = JSON.parse(text) as unknown;
     if (json && typeof json === "object" && !Array.isArray(json)) {
       const keys = Object.keys(json);
-      if (keys.length === 1 && keys[0] === "DeleteAttribute") text = JSON.stringify({ RemoveAttribute: (json as Record<string, unknown>).DeleteAttribute });
+      if (keys.length === 1 && keys[0] === "DeleteAttribute")
+        text = JSON.stringify({ RemoveAttribute: (json as Record<string, unknown>).DeleteAttribute });
     }
   } catch {
     // not JSON: the parser below reports it
@@ -60,28 +73,46 @@ function readAction(req: ReKeyKeyPair): cc.RekeyAction {
 
 /** The user keys whose ParentLink names `mskId` (created ones carry `_uk`, imported ones `_sk`). */
 async function userKeysOf(ctx: OperationContext, mskId: string): Promise<StoredObject[]> {
-  const ids = new Set([...(await ctx.store.idsWithTags([USER_KEY_TAG])), ...(await ctx.store.idsWithTags([SYSTEM_TAG.PrivateKey]))]);
+  const ids = new Set([
+    ...(await ctx.store.idsWithTags([USER_KEY_TAG])),
+    ...(await ctx.store.idsWithTags([SYSTEM_TAG.PrivateKey])),
+  ]);
   const found: StoredObject[] = [];
   for (const id of ids) {
     if (id === mskId) continue;
     const o = await ctx.store.get(id);
-    if (o && o.objectType === "PrivateKey" && isCoverCryptKey(o) && linkTarget(o, "ParentLink") === mskId) found.push(o);
+    if (o && o.objectType === "PrivateKey" && isCoverCryptKey(o) && linkTarget(o, "ParentLink") === mskId)
+      found.push(o);
   }
   return found;
 }
 
-export async function rekeyMasterKeyPair(mskObject: StoredObject, req: ReKeyKeyPair, ctx: OperationContext): Promise<KmipRecord> {
+export async function rekeyMasterKeyPair(
+  mskObject: StoredObject,
+  req: ReKeyKeyPair,
+  ctx: OperationContext,
+): Promise<KmipRecord> {
   ensureRole(mskObject, "master-secret", OP, "; re-key the master secret key of the pair");
   if (mskObject.state !== "Active") {
-    throw new KmipError("Wrong_Key_Lifecycle_State", `${OP}: the master secret key ${mskObject.id} is ${mskObject.state}; only Active master keys can be re-keyed`);
+    throw new KmipError(
+      "Wrong_Key_Lifecycle_State",
+      `${OP}: the master secret key ${mskObject.id} is ${mskObject.state}; only Active master keys can be re-keyed`,
+    );
   }
   const action = readAction(req);
   const mpkId = linkTarget(mskObject, "PublicKeyLink");
   const mpkObject = mpkId ? await ctx.store.get(mpkId) : undefined;
-  if (!mpkObject) throw new KmipError("Item_Not_Found", `${OP}: the master public key of ${mskObject.id} was not found (PublicKeyLink ${mpkId ?? "missing"})`);
+  if (!mpkObject)
+    throw new KmipError(
+      "Item_Not_Found",
+      `${OP}: the master public key of ${mskObject.id} was not found (PublicKeyLink ${mpkId ?? "missing"})`,
+    );
   ensureRole(mpkObject, "master-public", OP);
   if (isDestroyed(mpkObject)) {
-    throw new KmipError("Wrong_Key_Lifecycle_State", `${OP}: the master public key ${mpkObject.id} of ${mskObject.id} has been destroyed`);
+    throw new KmipError(
+      "Wrong_Key_Lifecycle_State",
+      `${OP}: the master public key ${mpkObject.id} of ${mskObject.id} has been destroyed`,
+    );
   }
 
   const policy = policyOf(mskObject, OP);
@@ -91,11 +122,18 @@ export async function rekeyMasterKeyPair(mskObject: StoredObject, req: ReKeyKeyP
     msk = cc.serialize.deserializeMasterSecretKey(keyBytes(mskObject));
     if ("AddAttribute" in action) {
       // policy edits are cheap; check the grown universe before any key is generated
-      ensurePartitionLimit(action.AddAttribute.reduce((p, [a, hint]) => cc.policyEdit.addAttribute(p, a, hint), policy), OP);
+      ensurePartitionLimit(
+        action.AddAttribute.reduce((p, [a, hint]) => cc.policyEdit.addAttribute(p, a, hint), policy),
+        OP,
+      );
     }
     const mpk = cc.serialize.deserializeMasterPublicKey(keyBytes(mpkObject));
     const r = cc.applyRekeyAction(policy, msk, mpk, action);
-    next = { policy: r.policy, mskBytes: cc.serialize.serializeMasterSecretKey(r.msk), mpkBytes: cc.serialize.serializeMasterPublicKey(r.mpk) };
+    next = {
+      policy: r.policy,
+      mskBytes: cc.serialize.serializeMasterSecretKey(r.msk),
+      mpkBytes: cc.serialize.serializeMasterPublicKey(r.mpk),
+    };
     cc.serialize.wipeMasterSecretKey(r.msk);
   } catch (e) {
     throw ccError(OP, e, "Invalid_Attribute_Value", `cannot apply ${Object.keys(action)[0]}`);
@@ -116,13 +154,24 @@ export async function rekeyMasterKeyPair(mskObject: StoredObject, req: ReKeyKeyP
       fresh = cc.refreshUserSecretKey(next.mskBytes, old, true);
     } catch (e) {
       // wrapped, or not issued by this master key (its KMAC does not verify): leave it as it is
-      ctx.log.warn("CoverCrypt user key not refreshed", { op: OP, id: uk.id, msk: mskObject.id, reason: e instanceof Error ? e.message : String(e) });
+      ctx.log.warn("CoverCrypt user key not refreshed", {
+        op: OP,
+        id: uk.id,
+        msk: mskObject.id,
+        reason: e instanceof Error ? e.message : String(e),
+      });
       continue;
     }
     if (equalBytes(old, fresh)) continue;
     await ctx.store.update(withKeyBytes(uk, fresh));
     refreshed++;
   }
-  ctx.log.debug("re-keyed CoverCrypt master keys", { op: OP, msk: mskObject.id, mpk: mpkObject.id, action: Object.keys(action)[0], refreshed });
+  ctx.log.debug("re-keyed CoverCrypt master keys", {
+    op: OP,
+    msk: mskObject.id,
+    mpk: mpkObject.id,
+    action: Object.keys(action)[0],
+    refreshed,
+  });
   return { PrivateKeyUniqueIdentifier: mskObject.id, PublicKeyUniqueIdentifier: mpkObject.id };
 }

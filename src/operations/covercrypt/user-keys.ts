@@ -16,8 +16,19 @@ import { initialState, now } from "../common/lifecycle.ts";
 import { retrieve } from "../common/retrieve.ts";
 import { newId, newObjectAttributes, storedObject, userTags } from "../common/keys.ts";
 import {
-  ACCESS_POLICY, ALGORITHM, LEGACY_ACCESS_POLICY, POLICY, SECRET_FORMAT, USER_KEY_TAG, accessPolicyBytes, ccError, ensureRole,
-  keyBytes, keyObject, policyOf, roleOf,
+  ACCESS_POLICY,
+  ALGORITHM,
+  LEGACY_ACCESS_POLICY,
+  POLICY,
+  SECRET_FORMAT,
+  USER_KEY_TAG,
+  accessPolicyBytes,
+  ccError,
+  ensureRole,
+  keyBytes,
+  keyObject,
+  policyOf,
+  roleOf,
 } from "./keys.ts";
 
 /** Does this Create ask for a CoverCrypt user key? */
@@ -34,10 +45,17 @@ export async function createUserKey(req: Create, ctx: OperationContext): Promise
   const requested = req.Attributes;
   const parents = (requested.Link ?? []).filter((l) => l.LinkType === "ParentLink");
   if (parents.length !== 1) {
-    fail("Invalid_Field", `${op}: a CoverCrypt user decryption key needs exactly one ParentLink to its master secret key, got ${parents.length}`);
+    fail(
+      "Invalid_Field",
+      `${op}: a CoverCrypt user decryption key needs exactly one ParentLink to its master secret key, got ${parents.length}`,
+    );
   }
   const apBytes = accessPolicyBytes(requested);
-  if (!apBytes) fail("Invalid_Attribute_Value", `${op}: a CoverCrypt user decryption key needs the ${ACCESS_POLICY} vendor attribute`);
+  if (!apBytes)
+    fail(
+      "Invalid_Attribute_Value",
+      `${op}: a CoverCrypt user decryption key needs the ${ACCESS_POLICY} vendor attribute`,
+    );
   let access: string;
   try {
     access = utf8.decode(apBytes);
@@ -49,10 +67,18 @@ export async function createUserKey(req: Create, ctx: OperationContext): Promise
   const id = newId(requested.UniqueIdentifier);
 
   return ctx.store.atomic(async () => {
-    const msk = await retrieve(ctx, String(parents[0].LinkedObjectIdentifier), "get", (o) => o.state === "Active" && roleOf(o) === "master-secret");
+    const msk = await retrieve(
+      ctx,
+      String(parents[0].LinkedObjectIdentifier),
+      "get",
+      (o) => o.state === "Active" && roleOf(o) === "master-secret",
+    );
     ensureRole(msk, "master-secret", op, " (the ParentLink of a user decryption key must name its master secret key)");
     if (msk.state !== "Active") {
-      throw new KmipError("Wrong_Key_Lifecycle_State", `${op}: the master secret key ${msk.id} is ${msk.state}; only an Active master key can issue user keys`);
+      throw new KmipError(
+        "Wrong_Key_Lifecycle_State",
+        `${op}: the master secret key ${msk.id} is ${msk.state}; only an Active master key can issue user keys`,
+      );
     }
     const policy = policyOf(msk, op);
     const mskBytes = keyBytes(msk);
@@ -64,7 +90,9 @@ export async function createUserKey(req: Create, ctx: OperationContext): Promise
     }
     // one canonical access-policy attribute (bytes, as Cosmian stores it); the policy belongs to the master
     const vendor: Attributes = {
-      VendorAttributes: (requested.VendorAttributes ?? []).filter((a) => ![ACCESS_POLICY, LEGACY_ACCESS_POLICY, POLICY].includes(a.AttributeName)),
+      VendorAttributes: (requested.VendorAttributes ?? []).filter(
+        (a) => ![ACCESS_POLICY, LEGACY_ACCESS_POLICY, POLICY].includes(a.AttributeName),
+      ),
     };
     setVendorAttribute(vendor, ACCESS_POLICY, apBytes);
     const fields: Partial<Attributes> = {
@@ -73,7 +101,9 @@ export async function createUserKey(req: Create, ctx: OperationContext): Promise
       KeyFormatType: SECRET_FORMAT,
       VendorAttributes: vendor.VendorAttributes,
       // the ParentLink may have named the master by tags: store its id (rekey follows it)
-      Link: (requested.Link ?? []).map((l) => (l.LinkType === "ParentLink" ? { LinkType: "ParentLink", LinkedObjectIdentifier: msk.id } : l)),
+      Link: (requested.Link ?? []).map((l) =>
+        l.LinkType === "ParentLink" ? { LinkType: "ParentLink", LinkedObjectIdentifier: msk.id } : l,
+      ),
     };
     const attrs = newObjectAttributes(requested, fields);
     attrs.State = initialState(attrs, now());

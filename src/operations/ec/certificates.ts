@@ -29,15 +29,23 @@ export function certificatePublicKey(o: StoredObject): EcKey {
   try {
     spki = new Uint8Array(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }));
   } catch (e) {
-    throw new KmipError("Invalid_Field", `the certificate ${o.id} is not a valid DER X.509 certificate`, "client", { cause: e });
+    throw new KmipError("Invalid_Field", `the certificate ${o.id} is not a valid DER X.509 certificate`, "client", {
+      cause: e,
+    });
   }
   let parsed: formats.ParsedPublicKey;
   try {
     parsed = formats.publicKeyFromSpki(spki);
   } catch (e) {
-    throw new KmipError("Operation_Not_Supported", `the public key of the certificate ${o.id} is not an elliptic-curve key this server uses (${(e as Error).message})`, "client", { cause: e });
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `the public key of the certificate ${o.id} is not an elliptic-curve key this server uses (${(e as Error).message})`,
+      "client",
+      { cause: e },
+    );
   }
-  if (!SERVED.has(parsed.algorithm)) throw new KmipError("Operation_Not_Supported", `${parsed.algorithm} certificate keys are not supported`);
+  if (!SERVED.has(parsed.algorithm))
+    throw new KmipError("Operation_Not_Supported", `${parsed.algorithm} certificate keys are not supported`);
   return { type: parsed.algorithm as EcKey["type"], publicKey: parsed.publicKey };
 }
 
@@ -69,7 +77,12 @@ export async function privateKeyFor(ctx: OperationContext, o: StoredObject, righ
   if (linked) return retrieve(ctx, linked, right);
   if (o.objectType === "Certificate") {
     // A private key pointing at this certificate (importPrivateKey{certificateIdentifier}).
-    const [id] = await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: o.id }], limit: 1 });
+    const [id] = await ctx.store.locate({
+      user: ctx.user,
+      objectType: "PrivateKey",
+      links: [{ linkType: "CertificateLink", target: o.id }],
+      limit: 1,
+    });
     if (id) return retrieve(ctx, id, right);
   }
   throw new KmipError("Item_Not_Found", `no private key is linked to the ${o.objectType} ${o.id}`);
@@ -78,6 +91,10 @@ export async function privateKeyFor(ctx: OperationContext, o: StoredObject, righ
 /** The private EC key of a private-key object, checked. */
 export function privateEcKey(o: StoredObject): EcKey {
   const k = ecKeyOfObject(o);
-  if (!k?.privateKey) throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not an elliptic-curve private key this server can use`);
+  if (!k?.privateKey)
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `the key ${o.id} is not an elliptic-curve private key this server can use`,
+    );
   return k;
 }

@@ -25,7 +25,8 @@ import type { StoredObject } from "../../store/store.ts";
 export function eciesError(op: string, e: unknown): KmipError {
   if (e instanceof KmipError) return e;
   if (e instanceof EciesError) {
-    if (e.code === "UNSUPPORTED" || e.code === "EMPTY_PLAINTEXT") return new KmipError("Invalid_Field", `${op}: ${e.message}`, "client", { cause: e });
+    if (e.code === "UNSUPPORTED" || e.code === "EMPTY_PLAINTEXT")
+      return new KmipError("Invalid_Field", `${op}: ${e.message}`, "client", { cause: e });
     return new KmipError("Cryptographic_Failure", `${op}: ${e.message}`, "client", { cause: e });
   }
   const message = e instanceof Error ? e.message : String(e);
@@ -36,12 +37,14 @@ export function eciesError(op: string, e: unknown): KmipError {
 export function publicEcKey(o: StoredObject): EcKey {
   if (o.objectType === "Certificate") return certificatePublicKey(o);
   const k = ecKeyOfObject(o);
-  if (!k) throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not an elliptic-curve key this server can use`);
+  if (!k)
+    throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not an elliptic-curve key this server can use`);
   return k;
 }
 
 function eciesType(k: EcKey, op: string): ecies.EciesKeyType {
-  if (!ecies.isEciesKeyType(k.type)) throw new KmipError("Operation_Not_Supported", `${op}: ${k.type} keys only sign; they cannot encrypt`);
+  if (!ecies.isEciesKeyType(k.type))
+    throw new KmipError("Operation_Not_Supported", `${op}: ${k.type} keys only sign; they cannot encrypt`);
   return k.type;
 }
 
@@ -75,11 +78,19 @@ export const eciesCipher: Cipher = {
   async encrypt(key, req): Promise<KmipRecord> {
     const data = req.Data ?? new Uint8Array(0);
     const ciphertext = eciesEncrypt(publicEcKey(key), data, req.AuthenticatedEncryptionAdditionalData, "Encrypt");
-    return { UniqueIdentifier: key.id, Data: ciphertext, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+    return {
+      UniqueIdentifier: key.id,
+      Data: ciphertext,
+      ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+    };
   },
   async decrypt(key, req): Promise<KmipRecord> {
     if (!req.Data) throw new KmipError("Invalid_Message", "Decrypt: Data (the ECIES ciphertext) is missing");
     const plaintext = eciesDecrypt(privateEcKey(key), req.Data, req.AuthenticatedEncryptionAdditionalData, "Decrypt");
-    return { UniqueIdentifier: key.id, Data: plaintext, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+    return {
+      UniqueIdentifier: key.id,
+      Data: plaintext,
+      ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+    };
   },
 };

@@ -38,7 +38,12 @@ function importEcKey(kb: KeyBlock, attrs: Attributes): void {
   // DER key material arrives as `{ByteString}` from the JS client's importPrivateKey; the KMS
   // returns it as a plain ByteString, the only form that client reads back for DER formats.
   const m = kb.KeyValue.KeyMaterial as KmipRecord;
-  if (DER_FORMATS.has(kb.KeyFormatType) && !(m instanceof Uint8Array) && m.ByteString instanceof Uint8Array && Object.keys(m).length === 1) {
+  if (
+    DER_FORMATS.has(kb.KeyFormatType) &&
+    !(m instanceof Uint8Array) &&
+    m.ByteString instanceof Uint8Array &&
+    Object.keys(m).length === 1
+  ) {
     kb.KeyValue = { ...kb.KeyValue, KeyMaterial: m.ByteString };
   }
   const declared = attrs.ObjectType;
@@ -56,7 +61,11 @@ function importEcKey(kb: KeyBlock, attrs: Attributes): void {
   if (!k) return;
   wipe(k.privateKey); // parsed only to validate it
   const params = (attrs.CryptographicDomainParameters ?? {}) as KmipRecord;
-  if (params.RecommendedCurve === undefined) attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
+  if (params.RecommendedCurve === undefined)
+    attrs.CryptographicDomainParameters = { ...params, RecommendedCurve: CURVES[k.type].curve };
 }
 
-export const ecFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(EC_CODEC, o, kb, format), importKey: importEcKey };
+export const ecFormats: KeyFormats = {
+  exportKey: (o, kb, format) => convertAsymmetricKey(EC_CODEC, o, kb, format),
+  importKey: importEcKey,
+};

@@ -45,16 +45,37 @@ function curveOf(a: Attributes): string | undefined {
 export function requestedKeyType(algorithm: string, privateIn: Attributes, publicIn: Attributes): EcKeyType {
   const asked = [curveOf(privateIn), curveOf(publicIn)].filter((c): c is string => c !== undefined);
   if (asked.length === 2 && asked[0] !== asked[1]) {
-    fail("Invalid_Field", `CreateKeyPair: the private and public key attributes name different curves (${asked[0]}, ${asked[1]})`);
+    fail(
+      "Invalid_Field",
+      `CreateKeyPair: the private and public key attributes name different curves (${asked[0]}, ${asked[1]})`,
+    );
   }
-  const curve = asked[0] ?? (algorithm === "Ed25519" ? "CURVEED25519" : algorithm === "Ed448" ? "CURVEED448" : algorithm === "ECDSA" ? "P256" : "CURVE25519");
+  const curve =
+    asked[0] ??
+    (algorithm === "Ed25519"
+      ? "CURVEED25519"
+      : algorithm === "Ed448"
+        ? "CURVEED448"
+        : algorithm === "ECDSA"
+          ? "P256"
+          : "CURVE25519");
   const type = keyTypeOfCurve(curve);
-  if (!type) throw new KmipError("Operation_Not_Supported", `CreateKeyPair: key pairs on the curve ${curve} are not supported (use CURVE25519, CURVEED25519, CURVEED448, P256, P384, P521, SECP256K1 or RISTRETTO255)`);
+  if (!type)
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `CreateKeyPair: key pairs on the curve ${curve} are not supported (use CURVE25519, CURVEED25519, CURVEED448, P256, P384, P521, SECP256K1 or RISTRETTO255)`,
+    );
   if ((algorithm === "Ed25519" || algorithm === "Ed448") && type !== algorithm) {
-    fail("Invalid_Attribute_Value", `CreateKeyPair: the ${algorithm} algorithm needs the ${CURVES[algorithm].curve} curve, not ${curve}`);
+    fail(
+      "Invalid_Attribute_Value",
+      `CreateKeyPair: the ${algorithm} algorithm needs the ${CURVES[algorithm].curve} curve, not ${curve}`,
+    );
   }
   if (algorithm === "ECDSA" && !CURVES[type].canSign) {
-    fail("Invalid_Attribute_Value", `CreateKeyPair: ${type} keys cannot sign; use ECDSA with P256, P384 or P521, or the Ed25519 algorithm`);
+    fail(
+      "Invalid_Attribute_Value",
+      `CreateKeyPair: ${type} keys cannot sign; use ECDSA with P256, P384 or P521, or the Ed25519 algorithm`,
+    );
   }
   return type;
 }
@@ -83,12 +104,21 @@ export const generateEcKeyPair: KeyPairGenerator = async (_req, { privateKey: pr
     CryptographicDomainParameters: { RecommendedCurve: curve, Qlength: bits },
   };
   const block = (format: string, material: KmipRecord) => ({
-    KeyBlock: { KeyFormatType: format, KeyValue: { KeyMaterial: material }, CryptographicAlgorithm: algorithm, CryptographicLength: bits },
+    KeyBlock: {
+      KeyFormatType: format,
+      KeyValue: { KeyMaterial: material },
+      CryptographicAlgorithm: algorithm,
+      CryptographicLength: bits,
+    },
   });
   return {
     privateKey: {
       object: block("TransparentECPrivateKey", { RecommendedCurve: curve, D: d }),
-      attributes: { ...common, KeyFormatType: "TransparentECPrivateKey", CryptographicUsageMask: privateIn.CryptographicUsageMask ?? masks.privateKey },
+      attributes: {
+        ...common,
+        KeyFormatType: "TransparentECPrivateKey",
+        CryptographicUsageMask: privateIn.CryptographicUsageMask ?? masks.privateKey,
+      },
     },
     publicKey: {
       object: block("TransparentECPublicKey", { RecommendedCurve: curve, QString: pair.publicKey }),

@@ -43,7 +43,13 @@ export function publicOf(k: EcKey): Uint8Array {
 }
 
 const ALGORITHM_TO_TYPE: Partial<Record<formats.KeyAlgorithm, EcKeyType>> = {
-  X25519: "X25519", Ed25519: "Ed25519", "P-256": "P-256", "P-384": "P-384", "P-521": "P-521", secp256k1: "secp256k1", Ed448: "Ed448",
+  X25519: "X25519",
+  Ed25519: "Ed25519",
+  "P-256": "P-256",
+  "P-384": "P-384",
+  "P-521": "P-521",
+  secp256k1: "secp256k1",
+  Ed448: "Ed448",
 };
 
 export function dToBytes(type: EcKeyType, d: bigint): Uint8Array {
@@ -85,7 +91,11 @@ export function curveOfAttributes(attrs: Attributes | undefined, kb?: KeyBlock):
   return algorithm === "Ed25519" || algorithm === "Ed448" ? algorithm : undefined;
 }
 
-function fromParsed(algorithm: formats.KeyAlgorithm, privateKey: Uint8Array | undefined, publicKey: Uint8Array | undefined): EcKey | undefined {
+function fromParsed(
+  algorithm: formats.KeyAlgorithm,
+  privateKey: Uint8Array | undefined,
+  publicKey: Uint8Array | undefined,
+): EcKey | undefined {
   const type = ALGORITHM_TO_TYPE[algorithm];
   if (!type) return undefined; // X448: stored, but not served
   return { type, ...(privateKey ? { privateKey } : {}), ...(publicKey ? { publicKey } : {}) };
@@ -145,7 +155,11 @@ export function readEcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?: 
         const raw = materialBytes(material);
         if (!type || !raw) return undefined;
         if (isPrivate) {
-          if (raw.length !== CURVES[type].privateLength) fail("Invalid_Field", `a raw ${type} private key must be ${CURVES[type].privateLength} bytes, got ${raw.length}`);
+          if (raw.length !== CURVES[type].privateLength)
+            fail(
+              "Invalid_Field",
+              `a raw ${type} private key must be ${CURVES[type].privateLength} bytes, got ${raw.length}`,
+            );
           publicKeyOf(type, raw); // validates the scalar
           return { type, privateKey: raw.slice() }; // a copy: callers wipe it after use
         }
@@ -157,14 +171,17 @@ export function readEcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?: 
   } catch (e) {
     if (unsupportedFormat(e)) return undefined;
     if (e instanceof KmipError) throw e;
-    throw new KmipError("Invalid_Field", `invalid ${kb.KeyFormatType} EC key: ${(e as Error).message}`, "client", { cause: e });
+    throw new KmipError("Invalid_Field", `invalid ${kb.KeyFormatType} EC key: ${(e as Error).message}`, "client", {
+      cause: e,
+    });
   }
 }
 
 function validPublic(type: EcKeyType, publicKey: Uint8Array): Uint8Array {
   if (isWeierstrass(type)) return reencodePublicKey(type, publicKey, false);
   const length = type === "Ed448" ? 57 : 32;
-  if (publicKey.length !== length) throw new RangeError(`a ${type} public key must be ${length} bytes, got ${publicKey.length}`);
+  if (publicKey.length !== length)
+    throw new RangeError(`a ${type} public key must be ${length} bytes, got ${publicKey.length}`);
   if (type === "Ristretto255") ristretto.assertValidPublicKey(publicKey);
   return publicKey;
 }
@@ -203,7 +220,8 @@ export function privateKeyMaterial(k: EcKey, format: string): Uint8Array | KmipR
       if (k.type === "Ristretto255") noFormat(k.type, format, "private key");
       return formats.privateKeyToPkcs8(k.type, sk);
     case "ECPrivateKey":
-      if (!isWeierstrass(k.type)) noFormat(k.type, format, "private key (SEC1 is for NIST curves and secp256k1; use PKCS8)");
+      if (!isWeierstrass(k.type))
+        noFormat(k.type, format, "private key (SEC1 is for NIST curves and secp256k1; use PKCS8)");
       return formats.ecPrivateKeyToSec1(k.type, sk);
     default:
       return noFormat(k.type, format, "private key");

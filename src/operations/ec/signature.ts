@@ -22,14 +22,30 @@ import { ECDSA_CURVES, isWeierstrass } from "./curves.ts";
 import { publicOf, type EcKey } from "./key-material.ts";
 
 const DSA_HASH: Record<string, string> = lookupTable({
-  ECDSAWithSHA224: "sha224", ECDSAWithSHA256: "sha256", ECDSAWithSHA384: "sha384", ECDSAWithSHA512: "sha512",
+  ECDSAWithSHA224: "sha224",
+  ECDSAWithSHA256: "sha256",
+  ECDSAWithSHA384: "sha384",
+  ECDSAWithSHA512: "sha512",
 });
 const HASH: Record<string, string> = lookupTable({
-  SHA224: "sha224", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512",
-  SHA3224: "sha3-224", SHA3256: "sha3-256", SHA3384: "sha3-384", SHA3512: "sha3-512",
+  SHA224: "sha224",
+  SHA256: "sha256",
+  SHA384: "sha384",
+  SHA512: "sha512",
+  SHA3224: "sha3-224",
+  SHA3256: "sha3-256",
+  SHA3384: "sha3-384",
+  SHA3512: "sha3-512",
 });
 const HASH_LENGTH: Record<string, number> = lookupTable({
-  sha224: 28, sha256: 32, sha384: 48, sha512: 64, "sha3-224": 28, "sha3-256": 32, "sha3-384": 48, "sha3-512": 64,
+  sha224: 28,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+  "sha3-224": 28,
+  "sha3-256": 32,
+  "sha3-384": 48,
+  "sha3-512": 64,
 });
 
 /** The node:crypto hash name for ECDSA, from the request's parameters merged over the key's. */
@@ -37,7 +53,11 @@ export function ecdsaHash(params: CryptographicParameters | undefined, op: strin
   const dsa = params?.DigitalSignatureAlgorithm;
   if (dsa !== undefined) {
     const h = DSA_HASH[dsa];
-    if (!h) fail("Invalid_Field", `${op}: the digital signature algorithm ${dsa} does not apply to ECDSA keys (use ECDSAWithSHA256, ECDSAWithSHA384 or ECDSAWithSHA512)`);
+    if (!h)
+      fail(
+        "Invalid_Field",
+        `${op}: the digital signature algorithm ${dsa} does not apply to ECDSA keys (use ECDSAWithSHA256, ECDSAWithSHA384 or ECDSAWithSHA512)`,
+      );
     return h;
   }
   const name = params?.HashingAlgorithm ?? "SHA256";
@@ -49,17 +69,28 @@ export function ecdsaHash(params: CryptographicParameters | undefined, op: strin
 function digestOf(hash: string, data: Uint8Array, prehashed: boolean, op: string): Uint8Array {
   if (!prehashed) return new Uint8Array(createHash(hash).update(data).digest());
   if (data.length !== HASH_LENGTH[hash]) {
-    fail("Invalid_Field", `${op}: DigestedData must be a ${hash.toUpperCase()} digest of ${HASH_LENGTH[hash]} bytes, got ${data.length}`);
+    fail(
+      "Invalid_Field",
+      `${op}: DigestedData must be a ${hash.toUpperCase()} digest of ${HASH_LENGTH[hash]} bytes, got ${data.length}`,
+    );
   }
   return data;
 }
 
 function cannotSign(k: EcKey, op: string): never {
-  return fail("Operation_Not_Supported", `${op}: ${k.type} keys cannot sign or verify (use Ed25519, Ed448 or ECDSA on P256, P384, P521, SECP256K1)`);
+  return fail(
+    "Operation_Not_Supported",
+    `${op}: ${k.type} keys cannot sign or verify (use Ed25519, Ed448 or ECDSA on P256, P384, P521, SECP256K1)`,
+  );
 }
 
 /** Signs `data` (or the digest `data` when `prehashed`) with a private EC key. */
-export function sign(k: EcKey, data: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): Uint8Array {
+export function sign(
+  k: EcKey,
+  data: Uint8Array,
+  prehashed: boolean,
+  params: CryptographicParameters | undefined,
+): Uint8Array {
   const sk = k.privateKey;
   if (!sk) fail("Key_Value_Not_Present", "Sign: the key has no private key material");
   if (k.type === "Ed25519") return ed25519.sign(data, sk);
@@ -70,7 +101,13 @@ export function sign(k: EcKey, data: Uint8Array, prehashed: boolean, params: Cry
 }
 
 /** true when `signature` is valid for `data` (or the digest `data`) under the EC key's public half. */
-export function verify(k: EcKey, data: Uint8Array, signature: Uint8Array, prehashed: boolean, params: CryptographicParameters | undefined): boolean {
+export function verify(
+  k: EcKey,
+  data: Uint8Array,
+  signature: Uint8Array,
+  prehashed: boolean,
+  params: CryptographicParameters | undefined,
+): boolean {
   const pk = publicOf(k);
   if (k.type === "Ed25519") {
     try {

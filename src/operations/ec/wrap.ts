@@ -25,7 +25,10 @@ export const ecWrapper: KeyWrapper = {
   },
   async wrap(k, plaintext) {
     if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.WrapKey | USAGE.Encrypt)) {
-      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
+      throw new KmipError(
+        "Incompatible_Cryptographic_Usage_Mask",
+        `key wrapping: the usage mask of ${k.id} does not allow WrapKey`,
+      );
     }
     // A private key wraps with its public half (derived), so either half of a pair may be named.
     if (k.objectType !== "PrivateKey") return eciesEncrypt(publicEcKey(k), plaintext, undefined, "Wrap");
@@ -39,7 +42,10 @@ export const ecWrapper: KeyWrapper = {
   },
   async unwrap(k, ciphertext) {
     if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.UnwrapKey | USAGE.Decrypt)) {
-      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`);
+      throw new KmipError(
+        "Incompatible_Cryptographic_Usage_Mask",
+        `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`,
+      );
     }
     return eciesDecrypt(privateEcKey(k), ciphertext, undefined, "Unwrap");
   },

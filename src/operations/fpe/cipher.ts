@@ -46,28 +46,37 @@ function keyAlgorithm(key: StoredObject): string | undefined {
 
 /** Cosmian's selection: request parameters, else stored parameters, else the key's algorithm. */
 function selectedAlgorithm(key: StoredObject, req: Encrypt | Decrypt): string | undefined {
-  return req.CryptographicParameters?.CryptographicAlgorithm
-    ?? key.attributes.CryptographicParameters?.CryptographicAlgorithm
-    ?? keyAlgorithm(key);
+  return (
+    req.CryptographicParameters?.CryptographicAlgorithm ??
+    key.attributes.CryptographicParameters?.CryptographicAlgorithm ??
+    keyAlgorithm(key)
+  );
 }
 
 /** FpeError (and anything else the FF1 modules throw) -> KmipError. */
 export function fpeError(op: Op, e: unknown): KmipError {
   if (e instanceof KmipError) return e;
   const message = `${op}: FPE ${op.toLowerCase()} failed: ${e instanceof Error ? e.message : String(e)}`;
-  if (e instanceof FpeError && e.code !== "KEY_SIZE") return new KmipError("Invalid_Field", message, "client", { cause: e });
+  if (e instanceof FpeError && e.code !== "KEY_SIZE")
+    return new KmipError("Invalid_Field", message, "client", { cause: e });
   return new KmipError("Cryptographic_Failure", message, "client", { cause: e });
 }
 
 async function run(op: Op, key: StoredObject, req: Encrypt | Decrypt): Promise<KmipRecord> {
   const verb = op.toLowerCase();
   if (selectedAlgorithm(key, req) !== FPE_ALGORITHM) {
-    throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `${op}: an FPE_FF1 key may only be used for FPE_FF1 ${verb} operations`);
+    throw new KmipError(
+      "Incompatible_Cryptographic_Usage_Mask",
+      `${op}: an FPE_FF1 key may only be used for FPE_FF1 ${verb} operations`,
+    );
   }
   const data = req.Data;
   if (data === undefined) fail("Invalid_Message", `${op}: data to ${verb} must be provided`);
   if (data.length > MAX_FPE_DATA_BYTES) {
-    fail("Invalid_Field", `${op}: FPE data must be at most ${MAX_FPE_DATA_BYTES} bytes on this server, got ${data.length}`);
+    fail(
+      "Invalid_Field",
+      `${op}: FPE data must be at most ${MAX_FPE_DATA_BYTES} bytes on this server, got ${data.length}`,
+    );
   }
   const keyBytes = keyMaterialBytes(keyBlockOf(key), key.id);
   const aad = req.AuthenticatedEncryptionAdditionalData;
@@ -78,9 +87,17 @@ async function run(op: Op, key: StoredObject, req: Encrypt | Decrypt): Promise<K
     // FF1 over kilobytes of text takes ~0.1 s: larger inputs go to a worker thread
     const heavy = data.length > INLINE_FPE_BYTES;
     if (meta.kind === "cosmian") {
-      out = heavy ? await runHeavy("fpeCosmian", op === "Encrypt", keyBytes, data, aad, tweak) : op === "Encrypt" ? kms.encrypt(keyBytes, data, aad, tweak) : kms.decrypt(keyBytes, data, aad, tweak);
+      out = heavy
+        ? await runHeavy("fpeCosmian", op === "Encrypt", keyBytes, data, aad, tweak)
+        : op === "Encrypt"
+          ? kms.encrypt(keyBytes, data, aad, tweak)
+          : kms.decrypt(keyBytes, data, aad, tweak);
     } else {
-      out = heavy ? await runHeavy("fpeExtended", op === "Encrypt", keyBytes, data, meta, tweak) : op === "Encrypt" ? encryptExtended(keyBytes, data, meta, tweak) : decryptExtended(keyBytes, data, meta, tweak);
+      out = heavy
+        ? await runHeavy("fpeExtended", op === "Encrypt", keyBytes, data, meta, tweak)
+        : op === "Encrypt"
+          ? encryptExtended(keyBytes, data, meta, tweak)
+          : decryptExtended(keyBytes, data, meta, tweak);
     }
   } catch (e) {
     throw fpeError(op, e);

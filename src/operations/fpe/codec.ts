@@ -23,21 +23,40 @@ function crypt(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak:
       return decrypt ? text.decrypt(key, tweak, input, a, options) : text.encrypt(key, tweak, input, a, options);
     }
     case "integer":
-      return kms.cryptIntegerDigits(key, tweak, utf8(data, what), alphabets.kmsAlphabet(meta.alphabet), decrypt, rounds);
+      return kms.cryptIntegerDigits(
+        key,
+        tweak,
+        utf8(data, what),
+        alphabets.kmsAlphabet(meta.alphabet),
+        decrypt,
+        rounds,
+      );
     case "float":
       return kms.cryptFloatText(key, tweak, utf8(data, what), decrypt, rounds);
     case "big_integer": {
       const options = { radix: meta.radix, digits: meta.digits, rounds };
       const input = utf8(data, what);
-      return decrypt ? integer.decryptString(key, tweak, input, options) : integer.encryptString(key, tweak, input, options);
+      return decrypt
+        ? integer.decryptString(key, tweak, input, options)
+        : integer.encryptString(key, tweak, input, options);
     }
   }
 }
 
-export function encryptExtended(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak: Uint8Array): Uint8Array {
+export function encryptExtended(
+  key: Uint8Array,
+  data: Uint8Array,
+  meta: ExtendedMetadata,
+  tweak: Uint8Array,
+): Uint8Array {
   return encoder.encode(crypt(key, data, meta, tweak, false));
 }
 
-export function decryptExtended(key: Uint8Array, data: Uint8Array, meta: ExtendedMetadata, tweak: Uint8Array): Uint8Array {
+export function decryptExtended(
+  key: Uint8Array,
+  data: Uint8Array,
+  meta: ExtendedMetadata,
+  tweak: Uint8Array,
+): Uint8Array {
   return encoder.encode(crypt(key, data, meta, tweak, true));
 }

@@ -91,13 +91,17 @@ function extended(o: Record<string, unknown>): ExtendedMetadata {
     case "float":
       return { type, rounds }; // like Cosmian, a float ignores "alphabet"
     case "big_integer": {
-      if (alphabet !== undefined) bad('"alphabet" does not apply to type "big_integer": give "radix" (2..16) and "digits"');
+      if (alphabet !== undefined)
+        bad('"alphabet" does not apply to type "big_integer": give "radix" (2..16) and "digits"');
       const radix = o.radix ?? 10;
       const digits = o.digits ?? 6;
       if (typeof radix !== "number" || !Number.isInteger(radix)) bad('"radix" must be an integer');
       if (typeof digits !== "number" || !Number.isInteger(digits)) bad('"digits" must be an integer');
       if (digits > MAX_BIG_INTEGER_DIGITS) {
-        throw new FpeError("DIGITS", `Integer of digits must be at most ${MAX_BIG_INTEGER_DIGITS} on this server, got ${digits}`);
+        throw new FpeError(
+          "DIGITS",
+          `Integer of digits must be at most ${MAX_BIG_INTEGER_DIGITS} on this server, got ${digits}`,
+        );
       }
       return { type, radix, digits, rounds };
     }

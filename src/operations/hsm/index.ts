@@ -19,7 +19,10 @@ export const hsm: Scheme = {
     handles: (key) => isHsmResident(key),
     sign: (key, data, prehashed, params, ctx) => hsmSign(key, data, prehashed, params, ctx),
     verify: (key) => {
-      throw new KmipError("Operation_Not_Supported", `SignatureVerify: ${key.id} is held in the HSM: verify with its public key (${key.id}_pk)`);
+      throw new KmipError(
+        "Operation_Not_Supported",
+        `SignatureVerify: ${key.id} is held in the HSM: verify with its public key (${key.id}_pk)`,
+      );
     },
   },
   wrapper: hsmKeyWrapper,

@@ -29,7 +29,10 @@ export function parseHsmUid(uid: string): HsmRef {
   const [slot, rest] = /^\d+$/.test(parts[1] ?? "") ? [parts[1], parts.slice(2)] : [parts[2], parts.slice(3)];
   const keyId = rest.join("::");
   if (!slot || !/^\d+$/.test(slot) || keyId === "" || keyId.length > 128) {
-    throw new KmipError("Invalid_Field", `${uid} is not an HSM object id: use hsm::<slot_id>::<key_id> (a decimal slot id and a key id of 1 to 128 characters)`);
+    throw new KmipError(
+      "Invalid_Field",
+      `${uid} is not an HSM object id: use hsm::<slot_id>::<key_id> (a decimal slot id and a key id of 1 to 128 characters)`,
+    );
   }
   return { uid, slot, keyId };
 }
@@ -37,7 +40,11 @@ export function parseHsmUid(uid: string): HsmRef {
 /** The configured HSM, or a clear error when none is. */
 export function hsmOf(ctx: OperationContext, uid: string): HsmRuntime {
   const rt = ctx.settings.hsm;
-  if (!rt) throw new KmipError("Invalid_Field", `No HSM is configured: the UniqueIdentifier ${uid} names an HSM object (hsm:: prefix)`);
+  if (!rt)
+    throw new KmipError(
+      "Invalid_Field",
+      `No HSM is configured: the UniqueIdentifier ${uid} names an HSM object (hsm:: prefix)`,
+    );
   return rt;
 }
 
@@ -46,7 +53,10 @@ export function resolveHsmRef(ctx: OperationContext, uid: string): HsmRef & { rt
   const rt = hsmOf(ctx, uid);
   const ref = parseHsmUid(uid);
   if (!rt.hsm.hasSlot(ref.slot)) {
-    throw new KmipError("Item_Not_Found", `${uid}: HSM slot ${ref.slot} is not accessible (configured slots: ${rt.hsm.slots.join(", ")})`);
+    throw new KmipError(
+      "Item_Not_Found",
+      `${uid}: HSM slot ${ref.slot} is not accessible (configured slots: ${rt.hsm.slots.join(", ")})`,
+    );
   }
   return { ...ref, rt };
 }

@@ -20,7 +20,10 @@ function modeOf(params: KmipRecord | undefined): "rfc5649" | "rfc3394" | "gcm" |
   if (m === "AESKeyWrapPadding") return "rfc5649";
   if (m === "NISTKeyWrap") return "rfc3394";
   if (m === "GCM") return "gcm";
-  return fail("Invalid_Field", `key wrapping: the block cipher mode ${String(m)} is not supported with an HSM key (use AESKeyWrapPadding, NISTKeyWrap or GCM)`);
+  return fail(
+    "Invalid_Field",
+    `key wrapping: the block cipher mode ${String(m)} is not supported with an HSM key (use AESKeyWrapPadding, NISTKeyWrap or GCM)`,
+  );
 }
 
 async function run<T>(op: string, fn: () => T | Promise<T>): Promise<T> {
@@ -34,7 +37,12 @@ async function run<T>(op: string, fn: () => T | Promise<T>): Promise<T> {
 export const hsmKeyWrapper: KeyWrapper = {
   handles: (key: StoredObject) => isHsmUid(key.id) && key.objectType === "SymmetricKey",
 
-  async wrap(key: StoredObject, plaintext: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array> {
+  async wrap(
+    key: StoredObject,
+    plaintext: Uint8Array,
+    ctx: OperationContext,
+    params?: KmipRecord,
+  ): Promise<Uint8Array> {
     if (!maskAllows(key.attributes.CryptographicUsageMask, USAGE.WrapKey | USAGE.Encrypt)) {
       fail("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${key.id} does not allow WrapKey`);
     }
@@ -42,18 +50,32 @@ export const hsmKeyWrapper: KeyWrapper = {
     const mode = modeOf(params) ?? "rfc5649";
     if (mode === "gcm") {
       const nonce = gcmNonce();
-      const out = await run("Wrap", () => ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, { kind: "gcm", iv: nonce, tagBits: 128 }, plaintext));
+      const out = await run("Wrap", () =>
+        ref.rt.hsm.aesEncrypt(ref.slot, ref.keyId, { kind: "gcm", iv: nonce, tagBits: 128 }, plaintext),
+      );
       return new Uint8Array([...nonce, ...out]);
     }
     return run("Wrap", () => ref.rt.hsm.aesKeyWrap(ref.slot, ref.keyId, mode, plaintext));
   },
 
-  async unwrap(key: StoredObject, wrapped: Uint8Array, ctx: OperationContext, params?: KmipRecord): Promise<Uint8Array> {
+  async unwrap(
+    key: StoredObject,
+    wrapped: Uint8Array,
+    ctx: OperationContext,
+    params?: KmipRecord,
+  ): Promise<Uint8Array> {
     const ref = resolveHsmRef(ctx, key.id);
     const mode = modeOf(params);
     if (mode === "gcm") {
       if (wrapped.length < 28) fail("Invalid_Field", "key unwrapping: wrapped key too short for AES-GCM");
-      return run("Unwrap", () => ref.rt.hsm.aesDecrypt(ref.slot, ref.keyId, { kind: "gcm", iv: wrapped.subarray(0, 12), tagBits: 128 }, wrapped.subarray(12)));
+      return run("Unwrap", () =>
+        ref.rt.hsm.aesDecrypt(
+          ref.slot,
+          ref.keyId,
+          { kind: "gcm", iv: wrapped.subarray(0, 12), tagBits: 128 },
+          wrapped.subarray(12),
+        ),
+      );
     }
     if (mode) return run("Unwrap", () => ref.rt.hsm.aesKeyUnwrap(ref.slot, ref.keyId, mode, wrapped));
     // mode not recorded: RFC 5649 first, then RFC 3394 (as for software keys)

@@ -30,14 +30,24 @@ export const mlKemCipher: Cipher = {
     } catch (err) {
       throw cryptoError("Encrypt", err);
     }
-    return { UniqueIdentifier: key.id, Data: e.sharedSecret, IVCounterNonce: e.cipherText, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+    return {
+      UniqueIdentifier: key.id,
+      Data: e.sharedSecret,
+      IVCounterNonce: e.cipherText,
+      ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+    };
   },
   async decrypt(key, req): Promise<KmipRecord> {
-    if (!req.Data) throw new KmipError("Invalid_Message", "Decrypt: Data (the ML-KEM encapsulation ciphertext) is missing");
+    if (!req.Data)
+      throw new KmipError("Invalid_Message", "Decrypt: Data (the ML-KEM encapsulation ciphertext) is missing");
     const k = requirePqcKey(key);
     try {
       const sharedSecret = pqc.decapsulate(k.algorithm as pqc.KemAlgorithm, k.secretKey!, req.Data);
-      return { UniqueIdentifier: key.id, Data: sharedSecret, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+      return {
+        UniqueIdentifier: key.id,
+        Data: sharedSecret,
+        ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+      };
     } catch (err) {
       throw cryptoError("Decrypt", err);
     } finally {

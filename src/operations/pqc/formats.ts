@@ -35,4 +35,7 @@ function importPqcKey(kb: KeyBlock, attrs: Attributes): void {
   }
 }
 
-export const pqcFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(PQC_CODEC, o, kb, format), importKey: importPqcKey };
+export const pqcFormats: KeyFormats = {
+  exportKey: (o, kb, format) => convertAsymmetricKey(PQC_CODEC, o, kb, format),
+  importKey: importPqcKey,
+};

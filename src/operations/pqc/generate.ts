@@ -36,7 +36,12 @@ function generatorFor(a: pqc.PqcAlgorithm): KeyPairGenerator {
     wipe(pair.secretKey, pair.seed);
     const length = bits(a);
     const block = (material: Uint8Array) => ({
-      KeyBlock: { KeyFormatType: "PKCS8", KeyValue: { KeyMaterial: material }, CryptographicAlgorithm: algorithm, CryptographicLength: length },
+      KeyBlock: {
+        KeyFormatType: "PKCS8",
+        KeyValue: { KeyMaterial: material },
+        CryptographicAlgorithm: algorithm,
+        CryptographicLength: length,
+      },
     });
     const common = { CryptographicAlgorithm: algorithm, CryptographicLength: length, KeyFormatType: "PKCS8" };
     return {

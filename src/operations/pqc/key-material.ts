@@ -41,7 +41,8 @@ export interface PqcKey {
 function materialBytes(kb: KeyBlock): Uint8Array | undefined {
   const m = (kb.KeyValue as KeyValue).KeyMaterial;
   if (m instanceof Uint8Array) return m;
-  if (m && typeof m === "object" && (m as KmipRecord).ByteString instanceof Uint8Array) return (m as KmipRecord).ByteString as Uint8Array;
+  if (m && typeof m === "object" && (m as KmipRecord).ByteString instanceof Uint8Array)
+    return (m as KmipRecord).ByteString as Uint8Array;
   return undefined;
 }
 
@@ -60,7 +61,11 @@ export function readPqcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?:
       case "X509": {
         const inDer = der.algorithmOf(bytes);
         if (!inDer) return undefined;
-        if (declared && declared !== inDer) fail("Invalid_Field", `the key material is a ${inDer} key, but the key is declared ${kmipAlgorithm(declared)}`);
+        if (declared && declared !== inDer)
+          fail(
+            "Invalid_Field",
+            `the key material is a ${inDer} key, but the key is declared ${kmipAlgorithm(declared)}`,
+          );
         if (isPrivate) {
           if (kb.KeyFormatType === "X509") return undefined;
           const k = der.privateKeyFromPkcs8(bytes);
@@ -72,15 +77,26 @@ export function readPqcKey(kb: KeyBlock | undefined, isPrivate: boolean, attrs?:
         if (!declared) return undefined;
         const l = pqc.lengths(declared);
         const expected = isPrivate ? l.secretKey : l.publicKey;
-        if (bytes.length !== expected) fail("Invalid_Field", `a raw ${declared} ${isPrivate ? "private" : "public"} key must be ${expected} bytes, got ${bytes.length}`);
-        return isPrivate ? { algorithm: declared, secretKey: bytes.slice() } : { algorithm: declared, publicKey: bytes.slice() };
+        if (bytes.length !== expected)
+          fail(
+            "Invalid_Field",
+            `a raw ${declared} ${isPrivate ? "private" : "public"} key must be ${expected} bytes, got ${bytes.length}`,
+          );
+        return isPrivate
+          ? { algorithm: declared, secretKey: bytes.slice() }
+          : { algorithm: declared, publicKey: bytes.slice() };
       }
       default:
         return undefined;
     }
   } catch (e) {
     if (e instanceof KmipError) throw e;
-    throw new KmipError("Invalid_Field", `invalid ${kb.KeyFormatType} post-quantum key: ${(e as Error).message}`, "client", { cause: e });
+    throw new KmipError(
+      "Invalid_Field",
+      `invalid ${kb.KeyFormatType} post-quantum key: ${(e as Error).message}`,
+      "client",
+      { cause: e },
+    );
   }
 }
 
@@ -106,7 +122,8 @@ export function pqcAlgorithmOfObject(o: StoredObject): pqc.PqcAlgorithm | undefi
 /** The key of `o`, which must be a post-quantum key (callers checked with `handles`). */
 export function requirePqcKey(o: StoredObject): PqcKey {
   const k = pqcKeyOfObject(o);
-  if (!k) throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not a post-quantum key this server can use`);
+  if (!k)
+    throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not a post-quantum key this server can use`);
   return k;
 }
 
@@ -117,13 +134,18 @@ export function publicOf(k: PqcKey): Uint8Array {
   try {
     k.publicKey = pqc.publicKeyOf(k.algorithm, k.secretKey);
   } catch (e) {
-    throw new KmipError("Invalid_Field", `invalid ${k.algorithm} private key: ${(e as Error).message}`, "client", { cause: e });
+    throw new KmipError("Invalid_Field", `invalid ${k.algorithm} private key: ${(e as Error).message}`, "client", {
+      cause: e,
+    });
   }
   return k.publicKey;
 }
 
 function noFormat(k: PqcKey, format: string, what: string): never {
-  throw new KmipError("Key_Format_Type_Not_Supported", `a ${kmipAlgorithm(k.algorithm)} ${what} cannot be exported as ${format} (use PKCS8 or Raw)`);
+  throw new KmipError(
+    "Key_Format_Type_Not_Supported",
+    `a ${kmipAlgorithm(k.algorithm)} ${what} cannot be exported as ${format} (use PKCS8 or Raw)`,
+  );
 }
 
 export function privateKeyMaterial(k: PqcKey, format: string): Uint8Array {

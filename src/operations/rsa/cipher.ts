@@ -17,7 +17,12 @@ import type { Cipher } from "../scheme.ts";
 import { cipherOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 
-export function rsaEncrypt(key: rsa.RsaPublicKey, data: Uint8Array, params: CryptographicParameters | undefined, op: string): Uint8Array {
+export function rsaEncrypt(
+  key: rsa.RsaPublicKey,
+  data: Uint8Array,
+  params: CryptographicParameters | undefined,
+  op: string,
+): Uint8Array {
   const c = cipherOf(params, op);
   try {
     if (c.kind === "pkcs1v15") return rsa.pkcs1v15Encrypt(key, data);
@@ -29,7 +34,12 @@ export function rsaEncrypt(key: rsa.RsaPublicKey, data: Uint8Array, params: Cryp
 }
 
 /** Decrypts, then wipes the private key (callers pass a key read for this call). */
-export function rsaDecrypt(key: rsa.RsaPrivateKey, data: Uint8Array, params: CryptographicParameters | undefined, op: string): Uint8Array {
+export function rsaDecrypt(
+  key: rsa.RsaPrivateKey,
+  data: Uint8Array,
+  params: CryptographicParameters | undefined,
+  op: string,
+): Uint8Array {
   const c = cipherOf(params, op);
   try {
     if (c.kind === "pkcs1v15") return rsa.pkcs1v15Decrypt(key, data);
@@ -42,11 +52,15 @@ export function rsaDecrypt(key: rsa.RsaPrivateKey, data: Uint8Array, params: Cry
   }
 }
 
-const paramsOf = (key: StoredObject, req: Encrypt | Decrypt) => req.CryptographicParameters ?? key.attributes.CryptographicParameters;
+const paramsOf = (key: StoredObject, req: Encrypt | Decrypt) =>
+  req.CryptographicParameters ?? key.attributes.CryptographicParameters;
 
 function refuseAad(req: Encrypt | Decrypt, op: string): void {
   if (req.AuthenticatedEncryptionAdditionalData?.length) {
-    throw new KmipError("Invalid_Field", `${op}: RSA encryption binds no associated data; give an OAEP label in CryptographicParameters.PSource instead`);
+    throw new KmipError(
+      "Invalid_Field",
+      `${op}: RSA encryption binds no associated data; give an OAEP label in CryptographicParameters.PSource instead`,
+    );
   }
 }
 
@@ -61,12 +75,20 @@ export const rsaCipher: Cipher = {
   async encrypt(key, req): Promise<KmipRecord> {
     refuseAad(req, "Encrypt");
     const data = rsaEncrypt(publicRsaKey(key), req.Data ?? new Uint8Array(0), paramsOf(key, req), "Encrypt");
-    return { UniqueIdentifier: key.id, Data: data, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+    return {
+      UniqueIdentifier: key.id,
+      Data: data,
+      ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+    };
   },
   async decrypt(key, req): Promise<KmipRecord> {
     refuseAad(req, "Decrypt");
     if (!req.Data) throw new KmipError("Invalid_Message", "Decrypt: Data (the RSA ciphertext) is missing");
     const data = rsaDecrypt(privateRsaKey(key), req.Data, paramsOf(key, req), "Decrypt");
-    return { UniqueIdentifier: key.id, Data: data, ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}) };
+    return {
+      UniqueIdentifier: key.id,
+      Data: data,
+      ...(req.CorrelationValue ? { CorrelationValue: req.CorrelationValue } : {}),
+    };
   },
 };

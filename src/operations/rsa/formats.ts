@@ -34,7 +34,12 @@ function importRsaKey(kb: KeyBlock, attrs: Attributes): void {
   if (!kb.KeyValue || kb.KeyWrappingData || kb.KeyValue instanceof Uint8Array) return;
   let k: RsaKey | undefined;
   if (PRIVATE_ONLY.has(kb.KeyFormatType) || attrs.ObjectType === "PrivateKey") k = readRsaKey(kb, true);
-  else if (attrs.ObjectType === "PublicKey" || kb.KeyFormatType === "TransparentRSAPublicKey" || kb.KeyFormatType === "X509") k = readRsaKey(kb, false);
+  else if (
+    attrs.ObjectType === "PublicKey" ||
+    kb.KeyFormatType === "TransparentRSAPublicKey" ||
+    kb.KeyFormatType === "X509"
+  )
+    k = readRsaKey(kb, false);
   else {
     // The object type is not known here: a private key encoding, else a public one.
     try {
@@ -51,4 +56,7 @@ function importRsaKey(kb: KeyBlock, attrs: Attributes): void {
   }
 }
 
-export const rsaFormats: KeyFormats = { exportKey: (o, kb, format) => convertAsymmetricKey(RSA_CODEC, o, kb, format), importKey: importRsaKey };
+export const rsaFormats: KeyFormats = {
+  exportKey: (o, kb, format) => convertAsymmetricKey(RSA_CODEC, o, kb, format),
+  importKey: importRsaKey,
+};

@@ -26,28 +26,50 @@ const MASKS = {
 
 export const generateRsaKeyPair: KeyPairGenerator = async (_req, { privateKey: privateIn, publicKey: publicIn }) => {
   const bits = privateIn.CryptographicLength ?? publicIn.CryptographicLength;
-  if (bits === undefined) fail("Invalid_Field", "CreateKeyPair: an RSA key pair needs a CryptographicLength (2048, 3072 or 4096)");
-  if (privateIn.CryptographicLength !== undefined && publicIn.CryptographicLength !== undefined && privateIn.CryptographicLength !== publicIn.CryptographicLength) {
+  if (bits === undefined)
+    fail("Invalid_Field", "CreateKeyPair: an RSA key pair needs a CryptographicLength (2048, 3072 or 4096)");
+  if (
+    privateIn.CryptographicLength !== undefined &&
+    publicIn.CryptographicLength !== undefined &&
+    privateIn.CryptographicLength !== publicIn.CryptographicLength
+  ) {
     fail("Invalid_Field", "CreateKeyPair: the private and public key attributes ask for different RSA key sizes");
   }
-  if (bits < rsa.MIN_BITS) fail("Invalid_Attribute_Value", `CreateKeyPair: RSA keys must be at least ${rsa.MIN_BITS} bits (the FIPS 140 minimum key length); ${bits} is too weak`);
-  if (bits > rsa.MAX_BITS || bits % 8 !== 0) fail("Invalid_Attribute_Value", `CreateKeyPair: the RSA key size must be a multiple of 8 up to ${rsa.MAX_BITS} bits, got ${bits}`);
+  if (bits < rsa.MIN_BITS)
+    fail(
+      "Invalid_Attribute_Value",
+      `CreateKeyPair: RSA keys must be at least ${rsa.MIN_BITS} bits (the FIPS 140 minimum key length); ${bits} is too weak`,
+    );
+  if (bits > rsa.MAX_BITS || bits % 8 !== 0)
+    fail(
+      "Invalid_Attribute_Value",
+      `CreateKeyPair: the RSA key size must be a multiple of 8 up to ${rsa.MAX_BITS} bits, got ${bits}`,
+    );
   const key = await runHeavy("rsaGenerate", bits);
   const block = (format: string, material: ReturnType<typeof privateKeyMaterial>) => ({
-    KeyBlock: { KeyFormatType: format, KeyValue: { KeyMaterial: material }, CryptographicAlgorithm: "RSA", CryptographicLength: bits },
+    KeyBlock: {
+      KeyFormatType: format,
+      KeyValue: { KeyMaterial: material },
+      CryptographicAlgorithm: "RSA",
+      CryptographicLength: bits,
+    },
   });
   return {
     privateKey: {
       object: block("TransparentRSAPrivateKey", privateKeyMaterial(key, "TransparentRSAPrivateKey")),
       attributes: {
-        CryptographicAlgorithm: "RSA", CryptographicLength: bits, KeyFormatType: "TransparentRSAPrivateKey",
+        CryptographicAlgorithm: "RSA",
+        CryptographicLength: bits,
+        KeyFormatType: "TransparentRSAPrivateKey",
         CryptographicUsageMask: privateIn.CryptographicUsageMask ?? MASKS.privateKey,
       },
     },
     publicKey: {
       object: block("TransparentRSAPublicKey", publicKeyMaterial(rsa.publicOf(key), "TransparentRSAPublicKey")),
       attributes: {
-        CryptographicAlgorithm: "RSA", CryptographicLength: bits, KeyFormatType: "TransparentRSAPublicKey",
+        CryptographicAlgorithm: "RSA",
+        CryptographicLength: bits,
+        KeyFormatType: "TransparentRSAPublicKey",
         CryptographicUsageMask: publicIn.CryptographicUsageMask ?? MASKS.publicKey,
         // `Sensitive` in the common attributes is meant for the private key: a public key is public.
         ...(publicIn.Sensitive ? { Sensitive: false } : {}),

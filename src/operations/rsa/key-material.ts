@@ -40,7 +40,8 @@ export const bigintToBytes = (n: bigint): Uint8Array => {
   const hex = n.toString(16);
   return new Uint8Array(Buffer.from(hex.length % 2 ? `0${hex}` : hex, "hex"));
 };
-export const bytesToBigint = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString("hex")}`));
+export const bytesToBigint = (b: Uint8Array): bigint =>
+  b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b).toString("hex")}`);
 
 function derBytes(material: unknown): Uint8Array | undefined {
   if (material instanceof Uint8Array) return material;
@@ -55,7 +56,9 @@ function component(m: KmipRecord, field: string, format: string): Uint8Array {
   return fail("Invalid_Field", `${format}: ${field} is missing (this server needs every component, CRT ones included)`);
 }
 
-export type RsaKey = { privateKey: RsaPrivateKey; publicKey: RsaPublicKey } | { privateKey?: undefined; publicKey: RsaPublicKey };
+export type RsaKey =
+  | { privateKey: RsaPrivateKey; publicKey: RsaPublicKey }
+  | { privateKey?: undefined; publicKey: RsaPublicKey };
 
 /**
  * The RSA key of a key block, or undefined when the block is not an RSA key (other algorithms,
@@ -70,9 +73,14 @@ export function readRsaKey(kb: KeyBlock | undefined, isPrivate: boolean): RsaKey
       case "TransparentRSAPrivateKey": {
         const m = material as KmipRecord;
         const privateKey: RsaPrivateKey = {
-          n: component(m, "Modulus", format), e: component(m, "PublicExponent", format), d: component(m, "PrivateExponent", format),
-          p: component(m, "P", format), q: component(m, "Q", format), dp: component(m, "PrimeExponentP", format),
-          dq: component(m, "PrimeExponentQ", format), qi: component(m, "CRTCoefficient", format),
+          n: component(m, "Modulus", format),
+          e: component(m, "PublicExponent", format),
+          d: component(m, "PrivateExponent", format),
+          p: component(m, "P", format),
+          q: component(m, "Q", format),
+          dp: component(m, "PrimeExponentP", format),
+          dq: component(m, "PrimeExponentQ", format),
+          qi: component(m, "CRTCoefficient", format),
         };
         return { privateKey, publicKey: rsa.publicOf(privateKey) };
       }
@@ -134,21 +142,29 @@ export function certificateRsaKey(o: StoredObject): RsaPublicKey | undefined {
 /** The private RSA key of a private-key object, checked. */
 export function privateRsaKey(o: StoredObject): RsaPrivateKey {
   const k = rsaKeyOfObject(o);
-  if (!k?.privateKey) throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not an RSA private key this server can use`);
+  if (!k?.privateKey)
+    throw new KmipError("Operation_Not_Supported", `the key ${o.id} is not an RSA private key this server can use`);
   return k.privateKey;
 }
 
 /** The public RSA key of a public key, private key (its public half) or certificate. */
 export function publicRsaKey(o: StoredObject): RsaPublicKey {
   const k = o.objectType === "Certificate" ? certificateRsaKey(o) : rsaKeyOfObject(o)?.publicKey;
-  if (!k) throw new KmipError("Operation_Not_Supported", `the ${o.objectType} ${o.id} holds no RSA public key this server can use`);
+  if (!k)
+    throw new KmipError(
+      "Operation_Not_Supported",
+      `the ${o.objectType} ${o.id} holds no RSA public key this server can use`,
+    );
   return k;
 }
 
 // ---- writing ----
 
 function noFormat(format: string, what: string): never {
-  throw new KmipError("Key_Format_Type_Not_Supported", `unsupported key format: an RSA ${what} cannot be exported as ${format} (use PKCS1, PKCS8 or Transparent${what === "private key" ? "RSAPrivateKey" : "RSAPublicKey"})`);
+  throw new KmipError(
+    "Key_Format_Type_Not_Supported",
+    `unsupported key format: an RSA ${what} cannot be exported as ${format} (use PKCS1, PKCS8 or Transparent${what === "private key" ? "RSAPrivateKey" : "RSAPublicKey"})`,
+  );
 }
 
 /** KeyMaterial of an RSA private key in `format`. */
@@ -160,8 +176,14 @@ export function privateKeyMaterial(k: RsaPrivateKey, format: string): Uint8Array
       return rsa.privateKeyToPkcs8(k);
     case "TransparentRSAPrivateKey":
       return {
-        Modulus: bytesToBigint(k.n), PrivateExponent: bytesToBigint(k.d), PublicExponent: bytesToBigint(k.e), P: bytesToBigint(k.p),
-        Q: bytesToBigint(k.q), PrimeExponentP: bytesToBigint(k.dp), PrimeExponentQ: bytesToBigint(k.dq), CRTCoefficient: bytesToBigint(k.qi),
+        Modulus: bytesToBigint(k.n),
+        PrivateExponent: bytesToBigint(k.d),
+        PublicExponent: bytesToBigint(k.e),
+        P: bytesToBigint(k.p),
+        Q: bytesToBigint(k.q),
+        PrimeExponentP: bytesToBigint(k.dp),
+        PrimeExponentQ: bytesToBigint(k.dq),
+        CRTCoefficient: bytesToBigint(k.qi),
       };
     default:
       return noFormat(format, "private key");
@@ -188,6 +210,7 @@ export function rsaError(op: string, e: unknown): KmipError {
   if (e instanceof KmipError) return e;
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof RangeError) return new KmipError("Invalid_Field", `${op}: ${message}`, "client", { cause: e });
-  if (e instanceof RsaError && e.code === "INVALID_KEY") return new KmipError("Invalid_Field", `${op}: ${message}`, "client", { cause: e });
+  if (e instanceof RsaError && e.code === "INVALID_KEY")
+    return new KmipError("Invalid_Field", `${op}: ${message}`, "client", { cause: e });
   return new KmipError("Cryptographic_Failure", `${op}: CRYPTO: ${message}`, "client", { cause: e });
 }

@@ -20,14 +20,29 @@ import type { CryptographicParameters } from "../../kmip/attributes.ts";
 import type { OaepOptions, PssOptions, RsaHash, SignOptions } from "../../crypto/rsa.ts";
 
 const HASHES: Record<string, RsaHash> = lookupTable({
-  MD5: "md5", SHA1: "sha1", SHA224: "sha224", SHA256: "sha256", SHA384: "sha384", SHA512: "sha512",
-  SHA3224: "sha3-224", SHA3256: "sha3-256", SHA3384: "sha3-384", SHA3512: "sha3-512",
+  MD5: "md5",
+  SHA1: "sha1",
+  SHA224: "sha224",
+  SHA256: "sha256",
+  SHA384: "sha384",
+  SHA512: "sha512",
+  SHA3224: "sha3-224",
+  SHA3256: "sha3-256",
+  SHA3384: "sha3-384",
+  SHA3512: "sha3-512",
 });
 
 const DSA_HASH: Record<string, RsaHash | undefined> = lookupTable({
-  RSASSAPSS: undefined, MD5WithRSAEncryption: "md5", SHA1WithRSAEncryption: "sha1", SHA224WithRSAEncryption: "sha224",
-  SHA256WithRSAEncryption: "sha256", SHA384WithRSAEncryption: "sha384", SHA512WithRSAEncryption: "sha512",
-  SHA3256WithRSAEncryption: "sha3-256", SHA3384WithRSAEncryption: "sha3-384", SHA3512WithRSAEncryption: "sha3-512",
+  RSASSAPSS: undefined,
+  MD5WithRSAEncryption: "md5",
+  SHA1WithRSAEncryption: "sha1",
+  SHA224WithRSAEncryption: "sha224",
+  SHA256WithRSAEncryption: "sha256",
+  SHA384WithRSAEncryption: "sha384",
+  SHA512WithRSAEncryption: "sha512",
+  SHA3256WithRSAEncryption: "sha3-256",
+  SHA3384WithRSAEncryption: "sha3-384",
+  SHA3512WithRSAEncryption: "sha3-512",
 });
 
 const BY_DIGEST_LENGTH: Record<number, RsaHash> = { 20: "sha1", 32: "sha256", 48: "sha384", 64: "sha512" };
@@ -35,7 +50,8 @@ const BY_DIGEST_LENGTH: Record<number, RsaHash> = { 20: "sha1", 32: "sha256", 48
 function hashOf(name: string | undefined, op: string, allowMd5: boolean): RsaHash | undefined {
   if (name === undefined) return undefined;
   const h = HASHES[name];
-  if (!h || (h === "md5" && !allowMd5)) fail("Invalid_Field", `${op}: the hashing algorithm ${name} is not supported for RSA`);
+  if (!h || (h === "md5" && !allowMd5))
+    fail("Invalid_Field", `${op}: the hashing algorithm ${name} is not supported for RSA`);
   return h;
 }
 
@@ -53,22 +69,34 @@ export function cipherOf(p: CryptographicParameters | undefined, op: string): Rs
   if (padding === "OAEP") return { kind: "oaep", oaep };
   if (padding === "None") return { kind: "aes-key-wrap", oaep };
   if (padding === "PKCS1v15") return { kind: "pkcs1v15" };
-  return fail("Invalid_Field", `${op}: the padding method ${padding} is not supported for RSA (use OAEP, PKCS1v15, or None for CKM_RSA_AES_KEY_WRAP)`);
+  return fail(
+    "Invalid_Field",
+    `${op}: the padding method ${padding} is not supported for RSA (use OAEP, PKCS1v15, or None for CKM_RSA_AES_KEY_WRAP)`,
+  );
 }
 
 export type RsaSignature = { kind: "pss"; options: PssOptions } | { kind: "pkcs1v15"; options: SignOptions };
 
 /** The signature scheme the parameters ask for; `data` is the digest when `prehashed`. */
-export function signatureOf(p: CryptographicParameters | undefined, data: Uint8Array, prehashed: boolean, op: string): RsaSignature {
+export function signatureOf(
+  p: CryptographicParameters | undefined,
+  data: Uint8Array,
+  prehashed: boolean,
+  op: string,
+): RsaSignature {
   const dsa = p?.DigitalSignatureAlgorithm;
-  if (dsa !== undefined && !(dsa in DSA_HASH)) fail("Invalid_Field", `${op}: not supported: ${dsa} (an RSA key signs with RSASSAPSS or xxxWithRSAEncryption)`);
+  if (dsa !== undefined && !(dsa in DSA_HASH))
+    fail("Invalid_Field", `${op}: not supported: ${dsa} (an RSA key signs with RSASSAPSS or xxxWithRSAEncryption)`);
   let hash = hashOf(p?.HashingAlgorithm, op, true) ?? (dsa ? DSA_HASH[dsa] : undefined);
   if (!hash && prehashed) hash = BY_DIGEST_LENGTH[data.length];
   hash ??= "sha256";
   const pss = dsa !== undefined ? dsa === "RSASSAPSS" : p?.PaddingMethod !== "PKCS1v15";
   if (!pss) return { kind: "pkcs1v15", options: { hash, prehashed } };
   if (p?.PaddingMethod !== undefined && p.PaddingMethod !== "PSS" && dsa === undefined) {
-    fail("Invalid_Field", `${op}: the padding method ${p.PaddingMethod} does not apply to RSA signatures (use PSS or PKCS1v15)`);
+    fail(
+      "Invalid_Field",
+      `${op}: the padding method ${p.PaddingMethod} does not apply to RSA signatures (use PSS or PKCS1v15)`,
+    );
   }
   return {
     kind: "pss",

@@ -13,7 +13,8 @@ import type { Signer } from "../scheme.ts";
 import { signatureOf } from "./params.ts";
 import { certificateRsaKey, privateRsaKey, publicRsaKey, rsaError, tryRsaKeyOfObject } from "./key-material.ts";
 
-const paramsOf = (key: StoredObject, p: CryptographicParameters | undefined) => p ?? key.attributes.CryptographicParameters;
+const paramsOf = (key: StoredObject, p: CryptographicParameters | undefined) =>
+  p ?? key.attributes.CryptographicParameters;
 
 export const rsaSigner: Signer = {
   handles(key) {
@@ -35,7 +36,9 @@ export const rsaSigner: Signer = {
     const s = signatureOf(paramsOf(key, params), data, prehashed, "SignatureVerify");
     const k = publicRsaKey(key);
     try {
-      return s.kind === "pss" ? rsa.pssVerify(k, data, signature, s.options) : rsa.pkcs1v15Verify(k, data, signature, s.options);
+      return s.kind === "pss"
+        ? rsa.pssVerify(k, data, signature, s.options)
+        : rsa.pkcs1v15Verify(k, data, signature, s.options);
     } catch (e) {
       throw rsaError("SignatureVerify", e);
     }

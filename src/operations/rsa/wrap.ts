@@ -23,13 +23,21 @@ export const rsaWrapper: KeyWrapper = {
   },
   async wrap(k, plaintext, _ctx, params) {
     if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.WrapKey | USAGE.Encrypt)) {
-      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key wrapping: the usage mask of ${k.id} does not allow WrapKey`);
+      throw new KmipError(
+        "Incompatible_Cryptographic_Usage_Mask",
+        `key wrapping: the usage mask of ${k.id} does not allow WrapKey`,
+      );
     }
     try {
       return rsaEncrypt(publicRsaKey(k), plaintext, params, "Wrap");
     } catch (e) {
       if (e instanceof KmipError && e.reason === "Invalid_Field" && /data too large/.test(e.message)) {
-        throw new KmipError("Invalid_Field", `${e.message}; wrap keys this long with PaddingMethod None (CKM_RSA_AES_KEY_WRAP)`, "client", { cause: e });
+        throw new KmipError(
+          "Invalid_Field",
+          `${e.message}; wrap keys this long with PaddingMethod None (CKM_RSA_AES_KEY_WRAP)`,
+          "client",
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -39,7 +47,10 @@ export const rsaWrapper: KeyWrapper = {
   },
   async unwrap(k, ciphertext, _ctx, params) {
     if (!maskAllows(k.attributes.CryptographicUsageMask, USAGE.UnwrapKey | USAGE.Decrypt)) {
-      throw new KmipError("Incompatible_Cryptographic_Usage_Mask", `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`);
+      throw new KmipError(
+        "Incompatible_Cryptographic_Usage_Mask",
+        `key unwrapping: the usage mask of ${k.id} does not allow UnwrapKey`,
+      );
     }
     return rsaDecrypt(privateRsaKey(k), ciphertext, params, "Unwrap");
   },

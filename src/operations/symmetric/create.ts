@@ -11,7 +11,14 @@ import type { KeyBlock } from "../../kmip/objects.ts";
 import { randomBytes } from "../../crypto/random.ts";
 import type { OperationContext } from "../context.ts";
 import { initialState, now } from "../common/lifecycle.ts";
-import { DEFAULT_SYMMETRIC_MASK, newId, newObjectAttributes, storedObject, symmetricKeyObject, userTags } from "../common/keys.ts";
+import {
+  DEFAULT_SYMMETRIC_MASK,
+  newId,
+  newObjectAttributes,
+  storedObject,
+  symmetricKeyObject,
+  userTags,
+} from "../common/keys.ts";
 import { wrapAtRest, wrappingKeyIdOf } from "../common/at-rest.ts";
 
 /** Key lengths in bits per symmetric algorithm; `undefined` = any multiple of 8 in 8..8192 (hash-based keys). */
@@ -21,9 +28,21 @@ const SYMMETRIC_LENGTHS: Record<string, readonly number[] | undefined> = lookupT
   ChaCha20Poly1305: [256],
   THREE_DES: [112, 168, 128, 192],
   FPE_FF1: [256],
-  HMACSHA1: undefined, HMACSHA224: undefined, HMACSHA256: undefined, HMACSHA384: undefined, HMACSHA512: undefined,
-  HMACSHA3224: undefined, HMACSHA3256: undefined, HMACSHA3384: undefined, HMACSHA3512: undefined,
-  SHA3224: undefined, SHA3256: undefined, SHA3384: undefined, SHA3512: undefined, SHAKE128: undefined, SHAKE256: undefined,
+  HMACSHA1: undefined,
+  HMACSHA224: undefined,
+  HMACSHA256: undefined,
+  HMACSHA384: undefined,
+  HMACSHA512: undefined,
+  HMACSHA3224: undefined,
+  HMACSHA3256: undefined,
+  HMACSHA3384: undefined,
+  HMACSHA3512: undefined,
+  SHA3224: undefined,
+  SHA3256: undefined,
+  SHA3384: undefined,
+  SHA3512: undefined,
+  SHAKE128: undefined,
+  SHAKE256: undefined,
 });
 
 export function checkSymmetricLength(algorithm: string | undefined, bits: number): void {
@@ -64,8 +83,18 @@ export async function symmetricObject(
     };
     return { object, fields };
   }
-  const object = { SecretDataType: "Password", KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: bytes }, CryptographicLength: bits } };
-  return { object, fields: { CryptographicLength: bits, CryptographicUsageMask: requested.CryptographicUsageMask ?? (0x200 | 0x800 | 0x100000), KeyFormatType: "Opaque" } };
+  const object = {
+    SecretDataType: "Password",
+    KeyBlock: { KeyFormatType: "Opaque", KeyValue: { KeyMaterial: bytes }, CryptographicLength: bits },
+  };
+  return {
+    object,
+    fields: {
+      CryptographicLength: bits,
+      CryptographicUsageMask: requested.CryptographicUsageMask ?? 0x200 | 0x800 | 0x100000,
+      KeyFormatType: "Opaque",
+    },
+  };
 }
 
 /** Create of a SymmetricKey or SecretData (the generic checks are done by operations/create.ts). */
@@ -84,10 +113,19 @@ export async function createSymmetric(req: Create, ctx: OperationContext): Promi
     if (algorithm === "FPE_FF1" && !tags.includes("fpe-ff1")) tags.push("fpe-ff1"); // Cosmian's tag for FPE keys
     length = algorithm === "THREE_DES" ? (bits <= 128 ? 16 : 24) : bits / 8;
   } else {
-    if (bits % 8 !== 0 || bits < 8 || bits > 8192) fail("Invalid_Attribute_Value", "Create: secret data length must be a multiple of 8 from 8 to 8192");
+    if (bits % 8 !== 0 || bits < 8 || bits > 8192)
+      fail("Invalid_Attribute_Value", "Create: secret data length must be a multiple of 8 from 8 to 8192");
     length = bits / 8;
   }
-  const { object, fields } = await symmetricObject(objectType, randomBytes(length), bits, algorithm, id, requested, ctx);
+  const { object, fields } = await symmetricObject(
+    objectType,
+    randomBytes(length),
+    bits,
+    algorithm,
+    id,
+    requested,
+    ctx,
+  );
   const attrs = newObjectAttributes(requested, fields);
   attrs.State = initialState(attrs, t, ctx.wire);
   await ctx.store.insert(storedObject(id, req.ObjectType, object, attrs, ctx.user, tags));

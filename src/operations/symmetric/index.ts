@@ -33,7 +33,10 @@ export const symmetric: Scheme = {
       if (o.objectType !== "SymmetricKey") return undefined;
       const target = format ?? (wire === "cosmian-js" ? "TransparentSymmetricKey" : "Raw");
       if (target !== "Raw" && target !== "TransparentSymmetricKey") {
-        fail("Key_Format_Type_Not_Supported", `unsupported key format: the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`);
+        fail(
+          "Key_Format_Type_Not_Supported",
+          `unsupported key format: the symmetric key ${o.id} cannot be exported as ${target}; use Raw or TransparentSymmetricKey`,
+        );
       }
       const bytes = keyMaterialBytes(kb, o.id);
       return { ...kb, KeyFormatType: target, KeyValue: { KeyMaterial: target === "Raw" ? bytes : { Key: bytes } } };

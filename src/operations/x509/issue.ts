@@ -12,11 +12,30 @@
  * the same type are not duplicated (the vendor attribute's win).
  */
 import { KmipError } from "../../kmip/error.ts";
-import { removeVendorAttribute, vendorAttribute, vendorAttributeBytes, type Attributes, type Link } from "../../kmip/attributes.ts";
+import {
+  removeVendorAttribute,
+  vendorAttribute,
+  vendorAttributeBytes,
+  type Attributes,
+  type Link,
+} from "../../kmip/attributes.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import { utf8 } from "../../crypto/bytes.ts";
-import { importSigner, issueCertificate, parseCertificate, randomSerial, type CertificateInfo } from "../../crypto/x509/certificate.ts";
-import { buildExtensions, keyIdentifier, noRevAvail, NO_REV_AVAIL, parseExtensionConfig, type Authority } from "../../crypto/x509/extensions.ts";
+import {
+  importSigner,
+  issueCertificate,
+  parseCertificate,
+  randomSerial,
+  type CertificateInfo,
+} from "../../crypto/x509/certificate.ts";
+import {
+  buildExtensions,
+  keyIdentifier,
+  noRevAvail,
+  NO_REV_AVAIL,
+  parseExtensionConfig,
+  type Authority,
+} from "../../crypto/x509/extensions.ts";
 import { fieldsFromName, NAME_FIELDS, nameDer } from "../../crypto/x509/names.ts";
 import { x509, X509Error } from "../../crypto/x509/setup.ts";
 import { hexToBytes } from "../../crypto/bytes.ts";
@@ -32,9 +51,17 @@ const OID = { basicConstraints: "2.5.29.19", cdp: "2.5.29.31", aki: "2.5.29.35",
 function requestedDays(attrs: Attributes | undefined, op: string): number {
   const node = vendorAttribute(attrs, VALIDITY_DAYS)?.AttributeValue;
   if (!node) return 365;
-  const days = node.type === "Integer" || node.type === "LongInteger" ? Number(node.value) : node.type === "TextString" ? Number(node.value) : NaN;
+  const days =
+    node.type === "Integer" || node.type === "LongInteger"
+      ? Number(node.value)
+      : node.type === "TextString"
+        ? Number(node.value)
+        : NaN;
   if (!Number.isInteger(days) || days < 1 || days > 36_500) {
-    throw new KmipError("Invalid_Attribute_Value", `${op}: ${VALIDITY_DAYS} must be a whole number of days between 1 and 36500`);
+    throw new KmipError(
+      "Invalid_Attribute_Value",
+      `${op}: ${VALIDITY_DAYS} must be a whole number of days between 1 and 36500`,
+    );
   }
   return days;
 }
@@ -54,16 +81,28 @@ export interface BuiltCertificate {
 }
 
 /** Signs the certificate of `subject` by `issuer`; X509 problems become KmipErrors naming `op`. */
-export async function buildCertificate(subject: Subject, issuer: Issuer, attrs: Attributes | undefined, op: string): Promise<BuiltCertificate> {
+export async function buildCertificate(
+  subject: Subject,
+  issuer: Issuer,
+  attrs: Attributes | undefined,
+  op: string,
+): Promise<BuiltCertificate> {
   const days = requestedDays(attrs, op);
   try {
     const text = extensionText(attrs);
     const specs = text === undefined ? [] : parseExtensionConfig(text);
     const serial = randomSerial();
     const ownSkiSpec = specs.find((s) => s.key === "subjectKeyIdentifier");
-    const ownKeyId = ownSkiSpec && ownSkiSpec.values.join(",") !== "hash" ? hexToBytes(ownSkiSpec.values.join("").replace(/:/g, "")) : keyIdentifier(subject.spki);
+    const ownKeyId =
+      ownSkiSpec && ownSkiSpec.values.join(",") !== "hash"
+        ? hexToBytes(ownSkiSpec.values.join("").replace(/:/g, ""))
+        : keyIdentifier(subject.spki);
     const authority: Authority = issuer.cert
-      ? { keyId: issuer.cert.ski ?? keyIdentifier(issuer.cert.spki), issuerNameDer: issuer.cert.issuerDer, serial: issuer.cert.serial }
+      ? {
+          keyId: issuer.cert.ski ?? keyIdentifier(issuer.cert.spki),
+          issuerNameDer: issuer.cert.issuerDer,
+          serial: issuer.cert.serial,
+        }
       : { keyId: ownKeyId, issuerNameDer: nameDer(subject.name), serial };
     const requested = buildExtensions(specs, subject.spki, authority);
     const overridden = new Set(requested.map((e) => e.type));
@@ -71,12 +110,16 @@ export async function buildCertificate(subject: Subject, issuer: Issuer, attrs: 
     for (const e of subject.extensions) {
       if (overridden.has(e.type)) continue;
       // A renewed certificate's authority key id names its former issuer: recompute it.
-      if (e.type === OID.aki) carried.push(new x509.AuthorityKeyIdentifierExtension(Buffer.from(authority.keyId).toString("hex"), e.critical));
+      if (e.type === OID.aki)
+        carried.push(
+          new x509.AuthorityKeyIdentifierExtension(Buffer.from(authority.keyId).toString("hex"), e.critical),
+        );
       else carried.push(e);
     }
     const extensions = [...carried, ...requested];
     const selfSigned = !issuer.cert;
-    if (selfSigned && !extensions.some((e) => e.type === OID.cdp || e.type === NO_REV_AVAIL) && !isCa(extensions)) extensions.push(noRevAvail());
+    if (selfSigned && !extensions.some((e) => e.type === OID.cdp || e.type === NO_REV_AVAIL) && !isCa(extensions))
+      extensions.push(noRevAvail());
 
     const notBefore = now();
     let notAfter = new Date(notBefore.getTime() + days * DAY);
@@ -93,7 +136,8 @@ export async function buildCertificate(subject: Subject, issuer: Issuer, attrs: 
     });
     return { object: { CertificateType: "X509", CertificateValue: der }, info: parseCertificate(der) };
   } catch (e) {
-    if (e instanceof X509Error) throw new KmipError("Invalid_Attribute_Value", `${op}: ${e.message}`, "client", { cause: e });
+    if (e instanceof X509Error)
+      throw new KmipError("Invalid_Attribute_Value", `${op}: ${e.message}`, "client", { cause: e });
     throw e;
   }
 }
@@ -108,9 +152,34 @@ export function certificateAttributes(info: CertificateInfo): KmipRecord {
   return out;
 }
 
-const CRYPTO_FIELDS = ["CryptographicAlgorithm", "CryptographicLength", "CryptographicParameters", "CryptographicUsageMask", "CryptographicDomainParameters"];
-const SERVER_FIELDS = ["UniqueIdentifier", "ObjectType", "State", "InitialDate", "LastChangeDate", "OriginalCreationDate", "ActivationDate", "DeactivationDate", "CompromiseDate", "CompromiseOccurrenceDate", "DestroyDate", "RevocationReason"];
-const LINKS = new Set(["CertificateLink", "PrivateKeyLink", "PublicKeyLink", "ReplacedObjectLink", "ReplacementObjectLink"]);
+const CRYPTO_FIELDS = [
+  "CryptographicAlgorithm",
+  "CryptographicLength",
+  "CryptographicParameters",
+  "CryptographicUsageMask",
+  "CryptographicDomainParameters",
+];
+const SERVER_FIELDS = [
+  "UniqueIdentifier",
+  "ObjectType",
+  "State",
+  "InitialDate",
+  "LastChangeDate",
+  "OriginalCreationDate",
+  "ActivationDate",
+  "DeactivationDate",
+  "CompromiseDate",
+  "CompromiseOccurrenceDate",
+  "DestroyDate",
+  "RevocationReason",
+];
+const LINKS = new Set([
+  "CertificateLink",
+  "PrivateKeyLink",
+  "PublicKeyLink",
+  "ReplacedObjectLink",
+  "ReplacementObjectLink",
+]);
 
 /**
  * The attributes of a new certificate: the request's (or the renewed certificate's), without the
@@ -118,7 +187,11 @@ const LINKS = new Set(["CertificateLink", "PrivateKeyLink", "PublicKeyLink", "Re
  * ObjectType, CertificateType, KeyFormatType X509, CertificateAttributes and the links to the
  * issuer certificate and to the certified key pair.
  */
-export function certificateObjectAttributes(base: Attributes | undefined, info: CertificateInfo, links: { issuer: string; publicKey?: string; privateKey?: string }): Attributes {
+export function certificateObjectAttributes(
+  base: Attributes | undefined,
+  info: CertificateInfo,
+  links: { issuer: string; publicKey?: string; privateKey?: string },
+): Attributes {
   const attrs: Attributes = { ...(base ?? {}) };
   for (const f of [...CRYPTO_FIELDS, ...SERVER_FIELDS]) delete attrs[f];
   removeVendorAttribute(attrs, X509_EXTENSION);

@@ -47,7 +47,14 @@ function rsaJwk(kb: KeyBlock, isPrivate: boolean): JsonWebKey | undefined {
   if (!m || m instanceof Uint8Array) return undefined;
   const jwk: JsonWebKey = { kty: "RSA", n: b64u(m.Modulus), e: b64u(m.PublicExponent) };
   if (isPrivate) {
-    Object.assign(jwk, { d: b64u(m.PrivateExponent), p: b64u(m.P), q: b64u(m.Q), dp: b64u(m.PrimeExponentP), dq: b64u(m.PrimeExponentQ), qi: b64u(m.CRTCoefficient) });
+    Object.assign(jwk, {
+      d: b64u(m.PrivateExponent),
+      p: b64u(m.P),
+      q: b64u(m.Q),
+      dp: b64u(m.PrimeExponentP),
+      dq: b64u(m.PrimeExponentQ),
+      qi: b64u(m.CRTCoefficient),
+    });
   }
   return Object.values(jwk).every((x) => x !== undefined) ? jwk : undefined;
 }
@@ -65,46 +72,79 @@ async function usableBlock(ctx: OperationContext, o: StoredObject): Promise<{ o:
   const u = await forUse(ctx, o);
   const kb = keyBlockOf(u);
   if (!kb?.KeyValue) throw new KmipError("Key_Value_Not_Present", `the key ${o.id} has no key material`);
-  if (isWrapped(kb)) throw new KmipError("Key_Wrap_Type_Not_Supported", `the key ${o.id} is stored wrapped; import it unwrapped to use it for certificates`);
+  if (isWrapped(kb))
+    throw new KmipError(
+      "Key_Wrap_Type_Not_Supported",
+      `the key ${o.id} is stored wrapped; import it unwrapped to use it for certificates`,
+    );
   return { o: u, kb };
 }
 
 const cannot = (o: StoredObject, what: string): never =>
-  fail("Operation_Not_Supported", `the ${o.objectType} ${o.id} (${o.attributes.CryptographicAlgorithm ?? "?"}, ${keyBlockOf(o)?.KeyFormatType ?? "?"}) cannot be used ${what}`);
+  fail(
+    "Operation_Not_Supported",
+    `the ${o.objectType} ${o.id} (${o.attributes.CryptographicAlgorithm ?? "?"}, ${keyBlockOf(o)?.KeyFormatType ?? "?"}) cannot be used ${what}`,
+  );
 
 /** The PKCS#8 DER of a private key object. */
 export async function privateKeyPkcs8(ctx: OperationContext, stored: StoredObject): Promise<Uint8Array> {
-  if (stored.objectType !== "PrivateKey") fail("Invalid_Object_Type", `the object ${stored.id} is a ${stored.objectType}, not a private key`);
+  if (stored.objectType !== "PrivateKey")
+    fail("Invalid_Object_Type", `the object ${stored.id} is a ${stored.objectType}, not a private key`);
   const { o, kb } = await usableBlock(ctx, stored);
   const raw = derMaterial(kb);
   try {
     if (raw && kb.KeyFormatType === "PKCS8") return raw;
-    if (raw && kb.KeyFormatType === "PKCS1") return new Uint8Array(createPrivateKey({ key: Buffer.from(raw), format: "der", type: "pkcs1" }).export({ type: "pkcs8", format: "der" }));
+    if (raw && kb.KeyFormatType === "PKCS1")
+      return new Uint8Array(
+        createPrivateKey({ key: Buffer.from(raw), format: "der", type: "pkcs1" }).export({
+          type: "pkcs8",
+          format: "der",
+        }),
+      );
     const der = converted(o, kb);
     if (der) return der;
     const jwk = rsaJwk(kb, true);
-    if (jwk) return new Uint8Array(createPrivateKey({ key: jwk, format: "jwk" }).export({ type: "pkcs8", format: "der" }));
-    if (raw && kb.KeyFormatType === "ECPrivateKey") return new Uint8Array(createPrivateKey({ key: Buffer.from(raw), format: "der", type: "sec1" }).export({ type: "pkcs8", format: "der" }));
+    if (jwk)
+      return new Uint8Array(createPrivateKey({ key: jwk, format: "jwk" }).export({ type: "pkcs8", format: "der" }));
+    if (raw && kb.KeyFormatType === "ECPrivateKey")
+      return new Uint8Array(
+        createPrivateKey({ key: Buffer.from(raw), format: "der", type: "sec1" }).export({
+          type: "pkcs8",
+          format: "der",
+        }),
+      );
   } catch (e) {
-    throw new KmipError("Invalid_Field", `the private key ${o.id} cannot be read (${(e as Error).message})`, "client", { cause: e });
+    throw new KmipError("Invalid_Field", `the private key ${o.id} cannot be read (${(e as Error).message})`, "client", {
+      cause: e,
+    });
   }
   return cannot(o, "to sign certificates");
 }
 
 /** The SubjectPublicKeyInfo DER of a public key object. */
 export async function publicKeySpki(ctx: OperationContext, stored: StoredObject): Promise<Uint8Array> {
-  if (stored.objectType !== "PublicKey") fail("Invalid_Object_Type", `the object ${stored.id} is a ${stored.objectType}, not a public key`);
+  if (stored.objectType !== "PublicKey")
+    fail("Invalid_Object_Type", `the object ${stored.id} is a ${stored.objectType}, not a public key`);
   const { o, kb } = await usableBlock(ctx, stored);
   const raw = derMaterial(kb);
   try {
     if (raw && (kb.KeyFormatType === "PKCS8" || kb.KeyFormatType === "X509")) return raw;
-    if (raw && kb.KeyFormatType === "PKCS1") return new Uint8Array(createPublicKey({ key: Buffer.from(raw), format: "der", type: "pkcs1" }).export({ type: "spki", format: "der" }));
+    if (raw && kb.KeyFormatType === "PKCS1")
+      return new Uint8Array(
+        createPublicKey({ key: Buffer.from(raw), format: "der", type: "pkcs1" }).export({
+          type: "spki",
+          format: "der",
+        }),
+      );
     const der = converted(o, kb);
     if (der) return der;
     const jwk = rsaJwk(kb, false);
-    if (jwk) return new Uint8Array(createPublicKey({ key: jwk, format: "jwk" }).export({ type: "spki", format: "der" }));
+    if (jwk)
+      return new Uint8Array(createPublicKey({ key: jwk, format: "jwk" }).export({ type: "spki", format: "der" }));
   } catch (e) {
-    throw new KmipError("Invalid_Field", `the public key ${o.id} cannot be read (${(e as Error).message})`, "client", { cause: e });
+    throw new KmipError("Invalid_Field", `the public key ${o.id} cannot be read (${(e as Error).message})`, "client", {
+      cause: e,
+    });
   }
   return cannot(o, "in a certificate");
 }

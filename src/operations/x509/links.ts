@@ -21,7 +21,10 @@ export async function linkKeysToCertificate(
     const current = linkTarget(fresh, "CertificateLink");
     if (onlyIfFrom !== undefined && current !== onlyIfFrom) continue;
     if (current === certificateId) continue;
-    const links = [...(fresh.attributes.Link ?? []).filter((l) => l.LinkType !== "CertificateLink"), { LinkType: "CertificateLink", LinkedObjectIdentifier: certificateId }];
+    const links = [
+      ...(fresh.attributes.Link ?? []).filter((l) => l.LinkType !== "CertificateLink"),
+      { LinkType: "CertificateLink", LinkedObjectIdentifier: certificateId },
+    ];
     await ctx.store.update({ ...fresh, attributes: { ...fresh.attributes, Link: links } });
   }
 }

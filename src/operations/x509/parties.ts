@@ -51,14 +51,16 @@ const USABLE = new Set(["PreActive", "Active", "Deactivated"]);
  */
 export async function load(ctx: OperationContext, uid: string, what: string): Promise<StoredObject> {
   const o = await retrieve(ctx, uid, "certify");
-  if (!USABLE.has(o.state)) throw new KmipError("Item_Not_Found", `${what} ${uid} not found in a usable state (it is ${o.state})`);
+  if (!USABLE.has(o.state))
+    throw new KmipError("Item_Not_Found", `${what} ${uid} not found in a usable state (it is ${o.state})`);
   return o;
 }
 
 /** The parsed DER of a stored certificate. */
 export function certificateInfo(o: StoredObject): CertificateInfo {
   const der = o.object.CertificateValue;
-  if (o.objectType !== "Certificate" || !(der instanceof Uint8Array)) fail("Invalid_Object_Type", `the object ${o.id} is a ${o.objectType}, not an X.509 certificate`);
+  if (o.objectType !== "Certificate" || !(der instanceof Uint8Array))
+    fail("Invalid_Object_Type", `the object ${o.id} is a ${o.objectType}, not an X.509 certificate`);
   try {
     return parseCertificate(der);
   } catch (e) {
@@ -66,37 +68,60 @@ export function certificateInfo(o: StoredObject): CertificateInfo {
   }
 }
 
-async function linked(ctx: OperationContext, o: StoredObject, linkType: string, what: string): Promise<StoredObject | undefined> {
+async function linked(
+  ctx: OperationContext,
+  o: StoredObject,
+  linkType: string,
+  what: string,
+): Promise<StoredObject | undefined> {
   const id = linkTarget(o, linkType);
   return id === undefined ? undefined : load(ctx, id, what);
 }
 
 /** The private key of a public key (its PrivateKeyLink). */
-export async function privateKeyOfPublicKey(ctx: OperationContext, publicKey: StoredObject): Promise<StoredObject | undefined> {
+export async function privateKeyOfPublicKey(
+  ctx: OperationContext,
+  publicKey: StoredObject,
+): Promise<StoredObject | undefined> {
   return linked(ctx, publicKey, "PrivateKeyLink", "the private key linked to the public key");
 }
 
 /** The private key of a certificate: its PrivateKeyLink, its public key's, or a private key whose CertificateLink names it. */
-export async function privateKeyOfCertificate(ctx: OperationContext, cert: StoredObject): Promise<StoredObject | undefined> {
+export async function privateKeyOfCertificate(
+  ctx: OperationContext,
+  cert: StoredObject,
+): Promise<StoredObject | undefined> {
   const direct = await linked(ctx, cert, "PrivateKeyLink", "the private key linked to the certificate");
   if (direct) return direct;
   const pk = await linked(ctx, cert, "PublicKeyLink", "the public key linked to the certificate");
   const viaPk = pk && (await privateKeyOfPublicKey(ctx, pk));
   if (viaPk) return viaPk;
-  const [id] = await ctx.store.locate({ user: ctx.user, objectType: "PrivateKey", links: [{ linkType: "CertificateLink", target: cert.id }], limit: 1 });
+  const [id] = await ctx.store.locate({
+    user: ctx.user,
+    objectType: "PrivateKey",
+    links: [{ linkType: "CertificateLink", target: cert.id }],
+    limit: 1,
+  });
   if (id) return load(ctx, id, "the private key of the certificate");
   return undefined;
 }
 
 /** The certificate of a private key: its CertificateLink, or its public key's. */
 async function certificateOfPrivateKey(ctx: OperationContext, sk: StoredObject): Promise<StoredObject | undefined> {
-  const direct = (await linked(ctx, sk, "PKCS12CertificateLink", "the certificate linked to the private key")) ?? (await linked(ctx, sk, "CertificateLink", "the certificate linked to the private key"));
+  const direct =
+    (await linked(ctx, sk, "PKCS12CertificateLink", "the certificate linked to the private key")) ??
+    (await linked(ctx, sk, "CertificateLink", "the certificate linked to the private key"));
   if (direct) return direct;
   const pk = await linked(ctx, sk, "PublicKeyLink", "the public key linked to the private key");
   return pk && linked(ctx, pk, "CertificateLink", "the certificate linked to the public key");
 }
 
-async function pkcs8Matching(ctx: OperationContext, sk: StoredObject, spki: Uint8Array, what: string): Promise<Uint8Array> {
+async function pkcs8Matching(
+  ctx: OperationContext,
+  sk: StoredObject,
+  spki: Uint8Array,
+  what: string,
+): Promise<Uint8Array> {
   const pkcs8 = await privateKeyPkcs8(ctx, sk);
   let derived: Uint8Array;
   try {
@@ -112,35 +137,53 @@ function selfSigned(subject: Subject, privateKey: StoredObject, pkcs8: Uint8Arra
   return { name: subject.name, privateKey, pkcs8 };
 }
 
-async function byCertificate(ctx: OperationContext, cert: StoredObject, sk: StoredObject | undefined, op: string): Promise<Issuer> {
+async function byCertificate(
+  ctx: OperationContext,
+  cert: StoredObject,
+  sk: StoredObject | undefined,
+  op: string,
+): Promise<Issuer> {
   const info = certificateInfo(cert);
   const privateKey = sk ?? (await privateKeyOfCertificate(ctx, cert));
   if (!privateKey) {
-    throw new KmipError("Invalid_Field", `${op}: no private key is linked to the issuer certificate ${cert.id}; give it in a PrivateKeyLink`);
+    throw new KmipError(
+      "Invalid_Field",
+      `${op}: no private key is linked to the issuer certificate ${cert.id}; give it in a PrivateKeyLink`,
+    );
   }
   const pkcs8 = await pkcs8Matching(ctx, privateKey, info.spki, `the public key of the issuer certificate ${cert.id}`);
   return { certificateId: cert.id, name: info.cert.subjectName, privateKey, pkcs8, cert: info };
 }
 
 /** The issuer named by the request's links (undefined links = self-signed). */
-export async function resolveIssuer(ctx: OperationContext, subject: Subject, attrs: Attributes | undefined, op: string): Promise<Issuer> {
+export async function resolveIssuer(
+  ctx: OperationContext,
+  subject: Subject,
+  attrs: Attributes | undefined,
+  op: string,
+): Promise<Issuer> {
   const certId = attrs && linkTarget({ attributes: attrs } as StoredObject, "CertificateLink");
   const keyId = attrs && linkTarget({ attributes: attrs } as StoredObject, "PrivateKeyLink");
   if (certId !== undefined) {
     const cert = await load(ctx, certId, "the issuer certificate");
     const sk = keyId === undefined ? undefined : await load(ctx, keyId, "the issuer private key");
-    if (sk && sk.objectType !== "PrivateKey") fail("Invalid_Object_Type", `${op}: the issuer private key ${sk.id} is a ${sk.objectType}`);
+    if (sk && sk.objectType !== "PrivateKey")
+      fail("Invalid_Object_Type", `${op}: the issuer private key ${sk.id} is a ${sk.objectType}`);
     return byCertificate(ctx, cert, sk, op);
   }
   if (keyId !== undefined) {
     const sk = await load(ctx, keyId, "the issuer private key");
-    if (sk.objectType !== "PrivateKey") fail("Invalid_Object_Type", `${op}: the issuer private key ${sk.id} is a ${sk.objectType}`);
+    if (sk.objectType !== "PrivateKey")
+      fail("Invalid_Object_Type", `${op}: the issuer private key ${sk.id} is a ${sk.objectType}`);
     const cert = await certificateOfPrivateKey(ctx, sk);
     if (cert && cert.id !== subject.certificate?.id) return byCertificate(ctx, cert, sk, op);
     // No certificate of its own: acceptable only as the subject's own key (self-signed).
     const pkcs8 = await privateKeyPkcs8(ctx, sk);
     if (!sameKey(publicSpkiOf(pkcs8), subject.spki)) {
-      throw new KmipError("Invalid_Field", `${op}: no certificate is linked to the issuer private key ${sk.id}; give the issuer certificate in a CertificateLink`);
+      throw new KmipError(
+        "Invalid_Field",
+        `${op}: no certificate is linked to the issuer private key ${sk.id}; give the issuer certificate in a CertificateLink`,
+      );
     }
     return selfSigned(subject, sk, pkcs8);
   }
@@ -165,7 +208,12 @@ export async function selfSignedIssuer(ctx: OperationContext, subject: Subject, 
 }
 
 /** The issuer of a renewal when the request names none: the certificate's own. */
-export async function renewalIssuer(ctx: OperationContext, old: StoredObject, subject: Subject, op: string): Promise<Issuer> {
+export async function renewalIssuer(
+  ctx: OperationContext,
+  old: StoredObject,
+  subject: Subject,
+  op: string,
+): Promise<Issuer> {
   const info = certificateInfo(old);
   const issuerId = linkTarget(old, "CertificateLink");
   let selfSigned = false;
@@ -175,6 +223,10 @@ export async function renewalIssuer(ctx: OperationContext, old: StoredObject, su
     // a key that cannot verify (X25519): not self-signed
   }
   if (selfSigned) return selfSignedIssuer(ctx, subject, op);
-  if (issuerId === undefined) fail("Invalid_Field", `${op}: the issuer of the certificate ${old.id} is not known; give the issuer certificate in a CertificateLink`);
+  if (issuerId === undefined)
+    fail(
+      "Invalid_Field",
+      `${op}: the issuer of the certificate ${old.id} is not known; give the issuer certificate in a CertificateLink`,
+    );
   return resolveIssuer(ctx, subject, { Link: [{ LinkType: "CertificateLink", LinkedObjectIdentifier: issuerId }] }, op);
 }

@@ -51,8 +51,8 @@ function sqrtRatioM1(u: bigint, v: bigint): { wasSquare: boolean; r: bigint } {
   v = mod(v);
   const v3 = (v * v * v) % P;
   const v7 = (v3 * v3 * v) % P;
-  let r = (u * v3 % P) * pow(u * v7, (P - 5n) / 8n) % P;
-  const check = (v * r % P) * r % P;
+  let r = (((u * v3) % P) * pow(u * v7, (P - 5n) / 8n)) % P;
+  const check = (((v * r) % P) * r) % P;
   const correct = check === u;
   const flipped = check === mod(-u);
   const flippedI = check === mod(-u * SQRT_M1);
@@ -64,7 +64,12 @@ const INVSQRT_A_MINUS_D = sqrtRatioM1(1n, mod(-1n - D)).r;
 
 // ---- twisted Edwards curve -x^2 + y^2 = 1 + d x^2 y^2, extended coordinates ---------------------
 
-interface Pt { x: bigint; y: bigint; z: bigint; t: bigint }
+interface Pt {
+  x: bigint;
+  y: bigint;
+  z: bigint;
+  t: bigint;
+}
 const IDENTITY: Pt = { x: 0n, y: 1n, z: 1n, t: 0n };
 
 /** Unified addition (Hisil–Wong–Carter–Dawson 2008, a = -1); also doubles. */
@@ -73,7 +78,10 @@ function add(p: Pt, q: Pt): Pt {
   const b = mod((p.y + p.x) * (q.y + q.x));
   const c = mod(p.t * 2n * D * q.t);
   const d = mod(p.z * 2n * q.z);
-  const e = b - a, f = d - c, g = d + c, h = b + a;
+  const e = b - a,
+    f = d - c,
+    g = d + c,
+    h = b + a;
   return { x: mod(e * f), y: mod(g * h), t: mod(e * h), z: mod(f * g) };
 }
 
@@ -113,10 +121,10 @@ export function decode(bytes: Uint8Array): Pt | null {
   const u1 = mod(1n - ss);
   const u2 = mod(1n + ss);
   const u2sq = (u2 * u2) % P;
-  const v = mod(-(D * u1 % P * u1) - u2sq);
+  const v = mod(-(((D * u1) % P) * u1) - u2sq);
   const { wasSquare, r: invsqrt } = sqrtRatioM1(1n, v * u2sq);
   const denX = (invsqrt * u2) % P;
-  const denY = (invsqrt * denX % P) * v % P;
+  const denY = (((invsqrt * denX) % P) * v) % P;
   const x = abs(2n * s * denX);
   const y = (u1 * denY) % P;
   const t = (x * y) % P;
@@ -128,10 +136,10 @@ export function decode(bytes: Uint8Array): Pt | null {
 export function encode(p: Pt): Uint8Array {
   const u1 = mod((p.z + p.y) * (p.z - p.y));
   const u2 = mod(p.x * p.y);
-  const { r: invsqrt } = sqrtRatioM1(1n, u1 * u2 % P * u2);
+  const { r: invsqrt } = sqrtRatioM1(1n, ((u1 * u2) % P) * u2);
   const den1 = (invsqrt * u1) % P;
   const den2 = (invsqrt * u2) % P;
-  const zInv = (den1 * den2 % P) * p.t % P;
+  const zInv = (((den1 * den2) % P) * p.t) % P;
   const rotate = isNegative(p.t * zInv);
   const x = rotate ? mod(p.y * SQRT_M1) : p.x;
   let y = rotate ? mod(p.x * SQRT_M1) : p.y;
@@ -158,10 +166,21 @@ export function kdf(R: Uint8Array, S: Uint8Array, Q: Uint8Array): { key: Uint8Ar
   return { key: shake128(S, { dkLen: 16 }), nonce: nonceXof.digest() };
 }
 
-export interface Trace { R: Uint8Array; S: Uint8Array; key: Uint8Array; nonce: Uint8Array; ciphertext: Uint8Array }
+export interface Trace {
+  R: Uint8Array;
+  S: Uint8Array;
+  key: Uint8Array;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+}
 
 /** Encrypts with a fixed ephemeral scalar `r` and returns the intermediates too. */
-export function encryptTrace(plaintext: Uint8Array, recipientPublicKey: Uint8Array, ephemeralPrivateKey: Uint8Array, aad?: Uint8Array): Trace {
+export function encryptTrace(
+  plaintext: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeralPrivateKey: Uint8Array,
+  aad?: Uint8Array,
+): Trace {
   const Qp = decode(recipientPublicKey);
   if (Qp === null) throw new Error("reference: invalid public key");
   const r = scalar(ephemeralPrivateKey);
@@ -175,7 +194,12 @@ export function encryptTrace(plaintext: Uint8Array, recipientPublicKey: Uint8Arr
   return { R, S, key, nonce, ciphertext };
 }
 
-export function encrypt(plaintext: Uint8Array, recipientPublicKey: Uint8Array, ephemeralPrivateKey: Uint8Array, aad?: Uint8Array): Uint8Array {
+export function encrypt(
+  plaintext: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeralPrivateKey: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array {
   return encryptTrace(plaintext, recipientPublicKey, ephemeralPrivateKey, aad).ciphertext;
 }
 
