@@ -18,13 +18,11 @@ function changeLeaf(verb: "grant" | "revoke"): Leaf {
       const uid = str(ctx, "object-uid");
       if (!uid) throw new CliError("give the object with --object-uid ID", 2);
       const [user, ...operations] = ctx.positionals;
-      const r = (await ctx
-        .client()
-        .rest("POST", `/access/${verb}`, {
-          unique_identifier: uid,
-          user_id: user,
-          operation_types: operations,
-        })) as Record<string, string>;
+      const r = (await ctx.client().rest("POST", `/access/${verb}`, {
+        unique_identifier: uid,
+        user_id: user,
+        operation_types: operations,
+      })) as Record<string, string>;
       ctx.print(r.success ?? `Access ${verb === "grant" ? "granted" : "revoked"}`, r);
     },
   };

@@ -185,12 +185,10 @@ export function revokeLeaf(what: string): Leaf {
     options: { "key-id": KEY_ID_OPTION, tag: TAG_OPTION },
     async run(ctx) {
       const uid = targetUid(str(ctx, "key-id"), list(ctx, "tag"));
-      const r = await ctx
-        .client()
-        .kmip("Revoke", {
-          UniqueIdentifier: uid,
-          RevocationReason: { RevocationReasonCode: "Unspecified", RevocationMessage: ctx.positionals[0] },
-        });
+      const r = await ctx.client().kmip("Revoke", {
+        UniqueIdentifier: uid,
+        RevocationReason: { RevocationReasonCode: "Unspecified", RevocationMessage: ctx.positionals[0] },
+      });
       printIds(ctx, `Successfully revoked the ${what}`, { "Unique identifier": (r.UniqueIdentifier as string) ?? uid });
     },
   };

@@ -123,9 +123,7 @@ export interface ObjectStore {
   /** seq and `line` of the last audit record (in the caller's transaction when there is one); line is null for rows older than the chain. */
   lastAuditRecord(): Promise<{ seq: number; line: string | null } | undefined>;
   /** The newest audit event records first, checkpoints left out (for tests and operators). */
-  auditTrail(
-    limit: number,
-  ): Promise<
+  auditTrail(limit: number): Promise<
     {
       time: string;
       requestId: string;

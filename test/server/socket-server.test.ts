@@ -30,9 +30,7 @@ beforeAll(async () => {
 afterAll(async () => server?.dispose());
 
 /** A TLS connection to the socket server reading whole framed responses. */
-async function connect(
-  who: "alice" | "bob" | "wildcard" | "rogue" | null,
-): Promise<{
+async function connect(who: "alice" | "bob" | "wildcard" | "rogue" | null): Promise<{
   send(b: Uint8Array): Promise<Node>;
   receive(): Promise<Node>;
   closed: Promise<void>;
