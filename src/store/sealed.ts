@@ -112,6 +112,26 @@ export class Keyring {
 
 const aadOf = (objectId: string) => new TextEncoder().encode(objectId);
 
+/** The object column a backend writes: `[text, sealed_by]`, sealed when the store has a keyring. */
+export function objectColumn(keyring: Keyring | undefined, objectId: string, json: string): [string, string | null] {
+  if (!keyring) return [json, null];
+  const s = keyring.seal(objectId, json);
+  return [s.text, s.sealedBy];
+}
+
+/** The JSON of an object column a backend read; a sealed row needs the keyring. */
+export function openObjectColumn(
+  keyring: Keyring | undefined,
+  row: { id: string; object: string; sealed_by: string | null },
+): string {
+  if (keyring) return keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by });
+  if (row.sealed_by === null) return row.object;
+  throw new KmipError(
+    "Cryptographic_Failure",
+    `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`,
+  );
+}
+
 /** A row as the sealing layer sees it. */
 export interface RawObjectRow extends SealedText {
   id: string;

@@ -28,7 +28,7 @@ import type {
 import { fromStoredJson, toStoredJson } from "./json.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { DIR_MODE, ensurePrivateFile, FILE_MODE } from "./permissions.ts";
-import type { Keyring, RawObjectRow, SealableRows } from "./sealed.ts";
+import { type Keyring, objectColumn, openObjectColumn, type RawObjectRow, type SealableRows } from "./sealed.ts";
 
 interface ObjectRow {
   id: string;
@@ -172,9 +172,7 @@ export class SqliteStore implements ObjectStore, SealableRows {
     const tags = this.r
       .query<{ tag: string }, [string]>("SELECT tag FROM tags WHERE id = ? ORDER BY rowid")
       .all(row.id);
-    const json = this.keyring
-      ? this.keyring.unseal(row.id, { text: row.object, sealedBy: row.sealed_by })
-      : this.plain(row);
+    const json = openObjectColumn(this.keyring, row);
     return {
       id: row.id,
       objectType: row.object_type,
@@ -186,20 +184,9 @@ export class SqliteStore implements ObjectStore, SealableRows {
     };
   }
 
-  private plain(row: ObjectRow): string {
-    if (row.sealed_by === null) return row.object;
-    throw new KmipError(
-      "Cryptographic_Failure",
-      `object ${row.id} is sealed under master key ${row.sealed_by}, and this store holds no master key`,
-    );
-  }
-
   /** The object column of `o`: sealed when the store has a keyring. */
   private sealed(o: StoredObject): [string, string | null] {
-    const json = toStoredJson(o.object);
-    if (!this.keyring) return [json, null];
-    const s = this.keyring.seal(o.id, json);
-    return [s.text, s.sealedBy];
+    return objectColumn(this.keyring, o.id, toStoredJson(o.object));
   }
 
   async insert(o: StoredObject): Promise<void> {
