@@ -62,6 +62,13 @@ export interface AuditOptions {
   checkpointRecords: number;
   /** ... or this many seconds after the first record not yet covered, whichever comes first. */
   checkpointSeconds: number;
+  /**
+   * File trail: "answer" (the default) = an outcome record is fdatasync'ed before its answer goes
+   * out; "background" = it is written before its answer and its fdatasync, started at once, is not
+   * waited for (a crash of the process loses no record; a power loss may lose the records of the
+   * last few milliseconds).
+   */
+  sync?: "answer" | "background";
   log: Logger;
 }
 
@@ -173,6 +180,9 @@ export class FileAuditSink implements AuditSink {
   /** The last commit's fdatasync (settled or not). */
   private lastSync: Promise<void> = Promise.resolve();
   private staged: ChainHead | undefined;
+  /** The fdatasync running now, and the one queued behind it (see requestSync). */
+  private syncing: Promise<void> | undefined;
+  private queuedSync: Promise<void> | undefined;
   private readonly checkpoints: Checkpoints;
   private closed = false;
 
@@ -230,7 +240,7 @@ export class FileAuditSink implements AuditSink {
         }
         this.head = this.staged!; // only once written: a failed write leaves the chain where the file is
         return {
-          sync: fdatasyncAsync(this.fd).catch((e) => {
+          sync: this.requestSync().catch((e) => {
             throw unavailable(e);
           }),
         };
@@ -243,6 +253,27 @@ export class FileAuditSink implements AuditSink {
       this.lastSync = synced.catch(() => {});
     }
     return this.next[until];
+  }
+
+  /**
+   * Resolves when an fdatasync that began after this call has completed. At most one fdatasync runs
+   * at a time: the commits written while one runs share the next one. (Starting one per commit
+   * fills the thread pool with flushes, and the next commits' writes wait behind them.)
+   */
+  private requestSync(): Promise<void> {
+    if (!this.syncing) {
+      this.syncing = fdatasyncAsync(this.fd).finally(() => {
+        this.syncing = undefined;
+      });
+      return this.syncing;
+    }
+    this.queuedSync ??= this.syncing
+      .catch(() => {})
+      .then(() => {
+        this.queuedSync = undefined;
+        return this.requestSync();
+      });
+    return this.queuedSync;
   }
 
   /** Chains the pending records into lines (the new head goes to `staged`); "" when there are none. */

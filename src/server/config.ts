@@ -49,6 +49,8 @@ export interface ServerConfig {
   auditCheckpointRecords: number;
   /** ... or this many seconds after the first record it does not cover yet. */
   auditCheckpointSeconds: number;
+  /** File audit trail: fdatasync each outcome record before the answer ("answer"), or after it ("background"). */
+  auditSync: "answer" | "background";
   /** Worker threads for CPU-heavy operations (key generation, PBKDF2, SLH-DSA...); 0 = number of cores minus one. */
   workerThreads: number;
   /** Heavy operations that may wait for a worker; more are refused with Server_Limit_Exceeded. Default 16 per thread. */
@@ -105,6 +107,7 @@ export const DEFAULTS: ServerConfig = {
   socketServer: { start: false, port: 5696, hostname: "0.0.0.0" },
   auditCheckpointRecords: 1000,
   auditCheckpointSeconds: 60,
+  auditSync: "answer",
   workerThreads: 0,
   maxBatchItems: 1000,
   maxResponseBytes: 64 * 1024 * 1024,
@@ -377,6 +380,18 @@ const OPTIONS: Option[] = [
     arg: "T",
     help: "... or T seconds after the first record not yet covered (default 60)",
     apply: (c, v) => (c.auditCheckpointSeconds = positiveInt("audit checkpoint seconds", v)),
+  },
+  {
+    flag: "--audit-sync",
+    env: "KMS_AUDIT_SYNC",
+    toml: "audit.sync",
+    arg: "answer|background",
+    help: "file trail: fdatasync each record before its answer (default), or right after it without waiting (faster; a power loss may lose the last milliseconds of records, a crash of the process none)",
+    apply: (c, v) => {
+      if (v !== "answer" && v !== "background")
+        throw new ConfigError(`--audit-sync must be answer or background, got "${v}"`);
+      c.auditSync = v;
+    },
   },
   {
     flag: "--default-username",

@@ -78,6 +78,7 @@ export async function startServer(
       key: loadAuditKey(config.auditKeyFile ?? path.join(config.dataDir, "audit.key"), log),
       checkpointRecords: config.auditCheckpointRecords,
       checkpointSeconds: config.auditCheckpointSeconds,
+      sync: config.auditSync,
       log,
     };
     audit =

@@ -74,6 +74,9 @@ export const MIGRATIONS: readonly string[] = [
        AND json_type(l.value, '$.LinkedObjectIdentifier') IN ('text', 'integer');`,
   // 5: the canonical hash-chained line of each audit record (NULL for records written before)
   `ALTER TABLE audit ADD COLUMN line TEXT;`,
+  // 6: the keys set to rotate automatically, so that the rotation scheduler's scan (every second)
+  // reads only them, not every object
+  `CREATE INDEX objects_rotate_automatic ON objects (seq) WHERE json_extract(attributes, '$.RotateAutomatic') = 1;`,
 ];
 
 /**
@@ -156,4 +159,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      ON CONFLICT DO NOTHING;`,
   // 5: the canonical hash-chained line of each audit record (NULL for records written before)
   `ALTER TABLE audit ADD COLUMN line TEXT;`,
+  // 6: the keys set to rotate automatically (the rotation scheduler's scan reads only them)
+  `CREATE INDEX objects_rotate_automatic ON objects (seq) WHERE (attributes::json->>'RotateAutomatic') = 'true';`,
 ];

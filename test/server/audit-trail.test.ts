@@ -92,6 +92,27 @@ describe("file trail", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  test("--audit-sync background: the outcome record is written when the answer arrives (its fdatasync follows) and the trail verifies", async () => {
+    const server = await serverWithTrail({ auditSync: "background" });
+    const file = path.join(server.dataDir, "audit.log");
+    const uids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await create(server.url);
+      expect(c.status).toBe(200);
+      uids.push(c.uid as string);
+      // read right after the answer: the outcome is in the file (written before the answer was sent)
+      expect(records(file).some((r) => r.phase === "outcome" && r.objectId === c.uid && r.result === "Success")).toBe(
+        true,
+      );
+    }
+    await server.stop();
+    servers.pop();
+    dirs.push(server.dataDir);
+    const r = kms("audit", "verify", file, "--audit-key-file", path.join(server.dataDir, "audit.key"));
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(records(file).filter((x) => x.phase === "outcome" && uids.includes(x.objectId as string))).toHaveLength(5);
+  });
+
   test("kms audit verify: OK with counts; then a modified, a removed, a reordered record and a torn line are each reported", async () => {
     const server = await serverWithTrail();
     for (let i = 0; i < 5; i++) expect((await create(server.url)).status).toBe(200);

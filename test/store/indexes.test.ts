@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { KEYSET_SQL, SqliteStore, locateSql, tagsSql } from "../../src/store/sqlite.ts";
+import { KEYSET_SQL, ROTATION_CANDIDATES_SQL, SqliteStore, locateSql, tagsSql } from "../../src/store/sqlite.ts";
 import type { StoredObject } from "../../src/store/store.ts";
 import { MIGRATIONS } from "../../src/store/migrations.ts";
 
@@ -87,6 +87,19 @@ describe("query plans: no full scans", () => {
     }
     await store.close();
   });
+
+  test("the rotation scheduler's scan reads only the keys set to rotate automatically", async () => {
+    const store = new SqliteStore(dbFile());
+    for (let i = 0; i < 50; i++) await store.insert(object(`plain${i}`, "alice", {}));
+    await store.insert(object("rotating", "alice", { RotateAutomatic: true, RotateInterval: 60 }));
+    await store.insert(object("stopped", "alice", { RotateAutomatic: false, RotateInterval: 60 }));
+    store.db.exec("ANALYZE");
+    expect(await store.rotationCandidates()).toEqual(["rotating"]);
+    expect(plan(store, { sql: ROTATION_CANDIDATES_SQL, params: [] })).toEqual([
+      "SCAN objects USING INDEX objects_rotate_automatic",
+    ]);
+    await store.close();
+  });
 });
 
 describe("the indexes follow the objects", () => {
@@ -158,7 +171,7 @@ describe("the indexes follow the objects", () => {
     expect(before).toBeGreaterThan(0);
     old.db.exec(`DROP TABLE object_names; DROP TABLE object_links; UPDATE schema_version SET version = ${before}`);
     // and undo the later migrations too, so that they can run again
-    old.db.exec("ALTER TABLE audit DROP COLUMN line");
+    old.db.exec("ALTER TABLE audit DROP COLUMN line; DROP INDEX objects_rotate_automatic");
     await old.close();
 
     const store = new SqliteStore(file);
