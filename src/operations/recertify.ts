@@ -17,14 +17,14 @@
  * test/conformance/skips.ts for the one scenario that asserts that.
  */
 import { KmipError, fail } from "../kmip/error.ts";
-import type { Attributes, Link } from "../kmip/attributes.ts";
+import type { Attributes } from "../kmip/attributes.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { ReCertify } from "../kmip/requests-cert.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
 import { ensureMayCreate, storedObject } from "./common/keys.ts";
 import { now, withState } from "./common/lifecycle.ts";
-import { linkTarget } from "./common/links.ts";
+import { linkTarget, replacedLinks } from "./common/links.ts";
 import { retrieve } from "./common/retrieve.ts";
 import { buildCertificate, certificateObjectAttributes } from "./x509/issue.ts";
 import { linkKeysToCertificate } from "./x509/links.ts";
@@ -120,10 +120,7 @@ export async function recertify(req: ReCertify, ctx: OperationContext): Promise<
         ),
       );
 
-      const oldLinks: Link[] = [
-        { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id },
-        ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
-      ];
+      const oldLinks = replacedLinks(old, id);
       const retired = {
         ...old,
         attributes: { ...old.attributes, Link: oldLinks, DeactivationDate: activation, LastChangeDate: t },

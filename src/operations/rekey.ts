@@ -11,7 +11,7 @@
  * wrapping key wraps are re-wrapped with its successor.
  */
 import { KmipError } from "../kmip/error.ts";
-import type { Link } from "../kmip/attributes.ts";
+import { replacedLinks, successorLinks } from "./common/links.ts";
 import type { ReKey } from "../kmip/requests.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import { randomBytes } from "../crypto/random.ts";
@@ -67,13 +67,7 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
     const length = keyMaterialBytes(keyBlockOf(await forUse(ctx, old)), old.id).length;
     const id = crypto.randomUUID();
     const t = now();
-    // The replacement links come first (Cosmian lists them first; its corpus reads the first Link).
-    const links: Link[] = [
-      { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
-      ...(old.attributes.Link ?? []).filter(
-        (l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink",
-      ),
-    ];
+    const links = successorLinks(old);
     const {
       ActivationDate: _a,
       DeactivationDate: _d,
@@ -110,10 +104,7 @@ export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipReco
     );
     await ctx.store.insert(fresh);
     await rewrapDependants(ctx, old.id, id); // keys the old one wrapped are now wrapped by the new one
-    const oldLinks = [
-      { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: id },
-      ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
-    ];
+    const oldLinks = replacedLinks(old, id);
     const { Name: _names, ...oldRest } = old.attributes;
     const retired = {
       ...old,

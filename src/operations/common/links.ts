@@ -1,9 +1,31 @@
 /** Following links between objects (key pair halves, replaced keys, certificate <-> key). */
 import { checkAccess, type Right } from "../../auth/access.ts";
+import type { Link } from "../../kmip/attributes.ts";
 import type { StoredObject } from "../../store/store.ts";
 import type { OperationContext } from "../context.ts";
 import { refreshState } from "./lifecycle.ts";
 import { notFoundReason } from "./retrieve.ts";
+
+/**
+ * The links of a key made to replace `old` (ReKey): ReplacedObjectLink -> old first (Cosmian lists the
+ * replacement links first and its corpus reads the first Link), then the old key's other links.
+ */
+export function successorLinks(old: StoredObject): Link[] {
+  return [
+    { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
+    ...(old.attributes.Link ?? []).filter(
+      (l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink",
+    ),
+  ];
+}
+
+/** The links of `old` once `successorId` replaces it: ReplacementObjectLink -> successor first, an earlier one dropped. */
+export function replacedLinks(old: StoredObject, successorId: string): Link[] {
+  return [
+    { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: successorId },
+    ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
+  ];
+}
 
 export function linkTarget(o: StoredObject, linkType: string): string | undefined {
   const l = o.attributes.Link?.find((x) => x.LinkType === linkType);

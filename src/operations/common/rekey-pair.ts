@@ -23,7 +23,7 @@ import type { OperationContext } from "../context.ts";
 import type { GeneratedKey, KeyPairGenerator, KeyPairRekeyer } from "../scheme.ts";
 import { now } from "./lifecycle.ts";
 import { ensureLatestGeneration, generationOf } from "./keyset.ts";
-import { linkTarget } from "./links.ts";
+import { linkTarget, replacedLinks } from "./links.ts";
 import { storedObject } from "./keys.ts";
 
 const ROTATABLE = new Set(["Active", "Deactivated", "Compromised"]);
@@ -116,10 +116,7 @@ function successorAttributes(
 
 function retired(o: StoredObject, successorId: string, t: Date): StoredObject {
   const { Name: _names, ...rest } = o.attributes;
-  const links = [
-    { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: successorId },
-    ...(rest.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
-  ];
+  const links = replacedLinks(o, successorId);
   return {
     ...o,
     attributes: {

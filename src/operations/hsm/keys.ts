@@ -9,7 +9,7 @@
 import { KmipError, fail } from "../../kmip/error.ts";
 import type { Attributes, CryptographicParameters } from "../../kmip/attributes.ts";
 import type { Create, CreateKeyPair, Decrypt, Destroy, Encrypt, ReKey } from "../../kmip/requests.ts";
-import type { Link } from "../../kmip/attributes.ts";
+import { replacedLinks, successorLinks } from "../common/links.ts";
 import type { KmipRecord } from "../../kmip/struct.ts";
 import type { StoredObject } from "../../store/store.ts";
 import { HsmError, gcmNonce, type AesMode, type HashName, type RsaEncryption } from "../../hsm/pkcs11.ts";
@@ -308,12 +308,7 @@ export async function rekeyInHsm(req: ReKey, ctx: OperationContext, uid: string)
   const t = now();
   try {
     await ctx.store.atomic(async () => {
-      const links: Link[] = [
-        { LinkType: "ReplacedObjectLink", LinkedObjectIdentifier: old.id },
-        ...(old.attributes.Link ?? []).filter(
-          (l) => l.LinkType !== "ReplacementObjectLink" && l.LinkType !== "ReplacedObjectLink",
-        ),
-      ];
+      const links = successorLinks(old);
       const {
         DeactivationDate: _d,
         CompromiseDate: _c,
@@ -351,10 +346,7 @@ export async function rekeyInHsm(req: ReKey, ctx: OperationContext, uid: string)
           old.tags.filter((x) => !x.startsWith("_")),
         ),
       );
-      const oldLinks = [
-        { LinkType: "ReplacementObjectLink", LinkedObjectIdentifier: newRef.uid },
-        ...(old.attributes.Link ?? []).filter((l) => l.LinkType !== "ReplacementObjectLink"),
-      ];
+      const oldLinks = replacedLinks(old, newRef.uid);
       const { Name: _names, ...oldRest } = old.attributes;
       await ctx.store.update({
         ...old,
