@@ -73,22 +73,12 @@ export class Metrics {
     // append() logs its own failures and never throws; intent() and committed() throw AuditUnavailable.
     const intent = sink.intent.bind(sink);
     const committed = sink.committed.bind(sink);
-    sink.intent = async (fields) => {
-      try {
-        await intent(fields);
-      } catch (e) {
-        if (e instanceof AuditUnavailable) this.auditFailures++;
-        throw e;
-      }
+    const counted = (e: unknown): never => {
+      if (e instanceof AuditUnavailable) this.auditFailures++;
+      throw e;
     };
-    sink.committed = async (work, records) => {
-      try {
-        return await committed(work, records);
-      } catch (e) {
-        if (e instanceof AuditUnavailable) this.auditFailures++;
-        throw e;
-      }
-    };
+    sink.intent = (fields) => intent(fields).catch(counted);
+    sink.committed = (work, records) => committed(work, records).catch(counted);
     return sink;
   }
 
