@@ -15,6 +15,7 @@ import tls from "node:tls";
 import { findAll, postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
 import { postBinary, requestMessage } from "../helpers/binary.ts";
 import { FileAuditSink } from "../../src/server/audit.ts";
+import { ConfigError, loadConfig } from "../../src/server/config.ts";
 import { createLogger } from "../../src/server/log.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -90,6 +91,20 @@ describe("file trail", () => {
     ]);
     expect(statSync(path.join(server.dataDir, "audit.key")).mode & 0o777).toBe(0o600);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  test("--audit-sync: answer by default, background by flag or environment, anything else refused with a clear message", () => {
+    const sync = (argv: string[], env: Record<string, string> = {}) => {
+      const c = loadConfig(argv, env);
+      return c.kind === "run" ? c.config.auditSync : undefined;
+    };
+    expect(sync([])).toBe("answer");
+    expect(sync(["--audit-sync", "background"])).toBe("background");
+    expect(sync([], { KMS_AUDIT_SYNC: "background" })).toBe("background");
+    expect(() => loadConfig(["--audit-sync", "never"], {})).toThrow(ConfigError);
+    expect(() => loadConfig(["--audit-sync", "never"], {})).toThrow(
+      '--audit-sync must be answer or background, got "never"',
+    );
   });
 
   test("--audit-sync background: the outcome record is written when the answer arrives (its fdatasync follows) and the trail verifies", async () => {
