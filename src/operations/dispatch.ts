@@ -48,6 +48,12 @@ export interface OperationEntry<T = any> {
   handler: (request: T, ctx: OperationContext) => Promise<KmipRecord>;
   /** The id a successful call leaves for later batch items (KMIP ID Placeholder). */
   placeholder?: (response: KmipRecord) => string | undefined;
+  /**
+   * Changes nothing but what it answers (the only store write it may make is the date-driven state
+   * change of lifecycle.ts, which any later request would make too): audited by one record, on
+   * disk before the answer goes out, instead of an intent record before and an outcome after.
+   */
+  readOnly?: true;
 }
 
 const createdId = (r: KmipRecord) => (typeof r.UniqueIdentifier === "string" ? r.UniqueIdentifier : undefined);
@@ -62,44 +68,48 @@ const OPERATIONS: Record<string, OperationEntry> = lookupTable({
     handler: createKeyPair,
     placeholder: (r) => (typeof r.PrivateKeyUniqueIdentifier === "string" ? r.PrivateKeyUniqueIdentifier : undefined),
   },
-  Decrypt: { schema: req.DecryptSchema, handler: decrypt },
+  Decrypt: { schema: req.DecryptSchema, handler: decrypt, readOnly: true },
   DeleteAttribute: { schema: req.DeleteAttributeSchema, handler: deleteAttribute },
   Destroy: { schema: req.DestroySchema, handler: destroy },
-  DiscoverVersions: { schema: req.DiscoverVersionsSchema, handler: discoverVersions },
-  Encrypt: { schema: req.EncryptSchema, handler: encrypt },
-  Export: { schema: req.GetSchema, handler: exportOp },
-  Get: { schema: req.GetSchema, handler: get },
-  GetAttributeList: { schema: req.GetAttributeListSchema, handler: getAttributeList },
-  GetAttributes: { schema: req.GetAttributesSchema, handler: getAttributes },
+  DiscoverVersions: { schema: req.DiscoverVersionsSchema, handler: discoverVersions, readOnly: true },
+  Encrypt: { schema: req.EncryptSchema, handler: encrypt, readOnly: true },
+  Export: { schema: req.GetSchema, handler: exportOp, readOnly: true },
+  Get: { schema: req.GetSchema, handler: get, readOnly: true },
+  GetAttributeList: { schema: req.GetAttributeListSchema, handler: getAttributeList, readOnly: true },
+  GetAttributes: { schema: req.GetAttributesSchema, handler: getAttributes, readOnly: true },
   Import: { schema: req.ImportSchema, handler: importOp, placeholder: createdId },
   Locate: {
     schema: req.LocateSchema,
     handler: locate,
+    readOnly: true,
     placeholder: (r) => (Array.isArray(r.UniqueIdentifier) ? (r.UniqueIdentifier[0] as string | undefined) : undefined),
   },
   ModifyAttribute: { schema: req.ModifyAttributeSchema, handler: modifyAttribute },
-  Query: { schema: req.QuerySchema, handler: query },
+  Query: { schema: req.QuerySchema, handler: query, readOnly: true },
   ReKey: { schema: req.ReKeySchema, handler: rekey, placeholder: createdId },
   ReKeyKeyPair: { schema: req.ReKeyKeyPairSchema, handler: rekeyKeyPair },
   Register: { schema: req.RegisterSchema, handler: registerOp, placeholder: createdId },
   Revoke: { schema: req.RevokeSchema, handler: revoke },
-  RNGRetrieve: { schema: req.RNGRetrieveSchema, handler: rngRetrieve },
+  RNGRetrieve: { schema: req.RNGRetrieveSchema, handler: rngRetrieve, readOnly: true },
   SetAttribute: { schema: req.SetAttributeSchema, handler: setAttribute },
-  Sign: { schema: SignSchema, handler: sign },
-  SignatureVerify: { schema: SignatureVerifySchema, handler: signatureVerify },
-  MAC: { schema: more.MACSchema, handler: mac },
-  MACVerify: { schema: more.MACVerifySchema, handler: macVerify },
-  Hash: { schema: more.HashSchema, handler: hash },
+  Sign: { schema: SignSchema, handler: sign, readOnly: true },
+  SignatureVerify: { schema: SignatureVerifySchema, handler: signatureVerify, readOnly: true },
+  MAC: { schema: more.MACSchema, handler: mac, readOnly: true },
+  MACVerify: { schema: more.MACVerifySchema, handler: macVerify, readOnly: true },
+  Hash: { schema: more.HashSchema, handler: hash, readOnly: true },
   DeriveKey: { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId },
-  Check: { schema: more.CheckSchema, handler: check },
+  Check: { schema: more.CheckSchema, handler: check, readOnly: true },
   RNGSeed: { schema: more.RNGSeedSchema, handler: rngSeed },
   Certify: { schema: cert.CertifySchema, handler: certify, placeholder: createdId },
   ReCertify: { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId },
-  Validate: { schema: cert.ValidateSchema, handler: validate },
+  Validate: { schema: cert.ValidateSchema, handler: validate, readOnly: true },
 });
 
 /** The operations served (Query). */
 export const SERVED_OPERATIONS: readonly string[] = Object.keys(OPERATIONS);
+
+/** The operation changes nothing but its answer (see OperationEntry.readOnly). */
+export const isReadOnly = (operation: string): boolean => OPERATIONS[operation]?.readOnly === true;
 
 /** Validates `payload` against the operation's schema and runs it. */
 export async function dispatch(operation: string, payload: KmipRecord, ctx: OperationContext): Promise<KmipRecord> {

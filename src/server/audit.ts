@@ -37,6 +37,7 @@ import {
   GENESIS,
   headAfter,
   isLegacyLine,
+  sha256Hex,
   type AuditFields,
   type ChainHead,
 } from "./audit-chain.ts";
@@ -82,10 +83,19 @@ export interface AuditSink {
    * Runs `work` and records `records(result)` for it. Database: in the same transaction as the
    * work's writes (an audit failure rolls the work back: AuditUnavailable). File: after the work
    * (a failure is logged, never thrown). Errors of `work` itself are rethrown unrecorded.
+   *
+   * `readOnly`: the work changes nothing a client can see but its answer (Encrypt, Get, Locate...),
+   * so no intent record preceded it; its one record must be on disk before the answer is released.
+   * File: a failure to write it throws AuditUnavailable (the answer is withheld, as if never run).
    */
-  committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[]): Promise<T>;
+  committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[], readOnly?: boolean): Promise<T>;
   /** Records something that changed nothing (refused, failed): a write failure is logged, never thrown. */
   append(...records: AuditFields[]): Promise<void>;
+  /**
+   * Records the failure of a read-only request, which had no intent record: its answer may go out
+   * only once this is written (file: fdatasync'ed), else AuditUnavailable is thrown.
+   */
+  failedReadOnly(...records: AuditFields[]): Promise<void>;
   readonly where: string;
   close(): Promise<void>;
 }
@@ -168,6 +178,8 @@ class Checkpoints {
     clearInterval(this.timer);
   }
 }
+
+const outcomes = (records: AuditFields[]) => records.map((r) => ({ ...r, phase: "outcome" as const }));
 
 export class FileAuditSink implements AuditSink {
   private readonly fd: number;
@@ -285,7 +297,7 @@ export class FileAuditSink implements AuditSink {
     const lines: string[] = [];
     const add = (line: string) => {
       lines.push(line);
-      head = headAfter(line);
+      head = { seq: head.seq + 1, prev: sha256Hex(line) }; // = headAfter(line), without parsing it back
     };
     const checkpoint = () => {
       add(checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev));
@@ -308,18 +320,20 @@ export class FileAuditSink implements AuditSink {
     await this.write([{ ...fields, phase: "intent", result: "Pending" }], "written");
   }
 
-  async committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[]): Promise<T> {
+  async committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[], readOnly = false): Promise<T> {
     const result = await work();
-    await this.append(...records(result));
+    if (readOnly) await this.write(outcomes(records(result)), "synced");
+    else await this.append(...records(result));
     return result;
+  }
+
+  failedReadOnly(...records: AuditFields[]): Promise<void> {
+    return this.write(outcomes(records), "synced");
   }
 
   async append(...records: AuditFields[]): Promise<void> {
     try {
-      await this.write(
-        records.map((r) => ({ ...r, phase: "outcome" as const })),
-        "synced",
-      );
+      await this.write(outcomes(records), "synced");
     } catch (e) {
       this.o.log.error("AUDIT RECORD LOST: an operation ran but its outcome record could not be written", {
         records: records.map((r) => `${r.requestId} ${r.user} ${r.operation} ${r.result}`),
@@ -379,13 +393,13 @@ export class DatabaseAuditSink implements AuditSink {
         result: "-",
       });
       this.o.log.info("audit checkpoint", { seq: head.seq - 1, hash: head.prev });
-      head = headAfter(line);
+      head = { seq: head.seq + 1, prev: sha256Hex(line) };
       this.checkpoints.reset();
     };
     for (const r of records) {
       const line = eventLine(head.seq, time, r, head.prev);
       await this.store.appendAudit({ seq: head.seq, line, time, ...r });
-      head = headAfter(line);
+      head = { seq: head.seq + 1, prev: sha256Hex(line) };
       if (this.checkpoints.counted(1)) await checkpoint();
     }
     if (forceCheckpoint && this.checkpoints.since > 0) await checkpoint();
@@ -418,6 +432,15 @@ export class DatabaseAuditSink implements AuditSink {
       await this.store.atomic(() => this.insert(records));
     } catch (e) {
       this.lost(records, e);
+    }
+  }
+
+  async failedReadOnly(...records: AuditFields[]): Promise<void> {
+    try {
+      await this.store.atomic(() => this.insert(records));
+    } catch (e) {
+      this.o.log.error("AUDIT TRAIL WRITE FAILED: the answer is withheld", { error: String(e) });
+      throw new AuditUnavailable("the audit trail cannot be written");
     }
   }
 

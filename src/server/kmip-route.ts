@@ -23,7 +23,7 @@ import {
 } from "../kmip/wire.ts";
 import { decodeBinaryRequest, encodeBinaryResponse, type DecodedMessage } from "../kmip/wire-binary.ts";
 import { utf8 } from "../crypto/bytes.ts";
-import { dispatch } from "../operations/dispatch.ts";
+import { dispatch, isReadOnly } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
 import type { ObjectStore } from "../store/store.ts";
 import { failureResponse, toFailure } from "./errors.ts";
@@ -124,11 +124,16 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
       message: "POST /kmip takes a RequestMessage; send bare operations to /kmip/2_1",
     });
   }
-  // Nothing runs unless the trail can say it is about to (file trail; the database trail records in the operation's transaction).
-  const operations = request.kind === "operation" ? request.operation : request.items.map((i) => i.operation).join(",");
-  await deps.audit.intent(
-    record(operations, "Pending", request.kind === "operation" ? objectIdOf(request.payload) : undefined),
-  );
+  // Nothing that changes state runs unless the trail can say it is about to (file trail; the database
+  // trail records in the operation's transaction). A read-only request is recorded once, before its answer.
+  const readOnly = readOnlyRequest(request);
+  if (!readOnly) {
+    const operations =
+      request.kind === "operation" ? request.operation : request.items.map((i) => i.operation).join(",");
+    await deps.audit.intent(
+      record(operations, "Pending", request.kind === "operation" ? objectIdOf(request.payload) : undefined),
+    );
+  }
   if (request.kind === "operation") {
     const ctx: OperationContext = {
       wire: request.dialect,
@@ -143,6 +148,7 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
       payload = await deps.audit.committed(
         () => run(operation, input, ctx, deps.metrics),
         (out) => [record(operation, "Success", objectIdOf(input, out))],
+        readOnly,
       );
       const size = estimatedSize(payload);
       if (size > deps.limits.maxResponseBytes) {
@@ -155,13 +161,15 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
       if (e instanceof AuditUnavailable) throw e;
       const f = toFailure(e, deps.log, requestId);
       deps.log.debug("kmip", { requestId, user, op: operation, result: f.reason });
-      await deps.audit.append(record(operation, f.reason, objectIdOf(input)));
+      const failed = record(operation, f.reason, objectIdOf(input));
+      if (readOnly) await deps.audit.failedReadOnly(failed);
+      else await deps.audit.append(failed);
       return failureResponse(f);
     }
     deps.log.debug("kmip", { requestId, user, op: operation, result: "Success" });
     return new Response(encodeOperationResponse(operation, payload, request.dialect), { headers: JSON_HEADERS });
   }
-  const results = await runBatch(request, user, deps, requestId, record);
+  const results = await runBatch(request, user, deps, requestId, record, readOnly);
   // Encoded item by item, letting other requests in between every megabyte or so. A large answer
   // is streamed part by part (chunked): copying tens of megabytes into one buffer would stall.
   const [head, tail] = responseMessageFrame(request.protocolVersion, results.length, request.dialect);
@@ -228,8 +236,9 @@ async function handleBinary(
   }
   let results: BatchItemResult[];
   try {
-    await deps.audit.intent(record(request.items.map((i) => i.operation).join(","), "Pending"));
-    results = await runBatch(request, user, deps, requestId, record, { byteKeyFormats: true });
+    const readOnly = readOnlyRequest(request);
+    if (!readOnly) await deps.audit.intent(record(request.items.map((i) => i.operation).join(","), "Pending"));
+    results = await runBatch(request, user, deps, requestId, record, readOnly, { byteKeyFormats: true });
   } catch (e) {
     if (!(e instanceof AuditUnavailable)) throw e;
     deps.log.error("request refused: the audit trail cannot be written", { requestId });
@@ -278,6 +287,7 @@ async function runBatch(
   deps: KmipDeps,
   requestId: string,
   record: RecordOf,
+  readOnly: boolean,
   options: Pick<OperationContext, "byteKeyFormats"> = {},
 ): Promise<BatchItemResult[]> {
   const ctx: OperationContext = {
@@ -297,6 +307,10 @@ async function runBatch(
     );
   const results: BatchItemResult[] = [];
   const { maxResponseBytes } = deps.limits;
+  // A read-only batch had no intent record: a failed item's answer waits for its record like a
+  // success would, and when it cannot be written the whole answer is withheld (AuditUnavailable).
+  const recordFailure = (...fields: AuditFields[]) =>
+    readOnly ? deps.audit.failedReadOnly(...fields) : deps.audit.append(...fields);
   const runItems = async () => {
     results.length = 0; // the store may run a transaction again (after a deadlock): start afresh
     let failed = false;
@@ -322,7 +336,7 @@ async function runBatch(
           reason: "Operation_Canceled_By_Requester",
           message: `not processed: an earlier batch item failed (BatchErrorContinuationOption ${mode})`,
         });
-        if (mode !== "Undo") await deps.audit.append(recordOf(results[i], i));
+        if (mode !== "Undo") await recordFailure(recordOf(results[i], i));
         continue;
       }
       try {
@@ -330,7 +344,11 @@ async function runBatch(
         const payload =
           mode === "Undo"
             ? await exec()
-            : await deps.audit.committed(exec, (out) => [recordOf({ ...base, status: "Success", payload: out }, i)]);
+            : await deps.audit.committed(
+                exec,
+                (out) => [recordOf({ ...base, status: "Success", payload: out }, i)],
+                readOnly,
+              );
         size += estimatedSize(payload);
         if (size > maxResponseBytes) {
           throw new KmipError(
@@ -348,7 +366,7 @@ async function runBatch(
         results.push({ ...base, status: "OperationFailed", reason: f.reason, message: f.message });
         failed = true;
         deps.log.debug("kmip", { requestId, user, op: item.operation, result: f.reason });
-        if (mode !== "Undo" && !(e instanceof AuditUnavailable)) await deps.audit.append(recordOf(results[i], i));
+        if (mode !== "Undo" && !(e instanceof AuditUnavailable)) await recordFailure(recordOf(results[i], i));
       }
     }
     if (mode === "Undo" && failed) throw new BatchAborted();
@@ -359,6 +377,7 @@ async function runBatch(
     return await deps.audit.committed(
       () => deps.store.atomic(runItems),
       (all) => all.map(recordOf),
+      readOnly,
     );
   } catch (e) {
     if (!(e instanceof BatchAborted)) throw e;
@@ -368,10 +387,14 @@ async function runBatch(
           ? { operation: r.operation, uniqueBatchItemId: r.uniqueBatchItemId, status: "OperationUndone" }
           : r,
     );
-    await deps.audit.append(...undone.map(recordOf));
+    await recordFailure(...undone.map(recordOf));
     return undone;
   }
 }
+
+/** Every operation of the request changes nothing but its answer. */
+const readOnlyRequest = (request: DecodedRequest | DecodedMessage): boolean =>
+  "items" in request ? request.items.every((i) => isReadOnly(i.operation)) : isReadOnly(request.operation);
 
 function isRequestMessage(body: string): boolean {
   if (/^\s*\{\s*"tag"\s*:\s*"RequestMessage"/.test(body)) return true;

@@ -70,7 +70,7 @@ export class Metrics {
 
   /** Counts the audit sink's failures (the failure still propagates). */
   wrapAudit<T extends AuditSink>(sink: T): T {
-    // append() logs its own failures and never throws; intent() and committed() throw AuditUnavailable.
+    // append() logs its own failures and never throws; intent(), committed() and failedReadOnly() throw AuditUnavailable.
     const intent = sink.intent.bind(sink);
     const committed = sink.committed.bind(sink);
     const counted = (e: unknown): never => {
@@ -78,7 +78,9 @@ export class Metrics {
       throw e;
     };
     sink.intent = (fields) => intent(fields).catch(counted);
-    sink.committed = (work, records) => committed(work, records).catch(counted);
+    sink.committed = (work, records, readOnly) => committed(work, records, readOnly).catch(counted);
+    const failedReadOnly = sink.failedReadOnly.bind(sink);
+    sink.failedReadOnly = (...records) => failedReadOnly(...records).catch(counted);
     return sink;
   }
 

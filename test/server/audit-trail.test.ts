@@ -68,7 +68,7 @@ describe("file trail", () => {
     const c = await create(server.url);
     expect(c.status).toBe(200);
     const recs = records(file); // read right after the answer: already written and fdatasync'ed
-    const mine = recs.filter((r) => r.requestId === recs.at(-1)!.requestId);
+    const mine = recs.filter((r) => r.requestId === recs.findLast((x) => x.type === "event")!.requestId);
     expect(mine).toEqual([
       expect.objectContaining({
         seq: 1,
@@ -91,6 +91,73 @@ describe("file trail", () => {
     ]);
     expect(statSync(path.join(server.dataDir, "audit.key")).mode & 0o777).toBe(0o600);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  test("a read-only operation (Encrypt, Get, Locate, a batch of them) has one outcome record, on disk when the answer arrives", async () => {
+    const server = await serverWithTrail();
+    const file = path.join(server.dataDir, "audit.log");
+    const c = await create(server.url);
+    const enc = await postKmip(
+      server.url,
+      t.s("Encrypt", t.text("UniqueIdentifier", c.uid!), t.b("Data", "00112233")),
+      auth,
+    );
+    expect(enc.status).toBe(200);
+    let recs = records(file); // read right after the answer
+    expect(recs.filter((r) => r.requestId === recs.findLast((x) => x.type === "event")!.requestId)).toEqual([
+      expect.objectContaining({ phase: "outcome", operation: "Encrypt", result: "Success", objectId: c.uid }),
+    ]);
+    const batch = await postKmip(
+      server.url,
+      t.s(
+        "RequestMessage",
+        t.s(
+          "RequestHeader",
+          t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
+          t.int("BatchCount", 2),
+        ),
+        t.s("BatchItem", t.e("Operation", "Get"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
+        t.s("BatchItem", t.e("Operation", "Locate"), t.s("RequestPayload", t.s("Attributes"))),
+      ),
+      auth,
+    );
+    expect(batch.status).toBe(200);
+    recs = records(file);
+    expect(
+      recs
+        .filter((r) => r.requestId === recs.findLast((x) => x.type === "event")!.requestId)
+        .map((r) => [r.phase, r.operation, r.result]),
+    ).toEqual([
+      ["outcome", "Get", "Success"],
+      ["outcome", "Locate", "Success"],
+    ]);
+    // a batch with one state-changing item keeps its intent record
+    const mixed = await postKmip(
+      server.url,
+      t.s(
+        "RequestMessage",
+        t.s(
+          "RequestHeader",
+          t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
+          t.int("BatchCount", 2),
+        ),
+        t.s("BatchItem", t.e("Operation", "Get"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
+        t.s("BatchItem", t.e("Operation", "Activate"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
+      ),
+      auth,
+    );
+    expect(mixed.status).toBe(200);
+    recs = records(file);
+    expect(
+      recs
+        .filter((r) => r.requestId === recs.findLast((x) => x.type === "event")!.requestId)
+        .map((r) => [r.phase, r.operation]),
+    ).toEqual([
+      ["intent", "Get,Activate"],
+      ["outcome", "Get"],
+      ["outcome", "Activate"],
+    ]);
+    expect(kms("audit", "verify", file).code).toBe(0);
   });
 
   test("--audit-sync: answer by default, background by flag or environment, anything else refused with a clear message", () => {
@@ -131,7 +198,7 @@ describe("file trail", () => {
   test("kms audit verify: OK with counts; then a modified, a removed, a reordered record and a torn line are each reported", async () => {
     const server = await serverWithTrail();
     for (let i = 0; i < 5; i++) expect((await create(server.url)).status).toBe(200);
-    await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", "missing")), auth);
+    await postKmip(server.url, t.s("Destroy", t.text("UniqueIdentifier", "missing")), auth);
     await server.stop();
     servers.pop();
     dirs.push(server.dataDir);
@@ -193,12 +260,15 @@ describe("file trail", () => {
   test("a client-chosen object id is cut to 512 characters in the records", async () => {
     const server = await serverWithTrail();
     const long = "x".repeat(100_000);
-    const r = await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", long)), auth);
+    const r = await postKmip(server.url, t.s("Destroy", t.text("UniqueIdentifier", long)), auth);
     expect(r.status).toBe(422);
-    const mine = records(path.join(server.dataDir, "audit.log")).filter((rec) => rec.operation === "Get");
-    expect(mine.map((rec) => [rec.phase, rec.result, rec.objectId])).toEqual([
-      ["intent", "Pending", "x".repeat(512) + "..."],
-      ["outcome", "Object_Not_Found", "x".repeat(512) + "..."],
+    const get = await postKmip(server.url, t.s("Get", t.text("UniqueIdentifier", long)), auth);
+    expect(get.status).toBe(422);
+    const mine = records(path.join(server.dataDir, "audit.log")).filter((rec) => rec.type === "event");
+    expect(mine.map((rec) => [rec.operation, rec.phase, rec.result, rec.objectId])).toEqual([
+      ["Destroy", "intent", "Pending", "x".repeat(512) + "..."],
+      ["Destroy", "outcome", "Item_Not_Found", "x".repeat(512) + "..."],
+      ["Get", "outcome", "Object_Not_Found", "x".repeat(512) + "..."],
     ]);
   });
 
@@ -309,6 +379,28 @@ describe("file trail", () => {
     const db = new Database(path.join(server.dataDir, "kms.db"), { readonly: true });
     expect(db.query("SELECT count(*) AS n FROM objects").get()).toEqual({ n: 0 });
     db.close();
+  });
+
+  test("when the one record of a read-only operation cannot be written, its answer is withheld: 503, no ciphertext", async () => {
+    const server = await serverWithTrail({ audit: "/dev/full" });
+    for (const body of [
+      t.s("Encrypt", t.text("UniqueIdentifier", "any"), t.b("Data", "00112233")),
+      t.s("Locate", t.s("Attributes")),
+      t.s("Query", t.e("QueryFunction", "QueryOperations")),
+    ]) {
+      const r = await postKmip(server.url, body, auth);
+      expect({ status: r.status, text: r.text }).toEqual({
+        status: 503,
+        text: expect.stringMatching(
+          /^General_Failure: the audit trail cannot be written, so the request was not run \(request \w+\)$/,
+        ),
+      });
+    }
+    const binary = await postBinary(server.url, requestMessage([2, 1], ["Locate", [t.s("Attributes")]]), auth);
+    expect(
+      findAll(binary.node, "BatchItem").map((i) => [valueOf(i, "ResultStatus"), valueOf(i, "ResultReason")]),
+    ).toEqual([["OperationFailed", "General_Failure"]]);
+    expect(findAll(binary.node, "ResponsePayload")).toEqual([]);
   });
 
   test("an outcome record that cannot be written after the work is done: the real result, and a loud log line", async () => {
