@@ -94,7 +94,7 @@ const recordOf =
   });
 
 export function handleKmip(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
-  return withHeavyContext(deps.pool, info.signal, () => handle(body, info, deps, messagesOnly));
+  return deps.audit.track(() => withHeavyContext(deps.pool, info.signal, () => handle(body, info, deps, messagesOnly)));
 }
 
 async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesOnly: boolean): Promise<Response> {
@@ -207,7 +207,9 @@ export function handleKmipBinary(
   deps: KmipDeps,
   maxBytes?: number,
 ): Promise<Uint8Array> {
-  return withHeavyContext(deps.pool, info.signal, () => handleBinary(body, info, deps, maxBytes));
+  return deps.audit.track(() =>
+    withHeavyContext(deps.pool, info.signal, () => handleBinary(body, info, deps, maxBytes)),
+  );
 }
 
 async function handleBinary(
@@ -419,7 +421,11 @@ export function estimatedSize(value: unknown): number {
     else if (typeof v === "string") total += 2 * v.length;
     else if (Array.isArray(v)) for (const x of v) stack.push(x);
     else if (v instanceof Date || v === null || typeof v !== "object") continue;
-    else for (const [k, x] of Object.entries(v as KmipRecord)) (total += k.length), stack.push(x);
+    else
+      for (const k in v as KmipRecord) {
+        total += k.length;
+        stack.push((v as KmipRecord)[k]);
+      }
   }
   return total;
 }

@@ -39,6 +39,13 @@ function splitHost(host: string): { name: string; port?: string } {
   return m ? { name: m[1].toLowerCase(), port: m[2] } : { name: "" };
 }
 
+/** A Host header naming a loopback address with our port, in any spelling (case, spaces, no port on 80/443). */
+function loopbackHostParsed(host: string, ours: string): boolean {
+  const { name, port } = splitHost(host);
+  const portOk = port === ours || (port === undefined && (ours === "80" || ours === "443"));
+  return LOOPBACK_NAMES.has(name) && portOk;
+}
+
 export interface GuardOptions {
   authenticated: boolean;
   /** The server listens on a loopback address. */
@@ -47,10 +54,29 @@ export interface GuardOptions {
   port: () => number;
 }
 
+/** Content-Type values clients send, accepted without parsing (the rest are parsed). */
+const COMMON_TYPES = new Set([
+  "application/json",
+  "application/json; charset=utf-8",
+  "application/json;charset=utf-8",
+  "application/octet-stream",
+]);
+
 export function requestGuard(o: GuardOptions) {
+  // Host values accepted at once on loopback (every request checks them): `name:port` as clients send it.
+  let knownPort = "";
+  let loopbackHosts = new Set<string>();
+  const isLoopbackHost = (host: string, ours: string) => {
+    if (ours !== knownPort) {
+      knownPort = ours;
+      loopbackHosts = new Set([...LOOPBACK_NAMES].map((name) => `${name}:${ours}`));
+    }
+    return loopbackHosts.has(host);
+  };
   return (request: Request): Refusal | undefined => {
-    const host = request.headers.get("host") ?? "";
-    const origin = request.headers.get("origin");
+    const headers = request.headers;
+    const host = headers.get("host") ?? "";
+    const origin = headers.get("origin");
     if (origin !== null) {
       let originHost: string | undefined;
       try {
@@ -68,10 +94,8 @@ export function requestGuard(o: GuardOptions) {
       }
     }
     if (o.authenticated) return undefined;
-    const { name, port } = splitHost(host);
     const ours = String(o.port());
-    const portOk = port === ours || (port === undefined && (ours === "80" || ours === "443"));
-    if (o.loopback && (!LOOPBACK_NAMES.has(name) || !portOk)) {
+    if (o.loopback && !isLoopbackHost(host, ours) && !loopbackHostParsed(host, ours)) {
       return refuse(
         403,
         "Permission_Denied",
@@ -79,8 +103,9 @@ export function requestGuard(o: GuardOptions) {
       );
     }
     if (request.method === "POST") {
-      const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-      if (!ALLOWED_TYPES.has(type)) {
+      const raw = headers.get("content-type") ?? "";
+      const type = COMMON_TYPES.has(raw) ? undefined : raw.split(";")[0].trim().toLowerCase();
+      if (type !== undefined && !ALLOWED_TYPES.has(type)) {
         return refuse(
           415,
           "Invalid_Message",
