@@ -195,6 +195,20 @@ describe("file trail", () => {
     expect(records(file).filter((x) => x.phase === "outcome" && uids.includes(x.objectId as string))).toHaveLength(5);
   });
 
+  test("answer mode waits for the flush, background mode does not: on a trail that can be written but not flushed (/dev/null: fdatasync fails)", async () => {
+    const query = t.s("Query", t.e("QueryFunction", "QueryOperations"));
+    const answer = await serverWithTrail({ audit: "/dev/null" });
+    const refused = await postKmip(answer.url, query, auth);
+    expect({ status: refused.status, text: refused.text }).toEqual({
+      status: 503,
+      text: expect.stringMatching(/^General_Failure: the audit trail cannot be written, so the request was not run/),
+    });
+    const background = await serverWithTrail({ audit: "/dev/null", auditSync: "background" });
+    const served = await postKmip(background.url, query, auth);
+    expect(served.status).toBe(200);
+    expect(valueOf(served.json, "Operation")).toBeDefined();
+  });
+
   test("kms audit verify: OK with counts; then a modified, a removed, a reordered record and a torn line are each reported", async () => {
     const server = await serverWithTrail();
     for (let i = 0; i < 5; i++) expect((await create(server.url)).status).toBe(200);
