@@ -7,9 +7,11 @@
  * An acknowledged operation always has its record, and a failed audit write never turns a committed
  * operation into an error:
  * - database: the record is written in the same transaction as the operation (both or neither);
- * - file: an "intent" record is written (and fdatasync'ed) before the operation runs (if it cannot
- *   be, the operation is refused before it runs), and an "outcome" record after; if the outcome
- *   cannot be written the real result is answered and the failure is logged as an error.
+ * - file: an "intent" record is written before an operation that changes something runs (if it
+ *   cannot be, the operation is refused before it runs), and an "outcome" record after; if the
+ *   outcome cannot be written the real result is answered and the failure is logged as an error.
+ *   A read-only operation (its answer is its only effect) has one outcome record, and its answer is
+ *   withheld unless that record is on disk.
  * Durability: records of requests answered in the same turn of the event loop are written together
  * (group commit): one write plus one fdatasync, and only then are the callers' answers sent. One
  * fdatasync is on its way to the disk at a time (off the event loop); records arriving meanwhile go
