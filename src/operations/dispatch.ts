@@ -38,9 +38,6 @@ import { deriveKey } from "./derive-key.ts";
 import { check } from "./check.ts";
 import { rngSeed } from "./rng-seed.ts";
 import * as cert from "../kmip/requests-cert.ts";
-import { certify } from "./certify.ts";
-import { recertify } from "./recertify.ts";
-import { validate } from "./validate.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the table holds entries of every request type
 export interface OperationEntry<T = any> {
@@ -54,6 +51,24 @@ export interface OperationEntry<T = any> {
    * disk before the answer goes out, instead of an intent record before and an outcome after.
    */
   readOnly?: true;
+}
+
+/**
+ * A handler whose module is imported on its first call: the X.509 operations bring @peculiar/x509
+ * and its ASN.1 stack, which no other operation needs, so the server starts without them. A failed
+ * import is not remembered (the next call tries again).
+ */
+function lazy<T>(
+  load: () => Promise<(request: T, ctx: OperationContext) => Promise<KmipRecord>>,
+): (request: T, ctx: OperationContext) => Promise<KmipRecord> {
+  let loading: ReturnType<typeof load> | undefined;
+  return async (request, ctx) => {
+    loading ??= load().catch((e) => {
+      loading = undefined;
+      throw e;
+    });
+    return (await loading)(request, ctx);
+  };
 }
 
 const createdId = (r: KmipRecord) => (typeof r.UniqueIdentifier === "string" ? r.UniqueIdentifier : undefined);
@@ -100,9 +115,21 @@ const OPERATIONS: Record<string, OperationEntry> = lookupTable({
   DeriveKey: { schema: more.DeriveKeySchema, handler: deriveKey, placeholder: createdId },
   Check: { schema: more.CheckSchema, handler: check, readOnly: true },
   RNGSeed: { schema: more.RNGSeedSchema, handler: rngSeed },
-  Certify: { schema: cert.CertifySchema, handler: certify, placeholder: createdId },
-  ReCertify: { schema: cert.ReCertifySchema, handler: recertify, placeholder: createdId },
-  Validate: { schema: cert.ValidateSchema, handler: validate, readOnly: true },
+  Certify: {
+    schema: cert.CertifySchema,
+    handler: lazy(() => import("./certify.ts").then((m) => m.certify)),
+    placeholder: createdId,
+  },
+  ReCertify: {
+    schema: cert.ReCertifySchema,
+    handler: lazy(() => import("./recertify.ts").then((m) => m.recertify)),
+    placeholder: createdId,
+  },
+  Validate: {
+    schema: cert.ValidateSchema,
+    handler: lazy(() => import("./validate.ts").then((m) => m.validate)),
+    readOnly: true,
+  },
 });
 
 /** The operations served (Query). */

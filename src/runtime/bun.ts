@@ -1,6 +1,6 @@
 /** The Bun side of the runtime seam: bun:sqlite as is (its API is the seam's), Bun.serve through Elysia. */
 import { Database } from "bun:sqlite";
-import { SQL } from "bun";
+import type { SQL } from "bun";
 import type { HttpServer, OpenOptions, Runtime, ServableApp, ServeOptions, SqlDatabase } from "./types.ts";
 
 export const runtime: Runtime = {
@@ -12,7 +12,8 @@ export const runtime: Runtime = {
       : new Database(file, { create: true, strict: true });
     return db as unknown as SqlDatabase;
   },
-  postgresClient: () => SQL,
+  // Bun.SQL, read when PostgreSQL is used: a static import would load Bun's SQL client at every start.
+  postgresClient: () => (globalThis as unknown as { Bun: { SQL: typeof SQL } }).Bun.SQL,
   async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
     app.listen({ hostname: o.hostname, port: o.port, tls: o.tls, idleTimeout: o.idleTimeout });
     const server = app.server!;

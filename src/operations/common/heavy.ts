@@ -17,7 +17,7 @@ import { KmipError } from "../../kmip/error.ts";
 import { CoverCryptError } from "../../crypto/covercrypt/errors.ts";
 import { FpeError } from "../../crypto/ff1/errors.ts";
 import { RsaError } from "../../crypto/rsa-keys.ts";
-import { HEAVY_TASKS, type HeavyTask, type HeavyTasks } from "./heavy-tasks.ts";
+import type { HeavyTask, HeavyTasks } from "./heavy-tasks.ts";
 
 /**
  * Where the worker script is: beside this file in a source tree; in a `bun build --compile`
@@ -224,10 +224,12 @@ export class WorkerPool {
 const canceled = () =>
   new KmipError("Operation_Canceled_By_Requester", "the client closed the connection; the operation was abandoned");
 
+/** The tasks' module (RSA, post-quantum, CoverCrypt, FF1) is imported on the first inline task only. */
 async function runInline<K extends HeavyTask>(
   task: K,
   args: Parameters<HeavyTasks[K]>,
 ): Promise<ReturnType<HeavyTasks[K]>> {
+  const { HEAVY_TASKS } = await import("./heavy-tasks.ts");
   return (HEAVY_TASKS[task] as (...a: unknown[]) => ReturnType<HeavyTasks[K]>)(...args);
 }
 
