@@ -113,19 +113,37 @@ export class SqliteStore implements ObjectStore, SealableRows {
     this.cache.clear();
   }
 
+  /**
+   * Brings the schema to the latest version in one transaction: a new database is created with one
+   * commit (one fsync, not one per migration), and an upgrade that fails leaves the database as it
+   * was. An up-to-date database is only read.
+   */
   private migrate(): void {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const row = this.db.query<{ version: number }, []>("SELECT version FROM schema_version").get();
-    let version = row?.version ?? 0;
-    if (!row) this.db.exec("INSERT INTO schema_version (version) VALUES (0)");
-    if (version > MIGRATIONS.length) {
-      throw new Error(`database schema version ${version} is newer than this server (${MIGRATIONS.length})`);
-    }
-    for (; version < MIGRATIONS.length; version++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[version]);
-        this.db.query("UPDATE schema_version SET version = ?").run(version + 1);
-      })();
+    const hasTable = () =>
+      !!this.db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    const current = () =>
+      hasTable() ? this.db.query<{ version: number }, []>("SELECT version FROM schema_version").get() : undefined;
+    const check = (version: number) => {
+      if (version > MIGRATIONS.length) {
+        throw new Error(`database schema version ${version} is newer than this server (${MIGRATIONS.length})`);
+      }
+    };
+    const before = current();
+    check(before?.version ?? 0);
+    if (before?.version === MIGRATIONS.length) return;
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      const row = current(); // again, under the write lock
+      let version = row?.version ?? 0;
+      check(version);
+      if (!row) this.db.exec("INSERT INTO schema_version (version) VALUES (0)");
+      for (; version < MIGRATIONS.length; version++) this.db.exec(MIGRATIONS[version]);
+      this.db.query("UPDATE schema_version SET version = ?").run(version);
+      this.db.exec("COMMIT");
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
     }
   }
 

@@ -182,4 +182,28 @@ describe("the indexes follow the objects", () => {
     expect(await store.locate({ user: "alice", links: [{ linkType: "ParentLink", target: "m1" }] })).toEqual(["a1"]);
     await store.close();
   });
+
+  test("an upgrade that fails part-way leaves the database as it was; a newer schema is refused", async () => {
+    const file = dbFile();
+    const old = new SqliteStore(file);
+    await old.insert(object("a1", "alice", { Name: [{ NameValue: "pay", NameType: "UninterpretedTextString" }] }));
+    // back before the index migration, but with a later migration's column still there: its step fails
+    const before = MIGRATIONS.findIndex((m) => m.includes("CREATE TABLE object_names"));
+    old.db.exec(`DROP TABLE object_names; DROP TABLE object_links; UPDATE schema_version SET version = ${before}`);
+    await old.close();
+
+    expect(() => new SqliteStore(file)).toThrow(/duplicate column/);
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(file, { readonly: true });
+    // the steps that succeeded before the failure were rolled back with it
+    expect(db.query("SELECT version FROM schema_version").get()).toEqual({ version: before });
+    expect(db.query("SELECT name FROM sqlite_master WHERE name = 'object_names'").get()).toBeNull();
+    expect(db.query("SELECT id FROM objects").all()).toEqual([{ id: "a1" }]);
+    db.close();
+
+    const newer = new Database(file);
+    newer.exec(`UPDATE schema_version SET version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    expect(() => new SqliteStore(file)).toThrow(/newer than this server/);
+  });
 });
