@@ -3,6 +3,7 @@
  *   npm run bench            all but scale
  *   npm run bench -- http    only bench/http.ts, the executable under wrk, which writes
  *                            bench/RESULTS.md (also: server, fpe, covercrypt, symmetric)
+ *   npm run bench -- startup bench/startup.ts: the executable's start-up to its first answer
  *   npm run bench -- scale   bench/scale.ts: 10k, 100k and 1M keys (about 15 minutes; not part of
  *                            "all"); its options follow, e.g. `npm run bench -- scale --max 100000`
  */
@@ -10,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 
 const all = ["http", "covercrypt", "symmetric", "fpe", "server"];
-const optIn = ["scale"];
+const optIn = ["startup", "scale"];
 const args = process.argv.slice(2).map((a) => (a === "--scale" ? "scale" : a));
 const chosen = args.filter((a) => all.includes(a) || optIn.includes(a));
 // the words after `scale` (options such as --max) go to bench/scale.ts
