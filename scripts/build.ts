@@ -22,7 +22,17 @@ const result = await Bun.build({
   // The heavy-work pool's worker (src/operations/common/heavy.ts) is its own entry point so the
   // executable embeds it.
   entrypoints: [path.join(root, "src/cli/main.ts"), path.join(root, "src/operations/common/heavy-worker.ts")],
-  compile: { outfile },
+  compile: {
+    outfile,
+    // JavaScriptCore's JIT held back (tier-up thresholds x4) while the run-once start-up code runs:
+    // compiling it cost more than it saved (a quarter of the start-up's CPU time). The server
+    // restores the normal policy once it listens (src/runtime/bun.ts), a heavy-work worker at once.
+    jitPolicy: 4,
+    // No bunfig.toml or .env from the working folder: the server's configuration is its flags,
+    // KMS_* variables and --config, and a bunfig.toml `preload` would run code inside the server.
+    autoloadBunfig: false,
+    autoloadDotenv: false,
+  },
   // Bytecode (with ESM output, which top-level await needs) spares the executable parsing its
   // ~2 MB of JavaScript at every start: about half of the start-up time.
   bytecode: true,

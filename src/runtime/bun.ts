@@ -16,6 +16,8 @@ export const runtime: Runtime = {
   postgresClient: () => (globalThis as unknown as { Bun: { SQL: typeof SQL } }).Bun.SQL,
   async serve(app: ServableApp, o: ServeOptions): Promise<HttpServer> {
     app.listen({ hostname: o.hostname, port: o.port, tls: o.tls, idleTimeout: o.idleTimeout });
+    // The executable starts with the JIT held back (scripts/build.ts): serving is where it pays.
+    Bun.unsafe.setJITPolicy?.(1);
     const server = app.server!;
     return { port: server.port!, requestIP: (r) => server.requestIP(r), stop: () => app.stop() };
   },

@@ -7,6 +7,9 @@ import { HEAVY_TASKS, type HeavyTask } from "./heavy-tasks.ts";
 
 declare const self: { onmessage: (e: MessageEvent) => void; postMessage(message: unknown): void };
 
+// The executable starts with JavaScriptCore's JIT held back (scripts/build.ts); a worker runs hot code at once.
+(globalThis as { Bun?: { unsafe?: { setJITPolicy?(scale: number): void } } }).Bun?.unsafe?.setJITPolicy?.(1);
+
 self.onmessage = (e: MessageEvent) => {
   const { id, task, args } = e.data as { id: number; task: HeavyTask; args: unknown[] };
   try {
