@@ -2,7 +2,7 @@
  * The single executable: `bun build --compile` output, copied alone into an empty folder (no
  * node_modules anywhere above it), serves a Create / Encrypt / Decrypt round trip over HTTP,
  * `kms --version` names the version and the git commit it was built from (from source too); and
- * CoverCrypt with the embedded ristretto255 addon.
+ * CoverCrypt with the embedded ristretto255 addon; it takes no bunfig.toml or .env from its working folder.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -102,6 +102,34 @@ function headCommit(): string {
   return r.status === 0 ? r.stdout.trim().slice(0, 12) : "unknown";
 }
 const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+
+test("the executable reads no bunfig.toml or .env from its working folder (a bunfig preload would run code in the server)", async () => {
+  const folder = path.join(work, "hostile");
+  spawnSync("mkdir", ["-p", folder]);
+  writeFileSync(path.join(folder, "bunfig.toml"), 'preload = ["./preload.js"]\n');
+  writeFileSync(path.join(folder, "preload.js"), 'require("node:fs").writeFileSync("preloaded", "yes");\n');
+  writeFileSync(path.join(folder, ".env"), "KMS_DATA_DIR=from-dotenv\n");
+  const server = spawn(path.join(work, "alone", "kms"), ["--port", "0"], {
+    cwd: folder,
+    env: { PATH: "/usr/bin:/bin" },
+  });
+  try {
+    const listening = await new Promise<string>((resolve, reject) => {
+      let err = "";
+      server.stderr!.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+        const line = err.split("\n").find((l) => l.includes('"listening"'));
+        if (line) resolve(line);
+      });
+      server.on("exit", (code) => reject(new Error(`the executable exited with ${code}: ${err}`)));
+    });
+    expect(JSON.parse(listening).dataDir).toBe(path.join(folder, "kms-data"));
+    expect(existsSync(path.join(folder, "preloaded"))).toBe(false);
+    expect(existsSync(path.join(folder, "from-dotenv"))).toBe(false);
+  } finally {
+    server.kill("SIGTERM");
+  }
+});
 
 test("kms --version from the executable: the package version and the embedded commit, from outside any git repository", () => {
   expect(version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/);
