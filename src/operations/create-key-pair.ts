@@ -12,13 +12,12 @@ import type { OperationContext } from "./context.ts";
 import { initialState, now } from "./common/lifecycle.ts";
 import { checkCreationAttributes } from "./common/attribute-edit.ts";
 import { isHsmUid } from "./hsm/uid.ts";
-import { createKeyPairInHsm } from "./hsm/keys.ts";
 import { ensureMayCreate, newId, newObjectAttributes, storedObject, userTags } from "./common/keys.ts";
 import { keyPairsFor } from "./schemes.ts";
 
 export async function createKeyPair(req: CreateKeyPair, ctx: OperationContext): Promise<KmipRecord> {
   const hsmUid = req.PrivateKeyAttributes?.UniqueIdentifier ?? req.CommonAttributes?.UniqueIdentifier;
-  if (isHsmUid(hsmUid)) return createKeyPairInHsm(req, ctx, hsmUid); // a pair made inside the HSM
+  if (isHsmUid(hsmUid)) return (await import("./hsm/keys.ts")).createKeyPairInHsm(req, ctx, hsmUid); // a pair made inside the HSM
   ensureMayCreate(ctx);
   if (req.CommonProtectionStorageMasks ?? req.PrivateProtectionStorageMasks ?? req.PublicProtectionStorageMasks) {
     fail("Operation_Not_Supported", "CreateKeyPair: ProtectionStorageMasks are not supported");

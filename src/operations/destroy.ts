@@ -13,10 +13,10 @@ import { retrieve } from "./common/retrieve.ts";
 import { linkedPairs } from "./common/links.ts";
 import { wipe } from "../crypto/bytes.ts";
 import { isHsmUid } from "./hsm/uid.ts";
-import { destroyInHsm } from "./hsm/keys.ts";
 
 export async function destroy(req: Destroy, ctx: OperationContext): Promise<KmipRecord> {
-  if (isHsmUid(req.UniqueIdentifier)) return destroyInHsm(req, ctx, req.UniqueIdentifier); // deleted in the HSM
+  if (isHsmUid(req.UniqueIdentifier))
+    return (await import("./hsm/keys.ts")).destroyInHsm(req, ctx, req.UniqueIdentifier); // deleted in the HSM
   const response = await ctx.store.atomic(async () => {
     const o = await retrieve(ctx, req.UniqueIdentifier, "destroy");
     if (req.ExpectedObjectType && req.ExpectedObjectType !== o.objectType) {

@@ -8,6 +8,7 @@ import * as req from "../kmip/requests.ts";
 import { parseKmip, type Schema } from "../kmip/schema.ts";
 import type { KmipRecord } from "../kmip/struct.ts";
 import type { OperationContext } from "./context.ts";
+import { loadSchemes, schemesLoaded } from "./schemes.ts";
 import { activate } from "./activate.ts";
 import { create } from "./create.ts";
 import { createKeyPair } from "./create-key-pair.ts";
@@ -51,6 +52,8 @@ export interface OperationEntry<T = any> {
    * disk before the answer goes out, instead of an intent record before and an outcome after.
    */
   readOnly?: true;
+  /** Looks no scheme up (schemes.ts): runs without waiting for the schemes to be loaded. */
+  schemeFree?: true;
 }
 
 /**
@@ -86,7 +89,7 @@ const OPERATIONS: Record<string, OperationEntry> = lookupTable({
   Decrypt: { schema: req.DecryptSchema, handler: decrypt, readOnly: true },
   DeleteAttribute: { schema: req.DeleteAttributeSchema, handler: deleteAttribute },
   Destroy: { schema: req.DestroySchema, handler: destroy },
-  DiscoverVersions: { schema: req.DiscoverVersionsSchema, handler: discoverVersions, readOnly: true },
+  DiscoverVersions: { schema: req.DiscoverVersionsSchema, handler: discoverVersions, readOnly: true, schemeFree: true },
   Encrypt: { schema: req.EncryptSchema, handler: encrypt, readOnly: true },
   Export: { schema: req.GetSchema, handler: exportOp, readOnly: true },
   Get: { schema: req.GetSchema, handler: get, readOnly: true },
@@ -100,7 +103,7 @@ const OPERATIONS: Record<string, OperationEntry> = lookupTable({
     placeholder: (r) => (Array.isArray(r.UniqueIdentifier) ? (r.UniqueIdentifier[0] as string | undefined) : undefined),
   },
   ModifyAttribute: { schema: req.ModifyAttributeSchema, handler: modifyAttribute },
-  Query: { schema: req.QuerySchema, handler: query, readOnly: true },
+  Query: { schema: req.QuerySchema, handler: query, readOnly: true, schemeFree: true },
   ReKey: { schema: req.ReKeySchema, handler: rekey, placeholder: createdId },
   ReKeyKeyPair: { schema: req.ReKeyKeyPairSchema, handler: rekeyKeyPair },
   Register: { schema: req.RegisterSchema, handler: registerOp, placeholder: createdId },
@@ -143,6 +146,7 @@ export async function dispatch(operation: string, payload: KmipRecord, ctx: Oper
   const entry = OPERATIONS[operation];
   if (!entry) throw new KmipError("Operation_Not_Supported", `Route not supported: Operation: ${operation}`);
   const request = parseKmip(entry.schema, payload, operation);
+  if (!entry.schemeFree && !schemesLoaded()) await loadSchemes();
   const response = await entry.handler(request, ctx);
   const id = entry.placeholder?.(response);
   if (id) ctx.idPlaceholder = id;

@@ -23,13 +23,12 @@ import { ensureLatestGeneration, generationOf } from "./common/keyset.ts";
 import { forUse, rewrapDependants, wrapAtRest, wrapperOf } from "./common/at-rest.ts";
 import type { KeyBlock } from "../kmip/objects.ts";
 import { isHsmUid } from "./hsm/uid.ts";
-import { rekeyInHsm } from "./hsm/keys.ts";
 import { ensureMayCreate, keyBlockOf, keyMaterialBytes, storedObject, symmetricKeyObject } from "./common/keys.ts";
 
 const REKEYABLE = new Set(["Active", "Deactivated", "Compromised"]);
 
 export async function rekey(req: ReKey, ctx: OperationContext): Promise<KmipRecord> {
-  if (isHsmUid(req.UniqueIdentifier)) return rekeyInHsm(req, ctx, req.UniqueIdentifier); // the successor made in the HSM
+  if (isHsmUid(req.UniqueIdentifier)) return (await import("./hsm/keys.ts")).rekeyInHsm(req, ctx, req.UniqueIdentifier); // the successor made in the HSM
   ensureMayCreate(ctx);
   return ctx.store.atomic(async () => {
     let old;

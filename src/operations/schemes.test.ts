@@ -1,6 +1,12 @@
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import type { Scheme } from "./scheme.ts";
 import { SERVED_OPERATIONS } from "./dispatch.ts";
-import { keyPairsFor, SCHEMES } from "./schemes.ts";
+import { keyPairsFor, loadSchemes } from "./schemes.ts";
+
+let SCHEMES: readonly Scheme[];
+beforeAll(async () => {
+  SCHEMES = await loadSchemes();
+});
 
 describe("the scheme registry", () => {
   test("scheme names are unique", () => {
@@ -22,5 +28,16 @@ describe("the scheme registry", () => {
     const declared = SCHEMES.flatMap((s) => s.operations ?? []);
     expect(declared).toEqual(["Certify", "ReCertify", "Validate"]);
     expect(declared.filter((o) => !SERVED_OPERATIONS.includes(o))).toEqual([]);
+  });
+
+  test("a lookup before the schemes are loaded is refused, never answered from a partial list", async () => {
+    vi.resetModules(); // a new instance of schemes.ts, as at start-up
+    const fresh = await import("./schemes.ts");
+    expect(fresh.schemesLoaded()).toBe(false);
+    expect(() => fresh.keyPairsFor("RSA")).toThrow(/before loadSchemes\(\) resolved/);
+    const [a, b] = await Promise.all([fresh.loadSchemes(), fresh.loadSchemes()]);
+    expect(a).toBe(b); // imported once
+    expect(fresh.schemesLoaded()).toBe(true);
+    expect(a.map((s: Scheme) => s.name)).toEqual(SCHEMES.map((s) => s.name));
   });
 });

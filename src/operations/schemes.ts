@@ -12,7 +12,10 @@
  * everything else is claimed by one scheme only. Import checks run for every scheme, in this order.
  *
  * The scheme folders' index.ts files are imported from here only (key wrapping, which schemes use,
- * looks wrappers up here, so an index.ts loaded first would find this table half-built).
+ * looks wrappers up here, so an index.ts loaded first would find this table half-built), and only
+ * when first needed: loadSchemes() imports them (and the libraries behind them: elliptic curves,
+ * RSA, post-quantum, CoverCrypt, FF1, PKCS#11) before the first operation that may look a scheme up
+ * (dispatch.ts), so that the server starts and answers a Query without them.
  */
 import type { KeyBlock } from "../kmip/objects.ts";
 import type { Attributes } from "../kmip/attributes.ts";
@@ -21,37 +24,61 @@ import type { WireDialect } from "../kmip/wire.ts";
 import type { StoredObject } from "../store/store.ts";
 import type { OperationContext } from "./context.ts";
 import type { Cipher, KeyPairs, KeyWrapper, ObjectCreator, Scheme, Signer } from "./scheme.ts";
-import { ec } from "./ec/index.ts";
-import { covercrypt } from "./covercrypt/index.ts";
-import { fpe } from "./fpe/index.ts";
-import { pqc } from "./pqc/index.ts";
-import { rsa } from "./rsa/index.ts";
-import { symmetric } from "./symmetric/index.ts";
-import { x509 } from "./x509/index.ts";
-import { hsm } from "./hsm/index.ts";
+/** The schemes in order of precedence, once loadSchemes() has resolved. */
+let loaded: readonly Scheme[] | undefined;
+let loading: Promise<readonly Scheme[]> | undefined;
 
-export const SCHEMES: readonly Scheme[] = [hsm, ec, covercrypt, fpe, pqc, rsa, symmetric, x509];
+/** Imports the schemes (once; a failed import is tried again on the next call). */
+export function loadSchemes(): Promise<readonly Scheme[]> {
+  loading ??= Promise.all([
+    import("./hsm/index.ts"),
+    import("./ec/index.ts"),
+    import("./covercrypt/index.ts"),
+    import("./fpe/index.ts"),
+    import("./pqc/index.ts"),
+    import("./rsa/index.ts"),
+    import("./symmetric/index.ts"),
+    import("./x509/index.ts"),
+  ]).then(
+    ([{ hsm }, { ec }, { covercrypt }, { fpe }, { pqc }, { rsa }, { symmetric }, { x509 }]) =>
+      (loaded = [hsm, ec, covercrypt, fpe, pqc, rsa, symmetric, x509]),
+    (e) => {
+      loading = undefined;
+      throw e;
+    },
+  );
+  return loading;
+}
+
+/** True once the schemes are loaded (the lookups below may run). */
+export const schemesLoaded = (): boolean => loaded !== undefined;
+
+/** The schemes, in order; a lookup before loadSchemes() resolved is a bug of the caller. */
+function schemes(): readonly Scheme[] {
+  if (!loaded) throw new Error("internal error: a scheme was looked up before loadSchemes() resolved");
+  return loaded;
+}
 
 /** The creator of the objects `req` asks for (Create). */
 export function creatorFor(req: Create): ObjectCreator | undefined {
-  return SCHEMES.find((s) => s.create?.handles(req))?.create;
+  return schemes().find((s) => s.create?.handles(req))?.create;
 }
 
 /** The key pairs of a CryptographicAlgorithm (CreateKeyPair, ReKeyKeyPair). */
 export function keyPairsFor(algorithm: string): KeyPairs | undefined {
-  return SCHEMES.find((s) => s.keyPairs?.algorithms.includes(algorithm))?.keyPairs;
+  return schemes().find((s) => s.keyPairs?.algorithms.includes(algorithm))?.keyPairs;
 }
 
 export function cipherFor(key: StoredObject, req: Encrypt | Decrypt, op: "Encrypt" | "Decrypt"): Cipher | undefined {
-  return SCHEMES.find((s) => s.cipher?.handles(key, req, op))?.cipher;
+  return schemes().find((s) => s.cipher?.handles(key, req, op))?.cipher;
 }
 
 export function signerFor(key: StoredObject): Signer | undefined {
-  return SCHEMES.find((s) => s.signer?.handles(key))?.signer;
+  return schemes().find((s) => s.signer?.handles(key))?.signer;
 }
 
 export function wrapperFor(key: StoredObject): KeyWrapper | undefined {
-  return SCHEMES.find((s) => s.wrapper?.handles(key))?.wrapper;
+  return schemes().find((s) => s.wrapper?.handles(key))?.wrapper;
 }
 
 /** The key block in `format`, from the first scheme that converts it; undefined = none does. */
@@ -61,7 +88,7 @@ export function exportKey(
   format: string | undefined,
   wire: WireDialect,
 ): KeyBlock | undefined {
-  for (const s of SCHEMES) {
+  for (const s of schemes()) {
     const out = s.formats?.exportKey?.(o, kb, format, wire);
     if (out) return out;
   }
@@ -70,5 +97,5 @@ export function exportKey(
 
 /** Every scheme's import check, in order (they validate and may normalise `kb` and `attrs`). */
 export function checkImportedKey(kb: KeyBlock, attrs: Attributes, ctx: OperationContext): void {
-  for (const s of SCHEMES) s.formats?.importKey?.(kb, attrs, ctx);
+  for (const s of schemes()) s.formats?.importKey?.(kb, attrs, ctx);
 }

@@ -29,7 +29,7 @@ import { dispatch } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
 import { linkTarget } from "../operations/common/links.ts";
 import { generationOf } from "../operations/common/keyset.ts";
-import * as cc from "../crypto/covercrypt/index.ts";
+import * as ccPolicy from "../crypto/covercrypt/policy.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -95,7 +95,7 @@ function everyAttribute(o: StoredObject): string {
   const text =
     node?.type === "TextString" ? node.value : node?.type === "ByteString" ? utf8.decode(node.value) : undefined;
   if (!text) throw new KmipError("Invalid_Attribute_Value", `the CoverCrypt master key ${o.id} has no policy`);
-  const policy = cc.policy.parse(text);
+  const policy = ccPolicy.parse(text);
   const dims = [...policy.dimensions];
   const unordered = dims.find(([, d]) => !d.ordered && d.attributes.size > 0);
   if (unordered) return [...unordered[1].attributes.keys()].map((a) => `${unordered[0]}::${a}`).join(" || ");

@@ -1,9 +1,10 @@
 /**
  * What the server loads at start: the modules reachable through static imports from the
  * executable's entry (src/cli/main.ts) once it picks the server. Libraries and modules only some
- * requests need (X.509 certificates, the heavy-task module, the CLI commands) are imported with
- * `import()` where first used, so that the server answers its first request sooner; this keeps a
- * new static import from pulling them back into every start.
+ * requests need (the schemes other than their registry: elliptic curves, RSA, post-quantum,
+ * CoverCrypt, FF1, HSM keys; X.509 certificates, the heavy-task module, the CLI commands) are
+ * imported with `import()` where first used, so that the server answers its first request sooner;
+ * this keeps a new static import from pulling them back into every start.
  */
 import { expect, test } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
@@ -49,13 +50,16 @@ function startupGraph(entry: string): Set<string> {
 
 const rel = (f: string) => (f.startsWith("/") ? path.relative(root, f) : f);
 
-test("the server starts without the X.509 stack, the heavy tasks or the CLI commands", () => {
+test("the server starts without the schemes' libraries, the X.509 stack, the heavy tasks or the CLI commands", () => {
   // src/cli/main.ts imports the server with import() when it serves: start from there
   const graph = [...startupGraph(path.join(root, "src/server/main.ts"))].map(rel);
   expect(graph).toContain("src/operations/dispatch.ts"); // the scanner follows the imports
   const eager = graph.filter(
     (m) =>
-      /^(@peculiar\/|reflect-metadata|pkijs|asn1js)/.test(m) ||
+      /^(@peculiar\/|reflect-metadata|pkijs|asn1js|@noble\/post-quantum|@noble\/curves|pkcs11js)/.test(m) ||
+      /^src\/operations\/(ec|rsa|pqc|covercrypt|fpe)\//.test(m) ||
+      m === "src/operations/hsm/keys.ts" ||
+      /^src\/crypto\/(covercrypt\/index\.ts|ecies\/|ff1\/kms\.ts|pqc\.ts|rsa\.ts)/.test(m) ||
       m.startsWith("src/crypto/x509/") ||
       (m.startsWith("src/operations/x509/") && m !== "src/operations/x509/index.ts") || // index.ts: the scheme's name only
       m === "src/operations/common/heavy-tasks.ts" ||

@@ -10,7 +10,6 @@ import type { OperationContext } from "../context.ts";
 import { isDestroyed, refreshState } from "./lifecycle.ts";
 import { isNameLike, keysetMembers, ownKeyset, parseKeyset, pick } from "./keyset.ts";
 import { isHsmUid } from "../hsm/uid.ts";
-import { adoptHsmKey } from "../hsm/keys.ts";
 
 /** Which not-found reason each right reports (Cosmian: object management vs cryptographic use). */
 const NOT_FOUND_REASON: Partial<Record<Right, ResultReason>> = {
@@ -56,7 +55,9 @@ export async function resolveAll(ctx: OperationContext, uid: string, right: Righ
   const reason = notFoundReason(right);
   if (uid.startsWith("[")) return resolveTags(ctx, uid, right);
   // an hsm:: id: an unknown slot (or no HSM) is said so; a key provisioned in the HSM outside the server is adopted
-  const object = (await ctx.store.get(uid)) ?? (isHsmUid(uid) ? await adoptHsmKey(ctx, uid) : undefined);
+  const object =
+    (await ctx.store.get(uid)) ??
+    (isHsmUid(uid) ? await (await import("../hsm/keys.ts")).adoptHsmKey(ctx, uid) : undefined);
   const ref = parseKeyset(uid);
   if (object && (!isNameLike(uid) || object.owner === ctx.user)) return [await usable(ctx, object, right)];
   const own = ref ? await ownKeyset(ctx, ctx.user, ref.name) : [];

@@ -1,7 +1,7 @@
 /**
  * HSM-resident keys (hsm:: ids): Create makes the key in the HSM; Encrypt / Decrypt and Sign run
  * inside it (keys.ts), and so does wrapping database keys under an HSM AES key (wrap.ts). CreateKeyPair, ReKey and Destroy of hsm:: ids are routed here by their
- * operations (the id, not the algorithm, decides). First in SCHEMES: an hsm:: id is the HSM's
+ * operations (the id, not the algorithm, decides). First in the scheme list (schemes.ts): an hsm:: id is the HSM's
  * whatever its algorithm.
  */
 import { KmipError } from "../../kmip/error.ts";
