@@ -31,6 +31,16 @@ export interface Ristretto {
   isValidPoint(p: Uint8Array): boolean;
   /** out = KMACXOF256(key, parts[0] ‖ parts[1] ‖ …, out.length, customization) */
   kmacXof256(out: Uint8Array, key: Uint8Array, customization: Uint8Array, parts: Uint8Array[]): boolean;
+  /** out = KMACXOF256(key, data[o₀, o₀+n₀) ‖ data[o₁, o₁+n₁) ‖ …, out.length, customization), spans = [o₀, n₀, o₁, n₁, …] */
+  kmacXof256Spans(
+    out: Uint8Array,
+    key: Uint8Array,
+    customization: Uint8Array,
+    data: Uint8Array,
+    spans: Uint32Array,
+  ): boolean;
+  /** r = wide mod ℓ, for a 64-byte little-endian `wide` */
+  scalarReduce(r: Uint8Array, wide: Uint8Array): boolean;
 }
 
 const NAMES = [
@@ -43,6 +53,8 @@ const NAMES = [
   "splitSecret",
   "isValidPoint",
   "kmacXof256",
+  "kmacXof256Spans",
+  "scalarReduce",
 ];
 
 function load(): Ristretto | undefined {

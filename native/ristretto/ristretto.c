@@ -4,7 +4,7 @@
  * modulo the group order, for CoverCrypt's decapsulation and user-key generation; and
  * KMACXOF256 (NIST SP 800-185) from OpenSSL's libcrypto, for the MAC of CoverCrypt user keys.
  *
- * Every function takes Uint8Array arguments (32 bytes each, checked), writes its result into the
+ * The group functions take Uint8Array arguments (32 bytes each, checked), writes its result into the
  * first one and returns a boolean: false where libsodium refuses (an invalid point encoding, an
  * identity result, a zero scalar to invert). Scalars are 32-byte little-endian, below the group
  * order. Secret intermediates live on the stack and are wiped before returning.
@@ -160,6 +160,50 @@ static bool arg_bytes(napi_env env, napi_value v, unsigned char **data, size_t *
   return true;
 }
 
+/* Reads argument i as a Uint32Array of any length. */
+static bool arg_u32(napi_env env, napi_value v, uint32_t **data, size_t *len) {
+  bool is;
+  napi_typedarray_type type;
+  void *d;
+  napi_value ab;
+  size_t off;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is || napi_get_typedarray_info(env, v, &type, len, &d, &ab, &off) != napi_ok ||
+      type != napi_uint32_array) {
+    napi_throw_type_error(env, NULL, "expected a Uint32Array");
+    return false;
+  }
+  static uint32_t empty[1];
+  *data = d ? (uint32_t *)d : empty;
+  return true;
+}
+
+/* A KMACXOF256 context keyed with `key` and customized with `custom`, ready for updates; NULL where OpenSSL refuses. */
+static EVP_MAC_CTX *kmac_begin(const unsigned char *key, size_t key_len, const unsigned char *custom, size_t custom_len,
+                               size_t out_len) {
+  if (!kmac256) return NULL;
+  EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(kmac256);
+  if (!ctx) return NULL;
+  int xof = 1;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_CUSTOM, (void *)custom, custom_len),
+      OSSL_PARAM_construct_int(OSSL_MAC_PARAM_XOF, &xof),
+      OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &out_len),
+      OSSL_PARAM_construct_end(),
+  };
+  if (EVP_MAC_init(ctx, key, key_len, params) != 1) {
+    EVP_MAC_CTX_free(ctx);
+    return NULL;
+  }
+  return ctx;
+}
+
+/* Squeezes the output and frees the context (which clears the key schedule). */
+static bool kmac_end(EVP_MAC_CTX *ctx, bool ok, unsigned char *out, size_t out_len) {
+  ok = ok && EVP_MAC_finalXOF(ctx, out, out_len) == 1;
+  EVP_MAC_CTX_free(ctx);
+  return ok;
+}
+
 /*
  * kmacXof256(out, key, customization, parts): out = KMACXOF256(key, parts[0] ‖ parts[1] ‖ …,
  * out.length, customization). False where OpenSSL refuses (e.g. a key shorter than 4 bytes).
@@ -183,17 +227,9 @@ static napi_value kmac_xof256(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "expected an array of Uint8Array");
     return NULL;
   }
-  if (!kmac256) return boolean(env, false);
-  EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(kmac256);
+  EVP_MAC_CTX *ctx = kmac_begin(key, key_len, custom, custom_len, out_len);
   if (!ctx) return boolean(env, false);
-  int xof = 1;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_CUSTOM, custom, custom_len),
-      OSSL_PARAM_construct_int(OSSL_MAC_PARAM_XOF, &xof),
-      OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &out_len),
-      OSSL_PARAM_construct_end(),
-  };
-  bool ok = EVP_MAC_init(ctx, key, key_len, params) == 1;
+  bool ok = true;
   for (uint32_t i = 0; ok && i < n; i++) {
     napi_value el;
     unsigned char *d;
@@ -204,9 +240,65 @@ static napi_value kmac_xof256(napi_env env, napi_callback_info info) {
     }
     ok = EVP_MAC_update(ctx, d, len) == 1;
   }
-  ok = ok && EVP_MAC_finalXOF(ctx, out, out_len) == 1;
-  EVP_MAC_CTX_free(ctx); /* clears the key schedule */
-  return boolean(env, ok);
+  return boolean(env, kmac_end(ctx, ok, out, out_len));
+}
+
+/*
+ * kmacXof256Spans(out, key, customization, data, spans): out = KMACXOF256(key, the concatenation
+ * of data[spans[0] .. spans[0] + spans[1]), data[spans[2] .. spans[2] + spans[3]), …, out.length,
+ * customization): the MAC of pieces of one buffer in a single call. A span outside `data` is a
+ * RangeError, an odd `spans` length a TypeError; false where OpenSSL refuses.
+ */
+static napi_value kmac_xof256_spans(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc != 5) {
+    napi_throw_type_error(env, NULL, "expected (out, key, customization, data, spans)");
+    return NULL;
+  }
+  unsigned char *out, *key, *custom, *data;
+  size_t out_len, key_len, custom_len, data_len, n;
+  uint32_t *spans;
+  if (!arg_bytes(env, argv[0], &out, &out_len) || !arg_bytes(env, argv[1], &key, &key_len) ||
+      !arg_bytes(env, argv[2], &custom, &custom_len) || !arg_bytes(env, argv[3], &data, &data_len) ||
+      !arg_u32(env, argv[4], &spans, &n))
+    return NULL;
+  if (n % 2 != 0) {
+    napi_throw_type_error(env, NULL, "spans must be (offset, length) pairs");
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i += 2)
+    if (spans[i] > data_len || spans[i + 1] > data_len - spans[i]) {
+      napi_throw_range_error(env, NULL, "span outside the data");
+      return NULL;
+    }
+  EVP_MAC_CTX *ctx = kmac_begin(key, key_len, custom, custom_len, out_len);
+  if (!ctx) return boolean(env, false);
+  bool ok = true;
+  for (size_t i = 0; ok && i < n; i += 2) ok = EVP_MAC_update(ctx, data + spans[i], spans[i + 1]) == 1;
+  return boolean(env, kmac_end(ctx, ok, out, out_len));
+}
+
+/* scalarReduce(r, wide): r = wide mod ℓ, wide a 64-byte little-endian integer (a uniform random scalar from 64 random bytes). */
+static napi_value scalar_reduce(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  unsigned char *r = arg32(env, argv, argc, 0);
+  if (!r) return NULL;
+  unsigned char *wide;
+  size_t len;
+  if (argc < 2 || !arg_bytes(env, argv[1], &wide, &len)) return NULL;
+  if (len != 2 * N) {
+    napi_throw_type_error(env, NULL, "expected a 64-byte Uint8Array");
+    return NULL;
+  }
+  unsigned char t[N];
+  crypto_core_ristretto255_scalar_reduce(t, wide);
+  memcpy(r, t, N);
+  sodium_memzero(t, N);
+  return boolean(env, true);
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -217,6 +309,8 @@ static napi_value init(napi_env env, napi_value exports) {
   kmac256 = EVP_MAC_fetch(NULL, "KMAC256", NULL);
   napi_property_descriptor props[] = {
       {"kmacXof256", NULL, kmac_xof256, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"kmacXof256Spans", NULL, kmac_xof256_spans, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scalarReduce", NULL, scalar_reduce, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scalarmult", NULL, scalarmult, NULL, NULL, NULL, napi_enumerable, NULL},
       {"scalarmultBase", NULL, scalarmult_base, NULL, NULL, NULL, napi_enumerable, NULL},
       {"add", NULL, add, NULL, NULL, NULL, napi_enumerable, NULL},

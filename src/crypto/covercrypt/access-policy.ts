@@ -394,8 +394,17 @@ export function toCombinations(ap: AccessPolicy, policy: Policy, cascade: boolea
  */
 export function toPartitions(ap: AccessPolicy | string, policy: Policy, cascade: boolean): Map<string, Uint8Array> {
   if (typeof ap !== "string") return computePartitions(ap, policy, cascade);
-  // Memoized per policy object and expression (every encryption and user key re-derives them).
-  // Policies are never edited in place (policy-edit.ts clones), so an entry cannot go stale.
+  const out = new Map<string, Uint8Array>();
+  for (const [k, p] of sharedPartitions(ap, policy, cascade)) out.set(k, p.slice()); // callers may keep (or alter) the partitions
+  return out;
+}
+
+/**
+ * `toPartitions` of an expression, memoized per policy object and expression (every encryption and
+ * user key re-derives them) and shared: callers must neither keep nor alter what they get.
+ * Policies are never edited in place (policy-edit.ts clones), so an entry cannot go stale.
+ */
+export function sharedPartitions(ap: string, policy: Policy, cascade: boolean): ReadonlyMap<string, Uint8Array> {
   let memo = partitionMemo.get(policy);
   if (!memo) partitionMemo.set(policy, (memo = new Map()));
   const key = (cascade ? "c" : "n") + ap;
@@ -405,9 +414,7 @@ export function toPartitions(ap: AccessPolicy | string, policy: Policy, cascade:
     if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
     memo.set(key, hit);
   }
-  const out = new Map<string, Uint8Array>();
-  for (const [k, p] of hit) out.set(k, p.slice()); // callers may keep (or alter) the partitions
-  return out;
+  return hit;
 }
 
 const MEMO_LIMIT = 256;

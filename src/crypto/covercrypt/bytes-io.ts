@@ -5,6 +5,25 @@
  */
 import { malformed } from "./errors.ts";
 
+/** The length of LEB128(n), for writers that size their buffer first. */
+export function leb128Length(n: number): number {
+  let k = 1;
+  for (; n >= 128; k++) n = Math.floor(n / 128);
+  return k;
+}
+
+/** Writes LEB128(n) at `offset` of `out`; returns the offset after it. */
+export function writeLeb128(out: Uint8Array, offset: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError("LEB128 value must be a non-negative safe integer");
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out[offset++] = byte;
+  } while (n > 0);
+  return offset;
+}
+
 export class ByteWriter {
   private parts: Uint8Array[] = [];
   private small: number[] = [];

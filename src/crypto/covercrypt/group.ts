@@ -10,6 +10,7 @@
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { randomBytes } from "../random.ts";
 import { malformed } from "./errors.ts";
+import * as nativeGroup from "./native-group.ts";
 
 export const Point = ristretto255.Point;
 export type Point = InstanceType<typeof ristretto255.Point>;
@@ -46,10 +47,12 @@ export function checkScalar(b: Uint8Array): Uint8Array {
   return b;
 }
 
-/** dalek `Scalar::random`: 64 random bytes, wide reduction. */
+/** dalek `Scalar::random`: 64 random bytes, wide reduction (natively when the addon is there). */
 export function randomScalar(): Uint8Array {
   const wide = randomBytes(64);
-  const out = scalarToBytes(bytesToScalar(wide) % L);
+  const r = nativeGroup.native();
+  const out = r ? new Uint8Array(SCALAR_LENGTH) : scalarToBytes(bytesToScalar(wide) % L);
+  r?.scalarReduce(out, wide);
   wide.fill(0);
   return out;
 }

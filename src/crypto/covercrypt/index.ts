@@ -11,6 +11,7 @@
  * Policies are given as a parsed `Policy` or as JSON (bytes or text). Key bytes are exactly the
  * v14 serializations. Errors are `CoverCryptError` (`kind` = Cosmian's variant name).
  */
+import { timingSafeEqual } from "node:crypto";
 import { utf8 } from "../bytes.ts";
 import * as accessPolicy from "./access-policy.ts";
 import * as encapsulation from "./encaps.ts";
@@ -65,34 +66,45 @@ export function generateMasterKeys(p: PolicyInput): { secretKey: Uint8Array; pub
 
 // Parsed master secret keys, by their exact bytes: user keys are generated in bursts from one MSK,
 // and parsing (plus 1/s2, remembered per parsed key in user-key.ts) is then paid once. Bounded;
-// an evicted key is wiped. The process holds these keys anyway while it serves requests.
+// an evicted key is wiped. The process holds these keys anyway while it serves requests. Looked up
+// by the leading s1 ‖ s2 ‖ s and the length, then the whole encoding is compared in constant time
+// (a rekeyed MSK keeps its scalars: its new bytes replace the entry).
 const MSK_CACHE_LIMIT = 16;
-const mskCache = new Map<string, serialize.MasterSecretKey>();
+const MSK_KEY_PREFIX = 3 * 32;
+const mskCache = new Map<string, { bytes: Uint8Array; msk: serialize.MasterSecretKey }>();
+
+function evictMaster(entry: { bytes: Uint8Array; msk: serialize.MasterSecretKey }): void {
+  userKey.forgetMaster(entry.msk);
+  serialize.wipeMasterSecretKey(entry.msk);
+  entry.bytes.fill(0);
+}
 
 function parsedMasterSecretKey(bytes: Uint8Array): serialize.MasterSecretKey {
-  // one char per byte, copied natively (TextDecoder's windows-1252 is much slower on kilobytes)
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
-  let msk = mskCache.get(key);
-  if (msk) mskCache.delete(key);
-  else {
-    msk = serialize.deserializeMasterSecretKey(bytes);
+  const n = Math.min(bytes.length, MSK_KEY_PREFIX);
+  const key = `${bytes.length}:${Buffer.from(bytes.buffer, bytes.byteOffset, n).toString("latin1")}`;
+  let entry = mskCache.get(key);
+  if (entry) {
+    mskCache.delete(key);
+    if (!timingSafeEqual(entry.bytes, bytes)) {
+      evictMaster(entry);
+      entry = undefined;
+    }
+  }
+  if (!entry) {
+    entry = { bytes: bytes.slice(), msk: serialize.deserializeMasterSecretKey(bytes) };
     if (mskCache.size >= MSK_CACHE_LIMIT) {
       const [oldKey, old] = mskCache.entries().next().value!;
       mskCache.delete(oldKey);
-      userKey.forgetMaster(old);
-      serialize.wipeMasterSecretKey(old);
+      evictMaster(old);
     }
   }
-  mskCache.set(key, msk);
-  return msk;
+  mskCache.set(key, entry);
+  return entry.msk;
 }
 
 /** cloudproof_js `generateUserSecretKey(msk, accessPolicy, policy)`. */
 export function generateUserSecretKey(mskBytes: Uint8Array, access: string, p: PolicyInput): Uint8Array {
-  const usk = userKey.keygen(toPolicy(p, false), parsedMasterSecretKey(mskBytes), access);
-  const out = serialize.serializeUserSecretKey(usk);
-  serialize.wipeUserSecretKey(usk);
-  return out;
+  return userKey.keygenBytes(toPolicy(p, false), parsedMasterSecretKey(mskBytes), access);
 }
 
 /** cloudproof_js `encrypt(policy, publicKey, accessPolicy, plaintext, options)` (V2 policy only, as the WASM). */

@@ -432,6 +432,34 @@ export function kmacXof256(key: Uint8Array, data: Uint8Array[], length: number, 
     const out = new Uint8Array(length);
     if (r.kmacXof256(out, key, customization, data)) return out;
   }
+  return kmacXof256Ts(key, data, length, customization);
+}
+
+/**
+ * KMACXOF256 of pieces of one buffer, `spans` = [offset₀, length₀, offset₁, length₁, …], written
+ * into `out` (whose length is the output length): what a serialized user key MACs, in one native
+ * call and without gathering the pieces. A span outside `data` is a RangeError.
+ */
+export function kmacXof256Spans(
+  key: Uint8Array,
+  data: Uint8Array,
+  spans: Uint32Array,
+  out: Uint8Array,
+  customization: Uint8Array,
+): void {
+  const r = nativeGroup.native();
+  if (r && r.kmacXof256Spans(out, key, customization, data, spans)) return;
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i + 1 < spans.length; i += 2) {
+    if (spans[i] + spans[i + 1] > data.length) throw new RangeError("span outside the data");
+    parts.push(data.subarray(spans[i], spans[i] + spans[i + 1]));
+  }
+  const mac = kmacXof256Ts(key, parts, out.length, customization);
+  out.set(mac);
+  mac.fill(0);
+}
+
+function kmacXof256Ts(key: Uint8Array, data: Uint8Array[], length: number, customization: Uint8Array): Uint8Array {
   if (!LITTLE_ENDIAN) {
     const joined = new Uint8Array(data.reduce((n, d) => n + d.length, 0));
     let o = 0;

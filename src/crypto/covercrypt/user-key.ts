@@ -5,11 +5,13 @@
 import { equalBytes } from "../bytes.ts";
 import * as accessPolicy from "./access-policy.ts";
 import { CoverCryptError } from "./errors.ts";
-import { kmacXof256 } from "./kmac.ts";
-import { bytesToScalar, invert, mod, randomScalar, scalarToBytes } from "./group.ts";
+import { leb128Length, writeLeb128 } from "./bytes-io.ts";
+import { kmacXof256, kmacXof256Spans } from "./kmac.ts";
+import { bytesToScalar, invert, mod, randomScalar, SCALAR_LENGTH, scalarToBytes } from "./group.ts";
 import * as nativeGroup from "./native-group.ts";
 import { partitionKey, type Policy } from "./policy.ts";
 import {
+  deserializeUserSecretKey,
   KMAC_LENGTH,
   type MasterSecretKey,
   type SecretChain,
@@ -76,26 +78,87 @@ function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
 }
 
 /**
- * `Covercrypt::generate_user_secret_key`: partitions of the access policy **with** cascade, each
- * holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
+ * The serialized user key for the scalar `a` and these partitions (each given the newest MSK
+ * subkey), i.e. `serializeUserSecretKey` of the key `keygen` builds, written once into a buffer of
+ * the exact size: a ‖ b ‖ LEB128(n) ‖ (vec(partition) ‖ LEB128(1) ‖ option(kyber_sk) ‖ x)* ‖ kmac?,
+ * the KMAC taken over the pieces it covers in place (b, then partition and kyber_sk? ‖ x of each).
+ * `keygen` draws `a` at random; tests give it to compare paths byte for byte.
  */
+export function userKeyBytes(
+  msk: MasterSecretKey,
+  partitions: Iterable<Uint8Array>,
+  a: Uint8Array,
+): Uint8Array {
+  const latest: [Uint8Array, SecretSubkey][] = [];
+  let size = 2 * SCALAR_LENGTH + (msk.kmacKey ? KMAC_LENGTH : 0);
+  for (const partition of partitions) {
+    const sk = msk.subkeys.get(partitionKey(partition))?.chain[0];
+    if (!sk) throw new CoverCryptError("KeyError", "Master secret key and Policy are not in sync.");
+    latest.push([partition, sk]);
+    size += leb128Length(partition.length) + partition.length + 2 + (sk.kyberSk?.length ?? 0) + sk.x.length;
+  }
+  size += leb128Length(latest.length);
+  const out = new Uint8Array(size);
+  const spans = new Uint32Array(2 + 4 * latest.length);
+  out.set(a, 0);
+  const b = splitSecret(msk, a);
+  out.set(b, SCALAR_LENGTH);
+  b.fill(0);
+  spans[0] = SCALAR_LENGTH;
+  spans[1] = SCALAR_LENGTH;
+  let o = writeLeb128(out, 2 * SCALAR_LENGTH, latest.length);
+  let j = 2;
+  for (const [partition, sk] of latest) {
+    o = writeLeb128(out, o, partition.length);
+    spans[j++] = o;
+    spans[j++] = partition.length;
+    out.set(partition, o);
+    o += partition.length;
+    out[o++] = 1; // one subkey in the chain
+    out[o++] = sk.kyberSk ? 1 : 0;
+    const start = o;
+    if (sk.kyberSk) {
+      out.set(sk.kyberSk, o);
+      o += sk.kyberSk.length;
+    }
+    out.set(sk.x, o);
+    o += sk.x.length;
+    spans[j++] = start;
+    spans[j++] = o - start;
+  }
+  if (msk.kmacKey) kmacXof256Spans(msk.kmacKey, out, spans, out.subarray(o, o + KMAC_LENGTH), a);
+  return out;
+}
+
+/**
+ * `Covercrypt::generate_user_secret_key`, serialized: partitions of the access policy **with**
+ * cascade, each holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
+ */
+export function keygenBytes(policy: Policy, msk: MasterSecretKey, access: string | accessPolicy.AccessPolicy): Uint8Array {
+  const partitions =
+    typeof access === "string"
+      ? accessPolicy.sharedPartitions(access, policy, true)
+      : accessPolicy.toPartitions(access, policy, true);
+  const a = randomScalar();
+  try {
+    return userKeyBytes(msk, partitions.values(), a);
+  } finally {
+    a.fill(0);
+  }
+}
+
+/** `keygenBytes`, parsed. */
 export function keygen(
   policy: Policy,
   msk: MasterSecretKey,
   access: string | accessPolicy.AccessPolicy,
 ): UserSecretKey {
-  const partitions = accessPolicy.toPartitions(access, policy, true);
-  const subkeys: SecretChain[] = [];
-  for (const [key, partition] of partitions) {
-    const latest = msk.subkeys.get(key)?.chain[0];
-    if (!latest) throw new CoverCryptError("KeyError", "Master secret key and Policy are not in sync.");
-    subkeys.push({ partition: partition.slice(), chain: [copySubkey(latest)] });
+  const bytes = keygenBytes(policy, msk, access);
+  try {
+    return deserializeUserSecretKey(bytes);
+  } finally {
+    bytes.fill(0);
   }
-  const a = randomScalar();
-  const b = splitSecret(msk, a);
-  const usk: UserSecretKey = { a, b, subkeys };
-  usk.kmac = computeKmac(msk, usk);
-  return usk;
 }
 
 /**
