@@ -273,8 +273,113 @@ describe.each(nativeModes())("user keys ($name)", ({ native }) => {
     masterSecretKey: string;
     masterPublicKey: string;
     attributeIds: Record<string, number>;
+    userKeys: { accessPolicy: string; userSecretKey: string }[];
   };
-  const cases = (vectors as unknown as { cases: Case[] }).cases.filter((c) => "Security Level::High" in c.attributeIds);
+  const all = (vectors as unknown as { cases: Case[] }).cases;
+  const cases = all.filter((c) => "Security Level::High" in c.attributeIds);
+  const withMode = (fn: () => void) => () => {
+    const prev = nativeGroup.setEnabled(native);
+    try {
+      fn();
+    } finally {
+      nativeGroup.setEnabled(prev);
+    }
+  };
+
+  it(
+    "writes every cloudproof_js vector user key byte for byte from its a and partition order (b, subkeys, KMAC)",
+    withMode(() => {
+      let n = 0;
+      for (const c of all) {
+        const msk = cc.serialize.deserializeMasterSecretKey(hexToBytes(c.masterSecretKey));
+        for (const u of c.userKeys) {
+          const ref = cc.serialize.deserializeUserSecretKey(hexToBytes(u.userSecretKey));
+          const ours = cc.userKey.userKeyBytes(
+            msk,
+            ref.subkeys.map((s) => s.partition),
+            ref.a,
+          );
+          expect(hex(ours), `${c.name} ${u.accessPolicy}`).toBe(hex(hexToBytes(u.userSecretKey)));
+          n++;
+        }
+      }
+      expect(n).toBeGreaterThanOrEqual(12);
+    }),
+  );
+
+  it(
+    "generateUserSecretKey gives the bytes of the parsed key re-serialized, its KMAC as computed on the other path",
+    withMode(() => {
+      for (const c of cases) {
+        const mskBytes = hexToBytes(c.masterSecretKey);
+        const msk = cc.serialize.deserializeMasterSecretKey(mskBytes);
+        for (const access of ["Security Level::High", "Department::FIN", "Department::HR && Security Level::Low"]) {
+          const usk = cc.generateUserSecretKey(mskBytes, access, c.policyJson);
+          const parsed = cc.serialize.deserializeUserSecretKey(usk);
+          expect(hex(cc.serialize.serializeUserSecretKey(parsed))).toBe(hex(usk));
+          nativeGroup.setEnabled(!native);
+          expect(hex(cc.userKey.computeKmac(msk, parsed)!)).toBe(hex(parsed.kmac!));
+          nativeGroup.setEnabled(native);
+          // the object-level keygen is the same construction
+          const obj = cc.userKey.keygen(cc.policy.parse(c.policyJson), msk, access);
+          expect(obj.subkeys.map((s) => hex(s.partition))).toEqual(parsed.subkeys.map((s) => hex(s.partition)));
+          expect(() => cc.userKey.verifyKmac(msk, obj)).not.toThrow();
+        }
+        // an MSK out of sync with the policy: Cosmian's error, nothing returned
+        const policy = cc.policy.parse(c.policyJson);
+        const partial = cc.serialize.deserializeMasterSecretKey(mskBytes);
+        partial.subkeys.delete(partial.subkeys.keys().next().value!);
+        expect(() => cc.userKey.keygenBytes(policy, partial, "Security Level::High")).toThrow(
+          "Master secret key and Policy are not in sync.",
+        );
+      }
+    }),
+  );
+
+  it(
+    "an MSK with the same scalars and length but other bytes is not served from the cache of parsed keys",
+    withMode(() => {
+      const c = cases[0];
+      const mskBytes = hexToBytes(c.masterSecretKey);
+      const first = cc.serialize.deserializeUserSecretKey(
+        cc.generateUserSecretKey(mskBytes, "Security Level::High", c.policyJson),
+      );
+      // another KMAC key (the last 16 bytes), everything else equal
+      const other = mskBytes.slice();
+      for (let i = other.length - 16; i < other.length; i++) other[i] ^= 0x5a;
+      const otherMsk = cc.serialize.deserializeMasterSecretKey(other);
+      const second = cc.serialize.deserializeUserSecretKey(
+        cc.generateUserSecretKey(other, "Security Level::High", c.policyJson),
+      );
+      expect(() => cc.userKey.verifyKmac(otherMsk, second)).not.toThrow();
+      expect(() => cc.userKey.verifyKmac(otherMsk, first)).toThrow("The provided user key is corrupted.");
+      // and back: the first MSK again, under its own KMAC key
+      const third = cc.serialize.deserializeUserSecretKey(
+        cc.generateUserSecretKey(mskBytes, "Security Level::High", c.policyJson),
+      );
+      expect(() => cc.userKey.verifyKmac(cc.serialize.deserializeMasterSecretKey(mskBytes), third)).not.toThrow();
+    }),
+  );
+
+  it(
+    "random scalars are canonical and the native wide reduction equals the bigint one",
+    withMode(() => {
+      for (let i = 0; i < 50; i++) expect(bytesToScalar(randomScalar()) < L).toBe(true);
+      const r = nativeGroup.native();
+      if (!r) return; // the TypeScript mode reduces with bigints itself
+      const wides = [
+        new Uint8Array(64),
+        new Uint8Array(64).fill(0xff),
+        ...Array.from({ length: 50 }, () => randomBytes(64)),
+      ];
+      for (const w of wides) {
+        const out = new Uint8Array(32);
+        expect(r.scalarReduce(out, w)).toBe(true);
+        expect(hex(out)).toBe(hex(scalarToBytes(bytesToScalar(w) % L)));
+      }
+      expect(() => r.scalarReduce(new Uint8Array(32), new Uint8Array(63))).toThrow(TypeError);
+    }),
+  );
 
   it.each(cases)(
     "from the $name vector MSK: b = (s − a·s1)/s2, opens what the vector MPK encrypts, KMAC checked on the other path",

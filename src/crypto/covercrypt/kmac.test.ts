@@ -4,7 +4,7 @@ import { kmac256xof } from "@noble/hashes/sha3-addons.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bytesToHex, hexToBytes } from "../bytes.ts";
 import { randomBytes } from "../random.ts";
-import { kmacXof256 } from "./kmac.ts";
+import { kmacXof256, kmacXof256Spans } from "./kmac.ts";
 import * as nativeGroup from "./native-group.ts";
 import { nativeModes } from "./native-modes.test-helper.ts";
 
@@ -52,5 +52,42 @@ describe.each(nativeModes())("kmacXof256 ($name)", ({ native }) => {
         bytesToHex(kmac256xof(key, data, { dkLen: outLen, personalization: s })),
       );
     }
+  });
+
+  it("kmacXof256Spans MACs pieces of one buffer like @noble MACs their concatenation", () => {
+    const data = randomBytes(7000);
+    for (const spans of [
+      [],
+      [0, 0],
+      [0, 7000],
+      [32, 32, 100, 2, 102, 1184], // the pieces of a user key: b, a partition, kyber_sk ‖ x
+      [6999, 1, 0, 135, 135, 1, 136, 136, 500, 0, 0, 6000],
+    ]) {
+      const key = randomBytes(16),
+        s = randomBytes(32);
+      const pieces = [];
+      for (let i = 0; i < spans.length; i += 2) pieces.push(data.subarray(spans[i], spans[i] + spans[i + 1]));
+      const joined = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+      pieces.reduce((o, p) => (joined.set(p, o), o + p.length), 0);
+      // the output lands in a view, leaving its neighbours alone
+      const buf = new Uint8Array(80).fill(0xaa);
+      kmacXof256Spans(key, data, Uint32Array.from(spans), buf.subarray(8, 40), s);
+      expect(bytesToHex(buf.subarray(8, 40)), spans.join()).toBe(
+        bytesToHex(kmac256xof(key, joined, { dkLen: 32, personalization: s })),
+      );
+      expect([...buf.subarray(0, 8), ...buf.subarray(40)].every((x) => x === 0xaa)).toBe(true);
+    }
+  });
+
+  it("kmacXof256Spans refuses a span outside the data and an odd number of entries", () => {
+    const out = new Uint8Array(32);
+    const run = (spans: number[]) => () =>
+      kmacXof256Spans(randomBytes(16), new Uint8Array(100), Uint32Array.from(spans), out, randomBytes(32));
+    expect(run([0, 101])).toThrow(RangeError);
+    expect(run([100, 1])).toThrow(RangeError);
+    expect(run([0xffffffff, 2])).toThrow(RangeError);
+    expect(run([1, 0xffffffff])).toThrow(RangeError);
+    expect(run([0, 10, 5])).toThrow(TypeError);
+    expect(run([100, 0])).not.toThrow();
   });
 });

@@ -438,7 +438,8 @@ export function kmacXof256(key: Uint8Array, data: Uint8Array[], length: number, 
 /**
  * KMACXOF256 of pieces of one buffer, `spans` = [offset₀, length₀, offset₁, length₁, …], written
  * into `out` (whose length is the output length): what a serialized user key MACs, in one native
- * call and without gathering the pieces. A span outside `data` is a RangeError.
+ * call and without gathering the pieces. A span outside `data` is a RangeError, an odd number of
+ * entries a TypeError.
  */
 export function kmacXof256Spans(
   key: Uint8Array,
@@ -449,8 +450,9 @@ export function kmacXof256Spans(
 ): void {
   const r = nativeGroup.native();
   if (r && r.kmacXof256Spans(out, key, customization, data, spans)) return;
+  if (spans.length % 2 !== 0) throw new TypeError("spans must be (offset, length) pairs");
   const parts: Uint8Array[] = [];
-  for (let i = 0; i + 1 < spans.length; i += 2) {
+  for (let i = 0; i < spans.length; i += 2) {
     if (spans[i] + spans[i + 1] > data.length) throw new RangeError("span outside the data");
     parts.push(data.subarray(spans[i], spans[i] + spans[i + 1]));
   }

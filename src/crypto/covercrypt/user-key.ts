@@ -84,11 +84,7 @@ function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
  * the KMAC taken over the pieces it covers in place (b, then partition and kyber_sk? ‖ x of each).
  * `keygen` draws `a` at random; tests give it to compare paths byte for byte.
  */
-export function userKeyBytes(
-  msk: MasterSecretKey,
-  partitions: Iterable<Uint8Array>,
-  a: Uint8Array,
-): Uint8Array {
+export function userKeyBytes(msk: MasterSecretKey, partitions: Iterable<Uint8Array>, a: Uint8Array): Uint8Array {
   const latest: [Uint8Array, SecretSubkey][] = [];
   let size = 2 * SCALAR_LENGTH + (msk.kmacKey ? KMAC_LENGTH : 0);
   for (const partition of partitions) {
@@ -134,7 +130,11 @@ export function userKeyBytes(
  * `Covercrypt::generate_user_secret_key`, serialized: partitions of the access policy **with**
  * cascade, each holding a copy of the newest MSK subkey; a·s1 + b·s2 = s.
  */
-export function keygenBytes(policy: Policy, msk: MasterSecretKey, access: string | accessPolicy.AccessPolicy): Uint8Array {
+export function keygenBytes(
+  policy: Policy,
+  msk: MasterSecretKey,
+  access: string | accessPolicy.AccessPolicy,
+): Uint8Array {
   const partitions =
     typeof access === "string"
       ? accessPolicy.sharedPartitions(access, policy, true)
