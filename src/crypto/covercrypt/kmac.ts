@@ -449,7 +449,7 @@ export function kmacXof256Spans(
   customization: Uint8Array,
 ): void {
   const r = nativeGroup.native();
-  if (r && r.kmacXof256Spans(out, key, customization, data, spans)) return;
+  if (r?.kmacXof256Spans(out, key, customization, data, spans)) return;
   if (spans.length % 2 !== 0) throw new TypeError("spans must be (offset, length) pairs");
   const parts: Uint8Array[] = [];
   for (let i = 0; i < spans.length; i += 2) {
