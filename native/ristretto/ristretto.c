@@ -141,7 +141,12 @@ static napi_value is_valid_point(napi_env env, napi_callback_info info) {
   return boolean(env, crypto_core_ristretto255_is_valid_point(a[0]) == 1);
 }
 
-static EVP_MAC *kmac256;
+/*
+ * A KMAC256 context with neither key nor customization, made once: each MAC starts from a copy of
+ * it (EVP_MAC_CTX_dup shares the Keccak digest implementation, where EVP_MAC_CTX_new would look
+ * it up by name again on every call). Only read after init, so threads may copy it concurrently.
+ */
+static EVP_MAC_CTX *kmac256_blank;
 
 /* Reads argument i as a Uint8Array of any length. */
 static bool arg_bytes(napi_env env, napi_value v, unsigned char **data, size_t *len) {
@@ -180,8 +185,8 @@ static bool arg_u32(napi_env env, napi_value v, uint32_t **data, size_t *len) {
 /* A KMACXOF256 context keyed with `key` and customized with `custom`, ready for updates; NULL where OpenSSL refuses. */
 static EVP_MAC_CTX *kmac_begin(const unsigned char *key, size_t key_len, const unsigned char *custom, size_t custom_len,
                                size_t out_len) {
-  if (!kmac256) return NULL;
-  EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(kmac256);
+  if (!kmac256_blank) return NULL;
+  EVP_MAC_CTX *ctx = EVP_MAC_CTX_dup(kmac256_blank);
   if (!ctx) return NULL;
   int xof = 1;
   OSSL_PARAM params[] = {
@@ -306,7 +311,11 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_throw_error(env, NULL, "libsodium failed to initialize");
     return NULL;
   }
-  kmac256 = EVP_MAC_fetch(NULL, "KMAC256", NULL);
+  EVP_MAC *kmac256 = EVP_MAC_fetch(NULL, "KMAC256", NULL);
+  if (kmac256) {
+    kmac256_blank = EVP_MAC_CTX_new(kmac256);
+    EVP_MAC_free(kmac256); /* the context holds its own reference */
+  }
   napi_property_descriptor props[] = {
       {"kmacXof256", NULL, kmac_xof256, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kmacXof256Spans", NULL, kmac_xof256_spans, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -41,14 +41,18 @@ export type { EncryptOptions } from "./hybrid.ts";
 
 export type PolicyInput = policy.Policy | Uint8Array | string;
 
-// Parsed policies are cached by their JSON text: the KMS hands us the same bytes on every call.
+// Parsed policies are cached by their JSON text, or by their bytes read as Latin-1 (one char per
+// byte, a native copy, where decoding UTF-8 cost more than the lookup): the KMS hands us the same
+// bytes on every call.
 const policyCache = new Map<string, policy.Policy>();
 function toPolicy(p: PolicyInput, strictV2: boolean): policy.Policy {
   if (typeof p === "object" && !(p instanceof Uint8Array)) return p;
-  const text = typeof p === "string" ? p : utf8.decode(p);
-  const key = (strictV2 ? "2" : "*") + text;
+  const key =
+    (strictV2 ? "2" : "*") +
+    (typeof p === "string" ? `t${p}` : `b${Buffer.from(p.buffer, p.byteOffset, p.length).toString("latin1")}`);
   let parsed = policyCache.get(key);
   if (!parsed) {
+    const text = typeof p === "string" ? p : utf8.decode(p);
     parsed = strictV2 ? policy.parseV2(text) : policy.parse(text);
     policyCache.set(key, parsed);
     if (policyCache.size > 64) policyCache.delete(policyCache.keys().next().value!);

@@ -78,17 +78,21 @@ function splitSecret(msk: MasterSecretKey, a: Uint8Array): Uint8Array {
 }
 
 /**
- * The serialized user key for the scalar `a` and these partitions (each given the newest MSK
- * subkey), i.e. `serializeUserSecretKey` of the key `keygen` builds, written once into a buffer of
+ * The serialized user key for the scalar `a` and these partitions (keyed by `partitionKey`, each
+ * given the newest MSK subkey), i.e. `serializeUserSecretKey` of the key `keygen` builds, written once into a buffer of
  * the exact size: a ‖ b ‖ LEB128(n) ‖ (vec(partition) ‖ LEB128(1) ‖ option(kyber_sk) ‖ x)* ‖ kmac?,
  * the KMAC taken over the pieces it covers in place (b, then partition and kyber_sk? ‖ x of each).
  * `keygen` draws `a` at random; tests give it to compare paths byte for byte.
  */
-export function userKeyBytes(msk: MasterSecretKey, partitions: Iterable<Uint8Array>, a: Uint8Array): Uint8Array {
+export function userKeyBytes(
+  msk: MasterSecretKey,
+  partitions: ReadonlyMap<string, Uint8Array>,
+  a: Uint8Array,
+): Uint8Array {
   const latest: [Uint8Array, SecretSubkey][] = [];
   let size = 2 * SCALAR_LENGTH + (msk.kmacKey ? KMAC_LENGTH : 0);
-  for (const partition of partitions) {
-    const sk = msk.subkeys.get(partitionKey(partition))?.chain[0];
+  for (const [key, partition] of partitions) {
+    const sk = msk.subkeys.get(key)?.chain[0];
     if (!sk) throw new CoverCryptError("KeyError", "Master secret key and Policy are not in sync.");
     latest.push([partition, sk]);
     size += leb128Length(partition.length) + partition.length + 2 + (sk.kyberSk?.length ?? 0) + sk.x.length;
@@ -141,7 +145,7 @@ export function keygenBytes(
       : accessPolicy.toPartitions(access, policy, true);
   const a = randomScalar();
   try {
-    return userKeyBytes(msk, partitions.values(), a);
+    return userKeyBytes(msk, partitions, a);
   } finally {
     a.fill(0);
   }
