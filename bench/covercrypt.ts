@@ -4,8 +4,10 @@
  * (ours keeps its caches of parsed policies and prepared public points, as it would in the server).
  * "TS only" turns the native paths off (the ristretto255 addon, native-group.ts, and sodium-native's
  * Ed25519, sodium-group.ts): what runs where neither is there. Build the addon first
- * (bun native/ristretto/build.ts; npm run build does it). Timings are the best of 5 slices, which tames a shared machine's noise.
+ * (bun native/ristretto/build.ts; npm run build does it). Timings are the best of 7 interleaved slices,
+ * which tames a shared machine's noise. The load average is printed first: give ratios with it.
  */
+import { loadavg } from "node:os";
 import { CoverCrypt } from "cloudproof_js";
 import * as cc from "../src/crypto/covercrypt/index.ts";
 import * as nativeGroup from "../src/crypto/covercrypt/native-group.ts";
@@ -19,17 +21,24 @@ const POLICIES = {
   hybrid: `{"version":"V2","last_attribute_value":6,"dimensions":{"Security Level":{"Ordered":{"Low":${attr(1, "Classic")},"Medium":${attr(2, "Classic")},"High":${attr(3, "Hybridized")}}},"Department":{"Unordered":{"HR":${attr(4, "Classic")},"FIN":${attr(5, "Hybridized")},"MKG":${attr(6, "Classic")}}}}}`,
 };
 
-function opsPerSec(fn: () => unknown, ms = 700): number {
-  for (let i = 0; i < 20; i++) fn(); // warm-up (and our one-time point tables)
-  let best = 0;
-  for (let slice = 0; slice < 5; slice++) {
-    let n = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms / 5) {
-      fn();
-      n++;
-    }
-    best = Math.max(best, (n * 1000) / (performance.now() - t0));
+/**
+ * Operations per second of each function, measured in interleaved slices (ours, TS only, WASM,
+ * ours, …), best slice each: a load change on a shared machine then hits all of them alike, and the
+ * ratios of one row compare like with like.
+ */
+function opsPerSec(fns: (() => unknown)[], ms = 700, slices = 7): number[] {
+  for (const fn of fns) for (let i = 0; i < 20; i++) fn(); // warm-up (and our one-time point tables)
+  const best = fns.map(() => 0);
+  for (let slice = 0; slice < slices; slice++) {
+    fns.forEach((fn, k) => {
+      let n = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms / slices) {
+        fn();
+        n++;
+      }
+      best[k] = Math.max(best[k], (n * 1000) / (performance.now() - t0));
+    });
   }
   return best;
 }
@@ -48,11 +57,16 @@ function noSodium(fn: () => unknown): () => unknown {
 }
 
 console.log(
+  `load average: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(", ")}`,
+);
+console.log(
   `ristretto255 addon: ${nativeGroup.available ? "loaded" : "NOT loaded"}; sodium-native Ed25519: ${sodiumGroup.available ? "available" : "NOT available"}`,
 );
 const rows: string[][] = [["case", "op", "ours ops/s", "TS only", "wasm ops/s", "ratio", "TS-only ratio"]];
 const row = (c: string, op: string, ours: () => unknown, wasm: () => unknown) => {
-  const [o, n, w] = [opsPerSec(ours), opsPerSec(noSodium(ours)), opsPerSec(wasm)];
+  const [o, n, w] = opsPerSec([ours, noSodium(ours), wasm]);
   rows.push([c, op, o.toFixed(0), n.toFixed(0), w.toFixed(0), (o / w).toFixed(2) + "×", (n / w).toFixed(2) + "×"]);
 };
 
