@@ -311,7 +311,8 @@ static napi_value init(napi_env env, napi_value exports) {
     napi_throw_error(env, NULL, "libsodium failed to initialize");
     return NULL;
   }
-  EVP_MAC *kmac256 = EVP_MAC_fetch(NULL, "KMAC256", NULL);
+  /* a second load (another worker) keeps the first context, which threads may be copying */
+  EVP_MAC *kmac256 = kmac256_blank ? NULL : EVP_MAC_fetch(NULL, "KMAC256", NULL);
   if (kmac256) {
     kmac256_blank = EVP_MAC_CTX_new(kmac256);
     EVP_MAC_free(kmac256); /* the context holds its own reference */
