@@ -9,6 +9,10 @@
  *
  * Every answer is checked: the ciphertext decrypts with node:crypto / sodium-native independently
  * and Decrypt gives the plaintext back byte for byte.
+ *
+ * The ceiling, measured the same way: a bare Bun server that reads the same request body (as bytes,
+ * or as text for JSON, as the KMS must) and sends it back. On a shared machine the ratio to the
+ * ceiling and the server's CPU time per request are steadier than the MiB/s.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createDecipheriv } from "node:crypto";
@@ -75,11 +79,18 @@ interface Server {
   url: string;
   dir: string;
 }
-function startServer(): Promise<Server> {
+const ECHO = `
+const server = Bun.serve({ port: 0, hostname: "127.0.0.1", maxRequestBodySize: ${400 * MiB}, async fetch(req) {
+  const binary = req.headers.get("content-type") === "application/octet-stream";
+  return new Response(binary ? await req.bytes() : await req.text(), { headers: { "content-type": req.headers.get("content-type") } });
+} });
+console.log(JSON.stringify({ url: "http://127.0.0.1:" + server.port }));`;
+
+function startServer(echo = false): Promise<Server> {
   const dir = mkdtempSync(path.join(tmpdir(), "kms-big-"));
   const prof = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
-  const args = [...prof, "src/cli/main.ts", "--port", "0", "--data-dir", dir];
-  args.push("--max-body-size", String(300 * MiB), "--max-response-size", String(300 * MiB));
+  const args = echo ? ["-e", ECHO] : [...prof, "src/cli/main.ts", "--port", "0", "--data-dir", dir];
+  if (!echo) args.push("--max-body-size", String(300 * MiB), "--max-response-size", String(300 * MiB));
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -102,12 +113,17 @@ const stop = (s: Server) =>
     s.child.once("exit", () => r());
     s.child.kill("SIGINT");
   }).then(() => rmSync(s.dir, { recursive: true, force: true }));
+/** CPU time (user + system) the process has used, in ms. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+};
 const peakRss = (pid: number) => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) * 1024 : 0;
 };
 
-async function post(url: string, body: string | Uint8Array, binary: boolean): Promise<[Node, number]> {
+async function post(url: string, body: string | Uint8Array, binary: boolean, echo = false): Promise<[Node, number]> {
   const t1 = performance.now();
   const res = await fetch(url + "/kmip/2_1", {
     method: "POST",
@@ -117,6 +133,10 @@ async function post(url: string, body: string | Uint8Array, binary: boolean): Pr
   const bytes = new Uint8Array(await res.arrayBuffer());
   const ms = performance.now() - t1;
   if (res.status !== 200) throw new Error(`${res.status} ${Buffer.from(bytes.subarray(0, 300)).toString()}`);
+  if (echo) {
+    if (bytes.length !== (typeof body === "string" ? body.length : body.length)) throw new Error("echo: wrong length");
+    return [{ tag: "echo", value: [] }, ms];
+  }
   const node = binary
     ? (encodeNode(decodeTtlvBinary(bytes, { maxBytes: bytes.length }) as TtlvNode) as Node)
     : (JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString()) as Node);
@@ -125,9 +145,30 @@ async function post(url: string, body: string | Uint8Array, binary: boolean): Pr
   return [node, ms];
 }
 
+/** Best round trip of the same bodies through the bare echo server (MiB/s of plaintext). */
+async function echoCase(size: number, binary: boolean, bodies: (string | Uint8Array)[], runs: number) {
+  const server = await startServer(true);
+  try {
+    const best = [];
+    for (const body of bodies) {
+      let ms = Infinity;
+      for (let i = 0; i < runs; i++) ms = Math.min(ms, (await post(server.url, body, binary, true))[1]);
+      best.push(size / MiB / (ms / 1000));
+    }
+    return best;
+  } finally {
+    await stop(server);
+  }
+}
+
 interface Result {
+  /** the echo server's MiB/s with the Encrypt and Decrypt request bodies */
+  echo: number[];
   enc: number;
   dec: number;
+  /** server CPU ms per request */
+  encCpu: number;
+  decCpu: number;
   rss: number;
 }
 
@@ -164,11 +205,14 @@ async function runCase(size: number, binary: boolean, cipher: string): Promise<R
     const runs = RUNS || (size >= 32 * MiB ? 3 : 10);
     let encMs = Infinity;
     let answer: Node | undefined;
+    const pid = server.child.pid!;
+    let cpu = cpuMs(pid);
     for (let i = 0; i < runs; i++) {
       const [node, ms] = await post(server.url, encBody, binary);
       encMs = Math.min(encMs, ms);
       answer = node;
     }
+    const encCpu = (cpuMs(pid) - cpu) / runs;
     const ct = bytesOf(answer, "Data");
     const nonce = bytesOf(answer, "IvCounterNonce", "IVCounterNonce");
     const tag = bytesOf(answer, "AuthenticatedEncryptionTag");
@@ -190,25 +234,31 @@ async function runCase(size: number, binary: boolean, cipher: string): Promise<R
     );
     const decBody = binary ? binaryRequest(decNode) : JSON.stringify(decNode);
     let decMs = Infinity;
+    cpu = cpuMs(pid);
     for (let i = 0; i < runs; i++) {
       const [node, ms] = await post(server.url, decBody, binary);
       decMs = Math.min(decMs, ms);
       if (i === 0 && !bytesOf(node, "Data").equals(plaintext)) throw new Error("Decrypt: wrong plaintext");
     }
-    return { enc: size / MiB / (encMs / 1000), dec: size / MiB / (decMs / 1000), rss: peakRss(server.child.pid!) };
+    const decCpu = (cpuMs(pid) - cpu) / runs;
+    const rss = peakRss(pid);
+    const echo = await echoCase(size, binary, [encBody, decBody], runs);
+    return { enc: size / MiB / (encMs / 1000), dec: size / MiB / (decMs / 1000), encCpu, decCpu, rss, echo };
   } finally {
     await stop(server);
   }
 }
 
 console.log(`Bun ${Bun.version}; load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(2))}`);
-console.log("| payload | cipher | Encrypt MiB/s | Decrypt MiB/s | server peak RSS MiB |");
-console.log("|---|---|---:|---:|---:|");
+console.log(
+  "| payload | cipher | Encrypt MiB/s | Decrypt MiB/s | echo MiB/s (enc, dec bodies) | server CPU ms per Encrypt | per Decrypt | server peak RSS MiB |",
+);
+console.log("|---|---|---:|---:|---:|---:|---:|---:|");
 for (const size of SIZES)
   for (const binary of ENCODINGS)
     for (const cipher of CIPHERS) {
       const r = await runCase(size, binary, cipher);
       console.log(
-        `| ${size / MiB} MiB, ${binary ? "binary" : "JSON (hex)"} | ${cipher === "aes" ? "AES-256-GCM" : "ChaCha20-Poly1305"} | ${r.enc.toFixed(0)} | ${r.dec.toFixed(0)} | ${(r.rss / MiB).toFixed(0)} |`,
+        `| ${size / MiB} MiB, ${binary ? "binary" : "JSON (hex)"} | ${cipher === "aes" ? "AES-256-GCM" : "ChaCha20-Poly1305"} | ${r.enc.toFixed(0)} | ${r.dec.toFixed(0)} | ${r.echo.map((e) => e.toFixed(0)).join(", ")} | ${r.encCpu.toFixed(1)} | ${r.decCpu.toFixed(1)} | ${(r.rss / MiB).toFixed(0)} |`,
       );
     }

@@ -55,6 +55,9 @@ export interface BinaryDecodeOptions {
 
 const padded = (length: number) => (length + 7) & ~7;
 
+/** ByteStrings from this size on are decoded as views of the message, not copies. */
+const VIEW_BYTES = 16 * 1024;
+
 function invalid(offset: number, message: string): KmipError {
   return new KmipError("Invalid_Message", `binary TTLV at byte ${offset}: ${message}`);
 }
@@ -177,7 +180,16 @@ function readItem(
       }
     }
     case "ByteString":
-      return [{ tag, type, value: bytes.slice(start, start + length) }, end];
+      // A large value is a view of the message (a copy would be one more pass over megabytes and
+      // as much memory again); a small one is copied, so that it never pins a large message.
+      return [
+        {
+          tag,
+          type,
+          value: length >= VIEW_BYTES ? bytes.subarray(start, start + length) : bytes.slice(start, start + length),
+        },
+        end,
+      ];
   }
 }
 

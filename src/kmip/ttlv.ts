@@ -13,7 +13,7 @@
 import { KmipError } from "./error.ts";
 import { TAGS, TAG_ALIASES, tagNameOf, type TtlvType } from "./tags.ts";
 import { TAG_ENUM, enumName, enumValue } from "./enums.ts";
-import { bytesToHex, hexToBytes } from "../crypto/bytes.ts";
+import { bytesToHex, hexStartAlignment, hexToBytes, utf8, writeHexUpper } from "../crypto/bytes.ts";
 
 export type { TtlvType };
 
@@ -219,6 +219,16 @@ export interface EncodeOptions {
   enumSpelling?: (tag: string, name: string) => string | undefined;
   /** Tag spelling override (e.g. the JS client's `IvCounterNonce`). */
   tagSpelling?: Readonly<Record<string, string>>;
+  /**
+   * ByteStrings of at least `atLeast` bytes are left as LargeBytes (pushed to `found`) instead of
+   * hex text, for ttlvJsonBytes to write their hex straight into the answer's bytes.
+   */
+  largeBytes?: { atLeast: number; found: LargeBytes[] };
+}
+
+/** A large ByteString value in an encoded tree: its hex is written by ttlvJsonBytes, never as a string. */
+export class LargeBytes {
+  constructor(readonly bytes: Uint8Array) {}
 }
 
 export type TtlvJson = { tag: string; type?: string; value: unknown };
@@ -231,8 +241,15 @@ export function encodeNode(node: TtlvNode, options: EncodeOptions = {}): TtlvJso
       const value = node.value.map((c) => encodeNode(c, options));
       return options.omitStructureType ? { tag: node.tag, value } : { tag: node.tag, type: "Structure", value };
     }
-    case "ByteString":
+    case "ByteString": {
+      const large = options.largeBytes;
+      if (large && node.value.length >= large.atLeast) {
+        const value = new LargeBytes(node.value);
+        large.found.push(value);
+        return { tag: node.tag, type: node.type, value };
+      }
       return { tag: node.tag, type: node.type, value: bytesToHex(node.value) };
+    }
     case "LongInteger":
       return { tag: node.tag, type: node.type, value: hex64(node.value) };
     case "DateTimeExtended":
@@ -250,6 +267,57 @@ export function encodeNode(node: TtlvNode, options: EncodeOptions = {}): TtlvJso
     default:
       return { tag: node.tag, type: node.type, value: node.value };
   }
+}
+
+/**
+ * The UTF-8 JSON text of an encoded tree holding LargeBytes values, as bytes: the same text as
+ * JSON.stringify would give (keys `tag`, `type`, `value` in that order), except that up to three
+ * spaces may precede a large value's opening quote (valid JSON whitespace) so that its hex, written
+ * in one pass with no intermediate string, starts where the fast hex writer wants it.
+ */
+export function ttlvJsonBytes(json: TtlvJson): Uint8Array {
+  const parts: (string | LargeBytes)[] = [];
+  let text = "";
+  const walk = (node: TtlvJson): void => {
+    text += `{"tag":${JSON.stringify(node.tag)}`;
+    if (node.type !== undefined) text += `,"type":${JSON.stringify(node.type)}`;
+    text += ',"value":';
+    const value = node.value;
+    if (value instanceof LargeBytes) {
+      parts.push(text, value);
+      text = "";
+    } else if (Array.isArray(value)) {
+      text += "[";
+      value.forEach((child, i) => {
+        if (i > 0) text += ",";
+        walk(child as TtlvJson);
+      });
+      text += "]";
+    } else text += JSON.stringify(value);
+    text += "}";
+  };
+  walk(json);
+  parts.push(text);
+  const encoded = parts.map((p) => (typeof p === "string" ? utf8.encode(p) : p));
+  let size = 0;
+  for (const p of encoded) size += p instanceof LargeBytes ? 3 + 2 + 2 * p.bytes.length : p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of encoded) {
+    if (p instanceof LargeBytes) {
+      const pad = (((hexStartAlignment(p.bytes) - (at + 1)) % 4) + 4) % 4;
+      out.fill(0x20, at, at + pad); // spaces
+      at += pad;
+      out[at++] = 0x22; // "
+      writeHexUpper(p.bytes, out, at);
+      at += 2 * p.bytes.length;
+      out[at++] = 0x22;
+    } else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  return out.subarray(0, at);
 }
 
 function hex64(n: bigint): string {

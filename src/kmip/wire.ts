@@ -13,7 +13,7 @@
 import { KmipError } from "./error.ts";
 import { clientEnumName } from "./enums.ts";
 import { fromTtlv, isRawNode, rawNode, toTtlv, toTtlvNodes, type KmipRecord, type KmipValue } from "./struct.ts";
-import { decodeNode, encodeNode, parseJsonBody, type TtlvNode } from "./ttlv.ts";
+import { decodeNode, encodeNode, parseJsonBody, ttlvJsonBytes, type LargeBytes, type TtlvNode } from "./ttlv.ts";
 import { CLIENT_TAG_NAMES } from "./tags.ts";
 import { utf8 } from "../crypto/bytes.ts";
 
@@ -151,21 +151,46 @@ function v5VendorAttribute(va: KmipRecord): KmipRecord {
 }
 
 function serialize(node: TtlvNode, dialect: WireDialect): string {
-  return JSON.stringify(
-    encodeNode(node, {
-      omitStructureType: dialect === "kmip-v5",
-      enumSpelling: dialect === "cosmian-js" ? clientEnumName : undefined,
-      tagSpelling: dialect === "cosmian-js" ? CLIENT_TAG_NAMES : undefined,
-    }),
-  );
+  return JSON.stringify(encodeNode(node, encodeOptions(dialect)));
+}
+
+const encodeOptions = (dialect: WireDialect) => ({
+  omitStructureType: dialect === "kmip-v5",
+  enumSpelling: dialect === "cosmian-js" ? clientEnumName : undefined,
+  tagSpelling: dialect === "cosmian-js" ? CLIENT_TAG_NAMES : undefined,
+});
+
+/** ByteStrings from this size on go into an answer body as bytes, never as a hex string. */
+const LARGE_BYTES = 16 * 1024;
+
+/**
+ * An answer body: the JSON text, or its UTF-8 bytes when it holds a large ByteString (its hex is
+ * then written straight into the bytes: no hex string, no JSON.stringify over it, no re-encoding).
+ */
+function serializeBody(node: TtlvNode, dialect: WireDialect): string | Uint8Array {
+  const found: LargeBytes[] = [];
+  const json = encodeNode(node, { ...encodeOptions(dialect), largeBytes: { atLeast: LARGE_BYTES, found } });
+  return found.length > 0 ? ttlvJsonBytes(json) : JSON.stringify(json);
 }
 
 /** The bare `<Op>Response` for `/kmip/2_1`. */
 export function encodeOperationResponse(operation: string, payload: KmipRecord, dialect: WireDialect): string {
+  return serialize(operationResponseNode(operation, payload, dialect), dialect);
+}
+
+/** encodeOperationResponse as an HTTP body: UTF-8 bytes when the answer holds a large ByteString. */
+export function encodeOperationResponseBody(
+  operation: string,
+  payload: KmipRecord,
+  dialect: WireDialect,
+): string | Uint8Array {
+  return serializeBody(operationResponseNode(operation, payload, dialect), dialect);
+}
+
+function operationResponseNode(operation: string, payload: KmipRecord, dialect: WireDialect): TtlvNode {
   const wrapLists =
     dialect === "cosmian-js" ? (operation === "Locate" ? JS_WRAPPED_LISTS_LOCATE : JS_WRAPPED_LISTS) : undefined;
-  const node = toTtlv(`${operation}Response`, adapt(payload, dialect) as KmipRecord, { wrapLists });
-  return serialize(node, dialect);
+  return toTtlv(`${operation}Response`, adapt(payload, dialect) as KmipRecord, { wrapLists });
 }
 
 export interface BatchItemResult {
@@ -249,7 +274,10 @@ export function responseMessageFrame(
   return [text.slice(0, -2) + (count > 0 ? "," : ""), "]}"];
 }
 
-/** One BatchItem of a JSON ResponseMessage, as text (see responseMessageFrame). */
-export function encodeBatchItem(r: BatchItemResult, dialect: WireDialect): string {
-  return serialize(batchItemNode(r, dialect), dialect);
+/**
+ * One BatchItem of a JSON ResponseMessage (see responseMessageFrame): its text, or its UTF-8 bytes
+ * when it holds a large ByteString.
+ */
+export function encodeBatchItem(r: BatchItemResult, dialect: WireDialect): string | Uint8Array {
+  return serializeBody(batchItemNode(r, dialect), dialect);
 }

@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps) {
   async function readBinaryBody(request: Request): Promise<Uint8Array> {
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > deps.maxBodyBytes) throw new BodyTooLarge();
-    const bytes = isDeno ? await boundedBytes(request, deps.maxBodyBytes) : new Uint8Array(await request.arrayBuffer());
+    const bytes = isDeno ? await boundedBytes(request, deps.maxBodyBytes) : await request.bytes();
     if (bytes.length > deps.maxBodyBytes) throw new BodyTooLarge();
     return bytes;
   }

@@ -15,7 +15,7 @@ import { KmipError } from "../kmip/error.ts";
 import {
   decodeRequest,
   encodeBatchItem,
-  encodeOperationResponse,
+  encodeOperationResponseBody,
   encodeResponseMessage,
   responseMessageFrame,
   type BatchItemResult,
@@ -167,28 +167,31 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
       return failureResponse(f);
     }
     deps.log.debug("kmip", { requestId, user, op: operation, result: "Success" });
-    return new Response(encodeOperationResponse(operation, payload, request.dialect), { headers: JSON_HEADERS });
+    const answer = encodeOperationResponseBody(operation, payload, request.dialect);
+    return new Response(answer as string | Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
   }
   const results = await runBatch(request, user, deps, requestId, record, readOnly);
   // Encoded item by item, letting other requests in between every megabyte or so. A large answer
   // is streamed part by part (chunked): copying tens of megabytes into one buffer would stall.
   const [head, tail] = responseMessageFrame(request.protocolVersion, results.length, request.dialect);
-  const parts: string[] = [head];
+  const parts: (string | Uint8Array)[] = [head];
   let total = 0;
   let sinceYield = 0;
   for (const [i, r] of results.entries()) {
-    const text = (i > 0 ? "," : "") + encodeBatchItem(r, request.dialect);
-    parts.push(text);
-    total += text.length;
-    if ((sinceYield += text.length) > YIELD_EVERY_BYTES) (sinceYield = 0), await yieldToEventLoop();
+    const item = encodeBatchItem(r, request.dialect); // bytes when it holds a large ByteString
+    parts.push(...(i > 0 ? [",", item] : [item]));
+    total += item.length;
+    if ((sinceYield += item.length) > YIELD_EVERY_BYTES) (sinceYield = 0), await yieldToEventLoop();
   }
   parts.push(tail);
-  if (total <= YIELD_EVERY_BYTES) return new Response(parts.join(""), { headers: JSON_HEADERS });
+  if (total <= YIELD_EVERY_BYTES && parts.every((p) => typeof p === "string"))
+    return new Response(parts.join(""), { headers: JSON_HEADERS });
   let next = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (next < parts.length) controller.enqueue(utf8.encode(parts[next++]));
-      else controller.close();
+      const part = parts[next++];
+      if (part === undefined) controller.close();
+      else controller.enqueue(typeof part === "string" ? utf8.encode(part) : part);
     },
   });
   return new Response(stream, { headers: JSON_HEADERS });
