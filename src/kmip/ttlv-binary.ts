@@ -202,13 +202,42 @@ function hex(bytes: Uint8Array, offset: number, n: number): string {
 
 /** Encodes a node. Our own output: a tag or enumeration we cannot number is an internal fault. */
 export function encodeTtlvBinary(node: TtlvNode): Uint8Array {
+  return concatParts(encodeTtlvBinaryParts(node));
+}
+
+/**
+ * Encodes a node as consecutive parts whose concatenation is the message: ByteStrings of
+ * VIEW_BYTES or more are parts of their own (the value itself, not a copy), everything between
+ * them is gathered into one part. A large answer is thus sent without copying its payload into a
+ * message buffer first.
+ */
+export function encodeTtlvBinaryParts(node: TtlvNode): Uint8Array[] {
   const chunks: Uint8Array[] = [];
-  const total = writeItem(node, chunks);
+  writeItem(node, chunks);
+  const parts: Uint8Array[] = [];
+  let run: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (c.length < VIEW_BYTES) run.push(c);
+    else {
+      if (run.length > 0) parts.push(concatParts(run));
+      parts.push(c);
+      run = [];
+    }
+  }
+  if (run.length > 0 || parts.length === 0) parts.push(concatParts(run));
+  return parts;
+}
+
+/** The parts one after the other (a single part is returned as is). */
+export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
   return out;
 }
@@ -242,7 +271,7 @@ function writeItem(node: TtlvNode, chunks: Uint8Array[]): number {
     return 8 + length;
   }
   const value = scalarBytes(node);
-  // header, the value itself (not copied here: encodeTtlvBinary copies each byte once), padding
+  // header, the value itself (not copied here: encodeTtlvBinaryParts copies small ones once), padding
   chunks.push(header(code, node.type, value.length), value);
   const pad = padded(value.length) - value.length;
   if (pad > 0) chunks.push(PADDING.subarray(0, pad));

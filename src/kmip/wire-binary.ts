@@ -6,7 +6,7 @@
  */
 import { KmipError } from "./error.ts";
 import { reasonFor1x, requestFrom1x, responseForVersion, standardAttributeReferences } from "./kmip1.ts";
-import { decodeTtlvBinary, encodeTtlvBinary, type BinaryDecodeOptions } from "./ttlv-binary.ts";
+import { concatParts, decodeTtlvBinary, encodeTtlvBinaryParts, type BinaryDecodeOptions } from "./ttlv-binary.ts";
 import { decodeRequestNode, responseMessageNode, type BatchItemResult, type DecodedRequest } from "./wire.ts";
 
 export type DecodedMessage = Extract<DecodedRequest, { kind: "message" }>;
@@ -58,6 +58,18 @@ export function encodeBinaryResponse(
   results: BatchItemResult[],
   requests: DecodedMessage["items"] = [],
 ): Uint8Array {
+  return concatParts(encodeBinaryResponseParts(version, results, requests));
+}
+
+/**
+ * encodeBinaryResponse as consecutive parts (see encodeTtlvBinaryParts): large ByteStrings are
+ * parts of their own, sent as they are instead of copied into one message buffer.
+ */
+export function encodeBinaryResponseParts(
+  version: { major: number; minor: number },
+  results: BatchItemResult[],
+  requests: DecodedMessage["items"] = [],
+): Uint8Array[] {
   const legacy = version.major < 2 || (version.major === 2 && version.minor === 0);
   const shaped = !legacy
     ? results
@@ -71,5 +83,5 @@ export function encodeBinaryResponse(
         }
         return out;
       });
-  return encodeTtlvBinary(responseMessageNode(version, shaped, "kmip-v5"));
+  return encodeTtlvBinaryParts(responseMessageNode(version, shaped, "kmip-v5"));
 }

@@ -87,8 +87,10 @@ export function createApp(deps: AppDeps) {
   ): Promise<Response> {
     const info = { ...who, signal: request.signal }; // heavy work is abandoned when the client goes away
     if (isBinary(request)) {
-      const answer = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
-      return new Response(answer as Uint8Array<ArrayBuffer>, {
+      const parts = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
+      // a large answer is sent from its parts (one copy into the Blob, none into a message buffer)
+      const answer = parts.length === 1 ? parts[0] : new Blob(parts as Uint8Array<ArrayBuffer>[]);
+      return new Response(answer as Uint8Array<ArrayBuffer> | Blob, {
         headers: { "content-type": "application/octet-stream" },
       });
     }

@@ -21,7 +21,7 @@ import {
   type BatchItemResult,
   type DecodedRequest,
 } from "../kmip/wire.ts";
-import { decodeBinaryRequest, encodeBinaryResponse, type DecodedMessage } from "../kmip/wire-binary.ts";
+import { decodeBinaryRequest, encodeBinaryResponseParts, type DecodedMessage } from "../kmip/wire-binary.ts";
 import { utf8 } from "../crypto/bytes.ts";
 import { dispatch, isReadOnly } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
@@ -202,14 +202,15 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
  * batch run, authorization and audit trail as the JSON routes, answered by a binary ResponseMessage
  * in the request's protocol version. An unreadable message is answered by a ResponseMessage with
  * one failed item (KMIP 2.1 §7.1), never by a closed connection or a stack trace. When the audit
- * trail cannot record the request, nothing runs and every item fails with General_Failure.
+ * trail cannot record the request, nothing runs and every item fails with General_Failure. The
+ * answer comes in parts (large ByteStrings on their own, not copied into one buffer).
  */
 export function handleKmipBinary(
   body: Uint8Array,
   info: RequestInfo,
   deps: KmipDeps,
   maxBytes?: number,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
   return deps.audit.track(() =>
     withHeavyContext(deps.pool, info.signal, () => handleBinary(body, info, deps, maxBytes)),
   );
@@ -220,7 +221,7 @@ async function handleBinary(
   info: RequestInfo,
   deps: KmipDeps,
   maxBytes?: number,
-): Promise<Uint8Array> {
+): Promise<Uint8Array[]> {
   const { user, requestId } = info;
   const record = recordOf(info);
   let request: DecodedMessage;
@@ -235,7 +236,7 @@ async function handleBinary(
   } catch (e) {
     const f = toFailure(e, deps.log, requestId);
     await deps.audit.append(record("(undecodable request)", f.reason));
-    return encodeBinaryResponse({ major: 2, minor: 1 }, [
+    return encodeBinaryResponseParts({ major: 2, minor: 1 }, [
       { status: "OperationFailed", reason: f.reason, message: f.message },
     ]);
   }
@@ -248,7 +249,7 @@ async function handleBinary(
     if (!(e instanceof AuditUnavailable)) throw e;
     deps.log.error("request refused: the audit trail cannot be written", { requestId });
     const message = `the audit trail cannot be written, so the request was not run (request ${requestId})`;
-    return encodeBinaryResponse(
+    return encodeBinaryResponseParts(
       request.protocolVersion,
       request.items.map((i) => ({
         operation: i.operation,
@@ -260,7 +261,7 @@ async function handleBinary(
     );
   }
   try {
-    return encodeBinaryResponse(request.protocolVersion, results, request.items);
+    return encodeBinaryResponseParts(request.protocolVersion, results, request.items);
   } catch (e) {
     // an answer with no binary form (a value outside the tag or enumeration tables): say so, in binary
     const f = toFailure(e, deps.log, requestId);
@@ -273,7 +274,7 @@ async function handleBinary(
         message: `the answer cannot be encoded in binary TTLV: ${f.message}`,
       }),
     );
-    return encodeBinaryResponse(request.protocolVersion, failed);
+    return encodeBinaryResponseParts(request.protocolVersion, failed);
   }
 }
 

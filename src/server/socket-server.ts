@@ -14,7 +14,7 @@ import type net from "node:net";
 import tls from "node:tls";
 import type { Authenticator } from "../auth/identity.ts";
 import { KmipError } from "../kmip/error.ts";
-import { binaryMessageLength } from "../kmip/ttlv-binary.ts";
+import { binaryMessageLength, concatParts } from "../kmip/ttlv-binary.ts";
 import { encodeBinaryResponse } from "../kmip/wire-binary.ts";
 import { peerAddress } from "./audit.ts";
 import { toFailure } from "./errors.ts";
@@ -145,7 +145,7 @@ function serveConnection(socket: tls.TLSSocket, o: SocketServerOptions): void {
         { status: "OperationFailed", reason: f.reason, message: f.message },
       ]);
     }
-    return handleKmipBinary(message, { requestId, user, client }, o.kmip, o.maxMessageBytes);
+    return concatParts(await handleKmipBinary(message, { requestId, user, client }, o.kmip, o.maxMessageBytes));
   };
 
   socket.on("data", (chunk: Buffer) => {
