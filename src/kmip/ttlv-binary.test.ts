@@ -4,7 +4,13 @@
  * every type, and the errors (each naming the byte offset).
  */
 import { describe, expect, test } from "vitest";
-import { binaryMessageLength, decodeTtlvBinary, encodeTtlvBinary } from "./ttlv-binary.ts";
+import {
+  binaryMessageLength,
+  concatParts,
+  decodeTtlvBinary,
+  encodeTtlvBinary,
+  encodeTtlvBinaryParts,
+} from "./ttlv-binary.ts";
 import { decodeNode, encodeNode, type TtlvNode } from "./ttlv.ts";
 import { KmipError } from "./error.ts";
 
@@ -237,5 +243,46 @@ describe("errors name the byte offset", () => {
     expect(() => binaryMessageLength(bytes("47 45 54 20 2F 20 48 54"))).toThrow(/not a KMIP tag/); // "GET / HT"
     expect(() => binaryMessageLength(bytes("42 00 78 02 00 00 00 04"))).toThrow(/is a Structure/);
     expect(() => binaryMessageLength(bytes("42 00 78 01 7F 00 00 00"), 1 << 20)).toThrow(/more than the limit/);
+  });
+});
+
+describe("large ByteStrings", () => {
+  const message = (data: Uint8Array, nonce = new Uint8Array(12).fill(9)): TtlvNode => ({
+    tag: "ResponsePayload",
+    type: "Structure",
+    value: [
+      { tag: "UniqueIdentifier", type: "TextString", value: "k" },
+      { tag: "Data", type: "ByteString", value: data },
+      { tag: "IVCounterNonce", type: "ByteString", value: nonce },
+    ],
+  });
+  const big = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 1) & 0xff);
+
+  test("a large value is its own part, sent as it is; the parts joined are the message", () => {
+    const data = big(20003);
+    const parts = encodeTtlvBinaryParts(message(data));
+    expect(parts).toHaveLength(3);
+    expect(parts[1]).toBe(data); // the value itself, no copy
+    expect(concatParts(parts)).toEqual(encodeTtlvBinary(message(data)));
+    expect(decodeTtlvBinary(concatParts(parts))).toEqual(message(data));
+    // header + UniqueIdentifier + Data's header before; padding + IVCounterNonce after
+    expect(parts[0].length).toBe(8 + 16 + 8);
+    expect(parts[2].length).toBe(5 + 8 + 16);
+  });
+
+  test("a small answer is one part", () => {
+    const parts = encodeTtlvBinaryParts(message(big(100)));
+    expect(parts).toHaveLength(1);
+    expect(parts[0]).toEqual(encodeTtlvBinary(message(big(100))));
+  });
+
+  test("decoding: a large value is a view of the message, a small one a copy", () => {
+    const encoded = encodeTtlvBinary(message(big(20003), big(16)));
+    const decoded = decodeTtlvBinary(encoded) as Extract<TtlvNode, { type: "Structure" }>;
+    const [, data, nonce] = decoded.value as Extract<TtlvNode, { type: "ByteString" }>[];
+    expect(Buffer.from(data.value).equals(big(20003))).toBe(true);
+    expect(data.value.buffer).toBe(encoded.buffer);
+    expect(nonce.value.buffer).not.toBe(encoded.buffer);
+    expect(nonce.value).toEqual(big(16));
   });
 });

@@ -4,9 +4,18 @@
  * the path of the bad node).
  */
 import { describe, expect, test } from "vitest";
-import { bigIntegerHex, canonicalTag, decodeNode, encodeNode, parseTtlvJson, type TtlvNode } from "./ttlv.ts";
+import {
+  bigIntegerHex,
+  canonicalTag,
+  decodeNode,
+  encodeNode,
+  LargeBytes,
+  parseTtlvJson,
+  ttlvJsonBytes,
+  type TtlvNode,
+} from "./ttlv.ts";
 import { KmipError } from "./error.ts";
-import { decodeRequest, encodeOperationResponse } from "./wire.ts";
+import { decodeRequest, encodeBatchItem, encodeOperationResponse, encodeOperationResponseBody } from "./wire.ts";
 import { fromTtlv } from "./struct.ts";
 
 const node = (tag: string, type: string | undefined, value: unknown) =>
@@ -225,5 +234,63 @@ describe("wire dialects", () => {
       protocolVersion: { major: 2, minor: 1 },
       items: [{ operation: "Query", uniqueBatchItemId: new Uint8Array([1]) }],
     });
+  });
+});
+
+describe("large ByteStrings in JSON answers (written as bytes)", () => {
+  const big = (n: number, offset = 0) => {
+    const b = new Uint8Array(n + offset);
+    for (let i = 0; i < b.length; i++) b[i] = (i * 131 + 7) & 0xff;
+    return b.subarray(offset);
+  };
+  const text = (body: string | Uint8Array) => (typeof body === "string" ? body : Buffer.from(body).toString("utf8"));
+
+  test.each(["cosmian-js", "kmip-v5"] as const)(
+    "an answer with a large Data parses to the same JSON as the text encoder gives (%s)",
+    (dialect) => {
+      for (const offset of [0, 1, 2, 3]) {
+        for (const id of ["k", "kk", "kkk", "kkkk", "clé-été"]) {
+          const payload = {
+            UniqueIdentifier: id,
+            Data: big(20000, offset),
+            IVCounterNonce: new Uint8Array(12).fill(1),
+          };
+          const body = encodeOperationResponseBody("Encrypt", payload, dialect);
+          expect(body).toBeInstanceOf(Uint8Array);
+          expect(JSON.parse(text(body))).toEqual(JSON.parse(encodeOperationResponse("Encrypt", payload, dialect)));
+        }
+      }
+    },
+  );
+
+  test("small answers are the text encoder's output, unchanged", () => {
+    const payload = { UniqueIdentifier: "k", Data: big(100) };
+    expect(encodeOperationResponseBody("Encrypt", payload, "kmip-v5")).toBe(
+      encodeOperationResponse("Encrypt", payload, "kmip-v5"),
+    );
+  });
+
+  test("only whitespace before a large value's quote differs from JSON.stringify", () => {
+    const json = {
+      tag: 'X"y',
+      value: [
+        { tag: "A", type: "ByteString", value: new LargeBytes(big(40000, 1)) },
+        { tag: "B", type: "TextString", value: 'quote " and \u00e9 and \u2028' },
+        { tag: "C", type: "ByteString", value: new LargeBytes(big(40001)) },
+      ],
+    };
+    const plain = JSON.stringify(json, (_, v) =>
+      v instanceof LargeBytes ? Buffer.from(v.bytes).toString("hex").toUpperCase() : v,
+    );
+    expect(text(ttlvJsonBytes(json)).replace(/": +"/g, '":"')).toBe(plain);
+  });
+
+  test("a batch item with a large value is bytes; without, text", () => {
+    const item = encodeBatchItem({ operation: "Encrypt", status: "Success", payload: { Data: big(70000) } }, "kmip-v5");
+    expect(item).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(text(item)).value[2].value[0].value).toBe(Buffer.from(big(70000)).toString("hex").toUpperCase());
+    expect(
+      typeof encodeBatchItem({ operation: "Encrypt", status: "Success", payload: { Data: big(7) } }, "kmip-v5"),
+    ).toBe("string");
   });
 });
