@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 export const DENO_SUITES = [
   "test/compat/*.test.ts",
   "test/server/kmip-symmetric.test.ts",
+  "test/server/big-payload.test.ts",
   "test/server/covercrypt.test.ts",
   "test/server/fpe.test.ts",
   "test/server/runtime.test.ts",
@@ -30,6 +31,7 @@ if (denoMissing && process.env.CI !== "true")
 // out; `KMS_TEST_DATABASE=postgresql npx bun --bun vitest run test/conformance` runs it by hand.
 const POSTGRES_SUITES = [
   "test/server/kmip-symmetric.test.ts",
+  "test/server/big-payload.test.ts",
   "test/server/keypairs.test.ts",
   "test/server/bad-input.test.ts",
   "test/server/certify.test.ts",
