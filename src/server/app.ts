@@ -11,6 +11,7 @@
 import { Elysia } from "elysia";
 import { isDeno } from "../runtime/index.ts";
 import { KmipError } from "../kmip/error.ts";
+import { concatParts } from "../kmip/ttlv-binary.ts";
 import type { Authenticator, CallerInfo } from "../auth/identity.ts";
 import type { ObjectStore } from "../store/store.ts";
 import type { OperationSettings } from "../operations/context.ts";
@@ -88,8 +89,9 @@ export function createApp(deps: AppDeps) {
     const info = { ...who, signal: request.signal }; // heavy work is abandoned when the client goes away
     if (isBinary(request)) {
       const parts = await handleKmipBinary(await readBinaryBody(request), info, deps, deps.maxBodyBytes);
-      // a large answer is sent from its parts (one copy into the Blob, none into a message buffer)
-      const answer = parts.length === 1 ? parts[0] : new Blob(parts as Uint8Array<ArrayBuffer>[]);
+      // a large answer is sent from its parts (Bun: one copy into the Blob, none into a message
+      // buffer); Deno sends a Blob chunked, so it gets the joined bytes and a Content-Length
+      const answer = parts.length === 1 || isDeno ? concatParts(parts) : new Blob(parts as Uint8Array<ArrayBuffer>[]);
       return new Response(answer as Uint8Array<ArrayBuffer> | Blob, {
         headers: { "content-type": "application/octet-stream" },
       });

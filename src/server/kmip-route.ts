@@ -22,7 +22,7 @@ import {
   type DecodedRequest,
 } from "../kmip/wire.ts";
 import { decodeBinaryRequest, encodeBinaryResponseParts, type DecodedMessage } from "../kmip/wire-binary.ts";
-import { utf8 } from "../crypto/bytes.ts";
+import { concatBytes, utf8 } from "../crypto/bytes.ts";
 import { dispatch, isReadOnly } from "../operations/dispatch.ts";
 import type { OperationContext, OperationSettings } from "../operations/context.ts";
 import type { ObjectStore } from "../store/store.ts";
@@ -184,8 +184,12 @@ async function handle(body: string, info: RequestInfo, deps: KmipDeps, messagesO
     if ((sinceYield += item.length) > YIELD_EVERY_BYTES) (sinceYield = 0), await yieldToEventLoop();
   }
   parts.push(tail);
-  if (total <= YIELD_EVERY_BYTES && parts.every((p) => typeof p === "string"))
-    return new Response(parts.join(""), { headers: JSON_HEADERS });
+  if (total <= YIELD_EVERY_BYTES) {
+    const body = parts.every((p) => typeof p === "string")
+      ? parts.join("")
+      : concatBytes(...parts.map((p) => (typeof p === "string" ? utf8.encode(p) : p)));
+    return new Response(body as string | Uint8Array<ArrayBuffer>, { headers: JSON_HEADERS });
+  }
   let next = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {

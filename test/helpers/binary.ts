@@ -34,7 +34,13 @@ export async function postBinary(
   body: Uint8Array,
   headers: Record<string, string> = {},
   route = "/kmip",
-): Promise<{ status: number; contentType: string | null; bytes: Uint8Array; node?: Node }> {
+): Promise<{
+  status: number;
+  contentType: string | null;
+  contentLength: string | null;
+  bytes: Uint8Array;
+  node?: Node;
+}> {
   const res = await fetch(url + route, {
     method: "POST",
     headers: { "content-type": "application/octet-stream", ...headers },
@@ -47,7 +53,13 @@ export async function postBinary(
   } catch {
     node = undefined;
   }
-  return { status: res.status, contentType: res.headers.get("content-type"), bytes, node };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    contentLength: res.headers.get("content-length"),
+    bytes,
+    node,
+  };
 }
 
 /** The batch items of a ResponseMessage node. */

@@ -144,6 +144,37 @@ describe("JSON (hex) round trips", () => {
     expect(open(items[1], "chacha").equals(b)).toBe(true);
   });
 
+  test("a RequestMessage with one 40 KiB item answers valid JSON in one piece (with its length)", async () => {
+    const plaintext = payload(40 * 1024);
+    const n = encryptNode("aes", plaintext);
+    const message = t.s(
+      "RequestMessage",
+      t.s(
+        "RequestHeader",
+        t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
+        t.int("BatchCount", 1),
+      ),
+      t.s("BatchItem", t.e("Operation", "Encrypt"), t.s("RequestPayload", ...(n.value as Node[]))),
+    );
+    const res = await fetch(`${server.url}/kmip`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(message),
+    });
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const text = await res.text();
+    expect(res.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    const [item] = findAll(JSON.parse(text), "BatchItem");
+    const ct = bytesOf(item, "Data");
+    const opened = openIndependently(
+      "aes",
+      ct,
+      bytesOf(item, "IvCounterNonce", "IVCounterNonce"),
+      bytesOf(item, "AuthenticatedEncryptionTag"),
+    );
+    expect(opened.equals(plaintext)).toBe(true);
+  });
+
   test.each([
     ["odd length", (h: string) => h + "A"],
     ["a non-hex character far into the value", (h: string) => `${h.slice(0, 1_500_001)}g${h.slice(1_500_002)}`],
@@ -173,6 +204,7 @@ describe("binary TTLV round trips", () => {
     );
     expect(enc.status).toBe(200);
     expect(enc.contentType).toBe("application/octet-stream");
+    expect(enc.contentLength).toBe(String(enc.bytes.length)); // sent with its length, not chunked
     const [item] = batchItems(enc.node);
     expect(valueOf(item, "ResultStatus"), JSON.stringify(item).slice(0, 300)).toBe("Success");
     const ct = bytesOf(item, "Data");
