@@ -13,7 +13,15 @@
 import { KmipError } from "./error.ts";
 import { clientEnumName } from "./enums.ts";
 import { fromTtlv, isRawNode, rawNode, toTtlv, toTtlvNodes, type KmipRecord, type KmipValue } from "./struct.ts";
-import { decodeNode, encodeNode, parseJsonBody, ttlvJsonBytes, type LargeBytes, type TtlvNode } from "./ttlv.ts";
+import {
+  decodeNode,
+  encodeNode,
+  parseJsonBody,
+  ttlvJsonBytes,
+  type EncodeOptions,
+  type LargeBytes,
+  type TtlvNode,
+} from "./ttlv.ts";
 import { CLIENT_TAG_NAMES } from "./tags.ts";
 import { utf8 } from "../crypto/bytes.ts";
 
@@ -150,15 +158,15 @@ function v5VendorAttribute(va: KmipRecord): KmipRecord {
   return va;
 }
 
-function serialize(node: TtlvNode, dialect: WireDialect): string {
-  return JSON.stringify(encodeNode(node, encodeOptions(dialect)));
-}
+/** How each dialect spells a JSON answer. */
+const ENCODE_OPTIONS: Readonly<Record<WireDialect, EncodeOptions>> = {
+  "kmip-v5": { omitStructureType: true },
+  "cosmian-js": { omitStructureType: false, enumSpelling: clientEnumName, tagSpelling: CLIENT_TAG_NAMES },
+};
 
-const encodeOptions = (dialect: WireDialect) => ({
-  omitStructureType: dialect === "kmip-v5",
-  enumSpelling: dialect === "cosmian-js" ? clientEnumName : undefined,
-  tagSpelling: dialect === "cosmian-js" ? CLIENT_TAG_NAMES : undefined,
-});
+function serialize(node: TtlvNode, dialect: WireDialect): string {
+  return JSON.stringify(encodeNode(node, ENCODE_OPTIONS[dialect]));
+}
 
 /** ByteStrings from this size on go into an answer body as bytes, never as a hex string. */
 const LARGE_BYTES = 16 * 1024;
@@ -169,7 +177,7 @@ const LARGE_BYTES = 16 * 1024;
  */
 function serializeBody(node: TtlvNode, dialect: WireDialect): string | Uint8Array {
   const found: LargeBytes[] = [];
-  const json = encodeNode(node, { ...encodeOptions(dialect), largeBytes: { atLeast: LARGE_BYTES, found } });
+  const json = encodeNode(node, { ...ENCODE_OPTIONS[dialect], largeBytes: { atLeast: LARGE_BYTES, found } });
   return found.length > 0 ? ttlvJsonBytes(json) : JSON.stringify(json);
 }
 
