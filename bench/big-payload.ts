@@ -202,7 +202,7 @@ async function runCase(size: number, binary: boolean, cipher: string): Promise<R
     for (let i = 0; i < size; i += 65536) crypto.getRandomValues(plaintext.subarray(i, i + 65536));
     const encNode = t.s("Encrypt", t.text("UniqueIdentifier", id), params, t.b("Data", plaintext.toString("hex")));
     const encBody = binary ? binaryRequest(encNode) : JSON.stringify(encNode);
-    const runs = RUNS || (size >= 32 * MiB ? 3 : 10);
+    const runs = RUNS || (size >= 32 * MiB ? 3 : 30);
     let encMs = Infinity;
     let answer: Node | undefined;
     const pid = server.child.pid!;
