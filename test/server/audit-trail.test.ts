@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { findAll, postKmip, startTestServer, t, valueOf, type TestServer } from "../helpers/server.ts";
+import { findAll, postKmip, startTestServer, t, valueOf, type Node, type TestServer } from "../helpers/server.ts";
 import { postBinary, requestMessage } from "../helpers/binary.ts";
 import { FileAuditSink } from "../../src/server/audit.ts";
 import { ConfigError, loadConfig } from "../../src/server/config.ts";
@@ -48,6 +48,18 @@ const create = async (url: string) => {
   );
   return { status: r.status, text: r.text, uid: valueOf(r.json, "UniqueIdentifier") as string | undefined };
 };
+/** A KMIP 2.1 RequestMessage of two batch items. */
+const message2 = (a: Node, b: Node) =>
+  t.s(
+    "RequestMessage",
+    t.s(
+      "RequestHeader",
+      t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
+      t.int("BatchCount", 2),
+    ),
+    a,
+    b,
+  );
 const lines = (file: string) => readFileSync(file, "utf8").trim().split("\n");
 const records = (file: string) => lines(file).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -109,13 +121,7 @@ describe("file trail", () => {
     ]);
     const batch = await postKmip(
       server.url,
-      t.s(
-        "RequestMessage",
-        t.s(
-          "RequestHeader",
-          t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
-          t.int("BatchCount", 2),
-        ),
+      message2(
         t.s("BatchItem", t.e("Operation", "Get"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
         t.s("BatchItem", t.e("Operation", "Locate"), t.s("RequestPayload", t.s("Attributes"))),
       ),
@@ -134,13 +140,7 @@ describe("file trail", () => {
     // a batch with one state-changing item keeps its intent record
     const mixed = await postKmip(
       server.url,
-      t.s(
-        "RequestMessage",
-        t.s(
-          "RequestHeader",
-          t.s("ProtocolVersion", t.int("ProtocolVersionMajor", 2), t.int("ProtocolVersionMinor", 1)),
-          t.int("BatchCount", 2),
-        ),
+      message2(
         t.s("BatchItem", t.e("Operation", "Get"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
         t.s("BatchItem", t.e("Operation", "Activate"), t.s("RequestPayload", t.text("UniqueIdentifier", c.uid!))),
       ),
