@@ -79,6 +79,9 @@ export function headAfter(line: string | undefined, legacy = 0): ChainHead {
   return { seq: (seq as number) + 1, prev: sha256Hex(line) };
 }
 
+/** The chain's position after `line`, written at `head` (headAfter without parsing the line back). */
+export const advance = (head: ChainHead, line: string): ChainHead => ({ seq: head.seq + 1, prev: sha256Hex(line) });
+
 /** A line written before the chain existed. */
 export const isLegacyLine = (line: string) => (JSON.parse(line) as { seq?: unknown }).seq === undefined;
 

@@ -39,7 +39,7 @@ import {
   GENESIS,
   headAfter,
   isLegacyLine,
-  sha256Hex,
+  advance,
   type AuditFields,
   type ChainHead,
 } from "./audit-chain.ts";
@@ -351,7 +351,7 @@ export class FileAuditSink implements AuditSink {
     const lines: string[] = [];
     const add = (line: string) => {
       lines.push(line);
-      head = { seq: head.seq + 1, prev: sha256Hex(line) }; // = headAfter(line), without parsing it back
+      head = advance(head, line);
     };
     const checkpoint = () => {
       add(checkpointLine(head.seq, time, head.seq - 1, this.o.key, head.prev));
@@ -376,7 +376,8 @@ export class FileAuditSink implements AuditSink {
 
   async committed<T>(work: () => Promise<T>, records: (result: T) => AuditFields[], readOnly = false): Promise<T> {
     const result = await work();
-    if (readOnly) await this.write(outcomes(records(result)), "synced");
+    if (readOnly)
+      await this.failedReadOnly(...records(result)); // same rule as a failure: withheld unless on disk
     else await this.append(...records(result));
     return result;
   }
@@ -447,13 +448,13 @@ export class DatabaseAuditSink implements AuditSink {
         result: "-",
       });
       this.o.log.info("audit checkpoint", { seq: head.seq - 1, hash: head.prev });
-      head = { seq: head.seq + 1, prev: sha256Hex(line) };
+      head = advance(head, line);
       this.checkpoints.reset();
     };
     for (const r of records) {
       const line = eventLine(head.seq, time, r, head.prev);
       await this.store.appendAudit({ seq: head.seq, line, time, ...r });
-      head = { seq: head.seq + 1, prev: sha256Hex(line) };
+      head = advance(head, line);
       if (this.checkpoints.counted(1)) await checkpoint();
     }
     if (forceCheckpoint && this.checkpoints.since > 0) await checkpoint();
